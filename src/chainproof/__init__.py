@@ -1,0 +1,1 @@
+"""chainproof: the system of record for proving imported goods are free of forced labor."""

@@ -1,0 +1,3 @@
+from chainproof.cli import main
+
+raise SystemExit(main())

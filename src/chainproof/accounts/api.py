@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from chainproof.accounts import services
+from chainproof.accounts.access import get_for_member, scoped
+from chainproof.accounts.models import ApiToken
+
+router = Router(tags=["accounts"])
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    slug: str
+    is_demo: bool
+
+
+class MeOut(Schema):
+    username: str
+    email: str
+    role: str
+    organization: OrganizationOut
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenCreatedOut(TokenOut):
+    token: str
+
+
+@router.get("/me", response=MeOut, summary="Who the request acts as")
+def me(request: HttpRequest) -> dict[str, object]:
+    membership = request.auth  # type: ignore[attr-defined]
+    return {
+        "username": membership.user.username,
+        "email": membership.user.email,
+        "role": membership.role,
+        "organization": membership.organization,
+    }
+
+
+@router.get("/tokens", response=list[TokenOut], summary="Your API tokens in this organization")
+def tokens_list(request: HttpRequest) -> object:
+    membership = request.auth  # type: ignore[attr-defined]
+    return scoped(membership, ApiToken).filter(user=membership.user)
+
+
+@router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a token (shown once)")
+def tokens_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+    membership = request.auth  # type: ignore[attr-defined]
+    with transaction.atomic():
+        created = services.api_token_create(membership=membership, name=payload.name)
+    token = created.token
+    return 201, {**TokenOut.from_orm(token).dict(), "token": created.plaintext}
+
+
+@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")
+def tokens_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+    membership = request.auth  # type: ignore[attr-defined]
+    token = get_for_member(membership, ApiToken.objects.filter(user=membership.user), pk=token_id)
+    with transaction.atomic():
+        return services.api_token_revoke(token=token, actor=membership.user)

@@ -1,0 +1,31 @@
+"""The REST API root: /api/v1/, OpenAPI docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI
+
+from chainproof.accounts.api import router as accounts_router
+from chainproof.api import errors
+from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
+from chainproof.audit.api import router as audit_router
+from chainproof.reference.api import router as reference_router
+
+api = NinjaAPI(
+    title="chainproof API",
+    version="1",
+    description=(
+        "Forced-labor supply-chain compliance. Authenticate with `Authorization: Bearer "
+        "<token>` (create tokens under API tokens in the web app) or the browser session "
+        "(unsafe methods then need the CSRF token). Every object is scoped to the "
+        "organization of the token or session."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    docs_decorator=login_required,
+    auth=[BearerTokenAuth(), MemberSessionAuth()],
+)
+errors.install(api)
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+api.add_router("/reference", reference_router)

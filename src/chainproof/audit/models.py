@@ -1,0 +1,107 @@
+"""Append-only, hash-chained audit events.
+
+Each organization has its own chain (``org:<id>``); events not tied to an organization
+(such as loading public reference data) go to the ``global`` chain. AuditChainHead
+holds the latest link of each chain, is locked while an event is appended, and lets
+verification notice events removed from the end of a chain.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit events are never changed or deleted by the application."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    chain = models.CharField(max_length=40)
+    seq = models.PositiveBigIntegerField()
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor_label = models.CharField(max_length=200)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "seq"], name="audit_event_chain_seq_unique")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["action"], name="audit_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit events cannot be changed once written")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def hash_payload(self) -> dict[str, Any]:
+        """The content the chain hash covers, exactly as stored."""
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "organization_id": self.organization_id,
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "created_at": self.created_at.isoformat(timespec="microseconds"),
+            "request_id": self.request_id,
+        }
+
+
+class AuditChainHead(models.Model):
+    chain = models.CharField(max_length=40, unique=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain} at {self.seq}"

@@ -1,0 +1,103 @@
+"""Reading and verifying the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from chainproof.audit.models import AuditChainHead, AuditEvent
+from chainproof.audit.services import chain_for
+from chainproof.domain.hashing import GENESIS_HASH, ChainBreak, ChainLink, verify_chain
+
+
+def audit_events_for(
+    organization_id: int,
+    *,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(organization_id=organization_id).select_related("actor")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_label__icontains=actor)
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if until:
+        qs = qs.filter(created_at__date__lte=until)
+    return qs.order_by("-seq")
+
+
+def audit_history_of(
+    organization_id: int, object_type: str, object_id: str
+) -> QuerySet[AuditEvent]:
+    return audit_events_for(organization_id, object_type=object_type, object_id=object_id)
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    chain: str
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _links(chain: str) -> Iterator[ChainLink]:
+    events = AuditEvent.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000)
+    for event in events:
+        yield ChainLink(
+            ident=event.pk,
+            seq=event.seq,
+            payload=event.hash_payload(),
+            prev_hash=event.prev_hash,
+            hash=event.hash,
+        )
+
+
+def verify_audit_chain(chain: str) -> ChainVerification:
+    """Recompute every link of one chain; also check that its tail was not cut off."""
+    report = verify_chain(_links(chain))
+    if report.first_break is not None:
+        return ChainVerification(chain, report.checked, report.first_break)
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    last = AuditEvent.objects.filter(chain=chain).order_by("-seq").first()
+    head_seq = head.seq if head else 0
+    head_hash = head.hash if head else GENESIS_HASH
+    last_seq = last.seq if last else 0
+    last_hash = last.hash if last else GENESIS_HASH
+    if head_seq != last_seq or head_hash != last_hash:
+        return ChainVerification(
+            chain,
+            report.checked,
+            ChainBreak(
+                last.pk if last else 0,
+                last_seq,
+                f"the chain head records position {head_seq} but the last stored event is at "
+                f"position {last_seq} (events were removed from the end)",
+            ),
+        )
+    return ChainVerification(chain, report.checked, None)
+
+
+def verify_organization_chain(organization_id: int) -> ChainVerification:
+    return verify_audit_chain(chain_for(organization_id))
+
+
+def all_chains() -> list[str]:
+    chains = set(AuditChainHead.objects.values_list("chain", flat=True))
+    chains.update(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    return sorted(chains)

@@ -1,0 +1,108 @@
+"""Writing audit events. Call inside the transaction that makes the change."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from chainproof.audit.context import current_request_id
+from chainproof.audit.models import AuditChainHead, AuditEvent
+from chainproof.domain.hashing import GENESIS_HASH, chain_hash
+
+GLOBAL_CHAIN = "global"
+
+
+class AuditOutsideTransaction(RuntimeError):
+    """An audit event must commit or roll back together with the change it records."""
+
+
+def chain_for(organization_id: int | None) -> str:
+    return GLOBAL_CHAIN if organization_id is None else f"org:{organization_id}"
+
+
+def to_json(value: Any) -> Any:
+    """Reduce a value to plain JSON so what is hashed is exactly what is stored."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a model instance, for before/after."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in {"password", "key_hash"}:
+            continue
+        data[field.attname] = field.value_from_object(instance)
+    return to_json(data)
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    organization: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    before: Any = None,
+    after: Any = None,
+    actor_label: str | None = None,
+) -> AuditEvent:
+    """Append one event to its organization's chain.
+
+    Raises AuditOutsideTransaction when called outside ``transaction.atomic``: the
+    event and the change it describes must land together or not at all.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"audit event {action!r} written outside a transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    organization_id = getattr(organization, "pk", organization)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    chain = chain_for(organization_id)
+
+    head = _locked_head(chain)
+    event = AuditEvent(
+        chain=chain,
+        seq=head.seq + 1,
+        organization_id=organization_id,
+        actor=actor_obj,
+        actor_label=actor_label or (actor_obj.get_username() if actor_obj else "system"),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=str(object_repr)[:300],
+        before=to_json(before),
+        after=to_json(after),
+        created_at=timezone.now(),
+        request_id=current_request_id()[:64],
+        prev_hash=head.hash,
+    )
+    event.hash = chain_hash(event.prev_hash, event.hash_payload())
+    event.save()
+    head.seq = event.seq
+    head.hash = event.hash
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    """The chain's head row, locked for this transaction (created on first use)."""
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            return AuditChainHead.objects.create(chain=chain, seq=0, hash=GENESIS_HASH)
+    except IntegrityError:
+        return AuditChainHead.objects.select_for_update().get(chain=chain)

@@ -1,0 +1,82 @@
+"""The ``chainproof`` command: Django's management commands with chainproof's settings.
+
+``chainproof --help`` lists chainproof's own commands first, then Django's.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from chainproof.datadir import CREATE_FLAG
+from chainproof.envreaders import ConfigError
+
+CHAINPROOF_APPS = ("chainproof.",)
+CREATES_DATA_DIR = frozenset({"start", "init"})
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
+    import django
+
+    django.setup()
+
+
+def _help_text() -> str:
+    from django.core.management import get_commands, load_command_class
+
+    ours: list[tuple[str, str]] = []
+    django_cmds: list[tuple[str, str]] = []
+    for name, app in sorted(get_commands().items()):
+        try:
+            summary = load_command_class(app, name).help.strip().splitlines()[0]
+        except Exception as exc:  # a broken third-party command must not hide the rest
+            summary = f"(cannot load: {exc})"
+        (ours if app.startswith(CHAINPROOF_APPS) else django_cmds).append((name, summary))
+    width = max(len(n) for n, _ in ours + django_cmds) + 2
+    lines = [
+        "usage: chainproof <command> [options]",
+        "       chainproof help <command>     options of one command",
+        "",
+        "chainproof commands:",
+        *(f"  {n.ljust(width)}{s}" for n, s in ours),
+        "",
+        "Django commands (run with chainproof's settings):",
+        *(f"  {n.ljust(width)}{s}" for n, s in django_cmds),
+        "",
+        "Configuration comes from environment variables (see README.md): CHAINPROOF_DATA_DIR,",
+        "DATABASE_URL, SECRET_KEY, CHAINPROOF_DEBUG, CHAINPROOF_ALLOWED_HOSTS, CHAINPROOF_HTTPS.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else ""
+    if command in CREATES_DATA_DIR:
+        os.environ[CREATE_FLAG] = "1"
+    try:
+        _setup()
+    except ConfigError as exc:
+        sys.stderr.write(f"chainproof: configuration error: {exc}\n")
+        return 2
+    if command in ("", "-h", "--help") or (command == "help" and len(args) == 1):
+        sys.stdout.write(_help_text() + "\n")
+        return 0
+    if command == "--version":
+        from importlib.metadata import version
+
+        sys.stdout.write(version("chainproof") + "\n")
+        return 0
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["chainproof", *args])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

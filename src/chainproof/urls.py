@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from chainproof.api.root import api
+
+urlpatterns = [
+    path("", include("chainproof.web.urls")),
+    path("accounts/", include("chainproof.accounts.urls")),
+    path("audit/", include("chainproof.audit.urls")),
+    path("reference/", include("chainproof.reference.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "chainproof.web.views.bad_request"
+handler403 = "chainproof.web.views.permission_denied"
+handler404 = "chainproof.web.views.page_not_found"
+handler500 = "chainproof.web.views.server_error"

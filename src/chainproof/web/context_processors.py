@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+# The capabilities of chainproof, in the order a compliance team works through them.
+# Those not built yet are shown, greyed out, so the shape of the product is visible.
+NAVIGATION = (
+    ("Suppliers", None),
+    ("Questionnaires", None),
+    ("Screening", None),
+    ("Risk", None),
+    ("Evidence", None),
+    ("Cases", None),
+    ("Reference data", "reference:index"),
+)
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    memberships = []
+    if user is not None and user.is_authenticated:
+        memberships = list(user.memberships.select_related("organization"))
+    return {
+        "nav_items": NAVIGATION,
+        "membership": membership if membership else None,
+        "memberships": memberships,
+        "is_org_admin": bool(membership) and membership.has_role("admin"),
+    }

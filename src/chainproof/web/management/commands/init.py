@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from chainproof.accounts.services import demo_organization_ensure
+from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
+from chainproof.web.management.commands._errors import fail
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare chainproof: create the data directory, migrate the database, load the "
+        "bundled reference data and create the demo organization. Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Do not create the demo organization."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"Data directory: {settings.DATA_DIR}")
+        self.stdout.write(f"Database: {_describe_db()}")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database schema is up to date.")
+        try:
+            outcomes = bundled_datasets_load()
+        except ReferenceLoadError as exc:
+            fail(f"bundled reference data could not be loaded: {exc}")
+        new = [o for o in outcomes if o.created]
+        self.stdout.write(
+            f"Reference data: {len(new)} dataset(s) loaded, "
+            f"{len(outcomes) - len(new)} already present."
+        )
+        if options["no_demo"]:
+            return
+        with transaction.atomic():
+            demo = demo_organization_ensure()
+        if demo.created and demo.password:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created the demo organization {demo.organization.name!r}.\n"
+                    f"  Sign in as:  {demo.username}\n"
+                    f"  Password:    {demo.password}\n"
+                    "  This password is shown once. Change it after signing in, or reset it "
+                    f"with `chainproof changepassword {demo.username}`."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Demo organization {demo.organization.name!r} already exists; sign in as "
+                f"{demo.username!r} with the password printed when it was created "
+                f"(reset it with `chainproof changepassword {demo.username}`)."
+            )
+
+
+def _describe_db() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite at {db['NAME']}"
+    return f"PostgreSQL database {db['NAME']!r} on {db.get('HOST') or 'local socket'}"

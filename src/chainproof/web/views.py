@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chainproof.audit.selectors import audit_events_for
+from chainproof.reference.selectors import visible_datasets
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"datasets": [], "recent_events": []}
+    if membership:
+        org_id = membership.organization_id
+        context["datasets"] = visible_datasets(org_id).order_by("kind", "-as_of")
+        if membership.has_role("admin"):
+            context["recent_events"] = audit_events_for(org_id)[:8]
+    return render(request, "web/dashboard.html", context)
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(
+        request,
+        "web/error.html",
+        {"status": status, "title": title, "message": message},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "Bad request", "The request could not be understood.")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "You may not do this."
+    return _error(request, 403, "Not allowed", message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request, 404, "Not found", "There is nothing here, or it is not in your organization."
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/error_500.html", status=500)

@@ -150,8 +150,8 @@ def parse_database_url(url: str, *, variable: str = "DATABASE_URL") -> DatabaseC
             options=tuple(parse_qsl(parts.query)),
         )
     if scheme == "sqlite":
-        path = unquote(parts.path)
-        if parts.netloc or not path or path == "/":
+        path = unquote(parts.path)[1:]  # sqlite:////abs/path -> "/abs/path"
+        if parts.netloc or not path.startswith("/") or path == "/":
             raise ConfigError(f"{variable}: expected sqlite:////absolute/path.db, found {url!r}")
         return DatabaseConfig(engine="django.db.backends.sqlite3", name=path)
     raise ConfigError(

@@ -141,10 +141,13 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("CHAINPROOF_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = "chainproof.formats"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Static files are served by WhiteNoise straight from the installed package.
 WHITENOISE_USE_FINDERS = True
+if os.environ.get("CHAINPROOF_STATIC_ROOT"):
+    STATIC_ROOT = env_path("CHAINPROOF_STATIC_ROOT", DATA_DIR / "static")
 MEDIA_ROOT = DATA_DIR / "files"
 
 # Uploads: kept small in memory, refused above the limit.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest
@@ -27,8 +27,8 @@ class NoMembership(PermissionDenied):
 
 def current_membership(request: HttpRequest) -> Membership:
     """The membership the request acts as (chosen by ActiveMembershipMiddleware or a token)."""
-    membership = getattr(request, "membership", None)
-    if membership is None:
+    membership: Membership | None = getattr(request, "membership", None)
+    if not membership:  # None, or a lazy object that resolved to None
         raise NoMembership("You are not a member of any organization.")
     return membership
 
@@ -80,7 +80,7 @@ def get_for_member(
         owned |= Q(**{f"{field}__isnull": True})
     try:
         obj = queryset.filter(owned).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("No such object in your organization.") from None
     if not membership.has_role(minimum):
         if not membership.is_internal:

@@ -1,10 +1,8 @@
-from __future__ import annotations
-
 from datetime import datetime
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from chainproof.accounts import services
 from chainproof.accounts.access import get_for_member, scoped
@@ -62,12 +60,12 @@ def tokens_list(request: HttpRequest) -> object:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a token (shown once)")
-def tokens_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     membership = request.auth  # type: ignore[attr-defined]
     with transaction.atomic():
         created = services.api_token_create(membership=membership, name=payload.name)
     token = created.token
-    return 201, {**TokenOut.from_orm(token).dict(), "token": created.plaintext}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": created.plaintext})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")

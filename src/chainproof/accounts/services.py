@@ -171,10 +171,10 @@ def demo_organization_ensure() -> DemoSetup:
     if existing is not None:
         return DemoSetup(existing, created=False, username=DEMO_ADMIN, password=None)
     org = organization_create(name=DEMO_NAME, slug=DEMO_SLUG, is_demo=True)
-    password = secrets.token_urlsafe(12)
+    password: str | None = secrets.token_urlsafe(12)
     user = User.objects.filter(username=DEMO_ADMIN).first()
     if user is None:
-        user = user_create(username=DEMO_ADMIN, password=password, organization=org)
+        user = user_create(username=DEMO_ADMIN, password=str(password), organization=org)
     else:
         password = None  # an existing account keeps its password
     membership_create(organization=org, user=user, role=Role.ADMIN)

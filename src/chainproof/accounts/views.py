@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 from chainproof.accounts import services
 from chainproof.accounts.access import current_membership, get_for_member, scoped
 from chainproof.accounts.middleware import SESSION_ORG_KEY
-from chainproof.accounts.models import ApiToken
+from chainproof.accounts.models import ApiToken, User
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware guarantees there is one)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
 
 
 class PasswordChange(auth_views.PasswordChangeView):
@@ -38,11 +45,9 @@ class PasswordChange(auth_views.PasswordChangeView):
 @require_POST
 def switch_organization(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("organization", "")
-    membership = (
-        request.user.memberships.filter(organization_id=wanted).first()
-        if wanted.isdigit()
-        else None
-    )  # type: ignore[union-attr]
+    membership = None
+    if wanted.isdigit():
+        membership = _user(request).memberships.filter(organization_id=wanted).first()
     if membership is None:
         messages.error(request, "You are not a member of that organization.")
     else:
@@ -71,7 +76,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form.add_error("name", exc.messages[0])
         else:
             form = TokenForm()
-    own = scoped(membership, ApiToken).filter(user=request.user)
+    own = scoped(membership, ApiToken).filter(user=_user(request))
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": own, "created": created}
     )
@@ -80,8 +85,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     membership = current_membership(request)
-    token = get_for_member(membership, ApiToken.objects.filter(user=request.user), pk=token_id)
+    token = get_for_member(membership, ApiToken.objects.filter(user=_user(request)), pk=token_id)
     with transaction.atomic():
-        services.api_token_revoke(token=token, actor=request.user)
+        services.api_token_revoke(token=token, actor=_user(request))
     messages.success(request, f"Token {token.name!r} was revoked; it no longer works.")
     return redirect("accounts:tokens")

@@ -31,7 +31,7 @@ def to_json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+def snapshot(instance: models.Model, fields: list[str] | None = None) -> Any:
     """The concrete field values of a model instance, for before/after."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:

@@ -1,8 +1,6 @@
 """Read endpoints for reference data. Each list takes ?dataset=ID or ?as_of=DATE to pick an
 edition (default: the edition in force today), a search text ?q= and the filters shown."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -204,7 +204,7 @@ ROW_BUILDERS: dict[str, tuple[type[models.Model], Callable[[dict[str, Any]], Any
 
 def _existing(spec: DatasetFile, organization_id: int | None) -> Dataset | None:
     return Dataset.objects.filter(
-        kind=spec.kind, edition=spec.edition, organization_id=organization_id
+        kind=spec.kind, edition=spec.edition, organization=organization_id
     ).first()
 
 

@@ -27,5 +27,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "nav_items": NAVIGATION,
         "membership": membership if membership else None,
         "memberships": memberships,
-        "is_org_admin": bool(membership) and membership.has_role("admin"),
+        "is_org_admin": bool(membership) and membership.has_role("admin"),  # type: ignore[union-attr]
     }

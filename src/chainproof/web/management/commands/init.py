@@ -61,6 +61,6 @@ class Command(BaseCommand):
 
 def _describe_db() -> str:
     db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
+    if str(db["ENGINE"]).endswith("sqlite3"):
         return f"SQLite at {db['NAME']}"
     return f"PostgreSQL database {db['NAME']!r} on {db.get('HOST') or 'local socket'}"

@@ -1,0 +1,121 @@
+import itertools
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+
+from chainproof.accounts.services import organization_create
+from chainproof.audit.models import AppendOnlyError, AuditEvent
+from chainproof.audit.selectors import verify_organization_chain
+from chainproof.audit.services import AuditOutsideTransaction, audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def _org_with_events(n=5):
+    with transaction.atomic():
+        org = organization_create(name="Chain Test Co")
+        for i in range(n):
+            audit_record(
+                action="test.step",
+                organization=org,
+                object_type="test",
+                object_id=i,
+                after={"step": i, "name": "新疆 → 김정은"},
+            )
+    return org
+
+
+def _events(org):
+    return list(AuditEvent.objects.filter(organization=org).order_by("seq"))
+
+
+def test_events_form_a_chain_per_organization():
+    org = _org_with_events()
+    events = _events(org)
+    assert [e.seq for e in events] == list(range(1, 7))
+    for earlier, later in itertools.pairwise(events):
+        assert later.prev_hash == earlier.hash
+    assert verify_organization_chain(org.pk).ok
+
+
+def test_verify_passes_then_reports_the_tampered_row():
+    org = _org_with_events()
+    assert verify_organization_chain(org.pk).ok
+    target = _events(org)[3]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["mallory", target.pk]
+        )
+    result = verify_organization_chain(org.pk)
+    assert not result.ok
+    assert result.first_break.ident == target.pk
+    assert "content was changed" in result.first_break.reason
+
+
+def test_verify_reports_a_row_deleted_in_sql():
+    org = _org_with_events()
+    target = _events(org)[2]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [target.pk])
+    result = verify_organization_chain(org.pk)
+    assert not result.ok
+    assert "sequence gap" in result.first_break.reason
+
+
+def test_verify_reports_events_cut_from_the_end():
+    org = _org_with_events()
+    last = _events(org)[-1]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
+    result = verify_organization_chain(org.pk)
+    assert not result.ok
+    assert "removed from the end" in result.first_break.reason
+
+
+def test_audit_verify_command_exits_nonzero_on_a_broken_chain(capsys):
+    org = _org_with_events()
+    call_command("audit", "verify", "--organization", org.slug)
+    assert "chain intact" in capsys.readouterr().out
+    target = _events(org)[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET after = %s WHERE id = %s", ['{"step": 999}', target.pk]
+        )
+    with pytest.raises(CommandError, match=rf"BROKEN|event {target.pk}"):
+        call_command("audit", "verify")
+
+
+def test_events_cannot_be_changed_or_deleted_through_the_application():
+    org = _org_with_events(1)
+    event = _events(org)[0]
+    event.actor_label = "someone else"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_outside_a_transaction_is_refused():
+    with pytest.raises(AuditOutsideTransaction):
+        audit_record(action="test.loose")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_rolls_back_with_the_change_it_records():
+    before = AuditEvent.objects.count()
+
+    def failing_change():
+        with transaction.atomic():
+            organization_create(name="Doomed Co")
+            raise RuntimeError("the change fails after its audit event was written")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
+    assert AuditEvent.objects.count() == before

@@ -1,0 +1,101 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from chainproof.accounts.models import Membership, Organization, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_init_is_idempotent_and_prints_the_password_once(capsys):
+    call_command("init")
+    first = capsys.readouterr().out
+    assert "Password:" in first
+    password = first.split("Password:")[1].split()[0]
+    admin = User.objects.get(username="admin")
+    assert admin.check_password(password)
+    assert Membership.objects.get(user=admin, organization__slug="demo").role == "admin"
+
+    call_command("init")
+    second = capsys.readouterr().out
+    assert "Password:" not in second
+    assert "already exists" in second
+    assert Organization.objects.filter(slug="demo").count() == 1
+    assert User.objects.get(username="admin").check_password(password)
+
+
+def test_org_command_creates_org_and_member(capsys):
+    call_command("org", "create", "Cinder Apparel")
+    org = Organization.objects.get(name="Cinder Apparel")
+    call_command("org", "add-member", org.slug, "carol", "--role", "analyst")
+    out = capsys.readouterr().out
+    assert "shown once" in out
+    assert Membership.objects.get(user__username="carol", organization=org).role == "analyst"
+
+
+def _cli(*args, env_extra=None):
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "chainproof", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_every_chainproof_command_and_djangos():
+    result = _cli("--help")
+    assert result.returncode == 0
+    for command in (
+        "init",
+        "start",
+        "serve",
+        "refdata",
+        "audit",
+        "org",
+        "migrate",
+        "createsuperuser",
+    ):
+        assert f"\n  {command} " in result.stdout
+
+
+def test_unknown_option_is_one_clear_error():
+    result = _cli("refdata", "list", "--colour")
+    assert result.returncode != 0
+    assert "unrecognized arguments: --colour" in result.stderr
+
+
+def test_missing_data_directory_is_one_clear_error(tmp_path):
+    result = _cli("refdata", "list", env_extra={"CHAINPROOF_DATA_DIR": str(tmp_path / "nope")})
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"chainproof: configuration error: CHAINPROOF_DATA_DIR={tmp_path / 'nope'} does not "
+        "exist. Run `chainproof init` to create it, or correct the path."
+    )
+
+
+def test_bad_setting_is_one_clear_error():
+    result = _cli("check", env_extra={"CHAINPROOF_DEBUG": "perhaps"})
+    assert result.returncode == 2
+    assert "CHAINPROOF_DEBUG: expected" in result.stderr
+
+
+def test_check_deploy_passes_in_a_production_configuration():
+    result = _cli(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "CHAINPROOF_HTTPS": "1",
+            "CHAINPROOF_ALLOWED_HOSTS": "chainproof.example.com",
+            "SECRET_KEY": "p" * 20 + "R4nd0m-Enough-Secret-Key-For-Production-Use-0123456789",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

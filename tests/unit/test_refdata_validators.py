@@ -4,14 +4,16 @@ import pytest
 
 from chainproof.domain.refdata import (
     DOL_GOODS,
-    MAX_ERRORS_REPORTED,
     TIP_TIERS,
     DatasetFileError,
+    get_kind,
+    validate_csv,
+)
+from chainproof.domain.tabular import (
+    MAX_ERRORS_REPORTED,
     FieldError,
     boolean,
-    get_kind,
     iso_date,
-    validate_csv,
     whole_number,
 )
 
@@ -135,7 +137,7 @@ def test_goods_booleans_and_optional_input_country():
     assert rows[1]["input_country_iso2"] == "CN"
     bad = (header + "Cotton,Agriculture,China,CN,Asia,maybe,true,false,false,,\n").encode()
     error = errors_of(DOL_GOODS, bad)
-    assert (error.errors[0].column, error.errors[0].expected) == ("child_labor", "true or false")
+    assert (error.errors[0].column, error.errors[0].expected) == ("child_labor", "true or false (yes or no)")
 
 
 def test_cell_parsers():
@@ -144,7 +146,7 @@ def test_cell_parsers():
         iso_date("29/02/2024")
     assert boolean("Yes") is True
     with pytest.raises(FieldError):
-        boolean("y")
+        boolean("perhaps")
     assert whole_number(1, 5)("5") == 5
     with pytest.raises(FieldError):
         whole_number(1, 5)("6")

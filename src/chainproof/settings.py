@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "chainproof.accounts",
     "chainproof.audit",
     "chainproof.reference",
+    "chainproof.jobs",
+    "chainproof.suppliers",
     "chainproof.api",
 ]
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("chainproof.accounts.urls")),
     path("audit/", include("chainproof.audit.urls")),
     path("reference/", include("chainproof.reference.urls")),
+    path("suppliers/", include("chainproof.suppliers.urls")),
+    path("jobs/", include("chainproof.jobs.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -96,6 +96,62 @@ def audit_record(
     return event
 
 
+def audit_record_many(
+    *,
+    organization: Any,
+    actor: Any,
+    entries: list[dict[str, Any]],
+    batch_size: int = 2000,
+) -> int:
+    """Append many events to one chain at once (bulk imports): one lock, bulk inserts.
+
+    Each entry has action, object_type, object_id, object_repr and optionally before
+    and after. The chain is exactly what ``audit_record`` would have written one by one.
+    """
+    if not entries:
+        return 0
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction("audit events written outside a transaction")
+    organization_id = getattr(organization, "pk", organization)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_obj.get_username() if actor_obj else "system"
+    chain = chain_for(organization_id)
+    head = _locked_head(chain)
+    request_id = current_request_id()[:64]
+    now = timezone.now()
+    seq, prev = head.seq, head.hash
+    batch: list[AuditEvent] = []
+    for entry in entries:
+        seq += 1
+        event = AuditEvent(
+            chain=chain,
+            seq=seq,
+            organization_id=organization_id,
+            actor=actor_obj,
+            actor_label=label,
+            action=entry["action"],
+            object_type=entry.get("object_type", ""),
+            object_id=str(entry.get("object_id", "")),
+            object_repr=str(entry.get("object_repr", ""))[:300],
+            before=to_json(entry.get("before")),
+            after=to_json(entry.get("after")),
+            created_at=now,
+            request_id=request_id,
+            prev_hash=prev,
+        )
+        event.hash = chain_hash(prev, event.hash_payload())
+        prev = event.hash
+        batch.append(event)
+        if len(batch) >= batch_size:
+            AuditEvent.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        AuditEvent.objects.bulk_create(batch)
+    head.seq, head.hash = seq, prev
+    head.save(update_fields=["seq", "hash"])
+    return len(entries)
+
+
 def _locked_head(chain: str) -> AuditChainHead:
     """The chain's head row, locked for this transaction (created on first use)."""
     head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()

@@ -511,8 +511,8 @@ def validate_records(
             add(error)
         if row_errors:
             continue
-        if layout.key:
-            key = tuple(_key_part(row[name]) for name in layout.key)
+        key = tuple(_key_part(row[name]) for name in layout.key)
+        if any(part not in (None, "") for part in key):
             if key in keys:
                 add(
                     RowError(

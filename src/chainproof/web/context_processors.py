@@ -7,7 +7,7 @@ from django.http import HttpRequest
 # The capabilities of chainproof, in the order a compliance team works through them.
 # Those not built yet are shown, greyed out, so the shape of the product is visible.
 NAVIGATION = (
-    ("Suppliers", None),
+    ("Suppliers", "suppliers:index"),
     ("Questionnaires", None),
     ("Screening", None),
     ("Risk", None),

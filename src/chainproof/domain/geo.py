@@ -1,0 +1,112 @@
+"""Recognising worksites in the Xinjiang Uyghur Autonomous Region, whatever the spelling.
+
+UFLPA presumes that goods made wholly or in part in Xinjiang are made with forced
+labor, so a facility's location must be recognised from its subdivision, city or
+address as suppliers write them: "Xinjiang", "XUAR", "新疆", "CN-XJ", or a city of the
+region such as Shihezi or 喀什. The names are data (data/xinjiang_places.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from chainproof.domain.names import normalize_name
+
+_PLACES_FILE = Path(__file__).parent / "data" / "xinjiang_places.yaml"
+_HAS_CJK_OR_ARABIC = re.compile(r"[\u0600-\u06ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    field: str
+    value: str
+    term: str
+
+    def __str__(self) -> str:
+        return f'{self.field} "{self.value}" places it in Xinjiang (matched "{self.term}")'
+
+
+@dataclass(frozen=True)
+class _Terms:
+    words: tuple[tuple[str, str], ...]
+    scripts: tuple[tuple[str, str], ...]
+
+
+def _compile(names: list[str]) -> _Terms:
+    words, scripts = [], []
+    for name in names:
+        if _HAS_CJK_OR_ARABIC.search(name):
+            scripts.append((unicodedata.normalize("NFKC", name), name))
+        else:
+            words.append((normalize_name(_fold_accents(name)), name))
+    return _Terms(tuple(words), tuple(scripts))
+
+
+@lru_cache(maxsize=1)
+def _term_sets() -> tuple[_Terms, _Terms]:
+    """(names of the region itself, names of the region and of its places)."""
+    data = yaml.safe_load(_PLACES_FILE.read_text(encoding="utf-8"))
+    region = [str(n) for n in data["region"]]
+    places = [str(n) for group in data["places"] for n in group]
+    return _compile(region), _compile(region + places)
+
+
+def _fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_STREET_WORDS = ("road", "rd", "street", "st", "lu", "avenue", "ave", "lane", "jie", "dadao")
+_STREET_CHARS = ("路", "街", "道", "巷")
+
+
+def _match(value: str, terms: _Terms, *, streets_excluded: bool = False) -> str | None:
+    """The first term found in value; in addresses, "Xinjiang Road" is a street, not a place."""
+    nfkc = unicodedata.normalize("NFKC", value)
+    for term, original in terms.scripts:
+        start = nfkc.find(term)
+        while start >= 0:
+            after = nfkc[start + len(term) : start + len(term) + 1]
+            if not (streets_excluded and after in _STREET_CHARS):
+                return original
+            start = nfkc.find(term, start + 1)
+    tokens = normalize_name(_fold_accents(value)).split()
+    for term, original in terms.words:
+        size = len(term.split())
+        for i in range(len(tokens) - size + 1):
+            if " ".join(tokens[i : i + size]) != term:
+                continue
+            following = tokens[i + size] if i + size < len(tokens) else ""
+            if not (streets_excluded and following in _STREET_WORDS):
+                return original
+    return None
+
+
+def xinjiang_match(
+    *, country: str = "", subdivision: str = "", city: str = "", address: str = ""
+) -> RegionMatch | None:
+    """Why a location is in Xinjiang, or None. Only for China or an unknown country.
+
+    The region's own names count anywhere; its cities count in the subdivision and city
+    fields only, since some (Shuanghe, Manas) also name streets or towns elsewhere.
+    """
+    if country and country.upper() != "CN":
+        return None
+    region, everything = _term_sets()
+    fields = (
+        ("subdivision", subdivision, everything),
+        ("city", city, everything),
+        ("address", address, region),
+    )
+    for field, value, terms in fields:
+        if value:
+            term = _match(value, terms, streets_excluded=field == "address")
+            if term is not None:
+                return RegionMatch(field, value, term)
+    return None

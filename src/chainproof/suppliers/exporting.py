@@ -1,0 +1,236 @@
+"""Exports in the import layouts (so an export can be edited and imported again), the
+templates with a note per column, and the list of authorized production units."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from chainproof.domain.supply_layouts import LAYOUTS
+from chainproof.suppliers.models import (
+    Facility,
+    Material,
+    Product,
+    ProductInput,
+    Supplier,
+    SupplierIdentifier,
+    SupplyLink,
+)
+
+
+def _join(values: list[str]) -> str:
+    return " | ".join(values)
+
+
+def supplier_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+    suppliers = (
+        queryset if queryset is not None else Supplier.objects.filter(organization_id=org_id)
+    ).select_related("parent", "owner")
+    ids: dict[int, dict[str, str]] = defaultdict(dict)
+    for sid, scheme, value, label in SupplierIdentifier.objects.filter(
+        organization_id=org_id
+    ).values_list("supplier_id", "scheme", "value", "label"):
+        ids[sid][scheme] = f"{label}: {value}" if scheme == "other" else value
+    for s in suppliers.iterator(chunk_size=2000):
+        own = ids.get(s.pk, {})
+        yield [
+            s.ref,
+            s.legal_name,
+            s.native_name,
+            _join(s.aliases),
+            s.country,
+            s.website,
+            (s.parent.ref or s.parent.legal_name) if s.parent else "",
+            s.status,
+            s.owner.username if s.owner else "",
+            _join(s.tags),
+            s.notes,
+            own.get("duns", ""),
+            own.get("lei", ""),
+            own.get("uscc", ""),
+            own.get("tax_id", ""),
+            own.get("other", ""),
+        ]
+
+
+def facility_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+    facilities = (
+        queryset if queryset is not None else Facility.objects.filter(organization_id=org_id)
+    ).select_related("supplier")
+    for f in facilities.iterator(chunk_size=2000):
+        yield [
+            f.ref,
+            f.name,
+            f.native_name,
+            f.kind,
+            (f.supplier.ref or f.supplier.legal_name) if f.supplier else "",
+            f.address,
+            f.city,
+            f.subdivision,
+            f.postal_code,
+            f.country,
+            f.latitude,
+            f.longitude,
+            _join(f.activities),
+            f.products_made,
+            f.total_workers,
+            f.migrant_workers,
+            f.dprk_workers,
+            f.dprk_worker_count,
+            f.figures_date,
+            f.notes,
+        ]
+
+
+def material_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+    materials = (
+        queryset if queryset is not None else Material.objects.filter(organization_id=org_id)
+    )
+    for m in materials.iterator():
+        yield [m.name, m.description, _join(m.dol_goods), m.high_scrutiny_sector]
+
+
+def product_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+    products = queryset if queryset is not None else Product.objects.filter(organization_id=org_id)
+    boms: dict[int, list[str]] = defaultdict(list)
+    for line in ProductInput.objects.filter(product__organization_id=org_id).select_related(
+        "material", "component"
+    ):
+        if line.material is not None:
+            name = line.material.name
+        elif line.component is not None:
+            name = f"sku:{line.component.sku}"
+        else:
+            continue
+        share = "" if line.share is None else f"={line.share.normalize()}"
+        boms[line.product_id].append(f"{name}{share}")
+    for p in products.iterator():
+        yield [p.sku, p.name, p.description, p.hts_code, _join(boms.get(p.pk, []))]
+
+
+def link_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+    links = (
+        queryset if queryset is not None else SupplyLink.objects.filter(organization_id=org_id)
+    ).select_related(
+        "source_facility",
+        "source_supplier",
+        "target_facility",
+        "target_supplier",
+        "product",
+        "material",
+    )
+
+    def ref(obj: Any, name_attr: str) -> str:
+        return (obj.ref or getattr(obj, name_attr)) if obj else ""
+
+    for link in links.iterator(chunk_size=2000):
+        yield [
+            ref(link.source_facility, "name"),
+            ref(link.source_supplier, "legal_name"),
+            "yes" if link.source_unknown else "",
+            ref(link.target_facility, "name"),
+            ref(link.target_supplier, "legal_name"),
+            "yes" if link.target_importer else "",
+            link.product.sku if link.product else "",
+            link.material.name if link.material else "",
+            link.valid_from,
+            link.valid_to,
+            link.evidence_refs,
+            link.notes,
+        ]
+
+
+ROWS = {
+    "suppliers": supplier_rows,
+    "facilities": facility_rows,
+    "materials": material_rows,
+    "products": product_rows,
+    "links": link_rows,
+}
+
+
+def headers(entity: str) -> list[str]:
+    return list(LAYOUTS[entity].column_names)
+
+
+PRODUCTION_UNIT_HEADERS = [
+    "Worksite (full name)",
+    "Name in native script",
+    "Address",
+    "City",
+    "Province/state",
+    "Postal code",
+    "Country",
+    "Operating company",
+    "Parent company",
+    "Products made",
+    "Number of workers",
+    "Figures as of",
+]
+
+
+def production_unit_rows(facilities: Any) -> Iterator[list[Any]]:
+    """The DHS FAQ's 'published list of authorized production units and processing
+    facilities': full names, worksite addresses, parent company, products, workers."""
+    for f in facilities.select_related("supplier", "supplier__parent").order_by("country", "name"):
+        supplier = f.supplier
+        parent = supplier.parent if supplier else None
+        yield [
+            f.name,
+            f.native_name,
+            f.address,
+            f.city,
+            f.subdivision,
+            f.postal_code,
+            f.country,
+            supplier.legal_name if supplier else "",
+            parent.legal_name if parent else (supplier.legal_name if supplier else ""),
+            f.products_made,
+            f.total_workers,
+            f.figures_date,
+        ]
+
+
+def template_workbook(entity: str) -> bytes:
+    """An .xlsx template: the entity's sheet with its header, a note on each column, and an
+    'instructions' sheet listing every column, whether it is required and its format."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    layout = LAYOUTS[entity]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = entity
+    bold = Font(bold=True)
+    for index, column in enumerate(layout.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell.font = bold
+        if column.required:
+            cell.fill = PatternFill("solid", fgColor="FFF2CC")
+        note = (column.help or "") + (" Required." if column.required else " Optional.")
+        if column.example:
+            note += f" Example: {column.example}"
+        cell.comment = Comment(note.strip(), "chainproof")
+        sheet.column_dimensions[cell.column_letter].width = max(14, len(column.name) + 4)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("instructions")
+    notes.append(["column", "required", "what to enter", "example"])
+    for cell in notes[1]:
+        cell.font = bold
+    for column in layout.columns:
+        notes.append([column.name, "yes" if column.required else "no", column.help, column.example])
+    notes.append([])
+    notes.append(
+        [
+            "Import with: chainproof import " + entity + " FILE [--dry-run], or in the web "
+            "app. One bad row rejects the whole file; nothing is half-imported."
+        ]
+    )
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,244 @@
+"""Forms for editing the supply chain by hand. They only parse input; services validate
+against the organization's data and write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from chainproof.suppliers.models import Facility, Material, Product, Supplier
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.replace("\n", "|").split("|") if part.strip()]
+
+
+class OrgForm(forms.Form):
+    """A form whose choice fields are limited to one organization's records."""
+
+    def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization_id = organization_id
+        self.limit()
+
+    def limit(self) -> None:
+        return None
+
+
+class SupplierForm(OrgForm):
+    legal_name = forms.CharField(max_length=300)
+    native_name = forms.CharField(
+        max_length=300, required=False, help_text="Name in its own script, e.g. Chinese characters."
+    )
+    ref = forms.CharField(max_length=64, required=False, label="Your reference")
+    country = forms.CharField(max_length=2, help_text="Two-letter code, e.g. CN.")
+    aliases = forms.CharField(required=False, help_text="Other names, separated by |.")
+    website = forms.CharField(max_length=300, required=False)
+    parent = forms.ModelChoiceField(queryset=Supplier.objects.none(), required=False)
+    status = forms.ChoiceField(choices=Supplier.Status.choices)
+    tags = forms.CharField(required=False, help_text="Separated by |.")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    duns = forms.CharField(max_length=9, required=False, label="DUNS")
+    lei = forms.CharField(max_length=20, required=False, label="LEI")
+    uscc = forms.CharField(max_length=18, required=False, label="USCC (China)")
+    tax_id = forms.CharField(max_length=64, required=False, label="Tax id")
+
+    def limit(self) -> None:
+        self.fields["parent"].queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
+            organization_id=self.organization_id
+        )
+
+    def data_for_service(self) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        data = dict(self.cleaned_data)
+        identifiers = [
+            {"scheme": scheme, "value": data.pop(scheme).strip().upper()}
+            for scheme in ("duns", "lei", "uscc", "tax_id")
+        ]
+        data["country"] = data["country"].upper()
+        data["aliases"] = _split(data["aliases"])
+        data["tags"] = _split(data["tags"])
+        return data, identifiers
+
+    @staticmethod
+    def initial_for(supplier: Supplier) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: getattr(supplier, name)
+            for name in (
+                "legal_name",
+                "native_name",
+                "ref",
+                "country",
+                "website",
+                "status",
+                "notes",
+            )
+        }
+        initial["parent"] = supplier.parent_id
+        initial["aliases"] = " | ".join(supplier.aliases)
+        initial["tags"] = " | ".join(supplier.tags)
+        for identifier in supplier.identifiers.all():
+            if identifier.scheme != "other":
+                initial[identifier.scheme] = identifier.value
+        return initial
+
+
+class FacilityForm(OrgForm):
+    name = forms.CharField(max_length=300)
+    native_name = forms.CharField(max_length=300, required=False)
+    ref = forms.CharField(max_length=64, required=False, label="Your reference")
+    kind = forms.ChoiceField(choices=Facility.Kind.choices)
+    supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), required=False, label="Operated by"
+    )
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    city = forms.CharField(max_length=120, required=False)
+    subdivision = forms.CharField(max_length=120, required=False, label="Province / state")
+    postal_code = forms.CharField(max_length=20, required=False)
+    country = forms.CharField(max_length=2)
+    latitude = forms.DecimalField(required=False, min_value=Decimal(-90), max_value=Decimal(90))
+    longitude = forms.DecimalField(required=False, min_value=Decimal(-180), max_value=Decimal(180))
+    activities = forms.MultipleChoiceField(
+        choices=[(a, a) for a in Facility.ACTIVITIES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    products_made = forms.CharField(required=False)
+    total_workers = forms.IntegerField(required=False, min_value=0)
+    migrant_workers = forms.IntegerField(required=False, min_value=0)
+    dprk_workers = forms.ChoiceField(
+        choices=Facility.DprkWorkers.choices, label="North Korean nationals on site"
+    )
+    dprk_worker_count = forms.IntegerField(
+        required=False, min_value=0, label="How many North Korean nationals"
+    )
+    figures_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Worker figures as of"
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def limit(self) -> None:
+        self.fields["supplier"].queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
+            organization_id=self.organization_id
+        )
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["country"] = data["country"].upper()
+        return data
+
+
+class MaterialForm(OrgForm):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    dol_goods = forms.CharField(
+        required=False,
+        label="DOL List of Goods names",
+        help_text="Separated by |, e.g. Cotton | Garments.",
+    )
+    high_scrutiny_sector = forms.ChoiceField(choices=Material.Sector.choices, required=False)
+
+    def data_for_service(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["dol_goods"] = _split(data["dol_goods"])
+        return data
+
+
+class ProductForm(OrgForm):
+    sku = forms.CharField(max_length=64, label="SKU")
+    name = forms.CharField(max_length=300)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    hts_code = forms.CharField(
+        max_length=20,
+        required=False,
+        label="HTS code",
+        help_text="4 to 10 digits, e.g. 6109.10.00.12.",
+    )
+    inputs = forms.CharField(
+        required=False,
+        label="Bill of materials",
+        help_text="Materials and component SKUs separated by |, each with an optional share "
+        "in percent: Cotton=95 | Elastane=5 | sku:TRIM-01",
+    )
+
+    def data_for_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class LinkForm(OrgForm):
+    source_facility = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), required=False, label="From facility"
+    )
+    source_supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), required=False, label="From supplier (site unknown)"
+    )
+    source_unknown = forms.BooleanField(required=False, label="Origin unknown")
+    target_facility = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), required=False, label="To facility"
+    )
+    target_supplier = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(), required=False, label="To supplier"
+    )
+    target_importer = forms.BooleanField(required=False, label="To us (the importer)")
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
+    material = forms.ModelChoiceField(queryset=Material.objects.none(), required=False)
+    valid_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    evidence_refs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Evidence (PO, invoice, bill of lading)",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def limit(self) -> None:
+        org = self.organization_id
+        for name, model in (
+            ("source_facility", Facility),
+            ("target_facility", Facility),
+            ("source_supplier", Supplier),
+            ("target_supplier", Supplier),
+            ("product", Product),
+            ("material", Material),
+        ):
+            self.fields[name].queryset = model.objects.filter(  # type: ignore[attr-defined]
+                organization_id=org
+            )
+
+    def data_for_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ImportForm(forms.Form):
+    entity = forms.ChoiceField(
+        choices=[
+            ("suppliers", "Suppliers"),
+            ("facilities", "Facilities (worksites)"),
+            ("materials", "Materials"),
+            ("products", "Products"),
+            ("links", "Supply links"),
+        ],
+        label="What the file holds",
+    )
+    file = forms.FileField(help_text="CSV (UTF-8) or .xlsx, laid out as the template.")
+    dry_run = forms.BooleanField(
+        required=False, label="Dry run: show what would change, change nothing"
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {self.max_bytes:,}."
+            )
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(f"Expected a .csv or .xlsx file, found {upload.name!r}.")
+        return upload

@@ -1,0 +1,367 @@
+"""The multi-tier supply chain: suppliers, facilities (worksites), products, materials,
+and the links that say who supplies what to whom.
+
+Tiers are computed from links (chainproof.domain.graph) and cached on suppliers and
+facilities by services.tiers_recompute, so lists can filter and sort by tier.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class OrgOwned(models.Model):
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Supplier(OrgOwned):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    ref = models.CharField(
+        max_length=64, blank=True, help_text="Your own code for this supplier (ERP vendor no.)."
+    )
+    legal_name = models.CharField(max_length=300)
+    native_name = models.CharField(max_length=300, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    country = models.CharField(max_length=2)
+    website = models.CharField(max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    tags = models.JSONField(default=list, blank=True)
+    notes = models.TextField(blank=True)
+    normalized_name = models.CharField(max_length=300, db_index=True)
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["legal_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "ref"], condition=~Q(ref=""), name="supplier_ref_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "legal_name"], name="supplier_org_name"),
+            models.Index(fields=["organization", "country"], name="supplier_org_country"),
+            models.Index(fields=["organization", "tier"], name="supplier_org_tier"),
+            models.Index(
+                fields=["organization", "normalized_name", "country"], name="supplier_org_norm"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class SupplierIdentifier(models.Model):
+    class Scheme(models.TextChoices):
+        DUNS = "duns", "DUNS"
+        LEI = "lei", "LEI"
+        USCC = "uscc", "China Unified Social Credit Code"
+        TAX_ID = "tax_id", "National tax id"
+        OTHER = "other", "Other"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=10, choices=Scheme.choices)
+    value = models.CharField(max_length=64)
+    label = models.CharField(max_length=60, blank=True, help_text="What an 'other' id is.")
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "scheme", "value"], name="identifier_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
+
+class Facility(OrgOwned):
+    class Kind(models.TextChoices):
+        FACTORY = "factory", "Factory"
+        FARM = "farm", "Farm"
+        MINE = "mine", "Mine"
+        PROCESSING = "processing_plant", "Processing plant"
+        VESSEL = "vessel", "Vessel"
+        WAREHOUSE = "warehouse", "Warehouse"
+        OTHER = "other", "Other"
+
+    ACTIVITIES = (
+        "mining",
+        "farming",
+        "fishing",
+        "processing",
+        "manufacturing",
+        "assembly",
+        "packaging",
+        "transport",
+    )
+
+    class DprkWorkers(models.TextChoices):
+        NONE = "none", "None (confirmed)"
+        PRESENT = "present", "Present (count known)"
+        UNKNOWN = "unknown", "Unknown"
+
+    ref = models.CharField(max_length=64, blank=True, help_text="Your own code for this site.")
+    name = models.CharField(max_length=300)
+    native_name = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACTORY)
+    supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="facilities"
+    )
+    address = models.TextField(blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    subdivision = models.CharField(max_length=120, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    activities = models.JSONField(default=list, blank=True)
+    products_made = models.TextField(blank=True)
+    total_workers = models.PositiveIntegerField(null=True, blank=True)
+    migrant_workers = models.PositiveIntegerField(null=True, blank=True)
+    dprk_workers = models.CharField(
+        max_length=10,
+        choices=DprkWorkers.choices,
+        default=DprkWorkers.UNKNOWN,
+        help_text="North Korean nationals at this worksite.",
+    )
+    dprk_worker_count = models.PositiveIntegerField(null=True, blank=True)
+    figures_date = models.DateField(null=True, blank=True)
+    in_xinjiang = models.BooleanField(default=False)
+    xinjiang_reason = models.CharField(max_length=300, blank=True)
+    normalized_name = models.CharField(max_length=300, db_index=True)
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "ref"], condition=~Q(ref=""), name="facility_ref_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "name"], name="facility_org_name"),
+            models.Index(fields=["organization", "country"], name="facility_org_country"),
+            models.Index(fields=["organization", "tier"], name="facility_org_tier"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Material(OrgOwned):
+    class Sector(models.TextChoices):
+        NONE = "", "—"
+        COTTON = "cotton", "Cotton"
+        TOMATOES = "tomatoes", "Tomatoes"
+        POLYSILICON = "polysilicon", "Polysilicon"
+        ALUMINUM = "aluminum", "Aluminum"
+        PVC = "pvc", "PVC"
+        STEEL = "steel", "Steel"
+        BATTERIES = "batteries", "Batteries"
+        TIRES = "tires", "Tires"
+        SEAFOOD = "seafood", "Seafood"
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    dol_goods = models.JSONField(
+        default=list, blank=True, help_text="Names of matching goods on the DOL List of Goods."
+    )
+    high_scrutiny_sector = models.CharField(
+        max_length=20,
+        choices=Sector.choices,
+        blank=True,
+        help_text="CBP UFLPA high-priority sector, if any.",
+    )
+    normalized_name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "normalized_name"], name="material_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(OrgOwned):
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    hts_code = models.CharField(max_length=13, blank=True)
+
+    class Meta:
+        ordering = ["sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "sku"], name="product_sku_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class ProductInput(models.Model):
+    """A line of a product's bill of materials: a material or a component product."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="inputs")
+    material = models.ForeignKey(
+        Material, null=True, blank=True, on_delete=models.PROTECT, related_name="used_in"
+    )
+    component = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="used_in"
+    )
+    share = models.DecimalField(
+        max_digits=6, decimal_places=3, null=True, blank=True, help_text="Percent, when known."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(material__isnull=False, component__isnull=True)
+                | Q(material__isnull=True, component__isnull=False),
+                name="input_is_material_or_component",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.material or self.component)
+
+
+class SupplyLink(OrgOwned):
+    """Who supplies what to whom, between which dates, and the record that proves it."""
+
+    source_facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="links_out"
+    )
+    source_supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="links_out"
+    )
+    source_unknown = models.BooleanField(
+        default=False, help_text="The origin of this input is not known (unknown upstream)."
+    )
+    target_facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="links_in"
+    )
+    target_supplier = models.ForeignKey(
+        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="links_in"
+    )
+    target_importer = models.BooleanField(default=False)
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    material = models.ForeignKey(
+        Material, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    evidence_refs = models.TextField(
+        blank=True, help_text="Purchase orders, invoices, bills of lading that prove the link."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        source_facility__isnull=False,
+                        source_supplier__isnull=True,
+                        source_unknown=False,
+                    )
+                    | Q(
+                        source_facility__isnull=True,
+                        source_supplier__isnull=False,
+                        source_unknown=False,
+                    )
+                    | Q(
+                        source_facility__isnull=True,
+                        source_supplier__isnull=True,
+                        source_unknown=True,
+                    )
+                ),
+                name="link_has_one_source",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        target_facility__isnull=False,
+                        target_supplier__isnull=True,
+                        target_importer=False,
+                    )
+                    | Q(
+                        target_facility__isnull=True,
+                        target_supplier__isnull=False,
+                        target_importer=False,
+                    )
+                    | Q(
+                        target_facility__isnull=True,
+                        target_supplier__isnull=True,
+                        target_importer=True,
+                    )
+                ),
+                name="link_has_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(product__isnull=False, material__isnull=True)
+                | Q(product__isnull=True, material__isnull=False),
+                name="link_carries_product_or_material",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "target_facility"], name="link_org_tfac"),
+            models.Index(fields=["organization", "target_supplier"], name="link_org_tsup"),
+            models.Index(fields=["organization", "product"], name="link_org_product"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_label} → {self.target_label}: {self.item_label}"
+
+    @property
+    def source_label(self) -> str:
+        if self.source_unknown:
+            return "unknown origin"
+        return str(self.source_facility or self.source_supplier)
+
+    @property
+    def target_label(self) -> str:
+        return (
+            "importer"
+            if self.target_importer
+            else str(self.target_facility or self.target_supplier)
+        )
+
+    @property
+    def item_label(self) -> str:
+        return str(self.product.name if self.product else self.material)

@@ -1,0 +1,303 @@
+"""Reads of the supply chain: filtered lists, a supplier's links, a product's map."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from chainproof.domain.graph import IMPORTER, ChainEdge, ChainMap, upstream_map
+from chainproof.domain.layout import NODE_H, NODE_W, layered
+from chainproof.domain.names import normalize_name
+from chainproof.suppliers.models import (
+    Facility,
+    Material,
+    Product,
+    Supplier,
+    SupplierIdentifier,
+    SupplyLink,
+)
+from chainproof.suppliers.services import active_links, node_of_source, node_of_target
+
+SUPPLIER_SORTS = {
+    "name": ("legal_name", "pk"),
+    "-name": ("-legal_name", "-pk"),
+    "country": ("country", "legal_name", "pk"),
+    "-country": ("-country", "-legal_name", "-pk"),
+    "tier": ("tier", "legal_name", "pk"),
+    "-tier": ("-tier", "-legal_name", "-pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def supplier_list(
+    organization_id: int,
+    *,
+    q: str = "",
+    country: str = "",
+    tier: str = "",
+    status: str = "",
+    sort: str = "name",
+) -> QuerySet[Supplier]:
+    qs = Supplier.objects.filter(organization_id=organization_id)
+    if q:
+        norm = normalize_name(q)
+        matched_ids = SupplierIdentifier.objects.filter(
+            organization_id=organization_id, value__iexact=q.replace(" ", "")
+        ).values("supplier_id")
+        qs = (
+            qs.filter(
+                Q(normalized_name__contains=norm)
+                | Q(native_name__icontains=q)
+                | Q(ref__iexact=q)
+                | Q(pk__in=matched_ids)
+            )
+            if norm
+            else qs.filter(Q(native_name__icontains=q) | Q(ref__iexact=q))
+        )
+    if country:
+        qs = qs.filter(country=country.upper())
+    if tier == "none":
+        qs = qs.filter(tier__isnull=True)
+    elif tier.isdigit():
+        qs = qs.filter(tier=int(tier)) if int(tier) < 4 else qs.filter(tier__gte=4)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by(*SUPPLIER_SORTS.get(sort, SUPPLIER_SORTS["name"]))
+
+
+def facility_list(
+    organization_id: int,
+    *,
+    q: str = "",
+    country: str = "",
+    tier: str = "",
+    xinjiang: str = "",
+    dprk: str = "",
+) -> QuerySet[Facility]:
+    qs = Facility.objects.filter(organization_id=organization_id).select_related("supplier")
+    if q:
+        norm = normalize_name(q)
+        qs = qs.filter(
+            Q(normalized_name__contains=norm)
+            | Q(native_name__icontains=q)
+            | Q(ref__iexact=q)
+            | Q(city__icontains=q)
+        )
+    if country:
+        qs = qs.filter(country=country.upper())
+    if tier == "none":
+        qs = qs.filter(tier__isnull=True)
+    elif tier.isdigit():
+        qs = qs.filter(tier=int(tier)) if int(tier) < 4 else qs.filter(tier__gte=4)
+    if xinjiang == "yes":
+        qs = qs.filter(in_xinjiang=True)
+    if dprk in ("present", "unknown", "none"):
+        qs = qs.filter(dprk_workers=dprk)
+    return qs.order_by("name", "pk")
+
+
+def links_of_supplier(supplier: Supplier) -> tuple[QuerySet[SupplyLink], QuerySet[SupplyLink]]:
+    """(links it receives: its suppliers upstream, links it sends: its customers downstream)."""
+    facility_ids = list(supplier.facilities.values_list("pk", flat=True))
+    related = (
+        "source_facility",
+        "source_supplier",
+        "target_facility",
+        "target_supplier",
+        "product",
+        "material",
+    )
+    base = SupplyLink.objects.filter(organization_id=supplier.organization_id).select_related(
+        *related
+    )
+    upstream = base.filter(Q(target_supplier=supplier) | Q(target_facility__in=facility_ids))
+    downstream = base.filter(Q(source_supplier=supplier) | Q(source_facility__in=facility_ids))
+    return upstream, downstream
+
+
+def links_of_facility(facility: Facility) -> tuple[QuerySet[SupplyLink], QuerySet[SupplyLink]]:
+    related = (
+        "source_facility",
+        "source_supplier",
+        "target_facility",
+        "target_supplier",
+        "product",
+        "material",
+    )
+    base = SupplyLink.objects.filter(organization_id=facility.organization_id).select_related(
+        *related
+    )
+    return base.filter(target_facility=facility), base.filter(source_facility=facility)
+
+
+def product_input_keys(product: Product, depth: int = 0) -> set[str]:
+    """Everything in a product's bill of materials, components expanded: 'm:ID' / 'p:ID'."""
+    keys: set[str] = set()
+    if depth > 10:
+        return keys
+    for line in product.inputs.select_related("component"):
+        if line.material_id:
+            keys.add(f"m:{line.material_id}")
+        elif line.component is not None:
+            keys.add(f"p:{line.component_id}")
+            keys |= product_input_keys(line.component, depth + 1)
+    return keys
+
+
+def _item(link_material: int | None, link_product: int | None) -> str:
+    return f"m:{link_material}" if link_material else f"p:{link_product}"
+
+
+@dataclass
+class MapNode:
+    node: str
+    label: str
+    sublabel: str
+    country: str
+    url: str
+    flags: list[str]
+    x: int = 0
+    y: int = 0
+    kind: str = "node"
+
+
+@dataclass
+class ProductMap:
+    nodes: list[MapNode] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+    gaps: list[str] = field(default_factory=list)
+    truncated: bool = False
+    node_count: int = 0
+
+
+def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
+    org_id = product.organization_id
+    links = active_links(org_id)
+    first = [
+        ChainEdge(node_of_source(link) or f"?:{link.pk}", IMPORTER, f"p:{product.pk}", link.pk)
+        for link in links.filter(target_importer=True, product=product)
+    ]
+    inputs = product_input_keys(product) or None
+    into: dict[str, list[ChainEdge]] = defaultdict(list)
+    unknown: list[tuple[str, str]] = []
+    frontier = {e.source for e in first if not e.source.startswith("?")}
+    done: set[str] = set()
+    for _ in range(max_depth):
+        wanted = frontier - done
+        if not wanted:
+            break
+        done |= wanted
+        facility_ids = [int(n[2:]) for n in wanted if n.startswith("f:")]
+        supplier_ids = [int(n[2:]) for n in wanted if n.startswith("s:")]
+        arriving = links.filter(
+            Q(target_facility__in=facility_ids) | Q(target_supplier__in=supplier_ids)
+        )
+        frontier = set()
+        for link in arriving:
+            target = node_of_target(link)
+            item = _item(link.material_id, link.product_id)
+            source = node_of_source(link)
+            if source is None:
+                unknown.append((target, item))
+                continue
+            into[target].append(ChainEdge(source, target, item, link.pk))
+            frontier.add(source)
+    return upstream_map(first, into, inputs=inputs, unknown_sources=unknown, max_depth=max_depth)
+
+
+def product_map(product: Product) -> ProductMap:
+    """The product's chain placed for drawing: nodes with labels, edges, unknown gaps."""
+    from django.urls import reverse
+
+    chain = product_chain(product)
+    facility_ids = [int(n[2:]) for n in chain.depth if n.startswith("f:")]
+    supplier_ids = [int(n[2:]) for n in chain.depth if n.startswith("s:")]
+    facilities = Facility.objects.filter(pk__in=facility_ids).select_related("supplier").in_bulk()
+    suppliers = Supplier.objects.filter(pk__in=supplier_ids).in_bulk()
+    material_names = dict(
+        Material.objects.filter(organization_id=product.organization_id).values_list("pk", "name")
+    )
+    product_names = dict(
+        Product.objects.filter(organization_id=product.organization_id).values_list("pk", "name")
+    )
+
+    def item_label(item: str) -> str:
+        kind, _, pk = item.partition(":")
+        names = material_names if kind == "m" else product_names
+        return names.get(int(pk), item) if pk.isdigit() else item
+
+    depth = {IMPORTER: 0, **chain.depth}
+    nodes: dict[str, MapNode] = {
+        IMPORTER: MapNode(IMPORTER, "Importer", product.name[:40], "US", "", [], kind="importer"),
+    }
+    for node in chain.depth:
+        kind, _, pk = node.partition(":")
+        if kind == "f" and int(pk) in facilities:
+            f = facilities[int(pk)]
+            flags = []
+            if f.in_xinjiang:
+                flags.append("Xinjiang")
+            if f.dprk_workers == "present":
+                flags.append("DPRK workers")
+            elif f.dprk_workers == "unknown":
+                flags.append("DPRK workers unknown")
+            nodes[node] = MapNode(
+                node,
+                f.name[:34],
+                (f.supplier.legal_name[:34] if f.supplier else f.get_kind_display()),
+                f.country,
+                reverse("suppliers:facility", args=[f.pk]),
+                flags,
+            )
+        elif kind == "s" and int(pk) in suppliers:
+            s = suppliers[int(pk)]
+            nodes[node] = MapNode(
+                node,
+                s.legal_name[:34],
+                "site not known",
+                s.country,
+                reverse("suppliers:supplier", args=[s.pk]),
+                ["site unknown"],
+            )
+    edges = [(e.source, e.target) for e in chain.edges if e.source in nodes]
+    gap_labels = []
+    for index, (node, item) in enumerate(chain.gaps):
+        gap = f"gap:{index}"
+        feeds = node if node in depth else IMPORTER
+        depth[gap] = depth[feeds] + 1
+        label = f"Unknown origin: {item_label(item)}"
+        nodes[gap] = MapNode(
+            gap, label[:34], "upstream not mapped", "", "", ["unknown"], kind="gap"
+        )
+        edges.append((gap, feeds))
+        gap_labels.append(label + (f" (into {nodes[feeds].label})" if feeds != IMPORTER else ""))
+    placed = layered({n: depth[n] for n in nodes}, edges)
+    result = ProductMap(
+        width=placed.width,
+        height=placed.height,
+        gaps=gap_labels,
+        truncated=chain.truncated,
+        node_count=len(chain.depth),
+    )
+    for map_node in nodes.values():
+        position = placed.nodes[map_node.node]
+        map_node.x, map_node.y = position.x, position.y
+        result.nodes.append(map_node)
+    for source, target in edges:
+        a, b = placed.nodes[source], placed.nodes[target]
+        x1, y1 = a.x + NODE_W, a.y + NODE_H // 2
+        x2, y2 = b.x, b.y + NODE_H // 2
+        mid = (x1 + x2) // 2
+        result.edges.append(
+            {
+                "path": f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}",
+                "gap": source.startswith("gap:"),
+            }
+        )
+    return result

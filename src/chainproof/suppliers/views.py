@@ -1,0 +1,525 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from chainproof.accounts.access import current_membership, get_for_member, require_role
+from chainproof.accounts.models import Membership
+from chainproof.accounts.roles import Role
+from chainproof.audit.selectors import audit_history_of
+from chainproof.domain.supply_layouts import LAYOUTS, parse_bom
+from chainproof.domain.tabular import FieldError
+from chainproof.jobs.services import job_enqueue
+from chainproof.reference.selectors import country_names
+from chainproof.suppliers import exporting, services
+from chainproof.suppliers.forms import (
+    FacilityForm,
+    ImportForm,
+    LinkForm,
+    MaterialForm,
+    ProductForm,
+    SupplierForm,
+)
+from chainproof.suppliers.jobs import store_upload
+from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
+from chainproof.suppliers.selectors import (
+    SUPPLIER_SORTS,
+    facility_list,
+    links_of_facility,
+    links_of_supplier,
+    product_map,
+    supplier_list,
+)
+from chainproof.web.paging import export_response, paginate
+
+
+def _reader(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    return membership
+
+
+def _writer(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    require_role(membership, Role.ANALYST)
+    return membership
+
+
+def _export_or(
+    request: HttpRequest, entity: str, queryset: Any, org_id: int
+) -> HttpResponse | None:
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return export_response(
+            fmt, entity, exporting.headers(entity), exporting.ROWS[entity](org_id, queryset)
+        )
+    return None
+
+
+# --- lists -------------------------------------------------------------------------------
+
+
+def supplier_index(request: HttpRequest) -> HttpResponse:
+    membership = _reader(request)
+    org_id = membership.organization_id
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "country", "tier", "status")}
+    sort = request.GET.get("sort", "name")
+    suppliers = supplier_list(org_id, sort=sort, **params)
+    exported = _export_or(request, "suppliers", suppliers, org_id)
+    if exported:
+        return exported
+    countries = sorted(
+        Supplier.objects.filter(organization_id=org_id).values_list("country", flat=True).distinct()
+    )
+    return render(
+        request,
+        "suppliers/supplier_list.html",
+        {
+            **paginate(request, suppliers),
+            "params": params,
+            "sort": sort,
+            "sorts": SUPPLIER_SORTS,
+            "countries": countries,
+            "names": country_names(org_id),
+        },
+    )
+
+
+def facility_index(request: HttpRequest) -> HttpResponse:
+    membership = _reader(request)
+    org_id = membership.organization_id
+    params = {
+        k: request.GET.get(k, "").strip() for k in ("q", "country", "tier", "xinjiang", "dprk")
+    }
+    facilities = facility_list(org_id, **params)
+    exported = _export_or(request, "facilities", facilities, org_id)
+    if exported:
+        return exported
+    return render(
+        request,
+        "suppliers/facility_list.html",
+        {
+            **paginate(request, facilities),
+            "params": params,
+            "countries": sorted(
+                Facility.objects.filter(organization_id=org_id)
+                .values_list("country", flat=True)
+                .distinct()
+            ),
+        },
+    )
+
+
+def product_index(request: HttpRequest) -> HttpResponse:
+    membership = _reader(request)
+    org_id = membership.organization_id
+    q = request.GET.get("q", "").strip()
+    products = Product.objects.filter(organization_id=org_id)
+    if q:
+        products = products.filter(name__icontains=q) | products.filter(sku__icontains=q)
+    exported = _export_or(request, "products", products, org_id)
+    if exported:
+        return exported
+    return render(request, "suppliers/product_list.html", {**paginate(request, products), "q": q})
+
+
+def material_index(request: HttpRequest) -> HttpResponse:
+    membership = _reader(request)
+    org_id = membership.organization_id
+    materials = Material.objects.filter(organization_id=org_id)
+    exported = _export_or(request, "materials", materials, org_id)
+    if exported:
+        return exported
+    return render(request, "suppliers/material_list.html", paginate(request, materials))
+
+
+def link_index(request: HttpRequest) -> HttpResponse:
+    membership = _reader(request)
+    org_id = membership.organization_id
+    links = SupplyLink.objects.filter(organization_id=org_id).select_related(
+        "source_facility",
+        "source_supplier",
+        "target_facility",
+        "target_supplier",
+        "product",
+        "material",
+    )
+    if request.GET.get("unknown") == "yes":
+        links = links.filter(source_unknown=True)
+    exported = _export_or(request, "links", links, org_id)
+    if exported:
+        return exported
+    return render(request, "suppliers/link_list.html", paginate(request, links))
+
+
+# --- details -----------------------------------------------------------------------------
+
+
+def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
+    membership = _reader(request)
+    supplier = get_for_member(
+        membership, Supplier.objects.select_related("parent", "owner"), pk=supplier_id
+    )
+    upstream, downstream = links_of_supplier(supplier)
+    return render(
+        request,
+        "suppliers/supplier_detail.html",
+        {
+            "supplier": supplier,
+            "identifiers": supplier.identifiers.all(),
+            "facilities": supplier.facilities.all(),
+            "subsidiaries": supplier.subsidiaries.all(),
+            "upstream": upstream[:200],
+            "downstream": downstream[:200],
+            "products": Product.objects.filter(links__in=downstream).distinct(),
+            "history": audit_history_of(
+                membership.organization_id, "suppliers.supplier", str(supplier.pk)
+            )[:50],
+            "names": country_names(membership.organization_id),
+        },
+    )
+
+
+def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
+    membership = _reader(request)
+    facility = get_for_member(
+        membership, Facility.objects.select_related("supplier"), pk=facility_id
+    )
+    upstream, downstream = links_of_facility(facility)
+    return render(
+        request,
+        "suppliers/facility_detail.html",
+        {
+            "facility": facility,
+            "upstream": upstream[:200],
+            "downstream": downstream[:200],
+            "history": audit_history_of(
+                membership.organization_id, "suppliers.facility", str(facility.pk)
+            )[:50],
+            "names": country_names(membership.organization_id),
+        },
+    )
+
+
+def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+    membership = _reader(request)
+    product = get_for_member(membership, Product, pk=product_id)
+    return render(
+        request,
+        "suppliers/product_detail.html",
+        {
+            "product": product,
+            "inputs": product.inputs.select_related("material", "component"),
+            "map": product_map(product),
+            "history": audit_history_of(
+                membership.organization_id, "suppliers.product", str(product.pk)
+            )[:50],
+        },
+    )
+
+
+# --- create and edit ---------------------------------------------------------------------
+
+
+def _save(request: HttpRequest, form: Any, write: Any) -> Any:
+    """Run a service in a transaction; map its ValidationError onto the form."""
+    try:
+        with transaction.atomic():
+            return write()
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpResponse:
+    membership = _writer(request)
+    org_id = membership.organization_id
+    supplier = get_for_member(membership, Supplier, pk=supplier_id) if supplier_id else None
+    initial = SupplierForm.initial_for(supplier) if supplier else {"status": "active"}
+    form = SupplierForm(request.POST or None, initial=initial, organization_id=org_id)
+    if request.method == "POST" and form.is_valid():
+        data, identifiers = form.data_for_service()
+        saved = _save(
+            request,
+            form,
+            lambda: services.supplier_save(
+                organization=org_id,
+                actor=request.user,
+                data=data,
+                supplier=supplier,
+                identifiers=identifiers,
+            ),
+        )
+        if saved:
+            messages.success(request, f"Saved {saved.legal_name}.")
+            return redirect("suppliers:supplier", saved.pk)
+    return render(
+        request,
+        "suppliers/form.html",
+        {
+            "form": form,
+            "title": f"Edit {supplier}" if supplier else "New supplier",
+            "cancel": reverse("suppliers:supplier", args=[supplier.pk])
+            if supplier
+            else reverse("suppliers:index"),
+        },
+    )
+
+
+def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpResponse:
+    membership = _writer(request)
+    org_id = membership.organization_id
+    facility = get_for_member(membership, Facility, pk=facility_id) if facility_id else None
+    initial: dict[str, Any] = {"kind": "factory", "dprk_workers": "unknown"}
+    if facility:
+        initial = {name: getattr(facility, name) for name in services.FACILITY_FIELDS}
+        initial["supplier"] = facility.supplier_id
+    elif request.GET.get("supplier", "").isdigit():
+        initial["supplier"] = int(request.GET["supplier"])
+    form = FacilityForm(request.POST or None, initial=initial, organization_id=org_id)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request,
+            form,
+            lambda: services.facility_save(
+                organization=org_id,
+                actor=request.user,
+                data=form.data_for_service(),
+                facility=facility,
+            ),
+        )
+        if saved:
+            messages.success(request, f"Saved {saved.name}.")
+            return redirect("suppliers:facility", saved.pk)
+    return render(
+        request,
+        "suppliers/form.html",
+        {
+            "form": form,
+            "title": f"Edit {facility}" if facility else "New facility",
+            "cancel": reverse("suppliers:facilities"),
+        },
+    )
+
+
+def material_edit(request: HttpRequest, material_id: int | None = None) -> HttpResponse:
+    membership = _writer(request)
+    org_id = membership.organization_id
+    material = get_for_member(membership, Material, pk=material_id) if material_id else None
+    initial = {}
+    if material:
+        initial = {name: getattr(material, name) for name in services.MATERIAL_FIELDS}
+        initial["dol_goods"] = " | ".join(material.dol_goods)
+    form = MaterialForm(request.POST or None, initial=initial, organization_id=org_id)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request,
+            form,
+            lambda: services.material_save(
+                organization=org_id,
+                actor=request.user,
+                data=form.data_for_service(),
+                material=material,
+            ),
+        )
+        if saved:
+            messages.success(request, f"Saved {saved.name}.")
+            return redirect("suppliers:materials")
+    return render(
+        request,
+        "suppliers/form.html",
+        {
+            "form": form,
+            "title": f"Edit {material}" if material else "New material",
+            "cancel": reverse("suppliers:materials"),
+        },
+    )
+
+
+def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpResponse:
+    membership = _writer(request)
+    org_id = membership.organization_id
+    product = get_for_member(membership, Product, pk=product_id) if product_id else None
+    initial = {}
+    if product:
+        initial = {name: getattr(product, name) for name in services.PRODUCT_FIELDS}
+        initial["inputs"] = " | ".join(
+            (f"sku:{i.component.sku}" if i.component else i.material.name)  # type: ignore[union-attr]
+            + (f"={i.share.normalize()}" if i.share is not None else "")
+            for i in product.inputs.select_related("material", "component")
+        )
+    form = ProductForm(request.POST or None, initial=initial, organization_id=org_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        bom_text = data.pop("inputs")
+
+        def write() -> Product:
+            saved = services.product_save(
+                organization=org_id, actor=request.user, data=data, product=product
+            )
+            services.product_set_inputs(
+                product=saved, actor=request.user, inputs=_bom_lines(org_id, bom_text)
+            )
+            return saved
+
+        saved = _save(request, form, write)
+        if saved:
+            messages.success(request, f"Saved {saved.sku}.")
+            return redirect("suppliers:product", saved.pk)
+    return render(
+        request,
+        "suppliers/form.html",
+        {
+            "form": form,
+            "title": f"Edit {product}" if product else "New product",
+            "cancel": reverse("suppliers:products"),
+        },
+    )
+
+
+def _bom_lines(org_id: int, text: str) -> list[dict[str, Any]]:
+    try:
+        items = parse_bom(text) if text.strip() else []
+    except FieldError as exc:
+        raise ValidationError({"inputs": f"Expected {exc.expected}."}) from None
+    lines = []
+    from chainproof.domain.names import normalize_name
+
+    for item in items:
+        name = item["name"]
+        if name.lower().startswith("sku:"):
+            component = Product.objects.filter(
+                organization_id=org_id, sku__iexact=name[4:].strip()
+            ).first()
+            if component is None:
+                raise ValidationError({"inputs": f"No product with SKU {name[4:].strip()!r}."})
+            lines.append({"component": component, "share": item["share"]})
+        else:
+            material = Material.objects.filter(
+                organization_id=org_id, normalized_name=normalize_name(name)
+            ).first()
+            if material is None:
+                raise ValidationError({"inputs": f"No material named {name!r}; add it first."})
+            lines.append({"material": material, "share": item["share"]})
+    return lines
+
+
+def link_new(request: HttpRequest) -> HttpResponse:
+    membership = _writer(request)
+    org_id = membership.organization_id
+    form = LinkForm(
+        request.POST or None,
+        organization_id=org_id,
+        initial={k: v for k, v in request.GET.items() if k in LinkForm.base_fields},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request,
+            form,
+            lambda: services.link_save(
+                organization=org_id, actor=request.user, data=form.data_for_service()
+            ),
+        )
+        if saved:
+            with transaction.atomic():
+                job_enqueue(
+                    kind="suppliers.tiers", organization=membership.organization, actor=request.user
+                )
+            messages.success(request, f"Added the link {saved}. Tiers are being recomputed.")
+            return redirect("suppliers:links")
+    return render(
+        request,
+        "suppliers/form.html",
+        {
+            "form": form,
+            "title": "New supply link",
+            "cancel": reverse("suppliers:links"),
+        },
+    )
+
+
+def link_delete(request: HttpRequest, link_id: int) -> HttpResponse:
+    membership = _writer(request)
+    link = get_for_member(membership, SupplyLink, pk=link_id)
+    if request.method != "POST":
+        return render(request, "suppliers/confirm_delete.html", {"object": link})
+    with transaction.atomic():
+        services.link_delete(link=link, actor=request.user)
+        job_enqueue(
+            kind="suppliers.tiers", organization=membership.organization, actor=request.user
+        )
+    messages.success(request, "The link was deleted. Tiers are being recomputed.")
+    return redirect("suppliers:links")
+
+
+# --- import, templates, exports ----------------------------------------------------------
+
+
+def import_upload(request: HttpRequest) -> HttpResponse:
+    membership = _writer(request)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        stored = store_upload(upload)
+        with transaction.atomic():
+            job = job_enqueue(
+                kind="suppliers.import",
+                organization=membership.organization,
+                actor=request.user,
+                params={
+                    "entity": form.cleaned_data["entity"],
+                    "path": stored,
+                    "file_name": upload.name,
+                    "dry_run": form.cleaned_data["dry_run"],
+                },
+            )
+        return redirect("jobs:detail", job.pk)
+    return render(request, "suppliers/import.html", {"form": form, "entities": list(LAYOUTS)})
+
+
+def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
+    _reader(request)
+    if entity not in LAYOUTS or fmt not in ("csv", "xlsx"):
+        raise Http404("No such template.")
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exporting.template_workbook(entity),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{entity}-template.xlsx"'
+        return response
+    return export_response("csv", f"{entity}-template", exporting.headers(entity), [])
+
+
+def production_units(request: HttpRequest) -> HttpResponse:
+    """The DHS FAQ list of authorized production units, for one product or all."""
+    membership = _reader(request)
+    org_id = membership.organization_id
+    facilities = Facility.objects.filter(organization_id=org_id)
+    name = "production-units"
+    product_id = request.GET.get("product", "")
+    if product_id:
+        product = get_for_member(membership, Product, pk=product_id if product_id.isdigit() else -1)
+        from chainproof.suppliers.selectors import product_chain
+
+        chain = product_chain(product)
+        ids = [int(n[2:]) for n in chain.depth if n.startswith("f:")]
+        facilities = facilities.filter(pk__in=ids)
+        name = f"production-units-{product.sku}"
+    fmt = request.GET.get("format", "xlsx")
+    return export_response(
+        "csv" if fmt == "csv" else "xlsx",
+        name,
+        exporting.PRODUCTION_UNIT_HEADERS,
+        exporting.production_unit_rows(facilities),
+    )

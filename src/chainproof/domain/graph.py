@@ -145,8 +145,9 @@ def upstream_map(
 
     ``into`` gives, for a node, the edges that arrive at it. With ``inputs`` (the
     product's bill of materials, flattened), only edges carrying one of those items are
-    followed past tier 1. ``unknown_sources`` are explicit "origin unknown" markers
-    (node, item). An input of the bill that arrives nowhere in the map is a gap too.
+    followed into the tier-1 sites; further upstream every edge is followed.
+    ``unknown_sources`` are explicit "origin unknown" markers (node, item). An input of the
+    bill that arrives nowhere in the map is a gap too.
     """
     chain = ChainMap()
     queue: deque[str] = deque()
@@ -161,9 +162,12 @@ def upstream_map(
         node = queue.popleft()
         depth = chain.depth[node]
         for edge in into.get(node, ()):
-            if inputs is not None and edge.item not in inputs:
-                continue
-            items_arriving.add(edge.item)
+            if depth == 1:
+                # The bill of materials says what goes into the product at the tier-1
+                # site; deeper sites' inputs are followed whatever they carry.
+                if inputs is not None and edge.item not in inputs:
+                    continue
+                items_arriving.add(edge.item)
             key = (edge.source, edge.target, edge.item)
             if key in seen_edges:
                 continue
@@ -179,7 +183,7 @@ def upstream_map(
     for node, item in unknown_sources:
         if node in chain.depth and (node, item) not in chain.gaps:
             chain.gaps.append((node, item))
-    if inputs:
+    if inputs and chain.depth:
         for item in sorted(inputs - items_arriving):
             if not any(gap_item == item for _, gap_item in chain.gaps):
                 chain.gaps.append(("", item))

@@ -9,6 +9,8 @@ from django.db import transaction
 
 from chainproof.accounts.services import demo_organization_ensure
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
+from chainproof.suppliers.demo import demo_supply_chain_load
+from chainproof.suppliers.importing import ImportFailed
 from chainproof.web.management.commands._errors import fail
 
 
@@ -41,6 +43,15 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             demo = demo_organization_ensure()
+        try:
+            reports = demo_supply_chain_load(organization=demo.organization)
+        except ImportFailed as exc:
+            fail(f"the demo supply chain could not be loaded: {exc}")
+        created = sum(r.created for r in reports)
+        self.stdout.write(
+            f"Demo supply chain: {created} record(s) created"
+            + (", everything else already present." if created == 0 else ".")
+        )
         if demo.created and demo.password:
             self.stdout.write(
                 self.style.SUCCESS(

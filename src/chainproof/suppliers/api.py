@@ -1,0 +1,474 @@
+"""REST endpoints for the supply chain. Reads need the viewer role, writes the analyst role;
+every object is fetched through the organization-scoped access helper."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from chainproof.accounts.access import get_for_member, require_role, scoped
+from chainproof.accounts.models import Membership
+from chainproof.accounts.roles import Role
+from chainproof.jobs.services import job_enqueue
+from chainproof.suppliers import services
+from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
+from chainproof.suppliers.selectors import facility_list, product_chain, supplier_list
+
+router = Router(tags=["supply chain"])
+
+
+def _reader(request: HttpRequest) -> Membership:
+    membership: Membership = request.auth  # type: ignore[attr-defined]
+    require_role(membership, Role.VIEWER)
+    return membership
+
+
+def _writer(request: HttpRequest) -> Membership:
+    membership: Membership = request.auth  # type: ignore[attr-defined]
+    require_role(membership, Role.ANALYST)
+    return membership
+
+
+class IdentifierIO(Schema):
+    scheme: str
+    value: str
+    label: str = ""
+
+
+class SupplierOut(Schema):
+    id: int
+    ref: str
+    legal_name: str
+    native_name: str
+    aliases: list[str]
+    country: str
+    website: str
+    parent_id: int | None
+    status: str
+    tags: list[str]
+    notes: str
+    tier: int | None
+    identifiers: list[IdentifierIO]
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_identifiers(obj: Supplier) -> list[dict[str, str]]:
+        return [
+            {"scheme": i.scheme, "value": i.value, "label": i.label} for i in obj.identifiers.all()
+        ]
+
+
+class SupplierIn(Schema):
+    legal_name: str
+    country: str
+    ref: str = ""
+    native_name: str = ""
+    aliases: list[str] = []
+    website: str = ""
+    parent_id: int | None = None
+    status: str = "active"
+    tags: list[str] = []
+    notes: str = ""
+    identifiers: list[IdentifierIO] | None = None
+
+
+class SupplierPatch(Schema):
+    legal_name: str | None = None
+    country: str | None = None
+    ref: str | None = None
+    native_name: str | None = None
+    aliases: list[str] | None = None
+    website: str | None = None
+    parent_id: int | None = None
+    status: str | None = None
+    tags: list[str] | None = None
+    notes: str | None = None
+    identifiers: list[IdentifierIO] | None = None
+
+
+class SupplierFilters(Schema):
+    q: str = ""
+    country: str = ""
+    tier: str = ""
+    status: str = ""
+    sort: str = "name"
+
+
+class FacilityOut(Schema):
+    id: int
+    ref: str
+    name: str
+    native_name: str
+    kind: str
+    supplier_id: int | None
+    address: str
+    city: str
+    subdivision: str
+    postal_code: str
+    country: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    activities: list[str]
+    products_made: str
+    total_workers: int | None
+    migrant_workers: int | None
+    dprk_workers: str
+    dprk_worker_count: int | None
+    figures_date: date | None
+    in_xinjiang: bool
+    xinjiang_reason: str
+    tier: int | None
+    notes: str
+
+
+class FacilityIn(Schema):
+    name: str
+    country: str
+    ref: str = ""
+    native_name: str = ""
+    kind: str = "factory"
+    supplier_id: int | None = None
+    address: str = ""
+    city: str = ""
+    subdivision: str = ""
+    postal_code: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    activities: list[str] = []
+    products_made: str = ""
+    total_workers: int | None = None
+    migrant_workers: int | None = None
+    dprk_workers: str = "unknown"
+    dprk_worker_count: int | None = None
+    figures_date: date | None = None
+    notes: str = ""
+
+
+class FacilityFilters(Schema):
+    q: str = ""
+    country: str = ""
+    tier: str = ""
+    xinjiang: str = ""
+    dprk: str = ""
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    description: str
+    dol_goods: list[str]
+    high_scrutiny_sector: str
+
+
+class MaterialIn(Schema):
+    name: str
+    description: str = ""
+    dol_goods: list[str] = []
+    high_scrutiny_sector: str = ""
+
+
+class InputIO(Schema):
+    material_id: int | None = None
+    component_id: int | None = None
+    share: Decimal | None = None
+
+
+class ProductOut(Schema):
+    id: int
+    sku: str
+    name: str
+    description: str
+    hts_code: str
+    inputs: list[InputIO]
+
+    @staticmethod
+    def resolve_inputs(obj: Product) -> list[dict[str, Any]]:
+        return [
+            {"material_id": i.material_id, "component_id": i.component_id, "share": i.share}
+            for i in obj.inputs.all()
+        ]
+
+
+class ProductIn(Schema):
+    sku: str
+    name: str
+    description: str = ""
+    hts_code: str = ""
+    inputs: list[InputIO] | None = None
+
+
+class LinkOut(Schema):
+    id: int
+    source_facility_id: int | None
+    source_supplier_id: int | None
+    source_unknown: bool
+    target_facility_id: int | None
+    target_supplier_id: int | None
+    target_importer: bool
+    product_id: int | None
+    material_id: int | None
+    valid_from: date | None
+    valid_to: date | None
+    evidence_refs: str
+    notes: str
+
+
+class LinkIn(Schema):
+    source_facility_id: int | None = None
+    source_supplier_id: int | None = None
+    source_unknown: bool = False
+    target_facility_id: int | None = None
+    target_supplier_id: int | None = None
+    target_importer: bool = False
+    product_id: int | None = None
+    material_id: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    evidence_refs: str = ""
+    notes: str = ""
+
+
+class ChainNodeOut(Schema):
+    node: str
+    depth: int
+
+
+class ChainOut(Schema):
+    nodes: list[ChainNodeOut]
+    edges: list[dict[str, Any]]
+    unknown_upstream: list[dict[str, str]]
+
+
+def _resolve(membership: Membership, data: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Turn *_id fields into objects of the member's organization (404 otherwise)."""
+    for field, model in fields.items():
+        key = f"{field}_id"
+        if key in data:
+            value = data.pop(key)
+            data[field] = get_for_member(membership, model, pk=value) if value else None
+
+
+# --- suppliers ---------------------------------------------------------------------------
+
+
+@router.get("/suppliers", response=list[SupplierOut])
+@paginate(PageNumberPagination)
+def suppliers(request: HttpRequest, filters: Query[SupplierFilters]) -> Any:
+    membership = _reader(request)
+    return supplier_list(membership.organization_id, **filters.dict()).prefetch_related(
+        "identifiers"
+    )
+
+
+@router.get("/suppliers/{supplier_id}", response=SupplierOut)
+def supplier(request: HttpRequest, supplier_id: int) -> Supplier:
+    return get_for_member(_reader(request), Supplier, pk=supplier_id)
+
+
+@router.post("/suppliers", response={201: SupplierOut})
+def supplier_create(request: HttpRequest, payload: SupplierIn) -> Status[Supplier]:
+    membership = _writer(request)
+    data = payload.dict()
+    identifiers = data.pop("identifiers")
+    _resolve(membership, data, {"parent": Supplier})
+    with transaction.atomic():
+        created = services.supplier_save(
+            organization=membership.organization_id,
+            actor=membership.user,
+            data=data,
+            identifiers=identifiers,
+        )
+    return Status(201, created)
+
+
+@router.patch("/suppliers/{supplier_id}", response=SupplierOut)
+def supplier_update(request: HttpRequest, supplier_id: int, payload: SupplierPatch) -> Supplier:
+    membership = _writer(request)
+    existing = get_for_member(membership, Supplier, pk=supplier_id)
+    data = payload.dict(exclude_unset=True)
+    identifiers = data.pop("identifiers", None)
+    _resolve(membership, data, {"parent": Supplier})
+    with transaction.atomic():
+        return services.supplier_save(
+            organization=membership.organization_id,
+            actor=membership.user,
+            data=data,
+            supplier=existing,
+            identifiers=identifiers,
+        )
+
+
+# --- facilities --------------------------------------------------------------------------
+
+
+@router.get("/facilities", response=list[FacilityOut])
+@paginate(PageNumberPagination)
+def facilities(request: HttpRequest, filters: Query[FacilityFilters]) -> Any:
+    return facility_list(_reader(request).organization_id, **filters.dict())
+
+
+@router.get("/facilities/{facility_id}", response=FacilityOut)
+def facility(request: HttpRequest, facility_id: int) -> Facility:
+    return get_for_member(_reader(request), Facility, pk=facility_id)
+
+
+@router.post("/facilities", response={201: FacilityOut})
+def facility_create(request: HttpRequest, payload: FacilityIn) -> Status[Facility]:
+    membership = _writer(request)
+    data = payload.dict()
+    _resolve(membership, data, {"supplier": Supplier})
+    with transaction.atomic():
+        created = services.facility_save(
+            organization=membership.organization_id, actor=membership.user, data=data
+        )
+    return Status(201, created)
+
+
+@router.patch("/facilities/{facility_id}", response=FacilityOut)
+def facility_update(request: HttpRequest, facility_id: int, payload: FacilityIn) -> Facility:
+    membership = _writer(request)
+    existing = get_for_member(membership, Facility, pk=facility_id)
+    data = payload.dict(exclude_unset=True)
+    _resolve(membership, data, {"supplier": Supplier})
+    with transaction.atomic():
+        return services.facility_save(
+            organization=membership.organization_id,
+            actor=membership.user,
+            data=data,
+            facility=existing,
+        )
+
+
+# --- materials and products --------------------------------------------------------------
+
+
+@router.get("/materials", response=list[MaterialOut])
+@paginate(PageNumberPagination)
+def materials(request: HttpRequest) -> Any:
+    return scoped(_reader(request), Material)
+
+
+@router.post("/materials", response={201: MaterialOut})
+def material_create(request: HttpRequest, payload: MaterialIn) -> Status[Material]:
+    membership = _writer(request)
+    with transaction.atomic():
+        created = services.material_save(
+            organization=membership.organization_id, actor=membership.user, data=payload.dict()
+        )
+    return Status(201, created)
+
+
+@router.get("/products", response=list[ProductOut])
+@paginate(PageNumberPagination)
+def products(request: HttpRequest, q: str = "") -> Any:
+    qs = scoped(_reader(request), Product).prefetch_related("inputs")
+    return qs.filter(name__icontains=q) | qs.filter(sku__icontains=q) if q else qs
+
+
+@router.get("/products/{product_id}", response=ProductOut)
+def product(request: HttpRequest, product_id: int) -> Product:
+    return get_for_member(_reader(request), Product, pk=product_id)
+
+
+def _save_product(membership: Membership, payload: ProductIn, existing: Product | None) -> Product:
+    data = payload.dict(exclude_unset=existing is not None)
+    inputs = data.pop("inputs", None)
+    with transaction.atomic():
+        saved = services.product_save(
+            organization=membership.organization_id,
+            actor=membership.user,
+            data=data,
+            product=existing,
+        )
+        if inputs is not None:
+            lines = []
+            for item in inputs:
+                line = dict(item)
+                _resolve(membership, line, {"material": Material, "component": Product})
+                lines.append(line)
+            services.product_set_inputs(product=saved, actor=membership.user, inputs=lines)
+    return saved
+
+
+@router.post("/products", response={201: ProductOut})
+def product_create(request: HttpRequest, payload: ProductIn) -> Status[Product]:
+    return Status(201, _save_product(_writer(request), payload, None))
+
+
+@router.patch("/products/{product_id}", response=ProductOut)
+def product_update(request: HttpRequest, product_id: int, payload: ProductIn) -> Product:
+    membership = _writer(request)
+    return _save_product(membership, payload, get_for_member(membership, Product, pk=product_id))
+
+
+@router.get(
+    "/products/{product_id}/chain",
+    response=ChainOut,
+    summary="A product's upstream map, tier by tier, with unknown-origin gaps",
+)
+def product_chain_view(request: HttpRequest, product_id: int) -> dict[str, Any]:
+    chain = product_chain(get_for_member(_reader(request), Product, pk=product_id))
+    return {
+        "nodes": [
+            {"node": n, "depth": d}
+            for n, d in sorted(chain.depth.items(), key=lambda x: (x[1], x[0]))
+        ],
+        "edges": [
+            {"source": e.source, "target": e.target, "item": e.item, "link_id": e.ref}
+            for e in chain.edges
+        ],
+        "unknown_upstream": [{"into": node, "item": item} for node, item in chain.gaps],
+    }
+
+
+# --- links -------------------------------------------------------------------------------
+
+
+_LINK_REFS = {
+    "source_facility": Facility,
+    "source_supplier": Supplier,
+    "target_facility": Facility,
+    "target_supplier": Supplier,
+    "product": Product,
+    "material": Material,
+}
+
+
+@router.get("/links", response=list[LinkOut])
+@paginate(PageNumberPagination)
+def links(request: HttpRequest, facility_id: int | None = None) -> Any:
+    qs = scoped(_reader(request), SupplyLink)
+    if facility_id is not None:
+        qs = qs.filter(source_facility_id=facility_id) | qs.filter(target_facility_id=facility_id)
+    return qs
+
+
+@router.post("/links", response={201: LinkOut})
+def link_create(request: HttpRequest, payload: LinkIn) -> Status[SupplyLink]:
+    membership = _writer(request)
+    data = payload.dict()
+    _resolve(membership, data, _LINK_REFS)
+    with transaction.atomic():
+        created = services.link_save(
+            organization=membership.organization_id, actor=membership.user, data=data
+        )
+        job_enqueue(
+            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
+        )
+    return Status(201, created)
+
+
+@router.delete("/links/{link_id}", response={204: None})
+def link_remove(request: HttpRequest, link_id: int) -> Status[None]:
+    membership = _writer(request)
+    link = get_for_member(membership, SupplyLink, pk=link_id)
+    with transaction.atomic():
+        services.link_delete(link=link, actor=membership.user)
+        job_enqueue(
+            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
+        )
+    return Status(204, None)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from chainproof.suppliers import exporting
+from chainproof.suppliers.importing import ENTITIES
+from chainproof.suppliers.management.commands._org import organization_from
+from chainproof.suppliers.models import Facility, Product
+from chainproof.suppliers.selectors import product_chain
+from chainproof.web.management.commands._errors import fail
+from chainproof.web.paging import export_response
+
+
+class Command(BaseCommand):
+    help = (
+        "Export suppliers, facilities, materials, products or links (in the import layout), "
+        "or the list of authorized production units, as CSV or XLSX."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=[*ENTITIES, "production-units"])
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument(
+            "--output", "-o", help="File to write (default: standard output for CSV)."
+        )
+        parser.add_argument(
+            "--product",
+            metavar="SKU",
+            help="production-units: only the worksites in this product's chain.",
+        )
+        parser.add_argument("--organization", metavar="SLUG")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = organization_from(options["organization"])
+        what, fmt = options["what"], options["format"]
+        if what == "production-units":
+            facilities = Facility.objects.filter(organization=org)
+            if options["product"]:
+                product = Product.objects.filter(organization=org, sku=options["product"]).first()
+                if product is None:
+                    fail(f"--product: no product with SKU {options['product']!r}")
+                ids = [int(n[2:]) for n in product_chain(product).depth if n.startswith("f:")]
+                facilities = facilities.filter(pk__in=ids)
+            response = export_response(
+                fmt,
+                what,
+                exporting.PRODUCTION_UNIT_HEADERS,
+                exporting.production_unit_rows(facilities),
+            )
+        else:
+            response = export_response(
+                fmt, what, exporting.headers(what), exporting.ROWS[what](org.pk)
+            )
+        if options["output"]:
+            Path(options["output"]).write_bytes(response.content)
+            self.stderr.write(f"Wrote {options['output']}.")
+        elif fmt == "xlsx":
+            fail("XLSX needs --output FILE")
+        else:
+            sys.stdout.write(response.content.decode("utf-8-sig"))

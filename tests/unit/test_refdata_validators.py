@@ -137,7 +137,10 @@ def test_goods_booleans_and_optional_input_country():
     assert rows[1]["input_country_iso2"] == "CN"
     bad = (header + "Cotton,Agriculture,China,CN,Asia,maybe,true,false,false,,\n").encode()
     error = errors_of(DOL_GOODS, bad)
-    assert (error.errors[0].column, error.errors[0].expected) == ("child_labor", "true or false (yes or no)")
+    assert (error.errors[0].column, error.errors[0].expected) == (
+        "child_labor",
+        "true or false (yes or no)",
+    )
 
 
 def test_cell_parsers():

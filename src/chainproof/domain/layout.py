@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-NODE_W = 220
-NODE_H = 48
-GAP_X = 90
-GAP_Y = 22
+NODE_W = 210
+NODE_H = 62
+GAP_X = 56
+GAP_Y = 18
 MARGIN = 20
 
 

@@ -164,6 +164,22 @@ class MapNode:
     y: int = 0
     kind: str = "node"
 
+    @property
+    def short_label(self) -> str:
+        return _clip(self.label, 30)
+
+    @property
+    def short_sublabel(self) -> str:
+        return _clip(f"{self.country} · {self.sublabel}" if self.country else self.sublabel, 34)
+
+    @property
+    def short_flags(self) -> str:
+        return _clip(", ".join(self.flags), 34)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass
 class ProductMap:
@@ -234,7 +250,7 @@ def product_map(product: Product) -> ProductMap:
 
     depth = {IMPORTER: 0, **chain.depth}
     nodes: dict[str, MapNode] = {
-        IMPORTER: MapNode(IMPORTER, "Importer", product.name[:40], "US", "", [], kind="importer"),
+        IMPORTER: MapNode(IMPORTER, "Importer", product.name, "US", "", [], kind="importer"),
     }
     for node in chain.depth:
         kind, _, pk = node.partition(":")

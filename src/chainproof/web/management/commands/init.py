@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from chainproof.accounts.services import demo_organization_ensure
+from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.suppliers.demo import demo_supply_chain_load
 from chainproof.suppliers.importing import ImportFailed
@@ -43,6 +43,10 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             demo = demo_organization_ensure()
+        self._load_demo_chain(demo)
+        self._say_credentials(demo)
+
+    def _load_demo_chain(self, demo: DemoSetup) -> None:
         try:
             reports = demo_supply_chain_load(organization=demo.organization)
         except ImportFailed as exc:
@@ -52,6 +56,8 @@ class Command(BaseCommand):
             f"Demo supply chain: {created} record(s) created"
             + (", everything else already present." if created == 0 else ".")
         )
+
+    def _say_credentials(self, demo: DemoSetup) -> None:
         if demo.created and demo.password:
             self.stdout.write(
                 self.style.SUCCESS(

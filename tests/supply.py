@@ -1,0 +1,23 @@
+"""Helpers for supply-chain tests: CSV text in the import layouts, and the demo chain."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from chainproof.domain.supply_layouts import LAYOUTS
+
+
+def csv_bytes(entity: str, *rows: dict) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(LAYOUTS[entity].column_names))
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
+def load_demo(organization):
+    from chainproof.suppliers.demo import demo_supply_chain_load
+
+    return demo_supply_chain_load(organization=organization)

@@ -294,3 +294,14 @@ def test_import_is_scoped_to_the_organization(acme, bob, refdata):
     )
     assert report.created == 1
     assert Supplier.objects.filter(ref="V1").count() == 2
+
+
+def test_bulk_audit_events_of_an_import_keep_the_chain_verifiable(acme):
+    from chainproof.audit.selectors import verify_organization_chain
+
+    load_demo(acme.organization)
+    events = AuditEvent.objects.filter(organization=acme.organization, action="facility.created")
+    assert events.count() == Facility.objects.filter(organization=acme.organization).count()
+    result = verify_organization_chain(acme.organization.pk)
+    assert result.ok, result.first_break
+    assert result.checked > 140

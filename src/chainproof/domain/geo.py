@@ -34,18 +34,21 @@ class RegionMatch:
 
 @dataclass(frozen=True)
 class _Terms:
-    words: tuple[tuple[str, str], ...]
+    words: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     scripts: tuple[tuple[str, str], ...]
 
 
 def _compile(names: list[str]) -> _Terms:
-    words, scripts = [], []
+    """Index Latin terms by their first word, so matching costs one lookup per word."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    scripts = []
     for name in names:
         if _HAS_CJK_OR_ARABIC.search(name):
             scripts.append((unicodedata.normalize("NFKC", name), name))
         else:
-            words.append((normalize_name(_fold_accents(name)), name))
-    return _Terms(tuple(words), tuple(scripts))
+            tokens = tuple(normalize_name(_fold_accents(name)).split())
+            by_first.setdefault(tokens[0], []).append((tokens, name))
+    return _Terms({k: tuple(v) for k, v in by_first.items()}, tuple(scripts))
 
 
 @lru_cache(maxsize=1)
@@ -77,10 +80,10 @@ def _match(value: str, terms: _Terms, *, streets_excluded: bool = False) -> str 
                 return original
             start = nfkc.find(term, start + 1)
     tokens = normalize_name(_fold_accents(value)).split()
-    for term, original in terms.words:
-        size = len(term.split())
-        for i in range(len(tokens) - size + 1):
-            if " ".join(tokens[i : i + size]) != term:
+    for i, token in enumerate(tokens):
+        for phrase, original in terms.words.get(token, ()):
+            size = len(phrase)
+            if tuple(tokens[i : i + size]) != phrase:
                 continue
             following = tokens[i + size] if i + size < len(tokens) else ""
             if not (streets_excluded and following in _STREET_WORDS):

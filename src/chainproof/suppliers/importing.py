@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from chainproof.accounts.models import Membership
 from chainproof.audit.services import audit_record, audit_record_many
+from chainproof.bulk import insert, new_instance, update
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.names import normalize_name
 from chainproof.domain.supply_layouts import LAYOUTS
@@ -100,6 +101,10 @@ class _Change:
     fields: dict[str, tuple[Any, Any]]
     created: bool
     extra: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def __str__(self) -> str:
+        return self.label or str(self.obj)
 
 
 def _noop(done: int, total: int | None, message: str = "") -> None:
@@ -141,16 +146,16 @@ def run_import(
     report.created = sum(1 for c in changes if c.created)
     report.updated = sum(1 for c in changes if not c.created and c.fields)
     report.unchanged = len(changes) - report.created - report.updated
+    changed = [c for c in changes if c.created or c.fields]
     report.changes = [
         {
             "row": c.row,
             "action": "create" if c.created else "update",
-            "record": str(c.obj),
+            "record": str(c),
             "fields": {k: [_show(a), _show(b)] for k, (a, b) in c.fields.items()},
         }
-        for c in changes
-        if c.created or c.fields
-    ][:50]
+        for c in changed[:50]
+    ]
     if dry_run:
         return report
     progress(0, len(rows), "writing")
@@ -209,25 +214,27 @@ class _Planner(ABC):
         new = [c.obj for c in changes if c.created]
         for obj in new:
             obj.created_at = obj.updated_at = now
-        self.model.objects.bulk_create(new, batch_size=1000)
+        insert(new)
         updated = [c for c in changes if not c.created]
         names = sorted({n for c in updated for n in c.fields} | {"updated_at"})
         for change in updated:
-            for name, (_, value) in change.fields.items():
+            for name, (old, value) in change.fields.items():
                 setattr(change.obj, name, value)
+                if name not in change.obj.__dict__:  # a field still unset on a partial row
+                    change.obj.__dict__[name] = old
             change.obj.updated_at = now
-        if updated:
-            self.model.objects.bulk_update([c.obj for c in updated], names, batch_size=1000)
+        update([c.obj for c in updated], names)
         self.after_write(changes, actor)
         audit_record_many(
             organization=self.org_id,
             actor=actor,
+            plain_json=True,
             entries=[
                 {
                     "action": f"{self.label}.{'created' if c.created else 'updated'}",
                     "object_type": self.model._meta.label_lower,
                     "object_id": c.obj.pk,
-                    "object_repr": str(c.obj),
+                    "object_repr": str(c),
                     "before": None
                     if c.created
                     else {k: _show(a) for k, (a, _) in c.fields.items()},
@@ -355,7 +362,9 @@ class _SupplierPlanner(_Planner):
                     continue
                 values["owner_id"] = owner_id
             if match is None:
-                obj = Supplier(organization_id=self.org_id, normalized_name=norm, **values)
+                obj = new_instance(
+                    Supplier, {"organization_id": self.org_id, "normalized_name": norm, **values}
+                )
                 change = _Change(line, obj, {k: (None, v) for k, v in values.items()}, True)
             else:
                 fields = self.diff(match, values)
@@ -391,26 +400,27 @@ class _SupplierPlanner(_Planner):
             if parent is not None and change.obj.parent_id != parent.pk:
                 change.obj.parent_id = parent.pk
                 parents.append(change.obj)
-        if parents:
-            Supplier.objects.bulk_update(parents, ["parent"], batch_size=1000)
+        update(parents, ["parent_id"])
         with_ids = [c for c in changes if "_ids" in c.extra]
         if with_ids:
             SupplierIdentifier.objects.filter(
                 supplier_id__in=[c.obj.pk for c in with_ids if not c.created]
             ).delete()
-            SupplierIdentifier.objects.bulk_create(
+            insert(
                 [
-                    SupplierIdentifier(
-                        organization_id=self.org_id,
-                        supplier_id=c.obj.pk,
-                        scheme=scheme,
-                        value=value,
-                        label=label,
+                    new_instance(
+                        SupplierIdentifier,
+                        {
+                            "organization_id": self.org_id,
+                            "supplier_id": c.obj.pk,
+                            "scheme": scheme,
+                            "value": value,
+                            "label": label,
+                        },
                     )
                     for c in with_ids
                     for scheme, value, label in c.extra.pop("_ids")
-                ],
-                batch_size=2000,
+                ]
             )
 
 
@@ -517,14 +527,16 @@ class _FacilityPlanner(_Planner):
             values["dprk_workers"] = (values["dprk_workers"] or "unknown").lower()
             values["activities"] = values["activities"] or []
             values["supplier_id"] = supplier_id
-            probe = Facility(**dict(values))
+            probe = new_instance(Facility, dict(values))
             key = (probe.country, probe.subdivision, probe.city, probe.address, probe.native_name)
             if key not in derived_cache:
                 derive_facility(probe)
                 derived_cache[key] = (probe.in_xinjiang, probe.xinjiang_reason)
             values["in_xinjiang"], values["xinjiang_reason"] = derived_cache[key]
             if match is None:
-                obj = Facility(organization_id=self.org_id, normalized_name=norm, **values)
+                obj = new_instance(
+                    Facility, {"organization_id": self.org_id, "normalized_name": norm, **values}
+                )
                 changes.append(_Change(line, obj, {k: (None, v) for k, v in values.items()}, True))
             else:
                 fields = self.diff(match, values)
@@ -566,7 +578,9 @@ class _MaterialPlanner(_Planner):
             }
             match = existing.get(norm)
             if match is None:
-                obj = Material(organization_id=self.org_id, normalized_name=norm, **values)
+                obj = new_instance(
+                    Material, {"organization_id": self.org_id, "normalized_name": norm, **values}
+                )
                 changes.append(_Change(line, obj, {k: (None, v) for k, v in values.items()}, True))
             else:
                 changes.append(_Change(line, match, self.diff(match, values), False))
@@ -623,7 +637,7 @@ class _ProductPlanner(_Planner):
                     bom.append((material, None, item["share"]))
             match = existing.get(row["sku"].casefold())
             if match is None:
-                obj = Product(organization_id=self.org_id, **values)
+                obj = new_instance(Product, {"organization_id": self.org_id, **values})
                 change = _Change(line, obj, {k: (None, v) for k, v in values.items()}, True)
             else:
                 change = _Change(line, match, self.diff(match, values), False)
@@ -788,20 +802,22 @@ class _LinkPlanner(_Planner):
                 )
                 continue
             seen[key] = line
+            label = _link_label(row)
             match = existing.get(key)
             if match is None:
-                obj = SupplyLink(organization_id=self.org_id, **values)
-                changes.append(
-                    _Change(
-                        line,
-                        obj,
-                        {k: (None, v) for k, v in values.items() if v not in (None, "", False)},
-                        True,
-                    )
-                )
+                obj = new_instance(SupplyLink, {"organization_id": self.org_id, **values})
+                created = {k: (None, v) for k, v in values.items() if v not in (None, "", False)}
+                changes.append(_Change(line, obj, created, True, label=label))
             else:
-                changes.append(_Change(line, match, self.diff(match, values), False))
+                changes.append(_Change(line, match, self.diff(match, values), False, label=label))
         return changes
+
+
+def _link_label(row: dict[str, Any]) -> str:
+    """What a link is, from the file's own words (no database lookups per row)."""
+    source = row.get("from_facility") or row.get("from_supplier") or "unknown origin"
+    target = row.get("to_facility") or row.get("to_supplier") or "importer"
+    return f"{source} → {target}: {row.get('product_sku') or row.get('material')}"
 
 
 def _link_key(*parts: Any) -> tuple[Any, ...]:

@@ -1,0 +1,353 @@
+"""Benchmark: importing a large supply chain, listing suppliers, computing tiers.
+
+Generates 50,000 suppliers, 100,000 facilities and 300,000 links (a realistic mix of
+countries, several tiers deep, with a few cycles and unknown origins), imports them
+through the same code path as `chainproof import` into a fresh SQLite database (or the
+database in DATABASE_URL), then measures:
+
+- the import of each file and in total (target: under 120 s);
+- the supplier list page, p95 of 50 requests with varied search/filter/sort/page
+  (target: under 200 ms);
+- tier computation for the whole graph, from the database (target: under 10 s).
+
+Run: .venv/bin/python benchmarks/supply_chain_import.py [--scale 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+
+COUNTRIES = (
+    ["CN"] * 30
+    + ["VN"] * 8
+    + ["BD"] * 8
+    + ["IN"] * 10
+    + ["MY"] * 4
+    + ["TH"] * 4
+    + ["ID"] * 4
+    + ["PK"] * 4
+    + ["TR"] * 3
+    + ["MX"] * 4
+    + ["US"] * 6
+    + ["RU"] * 2
+    + ["KR"] * 3
+    + ["TW"] * 3
+    + ["IT"] * 2
+    + ["BR"] * 3
+    + ["CD"] * 1
+    + ["CL"] * 1
+)
+SUBDIVISIONS = {
+    "CN": ["Guangdong", "Zhejiang", "Jiangsu", "Shandong", "Xinjiang", "Fujian"],
+    "VN": ["Bac Ninh", "Binh Duong"],
+    "IN": ["Tamil Nadu", "Gujarat"],
+}
+WORDS = [
+    "Golden",
+    "Harbour",
+    "Eastern",
+    "Pacific",
+    "United",
+    "Star",
+    "Lotus",
+    "River",
+    "Summit",
+    "Crown",
+    "Jade",
+    "Orient",
+    "Delta",
+    "Prime",
+    "Sun",
+    "Green",
+]
+TRADES = [
+    "Textiles",
+    "Garments",
+    "Electronics",
+    "Seafood",
+    "Metals",
+    "Plastics",
+    "Solar",
+    "Packaging",
+    "Chemicals",
+    "Foods",
+    "Cotton",
+    "Components",
+]
+FORMS = ["Co., Ltd.", "Ltd.", "Inc.", "JSC", "Pvt. Ltd.", "S.A. de C.V.", "Sdn. Bhd."]
+MATERIALS = [
+    "Cotton",
+    "Yarn",
+    "Fabric",
+    "Polysilicon",
+    "Wafer",
+    "Cell",
+    "Aluminium",
+    "Steel",
+    "PVC",
+    "Cobalt",
+    "Pollock",
+    "Tomato paste",
+    "Rubber",
+    "Copper",
+    "Glass",
+    "Resin",
+]
+
+
+def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -> dict:
+    from chainproof.domain.supply_layouts import LAYOUTS
+
+    rng = random.Random(seed)
+    suppliers, facilities = [], []
+    supplier_country = []
+    for i in range(n_suppliers):
+        country = rng.choice(COUNTRIES)
+        supplier_country.append(country)
+        name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {i:06d} {rng.choice(FORMS)}"
+        duns = f"{100000000 + i}" if i % 3 == 0 else ""
+        suppliers.append(
+            [
+                f"S{i:06d}",
+                name,
+                "",
+                "",
+                country,
+                "",
+                "",
+                "active",
+                "",
+                rng.choice(TRADES).lower(),
+                "",
+                duns,
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    for j in range(n_facilities):
+        owner = j % n_suppliers
+        country = supplier_country[owner]
+        subdivision = rng.choice(SUBDIVISIONS.get(country, [""]))
+        facilities.append(
+            [
+                f"F{j:06d}",
+                f"Plant {j:06d} of S{owner:06d}",
+                "",
+                "factory",
+                f"S{owner:06d}",
+                f"{rng.randint(1, 999)} Industrial Road {j % 50}",
+                f"City {j % 300}",
+                subdivision,
+                "",
+                country,
+                "",
+                "",
+                "manufacturing",
+                rng.choice(MATERIALS).lower(),
+                rng.randint(20, 5000),
+                "",
+                rng.choice(["none", "unknown", "none", "none"]),
+                "",
+                "2026-01-01",
+                "",
+            ]
+        )
+    materials = [[m, "", "", ""] for m in MATERIALS]
+    products = [
+        [
+            f"P{k:03d}",
+            f"Finished good {k}",
+            "",
+            "6109.10.00.12",
+            " | ".join(rng.sample(MATERIALS, 3)),
+        ]
+        for k in range(200)
+    ]
+    # Tiers: the first 2% of facilities ship to the importer; every other facility ships
+    # to a facility of a lower index, so the graph is layered, several tiers deep.
+    links = []
+    tier1 = max(1, n_facilities // 50)
+    seen = set()
+    for j in range(tier1):
+        links.append(
+            [f"F{j:06d}", "", "", "", "", "yes", f"P{j % 200:03d}", "", "2025-01-01", "", "PO", ""]
+        )
+        seen.add((j, -1))
+    while len(links) < n_links:
+        source = rng.randrange(tier1, n_facilities)
+        target = rng.randrange(0, max(1, source // 3))
+        if rng.random() < 0.002:  # a few links back down the chain make cycles
+            source, target = target + tier1, source
+        if source == target or source >= n_facilities or (source, target) in seen:
+            continue
+        seen.add((source, target))
+        if rng.random() < 0.01:
+            material = rng.choice(MATERIALS)
+            if ("unknown", target, material) in seen:
+                continue
+            seen.add(("unknown", target, material))
+            links.append(
+                ["", "", "yes", f"F{target:06d}", "", "", "", material, "2025-01-01", "", "", ""]
+            )
+            continue
+        links.append(
+            [
+                f"F{source:06d}",
+                "",
+                "",
+                f"F{target:06d}",
+                "",
+                "",
+                "",
+                rng.choice(MATERIALS),
+                "2025-01-01",
+                "",
+                "invoice",
+                "",
+            ]
+        )
+    return {
+        "suppliers": write_csv(list(LAYOUTS["suppliers"].column_names), suppliers),
+        "facilities": write_csv(list(LAYOUTS["facilities"].column_names), facilities),
+        "materials": write_csv(list(LAYOUTS["materials"].column_names), materials),
+        "products": write_csv(list(LAYOUTS["products"].column_names), products),
+        "links": write_csv(list(LAYOUTS["links"].column_names), links),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="Fraction of the full size (1.0 = 50k/100k/300k)."
+    )
+    args = parser.parse_args()
+    if "DATABASE_URL" not in os.environ:
+        os.environ["CHAINPROOF_DATA_DIR"] = tempfile.mkdtemp(prefix="chainproof-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
+    os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from chainproof.accounts.services import membership_create, organization_create, user_create
+    from chainproof.reference.services import bundled_datasets_load
+    from chainproof.suppliers.importing import run_import
+    from chainproof.suppliers.models import Facility, Supplier, SupplyLink
+    from chainproof.suppliers.services import tiers_recompute
+
+    call_command("migrate", verbosity=0)
+    bundled_datasets_load()
+    with transaction.atomic():
+        org = organization_create(name=f"Bench {time.time_ns()}")
+        user = user_create(
+            username=f"bench{time.time_ns()}", password="bench password 2026!", organization=org
+        )
+        membership_create(organization=org, user=user, role="admin")
+
+    n_s, n_f, n_l = (int(50_000 * args.scale), int(100_000 * args.scale), int(300_000 * args.scale))
+    print(
+        f"database: {connection.vendor}; generating {n_s:,} suppliers, {n_f:,} facilities, "
+        f"{n_l:,} links"
+    )
+    files = generate(n_s, n_f, n_l)
+    print("file sizes: " + ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in files.items()))
+
+    total = 0.0
+    for entity in ("suppliers", "facilities", "materials", "products", "links"):
+        started = time.perf_counter()
+        report = run_import(
+            organization=org,
+            actor=user,
+            entity=entity,
+            data=files[entity],
+            file_name=f"{entity}.csv",
+        )
+        elapsed = time.perf_counter() - started
+        total += elapsed
+        print(
+            f"import {entity:<10} {report.rows:>8,} rows  {elapsed:7.1f} s  "
+            f"({report.rows / elapsed:,.0f} rows/s)  created {report.created:,}"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"IMPORT TOTAL {total:.1f} s (target < 120 s); peak memory (RSS) {peak:.0f} MiB")
+    assert Supplier.objects.filter(organization=org).count() == n_s
+    assert Facility.objects.filter(organization=org).count() == n_f
+    assert SupplyLink.objects.filter(organization=org).count() == n_l
+
+    started = time.perf_counter()
+    again = run_import(
+        organization=org,
+        actor=user,
+        entity="suppliers",
+        data=files["suppliers"],
+        file_name="suppliers.csv",
+    )
+    print(
+        f"re-import suppliers (all unchanged: {again.unchanged:,}) "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+    client = Client()
+    client.force_login(user)
+    queries = [
+        {},
+        {"q": "golden"},
+        {"country": "CN"},
+        {"tier": "2"},
+        {"sort": "-tier"},
+        {"q": "textiles", "country": "VN"},
+        {"page": "400"},
+        {"sort": "country"},
+        {"status": "active", "tier": "3"},
+        {"q": "S012345"},
+    ]
+    timings = []
+    for i in range(50):
+        started = time.perf_counter()
+        response = client.get("/suppliers/", queries[i % len(queries)])
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"supplier list page: p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
+        f"max {timings[-1]:.0f} ms over 50 requests (target p95 < 200 ms)"
+    )
+
+    started = time.perf_counter()
+    result = tiers_recompute(organization_id=org.pk)
+    elapsed = time.perf_counter() - started
+    print(
+        f"tier computation, whole graph: {elapsed:.1f} s (target < 10 s); "
+        f"{result['nodes_with_tier']:,} nodes reach the importer, "
+        f"{result['cycle_count']} cycle(s) reported"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
+    raise SystemExit(main())

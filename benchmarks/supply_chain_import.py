@@ -195,9 +195,7 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
     while len(links) < n_links:
         source = rng.randrange(tier1, n_facilities)
         target = rng.randrange(0, max(1, source // 3))
-        if rng.random() < 0.002:  # a few links back down the chain make cycles
-            source, target = target + tier1, source
-        if source == target or source >= n_facilities or (source, target) in seen:
+        if source == target or (source, target) in seen:
             continue
         seen.add((source, target))
         if rng.random() < 0.01:

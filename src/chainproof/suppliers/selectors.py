@@ -44,20 +44,7 @@ def supplier_list(
 ) -> QuerySet[Supplier]:
     qs = Supplier.objects.filter(organization_id=organization_id)
     if q:
-        norm = normalize_name(q)
-        matched_ids = SupplierIdentifier.objects.filter(
-            organization_id=organization_id, value__iexact=q.replace(" ", "")
-        ).values("supplier_id")
-        qs = (
-            qs.filter(
-                Q(normalized_name__contains=norm)
-                | Q(native_name__icontains=q)
-                | Q(ref__iexact=q)
-                | Q(pk__in=matched_ids)
-            )
-            if norm
-            else qs.filter(Q(native_name__icontains=q) | Q(ref__iexact=q))
-        )
+        qs = qs.filter(_supplier_search(organization_id, q))
     if country:
         qs = qs.filter(country=country.upper())
     if tier == "none":
@@ -67,6 +54,37 @@ def supplier_list(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by(*SUPPLIER_SORTS.get(sort, SUPPLIER_SORTS["name"]))
+
+
+def _supplier_search(organization_id: int, q: str) -> Q:
+    """A code (ref, DUNS, LEI...) matches exactly; otherwise words match the normalised
+    name, and text in another script matches the native-script name."""
+    compact = q.replace(" ", "").replace("-", "").upper()
+    by_code = (
+        list(
+            Supplier.objects.filter(
+                organization_id=organization_id, ref__in={q.strip(), q.strip().upper()}
+            )
+            .exclude(ref="")  # lets SQLite use the partial unique index on ref
+            .order_by()
+            .values_list("pk", flat=True)[:50]
+        )
+        + list(
+            SupplierIdentifier.objects.filter(
+                organization_id=organization_id,
+                scheme__in=SupplierIdentifier.Scheme.values,
+                value__in={compact, q.strip()},
+            )
+            .order_by()
+            .values_list("supplier_id", flat=True)[:50]
+        )
+    )
+    if by_code:
+        return Q(pk__in=by_code)
+    condition = Q(normalized_name__contains=normalize_name(q)) if normalize_name(q) else Q()
+    if not q.isascii():
+        condition |= Q(native_name__icontains=q.strip())
+    return condition
 
 
 def facility_list(

@@ -223,6 +223,24 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
                 "",
             ]
         )
+        if target >= tier1 and rng.random() < 0.0005 and (target, source) not in seen:
+            seen.add((target, source))  # a link back (returns, rework) closes a real cycle
+            links.append(
+                [
+                    f"F{target:06d}",
+                    "",
+                    "",
+                    f"F{source:06d}",
+                    "",
+                    "",
+                    "",
+                    "Scrap",
+                    "2025-01-01",
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return {
         "suppliers": write_csv(list(LAYOUTS["suppliers"].column_names), suppliers),
         "facilities": write_csv(list(LAYOUTS["facilities"].column_names), facilities),

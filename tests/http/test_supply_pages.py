@@ -93,6 +93,18 @@ def test_writes_across_organizations_are_refused(client, demo, bob):
     assert own.status_code == 404  # the parent is not in Bob's organization
     link = client.delete(f"/api/v1/links/{o['link'].pk}", **headers)
     assert link.status_code == 404
+    for url, body in (
+        (f"/api/v1/links/{o['link'].pk}", {"notes": "x"}),
+        (f"/api/v1/materials/{o['material'].pk}", {"name": "x"}),
+        (f"/api/v1/products/{o['product'].pk}", {"sku": "x", "name": "x"}),
+        (f"/api/v1/facilities/{o['facility'].pk}", {"name": "x", "country": "CN"}),
+    ):
+        assert (
+            client.patch(
+                url, json.dumps(body), content_type="application/json", **headers
+            ).status_code
+            == 404
+        ), url
     assert SupplyLink.objects.filter(pk=o["link"].pk).exists()
 
 

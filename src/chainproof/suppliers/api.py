@@ -362,6 +362,19 @@ def material_create(request: HttpRequest, payload: MaterialIn) -> Status[Materia
     return Status(201, created)
 
 
+@router.patch("/materials/{material_id}", response=MaterialOut)
+def material_update(request: HttpRequest, material_id: int, payload: MaterialIn) -> Material:
+    membership = _writer(request)
+    existing = get_for_member(membership, Material, pk=material_id)
+    with transaction.atomic():
+        return services.material_save(
+            organization=membership.organization_id,
+            actor=membership.user,
+            data=payload.dict(exclude_unset=True),
+            material=existing,
+        )
+
+
 @router.get("/products", response=list[ProductOut])
 @paginate(PageNumberPagination)
 def products(request: HttpRequest, q: str = "") -> Any:
@@ -445,6 +458,27 @@ def links(request: HttpRequest, facility_id: int | None = None) -> Any:
     if facility_id is not None:
         qs = qs.filter(source_facility_id=facility_id) | qs.filter(target_facility_id=facility_id)
     return qs
+
+
+@router.get("/links/{link_id}", response=LinkOut)
+def link(request: HttpRequest, link_id: int) -> SupplyLink:
+    return get_for_member(_reader(request), SupplyLink, pk=link_id)
+
+
+@router.patch("/links/{link_id}", response=LinkOut)
+def link_update(request: HttpRequest, link_id: int, payload: LinkIn) -> SupplyLink:
+    membership = _writer(request)
+    existing = get_for_member(membership, SupplyLink, pk=link_id)
+    data = payload.dict(exclude_unset=True)
+    _resolve(membership, data, _LINK_REFS)
+    with transaction.atomic():
+        saved = services.link_save(
+            organization=membership.organization_id, actor=membership.user, data=data, link=existing
+        )
+        job_enqueue(
+            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
+        )
+    return saved
 
 
 @router.post("/links", response={201: LinkOut})

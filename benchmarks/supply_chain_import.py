@@ -85,6 +85,7 @@ TRADES = [
 ]
 FORMS = ["Co., Ltd.", "Ltd.", "Inc.", "JSC", "Pvt. Ltd.", "S.A. de C.V.", "Sdn. Bhd."]
 MATERIALS = [
+    "Scrap",
     "Cotton",
     "Yarn",
     "Fabric",

@@ -18,3 +18,52 @@ def normalize_name(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).casefold()
     without_punct = _PUNCT.sub(" ", folded).replace("_", " ")
     return _SPACE.sub(" ", without_punct).strip()
+
+
+_LEGAL_FORMS = frozenset(
+    {
+        "co",
+        "company",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "llc",
+        "plc",
+        "group",
+        "holdings",
+        "sa",
+        "sarl",
+        "gmbh",
+        "jsc",
+        "ooo",
+        "pvt",
+        "sdn",
+        "bhd",
+        "spa",
+        "srl",
+        "kk",
+        "and",
+        "its",
+        "subsidiaries",
+        "subsidiary",
+        "the",
+        "of",
+        "a",
+        "k",
+        "de",
+        "cv",
+    }
+)
+
+
+def core_name(name: str) -> str:
+    """The distinctive part of a company name: legal forms and connecting words removed.
+
+    Used for exact comparisons ("Hoshine Silicon Industry Co. Ltd. and Subsidiaries" ->
+    "hoshine silicon industry"); fuzzy matching is screening's job.
+    """
+    words = [w for w in normalize_name(name).split() if w not in _LEGAL_FORMS]
+    return " ".join(words)

@@ -1,0 +1,1 @@
+"""Explainable, versioned risk scoring and presumption checks (pure Python)."""

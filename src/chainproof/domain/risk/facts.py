@@ -1,0 +1,181 @@
+"""What the risk engine is told: a snapshot of the graph and the facts about each node.
+
+The engine knows nothing about databases. The caller builds these records from the
+supply chain, the reference data editions in force and, as they arrive, screening hits,
+questionnaire answers and audit findings (all as ``EntityHit`` or ``ReportedSignal``, so
+new sources plug in without changing the engine).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chainproof.domain.names import normalize_name
+
+
+@dataclass(frozen=True)
+class EntityHit:
+    """A match between a node and a government list entry (from screening)."""
+
+    list_code: str  # "uflpa", "ofac_sdn_dprk", "cbp_wro"
+    entry: str  # the listed name
+    confirmed: bool  # reviewed and confirmed by an analyst
+    edition: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReportedSignal:
+    """A fact a supplier or auditor reported, e.g. 'identity_documents_retained'."""
+
+    code: str
+    evidence: str
+    source: str  # "questionnaire 2026-Q1", "audit 2026-03-02"
+
+
+@dataclass(frozen=True)
+class UnknownInput:
+    item: str
+    high_risk: bool  # a good on the DOL List or in a CBP high-priority sector
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    node: str  # "f:12", "s:7", "p:3"
+    kind: str  # facility | supplier | product
+    name: str
+    country: str = ""
+    xinjiang_reason: str = ""  # set when the site is in Xinjiang
+    goods: tuple[str, ...] = ()  # goods made or handled here
+    sectors: tuple[str, ...] = ()  # CBP high-priority sectors of those goods
+    activities: tuple[str, ...] = ()
+    dprk_workers: str = ""  # none | present | unknown ("" if no site)
+    dprk_worker_count: int | None = None
+    total_workers: int | None = None
+    migrant_workers: int | None = None
+    site_unknown: bool = False  # a supplier shipping from no known site
+    entity_hits: tuple[EntityHit, ...] = ()
+    signals: tuple[ReportedSignal, ...] = ()
+    unknown_inputs: tuple[UnknownInput, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` supplies ``target`` with ``item``; ``operates`` joins a site to its company."""
+
+    source: str
+    target: str
+    item: str = ""
+    operates: bool = False
+
+
+@dataclass(frozen=True)
+class WroOrder:
+    """An active Withhold Release Order or Finding, classified by what it covers."""
+
+    scope: str  # country | xinjiang | entity
+    iso2: str
+    entity: str
+    names: tuple[str, ...]
+    merchandise: str
+    order_type: str
+    effective: str
+    keywords: frozenset[str] = field(default_factory=frozenset)
+    all_products: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.order_type} {self.effective}: {self.entity[:80]} ({self.merchandise[:60]})"
+
+
+@dataclass(frozen=True)
+class ReferenceFacts:
+    tip: dict[str, tuple[int, str]]  # iso2 -> (report year, tier code)
+    goods: dict[tuple[str, str], tuple[str, ...]]  # (good casefolded, iso2) -> labor kinds
+    wros: tuple[WroOrder, ...]
+    dprk_hosts: dict[str, str]  # iso2 -> what the source says
+    editions: dict[str, str]  # dataset kind -> "edition (as of date)"
+
+    def edition(self, kind: str) -> str:
+        return self.editions.get(kind, "not loaded")
+
+
+_STOP = frozenset(
+    {
+        "and",
+        "or",
+        "of",
+        "in",
+        "the",
+        "its",
+        "their",
+        "with",
+        "products",
+        "product",
+        "items",
+        "downstream",
+        "derivatives",
+        "other",
+        "all",
+        "based",
+        "whole",
+        "part",
+        "made",
+        "produced",
+        "thereof",
+        "containing",
+        "including",
+        "extracts",
+        "processed",
+        "fresh",
+    }
+)
+_REGION_WIDE = re.compile(r"^all\b|\bproduced in\b|\bartisanal small mines\b")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("oes") and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def goods_keywords(text: str) -> frozenset[str]:
+    """Content words of a goods description, singular: 'Cotton, Tomatoes' -> {cotton, tomato}."""
+    words = normalize_name(text.replace("-", " ")).split()
+    return frozenset(_singular(w) for w in words if w not in _STOP and len(w) > 2)
+
+
+def classify_wro(
+    *,
+    iso2: str,
+    entity: str,
+    aliases: tuple[str, ...],
+    merchandise: str,
+    order_type: str,
+    effective: str,
+) -> WroOrder:
+    """Decide whether an order covers a whole country, the Xinjiang region, or an entity."""
+    lowered = entity.casefold()
+    if "autonomous region" in lowered and ("xinjiang" in lowered or "xuar" in lowered):
+        scope = "xinjiang"
+    elif _REGION_WIDE.search(lowered):
+        scope = "country"
+    else:
+        scope = "entity"
+    return WroOrder(
+        scope=scope,
+        iso2=iso2,
+        entity=entity,
+        names=(entity, *aliases),
+        merchandise=merchandise,
+        order_type=order_type,
+        effective=effective,
+        keywords=goods_keywords(merchandise),
+        all_products=merchandise.strip().casefold() == "all products",
+    )

@@ -1,0 +1,160 @@
+"""A risk methodology is data: factors with their points, level bounds, propagation.
+
+It is read from YAML text and checked strictly: an unknown factor, a missing number or
+a level bound out of order is refused with the path of the problem, so a mistyped
+methodology can never score silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from chainproof.domain.hashing import sha256_bytes
+
+LEVELS = ("low", "medium", "high", "critical")
+TIP_CODES = ("T1", "T2", "T2WL", "T3")
+
+# Each factor and the numbers it needs; fractions (0..1) are marked with "share".
+FACTOR_KEYS: dict[str, dict[str, str]] = {
+    "tip_tier": {"unranked": "points"},
+    "xinjiang": {"points": "points"},
+    "dol_goods": {
+        "forced_labor": "points",
+        "forced_child_labor": "points",
+        "child_labor": "points",
+    },
+    "high_scrutiny_sector": {"points": "points"},
+    "wro_country_goods": {"points": "points"},
+    "wro_entity": {"points": "points"},
+    "entity_list_confirmed": {"points": "points"},
+    "entity_list_possible": {"points": "points"},
+    "dprk_host_country": {"points": "points"},
+    "dprk_workers_present": {"points": "points"},
+    "dprk_workers_unknown": {"points": "points", "in_host_country": "points"},
+    "migrant_workers": {"share": "share", "points": "points"},
+    "site_unknown": {"points": "points"},
+    "unknown_upstream": {"points": "points", "high_risk_good": "points"},
+}
+
+
+class MethodologyError(ValueError):
+    """The methodology text is not valid; the message names where."""
+
+
+@dataclass(frozen=True)
+class Methodology:
+    name: str
+    version: str
+    description: str
+    levels: tuple[tuple[str, float], ...]
+    decay_per_tier: float
+    max_depth: int
+    factors: dict[str, dict[str, float]]
+    tip_points: dict[str, float]
+    signals: dict[str, float]
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def level_of(self, score: float) -> str:
+        level = self.levels[0][0]
+        for name, bound in self.levels:
+            if score >= bound:
+                level = name
+        return level
+
+    def points(self, factor: str, key: str = "points") -> float:
+        return self.factors[factor][key]
+
+
+def _number(value: Any, where: str, *, share: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise MethodologyError(f"{where}: expected a number, found {value!r}")
+    number = float(value)
+    if share and not 0 <= number <= 1:
+        raise MethodologyError(f"{where}: expected a fraction from 0 to 1, found {value!r}")
+    if not share and not 0 <= number <= 100:
+        raise MethodologyError(f"{where}: expected points from 0 to 100, found {value!r}")
+    return number
+
+
+def parse_methodology(text: str) -> Methodology:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MethodologyError(f"not valid YAML: {exc}") from None
+    if not isinstance(document, dict):
+        raise MethodologyError("expected a mapping with name, version, levels, factors")
+    for key in ("name", "version", "levels", "propagation", "factors"):
+        if key not in document:
+            raise MethodologyError(f"{key}: missing")
+    name, version = str(document["name"]).strip(), str(document["version"]).strip()
+    if not name or not version:
+        raise MethodologyError("name and version must not be empty")
+
+    levels_doc = document["levels"]
+    if not isinstance(levels_doc, dict) or set(levels_doc) != set(LEVELS):
+        raise MethodologyError(f"levels: expected exactly {', '.join(LEVELS)}")
+    levels = tuple((level, _number(levels_doc[level], f"levels.{level}")) for level in LEVELS)
+    bounds = [bound for _, bound in levels]
+    if bounds[0] != 0 or bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+        raise MethodologyError(
+            "levels: bounds must start at 0 and increase: low < medium < high < critical"
+        )
+
+    propagation = document["propagation"]
+    if not isinstance(propagation, dict):
+        raise MethodologyError("propagation: expected decay_per_tier and max_depth")
+    decay = _number(propagation.get("decay_per_tier"), "propagation.decay_per_tier", share=True)
+    depth = propagation.get("max_depth")
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= 50:
+        raise MethodologyError(f"propagation.max_depth: expected 1 to 50, found {depth!r}")
+
+    factors_doc = document["factors"]
+    if not isinstance(factors_doc, dict):
+        raise MethodologyError("factors: expected a mapping")
+    unknown = sorted(set(factors_doc) - set(FACTOR_KEYS))
+    if unknown:
+        raise MethodologyError(
+            f"factors: unknown factor(s) {', '.join(unknown)}; expected "
+            f"{', '.join(sorted(FACTOR_KEYS))}"
+        )
+    factors: dict[str, dict[str, float]] = {}
+    for factor, keys in FACTOR_KEYS.items():
+        body = factors_doc.get(factor)
+        if not isinstance(body, dict):
+            raise MethodologyError(f"factors.{factor}: missing")
+        factors[factor] = {
+            key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
+            for key, kind in keys.items()
+        }
+    tip_doc = factors_doc["tip_tier"].get("points")
+    if not isinstance(tip_doc, dict) or set(tip_doc) != set(TIP_CODES):
+        raise MethodologyError(f"factors.tip_tier.points: expected {', '.join(TIP_CODES)}")
+    tip_points = {
+        code: _number(tip_doc[code], f"factors.tip_tier.points.{code}") for code in TIP_CODES
+    }
+
+    signals_doc = document.get("signals") or {}
+    if not isinstance(signals_doc, dict):
+        raise MethodologyError("signals: expected a mapping of signal code to points")
+    signals = {
+        str(code): _number(points, f"signals.{code}") for code, points in signals_doc.items()
+    }
+    return Methodology(
+        name=name,
+        version=version,
+        description=" ".join(str(document.get("description", "")).split()),
+        levels=levels,
+        decay_per_tier=decay,
+        max_depth=depth,
+        factors=factors,
+        tip_points=tip_points,
+        signals=signals,
+        sha256=sha256_bytes(text.encode("utf-8")),
+    )

@@ -405,7 +405,7 @@ def _upstream_reason(
     origin = nodes[current]
     tiers = sum(0 if e.operates else 1 for e in path)
     top = max(own[current][1], key=lambda r: (r.points, r.factor), default=None)
-    item = next((e.item for e in path if e.item), "")
+    item = path[-1].item  # what leaves the site where the risk starts
     first = nodes[edge.source]
     how = "operates" if edge.operates else f"supplies {edge.item or 'an input'}"
     evidence = (

@@ -227,7 +227,7 @@ def test_propagation_decays_per_tier_and_explains_the_path():
     assert result.scores["s:3"].score == 81.0  # a company is as risky as its riskiest site
     assert result.scores["p:1"].score == 72.9
     assert result.scores["p:1"].level == "high"
-    upstream = [r for r in result.scores["p:1"].reasons if r.factor == "upstream"][0]
+    upstream = next(r for r in result.scores["p:1"].reasons if r.factor == "upstream")
     assert "Polysilicon from Shihezi Plant (CN), 3 tiers up" in upstream.evidence
     assert "Worksite in Xinjiang" in upstream.evidence
     assert result.scores["f:3"].via == "f:2"
@@ -360,7 +360,7 @@ def test_scoring_terminates_on_cyclic_graphs_and_stays_in_range(graph):
 
 def test_methodology_errors_name_the_problem():
     with pytest.raises(
-        MethodologyError, match="factors.xinjiang.points: expected a number, found .eighty."
+        MethodologyError, match=r"factors\.xinjiang\.points: expected a number, found .eighty."
     ):
         parse_methodology(DEFAULT.replace("    points: 80", "    points: eighty"))
     with pytest.raises(MethodologyError, match="unknown factor"):

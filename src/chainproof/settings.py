@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chainproof.reference",
     "chainproof.jobs",
     "chainproof.suppliers",
+    "chainproof.risk",
     "chainproof.api",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reference/", include("chainproof.reference.urls")),
     path("suppliers/", include("chainproof.suppliers.urls")),
     path("jobs/", include("chainproof.jobs.urls")),
+    path("risk/", include("chainproof.risk.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -220,7 +220,7 @@ def test_web_import_runs_as_a_job_with_status(csrf_client, demo):
     queued = csrf_client.get(response["Location"]).content.decode()
     assert "Queued" in queued
     assert 'hx-trigger="every 1s"' in queued
-    assert run_pending() == 1
+    assert run_pending() >= 1  # the import, then the risk scoring it queues
     job.refresh_from_db()
     assert job.status == "succeeded"
     done = csrf_client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()

@@ -36,14 +36,37 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def job_enqueue(
-    *, kind: str, organization: Any = None, actor: Any = None, params: dict[str, Any] | None = None
+    *,
+    kind: str,
+    organization: Any = None,
+    actor: Any = None,
+    params: dict[str, Any] | None = None,
+    coalesce: bool = False,
 ) -> Job:
-    """Queue a job (call inside the transaction that decides to run it)."""
+    """Queue a job (call inside the transaction that decides to run it).
+
+    ``coalesce`` returns an identical job still waiting in the queue instead of adding
+    another (a full recomputation queued twice need only run once).
+    """
     if kind not in HANDLERS:
         raise ValueError(f"no handler for job kind {kind!r}")
+    organization_id = getattr(organization, "pk", organization)
+    if coalesce:
+        waiting = next(
+            (
+                job
+                for job in Job.objects.filter(
+                    kind=kind, organization_id=organization_id, status=Job.Status.QUEUED
+                )
+                if job.params == (params or {})
+            ),
+            None,
+        )
+        if waiting is not None:
+            return waiting
     job = Job.objects.create(
         kind=kind,
-        organization=organization,
+        organization_id=organization_id,
         params=params or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -38,6 +38,7 @@ from chainproof.domain.tabular import (
     read_table,
     validate_sheet,
 )
+from chainproof.jobs.services import job_enqueue
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.models import (
     Facility,
@@ -172,6 +173,8 @@ def run_import(
         if written and entity in ("suppliers", "facilities", "links"):
             progress(len(rows), len(rows), "computing tiers")
             report.tiers = tiers_recompute(organization_id=org_id)
+        if written:
+            job_enqueue(kind="risk.score_all", organization=org_id, actor=actor, coalesce=True)
     return report
 
 

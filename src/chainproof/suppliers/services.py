@@ -16,6 +16,7 @@ from chainproof.domain.geo import xinjiang_match
 from chainproof.domain.graph import IMPORTER, TierResult, compute_tiers
 from chainproof.domain.hts import HtsError, normalize_hts
 from chainproof.domain.names import normalize_name
+from chainproof.jobs.services import job_enqueue
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.models import (
     Facility,
@@ -136,6 +137,19 @@ def _save_with_audit(
     )
 
 
+def risk_changed(organization_id: int, actor: Any, nodes: Iterable[str]) -> None:
+    """Queue a re-score of what changed (the risk app handles 'risk.rescore')."""
+    wanted = sorted(set(nodes))
+    if wanted:
+        job_enqueue(
+            kind="risk.rescore",
+            organization=organization_id,
+            actor=actor,
+            params={"nodes": wanted},
+            coalesce=True,
+        )
+
+
 # --- suppliers ---------------------------------------------------------------------------
 
 
@@ -166,6 +180,7 @@ def supplier_save(
     )
     if identifiers is not None:
         supplier_set_identifiers(supplier=supplier, actor=actor, identifiers=identifiers)
+    risk_changed(org_id, actor, [f"s:{supplier.pk}"])
     return supplier
 
 
@@ -257,6 +272,7 @@ def facility_save(
         before=before,
         exclude=["organization", "supplier", "normalized_name"],
     )
+    risk_changed(org_id, actor, [f"f:{facility.pk}"])
     return facility
 
 
@@ -339,6 +355,7 @@ def product_set_inputs(
         return list(product.inputs.all())
     product.inputs.all().delete()
     ProductInput.objects.bulk_create(lines)
+    risk_changed(product.organization_id, actor, [f"p:{product.pk}"])
     audit_record(
         action="product.inputs_changed",
         actor=actor,
@@ -429,13 +446,25 @@ def link_save(
             "material",
         ],
     )
+    risk_changed(org_id, actor, _link_nodes(link))
     return link
+
+
+def _link_nodes(link: SupplyLink) -> list[str]:
+    """The nodes whose score a link can change: what it arrives at."""
+    if link.target_importer:
+        return [f"p:{link.product_id}"] if link.product_id else []
+    if link.target_facility_id:
+        return [f"f:{link.target_facility_id}"]
+    return [f"s:{link.target_supplier_id}"] if link.target_supplier_id else []
 
 
 def link_delete(*, link: SupplyLink, actor: Any) -> None:
     before = snapshot(link)
+    nodes = _link_nodes(link)
     link_id, org_id, text = link.pk, link.organization_id, str(link)
     link.delete()
+    risk_changed(org_id, actor, nodes)
     audit_record(
         action="link.deleted",
         actor=actor,

@@ -10,7 +10,7 @@ NAVIGATION = (
     ("Suppliers", "suppliers:index"),
     ("Questionnaires", None),
     ("Screening", None),
-    ("Risk", None),
+    ("Risk", "risk:register"),
     ("Evidence", None),
     ("Cases", None),
     ("Reference data", "reference:index"),

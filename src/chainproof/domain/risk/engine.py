@@ -332,7 +332,8 @@ def score_graph(
         out.sort(key=lambda e: (e.target, e.item))
 
     best = {node: own[node][0] for node in own}
-    via: dict[str, Edge] = {}
+    via: dict[str, Edge] = {}  # the riskiest input edge of each node, even if own is higher
+    carried_in: dict[str, float] = {}
     depth = dict.fromkeys(own, 0)
     heap = [(-score, node) for node, score in best.items() if score > 0]
     heapq.heapify(heap)
@@ -346,9 +347,11 @@ def score_graph(
             if depth[node] + step > m.max_depth:
                 continue
             carried = round(score * (1.0 if edge.operates else m.decay_per_tier), 2)
+            if carried > carried_in.get(edge.target, 0.0):
+                carried_in[edge.target] = carried
+                via[edge.target] = edge
             if carried > best[edge.target]:
                 best[edge.target] = carried
-                via[edge.target] = edge
                 depth[edge.target] = depth[node] + step
                 heapq.heappush(heap, (-carried, edge.target))
 
@@ -360,8 +363,15 @@ def score_graph(
         final = best[node]
         came_from = via.get(node)
         all_reasons = list(reasons)
-        if came_from is not None and final > own_score:
-            all_reasons.append(_upstream_reason(came_from, nodes, own, best, via, m, final))
+        incoming = carried_in.get(node, 0.0)
+        # The riskiest input is explained when it sets the score, and also when the node's
+        # own points are higher but the input is still of concern (medium or worse).
+        if came_from is not None and (incoming >= own_score or incoming >= m.levels[1][1]):
+            all_reasons.append(
+                _upstream_reason(
+                    came_from, nodes, own, best, via, m, incoming, sets_score=incoming >= own_score
+                )
+            )
         scores[node] = NodeScore(
             node,
             final,
@@ -372,15 +382,8 @@ def score_graph(
             depth[node],
         )
 
-    presumptions, flags = {}, {}
-    upstream: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        upstream[edge.target].append(edge)
-    for target in sorted(set(presumption_for)):
-        if target in nodes:
-            checks, sanctions = presumption_checks(target, nodes, upstream, ref, m.max_depth)
-            presumptions[target] = checks
-            flags[target] = sanctions
+    wanted = sorted(set(presumption_for) & set(nodes))
+    presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
     return RiskResult(scores, presumptions, flags, m.label, dict(ref.editions))
 
 
@@ -392,6 +395,8 @@ def _upstream_reason(
     via: Mapping[str, Edge],
     m: Methodology,
     final: float,
+    *,
+    sets_score: bool = True,
 ) -> Reason:
     """'Upstream: polysilicon from Tianshan Shihezi Plant (CN), 3 tiers up: Worksite in
     Xinjiang ...' -- following the best path back to where the risk starts."""
@@ -404,7 +409,8 @@ def _upstream_reason(
         current = via[current].source
     origin = nodes[current]
     tiers = sum(0 if e.operates else 1 for e in path)
-    top = max(own[current][1], key=lambda r: (r.points, r.factor), default=None)
+    ranked = sorted(own[current][1], key=lambda r: (-r.points, r.factor))
+    top = ranked[0] if ranked else None
     item = path[-1].item  # what leaves the site where the risk starts
     first = nodes[edge.source]
     how = "operates" if edge.operates else f"supplies {edge.item or 'an input'}"
@@ -413,126 +419,173 @@ def _upstream_reason(
         f"{' (' + origin.country + ')' if origin.country else ''}"
         f", {tiers} tier{'s' if tiers != 1 else ''} up"
         + (f" via {first.name} which {how}" if first.node != origin.node else "")
-        + (f": {top.evidence}" if top else "")
-        + f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g})"
+        + (": " + "; ".join(r.evidence for r in ranked[:3]) if ranked else "")
+        + f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g}"
+        + ("" if sets_score else "; its own points are higher")
+        + ")"
     )
     return Reason("upstream", evidence, final, top.source if top else "supply chain data")
 
 
 # --- presumption checks ------------------------------------------------------------------
 
+REGIMES = ("caatsa_321b", "uflpa", "section_307")
+SANCTIONS = "sanctions"
+MAX_FINDINGS = 12
 
-def _closure(target: str, upstream: Mapping[str, list[Edge]], max_depth: int) -> dict[str, int]:
-    """Every node that supplies ``target``, directly or not, with its distance."""
-    distance = {target: 0}
-    frontier = [target]
-    while frontier:
-        following = []
-        for node in frontier:
-            for edge in upstream.get(node, ()):
-                step = distance[node] + (0 if edge.operates else 1)
-                if edge.source not in distance and step <= max_depth:
-                    distance[edge.source] = step
-                    following.append(edge.source)
-        frontier = sorted(following)
-    return distance
+# A finding: (regime, rank, text); rank 0 makes the presumption apply, rank 1 only "may".
+Finding = tuple[str, int, str]
+
+
+def own_findings(facts: NodeFacts, ref: ReferenceFacts) -> list[Finding]:
+    """What this node alone contributes to the presumption checks of whatever it supplies."""
+    found: list[Finding] = []
+    where = f"{facts.name}{' (' + facts.country + ')' if facts.country else ''}"
+    producing = not facts.activities or bool(PRODUCTION & set(facts.activities))
+    if facts.dprk_workers == "present":
+        if producing:
+            found.append(
+                (
+                    "caatsa_321b",
+                    0,
+                    f"North Korean nationals work at {where}, which "
+                    f"{'/'.join(facts.activities) or 'produces'}",
+                )
+            )
+        else:
+            found.append(
+                (
+                    SANCTIONS,
+                    0,
+                    f"North Korean nationals in transport at {where}: a "
+                    "possible breach of the North Korea Sanctions Regulations "
+                    "(31 CFR 510), not CAATSA 321(b)",
+                )
+            )
+    elif facts.dprk_workers == "unknown" and producing and facts.kind == "facility":
+        found.append(("caatsa_321b", 1, f"North Korean nationals at {where} are not ruled out"))
+    if facts.site_unknown:
+        found.append(("caatsa_321b", 1, f"the worksite of {where} is not known"))
+        if facts.country in ("CN", ""):
+            found.append(
+                (
+                    "uflpa",
+                    1,
+                    f"the worksite of {where} is not known, so Xinjiang cannot be ruled out",
+                )
+            )
+    for unknown in facts.unknown_inputs:
+        found.append(("caatsa_321b", 1, f"the origin of {unknown.item} into {where} is not known"))
+        if unknown.high_risk:
+            found.append(
+                (
+                    "uflpa",
+                    1,
+                    f"the origin of {unknown.item} (a high-risk good) into {where} is not known",
+                )
+            )
+        for order in ref.wros:
+            if order.scope != "entity" and goods_keywords(unknown.item) & order.keywords:
+                found.append(
+                    (
+                        "section_307",
+                        1,
+                        f"the origin of {unknown.item} into {where} is "
+                        f"not known and {order.label} covers it",
+                    )
+                )
+    if facts.xinjiang_reason:
+        found.append(("uflpa", 0, f"{where} is in Xinjiang: {facts.xinjiang_reason}"))
+    for hit in facts.entity_hits:
+        if hit.list_code == "uflpa":
+            found.append(
+                (
+                    "uflpa",
+                    0 if hit.confirmed else 1,
+                    f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r} on the "
+                    "UFLPA Entity List"
+                    + ("" if hit.confirmed else " (screening hit not yet reviewed)"),
+                )
+            )
+        elif hit.list_code == "ofac_sdn_dprk":
+            found.append(
+                (
+                    SANCTIONS,
+                    0,
+                    f"{where} {'matches' if hit.confirmed else 'may match'} "
+                    f"{hit.entry!r} on OFAC's North Korea SDN list",
+                )
+            )
+        elif hit.list_code == "cbp_wro":
+            found.append(
+                (
+                    "section_307",
+                    0 if hit.confirmed else 1,
+                    f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r}, named "
+                    "in a WRO/Finding",
+                )
+            )
+    for order in wro_matches(facts, ref.wros):
+        found.append(("section_307", 0, f"{order.label} covers {where}"))
+    return found
 
 
 def presumption_checks(
-    target: str,
+    targets: Sequence[str],
     nodes: Mapping[str, NodeFacts],
-    upstream: Mapping[str, list[Edge]],
+    edges: Sequence[Edge],
     ref: ReferenceFacts,
-    max_depth: int,
-) -> tuple[tuple[Presumption, ...], tuple[str, ...]]:
-    chain = _closure(target, upstream, max_depth)
-    caatsa: tuple[list[str], list[str]] = ([], [])
-    uflpa: tuple[list[str], list[str]] = ([], [])
-    wro: tuple[list[str], list[str]] = ([], [])
-    sanctions: list[str] = []
-    for node in sorted(chain, key=lambda n: (chain[n], n)):
-        facts = nodes[node]
-        where = f"{facts.name}{' (' + facts.country + ')' if facts.country else ''}"
-        producing = not facts.activities or bool(PRODUCTION & set(facts.activities))
-        if facts.dprk_workers == "present":
-            if producing:
-                caatsa[0].append(
-                    f"North Korean nationals work at {where}, which "
-                    f"{'/'.join(facts.activities) or 'produces'}"
-                )
-            else:
-                sanctions.append(
-                    f"North Korean nationals in transport at {where}: a possible "
-                    "breach of the North Korea Sanctions Regulations (31 CFR 510), "
-                    "not CAATSA 321(b)"
-                )
-        elif facts.dprk_workers == "unknown" and producing and facts.kind == "facility":
-            caatsa[1].append(f"North Korean nationals at {where} are not ruled out")
-        if facts.site_unknown:
-            caatsa[1].append(f"the worksite of {where} is not known")
-            if facts.country in ("CN", ""):
-                uflpa[1].append(
-                    f"the worksite of {where} is not known, so Xinjiang cannot be ruled out"
-                )
-        for unknown in facts.unknown_inputs:
-            caatsa[1].append(f"the origin of {unknown.item} into {where} is not known")
-            if unknown.high_risk:
-                uflpa[1].append(
-                    f"the origin of {unknown.item} (a high-risk good) into {where} is not known"
-                )
-                for order in ref.wros:
-                    if order.scope != "entity" and goods_keywords(unknown.item) & order.keywords:
-                        wro[1].append(
-                            f"the origin of {unknown.item} into {where} is not known "
-                            f"and {order.label} covers it"
-                        )
-        if facts.xinjiang_reason:
-            uflpa[0].append(f"{where} is in Xinjiang: {facts.xinjiang_reason}")
-        for hit in facts.entity_hits:
-            if hit.list_code == "uflpa":
-                (uflpa[0] if hit.confirmed else uflpa[1]).append(
-                    f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r} on the UFLPA "
-                    f"Entity List{'' if hit.confirmed else ' (screening hit not yet reviewed)'}"
-                )
-            elif hit.list_code == "ofac_sdn_dprk":
-                sanctions.append(
-                    f"{where} {'matches' if hit.confirmed else 'may match'} "
-                    f"{hit.entry!r} on OFAC's North Korea SDN list"
-                )
-            elif hit.list_code == "cbp_wro":
-                (wro[0] if hit.confirmed else wro[1]).append(
-                    f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r}, named in a "
-                    "WRO/Finding"
-                )
-        for order in wro_matches(facts, ref.wros):
-            wro[0].append(f"{order.label} covers {where}")
+) -> tuple[dict[str, tuple[Presumption, ...]], dict[str, tuple[str, ...]]]:
+    """Findings flow downstream (any depth, cycles included) to the targets.
 
+    Each node keeps at most MAX_FINDINGS per regime, 'applies' findings first, so the
+    work is linear in the size of the graph however many products are checked.
+    """
+    held: dict[str, tuple[Finding, ...]] = {}
+    for node in sorted(nodes):
+        held[node] = _capped(own_findings(nodes[node], ref))
+    downstream: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        if edge.source in nodes and edge.target in nodes:
+            downstream[edge.source].append(edge.target)
+    pending = sorted(node for node in held if held[node])
+    queued = set(pending)
+    while pending:
+        node = pending.pop()
+        queued.discard(node)
+        for target in sorted(set(downstream.get(node, ()))):
+            merged = _capped([*held[target], *held[node]])
+            if merged != held[target]:
+                held[target] = merged
+                if target not in queued:
+                    queued.add(target)
+                    pending.append(target)
     editions = {
         "caatsa_321b": "supply chain data; CAATSA section 321(b)",
         "uflpa": f"UFLPA; {ref.edition('uflpa_entity_list')}",
         "section_307": f"19 U.S.C. 1307; {ref.edition('cbp_wro_findings')}",
     }
-    checks = tuple(
-        Presumption(
-            regime,
-            _status(found),
-            tuple(_unique(found[0] + found[1]))
-            if found[0] or found[1]
-            else (f"nothing found ({editions[regime]})",),
-            tuple(_unique(found[1])),
-        )
-        for regime, found in (("caatsa_321b", caatsa), ("uflpa", uflpa), ("section_307", wro))
-    )
-    return checks, tuple(_unique(sanctions))
+    presumptions: dict[str, tuple[Presumption, ...]] = {}
+    flags: dict[str, tuple[str, ...]] = {}
+    for target in targets:
+        findings = held.get(target, ())
+        checks = []
+        for regime in REGIMES:
+            applies = [text for r, rank, text in findings if r == regime and rank == 0]
+            maybe = [text for r, rank, text in findings if r == regime and rank == 1]
+            status = APPLIES if applies else MAY_APPLY if maybe else DOES_NOT_APPLY
+            reasons = applies + maybe or [f"nothing found ({editions[regime]})"]
+            checks.append(Presumption(regime, status, tuple(reasons), tuple(maybe)))
+        presumptions[target] = tuple(checks)
+        flags[target] = tuple(text for r, _, text in findings if r == SANCTIONS)
+    return presumptions, flags
 
 
-def _status(found: tuple[list[str], list[str]]) -> str:
-    if found[0]:
-        return APPLIES
-    if found[1]:
-        return MAY_APPLY
-    return DOES_NOT_APPLY
-
-
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _capped(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    kept: list[Finding] = []
+    per_regime: dict[str, int] = defaultdict(int)
+    for finding in sorted(set(findings), key=lambda f: (f[1], f[0], f[2])):
+        if per_regime[finding[0]] < MAX_FINDINGS:
+            per_regime[finding[0]] += 1
+            kept.append(finding)
+    return tuple(kept)

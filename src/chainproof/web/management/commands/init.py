@@ -9,6 +9,7 @@ from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
+from chainproof.risk.services import risk_score_all
 from chainproof.suppliers.demo import demo_supply_chain_load
 from chainproof.suppliers.importing import ImportFailed
 from chainproof.web.management.commands._errors import fail
@@ -55,6 +56,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo supply chain: {created} record(s) created"
             + (", everything else already present." if created == 0 else ".")
+        )
+        scored = risk_score_all(organization_id=demo.organization.pk)
+        self.stdout.write(
+            f"Risk: {scored['nodes']} records scored with {scored['methodology']} "
+            f"({scored['changed']} new assessment(s))."
         )
 
     def _say_credentials(self, demo: DemoSetup) -> None:

@@ -1,0 +1,103 @@
+"""Stored methodologies and risk assessments (with history)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class MethodologyVersion(models.Model):
+    """One version of a methodology, as text. Bundled versions have no organization."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(max_length=100)
+    version = models.CharField(max_length=40)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    in_use = models.BooleanField(
+        default=False, help_text="The version this organization scores with."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "version"],
+                condition=Q(organization__isnull=True),
+                name="methodology_bundled_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "name", "version"],
+                condition=Q(organization__isnull=False),
+                name="methodology_org_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class RiskAssessment(models.Model):
+    class NodeType(models.TextChoices):
+        SUPPLIER = "supplier", "Supplier"
+        FACILITY = "facility", "Facility"
+        PRODUCT = "product", "Product"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    node_type = models.CharField(max_length=10, choices=NodeType.choices)
+    node_id = models.PositiveBigIntegerField()
+    node_name = models.CharField(max_length=300)
+    country = models.CharField(max_length=2, blank=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    own_score = models.DecimalField(max_digits=5, decimal_places=2)
+    level = models.CharField(max_length=10)
+    reasons = models.JSONField(default=list)
+    presumptions = models.JSONField(default=list, blank=True)
+    sanctions_flags = models.JSONField(default=list, blank=True)
+    goods = models.JSONField(default=list, blank=True)
+    caatsa_status = models.CharField(max_length=16, blank=True)
+    uflpa_status = models.CharField(max_length=16, blank=True)
+    section307_status = models.CharField(max_length=16, blank=True)
+    methodology = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
+    editions = models.JSONField(default=dict)
+    as_of = models.DateField()
+    computed_at = models.DateTimeField(default=timezone.now)
+    fingerprint = models.CharField(max_length=64)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-computed_at"]
+        indexes = [
+            models.Index(
+                fields=["organization", "node_type", "node_id", "is_current"],
+                name="risk_node_current",
+            ),
+            models.Index(fields=["organization", "is_current", "score"], name="risk_current_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_type} {self.node_id}: {self.score} ({self.level})"
+
+    @property
+    def node_key(self) -> str:
+        return f"{self.node_type[0]}:{self.node_id}"
+
+    def presumption(self, regime: str) -> dict[str, object] | None:
+        return next((p for p in self.presumptions if p.get("regime") == regime), None)

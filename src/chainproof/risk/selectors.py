@@ -1,0 +1,112 @@
+"""Reads of risk assessments: the register, one node's current and past results, the map."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chainproof.risk.models import RiskAssessment
+
+SORTS = {
+    "-score": ("-score", "node_name"),
+    "score": ("score", "node_name"),
+    "name": ("node_name",),
+    "country": ("country", "-score"),
+}
+PRESUMPTION_FIELDS = {
+    "caatsa_321b": "caatsa_status",
+    "uflpa": "uflpa_status",
+    "section_307": "section307_status",
+}
+
+
+def register(
+    organization_id: int,
+    *,
+    level: str = "",
+    node_type: str = "",
+    country: str = "",
+    good: str = "",
+    presumption: str = "",
+    status: str = "",
+    q: str = "",
+    sort: str = "-score",
+) -> QuerySet[RiskAssessment]:
+    qs = RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
+    if level:
+        qs = qs.filter(level=level)
+    if node_type:
+        qs = qs.filter(node_type=node_type)
+    if country:
+        qs = qs.filter(country=country.upper())
+    if good:
+        qs = qs.filter(goods__icontains=good)
+    if presumption in PRESUMPTION_FIELDS:
+        field = PRESUMPTION_FIELDS[presumption]
+        qs = qs.filter(**{field: status}) if status else qs.exclude(**{field: ""})
+    if q:
+        qs = qs.filter(node_name__icontains=q)
+    return qs.order_by(*SORTS.get(sort, SORTS["-score"]), "pk")
+
+
+def current_for(organization_id: int, node_type: str, node_id: int) -> RiskAssessment | None:
+    return RiskAssessment.objects.filter(
+        organization_id=organization_id, node_type=node_type, node_id=node_id, is_current=True
+    ).first()
+
+
+def history_for(organization_id: int, node_type: str, node_id: int) -> QuerySet[RiskAssessment]:
+    return (
+        RiskAssessment.objects.filter(
+            organization_id=organization_id, node_type=node_type, node_id=node_id
+        )
+        .select_related("methodology")
+        .order_by("-computed_at", "-pk")
+    )
+
+
+def level_counts(organization_id: int) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for level in RiskAssessment.objects.filter(
+        organization_id=organization_id, is_current=True
+    ).values_list("level", flat=True):
+        counts[level] += 1
+    return dict(counts)
+
+
+def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
+    """Exposure by country and good: worksites, and the highest score among them."""
+    cells: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    for country, goods, score, level in (
+        RiskAssessment.objects.filter(
+            organization_id=organization_id, is_current=True, node_type="facility"
+        )
+        .exclude(country="")
+        .values_list("country", "goods", "score", "level")
+        .iterator(chunk_size=5000)
+    ):
+        for good in set(goods):
+            cells[(country, good)].append((float(score), level))
+    totals: dict[str, int] = defaultdict(int)
+    for (_, good), scores in cells.items():
+        totals[good] += len(scores)
+    goods = [g for g, _ in sorted(totals.items(), key=lambda x: (-x[1], x[0]))[:max_goods]]
+    countries = sorted({c for c, g in cells if g in goods})
+    rows = []
+    for country in countries:
+        row = []
+        for good in goods:
+            scores = cells.get((country, good), [])
+            top = max(scores) if scores else None
+            row.append(
+                {
+                    "good": good,
+                    "count": len(scores),
+                    "max": top[0] if top else None,
+                    "band": top[1] if top else "",
+                }
+            )
+        rows.append({"country": country, "cells": row})
+    return {"goods": goods, "rows": rows}

@@ -1,0 +1,350 @@
+"""Scoring an organization and storing assessments; managing methodology versions.
+
+An assessment row is written only when a node's result changes (score, level, reasons,
+presumptions, methodology or editions): the previous row stays, marked not current, so
+the history shows how and why a score changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chainproof.audit.services import audit_record
+from chainproof.bulk import insert, new_instance
+from chainproof.domain.hashing import canonical_json, sha256_bytes
+from chainproof.domain.risk.engine import NodeScore, Reason, RiskResult, score_graph
+from chainproof.domain.risk.facts import NodeFacts
+from chainproof.domain.risk.methodology import Methodology, MethodologyError, parse_methodology
+from chainproof.risk.models import MethodologyVersion, RiskAssessment
+from chainproof.risk.snapshot import build_snapshot, reference_facts
+
+BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
+NODE_TYPES = {"f": "facility", "s": "supplier", "p": "product"}
+Progress = Callable[[int, int | None, str], None]
+
+
+def _quiet(done: int, total: int | None, message: str = "") -> None:
+    return None
+
+
+# --- methodologies -----------------------------------------------------------------------
+
+
+def bundled_methodologies_ensure() -> list[MethodologyVersion]:
+    """Store every methodology file shipped with chainproof (once)."""
+    stored = []
+    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_methodology(text)
+        found = MethodologyVersion.objects.filter(
+            organization__isnull=True, name=parsed.name, version=parsed.version
+        ).first()
+        if found is None:
+            found = MethodologyVersion.objects.create(
+                name=parsed.name, version=parsed.version, content=text, sha256=parsed.sha256
+            )
+        stored.append(found)
+    return stored
+
+
+def methodology_in_use(organization_id: int) -> MethodologyVersion:
+    own = MethodologyVersion.objects.filter(organization_id=organization_id, in_use=True).first()
+    if own is not None:
+        return own
+    bundled = bundled_methodologies_ensure()
+    return bundled[-1]
+
+
+def methodology_save(
+    *, organization: Any, actor: Any, content: str, based_on: MethodologyVersion | None
+) -> MethodologyVersion:
+    """Store an adjusted methodology as a new version in use by the organization."""
+    org_id = getattr(organization, "pk", organization)
+    try:
+        parsed = parse_methodology(content)
+    except MethodologyError as exc:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"content": str(exc)}) from None
+    if MethodologyVersion.objects.filter(
+        organization_id=org_id, name=parsed.name, version=parsed.version
+    ).exists():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(
+            {
+                "content": f"{parsed.name} version {parsed.version} exists "
+                "already; change the version."
+            }
+        )
+    MethodologyVersion.objects.filter(organization_id=org_id, in_use=True).update(in_use=False)
+    version = MethodologyVersion.objects.create(
+        organization_id=org_id,
+        name=parsed.name,
+        version=parsed.version,
+        content=content,
+        sha256=parsed.sha256,
+        based_on=based_on,
+        in_use=True,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        action="risk.methodology_saved",
+        actor=actor,
+        organization=org_id,
+        obj=version,
+        after={
+            "name": parsed.name,
+            "version": parsed.version,
+            "sha256": parsed.sha256,
+            "based_on": based_on.pk if based_on else None,
+        },
+    )
+    return version
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+def _fingerprint(
+    score: NodeScore, extra: dict[str, Any], version_id: int, editions: dict[str, str]
+) -> str:
+    return sha256_bytes(
+        canonical_json(
+            {
+                "score": score.score,
+                "level": score.level,
+                "own": score.own_score,
+                "reasons": [r.as_dict() for r in score.reasons],
+                "extra": extra,
+                "methodology": version_id,
+                "editions": editions,
+            }
+        )
+    )
+
+
+def _store(
+    organization_id: int,
+    result: RiskResult,
+    facts: dict[str, NodeFacts],
+    version: MethodologyVersion,
+    on: date,
+    progress: Progress,
+) -> dict[str, int]:
+    current = {
+        f"{t[0]}:{n}": (pk, fp)
+        for pk, t, n, fp in RiskAssessment.objects.filter(
+            organization_id=organization_id, is_current=True
+        )
+        .values_list("pk", "node_type", "node_id", "fingerprint")
+        .iterator(chunk_size=10000)
+    }
+    now = timezone.now()
+    new_rows, retire = [], []
+    for node, score in result.scores.items():
+        checks = [p.as_dict() for p in result.presumptions.get(node, ())]
+        extra: dict[str, Any] = {
+            "presumptions": checks,
+            "sanctions": list(result.sanctions_flags.get(node, ())),
+        }
+        fingerprint = _fingerprint(score, extra, version.pk, result.editions)
+        previous = current.get(node)
+        if previous is not None and previous[1] == fingerprint:
+            continue
+        if previous is not None:
+            retire.append(previous[0])
+        node_facts = facts[node]
+        new_rows.append(
+            new_instance(
+                RiskAssessment,
+                {
+                    "organization_id": organization_id,
+                    "node_type": NODE_TYPES[node[0]],
+                    "node_id": int(node[2:]),
+                    "node_name": node_facts.name[:300],
+                    "country": node_facts.country,
+                    "score": Decimal(str(score.score)),
+                    "own_score": Decimal(str(score.own_score)),
+                    "level": score.level,
+                    "reasons": [r.as_dict() for r in score.reasons],
+                    "presumptions": extra["presumptions"],
+                    "sanctions_flags": extra["sanctions"],
+                    "goods": sorted(set(node_facts.goods))[:20],
+                    **_statuses(checks),
+                    "methodology_id": version.pk,
+                    "editions": result.editions,
+                    "as_of": on,
+                    "computed_at": now,
+                    "fingerprint": fingerprint,
+                    "is_current": True,
+                },
+            )
+        )
+    progress(0, len(new_rows), "writing assessments")
+    for start in range(0, len(retire), 900):
+        RiskAssessment.objects.filter(pk__in=retire[start : start + 900]).update(is_current=False)
+    insert(new_rows)
+    return {"changed": len(new_rows), "unchanged": len(result.scores) - len(new_rows)}
+
+
+def _statuses(presumptions: list[dict[str, Any]]) -> dict[str, str]:
+    found = {p["regime"]: p["status"] for p in presumptions}
+    return {
+        "caatsa_status": found.get("caatsa_321b", ""),
+        "uflpa_status": found.get("uflpa", ""),
+        "section307_status": found.get("section_307", ""),
+    }
+
+
+def risk_score_all(
+    *,
+    organization_id: int,
+    as_of: date | None = None,
+    progress: Progress = _quiet,
+) -> dict[str, Any]:
+    """Score every supplier, facility and product and store the results."""
+    started = time.perf_counter()
+    on = as_of or timezone.localdate()
+    version = methodology_in_use(organization_id)
+    methodology = parse_methodology(version.content)
+    progress(0, None, "reading the supply chain")
+    ref = reference_facts(organization_id, on)
+    snap = build_snapshot(organization_id, on)
+    progress(0, len(snap.nodes), "scoring")
+    result = score_graph(snap.nodes, snap.edges, ref, methodology, presumption_for=snap.products)
+    with transaction.atomic():
+        written = _store(organization_id, result, snap.nodes, version, on, progress)
+    return {
+        "nodes": len(result.scores),
+        **written,
+        "methodology": methodology.label,
+        "as_of": on.isoformat(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def downstream_of(
+    organization_id: int, changed: set[str], on: date, limit: int = 50_000
+) -> set[str]:
+    """Every node a change can reach: what the changed nodes supply, their companies, and
+    the products shipped to the importer, followed through the links."""
+    from chainproof.suppliers.models import Facility
+    from chainproof.suppliers.services import active_links
+
+    reached = set(changed)
+    frontier = set(changed)
+    links = active_links(organization_id, on)
+    while frontier and len(reached) < limit:
+        facility_ids = [int(n[2:]) for n in frontier if n.startswith("f:")]
+        supplier_ids = [int(n[2:]) for n in frontier if n.startswith("s:")]
+        found: set[str] = set()
+        for tgt_f, tgt_s, to_importer, product_id in links.filter(
+            Q(source_facility_id__in=facility_ids) | Q(source_supplier_id__in=supplier_ids)
+        ).values_list("target_facility_id", "target_supplier_id", "target_importer", "product_id"):
+            found.add(f"p:{product_id}" if to_importer else f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}")
+        for supplier_id in (
+            Facility.objects.filter(pk__in=facility_ids)
+            .exclude(supplier__isnull=True)
+            .values_list("supplier_id", flat=True)
+        ):
+            found.add(f"s:{supplier_id}")
+        frontier = found - reached
+        reached |= frontier
+    return reached
+
+
+def risk_rescore(
+    *, organization_id: int, changed: set[str], progress: Progress = _quiet
+) -> dict[str, Any]:
+    """Re-score only what a change can affect: the changed nodes and everything downstream.
+
+    Upstream nodes keep their stored scores and feed the propagation as a boundary.
+    Presumption checks need the whole upstream of each product, so affected products get
+    them from a full run (queued by the caller), not from this one.
+    """
+    if not RiskAssessment.objects.filter(organization_id=organization_id, is_current=True).exists():
+        return risk_score_all(organization_id=organization_id, progress=progress)
+    started = time.perf_counter()
+    on = timezone.localdate()
+    version = methodology_in_use(organization_id)
+    methodology = parse_methodology(version.content)
+    affected = downstream_of(organization_id, changed, on)
+    ref = reference_facts(organization_id, on)
+    snap = build_snapshot(organization_id, on, only=affected)
+    upstream = {e.source for e in snap.edges if e.source not in snap.nodes}
+    boundary = _boundary(organization_id, upstream)
+    result = score_graph(snap.nodes, snap.edges, ref, methodology, boundary=boundary)
+    stored = {
+        f"{t[0]}:{n}": (presumptions, sanctions)
+        for t, n, presumptions, sanctions in RiskAssessment.objects.filter(
+            organization_id=organization_id,
+            is_current=True,
+            node_type="product",
+            node_id__in=[int(n[2:]) for n in affected if n.startswith("p:")],
+        ).values_list("node_type", "node_id", "presumptions", "sanctions_flags")
+    }
+    from chainproof.domain.risk.engine import Presumption
+
+    keep = {
+        node: tuple(
+            Presumption(p["regime"], p["status"], tuple(p["reasons"]), tuple(p["missing"]))
+            for p in stored[node][0]
+        )
+        for node in stored
+    }
+    result = RiskResult(
+        result.scores,
+        keep,
+        {n: tuple(stored[n][1]) for n in stored},
+        result.methodology,
+        result.editions,
+    )
+    with transaction.atomic():
+        written = _store(organization_id, result, snap.nodes, version, on, progress)
+    return {
+        "affected": len(affected),
+        **written,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _boundary(
+    organization_id: int, nodes: set[str]
+) -> dict[str, tuple[NodeFacts, float, tuple[Reason, ...]]]:
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for node in nodes:
+        by_type[NODE_TYPES[node[0]]].append(int(node[2:]))
+    boundary = {}
+    for node_type, ids in by_type.items():
+        for start in range(0, len(ids), 900):
+            for assessment in RiskAssessment.objects.filter(
+                organization_id=organization_id,
+                is_current=True,
+                node_type=node_type,
+                node_id__in=ids[start : start + 900],
+            ):
+                key = f"{node_type[0]}:{assessment.node_id}"
+                facts = NodeFacts(
+                    node=key, kind=node_type, name=assessment.node_name, country=assessment.country
+                )
+                reasons = tuple(
+                    Reason(r["factor"], r["evidence"], r["points"], r["source"])
+                    for r in assessment.reasons
+                )
+                boundary[key] = (facts, float(assessment.score), reasons)
+    return boundary
+
+
+def methodology_for(version: MethodologyVersion) -> Methodology:
+    return parse_methodology(version.content)

@@ -1,0 +1,306 @@
+"""Building the engine's input from the database: the graph, the facts, the editions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+
+from chainproof.domain.risk.facts import (
+    Edge,
+    NodeFacts,
+    ReferenceFacts,
+    UnknownInput,
+    classify_wro,
+)
+from chainproof.reference.models import DprkLaborStatement, GoodEntry, TipPlacement, WroFinding
+from chainproof.reference.selectors import current_dataset
+from chainproof.risk.providers import entity_hits, reported_signals
+from chainproof.suppliers.models import (
+    Facility,
+    Material,
+    Product,
+    ProductInput,
+    Supplier,
+)
+from chainproof.suppliers.services import active_links
+
+ACTIVE_ORDERS = ("Active", "Partially Modified")
+
+
+def reference_facts(organization_id: int, on: date) -> ReferenceFacts:
+    """The reference data in force on ``on``, reduced to what scoring needs."""
+    editions: dict[str, str] = {}
+
+    def dataset(kind: str) -> Any:
+        found = current_dataset(kind, organization_id, on=on)
+        if found is not None:
+            editions[kind] = f"{found.edition} (as of {found.as_of})"
+        return found
+
+    tip: dict[str, tuple[int, str]] = {}
+    tip_ds = dataset("tip_tiers")
+    if tip_ds is not None:
+        for iso2, year, code in (
+            TipPlacement.objects.filter(dataset=tip_ds, report_year__lte=on.year)
+            .order_by("iso2", "report_year")
+            .values_list("iso2", "report_year", "tier_code")
+        ):
+            tip[iso2] = (year, code)  # ordered by year, so the latest wins
+    goods: dict[tuple[str, str], tuple[str, ...]] = {}
+    goods_ds = dataset("dol_goods")
+    if goods_ds is not None:
+        for entry in GoodEntry.objects.filter(dataset=goods_ds):
+            kinds = tuple(
+                k
+                for k, flag in (
+                    ("forced_labor", entry.forced_labor),
+                    ("forced_child_labor", entry.forced_child_labor),
+                    ("child_labor", entry.child_labor),
+                )
+                if flag
+            )
+            if kinds:
+                goods[(entry.good.casefold(), entry.iso2)] = kinds
+    wros = []
+    wro_ds = dataset("cbp_wro_findings")
+    if wro_ds is not None:
+        for order in WroFinding.objects.filter(
+            dataset=wro_ds, status__in=ACTIVE_ORDERS, effective_date__lte=on
+        ).order_by("pk"):
+            wros.append(
+                classify_wro(
+                    iso2=order.iso2,
+                    entity=order.entity,
+                    aliases=tuple(order.aliases),
+                    merchandise=order.merchandise,
+                    order_type=order.order_type,
+                    effective=order.effective_date.isoformat(),
+                )
+            )
+    hosts: dict[str, str] = {}
+    dprk_ds = dataset("dprk_overseas_labor")
+    if dprk_ds is not None:
+        for statement in DprkLaborStatement.objects.filter(dataset=dprk_ds).exclude(iso2=""):
+            hosts.setdefault(statement.iso2, statement.excerpt)
+    dataset("uflpa_entity_list")
+    return ReferenceFacts(
+        tip=tip, goods=goods, wros=tuple(wros), dprk_hosts=hosts, editions=editions
+    )
+
+
+@dataclass
+class Snapshot:
+    nodes: dict[str, NodeFacts] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Items:
+    names: dict[str, str]
+    dol: dict[str, tuple[str, ...]]
+    sectors: dict[str, str]
+
+    def goods(self, item: str) -> tuple[str, ...]:
+        return (self.names.get(item, item), *self.dol.get(item, ()))
+
+    def high_risk(self, item: str) -> bool:
+        return bool(self.dol.get(item) or self.sectors.get(item))
+
+
+def _items(organization_id: int) -> _Items:
+    names, dol, sectors = {}, {}, {}
+    for pk, name, dol_goods, sector in Material.objects.filter(
+        organization_id=organization_id
+    ).values_list("pk", "name", "dol_goods", "high_scrutiny_sector"):
+        names[f"m:{pk}"] = name
+        dol[f"m:{pk}"] = tuple(dol_goods)
+        if sector:
+            sectors[f"m:{pk}"] = sector
+    for pk, name in Product.objects.filter(organization_id=organization_id).values_list(
+        "pk", "name"
+    ):
+        names[f"p:{pk}"] = name
+    return _Items(names, dol, sectors)
+
+
+def build_snapshot(
+    organization_id: int,
+    on: date,
+    *,
+    only: set[str] | None = None,
+) -> Snapshot:
+    """Nodes, edges and facts of an organization's graph on a date.
+
+    With ``only``, facts are built for those nodes alone (an incremental re-score); the
+    edges returned are those that arrive at them.
+    """
+    items = _items(organization_id)
+    links = active_links(organization_id, on)
+    if only is not None:
+        facility_ids = [int(n[2:]) for n in only if n.startswith("f:")]
+        supplier_ids = [int(n[2:]) for n in only if n.startswith("s:")]
+        product_ids = [int(n[2:]) for n in only if n.startswith("p:")]
+        links = links.filter(
+            Q(target_facility_id__in=facility_ids)
+            | Q(target_supplier_id__in=supplier_ids)
+            | Q(target_importer=True, product_id__in=product_ids)
+            | Q(source_facility_id__in=facility_ids)
+            | Q(source_supplier_id__in=supplier_ids)
+        )
+    rows = list(
+        links.values_list(
+            "source_facility_id",
+            "source_supplier_id",
+            "target_facility_id",
+            "target_supplier_id",
+            "target_importer",
+            "product_id",
+            "material_id",
+        )
+    )
+
+    shipped: dict[str, set[str]] = defaultdict(set)
+    arriving: dict[str, set[str]] = defaultdict(set)
+    unknown: dict[str, set[str]] = defaultdict(set)
+    supplier_without_site: set[str] = set()
+    tier1: dict[str, set[str]] = defaultdict(set)
+    snap = Snapshot()
+    for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
+        item = f"m:{material_id}" if material_id else f"p:{product_id}"
+        source = f"f:{src_f}" if src_f else (f"s:{src_s}" if src_s else None)
+        target = f"p:{product_id}" if to_importer else f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
+        if source is None:
+            unknown[target].add(item)
+            continue
+        shipped[source].add(item)
+        if source.startswith("s:"):
+            supplier_without_site.add(source)
+        if to_importer:
+            tier1[target].add(source)
+        else:
+            arriving[target].add(item)
+        snap.edges.append(Edge(source, target, items.names.get(item, item)))
+
+    facilities = Facility.objects.filter(organization_id=organization_id)
+    suppliers = Supplier.objects.filter(organization_id=organization_id)
+    products = Product.objects.filter(organization_id=organization_id)
+    if only is not None:
+        facilities = facilities.filter(pk__in=facility_ids)
+        suppliers = suppliers.filter(pk__in=supplier_ids)
+        products = products.filter(pk__in=product_ids)
+    hits = entity_hits(organization_id)
+    signals = reported_signals(organization_id)
+
+    def extras(node: str) -> dict[str, Any]:
+        return {
+            "entity_hits": tuple(hits.get(node, ())),
+            "signals": tuple(signals.get(node, ())),
+            "unknown_inputs": tuple(
+                UnknownInput(items.names.get(i, i), items.high_risk(i))
+                for i in sorted(unknown.get(node, ()))
+            ),
+        }
+
+    for row in facilities.values(
+        "pk",
+        "name",
+        "country",
+        "xinjiang_reason",
+        "activities",
+        "dprk_workers",
+        "dprk_worker_count",
+        "total_workers",
+        "migrant_workers",
+        "supplier_id",
+    ).iterator(chunk_size=5000):
+        node = f"f:{row['pk']}"
+        made = sorted(shipped.get(node, ()))
+        snap.nodes[node] = NodeFacts(
+            node=node,
+            kind="facility",
+            name=row["name"],
+            country=row["country"],
+            xinjiang_reason=row["xinjiang_reason"],
+            goods=tuple(g for item in made for g in items.goods(item)),
+            sectors=tuple(sorted({items.sectors[i] for i in made if i in items.sectors})),
+            activities=tuple(row["activities"]),
+            dprk_workers=row["dprk_workers"],
+            dprk_worker_count=row["dprk_worker_count"],
+            total_workers=row["total_workers"],
+            migrant_workers=row["migrant_workers"],
+            **extras(node),
+        )
+        if row["supplier_id"]:
+            snap.edges.append(Edge(node, f"s:{row['supplier_id']}", operates=True))
+    for pk, legal_name, country, aliases in suppliers.values_list(
+        "pk", "legal_name", "country", "aliases"
+    ).iterator(chunk_size=5000):
+        node = f"s:{pk}"
+        made = sorted(shipped.get(node, ())) if node in supplier_without_site else []
+        snap.nodes[node] = NodeFacts(
+            node=node,
+            kind="supplier",
+            name=legal_name,
+            country=country,
+            aliases=tuple(aliases),
+            site_unknown=node in supplier_without_site,
+            goods=tuple(g for item in made for g in items.goods(item)),
+            **extras(node),
+        )
+    bom: dict[int, set[str]] = defaultdict(set)
+    for product_id, material_id, component_id in ProductInput.objects.filter(
+        product__organization_id=organization_id
+    ).values_list("product_id", "material_id", "component_id"):
+        bom[product_id].add(f"m:{material_id}" if material_id else f"p:{component_id}")
+    if only is not None:
+        tier1, arriving = _tier_one(organization_id, on, product_ids)
+    for pk, name in products.values_list("pk", "name"):
+        node = f"p:{pk}"
+        inputs = bom.get(pk, set())
+        reaching = set().union(*(arriving.get(s, set()) for s in tier1.get(node, ())))
+        missing = sorted(inputs - reaching) if tier1.get(node) else []
+        snap.nodes[node] = NodeFacts(
+            node=node,
+            kind="product",
+            name=name,
+            sectors=tuple(sorted({items.sectors[i] for i in inputs if i in items.sectors})),
+            entity_hits=(),
+            signals=(),
+            unknown_inputs=tuple(
+                UnknownInput(items.names.get(i, i), items.high_risk(i)) for i in missing
+            )
+            + tuple(
+                UnknownInput(items.names.get(i, i), items.high_risk(i))
+                for i in sorted(unknown.get(node, ()))
+            ),
+        )
+        snap.products.append(node)
+    return snap
+
+
+def _tier_one(
+    organization_id: int, on: date, product_ids: list[int]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """For some products: their tier-1 sites, and the items arriving at those sites."""
+    tier1: dict[str, set[str]] = defaultdict(set)
+    links = active_links(organization_id, on)
+    for src_f, src_s, product_id in links.filter(
+        target_importer=True, product_id__in=product_ids
+    ).values_list("source_facility_id", "source_supplier_id", "product_id"):
+        if src_f or src_s:
+            tier1[f"p:{product_id}"].add(f"f:{src_f}" if src_f else f"s:{src_s}")
+    sources = set().union(*tier1.values()) if tier1 else set()
+    arriving: dict[str, set[str]] = defaultdict(set)
+    facility_ids = [int(n[2:]) for n in sources if n.startswith("f:")]
+    supplier_ids = [int(n[2:]) for n in sources if n.startswith("s:")]
+    for tgt_f, tgt_s, product_id, material_id in links.filter(
+        Q(target_facility_id__in=facility_ids) | Q(target_supplier_id__in=supplier_ids)
+    ).values_list("target_facility_id", "target_supplier_id", "product_id", "material_id"):
+        target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
+        arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
+    return tier1, arriving

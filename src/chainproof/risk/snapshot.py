@@ -125,6 +125,14 @@ def _items(organization_id: int) -> _Items:
         "pk", "name"
     ):
         names[f"p:{pk}"] = name
+    # A site that makes a product handles its materials: it inherits their goods.
+    for product_id, material_id in ProductInput.objects.filter(
+        product__organization_id=organization_id, material__isnull=False
+    ).values_list("product_id", "material_id"):
+        key, material = f"p:{product_id}", f"m:{material_id}"
+        dol[key] = tuple(dict.fromkeys((*dol.get(key, ()), *dol.get(material, ()))))
+        if material in sectors:
+            sectors.setdefault(key, sectors[material])
     return _Items(names, dol, sectors)
 
 

@@ -414,16 +414,25 @@ def _upstream_reason(
     item = path[-1].item  # what leaves the site where the risk starts
     first = nodes[edge.source]
     how = "operates" if edge.operates else f"supplies {edge.item or 'an input'}"
-    evidence = (
-        f"Upstream: {item + ' from ' if item else ''}{origin.name}"
-        f"{' (' + origin.country + ')' if origin.country else ''}"
-        f", {tiers} tier{'s' if tiers != 1 else ''} up"
-        + (f" via {first.name} which {how}" if first.node != origin.node else "")
-        + (": " + "; ".join(r.evidence for r in ranked[:3]) if ranked else "")
-        + f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g}"
+    summary = ": " + "; ".join(r.evidence for r in ranked[:3]) if ranked else ""
+    arithmetic = (
+        f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g}"
         + ("" if sets_score else "; its own points are higher")
         + ")"
     )
+    place = f"{origin.name}{' (' + origin.country + ')' if origin.country else ''}"
+    if tiers == 0:  # a company and the worksite it operates
+        evidence = f"Its worksite {place}{summary}" + (
+            "" if sets_score else " (its own points are higher)"
+        )
+    else:
+        evidence = (
+            f"Upstream: {item + ' from ' if item else ''}{place}"
+            f", {tiers} tier{'s' if tiers != 1 else ''} up"
+            + (f" via {first.name} which {how}" if first.node != origin.node else "")
+            + summary
+            + arithmetic
+        )
     return Reason("upstream", evidence, final, top.source if top else "supply chain data")
 
 

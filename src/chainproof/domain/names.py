@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -59,6 +60,7 @@ _LEGAL_FORMS = frozenset(
 )
 
 
+@lru_cache(maxsize=300_000)
 def core_name(name: str) -> str:
     """The distinctive part of a company name: legal forms and connecting words removed.
 

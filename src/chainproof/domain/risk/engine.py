@@ -168,7 +168,7 @@ def own_reasons(facts: NodeFacts, ref: ReferenceFacts, m: Methodology) -> list[R
             )
         )
 
-    for order in wro_matches(facts, ref.wros):
+    for order in wro_matches(facts, ref):
         if order.scope == "entity":
             add(
                 Reason(
@@ -278,26 +278,25 @@ def _list_label(code: str) -> str:
     }.get(code, code)
 
 
-def wro_matches(facts: NodeFacts, orders: Iterable[WroOrder]) -> list[WroOrder]:
+def wro_matches(facts: NodeFacts, ref: ReferenceFacts) -> list[WroOrder]:
     """Active orders that cover this node: by entity name, or by country/region and goods."""
     if facts.kind == "product":
         return []
-    keywords: set[str] = set()
-    for good in facts.goods:
-        keywords |= goods_keywords(good)
-    own_names = {core_name(n) for n in (facts.name, *facts.aliases) if core_name(n)}
-    found = []
-    for order in orders:
-        if order.scope == "entity":
-            if own_names & {core_name(n) for n in order.names}:
+    found: list[WroOrder] = []
+    for name in (facts.name, *facts.aliases):
+        for order in ref.wro_by_name.get(core_name(name), ()):
+            if order not in found:
                 found.append(order)
-            continue
-        if order.iso2 and facts.country != order.iso2:
-            continue
-        if order.scope == "xinjiang" and not facts.xinjiang_reason:
-            continue
-        if order.all_products or keywords & order.keywords:
-            found.append(order)
+    candidates = ref.wro_by_country.get(facts.country, ()) + ref.wro_by_country.get("", ())
+    if candidates:
+        keywords: set[str] = set()
+        for good in facts.goods:
+            keywords |= goods_keywords(good)
+        for order in candidates:
+            if order.scope == "xinjiang" and not facts.xinjiang_reason:
+                continue
+            if order.all_products or keywords & order.keywords:
+                found.append(order)
     return found
 
 
@@ -534,7 +533,7 @@ def own_findings(facts: NodeFacts, ref: ReferenceFacts) -> list[Finding]:
                     "in a WRO/Finding",
                 )
             )
-    for order in wro_matches(facts, ref.wros):
+    for order in wro_matches(facts, ref):
         found.append(("section_307", 0, f"{order.label} covers {where}"))
     return found
 
@@ -550,9 +549,13 @@ def presumption_checks(
     Each node keeps at most MAX_FINDINGS per regime, 'applies' findings first, so the
     work is linear in the size of the graph however many products are checked.
     """
-    held: dict[str, tuple[Finding, ...]] = {}
+    # held[node][regime]: that regime's findings, sorted by (rank, text), at most MAX_FINDINGS
+    held: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {}
     for node in sorted(nodes):
-        held[node] = _capped(own_findings(nodes[node], ref))
+        buckets: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for regime, rank, text in own_findings(nodes[node], ref):
+            buckets[regime].append((rank, text))
+        held[node] = {r: tuple(sorted(set(items))[:MAX_FINDINGS]) for r, items in buckets.items()}
     downstream: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
         if edge.source in nodes and edge.target in nodes:
@@ -562,13 +565,11 @@ def presumption_checks(
     while pending:
         node = pending.pop()
         queued.discard(node)
+        mine = held[node]
         for target in sorted(set(downstream.get(node, ()))):
-            merged = _capped([*held[target], *held[node]])
-            if merged != held[target]:
-                held[target] = merged
-                if target not in queued:
-                    queued.add(target)
-                    pending.append(target)
+            if _merge_into(held[target], mine) and target not in queued:
+                queued.add(target)
+                pending.append(target)
     editions = {
         "caatsa_321b": "supply chain data; CAATSA section 321(b)",
         "uflpa": f"UFLPA; {ref.edition('uflpa_entity_list')}",
@@ -577,24 +578,31 @@ def presumption_checks(
     presumptions: dict[str, tuple[Presumption, ...]] = {}
     flags: dict[str, tuple[str, ...]] = {}
     for target in targets:
-        findings = held.get(target, ())
+        found = held.get(target, {})
         checks = []
         for regime in REGIMES:
-            applies = [text for r, rank, text in findings if r == regime and rank == 0]
-            maybe = [text for r, rank, text in findings if r == regime and rank == 1]
+            applies = [text for rank, text in found.get(regime, ()) if rank == 0]
+            maybe = [text for rank, text in found.get(regime, ()) if rank == 1]
             status = APPLIES if applies else MAY_APPLY if maybe else DOES_NOT_APPLY
             reasons = applies + maybe or [f"nothing found ({editions[regime]})"]
             checks.append(Presumption(regime, status, tuple(reasons), tuple(maybe)))
         presumptions[target] = tuple(checks)
-        flags[target] = tuple(text for r, _, text in findings if r == SANCTIONS)
+        flags[target] = tuple(text for _, text in found.get(SANCTIONS, ()))
     return presumptions, flags
 
 
-def _capped(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    kept: list[Finding] = []
-    per_regime: dict[str, int] = defaultdict(int)
-    for finding in sorted(set(findings), key=lambda f: (f[1], f[0], f[2])):
-        if per_regime[finding[0]] < MAX_FINDINGS:
-            per_regime[finding[0]] += 1
-            kept.append(finding)
-    return tuple(kept)
+def _merge_into(
+    target: dict[str, tuple[tuple[int, str], ...]],
+    source: Mapping[str, tuple[tuple[int, str], ...]],
+) -> bool:
+    """Merge capped, sorted finding lists; True when the target changed."""
+    changed = False
+    for regime, items in source.items():
+        current = target.get(regime, ())
+        if len(current) >= MAX_FINDINGS and items[0] >= current[-1]:
+            continue  # nothing in ``items`` would make the cut
+        merged = tuple(sorted(set(current) | set(items))[:MAX_FINDINGS])
+        if merged != current:
+            target[regime] = merged
+            changed = True
+    return changed

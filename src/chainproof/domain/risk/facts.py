@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
-from chainproof.domain.names import normalize_name
+from chainproof.domain.names import core_name, normalize_name
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class WroOrder:
     effective: str
     keywords: frozenset[str] = field(default_factory=frozenset)
     all_products: bool = False
+    core_names: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def label(self) -> str:
@@ -100,6 +102,25 @@ class ReferenceFacts:
 
     def edition(self, kind: str) -> str:
         return self.editions.get(kind, "not loaded")
+
+    @cached_property
+    def wro_by_name(self) -> dict[str, tuple[WroOrder, ...]]:
+        """Entity-specific orders by the distinctive part of each name they give."""
+        index: dict[str, list[WroOrder]] = {}
+        for order in self.wros:
+            if order.scope == "entity":
+                for name in order.core_names:
+                    index.setdefault(name, []).append(order)
+        return {name: tuple(orders) for name, orders in index.items()}
+
+    @cached_property
+    def wro_by_country(self) -> dict[str, tuple[WroOrder, ...]]:
+        """Country- and region-wide orders by country ("" for orders without one)."""
+        index: dict[str, list[WroOrder]] = {}
+        for order in self.wros:
+            if order.scope != "entity":
+                index.setdefault(order.iso2, []).append(order)
+        return {iso2: tuple(orders) for iso2, orders in index.items()}
 
 
 _STOP = frozenset(
@@ -145,6 +166,7 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
 def goods_keywords(text: str) -> frozenset[str]:
     """Content words of a goods description, singular: 'Cotton, Tomatoes' -> {cotton, tomato}."""
     words = normalize_name(text.replace("-", " ")).split()
@@ -178,4 +200,5 @@ def classify_wro(
         effective=effective,
         keywords=goods_keywords(merchandise),
         all_products=merchandise.strip().casefold() == "all products",
+        core_names=frozenset(c for c in (core_name(n) for n in (entity, *aliases)) if c),
     )

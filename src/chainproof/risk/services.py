@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
 from chainproof.bulk import insert, new_instance
-from chainproof.domain.hashing import canonical_json, sha256_bytes
+from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.risk.engine import NodeScore, Reason, RiskResult, score_graph
 from chainproof.domain.risk.facts import NodeFacts
 from chainproof.domain.risk.methodology import Methodology, MethodologyError, parse_methodology
@@ -117,21 +116,26 @@ def methodology_save(
 
 
 def _fingerprint(
-    score: NodeScore, extra: dict[str, Any], version_id: int, editions: dict[str, str]
+    score: NodeScore,
+    checks: list[dict[str, Any]],
+    sanctions: list[str],
+    version_id: int,
+    editions: str,
 ) -> str:
-    return sha256_bytes(
-        canonical_json(
-            {
-                "score": score.score,
-                "level": score.level,
-                "own": score.own_score,
-                "reasons": [r.as_dict() for r in score.reasons],
-                "extra": extra,
-                "methodology": version_id,
-                "editions": editions,
-            }
+    """What an assessment says, hashed: equal fingerprints mean nothing changed."""
+    content = repr(
+        (
+            score.score,
+            score.level,
+            score.own_score,
+            tuple((r.factor, r.evidence, r.points, r.source) for r in score.reasons),
+            tuple((c["regime"], c["status"], tuple(c["reasons"])) for c in checks),
+            tuple(sanctions),
+            version_id,
+            editions,
         )
     )
+    return sha256_bytes(content.encode("utf-8"))
 
 
 def _store(
@@ -151,6 +155,7 @@ def _store(
         .iterator(chunk_size=10000)
     }
     now = timezone.now()
+    editions_key = repr(sorted(result.editions.items()))
     new_rows, retire = [], []
     for node, score in result.scores.items():
         checks = [p.as_dict() for p in result.presumptions.get(node, ())]
@@ -158,7 +163,7 @@ def _store(
             "presumptions": checks,
             "sanctions": list(result.sanctions_flags.get(node, ())),
         }
-        fingerprint = _fingerprint(score, extra, version.pk, result.editions)
+        fingerprint = _fingerprint(score, checks, extra["sanctions"], version.pk, editions_key)
         previous = current.get(node)
         if previous is not None and previous[1] == fingerprint:
             continue
@@ -234,27 +239,47 @@ def risk_score_all(
     }
 
 
+def links_from(
+    organization_id: int, on: date, facility_ids: list[int], supplier_ids: list[int]
+) -> list[tuple[int | None, int | None, bool, int | None]]:
+    """(target facility, target supplier, to importer, product) of the active links leaving
+    some nodes. One indexed query per column: an OR across columns makes SQLite scan."""
+    from chainproof.suppliers.services import active_links
+
+    rows: list[tuple[int | None, int | None, bool, int | None]] = []
+    for column, ids in (
+        ("source_facility_id__in", facility_ids),
+        ("source_supplier_id__in", supplier_ids),
+    ):
+        for start in range(0, len(ids), 500):
+            rows += list(
+                active_links(organization_id, on)
+                .filter(**{column: ids[start : start + 500]})
+                .values_list(
+                    "target_facility_id", "target_supplier_id", "target_importer", "product_id"
+                )
+            )
+    return rows
+
+
 def downstream_of(
     organization_id: int, changed: set[str], on: date, limit: int = 50_000
 ) -> set[str]:
     """Every node a change can reach: what the changed nodes supply, their companies, and
     the products shipped to the importer, followed through the links."""
     from chainproof.suppliers.models import Facility
-    from chainproof.suppliers.services import active_links
 
     reached = set(changed)
     frontier = set(changed)
-    links = active_links(organization_id, on)
     while frontier and len(reached) < limit:
         facility_ids = [int(n[2:]) for n in frontier if n.startswith("f:")]
         supplier_ids = [int(n[2:]) for n in frontier if n.startswith("s:")]
         found: set[str] = set()
-        for tgt_f, tgt_s, to_importer, product_id in links.filter(
-            Q(source_facility_id__in=facility_ids) | Q(source_supplier_id__in=supplier_ids)
-        ).values_list("target_facility_id", "target_supplier_id", "target_importer", "product_id"):
+        rows = links_from(organization_id, on, facility_ids, supplier_ids)
+        for tgt_f, tgt_s, to_importer, product_id in rows:
             found.add(f"p:{product_id}" if to_importer else f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}")
         for supplier_id in (
-            Facility.objects.filter(pk__in=facility_ids)
+            Facility.objects.filter(organization_id=organization_id, pk__in=facility_ids)
             .exclude(supplier__isnull=True)
             .values_list("supplier_id", flat=True)
         ):

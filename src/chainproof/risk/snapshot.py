@@ -299,16 +299,21 @@ def _tier_one(
     links = active_links(organization_id, on)
     for src_f, src_s, product_id in links.filter(
         target_importer=True, product_id__in=product_ids
-    ).values_list("source_facility_id", "source_supplier_id", "product_id"):
+    ).values_list("source_facility_id", "source_supplier_id", "product_id"):  # indexed
         if src_f or src_s:
             tier1[f"p:{product_id}"].add(f"f:{src_f}" if src_f else f"s:{src_s}")
     sources = set().union(*tier1.values()) if tier1 else set()
     arriving: dict[str, set[str]] = defaultdict(set)
     facility_ids = [int(n[2:]) for n in sources if n.startswith("f:")]
     supplier_ids = [int(n[2:]) for n in sources if n.startswith("s:")]
-    for tgt_f, tgt_s, product_id, material_id in links.filter(
-        Q(target_facility_id__in=facility_ids) | Q(target_supplier_id__in=supplier_ids)
-    ).values_list("target_facility_id", "target_supplier_id", "product_id", "material_id"):
-        target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
-        arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
+    for lookup, ids in (
+        ("target_facility_id__in", facility_ids),
+        ("target_supplier_id__in", supplier_ids),
+    ):
+        for start in range(0, len(ids), 500):
+            for tgt_f, tgt_s, product_id, material_id in links.filter(
+                **{lookup: ids[start : start + 500]}
+            ).values_list("target_facility_id", "target_supplier_id", "product_id", "material_id"):
+                target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
+                arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
     return tier1, arriving

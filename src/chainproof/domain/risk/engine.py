@@ -439,7 +439,7 @@ def _upstream_reason(
 
 REGIMES = ("caatsa_321b", "uflpa", "section_307")
 SANCTIONS = "sanctions"
-MAX_FINDINGS = 12
+MAX_FINDINGS = 8
 
 # A finding: (regime, rank, text); rank 0 makes the presumption apply, rank 1 only "may".
 Finding = tuple[str, int, str]
@@ -556,17 +556,40 @@ def presumption_checks(
         for regime, rank, text in own_findings(nodes[node], ref):
             buckets[regime].append((rank, text))
         held[node] = {r: tuple(sorted(set(items))[:MAX_FINDINGS]) for r, items in buckets.items()}
-    downstream: dict[str, list[str]] = defaultdict(list)
+    downstream: dict[str, set[str]] = defaultdict(set)
+    waiting: dict[str, int] = defaultdict(int)  # upstream nodes not yet final
     for edge in edges:
-        if edge.source in nodes and edge.target in nodes:
-            downstream[edge.source].append(edge.target)
-    pending = sorted(node for node in held if held[node])
+        if (
+            edge.source in nodes
+            and edge.target in nodes
+            and edge.target not in downstream[edge.source]
+        ):
+            downstream[edge.source].add(edge.target)
+            waiting[edge.target] += 1
+    # Acyclic part first, in topological order: each node passes its findings on once,
+    # when everything upstream of it is final.
+    ready = sorted((node for node in nodes if waiting[node] == 0), reverse=True)
+    done: set[str] = set()
+    while ready:
+        node = ready.pop()
+        done.add(node)
+        mine = held[node]
+        for target in sorted(downstream.get(node, ())):
+            if mine:
+                _merge_into(held[target], mine)
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    # Nodes on or below a cycle: pass findings around until nothing changes.
+    pending = sorted(node for node in nodes if node not in done)
     queued = set(pending)
     while pending:
         node = pending.pop()
         queued.discard(node)
         mine = held[node]
-        for target in sorted(set(downstream.get(node, ()))):
+        if not mine:
+            continue
+        for target in sorted(downstream.get(node, ())):
             if _merge_into(held[target], mine) and target not in queued:
                 queued.add(target)
                 pending.append(target)

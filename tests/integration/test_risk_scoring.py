@@ -201,3 +201,29 @@ def test_as_of_uses_the_tip_report_of_that_year(demo, refdata):
     assert reference_facts(demo.organization.pk, date(2025, 12, 1)).tip["KP"][0] == 2025
     early = reference_facts(demo.organization.pk, date(2025, 9, 1))
     assert early.tip == {}  # the compiled TIP edition is as of 2025-09-29
+
+
+def test_a_new_reference_edition_queues_a_rescore(demo):
+    from chainproof.reference.services import BUNDLED_DIR, DatasetFile, datasets_load
+
+    data = (BUNDLED_DIR / "ilo_forced_labour_indicators.csv").read_bytes()
+    Job.objects.filter(kind="risk.score_all").delete()
+    datasets_load(
+        [
+            DatasetFile(
+                kind="ilo_indicators",
+                file_name="ilo.csv",
+                data=data,
+                edition="ILO test",
+                as_of=date(2026, 1, 1),
+                source="test",
+            )
+        ],
+        organization=demo.organization,
+    )
+    assert (
+        Job.objects.filter(
+            kind="risk.score_all", organization=demo.organization, status="queued"
+        ).count()
+        == 1
+    )

@@ -316,7 +316,22 @@ def datasets_load(
             )
         validated.append(item)
     with transaction.atomic():
-        return [_write(item, organization, actor) for item in validated]
+        outcomes = [_write(item, organization, actor) for item in validated]
+        if any(o.created for o in outcomes):
+            _rescore_after_new_editions(organization, actor)
+        return outcomes
+
+
+def _rescore_after_new_editions(organization: Any, actor: Any) -> None:
+    """New reference data changes scores: queue a full re-score where it is visible."""
+    from chainproof.accounts.models import Organization
+    from chainproof.jobs.services import HANDLERS, job_enqueue
+
+    if "risk.score_all" not in HANDLERS:
+        return
+    affected = [organization] if organization is not None else list(Organization.objects.all())
+    for org in affected:
+        job_enqueue(kind="risk.score_all", organization=org, actor=actor, coalesce=True)
 
 
 def _codes_of(dataset: Dataset) -> set[str]:

@@ -26,6 +26,7 @@ from chainproof.domain.risk.facts import NodeFacts
 from chainproof.domain.risk.methodology import Methodology, MethodologyError, parse_methodology
 from chainproof.risk.models import MethodologyVersion, RiskAssessment
 from chainproof.risk.snapshot import build_snapshot, reference_facts
+from chainproof.suppliers.services import links_touching
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
 NODE_TYPES = {"f": "facility", "s": "supplier", "p": "product"}
@@ -145,15 +146,20 @@ def _store(
     version: MethodologyVersion,
     on: date,
     progress: Progress,
+    *,
+    partial: bool = False,
 ) -> dict[str, int]:
-    current = {
-        f"{t[0]}:{n}": (pk, fp)
-        for pk, t, n, fp in RiskAssessment.objects.filter(
-            organization_id=organization_id, is_current=True
-        )
-        .values_list("pk", "node_type", "node_id", "fingerprint")
-        .iterator(chunk_size=10000)
-    }
+    if partial:
+        current = _current_fingerprints(organization_id, set(result.scores))
+    else:
+        current = {
+            f"{t[0]}:{n}": (pk, fp)
+            for pk, t, n, fp in RiskAssessment.objects.filter(
+                organization_id=organization_id, is_current=True
+            )
+            .values_list("pk", "node_type", "node_id", "fingerprint")
+            .iterator(chunk_size=10000)
+        }
     now = timezone.now()
     editions_key = repr(sorted(result.editions.items()))
     new_rows, retire = [], []
@@ -203,6 +209,23 @@ def _store(
     return {"changed": len(new_rows), "unchanged": len(result.scores) - len(new_rows)}
 
 
+def _current_fingerprints(organization_id: int, nodes: set[str]) -> dict[str, tuple[int, str]]:
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for node in nodes:
+        by_type[NODE_TYPES[node[0]]].append(int(node[2:]))
+    found = {}
+    for node_type, ids in by_type.items():
+        for start in range(0, len(ids), 500):
+            for pk, node_id, fingerprint in RiskAssessment.objects.filter(
+                organization_id=organization_id,
+                is_current=True,
+                node_type=node_type,
+                node_id__in=ids[start : start + 500],
+            ).values_list("pk", "node_id", "fingerprint"):
+                found[f"{node_type[0]}:{node_id}"] = (pk, fingerprint)
+    return found
+
+
 def _statuses(presumptions: list[dict[str, Any]]) -> dict[str, str]:
     found = {p["regime"]: p["status"] for p in presumptions}
     return {
@@ -241,25 +264,12 @@ def risk_score_all(
 
 def links_from(
     organization_id: int, on: date, facility_ids: list[int], supplier_ids: list[int]
-) -> list[tuple[int | None, int | None, bool, int | None]]:
-    """(target facility, target supplier, to importer, product) of the active links leaving
-    some nodes. One indexed query per column: an OR across columns makes SQLite scan."""
-    from chainproof.suppliers.services import active_links
-
-    rows: list[tuple[int | None, int | None, bool, int | None]] = []
-    for column, ids in (
-        ("source_facility_id__in", facility_ids),
-        ("source_supplier_id__in", supplier_ids),
-    ):
-        for start in range(0, len(ids), 500):
-            rows += list(
-                active_links(organization_id, on)
-                .filter(**{column: ids[start : start + 500]})
-                .values_list(
-                    "target_facility_id", "target_supplier_id", "target_importer", "product_id"
-                )
-            )
-    return rows
+) -> list[tuple[Any, ...]]:
+    """(target facility, target supplier, to importer, product) of links leaving some nodes."""
+    columns = ("target_facility_id", "target_supplier_id", "target_importer", "product_id")
+    return links_touching(
+        organization_id, on, "source_facility_id__in", facility_ids, *columns
+    ) + links_touching(organization_id, on, "source_supplier_id__in", supplier_ids, *columns)
 
 
 def downstream_of(
@@ -336,7 +346,7 @@ def risk_rescore(
         result.editions,
     )
     with transaction.atomic():
-        written = _store(organization_id, result, snap.nodes, version, on, progress)
+        written = _store(organization_id, result, snap.nodes, version, on, progress, partial=True)
     return {
         "affected": len(affected),
         **written,

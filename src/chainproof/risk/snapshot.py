@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
-
 from chainproof.domain.risk.facts import (
     Edge,
     NodeFacts,
@@ -26,7 +24,7 @@ from chainproof.suppliers.models import (
     ProductInput,
     Supplier,
 )
-from chainproof.suppliers.services import active_links
+from chainproof.suppliers.services import active_links, links_touching
 
 ACTIVE_ORDERS = ("Active", "Partially Modified")
 
@@ -148,29 +146,34 @@ def build_snapshot(
     edges returned are those that arrive at them.
     """
     items = _items(organization_id)
-    links = active_links(organization_id, on)
-    if only is not None:
+    columns = (
+        "source_facility_id",
+        "source_supplier_id",
+        "target_facility_id",
+        "target_supplier_id",
+        "target_importer",
+        "product_id",
+        "material_id",
+    )
+    if only is None:
+        rows = list(active_links(organization_id, on).values_list(*columns))
+    else:
         facility_ids = [int(n[2:]) for n in only if n.startswith("f:")]
         supplier_ids = [int(n[2:]) for n in only if n.startswith("s:")]
         product_ids = [int(n[2:]) for n in only if n.startswith("p:")]
-        links = links.filter(
-            Q(target_facility_id__in=facility_ids)
-            | Q(target_supplier_id__in=supplier_ids)
-            | Q(target_importer=True, product_id__in=product_ids)
-            | Q(source_facility_id__in=facility_ids)
-            | Q(source_supplier_id__in=supplier_ids)
-        )
-    rows = list(
-        links.values_list(
-            "source_facility_id",
-            "source_supplier_id",
-            "target_facility_id",
-            "target_supplier_id",
-            "target_importer",
-            "product_id",
-            "material_id",
-        )
-    )
+        # One indexed query per column: an OR across columns makes SQLite scan the table.
+        found: dict[tuple[Any, ...], None] = {}
+        for lookup, ids in (
+            ("target_facility_id__in", facility_ids),
+            ("target_supplier_id__in", supplier_ids),
+            ("source_facility_id__in", facility_ids),
+            ("source_supplier_id__in", supplier_ids),
+            ("product_id__in", product_ids),
+        ):
+            for link_row in links_touching(organization_id, on, lookup, ids, "pk", *columns):
+                if lookup != "product_id__in" or link_row[5]:  # products: importer links only
+                    found[link_row] = None
+        rows = [link_row[1:] for link_row in found]
 
     shipped: dict[str, set[str]] = defaultdict(set)
     arriving: dict[str, set[str]] = defaultdict(set)
@@ -296,11 +299,17 @@ def _tier_one(
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """For some products: their tier-1 sites, and the items arriving at those sites."""
     tier1: dict[str, set[str]] = defaultdict(set)
-    links = active_links(organization_id, on)
-    for src_f, src_s, product_id in links.filter(
-        target_importer=True, product_id__in=product_ids
-    ).values_list("source_facility_id", "source_supplier_id", "product_id"):  # indexed
-        if src_f or src_s:
+    for src_f, src_s, product_id, to_importer in links_touching(
+        organization_id,
+        on,
+        "product_id__in",
+        product_ids,
+        "source_facility_id",
+        "source_supplier_id",
+        "product_id",
+        "target_importer",
+    ):
+        if to_importer and (src_f or src_s):
             tier1[f"p:{product_id}"].add(f"f:{src_f}" if src_f else f"s:{src_s}")
     sources = set().union(*tier1.values()) if tier1 else set()
     arriving: dict[str, set[str]] = defaultdict(set)
@@ -310,10 +319,16 @@ def _tier_one(
         ("target_facility_id__in", facility_ids),
         ("target_supplier_id__in", supplier_ids),
     ):
-        for start in range(0, len(ids), 500):
-            for tgt_f, tgt_s, product_id, material_id in links.filter(
-                **{lookup: ids[start : start + 500]}
-            ).values_list("target_facility_id", "target_supplier_id", "product_id", "material_id"):
-                target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
-                arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
+        for tgt_f, tgt_s, product_id, material_id in links_touching(
+            organization_id,
+            on,
+            lookup,
+            ids,
+            "target_facility_id",
+            "target_supplier_id",
+            "product_id",
+            "material_id",
+        ):
+            target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
+            arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
     return tier1, arriving

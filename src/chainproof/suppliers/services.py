@@ -497,10 +497,34 @@ def node_of_target(link: SupplyLink) -> str:
 
 def active_links(organization_id: int, on: date | None = None) -> models.QuerySet[SupplyLink]:
     on = on or timezone.localdate()
-    return SupplyLink.objects.filter(organization_id=organization_id).filter(
+    return in_force(SupplyLink.objects.filter(organization_id=organization_id), on)
+
+
+def in_force(links: models.QuerySet[SupplyLink], on: date) -> models.QuerySet[SupplyLink]:
+    """Links valid on a date (open-ended dates count as valid)."""
+    return links.filter(
         models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
         models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
     )
+
+
+def links_touching(
+    organization_id: int, on: date, lookup: str, ids: list[int], *columns: str
+) -> list[tuple[Any, ...]]:
+    """Values of the links in force whose ``lookup`` column is one of ``ids``.
+
+    Filtered on that column's own index; the organization is checked on each row, because
+    with both conditions in SQL, SQLite prefers the organization index and scans the table.
+    """
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        queryset = in_force(SupplyLink.objects.filter(**{lookup: ids[start : start + 500]}), on)
+        rows += [
+            row[1:]
+            for row in queryset.values_list("organization_id", *columns)
+            if row[0] == organization_id
+        ]
+    return rows
 
 
 def graph_tiers(organization_id: int, on: date | None = None) -> TierResult:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chainproof.jobs",
     "chainproof.suppliers",
     "chainproof.risk",
+    "chainproof.screening",
     "chainproof.api",
 ]
 
@@ -168,6 +169,10 @@ EMAIL_BACKEND = env_choice(
     "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+SCREENING_THRESHOLD = (
+    float(env_int("CHAINPROOF_SCREENING_THRESHOLD_PERCENT", 70, minimum=30, maximum=100)) / 100
+)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500

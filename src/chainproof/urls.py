@@ -10,6 +10,7 @@ urlpatterns = [
     path("suppliers/", include("chainproof.suppliers.urls")),
     path("jobs/", include("chainproof.jobs.urls")),
     path("risk/", include("chainproof.risk.urls")),
+    path("screening/", include("chainproof.screening.urls")),
     path("api/v1/", api.urls),
 ]
 

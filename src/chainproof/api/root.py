@@ -11,6 +11,7 @@ from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.audit.api import router as audit_router
 from chainproof.reference.api import router as reference_router
 from chainproof.risk.api import router as risk_router
+from chainproof.screening.api import router as screening_router
 from chainproof.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
@@ -33,3 +34,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/reference", reference_router)
 api.add_router("/", suppliers_router)
 api.add_router("/risk", risk_router)
+api.add_router("/screening", screening_router)

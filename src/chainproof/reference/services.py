@@ -331,6 +331,8 @@ def _rescore_after_new_editions(organization: Any, actor: Any) -> None:
         return
     affected = [organization] if organization is not None else list(Organization.objects.all())
     for org in affected:
+        if "screening.screen" in HANDLERS:  # new list editions: rescreen everything
+            job_enqueue(kind="screening.screen", organization=org, actor=actor, coalesce=True)
         job_enqueue(kind="risk.score_all", organization=org, actor=actor, coalesce=True)
 
 

@@ -207,9 +207,11 @@ def build_snapshot(
     hits = entity_hits(organization_id)
     signals = reported_signals(organization_id)
 
-    def extras(node: str) -> dict[str, Any]:
+    def extras(node: str, operator: str | None = None) -> dict[str, Any]:
+        # A company's list matches are its sites' too: the site is the listed entity's.
+        inherited = hits.get(operator, []) if operator else []
         return {
-            "entity_hits": tuple(hits.get(node, ())),
+            "entity_hits": tuple(hits.get(node, ())) + tuple(inherited),
             "signals": tuple(signals.get(node, ())),
             "unknown_inputs": tuple(
                 UnknownInput(items.names.get(i, i), items.high_risk(i))
@@ -244,7 +246,7 @@ def build_snapshot(
             dprk_worker_count=row["dprk_worker_count"],
             total_workers=row["total_workers"],
             migrant_workers=row["migrant_workers"],
-            **extras(node),
+            **extras(node, f"s:{row['supplier_id']}" if row["supplier_id"] else None),
         )
         if row["supplier_id"]:
             snap.edges.append(Edge(node, f"s:{row['supplier_id']}", operates=True))

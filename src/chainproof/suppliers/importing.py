@@ -174,6 +174,10 @@ def run_import(
             progress(len(rows), len(rows), "computing tiers")
             report.tiers = tiers_recompute(organization_id=org_id)
         if written:
+            if entity in ("suppliers", "facilities"):
+                job_enqueue(
+                    kind="screening.screen", organization=org_id, actor=actor, coalesce=True
+                )
             job_enqueue(kind="risk.score_all", organization=org_id, actor=actor, coalesce=True)
     return report
 

@@ -181,6 +181,13 @@ def supplier_save(
     if identifiers is not None:
         supplier_set_identifiers(supplier=supplier, actor=actor, identifiers=identifiers)
     risk_changed(org_id, actor, [f"s:{supplier.pk}"])
+    job_enqueue(
+        kind="screening.screen",
+        organization=org_id,
+        actor=actor,
+        params={"nodes": [f"s:{supplier.pk}"]},
+        coalesce=True,
+    )
     return supplier
 
 
@@ -273,6 +280,13 @@ def facility_save(
         exclude=["organization", "supplier", "normalized_name"],
     )
     risk_changed(org_id, actor, [f"f:{facility.pk}"])
+    job_enqueue(
+        kind="screening.screen",
+        organization=org_id,
+        actor=actor,
+        params={"nodes": [f"f:{facility.pk}"]},
+        coalesce=True,
+    )
     return facility
 
 

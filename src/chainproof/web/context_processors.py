@@ -9,7 +9,7 @@ from django.http import HttpRequest
 NAVIGATION = (
     ("Suppliers", "suppliers:index"),
     ("Questionnaires", None),
-    ("Screening", None),
+    ("Screening", "screening:queue"),
     ("Risk", "risk:register"),
     ("Evidence", None),
     ("Cases", None),

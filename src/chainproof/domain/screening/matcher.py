@@ -201,7 +201,8 @@ def compare_variants(a: Variant, b: Variant) -> Comparison:
     recall, precision = matched_a / total_a, matched_b / total_b
     token_score = 0.0 if recall + precision == 0 else 2 * recall * precision / (recall + precision)
     joined = 0.0
-    if a.distinctive and b.distinctive and min(len(a.distinctive), len(b.distinctive)) >= 4:
+    shorter, longer = sorted((len(a.distinctive), len(b.distinctive)))
+    if shorter >= 4 and shorter >= 0.75 * longer:  # spacing differences, not containment
         joined = fuzz.ratio(a.distinctive, b.distinctive) / 100
         if joined >= TOKEN_MATCH:
             distinctive_agrees = True

@@ -1,0 +1,283 @@
+"""Screening suppliers and facilities against the lists, and the analyst's decisions.
+
+A dismissed hit stays dismissed until the record's names, the list entry or the
+algorithm version change; then it is reopened for review.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from chainproof.audit.services import audit_record, audit_record_many
+from chainproof.domain.hashing import sha256_bytes
+from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
+from chainproof.jobs.services import job_enqueue
+from chainproof.reference.models import EntityListEntry, WroFinding
+from chainproof.reference.selectors import current_dataset
+from chainproof.screening.models import ScreeningHit, WatchlistEntry
+from chainproof.suppliers.models import Facility, Supplier
+
+Progress = Callable[[int, int | None, str], None]
+_INDEXES: dict[tuple[Any, ...], ListIndex] = {}
+
+
+def _quiet(done: int, total: int | None, message: str = "") -> None:
+    return None
+
+
+def threshold() -> float:
+    return float(getattr(settings, "SCREENING_THRESHOLD", 0.7))
+
+
+def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]:
+    """Every entry screened against: the lists in force and the organization's watchlist."""
+    entries: list[ListEntry] = []
+    editions: dict[str, str] = {}
+    for kind, code in (("uflpa_entity_list", "uflpa"), ("ofac_sdn_dprk", "ofac_sdn_dprk")):
+        dataset = current_dataset(kind, organization_id)
+        if dataset is None:
+            continue
+        editions[code] = f"{dataset.edition} (as of {dataset.as_of})"
+        for row in EntityListEntry.objects.filter(dataset=dataset).values(
+            "pk", "primary_name", "aliases", "iso2"
+        ):
+            entries.append(
+                ListEntry(
+                    f"{code}:{row['pk']}", code, (row["primary_name"], *row["aliases"]), row["iso2"]
+                )
+            )
+    wro = current_dataset("cbp_wro_findings", organization_id)
+    if wro is not None:
+        editions["cbp_wro"] = f"{wro.edition} (as of {wro.as_of})"
+        for pk, entity, aliases, iso2 in WroFinding.objects.filter(
+            dataset=wro, status__in=("Active", "Partially Modified")
+        ).values_list("pk", "entity", "aliases", "iso2"):
+            entries.append(ListEntry(f"cbp_wro:{pk}", "cbp_wro", (entity, *aliases), iso2))
+    watch = list(WatchlistEntry.objects.filter(organization_id=organization_id))
+    if watch:
+        editions["watchlist"] = f"{len(watch)} entries"
+    for item in watch:
+        entries.append(
+            ListEntry(f"watchlist:{item.pk}", "watchlist", (item.name, *item.aliases), item.country)
+        )
+    return entries, editions
+
+
+def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
+    """The index of every list in force, built once per set of editions."""
+    entries, editions = list_entries(organization_id)
+    key = (
+        organization_id,
+        tuple(sorted(editions.items())),
+        sha256_bytes(repr([(e.key, e.names, e.country) for e in entries]).encode()),
+    )
+    index = _INDEXES.get(key)
+    if index is None:
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        index = _INDEXES[key] = ListIndex.build(entries)
+    return index, editions
+
+
+def _fingerprint(*parts: Any) -> str:
+    return sha256_bytes(repr(parts).encode("utf-8"))
+
+
+def records(
+    organization_id: int, nodes: set[str] | None = None
+) -> list[tuple[str, str, list[str], str]]:
+    """(node key, display name, every name, country) of suppliers and facilities."""
+    found = []
+    suppliers = Supplier.objects.filter(organization_id=organization_id)
+    facilities = Facility.objects.filter(organization_id=organization_id)
+    if nodes is not None:
+        suppliers = suppliers.filter(pk__in=[int(n[2:]) for n in nodes if n.startswith("s:")])
+        facilities = facilities.filter(pk__in=[int(n[2:]) for n in nodes if n.startswith("f:")])
+    for pk, name, native, aliases, country in suppliers.values_list(
+        "pk", "legal_name", "native_name", "aliases", "country"
+    ):
+        found.append((f"s:{pk}", name, [name, native, *aliases], country))
+    for pk, name, native, country in facilities.values_list("pk", "name", "native_name", "country"):
+        found.append((f"f:{pk}", name, [name, native], country))
+    return found
+
+
+def screen(
+    *,
+    organization_id: int,
+    nodes: set[str] | None = None,
+    actor: Any = None,
+    progress: Progress = _quiet,
+) -> dict[str, Any]:
+    """Screen records (all, or ``nodes``) and record hits above the threshold."""
+    started = time.perf_counter()
+    index, editions = list_index(organization_id)
+    cutoff = threshold()
+    todo = records(organization_id, nodes)
+    existing = {
+        (h.node_type[0] + ":" + str(h.node_id), h.entry_key): h
+        for h in ScreeningHit.objects.filter(organization_id=organization_id)
+    }
+    now = timezone.now()
+    created, reopened, updated = [], [], []
+    for done, (node, display, names, country) in enumerate(todo, start=1):
+        if done % 500 == 0:
+            progress(done, len(todo), "screening")
+        names_fp = _fingerprint(sorted(n for n in names if n))
+        for match in index.screen([n for n in names if n], country=country, threshold=cutoff):
+            entry_fp = _fingerprint(match.entry.names, match.entry.country)
+            hit = existing.get((node, match.entry.key))
+            values = _values(match, editions, names_fp, entry_fp, display)
+            if hit is None:
+                created.append(
+                    ScreeningHit(
+                        organization_id=organization_id,
+                        node_type="supplier" if node[0] == "s" else "facility",
+                        node_id=int(node[2:]),
+                        created_at=now,
+                        updated_at=now,
+                        **values,
+                    )
+                )
+                continue
+            changed = (
+                hit.names_fingerprint != names_fp
+                or hit.entry_fingerprint != entry_fp
+                or hit.algorithm_version != VERSION
+            )
+            if hit.status == ScreeningHit.Status.DISMISSED and not changed:
+                continue  # stays dismissed
+            if hit.status != ScreeningHit.Status.OPEN and changed:
+                hit.status, hit.reason = ScreeningHit.Status.OPEN, ""
+                reopened.append(hit)
+            for field, value in values.items():
+                setattr(hit, field, value)
+            hit.updated_at = now
+            updated.append(hit)
+    ScreeningHit.objects.bulk_create(created, batch_size=500)
+    if updated:
+        ScreeningHit.objects.bulk_update(
+            updated,
+            [
+                "node_name",
+                "entry_name",
+                "entry_names",
+                "entry_country",
+                "score",
+                "explanation",
+                "algorithm",
+                "algorithm_version",
+                "list_edition",
+                "names_fingerprint",
+                "entry_fingerprint",
+                "status",
+                "reason",
+                "updated_at",
+            ],
+            batch_size=500,
+        )
+    audit_record_many(
+        organization=organization_id,
+        actor=actor,
+        entries=[
+            {
+                "action": "screening.hit_created",
+                "object_type": "screening.screeninghit",
+                "object_id": hit.pk or "",
+                "object_repr": str(hit)[:300],
+                "after": {"score": str(hit.score), "list": hit.list_code, "entry": hit.entry_name},
+            }
+            for hit in created
+        ]
+        + [
+            {
+                "action": "screening.hit_reopened",
+                "object_type": "screening.screeninghit",
+                "object_id": hit.pk,
+                "object_repr": str(hit)[:300],
+                "after": {"reason": "the record's names, the list entry or the algorithm changed"},
+            }
+            for hit in reopened
+        ],
+    )
+    nodes_hit = {f"{h.node_type[0]}:{h.node_id}" for h in [*created, *reopened]}
+    if nodes_hit:
+        job_enqueue(
+            kind="risk.rescore",
+            organization=organization_id,
+            actor=actor,
+            params={"nodes": sorted(nodes_hit)},
+            coalesce=True,
+        )
+    return {
+        "records": len(todo),
+        "new_hits": len(created),
+        "reopened": len(reopened),
+        "updated": len(updated),
+        "algorithm": f"{ALGORITHM} v{VERSION}",
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _values(
+    match: Match, editions: dict[str, str], names_fp: str, entry_fp: str, display: str
+) -> dict[str, Any]:
+    return {
+        "node_name": display[:300],
+        "list_code": match.entry.list_code,
+        "entry_key": match.entry.key,
+        "entry_name": match.entry_name[:500],
+        "entry_names": list(match.entry.names),
+        "entry_country": match.entry.country,
+        "score": round(match.score, 4),
+        "explanation": match.explanation(),
+        "algorithm": ALGORITHM,
+        "algorithm_version": VERSION,
+        "list_edition": editions.get(match.entry.list_code, "")[:200],
+        "names_fingerprint": names_fp,
+        "entry_fingerprint": entry_fp,
+    }
+
+
+def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> ScreeningHit:
+    """Confirm a hit (a true match) or dismiss it (with the reason why)."""
+    if status not in (ScreeningHit.Status.CONFIRMED, ScreeningHit.Status.DISMISSED):
+        raise ValidationError({"status": "Confirm or dismiss."})
+    reason = reason.strip()
+    if status == ScreeningHit.Status.DISMISSED and not reason:
+        raise ValidationError(
+            {"reason": "Say why this is not a match: the next reviewer and CBP will ask."}
+        )
+    before = {"status": hit.status, "reason": hit.reason}
+    hit.status, hit.reason = status, reason[:2000]
+    hit.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    hit.reviewed_at = hit.updated_at = timezone.now()
+    hit.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(
+        action=f"screening.hit_{status}",
+        actor=actor,
+        organization=hit.organization_id,
+        obj=hit,
+        before=before,
+        after={
+            "status": status,
+            "reason": hit.reason,
+            "score": str(hit.score),
+            "entry": hit.entry_name,
+            "algorithm": hit.algorithm_version,
+        },
+    )
+    job_enqueue(
+        kind="risk.rescore",
+        organization=hit.organization_id,
+        actor=actor,
+        params={"nodes": [f"{hit.node_type[0]}:{hit.node_id}"]},
+        coalesce=True,
+    )
+    return hit

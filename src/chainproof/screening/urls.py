@@ -1,0 +1,11 @@
+from django.urls import path
+
+from chainproof.screening import views
+
+app_name = "screening"
+urlpatterns = [
+    path("", views.hit_queue, name="queue"),
+    path("search/", views.search, name="search"),
+    path("run/", views.run, name="run"),
+    path("hits/<int:hit_id>/", views.hit_detail, name="hit"),
+]

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from chainproof.accounts.access import current_membership, get_for_member, require_role
+from chainproof.accounts.roles import Role
+from chainproof.jobs.services import job_enqueue
+from chainproof.screening import selectors
+from chainproof.screening.models import ScreeningHit
+from chainproof.screening.services import hit_decide, list_index, threshold
+from chainproof.web.paging import paginate
+
+
+def hit_queue(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    params = {k: request.GET.get(k, "").strip() for k in ("status", "list_code", "q")}
+    if "status" not in request.GET:
+        params["status"] = "open"
+    hits = selectors.queue(
+        membership.organization_id,
+        status=params["status"],
+        list_code=params["list_code"],
+        q=params["q"],
+    )
+    return render(
+        request,
+        "screening/queue.html",
+        {
+            **paginate(request, hits),
+            "params": params,
+            "counts": selectors.counts(membership.organization_id),
+            "threshold": threshold(),
+        },
+    )
+
+
+def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    hit = get_for_member(membership, ScreeningHit, pk=hit_id)
+    error = ""
+    if request.method == "POST":
+        require_role(membership, Role.ANALYST)
+        try:
+            with transaction.atomic():
+                hit_decide(
+                    hit=hit,
+                    actor=request.user,
+                    status=request.POST.get("status", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            messages.success(request, f"Hit {hit.get_status_display().lower()}.")
+            return redirect("screening:queue")
+    return render(
+        request,
+        "screening/hit.html",
+        {
+            "hit": hit,
+            "error": error,
+            "record_url": "suppliers:supplier"
+            if hit.node_type == "supplier"
+            else "suppliers:facility",
+        },
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Screen any name, without storing anything."""
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    name = request.GET.get("name", "").strip()[:300]
+    country = request.GET.get("country", "").strip().upper()[:2]
+    matches = []
+    if name:
+        index, _ = list_index(membership.organization_id)
+        matches = index.screen([name], country=country, threshold=0.3, limit=15)
+    return render(
+        request, "screening/search.html", {"name": name, "country": country, "matches": matches}
+    )
+
+
+def run(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    require_role(membership, Role.ANALYST)
+    if request.method != "POST":
+        return redirect("screening:queue")
+    with transaction.atomic():
+        job = job_enqueue(
+            kind="screening.screen",
+            organization=membership.organization,
+            actor=request.user,
+            coalesce=True,
+        )
+    return redirect("jobs:detail", job.pk)

@@ -1,0 +1,79 @@
+import json
+
+import pytest
+
+from chainproof.screening.models import ScreeningHit
+from chainproof.screening.services import screen
+from tests.http.helpers import csrf_token_from
+from tests.supply import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(alice, refdata):
+    load_demo(alice.organization)
+    screen(organization_id=alice.organization.pk, actor=alice.user)
+    return alice
+
+
+def test_queue_hit_page_and_decision_with_csrf(csrf_client, demo):
+    csrf_client.force_login(demo.user)
+    queue = csrf_client.get("/screening/").content.decode()
+    assert "Hoshyne Silicon Industry Trading Co. Ltd." in queue
+    hit = ScreeningHit.objects.filter(organization=demo.organization, status="open").first()
+    page = csrf_client.get(f"/screening/hits/{hit.pk}/")
+    assert hit.explanation[:40] in page.content.decode().replace("&#x27;", "'")
+    assert (
+        csrf_client.post(f"/screening/hits/{hit.pk}/", {"status": "confirmed"}).status_code == 403
+    )
+    no_reason = csrf_client.post(
+        f"/screening/hits/{hit.pk}/",
+        {"status": "dismissed", "csrfmiddlewaretoken": csrf_token_from(page)},
+    )
+    assert b"Say why" in no_reason.content
+    done = csrf_client.post(
+        f"/screening/hits/{hit.pk}/",
+        {
+            "status": "dismissed",
+            "reason": "not the same company",
+            "csrfmiddlewaretoken": csrf_token_from(page),
+        },
+    )
+    assert done.status_code == 302
+    hit.refresh_from_db()
+    assert hit.status == "dismissed"
+
+
+def test_ad_hoc_search_page_and_api(client, demo):
+    client.force_login(demo.user)
+    page = client.get("/screening/search/", {"name": "김정은"}).content.decode()
+    assert "KIM, Jong Un" in page
+    body = client.get("/api/v1/screening/search", {"name": "新疆生产建设兵团"}).json()
+    assert body["algorithm"] == "chainproof-names v1"
+    assert "Production and Construction" in body["matches"][0]["entry_name"]
+    assert "Chinese terms in English" in body["matches"][0]["explanation"]
+
+
+def test_other_organizations_hits_are_404(client, demo, bob, victor):
+    hit = ScreeningHit.objects.filter(organization=demo.organization).first()
+    client.force_login(bob.user)
+    assert client.get(f"/screening/hits/{hit.pk}/").status_code == 404
+    assert client.get("/api/v1/screening/hits").json()["count"] == 0
+    client.get("/screening/")
+    response = client.post(
+        f"/api/v1/screening/hits/{hit.pk}/decision",
+        json.dumps({"status": "confirmed"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert response.status_code == 404
+    client.force_login(victor.user)
+    client.get("/screening/")
+    viewer = client.post(
+        f"/api/v1/screening/hits/{hit.pk}/decision",
+        json.dumps({"status": "confirmed"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert viewer.status_code == 403

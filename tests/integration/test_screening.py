@@ -1,0 +1,133 @@
+"""Screening the demo chain against the bundled lists; review decisions and their effects."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from chainproof.audit.models import AuditEvent
+from chainproof.risk.selectors import current_for
+from chainproof.risk.services import risk_score_all
+from chainproof.screening.models import ScreeningHit, WatchlistEntry
+from chainproof.screening.services import hit_decide, screen
+from chainproof.suppliers.models import Product, Supplier
+from chainproof.suppliers.services import supplier_save
+from tests.supply import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def screened(alice, refdata):
+    load_demo(alice.organization)
+    result = screen(organization_id=alice.organization.pk, actor=alice.user)
+    return alice, result
+
+
+def _lookalike_hit(org):
+    trader = Supplier.objects.get(organization=org, ref="S-CN-07")
+    hits = ScreeningHit.objects.filter(
+        organization=org,
+        node_type="supplier",
+        node_id=trader.pk,
+        list_code="uflpa",
+        entry_name__icontains="Hoshine",
+    ).order_by("-score", "pk")
+    assert hits.exists()  # listed under two UFLPA sections: one hit per listing
+    return trader, hits.first()
+
+
+def test_the_lookalike_trader_is_queued_with_an_explanation(screened):
+    member, result = screened
+    assert result["records"] >= 79
+    _trader, hit = _lookalike_hit(member.organization)
+    assert hit.status == "open"
+    assert float(hit.score) >= 0.7
+    assert "hoshyne~hoshine" in hit.explanation
+    assert hit.algorithm == "chainproof-names"
+    assert "DHS page 2026-07-09" in hit.list_edition
+    assert AuditEvent.objects.filter(action="screening.hit_created", object_id=str(hit.pk)).exists()
+    clean = Supplier.objects.get(organization=member.organization, ref="S-IT-01")
+    assert not ScreeningHit.objects.filter(node_type="supplier", node_id=clean.pk).exists()
+
+
+def test_a_dismissed_hit_stays_dismissed_until_the_name_changes(screened):
+    member, _ = screened
+    org = member.organization
+    trader, hit = _lookalike_hit(org)
+    with pytest.raises(ValidationError, match="Say why"), transaction.atomic():
+        hit_decide(hit=hit, actor=member.user, status="dismissed", reason=" ")
+    with transaction.atomic():
+        hit_decide(
+            hit=hit,
+            actor=member.user,
+            status="dismissed",
+            reason="Different company: Shenzhen trader, own USCC, no Hoshine ownership",
+        )
+    again = screen(organization_id=org.pk, actor=member.user)
+    hit.refresh_from_db()
+    assert hit.status == "dismissed"
+    assert again["reopened"] == 0
+    with transaction.atomic():
+        supplier_save(
+            organization=org.pk,
+            actor=member.user,
+            supplier=trader,
+            data={"legal_name": "Hoshine Silicon Industry Trading Co. Ltd."},
+        )
+    screen(organization_id=org.pk, actor=member.user, nodes={f"s:{trader.pk}"})
+    hit.refresh_from_db()
+    assert hit.status == "open"
+    assert AuditEvent.objects.filter(
+        action="screening.hit_reopened", object_id=str(hit.pk)
+    ).exists()
+
+
+def test_a_confirmed_uflpa_match_makes_the_presumption_apply(screened):
+    member, _ = screened
+    org = member.organization
+    trader, hit = _lookalike_hit(org)
+    with transaction.atomic():
+        hit_decide(hit=hit, actor=member.user, status="confirmed", reason="Same group")
+    risk_score_all(organization_id=org.pk)
+    supplier = current_for(org.pk, "supplier", trader.pk)
+    reasons = {r["factor"]: r for r in supplier.reasons}
+    assert reasons["entity_list_confirmed"]["points"] == 100
+    assert "confirmed match" in reasons["entity_list_confirmed"]["evidence"]
+    module = Product.objects.get(organization=org, sku="SOL-MOD-400")
+    checks = {p["regime"]: p for p in current_for(org.pk, "product", module.pk).presumptions}
+    assert any("Hoshine" in r and "UFLPA Entity List" in r for r in checks["uflpa"]["reasons"])
+
+
+def test_an_open_hit_counts_as_a_possible_match_in_risk(screened):
+    member, _ = screened
+    org = member.organization
+    trader, _hit = _lookalike_hit(org)
+    risk_score_all(organization_id=org.pk)
+    reasons = {r["factor"] for r in current_for(org.pk, "supplier", trader.pk).reasons}
+    assert "entity_list_possible" in reasons
+
+
+def test_native_script_names_and_watchlists_are_screened(alice, refdata):
+    org = alice.organization
+    with transaction.atomic():
+        supplier_save(
+            organization=org.pk,
+            actor=alice.user,
+            data={
+                "legal_name": "Yalu Trading",
+                "country": "CN",
+                "native_name": "조선광업개발무역회사",
+            },
+        )
+        WatchlistEntry.objects.create(
+            organization=org, name="Pearl River Fishing Fleet", country="CN"
+        )
+        supplier_save(
+            organization=org.pk,
+            actor=alice.user,
+            data={"legal_name": "Pearl River Fishing Fleet Co., Ltd.", "country": "CN"},
+        )
+    screen(organization_id=org.pk, actor=alice.user)
+    lists = {(h.list_code, h.entry_names[0]) for h in ScreeningHit.objects.filter(organization=org)}
+    assert ("ofac_sdn_dprk", "KOREA MINING DEVELOPMENT TRADING CORPORATION") in lists
+    assert ("watchlist", "Pearl River Fishing Fleet") in lists

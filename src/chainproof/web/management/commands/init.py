@@ -10,6 +10,7 @@ from django.db import transaction
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
+from chainproof.screening.services import screen
 from chainproof.suppliers.demo import demo_supply_chain_load
 from chainproof.suppliers.importing import ImportFailed
 from chainproof.web.management.commands._errors import fail
@@ -56,6 +57,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo supply chain: {created} record(s) created"
             + (", everything else already present." if created == 0 else ".")
+        )
+        screened = screen(organization_id=demo.organization.pk)
+        self.stdout.write(
+            f"Screening: {screened['records']} names screened, {screened['new_hits']} new hit(s) "
+            "to review."
         )
         scored = risk_score_all(organization_id=demo.organization.pk)
         self.stdout.write(

@@ -131,3 +131,20 @@ def test_native_script_names_and_watchlists_are_screened(alice, refdata):
     lists = {(h.list_code, h.entry_names[0]) for h in ScreeningHit.objects.filter(organization=org)}
     assert ("ofac_sdn_dprk", "KOREA MINING DEVELOPMENT TRADING CORPORATION") in lists
     assert ("watchlist", "Pearl River Fishing Fleet") in lists
+
+
+@pytest.mark.django_db(transaction=True)
+def test_screen_command_runs_in_its_own_transaction(alice, refdata):
+    from django.core.management import call_command
+
+    from chainproof.audit.selectors import verify_organization_chain
+
+    with transaction.atomic():
+        supplier_save(
+            organization=alice.organization.pk,
+            actor=alice.user,
+            data={"legal_name": "Hoshine Silicon Industry Co", "country": "CN"},
+        )
+    call_command("screen", "--organization", alice.organization.slug)
+    assert ScreeningHit.objects.filter(organization=alice.organization).exists()
+    assert verify_organization_chain(alice.organization.pk).ok

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record, audit_record_many
@@ -160,61 +161,68 @@ def screen(
                 setattr(hit, field, value)
             hit.updated_at = now
             updated.append(hit)
-    ScreeningHit.objects.bulk_create(created, batch_size=500)
-    if updated:
-        ScreeningHit.objects.bulk_update(
-            updated,
-            [
-                "node_name",
-                "entry_name",
-                "entry_names",
-                "entry_country",
-                "score",
-                "explanation",
-                "algorithm",
-                "algorithm_version",
-                "list_edition",
-                "names_fingerprint",
-                "entry_fingerprint",
-                "status",
-                "reason",
-                "updated_at",
-            ],
-            batch_size=500,
-        )
-    audit_record_many(
-        organization=organization_id,
-        actor=actor,
-        entries=[
-            {
-                "action": "screening.hit_created",
-                "object_type": "screening.screeninghit",
-                "object_id": hit.pk or "",
-                "object_repr": str(hit)[:300],
-                "after": {"score": str(hit.score), "list": hit.list_code, "entry": hit.entry_name},
-            }
-            for hit in created
-        ]
-        + [
-            {
-                "action": "screening.hit_reopened",
-                "object_type": "screening.screeninghit",
-                "object_id": hit.pk,
-                "object_repr": str(hit)[:300],
-                "after": {"reason": "the record's names, the list entry or the algorithm changed"},
-            }
-            for hit in reopened
-        ],
-    )
-    nodes_hit = {f"{h.node_type[0]}:{h.node_id}" for h in [*created, *reopened]}
-    if nodes_hit:
-        job_enqueue(
-            kind="risk.rescore",
+    with transaction.atomic():  # the hits and their audit events land together
+        ScreeningHit.objects.bulk_create(created, batch_size=500)
+        if updated:
+            ScreeningHit.objects.bulk_update(
+                updated,
+                [
+                    "node_name",
+                    "entry_name",
+                    "entry_names",
+                    "entry_country",
+                    "score",
+                    "explanation",
+                    "algorithm",
+                    "algorithm_version",
+                    "list_edition",
+                    "names_fingerprint",
+                    "entry_fingerprint",
+                    "status",
+                    "reason",
+                    "updated_at",
+                ],
+                batch_size=500,
+            )
+        audit_record_many(
             organization=organization_id,
             actor=actor,
-            params={"nodes": sorted(nodes_hit)},
-            coalesce=True,
+            entries=[
+                {
+                    "action": "screening.hit_created",
+                    "object_type": "screening.screeninghit",
+                    "object_id": hit.pk or "",
+                    "object_repr": str(hit)[:300],
+                    "after": {
+                        "score": str(hit.score),
+                        "list": hit.list_code,
+                        "entry": hit.entry_name,
+                    },
+                }
+                for hit in created
+            ]
+            + [
+                {
+                    "action": "screening.hit_reopened",
+                    "object_type": "screening.screeninghit",
+                    "object_id": hit.pk,
+                    "object_repr": str(hit)[:300],
+                    "after": {
+                        "reason": "the record's names, the list entry or the algorithm changed"
+                    },
+                }
+                for hit in reopened
+            ],
         )
+        nodes_hit = {f"{h.node_type[0]}:{h.node_id}" for h in [*created, *reopened]}
+        if nodes_hit:
+            job_enqueue(
+                kind="risk.rescore",
+                organization=organization_id,
+                actor=actor,
+                params={"nodes": sorted(nodes_hit)},
+                coalesce=True,
+            )
     return {
         "records": len(todo),
         "new_hits": len(created),

@@ -77,3 +77,72 @@ def test_other_organizations_hits_are_404(client, demo, bob, victor):
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
     assert viewer.status_code == 403
+
+
+def _post_file(client, page, content, name):
+    import io
+
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(
+        "/screening/watchlist/", {"file": upload, "csrfmiddlewaretoken": csrf_token_from(page)}
+    )
+
+
+def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
+    from chainproof.audit.models import AuditEvent
+    from chainproof.jobs.models import Job
+    from chainproof.screening.models import WatchlistEntry
+
+    csrf_client.force_login(alice.user)
+    page = csrf_client.get("/screening/watchlist/")
+    added = csrf_client.post(
+        "/screening/watchlist/",
+        {
+            "name": "Pearl River Fleet",
+            "aliases": "PRF | Zhujiang Fleet",
+            "country": "cn",
+            "csrfmiddlewaretoken": csrf_token_from(page),
+        },
+    )
+    assert added.status_code == 302
+    entry = WatchlistEntry.objects.get(organization=alice.organization)
+    assert entry.aliases == ["PRF", "Zhujiang Fleet"]
+    assert entry.country == "CN"
+    assert Job.objects.filter(kind="screening.screen", status="queued").exists()
+    bad = _post_file(csrf_client, page, b"name,country\nGood Co,CN\nBad Co,QQ\n", "w.csv")
+    assert b"nothing was added" in bad.content
+    assert b"row 3, column country" in bad.content
+    assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
+    good = _post_file(
+        csrf_client,
+        page,
+        b"name,aliases,country,notes\nGolden Reef Mining,GRM,KP,reported by NGO\n",
+        "w.csv",
+    )
+    assert good.status_code == 302
+    assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 2
+    removed = csrf_client.post(
+        "/screening/watchlist/",
+        {"remove": str(entry.pk), "csrfmiddlewaretoken": csrf_token_from(page)},
+    )
+    assert removed.status_code == 302
+    assert not WatchlistEntry.objects.filter(pk=entry.pk).exists()
+    assert AuditEvent.objects.filter(action="screening.watchlist_removed").exists()
+
+
+def test_watchlist_entries_of_another_organization_cannot_be_removed(
+    csrf_client, alice, bob, refdata
+):
+    from chainproof.screening.models import WatchlistEntry
+
+    entry = WatchlistEntry.objects.create(organization=alice.organization, name="X Co")
+    csrf_client.force_login(bob.user)
+    page = csrf_client.get("/screening/watchlist/")
+    assert b"X Co" not in page.content
+    response = csrf_client.post(
+        "/screening/watchlist/",
+        {"remove": str(entry.pk), "csrfmiddlewaretoken": csrf_token_from(page)},
+    )
+    assert response.status_code == 404
+    assert WatchlistEntry.objects.filter(pk=entry.pk).exists()

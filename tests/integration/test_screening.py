@@ -148,3 +148,12 @@ def test_screen_command_runs_in_its_own_transaction(alice, refdata):
     call_command("screen", "--organization", alice.organization.slug)
     assert ScreeningHit.objects.filter(organization=alice.organization).exists()
     assert verify_organization_chain(alice.organization.pk).ok
+
+
+def test_supplier_page_shows_its_screening_history(client, screened):
+    member, _ = screened
+    trader, hit = _lookalike_hit(member.organization)
+    client.force_login(member.user)
+    page = client.get(f"/suppliers/{trader.pk}/").content.decode()
+    assert 'id="screening"' in page
+    assert f"/screening/hits/{hit.pk}/" in page

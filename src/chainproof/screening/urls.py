@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.hit_queue, name="queue"),
     path("search/", views.search, name="search"),
     path("run/", views.run, name="run"),
+    path("watchlist/", views.watchlist, name="watchlist"),
     path("hits/<int:hit_id>/", views.hit_detail, name="hit"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +11,14 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.jobs.services import job_enqueue
 from chainproof.screening import selectors
-from chainproof.screening.models import ScreeningHit
+from chainproof.screening.models import ScreeningHit, WatchlistEntry
 from chainproof.screening.services import hit_decide, list_index, threshold
+from chainproof.screening.watchlists import (
+    WatchlistImportFailed,
+    watchlist_add,
+    watchlist_import,
+    watchlist_remove,
+)
 from chainproof.web.paging import paginate
 
 
@@ -99,3 +106,54 @@ def run(request: HttpRequest) -> HttpResponse:
             coalesce=True,
         )
     return redirect("jobs:detail", job.pk)
+
+
+def watchlist(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    org_id = membership.organization_id
+    error, import_errors = "", None
+    if request.method == "POST":
+        require_role(membership, Role.ANALYST)
+        try:
+            with transaction.atomic():
+                if "file" in request.FILES:
+                    upload = request.FILES.get("file")
+                    size = getattr(upload, "size", 0) or 0
+                    if upload is None or not 0 < size <= settings.UPLOAD_MAX_BYTES:
+                        raise ValidationError("The file is empty or too large.")
+                    added = watchlist_import(
+                        organization_id=org_id,
+                        actor=request.user,
+                        data=upload.read(),
+                        file_name=str(upload.name),
+                    )
+                    messages.success(request, f"Added {added} watchlist entries.")
+                elif request.POST.get("remove", "").isdigit():
+                    entry = get_for_member(
+                        membership, WatchlistEntry, pk=int(request.POST["remove"])
+                    )
+                    watchlist_remove(entry=entry, actor=request.user)
+                    messages.success(request, f"Removed {entry.name}.")
+                else:
+                    watchlist_add(
+                        organization_id=org_id,
+                        actor=request.user,
+                        name=request.POST.get("name", ""),
+                        aliases=request.POST.get("aliases", "").split("|"),
+                        country=request.POST.get("country", ""),
+                        notes=request.POST.get("notes", ""),
+                    )
+                    messages.success(request, "Added to the watchlist; screening runs again.")
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        except WatchlistImportFailed as exc:
+            error, import_errors = "The file was not imported; nothing was added.", exc.errors
+        else:
+            return redirect("screening:watchlist")
+    entries = WatchlistEntry.objects.filter(organization_id=org_id)
+    return render(
+        request,
+        "screening/watchlist.html",
+        {**paginate(request, entries), "error": error, "import_errors": import_errors},
+    )

@@ -1,0 +1,137 @@
+"""An organization's own watchlist: entries added by hand or imported from CSV/XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from chainproof.audit.services import audit_record, audit_record_many
+from chainproof.domain.tabular import (
+    Column,
+    Layout,
+    TableFileError,
+    country_code,
+    list_column,
+    read_table,
+    short_text,
+    text,
+    validate_sheet,
+)
+from chainproof.jobs.services import job_enqueue
+from chainproof.reference.selectors import known_country_codes
+from chainproof.screening.models import WatchlistEntry
+
+WATCHLIST = Layout(
+    columns=(
+        Column("name", short_text(300), help="The name to watch for."),
+        list_column("aliases", "|", required=False, help="Other names, separated by |."),
+        Column("country", country_code, required=False, help="ISO 3166-1 alpha-2 code."),
+        Column("notes", text, required=False, help="Why it is watched."),
+    ),
+    key=("name",),
+    country_columns=("country",),
+)
+
+
+class WatchlistImportFailed(Exception):
+    def __init__(self, error: TableFileError) -> None:
+        super().__init__(str(error))
+        self.errors = error.errors
+        self.total = error.total
+
+
+def watchlist_add(
+    *,
+    organization_id: int,
+    actor: Any,
+    name: str,
+    aliases: list[str],
+    country: str = "",
+    notes: str = "",
+) -> WatchlistEntry:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "A watchlist entry needs a name."})
+    country = country.strip().upper()
+    if country and country not in known_country_codes(organization_id):
+        raise ValidationError({"country": f"Unknown country code {country!r}."})
+    entry = WatchlistEntry.objects.create(
+        organization_id=organization_id,
+        name=name[:300],
+        aliases=[a.strip() for a in aliases if a.strip()],
+        country=country,
+        notes=notes,
+    )
+    audit_record(
+        action="screening.watchlist_added",
+        actor=actor,
+        organization=organization_id,
+        obj=entry,
+        after={"name": entry.name, "aliases": entry.aliases, "country": entry.country},
+    )
+    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    return entry
+
+
+def watchlist_remove(*, entry: WatchlistEntry, actor: Any) -> None:
+    before = {"name": entry.name, "aliases": entry.aliases, "country": entry.country}
+    org_id, pk, label = entry.organization_id, entry.pk, entry.name
+    entry.delete()
+    audit_record(
+        action="screening.watchlist_removed",
+        actor=actor,
+        organization=org_id,
+        object_type="screening.watchlistentry",
+        object_id=pk,
+        object_repr=label,
+        before=before,
+    )
+
+
+def watchlist_import(*, organization_id: int, actor: Any, data: bytes, file_name: str) -> int:
+    """Add every row of a file, or none (errors name sheet, row and column)."""
+    try:
+        sheet = read_table(data, file_name, sheet="watchlist")
+        rows = validate_sheet(
+            WATCHLIST,
+            sheet,
+            source=file_name,
+            known_countries=known_country_codes(organization_id),
+            allow_missing_optional=True,
+        )
+    except TableFileError as exc:
+        raise WatchlistImportFailed(exc) from None
+    entries = WatchlistEntry.objects.bulk_create(
+        [
+            WatchlistEntry(
+                organization_id=organization_id,
+                name=row["name"],
+                aliases=row["aliases"] or [],
+                country=row["country"] or "",
+                notes=row["notes"] or "",
+            )
+            for _, row in rows
+        ]
+    )
+    audit_record_many(
+        organization=organization_id,
+        actor=actor,
+        entries=[
+            {
+                "action": "screening.watchlist_added",
+                "object_type": "screening.watchlistentry",
+                "object_id": e.pk,
+                "object_repr": e.name,
+                "after": {
+                    "name": e.name,
+                    "aliases": e.aliases,
+                    "country": e.country,
+                    "file": file_name,
+                },
+            }
+            for e in entries
+        ],
+    )
+    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    return len(entries)

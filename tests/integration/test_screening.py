@@ -157,3 +157,36 @@ def test_supplier_page_shows_its_screening_history(client, screened):
     page = client.get(f"/suppliers/{trader.pk}/").content.decode()
     assert 'id="screening"' in page
     assert f"/screening/hits/{hit.pk}/" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "listed", "at_least"),
+    [
+        ("新疆生产建设兵团", "Xinjiang Production and Construction Corps", 0.95),
+        ("김정은", "KIM, Jong Un", 0.95),
+        ("조선광업개발무역회사", "KOREA MINING DEVELOPMENT TRADING CORPORATION", 0.95),
+        ("정찰총국", "RECONNAISSANCE GENERAL BUREAU", 0.95),
+    ],
+)
+def test_cross_script_names_against_the_bundled_lists(alice, refdata, name, listed, at_least):
+    from chainproof.screening.services import list_index
+
+    index, _ = list_index(alice.organization.pk)
+    best = index.screen([name])[0]
+    assert best.entry.names[0].startswith(listed)
+    assert best.score >= at_least
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ningbo Harbour Logistics Co. Ltd.",
+        "Korea Sinhung Trading Corporation",
+        "Katanga Highlands Mining SARL",
+    ],
+)
+def test_names_sharing_only_common_words_are_not_hits(alice, refdata, name):
+    from chainproof.screening.services import list_index, threshold
+
+    index, _ = list_index(alice.organization.pk)
+    assert index.screen([name], threshold=threshold()) == []

@@ -36,6 +36,7 @@ from chainproof.domain.screening.translit import (
 ALGORITHM = "chainproof-names"
 VERSION = "1"
 TOKEN_MATCH = 0.85  # two tokens agree from this similarity on
+JOINED_MATCH = 0.9  # distinctive parts, spaces removed, agree from this on
 LEGAL_WEIGHT = 0.1
 GENERIC_WEIGHT = 0.4
 NO_DISTINCTIVE_CAP = 0.5  # a match on generic words alone scores at most this
@@ -204,7 +205,9 @@ def compare_variants(a: Variant, b: Variant) -> Comparison:
     shorter, longer = sorted((len(a.distinctive), len(b.distinctive)))
     if shorter >= 4 and shorter >= 0.75 * longer:  # spacing differences, not containment
         joined = fuzz.ratio(a.distinctive, b.distinctive) / 100
-        if joined >= TOKEN_MATCH:
+        if joined < JOINED_MATCH:
+            joined = 0.0  # only spacing and small typos count here, not shared endings
+        else:
             distinctive_agrees = True
             if not agreed:
                 agreed.append((a.distinctive, b.distinctive, round(joined, 3)))

@@ -108,3 +108,12 @@ def test_recompute_and_methodology_need_roles_and_csrf(csrf_client, demo, victor
     )
     assert b"Not saved" in bad.content
     assert b"levels: missing" in bad.content
+
+
+def test_supplier_list_filters_by_risk_level(client, demo):
+    client.force_login(demo.user)
+    critical = client.get("/suppliers/", {"risk": "critical"}).content.decode()
+    assert "Tianshan Polysilicon Materials Co. Ltd." in critical
+    assert "Lanificio Valle Sessera" not in critical
+    low = client.get("/api/v1/suppliers", {"risk": "low"}).json()
+    assert "Lanificio Valle Sessera S.p.A." in {s["legal_name"] for s in low["items"]}

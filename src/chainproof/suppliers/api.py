@@ -95,6 +95,7 @@ class SupplierFilters(Schema):
     country: str = ""
     tier: str = ""
     status: str = ""
+    risk: str = ""
     sort: str = "name"
 
 

@@ -40,9 +40,21 @@ def supplier_list(
     country: str = "",
     tier: str = "",
     status: str = "",
+    risk: str = "",
     sort: str = "name",
 ) -> QuerySet[Supplier]:
     qs = Supplier.objects.filter(organization_id=organization_id)
+    if risk:
+        from chainproof.risk.models import RiskAssessment
+
+        qs = qs.filter(
+            pk__in=RiskAssessment.objects.filter(
+                organization_id=organization_id,
+                node_type="supplier",
+                is_current=True,
+                level=risk,
+            ).values("node_id")
+        )
     if q:
         qs = qs.filter(_supplier_search(organization_id, q))
     if country:

@@ -79,7 +79,7 @@ def _export_or(
 def supplier_index(request: HttpRequest) -> HttpResponse:
     membership = _reader(request)
     org_id = membership.organization_id
-    params = {k: request.GET.get(k, "").strip() for k in ("q", "country", "tier", "status")}
+    params = {k: request.GET.get(k, "").strip() for k in ("q", "country", "tier", "status", "risk")}
     sort = request.GET.get("sort", "name")
     suppliers = supplier_list(org_id, sort=sort, **params)
     exported = _export_or(request, "suppliers", suppliers, org_id)

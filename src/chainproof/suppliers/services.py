@@ -112,6 +112,19 @@ def derive_facility(facility: Facility) -> None:
         facility.dprk_worker_count = facility.dprk_worker_count or None
 
 
+def _refuse_duplicate(instance: Any, field: str, label: str) -> None:
+    """One record per value of ``field`` in an organization."""
+    value = getattr(instance, field)
+    if (
+        type(instance)
+        ._default_manager.filter(organization_id=instance.organization_id, **{field: value})
+        .exclude(pk=instance.pk)
+        .exists()
+    ):
+        shown = field if field != "normalized_name" else "name"
+        raise ValidationError({shown: f"{label} exists already."})
+
+
 def _apply(instance: models.Model, data: dict[str, Any], fields: Iterable[str]) -> None:
     for name in fields:
         if name in data:
@@ -137,12 +150,24 @@ def _save_with_audit(
     )
 
 
-def risk_changed(organization_id: int, actor: Any, nodes: Iterable[str]) -> None:
-    """Queue a re-score of what changed (the risk app handles 'risk.rescore')."""
+def risk_changed(
+    organization_id: int, actor: Any, nodes: Iterable[str], *, names_changed: bool = False
+) -> None:
+    """Queue a re-score of what changed, and a re-screening when names may have changed
+    (the risk and screening apps handle these jobs)."""
     wanted = sorted(set(nodes))
-    if wanted:
+    if not wanted:
+        return
+    job_enqueue(
+        kind="risk.rescore",
+        organization=organization_id,
+        actor=actor,
+        params={"nodes": wanted},
+        coalesce=True,
+    )
+    if names_changed:
         job_enqueue(
-            kind="risk.rescore",
+            kind="screening.screen",
             organization=organization_id,
             actor=actor,
             params={"nodes": wanted},
@@ -180,14 +205,7 @@ def supplier_save(
     )
     if identifiers is not None:
         supplier_set_identifiers(supplier=supplier, actor=actor, identifiers=identifiers)
-    risk_changed(org_id, actor, [f"s:{supplier.pk}"])
-    job_enqueue(
-        kind="screening.screen",
-        organization=org_id,
-        actor=actor,
-        params={"nodes": [f"s:{supplier.pk}"]},
-        coalesce=True,
-    )
+    risk_changed(org_id, actor, [f"s:{supplier.pk}"], names_changed=True)
     return supplier
 
 
@@ -279,14 +297,7 @@ def facility_save(
         before=before,
         exclude=["organization", "supplier", "normalized_name"],
     )
-    risk_changed(org_id, actor, [f"f:{facility.pk}"])
-    job_enqueue(
-        kind="screening.screen",
-        organization=org_id,
-        actor=actor,
-        params={"nodes": [f"f:{facility.pk}"]},
-        coalesce=True,
-    )
+    risk_changed(org_id, actor, [f"f:{facility.pk}"], names_changed=True)
     return facility
 
 
@@ -301,12 +312,7 @@ def material_save(
     material = material or Material(organization_id=org_id)
     _apply(material, data, MATERIAL_FIELDS)
     material.normalized_name = normalize_name(material.name)
-    if (
-        Material.objects.filter(organization_id=org_id, normalized_name=material.normalized_name)
-        .exclude(pk=material.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": f"A material named {material.name!r} exists already."})
+    _refuse_duplicate(material, "normalized_name", f"A material named {material.name!r}")
     _save_with_audit(
         material,
         actor=actor,
@@ -329,12 +335,7 @@ def product_save(
             product.hts_code = normalize_hts(product.hts_code)
         except HtsError as exc:
             raise ValidationError({"hts_code": f"Expected {exc}."}) from None
-    if (
-        Product.objects.filter(organization_id=org_id, sku=product.sku)
-        .exclude(pk=product.pk)
-        .exists()
-    ):
-        raise ValidationError({"sku": f"A product with SKU {product.sku!r} exists already."})
+    _refuse_duplicate(product, "sku", f"A product with SKU {product.sku!r}")
     _save_with_audit(
         product,
         actor=actor,

@@ -80,6 +80,7 @@ class Variant:
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
     distinctive: str  # distinctive tokens joined, for spacing-insensitive comparison
+    core: str = ""  # every token but legal forms, joined
 
     @property
     def has_distinctive(self) -> bool:
@@ -102,7 +103,8 @@ def make_variant(text: str, how: str) -> Variant | None:
     tokens = tuple(folded.split())
     weights = tuple(_weight(token, t) for token in tokens)
     distinctive = "".join(token for token, w in zip(tokens, weights, strict=True) if w == 1.0)
-    return Variant(folded, how, tokens, weights, distinctive)
+    core = "".join(token for token, w in zip(tokens, weights, strict=True) if w > LEGAL_WEIGHT)
+    return Variant(folded, how, tokens, weights, distinctive, core)
 
 
 def _gloss(text: str, language: str, romanize: Callable[[str], str]) -> str:
@@ -144,6 +146,50 @@ def _rr_joined(run: str) -> str:
     return hangul_variants(run)[0].replace(" ", "")
 
 
+_KOREAN_SOUNDS = (
+    ("'", ""),
+    ("tch", "j"),
+    ("ch", "j"),
+    ("kk", "g"),
+    ("tt", "d"),
+    ("pp", "b"),
+    ("k", "g"),
+    ("t", "d"),
+    ("p", "b"),
+    ("woo", "u"),
+    ("oo", "u"),
+    ("eo", "o"),
+    ("eu", "u"),
+    ("oi", "oe"),
+    ("wo", "o"),
+    ("ee", "i"),
+)
+
+
+def korean_sound(token: str) -> str:
+    """A spelling-blind key for Korean names in Latin letters: Jong/Chong, Jang/Chang,
+    Choi/Choe, Pu/Bu, Taewon/Daewon and Kim/Gim meet (McCune-Reischauer vs Revised
+    Romanization vs the spellings people use)."""
+    key = token
+    for old, new in _KOREAN_SOUNDS:
+        key = key.replace(old, new)
+    return key
+
+
+def _legal_forms_in_english(text: str) -> str:
+    """Chinese name in pinyin, with only its legal form rendered in English."""
+    legal = terms().legal
+    forms = [
+        (term, english)
+        for term, english in terms().glossary.get("zh", ())
+        if all(word in legal for word in english.split())
+    ]
+    for term, english in forms:
+        if text.endswith(term):
+            return f"{pinyin_variants(text[: -len(term)])[0]} {english}"
+    return pinyin_variants(text)[0]
+
+
 @lru_cache(maxsize=200_000)
 def variants(name: str) -> tuple[Variant, ...]:
     """Every spelling of a name worth comparing, each saying how it was made."""
@@ -154,12 +200,29 @@ def variants(name: str) -> tuple[Variant, ...]:
             make_variant(split, "pinyin"),
             make_variant(joined, "pinyin, joined"),
             make_variant(toned, "pinyin with tones"),
+            make_variant(_legal_forms_in_english(name), "pinyin, legal form in English"),
             make_variant(_gloss(name, "zh", _pinyin_joined), "Chinese terms in English"),
         ]
     if is_hangul(name):
         for how, spelling in hangul_spellings(name):
             found.append(make_variant(spelling, how))
         found.append(make_variant(_gloss(name, "ko", _rr_joined), "Korean terms in English"))
+    written = make_variant(name, "as written")
+    if written is not None and written.text.isascii() and len(written.tokens) <= 6:
+        sounds = tuple(korean_sound(token) for token in written.tokens)
+        if sounds != written.tokens:
+            # Same words, same weights: a generic word stays generic however it is spelled.
+            weights = written.weights
+            found.append(
+                Variant(
+                    " ".join(sounds),
+                    "Korean sounds",
+                    sounds,
+                    weights,
+                    "".join(t for t, w in zip(sounds, weights, strict=True) if w == 1.0),
+                    "".join(t for t, w in zip(sounds, weights, strict=True) if w > LEGAL_WEIGHT),
+                )
+            )
     if is_cyrillic(name):
         found += [make_variant(text, "Cyrillic in Latin") for text in cyrillic_variants(name)]
     unique: dict[str, Variant] = {}
@@ -202,15 +265,15 @@ def compare_variants(a: Variant, b: Variant) -> Comparison:
     recall, precision = matched_a / total_a, matched_b / total_b
     token_score = 0.0 if recall + precision == 0 else 2 * recall * precision / (recall + precision)
     joined = 0.0
-    shorter, longer = sorted((len(a.distinctive), len(b.distinctive)))
-    if shorter >= 4 and shorter >= 0.75 * longer:  # spacing differences, not containment
-        joined = fuzz.ratio(a.distinctive, b.distinctive) / 100
+    shorter, longer = sorted((len(a.core), len(b.core)))
+    if shorter >= 6 and shorter >= 0.75 * longer and (a.distinctive or b.distinctive):
+        joined = fuzz.ratio(a.core, b.core) / 100
         if joined < JOINED_MATCH:
             joined = 0.0  # only spacing and small typos count here, not shared endings
         else:
             distinctive_agrees = True
             if not agreed:
-                agreed.append((a.distinctive, b.distinctive, round(joined, 3)))
+                agreed.append((a.core, b.core, round(joined, 3)))
     score = max(token_score, joined * 0.98)
     if not distinctive_agrees:
         score = min(score, NO_DISTINCTIVE_CAP)

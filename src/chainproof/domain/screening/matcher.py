@@ -36,6 +36,7 @@ from chainproof.domain.screening.translit import (
 ALGORITHM = "chainproof-names"
 VERSION = "1"
 TOKEN_MATCH = 0.85  # two tokens agree from this similarity on
+QUICK_REJECT = 45  # token-set similarity (percent) below which two spellings are not compared
 JOINED_MATCH = 0.9  # distinctive parts, spaces removed, agree from this on
 LEGAL_WEIGHT = 0.1
 GENERIC_WEIGHT = 0.4
@@ -243,6 +244,10 @@ class Comparison:
 def compare_variants(a: Variant, b: Variant) -> Comparison:
     """Weighted token agreement (harmonic mean of both directions), or the spacing-blind
     similarity of the distinctive parts, whichever is higher."""
+    if fuzz.token_set_ratio(a.text, b.text, score_cutoff=QUICK_REJECT) == 0 and (
+        fuzz.ratio(a.core, b.core, score_cutoff=QUICK_REJECT) == 0
+    ):
+        return Comparison(0.0, a, b, ())  # nothing in common worth a closer look
     agreed: list[tuple[str, str, float]] = []
     matched_a = 0.0
     distinctive_agrees = False
@@ -354,20 +359,29 @@ class ListIndex:
                         index.by_gram[gram].add(key)
         return index
 
-    def candidates(self, query: Sequence[Variant], limit: int = 40) -> list[tuple[str, str]]:
+    def candidates(self, query: Sequence[Variant], limit: int = 25) -> list[tuple[str, str]]:
+        """Entry names sharing a distinctive word with the query, or at least half the
+        trigrams of its distinctive part (so "Hoshyne" still finds "Hoshine")."""
         found: Counter[tuple[str, str]] = Counter()
         for variant in query:
             for token, weight in zip(variant.tokens, variant.weights, strict=True):
                 if weight == 1.0:
                     for key in self.by_token.get(token, ()):
-                        found[key] += 10
+                        found[key] += 1000
             grams = _grams(variant.distinctive) if variant.distinctive else set()
+            if not grams:
+                continue
+            shared: Counter[tuple[str, str]] = Counter()
             for gram in grams:
                 postings = self.by_gram.get(gram, ())
-                if len(postings) > 500:
+                if len(postings) > 300:
                     continue  # too common to tell anything
                 for key in postings:
-                    found[key] += 1
+                    shared[key] += 1
+            needed = max(3, len(grams) // 2)
+            for key, count in shared.items():
+                if count >= needed:
+                    found[key] += count
         return [key for key, _ in found.most_common(limit)]
 
     def screen(

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from chainproof.domain.screening.translit import (
     cyrillic_variants,
@@ -36,8 +36,10 @@ from chainproof.domain.screening.translit import (
 ALGORITHM = "chainproof-names"
 VERSION = "1"
 TOKEN_MATCH = 0.85  # two tokens agree from this similarity on
-QUICK_REJECT = 45  # token-set similarity (percent) below which two spellings are not compared
+QUICK_REJECT = 45  # spelling similarity (percent) below which two names are not compared
 JOINED_MATCH = 0.9  # distinctive parts, spaces removed, agree from this on
+CANDIDATE_SPELLING = 70  # spelling similarity (percent, spaces removed) that makes a candidate
+SOUNDS = "Korean sounds"
 LEGAL_WEIGHT = 0.1
 GENERIC_WEIGHT = 0.4
 NO_DISTINCTIVE_CAP = 0.5  # a match on generic words alone scores at most this
@@ -84,8 +86,19 @@ class Variant:
     core: str = ""  # every token but legal forms, joined
 
     @property
+    def token_set(self) -> frozenset[str]:
+        return _token_set(self.tokens)
+
+    @property
     def has_distinctive(self) -> bool:
         return bool(self.distinctive)
+
+
+@lru_cache(maxsize=500_000)
+def _token_set(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The distinctive words (sharing "co", "trading" or "korea" says nothing)."""
+    t = terms()
+    return frozenset(token for token in tokens if _weight(token, t) == 1.0)
 
 
 def _weight(token: str, t: Terms) -> float:
@@ -244,18 +257,27 @@ class Comparison:
 def compare_variants(a: Variant, b: Variant) -> Comparison:
     """Weighted token agreement (harmonic mean of both directions), or the spacing-blind
     similarity of the distinctive parts, whichever is higher."""
-    if fuzz.token_set_ratio(a.text, b.text, score_cutoff=QUICK_REJECT) == 0 and (
+    if a.token_set.isdisjoint(b.token_set) and (
         fuzz.ratio(a.core, b.core, score_cutoff=QUICK_REJECT) == 0
     ):
-        return Comparison(0.0, a, b, ())  # nothing in common worth a closer look
+        return Comparison(0.0, a, b, ())  # no word in common and unlike spellings
     agreed: list[tuple[str, str, float]] = []
     matched_a = 0.0
     distinctive_agrees = False
     best_b: dict[int, float] = defaultdict(float)
+    cutoff = TOKEN_MATCH * 100
     for i, token in enumerate(a.tokens):
         best, best_j = 0.0, -1
+        length = len(token)
         for j, other in enumerate(b.tokens):
-            similarity = 1.0 if token == other else fuzz.ratio(token, other) / 100
+            if token == other:
+                best, best_j = 1.0, j
+                break
+            # ratio >= 0.85 needs lengths within 2*min/(sum) >= 0.85: skip the hopeless ones
+            shorter, total = min(length, len(other)), length + len(other)
+            if 200 * shorter < cutoff * total:
+                continue
+            similarity = fuzz.ratio(token, other, score_cutoff=cutoff) / 100
             if similarity > best:
                 best, best_j = similarity, j
         if best >= TOKEN_MATCH:
@@ -341,6 +363,7 @@ class ListIndex:
     name_variants: dict[tuple[str, str], tuple[Variant, ...]] = field(default_factory=dict)
     by_token: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     by_gram: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    core_list: tuple[list[str], list[list[tuple[str, str]]]] | None = None
 
     @classmethod
     def build(cls, entries: Iterable[ListEntry]) -> ListIndex:
@@ -360,29 +383,38 @@ class ListIndex:
         return index
 
     def candidates(self, query: Sequence[Variant], limit: int = 25) -> list[tuple[str, str]]:
-        """Entry names sharing a distinctive word with the query, or at least half the
-        trigrams of its distinctive part (so "Hoshyne" still finds "Hoshine")."""
+        """Entry names sharing a distinctive word with the query, or whose spelling without
+        spaces is close to the query's (so "Hoshyne" still finds "Hoshine")."""
         found: Counter[tuple[str, str]] = Counter()
+        cores, owners = self._cores()
+        searched: set[str] = set()
         for variant in query:
             for token, weight in zip(variant.tokens, variant.weights, strict=True):
                 if weight == 1.0:
                     for key in self.by_token.get(token, ()):
                         found[key] += 1000
-            grams = _grams(variant.distinctive) if variant.distinctive else set()
-            if not grams:
-                continue
-            shared: Counter[tuple[str, str]] = Counter()
-            for gram in grams:
-                postings = self.by_gram.get(gram, ())
-                if len(postings) > 300:
-                    continue  # too common to tell anything
-                for key in postings:
-                    shared[key] += 1
-            needed = max(3, len(grams) // 2)
-            for key, count in shared.items():
-                if count >= needed:
-                    found[key] += count
+            if len(variant.core) >= 4 and variant.core not in searched:
+                searched.add(variant.core)
+                for _, score, position in process.extract(
+                    variant.core,
+                    cores,
+                    scorer=fuzz.ratio,
+                    score_cutoff=CANDIDATE_SPELLING,
+                    limit=limit,
+                ):
+                    for key in owners[position]:
+                        found[key] += int(score)
         return [key for key, _ in found.most_common(limit)]
+
+    def _cores(self) -> tuple[list[str], list[list[tuple[str, str]]]]:
+        if self.core_list is None:
+            by_core: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for key, found in self.name_variants.items():
+                for variant in found:
+                    if variant.core:
+                        by_core[variant.core].append(key)
+            self.core_list = (list(by_core), list(by_core.values()))
+        return self.core_list
 
     def screen(
         self,

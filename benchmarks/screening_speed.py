@@ -21,7 +21,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
 DATA = HERE.parent / "src" / "chainproof" / "reference" / "data"
+
+from supply_chain_import import TRADES, WORDS  # noqa: E402
 
 from chainproof.domain.screening.matcher import (  # noqa: E402
     ListEntry,
@@ -46,40 +49,6 @@ PLACES = [
     "Qingdao",
     "Dalian",
     "Karachi",
-]
-WORDS = [
-    "Golden",
-    "Harbour",
-    "Eastern",
-    "Pacific",
-    "United",
-    "Star",
-    "Lotus",
-    "River",
-    "Summit",
-    "Crown",
-    "Jade",
-    "Orient",
-    "Delta",
-    "Prime",
-    "Sun",
-    "Green",
-    "Silver",
-]
-TRADES = [
-    "Textiles",
-    "Garments",
-    "Electronics",
-    "Seafood",
-    "Metals",
-    "Plastics",
-    "Solar",
-    "Packaging",
-    "Chemicals",
-    "Foods",
-    "Cotton",
-    "Components",
-    "Trading",
 ]
 FORMS = ["Co., Ltd.", "Ltd.", "Inc.", "JSC", "Pvt. Ltd.", "S.A. de C.V.", "Sdn. Bhd.", "LLC"]
 HANZI = "华兴海通金泉天河星光红旗雪峰锦绣恒安阳光中州新源丝路蓝海远洋"

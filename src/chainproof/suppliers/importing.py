@@ -713,7 +713,7 @@ class _LinkPlanner(_Planner):
         existing = {}
         for link in SupplyLink.objects.filter(organization_id=self.org_id):
             existing[
-                _link_key(
+                (
                     link.source_facility_id,
                     link.source_supplier_id,
                     link.source_unknown,
@@ -788,7 +788,7 @@ class _LinkPlanner(_Planner):
                     row.get("to_facility") or row.get("to_supplier") or "",
                 )
                 continue
-            key = _link_key(
+            key = (
                 values["source_facility_id"],
                 values["source_supplier_id"],
                 values["source_unknown"],
@@ -825,10 +825,6 @@ def _link_label(row: dict[str, Any]) -> str:
     source = row.get("from_facility") or row.get("from_supplier") or "unknown origin"
     target = row.get("to_facility") or row.get("to_supplier") or "importer"
     return f"{source} → {target}: {row.get('product_sku') or row.get('material')}"
-
-
-def _link_key(*parts: Any) -> tuple[Any, ...]:
-    return parts
 
 
 _PLANNERS: dict[str, type[_Planner]] = {

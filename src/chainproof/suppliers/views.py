@@ -232,6 +232,10 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
 # --- create and edit ---------------------------------------------------------------------
 
 
+def _form_page(request: HttpRequest, form: Any, title: str, cancel: str) -> HttpResponse:
+    return render(request, "suppliers/form.html", {"form": form, "title": title, "cancel": cancel})
+
+
 def _save(request: HttpRequest, form: Any, write: Any) -> Any:
     """Run a service in a transaction; map its ValidationError onto the form."""
     try:
@@ -265,16 +269,13 @@ def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpR
         if saved:
             messages.success(request, f"Saved {saved.legal_name}.")
             return redirect("suppliers:supplier", saved.pk)
-    return render(
+    return _form_page(
         request,
-        "suppliers/form.html",
-        {
-            "form": form,
-            "title": f"Edit {supplier}" if supplier else "New supplier",
-            "cancel": reverse("suppliers:supplier", args=[supplier.pk])
-            if supplier
-            else reverse("suppliers:index"),
-        },
+        form,
+        f"Edit {supplier}" if supplier else "New supplier",
+        reverse("suppliers:supplier", args=[supplier.pk])
+        if supplier
+        else reverse("suppliers:index"),
     )
 
 
@@ -303,14 +304,11 @@ def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpR
         if saved:
             messages.success(request, f"Saved {saved.name}.")
             return redirect("suppliers:facility", saved.pk)
-    return render(
+    return _form_page(
         request,
-        "suppliers/form.html",
-        {
-            "form": form,
-            "title": f"Edit {facility}" if facility else "New facility",
-            "cancel": reverse("suppliers:facilities"),
-        },
+        form,
+        f"Edit {facility}" if facility else "New facility",
+        reverse("suppliers:facilities"),
     )
 
 
@@ -337,14 +335,11 @@ def material_edit(request: HttpRequest, material_id: int | None = None) -> HttpR
         if saved:
             messages.success(request, f"Saved {saved.name}.")
             return redirect("suppliers:materials")
-    return render(
+    return _form_page(
         request,
-        "suppliers/form.html",
-        {
-            "form": form,
-            "title": f"Edit {material}" if material else "New material",
-            "cancel": reverse("suppliers:materials"),
-        },
+        form,
+        f"Edit {material}" if material else "New material",
+        reverse("suppliers:materials"),
     )
 
 
@@ -378,14 +373,11 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
         if saved:
             messages.success(request, f"Saved {saved.sku}.")
             return redirect("suppliers:product", saved.pk)
-    return render(
+    return _form_page(
         request,
-        "suppliers/form.html",
-        {
-            "form": form,
-            "title": f"Edit {product}" if product else "New product",
-            "cancel": reverse("suppliers:products"),
-        },
+        form,
+        f"Edit {product}" if product else "New product",
+        reverse("suppliers:products"),
     )
 
 
@@ -439,15 +431,7 @@ def link_new(request: HttpRequest) -> HttpResponse:
                 )
             messages.success(request, f"Added the link {saved}. Tiers are being recomputed.")
             return redirect("suppliers:links")
-    return render(
-        request,
-        "suppliers/form.html",
-        {
-            "form": form,
-            "title": "New supply link",
-            "cancel": reverse("suppliers:links"),
-        },
-    )
+    return _form_page(request, form, "New supply link", reverse("suppliers:links"))
 
 
 def link_delete(request: HttpRequest, link_id: int) -> HttpResponse:

@@ -6,7 +6,7 @@ glossed (common business words rendered in English: 生产 -> production, 무역
 Two names are compared variant by variant on weighted tokens: legal forms ("Co., Ltd.",
 "OOO", "有限公司") count little, generic words ("trading", "Korea", "Xinjiang") count
 less than distinctive ones, and at least one distinctive word must agree. Candidates
-come from an index on distinctive tokens and character trigrams, so a screening never
+come from an index on distinctive tokens and from a fast spelling search, so a screening never
 compares every name with every list entry. Every score says why.
 """
 
@@ -352,17 +352,11 @@ class Match:
         )
 
 
-def _grams(text: str) -> set[str]:
-    padded = f" {text} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
 @dataclass
 class ListIndex:
     entries: dict[str, ListEntry] = field(default_factory=dict)
     name_variants: dict[tuple[str, str], tuple[Variant, ...]] = field(default_factory=dict)
     by_token: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
-    by_gram: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     core_list: tuple[list[str], list[list[tuple[str, str]]]] | None = None
 
     @classmethod
@@ -378,8 +372,6 @@ class ListIndex:
                     for token, weight in zip(variant.tokens, variant.weights, strict=True):
                         if weight == 1.0:
                             index.by_token[token].add(key)
-                    for gram in _grams(variant.distinctive):
-                        index.by_gram[gram].add(key)
         return index
 
     def candidates(self, query: Sequence[Variant], limit: int = 25) -> list[tuple[str, str]]:

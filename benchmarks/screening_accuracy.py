@@ -24,7 +24,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from chainproof.domain.screening.matcher import best_comparison, variants  # noqa: E402
+from chainproof.domain.screening.matcher import (  # noqa: E402
+    ALGORITHM,
+    VERSION,
+    best_comparison,
+    variants,
+)
 
 PERSON = re.compile(r"^[A-Z][A-Za-z'-]*, [A-Z]")
 
@@ -74,7 +79,7 @@ def main() -> int:
         pairs = [
             (r["name_a"], r["name_b"], r["script"], int(r["label"])) for r in csv.DictReader(handle)
         ]
-    scorers: dict[str, object] = {"chainproof-names v1": chainproof_score}
+    scorers: dict[str, object] = {f"{ALGORITHM} v{VERSION}": chainproof_score}
     try:
         scorers.update({f"nomenklatura {k}": v for k, v in nomenklatura_scorers().items()})
     except ImportError:

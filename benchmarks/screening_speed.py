@@ -27,6 +27,8 @@ DATA = HERE.parent / "src" / "chainproof" / "reference" / "data"
 from supply_chain_import import TRADES, WORDS  # noqa: E402
 
 from chainproof.domain.screening.matcher import (  # noqa: E402
+    ALGORITHM,
+    VERSION,
     ListEntry,
     ListIndex,
     best_comparison,
@@ -122,7 +124,7 @@ def main() -> int:
         hits += bool(index.screen([name], threshold=0.7))
     elapsed = time.perf_counter() - started
     print(
-        f"chainproof-names v1: {len(names):,} names in {elapsed:.1f} s = "
+        f"{ALGORITHM} v{VERSION}: {len(names):,} names in {elapsed:.1f} s = "
         f"{len(names) / elapsed:,.0f} names/s on one core ({hits:,} with a hit >= 0.70; "
         "target >= 2,000 names/s)"
     )

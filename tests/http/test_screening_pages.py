@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from chainproof.domain.screening.matcher import VERSION
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
 from tests.http.helpers import csrf_token_from
@@ -50,7 +51,7 @@ def test_ad_hoc_search_page_and_api(client, demo):
     page = client.get("/screening/search/", {"name": "김정은"}).content.decode()
     assert "KIM, Jong Un" in page
     body = client.get("/api/v1/screening/search", {"name": "新疆生产建设兵团"}).json()
-    assert body["algorithm"] == "chainproof-names v1"
+    assert body["algorithm"] == f"chainproof-names v{VERSION}"
     assert "Production and Construction" in body["matches"][0]["entry_name"]
     assert "Chinese terms in English" in body["matches"][0]["explanation"]
 
@@ -117,11 +118,24 @@ def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
     good = _post_file(
         csrf_client,
         page,
-        b"name,aliases,country,notes\nGolden Reef Mining,GRM,KP,reported by NGO\n",
+        b"name,aliases,country,address,notes\n"
+        b'Golden Reef Mining,GRM,KP,"Kangdong County, Pyongyang",reported by NGO\n',
         "w.csv",
     )
     assert good.status_code == 302
     assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 2
+    reef = WatchlistEntry.objects.get(name="Golden Reef Mining")
+    assert reef.address == "Kangdong County, Pyongyang"
+    found = csrf_client.get(
+        "/api/v1/screening/search",
+        {"name": "Golden Reef Mining Co", "address": "Pyongyang, Kangdong County"},
+    ).json()["matches"][0]
+    assert found["entry_name"] == "Golden Reef Mining"
+    assert found["qualifiers"][-1] == {"reason": "similar address (1.00)", "delta": 0.05}
+    page = csrf_client.get(
+        "/screening/search/", {"name": "Golden Reef Mining", "address": "Kangdong County"}
+    )
+    assert b"similar address" in page.content
     removed = csrf_client.post(
         "/screening/watchlist/",
         {"remove": str(entry.pk), "csrfmiddlewaretoken": csrf_token_from(page)},
@@ -146,3 +160,36 @@ def test_watchlist_entries_of_another_organization_cannot_be_removed(
     )
     assert response.status_code == 404
     assert WatchlistEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_admin_sets_the_review_threshold(csrf_client, alice, refdata):
+    from chainproof.audit.models import AuditEvent
+    from chainproof.jobs.models import Job
+    from chainproof.screening.services import threshold
+
+    csrf_client.force_login(alice.user)
+    page = csrf_client.get("/screening/")
+    assert b'id="threshold"' in page.content
+    token = csrf_token_from(page)
+    for bad, message in (("1.5", b"between 0.50 and 0.99"), ("high", b"Expected a number")):
+        refused = csrf_client.post("/screening/", {"threshold": bad, "csrfmiddlewaretoken": token})
+        assert refused.status_code == 400
+        assert message in refused.content
+    assert threshold(alice.organization.pk) == 0.7
+    saved = csrf_client.post("/screening/", {"threshold": "0.85", "csrfmiddlewaretoken": token})
+    assert saved.status_code == 302
+    assert threshold(alice.organization.pk) == 0.85
+    event = AuditEvent.objects.get(action="screening.threshold_changed")
+    assert event.before == {"threshold": "0.70"}
+    assert event.after == {"threshold": "0.85"}
+    assert Job.objects.filter(kind="screening.screen", status="queued").exists()
+
+
+def test_only_admins_change_the_threshold(csrf_client, victor, refdata):
+    csrf_client.force_login(victor.user)
+    page = csrf_client.get("/screening/")
+    assert b'id="threshold"' not in page.content
+    refused = csrf_client.post(
+        "/screening/", {"threshold": "0.9", "csrfmiddlewaretoken": csrf_token_from(page)}
+    )
+    assert refused.status_code == 403

@@ -8,9 +8,9 @@ from chainproof.audit.models import AuditEvent
 from chainproof.risk.selectors import current_for
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
-from chainproof.screening.services import hit_decide, screen
+from chainproof.screening.services import hit_decide, screen, threshold_set
 from chainproof.suppliers.models import Product, Supplier
-from chainproof.suppliers.services import supplier_save
+from chainproof.suppliers.services import facility_save, supplier_save
 from tests.supply import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +133,31 @@ def test_native_script_names_and_watchlists_are_screened(alice, refdata):
     assert ("watchlist", "Pearl River Fishing Fleet") in lists
 
 
+def test_a_sites_address_like_the_watchlists_adds_to_the_score(alice, refdata):
+    org = alice.organization
+    with transaction.atomic():
+        WatchlistEntry.objects.create(
+            organization=org,
+            name="Harbour Star Seafood",
+            country="CN",
+            address="8 Gangwan Road, Shidao, Rongcheng, Shandong",
+        )
+        for name, address in (
+            ("Harbour Star Seafood Processing Plant", "No. 8 Gangwan Rd, Shidao, Rongcheng"),
+            ("Harbour Star Seafood Factory", "120 Beach Road, Zhanjiang, Guangdong"),
+        ):
+            facility_save(
+                organization=org.pk,
+                actor=alice.user,
+                data={"name": name, "country": "CN", "address": address},
+            )
+    screen(organization_id=org.pk, actor=alice.user)
+    hits = {h.node_name: h for h in ScreeningHit.objects.filter(list_code="watchlist")}
+    near, far = hits["Harbour Star Seafood Processing Plant"], hits["Harbour Star Seafood Factory"]
+    assert "similar address" in near.explanation
+    assert "similar address" not in far.explanation
+
+
 @pytest.mark.django_db(transaction=True)
 def test_screen_command_runs_in_its_own_transaction(alice, refdata):
     from django.core.management import call_command
@@ -190,3 +215,18 @@ def test_names_sharing_only_common_words_are_not_hits(alice, refdata, name):
 
     index, _ = list_index(alice.organization.pk)
     assert index.screen([name], threshold=threshold()) == []
+
+
+def test_the_organizations_threshold_decides_what_is_queued(alice, refdata):
+    org = alice.organization
+    load_demo(org)
+    with transaction.atomic():
+        threshold_set(organization_id=org.pk, actor=alice.user, value="0.99")
+    strict = screen(organization_id=org.pk, actor=alice.user)
+    assert all(float(h.score) >= 0.99 for h in ScreeningHit.objects.filter(organization=org))
+    with transaction.atomic():
+        threshold_set(organization_id=org.pk, actor=alice.user, value="0.70")
+    relaxed = screen(organization_id=org.pk, actor=alice.user)
+    assert relaxed["new_hits"] > 0
+    assert ScreeningHit.objects.filter(organization=org).count() > strict["new_hits"]
+    _lookalike_hit(org)

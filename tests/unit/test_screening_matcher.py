@@ -132,3 +132,58 @@ def test_country_qualifiers(index):
 
 def test_candidates_come_from_the_index_not_a_full_scan(index):
     assert index.candidates(variants("Completely Unrelated Bakery")) == []
+
+
+@pytest.fixture(scope="module")
+def people():
+    return ListIndex.build(
+        [
+            ListEntry("ofac:10", "ofac_sdn_dprk", ("RI, Pyong Chol",), "KP"),
+            ListEntry("ofac:11", "ofac_sdn_dprk", ("RYU, Jin",), "KP"),
+            ListEntry(
+                "watchlist:1",
+                "watchlist",
+                ("Dandong Golden Bridge Trading Co., Ltd.",),
+                "CN",
+                address="No. 18 Binjiang Middle Road, Zhenxing District, Dandong, Liaoning",
+            ),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [("Lee Pyong-chol", "ofac:10"), ("Yi Pyong Chol", "ofac:10"), ("Yoo Jin", "ofac:11")],
+)
+def test_korean_family_names_written_north_and_south(people, name, entry):
+    match = people.screen([name])[0]
+    assert match.entry.key == entry
+    assert match.score >= 0.9
+    assert match.comparison.query.how == "Korean sounds"
+
+
+def test_a_different_family_name_is_not_a_match(people):
+    assert all(m.score < 0.7 for m in people.screen(["Pak Pyong Chol"]))
+
+
+def test_similar_address_adds_to_the_score_and_says_so(people):
+    name = ["Dandong Golden Bridge Trading"]
+    plain = people.screen(name)[0]
+    near = people.screen(name, address="18 Binjiang Middle Rd, Zhenxing District, Dandong")[0]
+    far = people.screen(name, address="55 Harbour Road, Wan Chai, Hong Kong")[0]
+    assert near.score == pytest.approx(min(1.0, plain.score + 0.05))
+    assert any(q.startswith("similar address") for q, _ in near.qualifiers)
+    assert far.score == plain.score
+    assert far.qualifiers == ()
+    assert "similar address" in near.explanation()
+
+
+def test_threshold_drops_weak_matches(people):
+    assert people.screen(["Pak Pyong Chol"], threshold=0.7) == []
+    assert people.screen(["Pak Pyong Chol"], threshold=0.0)
+
+
+def test_equal_candidates_come_in_key_order():
+    entries = [ListEntry(f"e:{i}", "x", ("Zhenxing Mining",)) for i in range(5)]
+    index = ListIndex.build(reversed(entries))
+    assert index.candidates(variants("Zhenxing")) == [(e.key, e.names[0]) for e in entries]

@@ -20,6 +20,11 @@ from chainproof.screening.services import hit_decide, list_index
 router = Router(tags=["screening"])
 
 
+class QualifierOut(Schema):
+    reason: str
+    delta: float
+
+
 class MatchOut(Schema):
     score: float
     list_code: str
@@ -27,6 +32,7 @@ class MatchOut(Schema):
     entry_name: str
     entry_names: list[str]
     entry_country: str
+    qualifiers: list[QualifierOut]
     explanation: str
 
 
@@ -70,11 +76,17 @@ def _member(request: HttpRequest, minimum: str = Role.VIEWER) -> Membership:
 
 
 @router.get("/search", response=SearchOut, summary="Screen any name against every list")
-def search(request: HttpRequest, name: str, country: str = "", limit: int = 10) -> Any:
+def search(
+    request: HttpRequest, name: str, country: str = "", address: str = "", limit: int = 10
+) -> Any:
     membership = _member(request)
     index, _ = list_index(membership.organization_id)
     matches = index.screen(
-        [name[:300]], country=country.upper()[:2], threshold=0.3, limit=max(1, min(limit, 50))
+        [name[:300]],
+        country=country.upper()[:2],
+        address=address[:500],
+        threshold=0.3,
+        limit=max(1, min(limit, 50)),
     )
     return {
         "algorithm": f"{ALGORITHM} v{VERSION}",
@@ -86,6 +98,7 @@ def search(request: HttpRequest, name: str, country: str = "", limit: int = 10) 
                 "entry_name": m.entry_name,
                 "entry_names": list(m.entry.names),
                 "entry_country": m.entry.country,
+                "qualifiers": [{"reason": r, "delta": d} for r, d in m.qualifiers],
                 "explanation": m.explanation(),
             }
             for m in matches

@@ -16,6 +16,7 @@ class WatchlistEntry(models.Model):
     name = models.CharField(max_length=300)
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2, blank=True)
+    address = models.TextField(blank=True, help_text="Compared with the screened site's address.")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -24,6 +25,23 @@ class WatchlistEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScreeningSettings(models.Model):
+    """An organization's screening choices (defaults come from the environment)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    threshold = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        help_text="Matches scoring at least this go to the review queue.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"screening threshold {self.threshold}"
 
 
 class ScreeningHit(models.Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, L
 from chainproof.jobs.services import job_enqueue
 from chainproof.reference.models import EntityListEntry, WroFinding
 from chainproof.reference.selectors import current_dataset
-from chainproof.screening.models import ScreeningHit, WatchlistEntry
+from chainproof.screening.models import ScreeningHit, ScreeningSettings, WatchlistEntry
 from chainproof.suppliers.models import Facility, Supplier
 
 Progress = Callable[[int, int | None, str], None]
@@ -32,8 +33,53 @@ def _quiet(done: int, total: int | None, message: str = "") -> None:
     return None
 
 
-def threshold() -> float:
+THRESHOLD_RANGE = (Decimal("0.50"), Decimal("0.99"))
+
+
+def threshold(organization_id: int | None = None) -> float:
+    """The organization's review threshold, or the instance default."""
+    if organization_id is not None:
+        chosen = (
+            ScreeningSettings.objects.filter(organization_id=organization_id)
+            .values_list("threshold", flat=True)
+            .first()
+        )
+        if chosen is not None:
+            return float(chosen)
     return float(getattr(settings, "SCREENING_THRESHOLD", 0.7))
+
+
+def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
+    """Change the review threshold (audited) and screen everything again with it."""
+    low, high = THRESHOLD_RANGE
+    try:
+        chosen = Decimal(value.strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, AttributeError):
+        raise ValidationError({"threshold": f"Expected a number, found {value!r}."}) from None
+    if not low <= chosen <= high:
+        raise ValidationError(
+            {
+                "threshold": f"Expected a score between {low} and {high} (names sharing only "
+                f"generic words score at most 0.50), found {chosen}."
+            }
+        )
+    before = threshold(organization_id)
+    ScreeningSettings.objects.update_or_create(
+        organization_id=organization_id,
+        defaults={"threshold": chosen, "updated_at": timezone.now()},
+    )
+    audit_record(
+        action="screening.threshold_changed",
+        actor=actor,
+        organization=organization_id,
+        object_type="screening.screeningsettings",
+        object_id=organization_id,
+        object_repr="screening threshold",
+        before={"threshold": f"{before:.2f}"},
+        after={"threshold": str(chosen)},
+    )
+    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    return chosen
 
 
 def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]:
@@ -65,7 +111,13 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
         editions["watchlist"] = f"{len(watch)} entries"
     for item in watch:
         entries.append(
-            ListEntry(f"watchlist:{item.pk}", "watchlist", (item.name, *item.aliases), item.country)
+            ListEntry(
+                f"watchlist:{item.pk}",
+                "watchlist",
+                (item.name, *item.aliases),
+                item.country,
+                address=item.address,
+            )
         )
     return entries, editions
 
@@ -76,7 +128,7 @@ def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
     key = (
         organization_id,
         tuple(sorted(editions.items())),
-        sha256_bytes(repr([(e.key, e.names, e.country) for e in entries]).encode()),
+        sha256_bytes(repr([(e.key, e.names, e.country, e.address) for e in entries]).encode()),
     )
     index = _INDEXES.get(key)
     if index is None:
@@ -92,8 +144,8 @@ def _fingerprint(*parts: Any) -> str:
 
 def records(
     organization_id: int, nodes: set[str] | None = None
-) -> list[tuple[str, str, list[str], str]]:
-    """(node key, display name, every name, country) of suppliers and facilities."""
+) -> list[tuple[str, str, list[str], str, str]]:
+    """(node key, display name, every name, country, address) of suppliers and facilities."""
     found = []
     suppliers = Supplier.objects.filter(organization_id=organization_id)
     facilities = Facility.objects.filter(organization_id=organization_id)
@@ -103,9 +155,11 @@ def records(
     for pk, name, native, aliases, country in suppliers.values_list(
         "pk", "legal_name", "native_name", "aliases", "country"
     ):
-        found.append((f"s:{pk}", name, [name, native, *aliases], country))
-    for pk, name, native, country in facilities.values_list("pk", "name", "native_name", "country"):
-        found.append((f"f:{pk}", name, [name, native], country))
+        found.append((f"s:{pk}", name, [name, native, *aliases], country, ""))
+    for pk, name, native, country, *place in facilities.values_list(
+        "pk", "name", "native_name", "country", "address", "city", "subdivision"
+    ):
+        found.append((f"f:{pk}", name, [name, native], country, " ".join(p for p in place if p)))
     return found
 
 
@@ -119,7 +173,7 @@ def screen(
     """Screen records (all, or ``nodes``) and record hits above the threshold."""
     started = time.perf_counter()
     index, editions = list_index(organization_id)
-    cutoff = threshold()
+    cutoff = threshold(organization_id)
     todo = records(organization_id, nodes)
     existing = {
         (h.node_type[0] + ":" + str(h.node_id), h.entry_key): h
@@ -127,11 +181,13 @@ def screen(
     }
     now = timezone.now()
     created, reopened, updated = [], [], []
-    for done, (node, display, names, country) in enumerate(todo, start=1):
+    for done, (node, display, names, country, address) in enumerate(todo, start=1):
         if done % 500 == 0:
             progress(done, len(todo), "screening")
         names_fp = _fingerprint(sorted(n for n in names if n))
-        for match in index.screen([n for n in names if n], country=country, threshold=cutoff):
+        for match in index.screen(
+            [n for n in names if n], country=country, address=address, threshold=cutoff
+        ):
             entry_fp = _fingerprint(match.entry.names, match.entry.country)
             hit = existing.get((node, match.entry.key))
             values = _values(match, editions, names_fp, entry_fp, display)

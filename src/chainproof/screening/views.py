@@ -12,7 +12,7 @@ from chainproof.accounts.roles import Role
 from chainproof.jobs.services import job_enqueue
 from chainproof.screening import selectors
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
-from chainproof.screening.services import hit_decide, list_index, threshold
+from chainproof.screening.services import hit_decide, list_index, threshold, threshold_set
 from chainproof.screening.watchlists import (
     WatchlistImportFailed,
     watchlist_add,
@@ -25,6 +25,20 @@ from chainproof.web.paging import paginate
 def hit_queue(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
+    error = ""
+    if request.method == "POST":
+        require_role(membership, Role.ADMIN)
+        try:
+            with transaction.atomic():
+                chosen = threshold_set(
+                    organization_id=membership.organization_id,
+                    actor=request.user,
+                    value=request.POST.get("threshold", ""),
+                )
+            messages.success(request, f"Threshold set to {chosen}; screening runs again.")
+            return redirect("screening:queue")
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
     params = {k: request.GET.get(k, "").strip() for k in ("status", "list_code", "q")}
     if "status" not in request.GET:
         params["status"] = "open"
@@ -41,8 +55,10 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
             **paginate(request, hits),
             "params": params,
             "counts": selectors.counts(membership.organization_id),
-            "threshold": threshold(),
+            "threshold": threshold(membership.organization_id),
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 
@@ -84,12 +100,15 @@ def search(request: HttpRequest) -> HttpResponse:
     require_role(membership, Role.VIEWER)
     name = request.GET.get("name", "").strip()[:300]
     country = request.GET.get("country", "").strip().upper()[:2]
+    address = request.GET.get("address", "").strip()[:500]
     matches = []
     if name:
         index, _ = list_index(membership.organization_id)
-        matches = index.screen([name], country=country, threshold=0.3, limit=15)
+        matches = index.screen([name], country=country, address=address, threshold=0.3, limit=15)
     return render(
-        request, "screening/search.html", {"name": name, "country": country, "matches": matches}
+        request,
+        "screening/search.html",
+        {"name": name, "country": country, "address": address, "matches": matches},
     )
 
 
@@ -142,6 +161,7 @@ def watchlist(request: HttpRequest) -> HttpResponse:
                         name=request.POST.get("name", ""),
                         aliases=request.POST.get("aliases", "").split("|"),
                         country=request.POST.get("country", ""),
+                        address=request.POST.get("address", ""),
                         notes=request.POST.get("notes", ""),
                     )
                     messages.success(request, "Added to the watchlist; screening runs again.")

@@ -27,6 +27,7 @@ WATCHLIST = Layout(
         Column("name", short_text(300), help="The name to watch for."),
         list_column("aliases", "|", required=False, help="Other names, separated by |."),
         Column("country", country_code, required=False, help="ISO 3166-1 alpha-2 code."),
+        Column("address", text, required=False, help="Street address, if known."),
         Column("notes", text, required=False, help="Why it is watched."),
     ),
     key=("name",),
@@ -48,6 +49,7 @@ def watchlist_add(
     name: str,
     aliases: list[str],
     country: str = "",
+    address: str = "",
     notes: str = "",
 ) -> WatchlistEntry:
     name = name.strip()
@@ -61,6 +63,7 @@ def watchlist_add(
         name=name[:300],
         aliases=[a.strip() for a in aliases if a.strip()],
         country=country,
+        address=address.strip(),
         notes=notes,
     )
     audit_record(
@@ -68,14 +71,24 @@ def watchlist_add(
         actor=actor,
         organization=organization_id,
         obj=entry,
-        after={"name": entry.name, "aliases": entry.aliases, "country": entry.country},
+        after={
+            "name": entry.name,
+            "aliases": entry.aliases,
+            "country": entry.country,
+            "address": entry.address,
+        },
     )
     job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
     return entry
 
 
 def watchlist_remove(*, entry: WatchlistEntry, actor: Any) -> None:
-    before = {"name": entry.name, "aliases": entry.aliases, "country": entry.country}
+    before = {
+        "name": entry.name,
+        "aliases": entry.aliases,
+        "country": entry.country,
+        "address": entry.address,
+    }
     org_id, pk, label = entry.organization_id, entry.pk, entry.name
     entry.delete()
     audit_record(
@@ -109,6 +122,7 @@ def watchlist_import(*, organization_id: int, actor: Any, data: bytes, file_name
                 name=row["name"],
                 aliases=row["aliases"] or [],
                 country=row["country"] or "",
+                address=row["address"] or "",
                 notes=row["notes"] or "",
             )
             for _, row in rows
@@ -127,6 +141,7 @@ def watchlist_import(*, organization_id: int, actor: Any, data: bytes, file_name
                     "name": e.name,
                     "aliases": e.aliases,
                     "country": e.country,
+                    "address": e.address,
                     "file": file_name,
                 },
             }

@@ -307,13 +307,26 @@ def is_han(text: str) -> bool:
     return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
 
 
+_U_UMLAUT = str.maketrans(dict.fromkeys("üǖǘǚǜ", "v"))
+
+
+def _untone(syllable: str) -> str:
+    syllable = syllable.translate(_U_UMLAUT)
+    if syllable.isascii():
+        return syllable
+    decomposed = unicodedata.normalize("NFKD", syllable)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=50_000)
 def pinyin_variants(text: str) -> tuple[str, ...]:
     """Pinyin of a Chinese name: syllables split, joined, and with tone marks."""
     from pypinyin import Style, lazy_pinyin
 
-    plain = lazy_pinyin(text, errors="default")
+    # One conversion: the plain syllables are the toned ones without their marks (ü as v,
+    # as pypinyin writes it without tones), so both come from the same word segmentation.
     toned = lazy_pinyin(text, style=Style.TONE, errors="default")
+    plain = [_untone(p) for p in toned]
     split = " ".join(p for p in plain if p.strip())
     joined = "".join(p for p in plain if p.strip())
     return tuple(dict.fromkeys([split, joined, " ".join(p for p in toned if p.strip())]))

@@ -1,0 +1,250 @@
+"""The questionnaire workbook both ways: real .xlsx files written, filled and read back."""
+
+import io
+import zipfile
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from chainproof.domain.questionnaire.layout import LayoutError, parse_layout
+from chainproof.domain.questionnaire.workbook import (
+    WorkbookRejected,
+    build_workbook,
+    check_workbook,
+    read_meta,
+)
+from tests.questionnaire_helpers import TYPED, countries, fill, strt
+
+META = {"campaign": "2026-Q4 apparel", "request": "REQ-17", "supplier": "S-VN-02"}
+
+
+@pytest.fixture(scope="module")
+def blank():
+    questionnaire, layout = strt()
+    return build_workbook(
+        questionnaire,
+        layout,
+        countries=countries(),
+        meta=META,
+        answers={"company_name": "Lotus Garment", "company_country": "VN"},
+    )
+
+
+def _check(data, reader="calamine"):
+    questionnaire, layout = strt()
+    return check_workbook(
+        data, "lotus.xlsx", questionnaire, layout, countries=countries(), reader=reader
+    )
+
+
+def test_the_workbook_has_every_part(blank):
+    book = load_workbook(io.BytesIO(blank))
+    assert book.sheetnames[:2] == ["Instructions", "Checker"]
+    assert {"Declaration", "Questions", "Worksites", "Countries", "_lists", "_chainproof"} <= set(
+        book.sheetnames
+    )
+    assert book["_lists"].sheet_state == "hidden"
+    assert book["_chainproof"].sheet_state == "veryHidden"
+    _, layout = strt()
+    declaration = book["Declaration"]
+    name = layout.cells["company_name"]
+    assert declaration[f"{name.column}{name.row}"].value == "Lotus Garment"
+    country = layout.cells["company_country"]
+    assert declaration[f"{country.column}{country.row}"].value == "Vietnam (VN)"
+    # Drop-down lists on choice answers, pointing at the hidden lists sheet.
+    questions = book["Questions"]
+    dprk = layout.cells["policy_dprk"]
+    lists = [dv for dv in questions.data_validations.dataValidation if dv.type == "list"]
+    assert any(f"{dprk.column}{dprk.row}" in str(dv.sqref) for dv in lists)
+    assert all(dv.formula1.startswith("'_lists'!$") for dv in lists)
+    worksites = book["Worksites"]
+    assert worksites["H3"].value == "North Korean nationals working there *"
+    assert worksites.data_validations.dataValidation
+    # The checker counts what is missing with formulas the supplier sees update.
+    checker = book["Checker"]
+    assert checker["C2"].value.startswith("=COUNTIF(C5:C")
+    formulas = [checker.cell(row=r, column=3).value for r in range(5, checker.max_row + 1)]
+    goods = next(f for f in formulas if "Declaration'!C12" in f and "Only the goods" in f)
+    assert goods.startswith("=IF(OR('Declaration'!C11=\"Only the goods named below\")")
+    assert any("COUNTA('Worksites'!A4:A203)<1" in f for f in formulas)
+
+
+def test_meta_sheet_identifies_the_request(blank):
+    meta = read_meta(blank, "lotus.xlsx")
+    assert meta["questionnaire"] == "chainproof-strt"
+    assert meta["version"] == "1.0"
+    assert meta["request"] == "REQ-17"
+    plain = Workbook()
+    out = io.BytesIO()
+    plain.save(out)
+    assert read_meta(out.getvalue(), "other.xlsx") == {}
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_round_trip_every_answer_arrives_intact(blank, reader):
+    questionnaire, layout = strt()
+    filled = fill(blank, layout, TYPED)
+    result, checked = _check(filled, reader)
+    assert checked.issues == []
+    assert checked.missing == []
+    expected = check(questionnaire, TYPED)
+    assert checked.values == expected
+    assert result.meta["campaign"] == "2026-Q4 apparel"
+    assert result.warnings == []
+
+
+def check(questionnaire, typed):
+    from chainproof.domain.questionnaire.answers import check as check_answers
+
+    return check_answers(questionnaire, typed, countries=countries()).values
+
+
+def test_errors_name_sheet_and_cell(blank):
+    _, layout = strt()
+    wrong = {
+        **TYPED,
+        "signed_on": "next week",
+        "grievances_last_year": "a dozen",
+        "source_countries": ["IN", "Narnia"],
+        "worksites": [{**TYPED["worksites"][0], "total_workers": "eight hundred"}],
+    }
+    _, checked = _check(fill(blank, layout, wrong))
+    messages = [str(i) for i in checked.issues]
+    signed = layout.cells["signed_on"]
+    assert f"Declaration!C{signed.row}: expected a date (YYYY-MM-DD), found 'next week'" in messages
+    grievances = layout.cells["grievances_last_year"]
+    assert f"Questions!C{grievances.row}: expected a number, found 'a dozen'" in messages
+    assert "Countries!C5: expected a country (two-letter ISO code or its name), found 'Narnia'" in (
+        messages
+    )
+    assert "Worksites!F4: expected a number, found 'eight hundred'" in messages
+
+
+def test_a_formula_in_an_answer_cell_is_never_evaluated(blank):
+    _, layout = strt()
+    name = layout.cells["company_address"]
+    filled = fill(blank, layout, {**TYPED, "company_address": '=HYPERLINK("http://x","y")'})
+    result, checked = _check(filled)
+    assert f"Declaration!C{name.row}" in result.formula_cells
+    assert any("held a formula with no computed value" in w for w in result.warnings)
+    assert "company_address" in checked.missing
+
+
+def _zip(members):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def _with_member(data, name, content):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda b: b"name,country\nAcme,CN\n", "an Excel workbook (.xlsx, a zip archive)"),
+        (lambda b: "Fragebogen".encode("utf-16"), "an Excel workbook (.xlsx, a zip archive)"),
+        (lambda b: b[: len(b) // 2], "a readable .xlsx archive"),
+        (
+            lambda b: _zip({"[Content_Types].xml": "<x/>", "xl/big.xml": "0" * 30_000_000}),
+            "a zip bomb?",
+        ),
+        (lambda b: _with_member(b, "xl/vbaProject.bin", b"\x00" * 10), "a macro-enabled workbook"),
+        (
+            lambda b: _with_member(b, "xl/externalLinks/externalLink1.xml", "<externalLink/>"),
+            "external links",
+        ),
+    ],
+)
+def test_hostile_files_are_rejected_with_a_reason(blank, make, reason):
+    with pytest.raises(WorkbookRejected) as caught:
+        _check(make(blank))
+    assert reason in str(caught.value)
+
+
+def test_a_very_long_answer_is_an_error_not_a_crash(blank):
+    _, layout = strt()
+    _, checked = _check(fill(blank, layout, {**TYPED, "comments": "x" * 30_000}))
+    assert [i.expected for i in checked.issues] == ["at most 4,000 characters"]
+
+
+CUSTOMER_MAP = """
+name: Acme customer sheet 2025
+questionnaire: chainproof-strt
+version: "1.0"
+cells:
+  company_name: Survey!B2
+  company_country: Survey!B3
+  policy_dprk: Survey!B5
+  workers_pay_fees: Survey!B6
+  signed_on: Survey!B8
+tables:
+  worksites:
+    sheet: Sites
+    first_row: 2
+    max_rows: 50
+    columns: {name: A, country: B, total_workers: C, dprk_nationals: D}
+"""
+
+
+def test_another_layout_is_read_by_writing_a_map_not_code():
+    questionnaire, _ = strt()
+    layout = parse_layout(yaml.safe_load(CUSTOMER_MAP), questionnaire)
+    book = Workbook()
+    survey = book.active
+    survey.title = "Survey"
+    for cell, value in {
+        "B2": "Kapas Spinning",
+        "B3": "IN",
+        "B5": "Yes",
+        "B6": "No",
+        "B8": "2026-10-01",
+    }.items():
+        survey[cell] = value
+    sites = book.create_sheet("Sites")
+    sites.append(["Site", "Country", "Workers", "DPRK"])
+    sites.append(["Mill 2", "India", 300, "None"])
+    out = io.BytesIO()
+    book.save(out)
+    result, checked = check_workbook(
+        out.getvalue(), "kapas.xlsx", questionnaire, layout, countries=countries()
+    )
+    assert result.meta == {}
+    assert checked.values["company_name"] == "Kapas Spinning"
+    assert checked.values["policy_dprk"] == "yes"
+    assert checked.values["worksites"] == [
+        {"name": "Mill 2", "country": "IN", "total_workers": 300, "dprk_nationals": "none"}
+    ]
+    # Required columns the map leaves out are reported, with the cells the map knows.
+    assert {(i.row, i.column) for i in checked.issues} == {
+        (1, "address"),
+        (1, "products"),
+        (1, "migrant_workers"),
+    }
+
+
+def test_a_map_naming_unknown_questions_is_refused():
+    questionnaire, _ = strt()
+    with pytest.raises(LayoutError, match=r"cells\.favourite_colour"):
+        parse_layout(
+            {
+                "questionnaire": "chainproof-strt",
+                "version": "1.0",
+                "cells": {"favourite_colour": "S!B2"},
+            },
+            questionnaire,
+        )
+    with pytest.raises(LayoutError, match="expected a cell such as"):
+        parse_layout(
+            {"questionnaire": "chainproof-strt", "version": "1.0", "cells": {"company_name": "B2"}},
+            questionnaire,
+        )

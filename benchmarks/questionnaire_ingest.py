@@ -21,11 +21,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE.parent))
 
+from tests.questionnaire_helpers import TYPED, countries, fill, strt  # noqa: E402
+
 from chainproof.domain.questionnaire.workbook import (  # noqa: E402
     build_workbook,
     check_workbook,
 )
-from tests.questionnaire_helpers import TYPED, countries, fill, strt  # noqa: E402
 
 
 def filled_workbooks(count: int, seed: int = 11) -> list[bytes]:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chainproof.suppliers",
     "chainproof.risk",
     "chainproof.screening",
+    "chainproof.questionnaires",
     "chainproof.api",
 ]
 
@@ -169,6 +170,14 @@ EMAIL_BACKEND = env_choice(
     "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("CHAINPROOF_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("CHAINPROOF_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("CHAINPROOF_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("CHAINPROOF_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("CHAINPROOF_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("CHAINPROOF_EMAIL_FROM", "chainproof <noreply@localhost>")
+# The address suppliers reach this instance at, for the links in invitations and reminders.
+PUBLIC_BASE_URL = env_str("CHAINPROOF_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SCREENING_THRESHOLD = (
     float(env_int("CHAINPROOF_SCREENING_THRESHOLD_PERCENT", 70, minimum=30, maximum=100)) / 100

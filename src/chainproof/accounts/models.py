@@ -43,6 +43,14 @@ class Membership(models.Model):
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=Role.choices)
+    supplier = models.ForeignKey(
+        "suppliers.Supplier",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        help_text="For a supplier contact: the supplier whose requests it answers.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

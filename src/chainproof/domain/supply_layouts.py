@@ -15,6 +15,7 @@ from chainproof.domain.tabular import (
     FieldError,
     Layout,
     boolean,
+    code,
     country_code,
     decimal_number,
     iso_date,
@@ -196,6 +197,13 @@ SUPPLIERS = Layout(
         list_column("aliases", "|", required=False, help="Other names, separated by |."),
         Column("country", country_code, help="ISO 3166-1 alpha-2 code.", example="CN"),
         Column("website", short_text(300), required=False),
+        Column(
+            "contact_email",
+            code(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address"),
+            required=False,
+            help="Where questionnaire invitations go.",
+            example="compliance@supplier.example",
+        ),
         Column("parent", NAME, required=False, help="ref or legal name of the parent company."),
         Column(
             "status",

@@ -23,6 +23,9 @@ Progress = Callable[[int, int | None, str], None]
 Handler = Callable[[Job, Progress], dict[str, Any]]
 
 HANDLERS: dict[str, Handler] = {}
+# Work that recurs (reminders): kind -> seconds between runs. The worker loops enqueue
+# each kind when its interval has passed since the last one was queued.
+PERIODIC: dict[str, int] = {}
 STALE_AFTER = timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 
@@ -33,6 +36,25 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
         return function
 
     return register
+
+
+def periodic(kind: str, every_seconds: int) -> None:
+    """Run the handler of ``kind`` (organization-wide, no parameters) every so often."""
+    PERIODIC[kind] = every_seconds
+
+
+def enqueue_due_periodic(now: Any = None) -> int:
+    """Queue each periodic job whose interval has passed; returns how many were queued."""
+    now = now or timezone.now()
+    queued = 0
+    for kind, seconds in PERIODIC.items():
+        last = Job.objects.filter(kind=kind, organization__isnull=True).order_by("-created_at")
+        latest = last.values_list("created_at", flat=True).first()
+        if latest is None or now - latest >= timedelta(seconds=seconds):
+            with transaction.atomic():
+                job_enqueue(kind=kind, coalesce=True)
+            queued += 1
+    return queued
 
 
 def job_enqueue(
@@ -187,6 +209,7 @@ class BackgroundWorker(threading.Thread):
         while not self.stopping.is_set():
             try:
                 close_old_connections()
+                enqueue_due_periodic()
                 ran = run_pending(limit=10)
             except Exception:
                 log.exception("background worker loop failed")

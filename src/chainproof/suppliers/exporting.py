@@ -42,6 +42,7 @@ def supplier_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
             _join(s.aliases),
             s.country,
             s.website,
+            s.contact_email,
             (s.parent.ref or s.parent.legal_name) if s.parent else "",
             s.status,
             s.owner.username if s.owner else "",

@@ -36,6 +36,7 @@ class SupplierForm(OrgForm):
     country = forms.CharField(max_length=2, help_text="Two-letter code, e.g. CN.")
     aliases = forms.CharField(required=False, help_text="Other names, separated by |.")
     website = forms.CharField(max_length=300, required=False)
+    contact_email = forms.EmailField(required=False, help_text="Questionnaire invitations go here.")
     parent = forms.ModelChoiceField(queryset=Supplier.objects.none(), required=False)
     status = forms.ChoiceField(choices=Supplier.Status.choices)
     tags = forms.CharField(required=False, help_text="Separated by |.")
@@ -71,6 +72,7 @@ class SupplierForm(OrgForm):
                 "ref",
                 "country",
                 "website",
+                "contact_email",
                 "status",
                 "notes",
             )

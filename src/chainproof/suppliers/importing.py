@@ -356,6 +356,7 @@ class _SupplierPlanner(_Planner):
                 "aliases": row.get("aliases") or [],
                 "country": row["country"],
                 "website": row.get("website") or "",
+                "contact_email": row.get("contact_email") or "",
                 "status": (row.get("status") or "active").lower(),
                 "tags": row.get("tags") or [],
                 "notes": row.get("notes") or "",

@@ -37,6 +37,10 @@ class Supplier(OrgOwned):
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2)
     website = models.CharField(max_length=300, blank=True)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Where questionnaire invitations go (the supplier's compliance contact).",
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subsidiaries"
     )

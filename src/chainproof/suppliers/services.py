@@ -35,6 +35,7 @@ SUPPLIER_FIELDS = (
     "aliases",
     "country",
     "website",
+    "contact_email",
     "parent",
     "status",
     "owner",

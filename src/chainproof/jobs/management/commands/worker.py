@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from chainproof.jobs.services import run_pending
+from chainproof.jobs.services import enqueue_due_periodic, run_pending
 
 
 class Command(BaseCommand):
@@ -22,11 +22,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
+            enqueue_due_periodic()
             ran = run_pending()
             self.stdout.write(f"Ran {ran} job(s).")
             return
         self.stdout.write("Waiting for jobs (Ctrl-C stops).")
         while True:
             close_old_connections()
+            enqueue_due_periodic()
             if not run_pending(limit=10):
                 time.sleep(options["interval"])

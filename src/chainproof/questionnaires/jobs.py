@@ -1,0 +1,21 @@
+"""Background work: reminders on each campaign's schedule (run hourly by the worker)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from chainproof.jobs.models import Job
+from chainproof.jobs.services import Progress, handler, periodic
+from chainproof.questionnaires.services import reminders_send
+
+REMIND = "questionnaires.remind"
+
+
+@handler(REMIND)
+def remind(job: Job, progress: Progress) -> dict[str, Any]:
+    return {"reminded": reminders_send(base_url=settings.PUBLIC_BASE_URL)}
+
+
+periodic(REMIND, every_seconds=3600)

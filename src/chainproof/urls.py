@@ -11,6 +11,8 @@ urlpatterns = [
     path("jobs/", include("chainproof.jobs.urls")),
     path("risk/", include("chainproof.risk.urls")),
     path("screening/", include("chainproof.screening.urls")),
+    path("questionnaires/", include("chainproof.questionnaires.urls")),
+    path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),
 ]
 

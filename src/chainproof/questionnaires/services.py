@@ -377,6 +377,22 @@ def invitation_open(token: str) -> tuple[User, QuestionnaireRequest]:
     return user, qr
 
 
+def request_opened(*, qr: QuestionnaireRequest, actor: Any) -> None:
+    """The supplier opened a request it was sent (signed in without the link)."""
+    if qr.status != QuestionnaireRequest.Status.SENT:
+        return
+    qr.status = QuestionnaireRequest.Status.OPENED
+    qr.opened_at = timezone.now()
+    qr.save(update_fields=["status", "opened_at"])
+    audit_record(
+        action="questionnaire.opened",
+        actor=actor,
+        organization=qr.organization_id,
+        obj=qr,
+        after={"status": qr.status},
+    )
+
+
 # --- answering -----------------------------------------------------------------------------
 
 

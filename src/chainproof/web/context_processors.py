@@ -8,7 +8,7 @@ from django.http import HttpRequest
 # Those not built yet are shown, greyed out, so the shape of the product is visible.
 NAVIGATION = (
     ("Suppliers", "suppliers:index"),
-    ("Questionnaires", None),
+    ("Questionnaires", "questionnaires:campaigns"),
     ("Screening", "screening:queue"),
     ("Risk", "risk:register"),
     ("Evidence", None),
@@ -23,8 +23,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     memberships = []
     if user is not None and user.is_authenticated:
         memberships = list(user.memberships.select_related("organization"))
+    is_supplier = bool(membership) and membership.role == "supplier"  # type: ignore[union-attr]
     return {
-        "nav_items": NAVIGATION,
+        # A supplier contact sees only the supplier portal.
+        "nav_items": (("My questionnaires", "portal:home"),) if is_supplier else NAVIGATION,
+        "is_supplier": is_supplier,
         "membership": membership if membership else None,
         "memberships": memberships,
         "is_org_admin": bool(membership) and membership.has_role("admin"),  # type: ignore[union-attr]

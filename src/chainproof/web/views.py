@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from chainproof.audit.selectors import audit_events_for
 from chainproof.reference.selectors import visible_datasets
@@ -11,6 +11,8 @@ from chainproof.reference.selectors import visible_datasets
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
+    if membership and membership.role == "supplier":
+        return redirect("portal:home")
     context: dict[str, Any] = {"datasets": [], "recent_events": []}
     if membership:
         org_id = membership.organization_id

@@ -1,0 +1,322 @@
+"""The supplier portal: a supplier contact sees its own supplier's requests only, answers
+section by section (drafts saved), uploads documents, submits, or works in the workbook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from chainproof.accounts.access import current_membership, get_for_member
+from chainproof.accounts.middleware import SESSION_ORG_KEY
+from chainproof.accounts.models import Membership
+from chainproof.accounts.roles import Role
+from chainproof.domain.questionnaire.answers import AnswerError, display, is_blank, parse_value
+from chainproof.domain.questionnaire.definition import Question
+from chainproof.questionnaires.models import QuestionnaireRequest
+from chainproof.questionnaires.services import (
+    InvitationInvalid,
+    NotComplete,
+    WorkbookProblems,
+    countries_for,
+    current_answers,
+    definition,
+    document_upload,
+    draft_save,
+    invitation_open,
+    request_opened,
+    web_submit,
+    workbook_for,
+    workbook_submit,
+)
+from chainproof.questionnaires.views import XLSX, answer_rows
+
+
+def _supplier_membership(request: HttpRequest) -> Membership:
+    membership = current_membership(request)
+    if membership.role != Role.SUPPLIER or membership.supplier_id is None:
+        raise Http404("The supplier portal is for supplier contacts.")
+    return membership
+
+
+def _own_request(membership: Membership, request_id: int) -> QuestionnaireRequest:
+    return get_for_member(
+        membership,
+        QuestionnaireRequest.objects.select_related("supplier", "campaign__questionnaire").filter(
+            supplier_id=membership.supplier_id or 0
+        ),
+        pk=request_id,
+        minimum=Role.SUPPLIER,
+    )
+
+
+@login_not_required
+def invite(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user, qr = invitation_open(token)
+    except InvitationInvalid as exc:
+        return render(
+            request,
+            "web/error.html",
+            {"status": 410, "title": "Link not valid", "message": str(exc)},
+            status=410,
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SESSION_ORG_KEY] = qr.organization_id
+    return redirect("portal:request", request_id=qr.pk)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    membership = _supplier_membership(request)
+    rows = QuestionnaireRequest.objects.filter(
+        organization_id=membership.organization_id, supplier_id=membership.supplier_id or 0
+    ).select_related("campaign", "campaign__questionnaire")
+    return render(request, "questionnaires/portal_home.html", {"rows": rows})
+
+
+def _section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+    missing = set(qr.missing or [])
+    wrong = {i["question"] for i in qr.issues or []}
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    answers = current_answers(qr)
+    return [
+        {
+            "section": section,
+            "answered": sum(1 for q in section.questions if q.id in answers),
+            "total": len(section.questions),
+            "missing": sum(1 for q in section.questions if q.id in missing),
+            "wrong": sum(1 for q in section.questions if q.id in wrong),
+            "comments": qr.comments.filter(question__in=[q.id for q in section.questions]).count(),
+        }
+        for section in questionnaire.sections
+    ]
+
+
+def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
+    membership = _supplier_membership(request)
+    qr = _own_request(membership, request_id)
+    problems: list[str] = []
+    if request.method == "POST" and qr.editable_by_supplier:
+        action = request.POST.get("action", "")
+        try:
+            with transaction.atomic():
+                if action == "submit":
+                    web_submit(qr=qr, actor=request.user)
+                    messages.success(request, "Submitted. Thank you.")
+                    return redirect("portal:request", request_id=qr.pk)
+                if action == "workbook":
+                    upload = request.FILES.get("file")
+                    if upload is None:
+                        raise ValidationError("Choose the filled workbook (.xlsx).")
+                    if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
+                        raise ValidationError(
+                            f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes."
+                        )
+                    workbook_submit(
+                        qr=qr,
+                        actor=request.user,
+                        data=upload.read(),
+                        file_name=upload.name or "workbook.xlsx",
+                    )
+                    messages.success(request, "Workbook read and submitted. Thank you.")
+                    return redirect("portal:request", request_id=qr.pk)
+                raise ValidationError(f"Unknown action {action!r}.")
+        except (NotComplete, WorkbookProblems, ValidationError) as exc:
+            problems = exc.messages
+    elif request.method == "POST":
+        problems = [f"This questionnaire is {qr.get_status_display().lower()}."]
+    if qr.status == QuestionnaireRequest.Status.SENT:
+        with transaction.atomic():
+            request_opened(qr=qr, actor=request.user)
+    return render(
+        request,
+        "questionnaires/portal_request.html",
+        {
+            "qr": qr,
+            "progress": _section_progress(qr),
+            "problems": problems,
+            "comments": qr.comments.select_related("author").order_by("created_at"),
+            "review": answer_rows(qr) if not qr.editable_by_supplier else None,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def workbook(request: HttpRequest, request_id: int) -> HttpResponse:
+    membership = _supplier_membership(request)
+    qr = _own_request(membership, request_id)
+    response = HttpResponse(workbook_for(qr), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{qr.reference}.xlsx"'
+    return response
+
+
+def _field_value(question: Question, value: Any) -> Any:
+    """What to show in a form field: labels for choices, text for lists."""
+    if value is None:
+        return ""
+    if question.type in ("multi_choice", "countries", "document"):
+        return value if isinstance(value, list) else [value]
+    if question.type == "table":
+        return value
+    return value
+
+
+def _selected(question: Question, value: Any, countries: dict[str, str]) -> set[str]:
+    """The choice values (or country codes) a stored answer stands for."""
+    if is_blank(value) or question.type not in (
+        "yes_no",
+        "yes_no_unknown",
+        "choice",
+        "multi_choice",
+        "country",
+        "countries",
+    ):
+        return set()
+    picked = set()
+    for item in value if isinstance(value, list) else [value]:
+        try:
+            parsed = parse_value(
+                "country" if question.type == "countries" else question.type,
+                item,
+                choices=question.choices,
+                countries=countries,
+            )
+        except AnswerError:
+            continue
+        picked.update(parsed if isinstance(parsed, list) else [parsed])
+    return picked
+
+
+def _form_answers(request: HttpRequest, questions: list[Question]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for question in questions:
+        name = f"q_{question.id}"
+        if question.type == "document":
+            continue  # documents arrive as uploads
+        if question.type in ("multi_choice", "countries"):
+            answers[question.id] = [v for v in request.POST.getlist(name) if v.strip()]
+        elif question.type == "table":
+            rows = []
+            for number in range(int(request.POST.get(f"{name}_rows", "0") or 0)):
+                row = {
+                    c.id: request.POST.get(f"{name}_{number}_{c.id}", "").strip()
+                    for c in question.columns
+                }
+                if any(row.values()):
+                    rows.append(row)
+            answers[question.id] = rows
+        else:
+            answers[question.id] = request.POST.get(name, "").strip()
+    return answers
+
+
+def section_page(request: HttpRequest, request_id: int, section_id: str) -> HttpResponse:
+    membership = _supplier_membership(request)
+    qr = _own_request(membership, request_id)
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    section = next((s for s in questionnaire.sections if s.id == section_id), None)
+    if section is None:
+        raise Http404("No such section.")
+    index = questionnaire.sections.index(section)
+    problems: list[str] = []
+    if request.method == "POST":
+        if not qr.editable_by_supplier:
+            problems = [f"This questionnaire is {qr.get_status_display().lower()}."]
+        else:
+            try:
+                with transaction.atomic():
+                    upload = request.FILES.get("document")
+                    if upload is not None:
+                        if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
+                            raise ValidationError(
+                                f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes."
+                            )
+                        document_upload(
+                            qr=qr,
+                            actor=request.user,
+                            question=request.POST.get("document_question", ""),
+                            data=upload.read(),
+                            file_name=upload.name or "document",
+                        )
+                        messages.success(request, f"Uploaded {upload.name}.")
+                        return redirect("portal:section", request_id=qr.pk, section_id=section.id)
+                    checked = draft_save(
+                        qr=qr,
+                        actor=request.user,
+                        answers=_form_answers(request, list(section.questions)),
+                    )
+                here = {q.id for q in section.questions}
+                wrong = [i for i in checked.issues if i.question in here]
+                if wrong:
+                    problems = [
+                        f"{questionnaire.questions[i.question].number}: {str(i).split(': ', 1)[-1]}"
+                        for i in wrong
+                    ]
+                else:
+                    messages.success(request, "Saved as a draft.")
+                    if request.POST.get("next") and index + 1 < len(questionnaire.sections):
+                        following = questionnaire.sections[index + 1]
+                        return redirect("portal:section", request_id=qr.pk, section_id=following.id)
+                    return redirect("portal:section", request_id=qr.pk, section_id=section.id)
+            except ValidationError as exc:
+                problems = exc.messages
+    answers = current_answers(qr)
+    if problems and request.method == "POST" and not request.FILES:
+        answers = {**answers, **_form_answers(request, list(section.questions))}
+    comments: dict[str, list[Any]] = {}
+    for comment in qr.comments.filter(question__in=[q.id for q in section.questions]):
+        comments.setdefault(comment.question, []).append(comment)
+    documents: dict[str, list[Any]] = {}
+    for attachment in qr.attachments.filter(question__in=[q.id for q in section.questions]):
+        documents.setdefault(attachment.question, []).append(attachment)
+    fields = []
+    countries = countries_for(qr.organization_id)
+    for question in section.questions:
+        value = answers.get(question.id)
+        fields.append(
+            {
+                "question": question,
+                "name": f"q_{question.id}",
+                "value": _field_value(question, value),
+                "selected": _selected(question, value, countries),
+                "text": display(question, value) if question.choices else value,
+                "rows": [*(value or []), *[{}] * 3] if question.type == "table" else [],
+                "comments": comments.get(question.id, []),
+                "documents": documents.get(question.id, []),
+                "condition": _condition_text(questionnaire, question),
+            }
+        )
+    return render(
+        request,
+        "questionnaires/portal_section.html",
+        {
+            "qr": qr,
+            "questionnaire": questionnaire,
+            "section": section,
+            "fields": fields,
+            "countries": sorted(countries.items(), key=lambda c: c[1]),
+            "previous": questionnaire.sections[index - 1] if index else None,
+            "next": questionnaire.sections[index + 1]
+            if index + 1 < len(questionnaire.sections)
+            else None,
+            "problems": problems,
+        },
+        status=400 if problems else 200,
+    )
+
+
+def _condition_text(questionnaire: Any, question: Question) -> str:
+    if question.show_if is None:
+        return ""
+    source = questionnaire.questions[question.show_if.question]
+    labels = [
+        next((c.label for c in source.choices if c.value == v), v) for v in question.show_if.values
+    ]
+    return f"Only if {source.number} is " + " or ".join(f"“{label}”" for label in labels)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from chainproof.questionnaires import portal
+
+app_name = "portal"
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("invite/<str:token>/", portal.invite, name="invite"),
+    path("requests/<int:request_id>/", portal.request_page, name="request"),
+    path("requests/<int:request_id>/workbook.xlsx", portal.workbook, name="workbook"),
+    path(
+        "requests/<int:request_id>/sections/<slug:section_id>/",
+        portal.section_page,
+        name="section",
+    ),
+]

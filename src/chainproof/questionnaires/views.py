@@ -1,0 +1,288 @@
+"""The compliance team's pages: campaigns, status, roll-up, and the review of responses."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from chainproof.accounts.access import current_membership, get_for_member, require_role, scoped
+from chainproof.accounts.roles import Role
+from chainproof.domain.questionnaire.answers import check, display, red_flags
+from chainproof.files import read_bytes
+from chainproof.questionnaires import selectors
+from chainproof.questionnaires.exporting import rollup_xlsx, safe_file_name, workbooks_zip
+from chainproof.questionnaires.models import (
+    Attachment,
+    Campaign,
+    QuestionnaireRequest,
+)
+from chainproof.questionnaires.services import (
+    campaign_create,
+    comment_add,
+    countries_for,
+    definition,
+    invitations_send,
+    request_accept,
+    request_return,
+    versions_sync,
+    worksite_changes,
+)
+from chainproof.suppliers.models import Supplier
+from chainproof.web.paging import paginate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def campaigns(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    rows = scoped(membership, Campaign).select_related("questionnaire")
+    page = paginate(request, rows)
+    for campaign in page["rows"]:
+        campaign.counts = selectors.status_counts(campaign)
+    return render(request, "questionnaires/campaigns.html", page)
+
+
+def _supplier_choices(membership: Any, params: dict[str, str]) -> Any:
+    suppliers = scoped(membership, Supplier).filter(status=Supplier.Status.ACTIVE)
+    if params.get("country"):
+        suppliers = suppliers.filter(country=params["country"].upper())
+    if params.get("tier"):
+        suppliers = suppliers.filter(tier=params["tier"]) if params["tier"].isdigit() else suppliers
+    if params.get("q"):
+        suppliers = suppliers.filter(legal_name__icontains=params["q"])
+    return suppliers.order_by("legal_name")[:500]
+
+
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    membership = current_membership(request)
+    require_role(membership, Role.ANALYST)
+    versions = versions_sync()
+    params = {k: request.GET.get(k, "").strip() for k in ("country", "tier", "q")}
+    error = ""
+    form = {"name": "", "due_date": "", "reminder_days": "7", "message": "", "version": ""}
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "").strip() for k in form}
+        try:
+            version = next((v for v in versions if str(v.pk) == form["version"]), None)
+            if version is None:
+                raise ValidationError({"version": "Choose a questionnaire."})
+            try:
+                due = date.fromisoformat(form["due_date"])
+            except ValueError:
+                raise ValidationError(
+                    {"due_date": f"Expected a date (YYYY-MM-DD), found {form['due_date']!r}."}
+                ) from None
+            ids = [int(i) for i in request.POST.getlist("suppliers") if i.isdigit()]
+            with transaction.atomic():
+                campaign = campaign_create(
+                    organization_id=membership.organization_id,
+                    actor=request.user,
+                    name=form["name"],
+                    questionnaire=version,
+                    due_date=due,
+                    supplier_ids=ids,
+                    reminder_days=int(form["reminder_days"] or 7)
+                    if form["reminder_days"].isdigit()
+                    else 0,
+                    message=form["message"],
+                )
+            messages.success(
+                request, f"Campaign created for {campaign.requests.count()} suppliers."
+            )
+            return redirect("questionnaires:campaign", campaign_id=campaign.pk)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+    return render(
+        request,
+        "questionnaires/campaign_new.html",
+        {
+            "versions": versions,
+            "suppliers": _supplier_choices(membership, params),
+            "params": params,
+            "form": form,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    campaign = get_for_member(membership, Campaign, pk=campaign_id)
+    if request.method == "POST":
+        require_role(membership, Role.ANALYST)
+        with transaction.atomic():
+            result = invitations_send(
+                campaign=campaign,
+                actor=request.user,
+                base_url=settings.PUBLIC_BASE_URL,
+                request_ids=[int(i) for i in request.POST.getlist("requests") if i.isdigit()]
+                or None,
+            )
+        messages.success(
+            request,
+            f"Invitations sent: {result['sent']}"
+            + (
+                f"; {result['no_email']} suppliers have no contact email"
+                if result["no_email"]
+                else ""
+            ),
+        )
+        return redirect("questionnaires:campaign", campaign_id=campaign.pk)
+    requests = campaign.requests.select_related("supplier", "campaign")
+    status = request.GET.get("status", "")
+    rows = [qr for qr in requests if not status or qr.display_status == status]
+    return render(
+        request,
+        "questionnaires/campaign.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "counts": selectors.status_counts(campaign),
+            "status": status,
+        },
+    )
+
+
+def campaign_rollup(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    campaign = get_for_member(membership, Campaign, pk=campaign_id)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(rollup_xlsx(campaign), content_type=XLSX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="rollup_{safe_file_name(campaign.name)}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "questionnaires/rollup.html",
+        {"campaign": campaign, **selectors.rollup(campaign)},
+    )
+
+
+def campaign_workbooks(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    campaign = get_for_member(membership, Campaign, pk=campaign_id, minimum=Role.ANALYST)
+    response = HttpResponse(workbooks_zip(campaign), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="workbooks_{safe_file_name(campaign.name)}.zip"'
+    )
+    return response
+
+
+def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+    """Each question with its answer as read, flags, issues and comments (for review and
+    for the supplier's view of a returned request)."""
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    answers = qr.answers or {}
+    checked = check(questionnaire, answers, countries=countries_for(qr.organization_id))
+    flags: dict[str, list[str]] = {}
+    for flag in red_flags(questionnaire, checked.values):
+        flags.setdefault(flag.question, []).append(flag.answer)
+    issues: dict[str, list[str]] = {}
+    for issue in checked.issues:
+        issues.setdefault(issue.question, []).append(str(issue).split(": ", 1)[-1])
+    comments: dict[str, list[Any]] = {}
+    for comment in qr.comments.select_related("author"):
+        comments.setdefault(comment.question, []).append(comment)
+    documents: dict[str, list[Attachment]] = {}
+    for attachment in qr.attachments.filter(kind=Attachment.Kind.DOCUMENT):
+        documents.setdefault(attachment.question, []).append(attachment)
+    sections = []
+    for section in questionnaire.sections:
+        rows = []
+        for question in section.questions:
+            value = checked.values.get(question.id)
+            rows.append(
+                {
+                    "question": question,
+                    "value": value,
+                    "shown": "" if question.type == "table" else display(question, value),
+                    "table": value if question.type == "table" else None,
+                    "flags": flags.get(question.id, []),
+                    "issues": issues.get(question.id, []),
+                    "missing": question.id in checked.missing,
+                    "comments": comments.get(question.id, []),
+                    "documents": documents.get(question.id, []),
+                }
+            )
+        sections.append({"section": section, "rows": rows})
+    return sections
+
+
+def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
+    membership = current_membership(request)
+    qr = get_for_member(
+        membership,
+        QuestionnaireRequest.objects.select_related("supplier", "campaign__questionnaire"),
+        pk=request_id,
+    )
+    error = ""
+    if request.method == "POST":
+        require_role(membership, Role.ANALYST)
+        action = request.POST.get("action", "")
+        try:
+            with transaction.atomic():
+                if action == "comment":
+                    comment_add(
+                        qr=qr,
+                        actor=request.user,
+                        question=request.POST.get("question", ""),
+                        text=request.POST.get("text", ""),
+                    )
+                    messages.success(request, "Comment added.")
+                elif action == "return":
+                    request_return(qr=qr, actor=request.user)
+                    messages.success(request, "Returned to the supplier for correction.")
+                elif action == "accept":
+                    request_accept(
+                        qr=qr,
+                        actor=request.user,
+                        apply_worksites=request.POST.get("apply_worksites") == "on",
+                    )
+                    messages.success(request, "Accepted; risk is being re-scored.")
+                else:
+                    raise ValidationError(f"Unknown action {action!r}.")
+            return redirect("questionnaires:request", request_id=qr.pk)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    return render(
+        request,
+        "questionnaires/review.html",
+        {
+            "qr": qr,
+            "questionnaire": questionnaire,
+            "sections": answer_rows(qr),
+            "changes": worksite_changes(qr) if qr.status == "submitted" else [],
+            "submissions": qr.submissions.all()[:10],
+            "workbooks": qr.attachments.filter(kind=Attachment.Kind.WORKBOOK),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A stored file, to the organization's members or to the supplier it belongs to."""
+    membership = current_membership(request)
+    files = Attachment.objects.select_related("request")
+    minimum = Role.VIEWER
+    if membership.role == Role.SUPPLIER:
+        files = files.filter(request__supplier_id=membership.supplier_id or 0)
+        minimum = Role.SUPPLIER
+    attachment = get_for_member(membership, files, pk=attachment_id, minimum=minimum)
+    response = HttpResponse(read_bytes(attachment.sha256), content_type=attachment.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{safe_file_name(attachment.file_name)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -263,3 +263,54 @@ def test_other_organizations_see_nothing(client, bob, campaign):
     assert client.get(url).status_code == 404
     qr = QuestionnaireRequest.objects.first()
     assert client.get(f"/questionnaires/requests/{qr.pk}/").status_code == 404
+
+
+def test_the_api_lists_campaigns_requests_and_answers(client, alice, campaign, bob):
+    _, suppliers = campaign
+    client.force_login(alice.user)
+    listed = client.get("/api/v1/questionnaires/campaigns").json()
+    assert listed["count"] == 1
+    campaign_id = listed["items"][0]["id"]
+    assert listed["items"][0]["counts"] == {"Sent": 2}
+    versions = client.get("/api/v1/questionnaires/versions").json()
+    assert versions[0]["key"] == "chainproof-strt@1.0"
+    requests = client.get(
+        "/api/v1/questionnaires/requests", {"campaign_id": campaign_id, "status": "sent"}
+    ).json()
+    assert requests["count"] == 2
+    qr = QuestionnaireRequest.objects.get(supplier=suppliers[0])
+    from chainproof.domain.questionnaire.answers import check
+    from chainproof.questionnaires.services import definition
+    from tests.questionnaire_helpers import countries
+
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    qr.answers = check(questionnaire, TYPED, countries=countries()).values
+    qr.status = "submitted"
+    qr.save()
+    body = client.get(f"/api/v1/questionnaires/requests/{qr.pk}/response").json()
+    answers = {a["question"]: a for a in body["answers"]}
+    assert answers["wages_paid_to"]["value"] == "worker"
+    assert answers["fees_reimbursed"]["display"] == "Partly"
+    assert {f["code"] for f in body["red_flags"]} == {"worker_paid_recruitment_fees"}
+    refused = client.post(
+        f"/api/v1/questionnaires/requests/{qr.pk}/decision",
+        {"action": "return"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "Comment on the answers" in refused.json()["error"]["details"][0]["message"]
+    created = client.post(
+        "/api/v1/questionnaires/campaigns",
+        {
+            "name": "API campaign",
+            "questionnaire": "chainproof-strt@1.0",
+            "due_date": DUE.isoformat(),
+            "supplier_ids": [suppliers[1].pk],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["counts"] == {"Not sent": 1}
+    client.force_login(bob.user)
+    assert client.get(f"/api/v1/questionnaires/requests/{qr.pk}").status_code == 404
+    assert client.get(f"/api/v1/questionnaires/campaigns/{campaign_id}").status_code == 404

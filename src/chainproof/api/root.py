@@ -9,6 +9,7 @@ from chainproof.accounts.api import router as accounts_router
 from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.audit.api import router as audit_router
+from chainproof.questionnaires.api import router as questionnaires_router
 from chainproof.reference.api import router as reference_router
 from chainproof.risk.api import router as risk_router
 from chainproof.screening.api import router as screening_router
@@ -35,3 +36,4 @@ api.add_router("/reference", reference_router)
 api.add_router("/", suppliers_router)
 api.add_router("/risk", risk_router)
 api.add_router("/screening", screening_router)
+api.add_router("/questionnaires", questionnaires_router)

@@ -1,0 +1,171 @@
+"""The supplier portal in a real headless Chromium (Debian's): invitation link, two
+sections filled, a document uploaded, submitted; the analyst then sees the response.
+
+Nothing the pages load comes from the internet: every request outside the test server
+is refused and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from chainproof.domain.questionnaire.answers import check
+from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
+from chainproof.questionnaires.services import (
+    campaign_create,
+    definition,
+    invitations_send,
+    versions_sync,
+)
+from chainproof.suppliers.models import Supplier
+from tests.questionnaire_helpers import TYPED, countries
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CHAINPROOF_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is required (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API keeps an event loop in this thread; the test's own
+    # database calls are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield launched
+        launched.close()
+
+
+def _page(browser, live_server, outside):
+    context = browser.new_context()
+
+    def route(route_obj):
+        if route_obj.request.url.startswith(live_server.url):
+            route_obj.continue_()
+        else:
+            outside.append(route_obj.request.url)
+            route_obj.abort()
+
+    context.route("**/*", route)
+    return context.new_page()
+
+
+@pytest.fixture
+def invited(alice, refdata):
+    from tests.supply import load_demo
+
+    load_demo(alice.organization)
+    supplier = Supplier.objects.get(organization=alice.organization, ref="S-VN-01")
+    supplier.contact_email = "lan@lotus.example"
+    supplier.save()
+    version = versions_sync()[0]
+    with transaction.atomic():
+        campaign = campaign_create(
+            organization_id=alice.organization.pk,
+            actor=alice.user,
+            name="Browser campaign",
+            questionnaire=version,
+            due_date=date.today() + timedelta(days=30),
+            supplier_ids=[supplier.pk],
+        )
+    qr = QuestionnaireRequest.objects.get(campaign=campaign)
+    # Everything but the declaration and the policies is already in the draft.
+    questionnaire, _ = definition(version)
+    later = {
+        k: v
+        for k, v in TYPED.items()
+        if questionnaire.questions[k].section not in ("declaration", "policies")
+    }
+    qr.answers = {
+        **check(questionnaire, later, countries=countries()).values,
+        "company_name": supplier.legal_name,
+        "company_country": supplier.country,
+    }
+    qr.save()
+    return campaign, qr
+
+
+def test_supplier_fills_two_sections_uploads_and_submits(
+    browser, live_server, invited, alice, tmp_path
+):
+    campaign, qr = invited
+    with transaction.atomic():
+        invitations_send(campaign=campaign, actor=alice.user, base_url=live_server.url)
+    link = re.search(r"http://\S+/portal/invite/\S+/", mail.outbox[-1].body).group(0)
+    outside: list[str] = []
+    page = _page(browser, live_server, outside)
+
+    page.goto(link)
+    page.wait_for_selector("#sections")
+    assert "Forced-labor due-diligence questionnaire" in page.inner_text("h1")
+
+    page.click("text=Declaration")
+    page.fill("#q_company_address", "12 Nguyen Trai, Thanh Xuan, Hanoi")
+    page.check("input[name=q_scope][value=company]")
+    page.fill("#q_signer_name", "Nguyễn Thị Lan")
+    page.fill("#q_signer_title", "Chief Executive")
+    page.fill("#q_signer_email", "lan@lotus.example")
+    page.fill("#q_signed_on", date.today().isoformat())
+    page.check("input[name=q_certification][value=yes]")
+    page.click("button[name=next]")
+    page.wait_for_selector("h1:has-text('Policies')")
+    assert "Saved as a draft." in page.inner_text(".messages")
+
+    for question, answer in (
+        ("policy_forced_labor", "yes"),
+        ("policy_child_labor", "yes"),
+        ("policy_migrant_workers", "yes"),
+        ("policy_dprk", "yes"),
+        ("policy_employer_pays", "no"),
+        ("policy_leadership", "yes"),
+        ("policy_published", "unknown"),
+    ):
+        page.check(f"input[name=q_{question}][value={answer}]")
+    page.click("button[name=save]")
+    page.wait_for_selector(".messages")
+
+    policy = tmp_path / "policy.pdf"
+    policy.write_bytes(b"%PDF-1.4\n% a forced-labor policy\n%%EOF\n")
+    page.set_input_files("#doc-policy_document", str(policy))
+    page.click("#upload-policy_document button")
+    page.wait_for_selector("text=Uploaded policy.pdf")
+    assert "policy.pdf" in page.inner_text("#q-policy_document")
+
+    page.click("text=All sections and submit")
+    page.click("#submit")
+    page.wait_for_selector("text=Submitted. Thank you.")
+    assert page.inner_text("#status") == "Submitted"
+    qr.refresh_from_db()
+    assert qr.status == "submitted"
+    assert qr.answers["signer_name"] == "Nguyễn Thị Lan"
+    assert qr.answers["policy_employer_pays"] == "no"
+    assert qr.answers["policy_document"] == ["policy.pdf"]
+    assert Attachment.objects.get(request=qr, question="policy_document").size == len(
+        policy.read_bytes()
+    )
+
+    # The analyst signs in and sees the response, the document and the flags.
+    analyst = _page(browser, live_server, outside)
+    analyst.goto(f"{live_server.url}/accounts/login/")
+    analyst.fill("#id_username", alice.user.username)
+    analyst.fill("#id_password", alice.password)
+    analyst.click("button[type=submit]")
+    analyst.goto(f"{live_server.url}/questionnaires/requests/{qr.pk}/")
+    assert analyst.inner_text("#status") == "Submitted"
+    assert "Nguyễn Thị Lan" in analyst.inner_text("#section-declaration")
+    assert "policy.pdf" in analyst.inner_text("#q-policy_document")
+    assert "red flag" in analyst.inner_text("#q-workers_pay_fees")
+    assert outside == []

@@ -48,7 +48,7 @@ def request_(alice, refdata):
     return qr
 
 
-def _with_token(qr, token="t0ken", expires=None):
+def _with_token(qr, token="invitation-link-token", expires=None):  # noqa: S107
     qr.token_hash = _token_hash(token)
     qr.token_expires_at = expires or timezone.now() + timedelta(days=1)
     qr.save()

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
+from chainproof.questionnaires.services import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.services import screen
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             f"Reference data: {len(new)} dataset(s) loaded, "
             f"{len(outcomes) - len(new)} already present."
         )
+        versions = versions_sync()
+        self.stdout.write("Questionnaires: " + ", ".join(v.key for v in versions) + " available.")
         if options["no_demo"]:
             return
         with transaction.atomic():

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from chainproof.audit.models import AuditEvent
 from chainproof.questionnaires.models import Attachment, QuestionnaireRequest, Submission
 from chainproof.questionnaires.selectors import risk_signals
-from chainproof.questionnaires.services import reminders_send
+from chainproof.questionnaires.services import reminders_send, versions_sync
 from chainproof.suppliers.models import Facility, Supplier
 from tests.http.helpers import csrf_token_from
 from tests.questionnaire_helpers import TYPED, fill, strt
@@ -43,7 +43,7 @@ def campaign(csrf_client, alice, refdata):
         "/questionnaires/new/",
         {
             "name": "2026 apparel suppliers",
-            "version": "1",
+            "version": str(versions_sync()[0].pk),
             "due_date": DUE.isoformat(),
             "reminder_days": "7",
             "suppliers": [str(s.pk) for s in suppliers],

@@ -176,3 +176,133 @@ def test_a_draft_keeps_wrong_answers_and_submission_waits(request_):
     assert "signed_on: expected a date (YYYY-MM-DD), found 'next week'" in caught.value.messages
     request_.refresh_from_db()
     assert request_.status == "in_progress"
+
+
+def _compact_workbook(**overrides):
+    import io
+
+    from openpyxl import Workbook
+
+    cells = {
+        "B3": "Lotus Garment Co., Ltd.",
+        "B4": "VN",
+        "B5": "12 Nguyen Trai, Hanoi",
+        "B6": "My whole company",
+        "B7": "Nguyen Thi Lan",
+        "B8": "Chief Executive",
+        "B9": "lan@lotus.example",
+        "B10": "2026-11-02",
+        "B11": "Yes",
+        "B13": "Yes",
+        "B14": "Yes",
+        "B15": "No",
+        "B16": "No",
+        "B17": "Directly to each worker (bank account or cash against signature)",
+        "B18": "No",
+        "B19": "No",
+        "B20": "Yes",
+        "A24": "Lotus Factory 1",
+        "B24": "Phu Nghia Industrial Park, Hanoi",
+        "C24": "VN",
+        "D24": "Shirts",
+        "E24": 820,
+        "F24": 40,
+        "G24": "None",
+        **overrides,
+    }
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Supplier survey"
+    for ref, value in cells.items():
+        sheet[ref] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_another_layout_registered_as_a_map_is_read_into_the_draft(request_):
+    from chainproof.questionnaires.services import workbook_submit
+
+    assert [d["name"] for d in request_.campaign.questionnaire.layouts] == [
+        "compact one-sheet survey"
+    ]
+    with transaction.atomic():
+        outcome = workbook_submit(
+            qr=request_, actor=None, data=_compact_workbook(), file_name="survey.xlsx"
+        )
+    assert outcome.submission is None
+    assert outcome.layout == "compact one-sheet survey"
+    request_.refresh_from_db()
+    assert request_.status == "in_progress"
+    assert request_.answers["wages_paid_to"] == "worker"
+    assert request_.answers["worksites"][0]["total_workers"] == 820
+    assert "recruitment_agencies" in request_.missing  # not asked by this layout
+    assert Attachment.objects.get(request=request_, kind="workbook").file_name == "survey.xlsx"
+    assert AuditEvent.objects.filter(action="questionnaire.workbook_imported").exists()
+
+
+def test_a_wrong_answer_in_another_layout_names_its_cell_and_stores_nothing(request_):
+    from chainproof.questionnaires.services import WorkbookProblems, workbook_submit
+
+    with pytest.raises(WorkbookProblems) as caught, transaction.atomic():
+        workbook_submit(
+            qr=request_, actor=None, data=_compact_workbook(B10="soon"), file_name="survey.xlsx"
+        )
+    assert caught.value.messages == [
+        "survey.xlsx Supplier survey!B10: expected a date (YYYY-MM-DD), found 'soon'"
+    ]
+    assert not Attachment.objects.exists()
+    request_.refresh_from_db()
+    assert request_.status == "sent"
+
+
+def test_an_unknown_layout_is_refused_with_the_ones_known(request_):
+    import io
+
+    from openpyxl import Workbook
+
+    from chainproof.questionnaires.services import WorkbookProblems, workbook_submit
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(WorkbookProblems) as caught, transaction.atomic():
+        workbook_submit(qr=request_, actor=None, data=out.getvalue(), file_name="x.xlsx")
+    message = caught.value.messages[0]
+    assert "compact one-sheet survey (sheets Supplier survey)" in message
+    assert "found the sheets Sheet1" in message
+
+
+def test_accepted_answers_are_risk_factors_with_their_source(request_, alice):
+    from chainproof.domain.questionnaire.answers import check
+    from chainproof.questionnaires.models import Submission
+    from chainproof.questionnaires.services import request_accept
+    from chainproof.risk.selectors import current_for
+    from chainproof.risk.services import risk_score_all
+    from tests.questionnaire_helpers import TYPED, countries
+
+    questionnaire, _ = definition(request_.campaign.questionnaire)
+    values = check(questionnaire, {**TYPED, "documents_held": "Yes"}, countries=countries()).values
+    request_.answers, request_.status = values, "submitted"
+    request_.save()
+    Submission.objects.create(
+        request=request_,
+        questionnaire=request_.campaign.questionnaire,
+        answers=values,
+        source="web",
+    )
+    risk_score_all(organization_id=alice.organization.pk)
+    supplier_id = request_.supplier_id
+    before = {
+        r["factor"] for r in current_for(alice.organization.pk, "supplier", supplier_id).reasons
+    }
+    assert "signal:identity_documents_retained" not in before  # submitted is not accepted
+    with transaction.atomic():
+        request_accept(qr=request_, actor=alice.user)
+    risk_score_all(organization_id=alice.organization.pk)
+    reasons = current_for(alice.organization.pk, "supplier", supplier_id).reasons
+    found = {r["factor"]: r for r in reasons}
+    assert "signal:identity_documents_retained" in found
+    assert "signal:worker_paid_recruitment_fees" in found
+    assert "questionnaire Q4" in found["signal:identity_documents_retained"]["source"]

@@ -20,6 +20,8 @@ class QuestionnaireVersion(models.Model):
     title = models.CharField(max_length=300)
     document = models.JSONField()
     layout = models.JSONField()
+    # Other workbook layouts this version can be read from (layout maps, data only).
+    layouts = models.JSONField(default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(default=timezone.now)
 

@@ -119,13 +119,21 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                         raise ValidationError(
                             f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes."
                         )
-                    workbook_submit(
+                    outcome = workbook_submit(
                         qr=qr,
                         actor=request.user,
                         data=upload.read(),
                         file_name=upload.name or "workbook.xlsx",
                     )
-                    messages.success(request, "Workbook read and submitted. Thank you.")
+                    if outcome.submission is not None:
+                        messages.success(request, "Workbook read and submitted. Thank you.")
+                    else:
+                        messages.warning(
+                            request,
+                            f"Workbook read ({outcome.layout}) and saved as a draft: "
+                            f"{len(outcome.missing)} required answer(s) still missing; "
+                            "complete them below, then submit.",
+                        )
                     return redirect("portal:request", request_id=qr.pk)
                 raise ValidationError(f"Unknown action {action!r}.")
         except (NotComplete, WorkbookProblems, ValidationError) as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -27,12 +28,19 @@ from chainproof.domain.questionnaire.definition import (
     definition_from_snapshot,
     snapshot,
 )
-from chainproof.domain.questionnaire.layout import LayoutMap, default_layout, parse_layout
+from chainproof.domain.questionnaire.layout import (
+    LayoutMap,
+    bundled_layout_documents,
+    default_layout,
+    parse_layout,
+    pick_layout,
+)
 from chainproof.domain.questionnaire.workbook import (
     WorkbookRejected,
     build_workbook,
     check_workbook,
     read_meta,
+    sheet_names,
 )
 from chainproof.files import store_bytes
 from chainproof.questionnaires.models import (
@@ -69,6 +77,12 @@ def versions_sync() -> list[QuestionnaireVersion]:
     for path in sorted(DATA_DIR.glob("*.yaml")):
         snap = snapshot(path)
         definition = definition_from_snapshot(snap)
+        extra = [
+            parse_layout(doc, definition).as_document()
+            for doc in bundled_layout_documents()
+            if (doc.get("questionnaire"), str(doc.get("version")))
+            == (definition.id, definition.version)
+        ]
         existing = QuestionnaireVersion.objects.filter(key=definition.key).first()
         if existing is not None:
             if existing.sha256 != snap["sha256"]:
@@ -76,6 +90,17 @@ def versions_sync() -> list[QuestionnaireVersion]:
                     f"{path.name}: {definition.key} is already stored with different content; "
                     "publish changes as a new version"
                 )
+            if existing.layouts != extra:
+                with transaction.atomic():
+                    before = [d["name"] for d in existing.layouts]
+                    existing.layouts = extra
+                    existing.save(update_fields=["layouts"])
+                    audit_record(
+                        action="questionnaire.layouts_updated",
+                        obj=existing,
+                        before={"layouts": before},
+                        after={"layouts": [d["name"] for d in extra]},
+                    )
             found.append(existing)
             continue
         with transaction.atomic():
@@ -86,6 +111,7 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 title=definition.title,
                 document=snap["document"],
                 layout=default_layout(definition).as_document(),
+                layouts=extra,
                 sha256=snap["sha256"],
             )
             audit_record(
@@ -107,6 +133,12 @@ def _definition(sha256: str, key: str) -> tuple[Questionnaire, LayoutMap]:
 def definition(version: QuestionnaireVersion) -> tuple[Questionnaire, LayoutMap]:
     """The definition and workbook layout of a stored version."""
     return _definition(version.sha256, version.key)
+
+
+def layouts_of(version: QuestionnaireVersion) -> list[LayoutMap]:
+    """chainproof's own layout first, then every other layout registered for the version."""
+    questionnaire, own = definition(version)
+    return [own, *(parse_layout(doc, questionnaire) for doc in version.layouts or [])]
 
 
 def countries_for(organization_id: int) -> dict[str, str]:
@@ -544,10 +576,11 @@ class WorkbookProblems(ValidationError):
 
 def workbook_submit(
     *, qr: QuestionnaireRequest, actor: Any, data: bytes, file_name: str
-) -> Submission:
-    """Read a returned workbook and submit it. All or nothing: a rejected file, a workbook
-    of another request, a wrong answer or a missing required answer stores nothing and says
-    which cell. The original file is kept (with its SHA-256) once it is accepted for review."""
+) -> WorkbookOutcome:
+    """Read a returned workbook (chainproof's, or another registered layout) and submit it.
+    A rejected file, a workbook of another request or any wrong answer stores nothing and
+    says which cell. A correct but incomplete workbook joins the draft instead of being
+    submitted. The original file is kept with its SHA-256."""
     if not qr.editable_by_supplier:
         raise ValidationError(f"This questionnaire is {qr.get_status_display().lower()}.")
     if len(data) > settings.UPLOAD_MAX_BYTES:
@@ -574,22 +607,60 @@ def workbook_submit(
                     raise WorkbookProblems([f"{file_name}: unknown questionnaire version {key}"])
                 version = other
         questionnaire, layout = definition(version)
+        if not meta:
+            # Not a chainproof workbook: another layout, recognised by its sheets.
+            names = sheet_names(data, file_name)
+            candidates = layouts_of(version)
+            picked = pick_layout(names, candidates)
+            if picked is None:
+                raise WorkbookProblems(
+                    [
+                        f"{file_name}: not a workbook of this questionnaire: expected the "
+                        "chainproof workbook (download it from this page) or one of the layouts "
+                        + "; ".join(
+                            f"{c.name} (sheets {', '.join(sorted(c.sheets()))})" for c in candidates
+                        )
+                        + f"; found the sheets {', '.join(names)}"
+                    ]
+                )
+            layout = picked
         result, checked = check_workbook(
             data, file_name, questionnaire, layout, countries=countries_for(qr.organization_id)
         )
     except WorkbookRejected as exc:
         raise WorkbookProblems([str(exc)]) from None
-    problems = [f"{file_name} {i}" for i in checked.issues] + [
-        f"{file_name} {layout.where(q)}: required answer missing "
-        f"(question {questionnaire.questions[q].number})"
-        for q in checked.missing
-    ]
-    if problems:
-        raise WorkbookProblems(problems, checked)
+    if checked.issues:
+        raise WorkbookProblems([f"{file_name} {i}" for i in checked.issues], checked)
     digest = store_bytes(data)
-    submission = _submit(
-        qr, actor, checked, "workbook", workbook_sha256=digest, warnings=result.warnings
-    )
+    submission = None
+    if checked.missing:
+        # Nothing wrong, but not complete: the answers join the draft (nothing typed before
+        # is lost) and the supplier completes the rest in the browser or the workbook.
+        merged = {**current_answers(qr), **_jsonable(checked.values)}
+        rechecked = _recheck(qr, merged)
+        qr.answers = merged
+        qr.status = QuestionnaireRequest.Status.IN_PROGRESS
+        qr.source = "workbook"
+        qr.updated_at = timezone.now()
+        qr.save(update_fields=["answers", "issues", "missing", "status", "source", "updated_at"])
+        audit_record(
+            action="questionnaire.workbook_imported",
+            actor=actor,
+            organization=qr.organization_id,
+            obj=qr,
+            after={
+                "file": file_name,
+                "sha256": digest,
+                "layout": layout.name,
+                "answers": len(checked.values),
+                "missing": len(rechecked.missing),
+            },
+        )
+        checked = rechecked
+    else:
+        submission = _submit(
+            qr, actor, checked, "workbook", workbook_sha256=digest, warnings=result.warnings
+        )
     Attachment.objects.create(
         organization_id=qr.organization_id,
         request=qr,
@@ -600,7 +671,15 @@ def workbook_submit(
         sha256=digest,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    return submission
+    return WorkbookOutcome(submission, checked.missing, layout.name, result.warnings)
+
+
+@dataclass
+class WorkbookOutcome:
+    submission: Submission | None  # None: saved as a draft, answers still missing
+    missing: list[str]
+    layout: str
+    warnings: list[str]
 
 
 def document_upload(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from chainproof.domain.questionnaire.definition import Questionnaire
@@ -194,6 +196,26 @@ def parse_layout(document: Any, questionnaire: Questionnaire) -> LayoutMap:
         tables,
         lists,
     )
+
+
+LAYOUTS_DIR = Path(__file__).parent / "data" / "layouts"
+
+
+def bundled_layout_documents() -> list[dict[str, Any]]:
+    """Every extra layout map shipped with chainproof (YAML documents, unchecked)."""
+    found = []
+    for path in sorted(LAYOUTS_DIR.glob("*.yaml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(document, dict):
+            raise LayoutError(f"{path.name}: expected a mapping")
+        found.append(document)
+    return found
+
+
+def pick_layout(sheet_names: list[str], layouts: list[LayoutMap]) -> LayoutMap | None:
+    """The first layout whose sheets are all in the workbook."""
+    present = set(sheet_names)
+    return next((layout for layout in layouts if layout.sheets() <= present), None)
 
 
 def sheet_of(section_id: str) -> str:

@@ -565,6 +565,18 @@ def _value(grids: Mapping[str, Grid], ref: CellRef) -> Any:
     return value
 
 
+def sheet_names(data: bytes, source: str) -> list[str]:
+    """The workbook's sheet names, after the archive checks."""
+    _inspect(data, source, set())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            return list(_sheet_parts(archive))
+        except KeyError:
+            raise WorkbookRejected(
+                source, "expected an Excel workbook, found no sheet list"
+            ) from None
+
+
 def read_meta(data: bytes, source: str, *, reader: str = "calamine") -> dict[str, str]:
     """The hidden identification sheet ({} when the workbook has none)."""
     _inspect(data, source, set())

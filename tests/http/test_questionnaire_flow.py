@@ -314,3 +314,21 @@ def test_the_api_lists_campaigns_requests_and_answers(client, alice, campaign, b
     client.force_login(bob.user)
     assert client.get(f"/api/v1/questionnaires/requests/{qr.pk}").status_code == 404
     assert client.get(f"/api/v1/questionnaires/campaigns/{campaign_id}").status_code == 404
+
+
+def test_a_supplier_contact_can_set_a_password_and_sign_in_again(campaign):
+    from tests.http.helpers import login
+
+    supplier, _ = _supplier_client(mail.outbox[0])
+    home = supplier.get("/portal/")
+    assert b'id="set-password"' in home.content
+    weak = _post(supplier, "/portal/", {"new_password1": "abc", "new_password2": "abc"})
+    assert weak.status_code == 400
+    strong = "tidal-Lantern-4471-quartz"
+    done = _post(supplier, "/portal/", {"new_password1": strong, "new_password2": strong})
+    assert done.status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.password_set").exists()
+    fresh = Client(enforce_csrf_checks=True)
+    signed_in = login(fresh, mail.outbox[0].to[0], strong)
+    assert signed_in.status_code == 302
+    assert fresh.get("/", follow=True).redirect_chain[-1][0] == "/portal/"

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from chainproof.accounts.access import current_membership, get_for_member
 from chainproof.accounts.middleware import SESSION_ORG_KEY
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.audit.services import audit_record
 from chainproof.domain.questionnaire.answers import AnswerError, display, is_blank, parse_value
 from chainproof.domain.questionnaire.definition import Question
 from chainproof.questionnaires.models import QuestionnaireRequest
@@ -78,7 +80,31 @@ def home(request: HttpRequest) -> HttpResponse:
     rows = QuestionnaireRequest.objects.filter(
         organization_id=membership.organization_id, supplier_id=membership.supplier_id or 0
     ).select_related("campaign", "campaign__questionnaire")
-    return render(request, "questionnaires/portal_home.html", {"rows": rows})
+    # A contact who came by invitation link may set a password to sign in again later.
+    form = SetPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and not request.user.has_usable_password():
+        if form.is_valid():
+            with transaction.atomic():
+                user = form.save()
+                audit_record(
+                    action="accounts.password_set",
+                    actor=user,
+                    organization=membership.organization_id,
+                    obj=user,
+                    after={"by": "supplier contact"},
+                )
+            update_session_auth_hash(request, user)
+            messages.success(request, "Password set. Sign in with your email address next time.")
+            return redirect("portal:home")
+    return render(
+        request,
+        "questionnaires/portal_home.html",
+        {
+            "rows": rows,
+            "password_form": form if not request.user.has_usable_password() else None,
+        },
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
 
 
 def _section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -81,27 +81,27 @@ def home(request: HttpRequest) -> HttpResponse:
         organization_id=membership.organization_id, supplier_id=membership.supplier_id or 0
     ).select_related("campaign", "campaign__questionnaire")
     # A contact who came by invitation link may set a password to sign in again later.
-    form = SetPasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and not request.user.has_usable_password():
-        if form.is_valid():
-            with transaction.atomic():
-                user = form.save()
-                audit_record(
-                    action="accounts.password_set",
-                    actor=user,
-                    organization=membership.organization_id,
-                    obj=user,
-                    after={"by": "supplier contact"},
-                )
-            update_session_auth_hash(request, user)
-            messages.success(request, "Password set. Sign in with your email address next time.")
-            return redirect("portal:home")
+    user = membership.user
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and not user.has_usable_password() and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit_record(
+                action="accounts.password_set",
+                actor=user,
+                organization=membership.organization_id,
+                obj=user,
+                after={"by": "supplier contact"},
+            )
+        update_session_auth_hash(request, user)
+        messages.success(request, "Password set. Sign in with your email address next time.")
+        return redirect("portal:home")
     return render(
         request,
         "questionnaires/portal_home.html",
         {
             "rows": rows,
-            "password_form": form if not request.user.has_usable_password() else None,
+            "password_form": form if not user.has_usable_password() else None,
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )

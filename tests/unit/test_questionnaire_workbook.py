@@ -67,7 +67,29 @@ def test_the_workbook_has_every_part(blank):
     formulas = [checker.cell(row=r, column=3).value for r in range(5, checker.max_row + 1)]
     goods = next(f for f in formulas if "Declaration'!C12" in f and "Only the goods" in f)
     assert goods.startswith("=IF(OR('Declaration'!C11=\"Only the goods named below\")")
-    assert any("COUNTA('Worksites'!A4:A203)<1" in f for f in formulas)
+    assert any("""COUNTIF('Worksites'!A4:A203,"<>")<1""" in f for f in formulas)
+
+
+def test_the_checker_formulas_count_what_is_missing(blank, tmp_path):
+    """Evaluated by a spreadsheet engine (pycel), as Excel would while the supplier types."""
+    from pycel import ExcelCompiler
+
+    questionnaire, layout = strt()
+
+    def missing(typed):
+        path = tmp_path / "book.xlsx"
+        path.write_bytes(fill(blank, layout, typed))
+        return ExcelCompiler(filename=str(path)).evaluate("Checker!C2")
+
+    unconditional = [q for q in questionnaire.ordered() if q.required and q.show_if is None]
+    # The blank workbook is pre-filled with two declaration answers.
+    assert missing({}) == len(unconditional) - 2
+    assert missing(TYPED) == 0
+    partial = {**TYPED, "audits_done": "internal audit"}  # typed in lower case
+    for question in ("scope_goods", "worksites", "audits_cover_agencies"):
+        partial.pop(question)
+    assert missing(partial) == 3
+    assert missing({**TYPED, "certification": "No"}) == 1
 
 
 def test_meta_sheet_identifies_the_request(blank):

@@ -388,7 +388,8 @@ def _condition_formula(questionnaire: Questionnaire, question: Question, layout:
     ref = f"'{cell.sheet}'!{cell.column}{cell.row}"
     labels = [next((c.label for c in source.choices if c.value == v), v) for v in condition.values]
     if source.type == "multi_choice":
-        tests = [f'ISNUMBER(SEARCH("{_excel_text(label)}",{ref}))' for label in labels]
+        # FIND on upper case: case-blind like SEARCH, and understood by more spreadsheet engines.
+        tests = [f'ISNUMBER(FIND("{_excel_text(label.upper())}",UPPER({ref})))' for label in labels]
     else:
         tests = [f'{ref}="{_excel_text(label)}"' for label in labels]
     parent = _condition_formula(questionnaire, source, layout)
@@ -425,12 +426,12 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: LayoutMap) -> None
             first = next(iter(table.columns.values()))
             last_row = table.first_row + table.max_rows - 1
             span = f"'{table.sheet}'!{first}{table.first_row}:{first}{last_row}"
-            missing = f"COUNTA({span})<{max(1, question.min_rows)}"
+            missing = f'COUNTIF({span},"<>")<{max(1, question.min_rows)}'
         elif question.id in layout.lists:
             listed = layout.lists[question.id]
             last_row = listed.first_row + listed.max_rows - 1
             span = f"'{listed.sheet}'!{listed.column}{listed.first_row}:{listed.column}{last_row}"
-            missing = f"COUNTA({span})=0"
+            missing = f'COUNTIF({span},"<>")=0'
         else:
             continue
         status = f'IF({missing},"Missing","OK")'

@@ -761,6 +761,21 @@ def comment_add(*, qr: QuestionnaireRequest, actor: Any, question: str, text: st
     return comment
 
 
+def _decide(qr: QuestionnaireRequest, actor: Any, status: str, after: dict[str, Any]) -> None:
+    """The reviewer's decision on a submitted response, audited."""
+    qr.status = status
+    qr.decided_at = timezone.now()
+    qr.decided_by = actor
+    qr.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        action=f"questionnaire.{status}",
+        actor=actor,
+        organization=qr.organization_id,
+        obj=qr,
+        after={"status": status, **after},
+    )
+
+
 def request_return(*, qr: QuestionnaireRequest, actor: Any) -> QuestionnaireRequest:
     """Send a submitted response back for correction (with at least one comment)."""
     if qr.status != QuestionnaireRequest.Status.SUBMITTED:
@@ -768,17 +783,7 @@ def request_return(*, qr: QuestionnaireRequest, actor: Any) -> QuestionnaireRequ
     since = qr.submitted_at or qr.updated_at
     if not qr.comments.filter(created_at__gte=since).exists():
         raise ValidationError("Comment on the answers to correct before returning the response.")
-    qr.status = QuestionnaireRequest.Status.RETURNED
-    qr.decided_at = timezone.now()
-    qr.decided_by = actor
-    qr.save(update_fields=["status", "decided_at", "decided_by"])
-    audit_record(
-        action="questionnaire.returned",
-        actor=actor,
-        organization=qr.organization_id,
-        obj=qr,
-        after={"status": qr.status},
-    )
+    _decide(qr, actor, QuestionnaireRequest.Status.RETURNED, {})
     if qr.contact_email:
         _mail(
             qr,
@@ -857,16 +862,11 @@ def request_accept(
     Submission.objects.filter(request=qr).update(accepted=False)
     submission.accepted = True
     submission.save(update_fields=["accepted"])
-    qr.status = QuestionnaireRequest.Status.ACCEPTED
-    qr.decided_at = timezone.now()
-    qr.decided_by = actor
-    qr.save(update_fields=["status", "decided_at", "decided_by"])
-    audit_record(
-        action="questionnaire.accepted",
-        actor=actor,
-        organization=qr.organization_id,
-        obj=qr,
-        after={"submission": submission.pk, "worksites_applied": apply_worksites},
+    _decide(
+        qr,
+        actor,
+        QuestionnaireRequest.Status.ACCEPTED,
+        {"submission": submission.pk, "worksites_applied": apply_worksites},
     )
     risk_changed(qr.organization_id, actor, changed_nodes)
     return qr

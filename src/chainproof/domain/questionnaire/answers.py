@@ -212,15 +212,16 @@ def parse_value(
     return _clean_text(raw, max_length)
 
 
-def _parse_column(column: Column, raw: Any, countries: Mapping[str, str]) -> Any:
+def _parse_for(item: Question | Column, raw: Any, countries: Mapping[str, str]) -> Any:
+    """An answer to a question, or a table cell of a column, parsed by its definition."""
     return parse_value(
-        column.type,
+        item.type,
         raw,
-        choices=column.choices,
-        low=column.min,
-        high=column.max,
-        integer=column.integer,
-        max_length=column.max_length,
+        choices=item.choices,
+        low=item.min,
+        high=item.max,
+        integer=item.integer,
+        max_length=item.max_length,
         countries=countries,
     )
 
@@ -276,16 +277,7 @@ def check(
                 values[question.id] = codes
             continue
         try:
-            value = parse_value(
-                question.type,
-                given,
-                choices=question.choices,
-                low=question.min,
-                high=question.max,
-                integer=question.integer,
-                max_length=question.max_length,
-                countries=countries,
-            )
+            value = _parse_for(question, given, countries)
         except AnswerError as exc:
             issues.append(Issue(question.id, exc.expected, _shown(exc.found)))
             continue
@@ -360,7 +352,7 @@ def _check_table(
                     )
                 continue
             try:
-                row[column.id] = _parse_column(column, cell, countries)
+                row[column.id] = _parse_for(column, cell, countries)
             except AnswerError as exc:
                 issues.append(
                     Issue(question.id, exc.expected, _shown(exc.found), number, column.id)

@@ -3,6 +3,7 @@ section by section (drafts saved), uploads documents, submits, or works in the w
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -110,6 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
     missing = set(qr.missing or [])
     wrong = {i["question"] for i in qr.issues or []}
+    commented = Counter(qr.comments.values_list("question", flat=True))
     questionnaire, _ = definition(qr.campaign.questionnaire)
     answers = current_answers(qr)
     return [
@@ -119,7 +121,7 @@ def _section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
             "total": len(section.questions),
             "missing": sum(1 for q in section.questions if q.id in missing),
             "wrong": sum(1 for q in section.questions if q.id in wrong),
-            "comments": qr.comments.filter(question__in=[q.id for q in section.questions]).count(),
+            "comments": sum(commented[q.id] for q in section.questions),
         }
         for section in questionnaire.sections
     ]
@@ -189,17 +191,6 @@ def workbook(request: HttpRequest, request_id: int) -> HttpResponse:
     response = HttpResponse(workbook_for(qr), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{qr.reference}.xlsx"'
     return response
-
-
-def _field_value(question: Question, value: Any) -> Any:
-    """What to show in a form field: labels for choices, text for lists."""
-    if value is None:
-        return ""
-    if question.type in ("multi_choice", "countries", "document"):
-        return value if isinstance(value, list) else [value]
-    if question.type == "table":
-        return value
-    return value
 
 
 def _selected(question: Question, value: Any, countries: dict[str, str]) -> set[str]:
@@ -318,7 +309,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
             {
                 "question": question,
                 "name": f"q_{question.id}",
-                "value": _field_value(question, value),
+                "value": "" if value is None else value,
                 "selected": _selected(question, value, countries),
                 "text": display(question, value) if question.choices else value,
                 "rows": [*(value or []), *[{}] * 3] if question.type == "table" else [],

@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from chainproof.domain.questionnaire.answers import Checked, Issue, check, is_blank
@@ -698,9 +698,3 @@ def check_workbook(
     checked = check(questionnaire, result.raw, countries=countries)
     checked.issues = locate(checked.issues, layout)
     return result, checked
-
-
-def prefill_value(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()[:10]
-    return value

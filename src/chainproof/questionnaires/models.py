@@ -3,7 +3,6 @@ submit, reviewers' comments and the files that came with it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -118,7 +117,7 @@ class QuestionnaireRequest(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in self.OPEN_STATUSES and self.campaign.due_date < date.today()
+        return self.status in self.OPEN_STATUSES and self.campaign.due_date < timezone.localdate()
 
     @property
     def display_status(self) -> str:

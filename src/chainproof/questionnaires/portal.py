@@ -12,6 +12,7 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,12 +35,21 @@ from chainproof.questionnaires.services import (
     document_upload,
     draft_save,
     invitation_open,
+    not_editable_reason,
     request_opened,
     web_submit,
     workbook_for,
     workbook_submit,
 )
 from chainproof.questionnaires.views import XLSX, answer_rows
+
+
+def _upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | None:
+    """The uploaded file, refused before it is read when it is larger than allowed."""
+    upload = request.FILES.get(field)
+    if upload is not None and (upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES):
+        raise ValidationError(f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes.")
+    return upload
 
 
 def _supplier_membership(request: HttpRequest) -> Membership:
@@ -140,13 +150,9 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                     messages.success(request, "Submitted. Thank you.")
                     return redirect("portal:request", request_id=qr.pk)
                 if action == "workbook":
-                    upload = request.FILES.get("file")
+                    upload = _upload(request, "file")
                     if upload is None:
                         raise ValidationError("Choose the filled workbook (.xlsx).")
-                    if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
-                        raise ValidationError(
-                            f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes."
-                        )
                     outcome = workbook_submit(
                         qr=qr,
                         actor=request.user,
@@ -167,7 +173,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         except (NotComplete, WorkbookProblems, ValidationError) as exc:
             problems = exc.messages
     elif request.method == "POST":
-        problems = [f"This questionnaire is {qr.get_status_display().lower()}."]
+        problems = [not_editable_reason(qr)]
     if qr.status == QuestionnaireRequest.Status.SENT:
         with transaction.atomic():
             request_opened(qr=qr, actor=request.user)
@@ -253,16 +259,12 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
     problems: list[str] = []
     if request.method == "POST":
         if not qr.editable_by_supplier:
-            problems = [f"This questionnaire is {qr.get_status_display().lower()}."]
+            problems = [not_editable_reason(qr)]
         else:
             try:
                 with transaction.atomic():
-                    upload = request.FILES.get("document")
+                    upload = _upload(request, "document")
                     if upload is not None:
-                        if upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES:
-                            raise ValidationError(
-                                f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes."
-                            )
                         document_upload(
                             qr=qr,
                             actor=request.user,

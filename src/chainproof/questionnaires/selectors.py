@@ -4,8 +4,10 @@ responses contribute."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from chainproof.domain.questionnaire.answers import display, red_flags
 from chainproof.domain.risk.facts import ReportedSignal
@@ -96,7 +98,7 @@ def rollup(campaign: Campaign) -> dict[str, Any]:
     timeline = []
     if requests:
         start = campaign.created_at.date()
-        end = max([date.today(), *submitted_on]) if submitted_on else date.today()
+        end = max([timezone.localdate(), *submitted_on])
         days = (end - start).days
         step = max(1, days // 20)
         day = start

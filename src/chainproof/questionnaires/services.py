@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -428,10 +428,14 @@ def request_opened(*, qr: QuestionnaireRequest, actor: Any) -> None:
 # --- answering -----------------------------------------------------------------------------
 
 
-def require_supplier_access(membership: Membership, qr: QuestionnaireRequest) -> None:
-    """A supplier contact acts only on its own supplier's requests."""
-    if membership.role == Role.SUPPLIER and membership.supplier_id != qr.supplier_id:
-        raise PermissionDenied("This request belongs to another supplier.")
+def not_editable_reason(qr: QuestionnaireRequest) -> str:
+    return f"This questionnaire is {qr.get_status_display().lower()}."
+
+
+def _require_editable(qr: QuestionnaireRequest) -> None:
+    """Suppliers change answers only while the request is open to them."""
+    if not qr.editable_by_supplier:
+        raise ValidationError(not_editable_reason(qr))
 
 
 def _jsonable(value: Any) -> Any:
@@ -475,8 +479,7 @@ def _recheck(qr: QuestionnaireRequest, raw: dict[str, Any]) -> Checked:
 def draft_save(*, qr: QuestionnaireRequest, actor: Any, answers: dict[str, Any]) -> Checked:
     """Merge answers (one section or more) into the draft; wrong answers are kept as typed
     and listed, so nothing the supplier typed is lost."""
-    if not qr.editable_by_supplier:
-        raise ValidationError(f"This questionnaire is {qr.get_status_display().lower()}.")
+    _require_editable(qr)
     merged = {**current_answers(qr), **_jsonable(answers)}
     merged = {k: v for k, v in merged.items() if not is_blank(v)}
     checked = _recheck(qr, merged)
@@ -542,8 +545,7 @@ class NotComplete(ValidationError):
 
 def web_submit(*, qr: QuestionnaireRequest, actor: Any) -> Submission:
     """Submit the draft as it stands; refused while anything is wrong or missing."""
-    if not qr.editable_by_supplier:
-        raise ValidationError(f"This questionnaire is {qr.get_status_display().lower()}.")
+    _require_editable(qr)
     checked = _recheck(qr, current_answers(qr))
     if not checked.complete:
         raise NotComplete(checked)
@@ -581,8 +583,7 @@ def workbook_submit(
     A rejected file, a workbook of another request or any wrong answer stores nothing and
     says which cell. A correct but incomplete workbook joins the draft instead of being
     submitted. The original file is kept with its SHA-256."""
-    if not qr.editable_by_supplier:
-        raise ValidationError(f"This questionnaire is {qr.get_status_display().lower()}.")
+    _require_editable(qr)
     if len(data) > settings.UPLOAD_MAX_BYTES:
         raise WorkbookProblems(
             [f"{file_name}: expected at most {settings.UPLOAD_MAX_BYTES:,} bytes"]
@@ -687,8 +688,7 @@ def document_upload(
 ) -> Attachment:
     """A supporting document for a question: checked for type and size, kept by SHA-256,
     and named in the answer."""
-    if not qr.editable_by_supplier:
-        raise ValidationError(f"This questionnaire is {qr.get_status_display().lower()}.")
+    _require_editable(qr)
     questionnaire, _ = definition(qr.campaign.questionnaire)
     target = questionnaire.questions.get(question)
     if target is None or target.type != "document":

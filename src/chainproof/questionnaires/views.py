@@ -89,9 +89,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                     questionnaire=version,
                     due_date=due,
                     supplier_ids=ids,
-                    reminder_days=int(form["reminder_days"] or 7)
+                    reminder_days=int(form["reminder_days"])
                     if form["reminder_days"].isdigit()
-                    else 0,
+                    else 0,  # refused by the service with its range
                     message=form["message"],
                 )
             messages.success(

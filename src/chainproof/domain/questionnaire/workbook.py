@@ -578,49 +578,45 @@ def sheet_names(data: bytes, source: str) -> list[str]:
             ) from None
 
 
-def read_meta(data: bytes, source: str, *, reader: str = "calamine") -> dict[str, str]:
-    """The hidden identification sheet ({} when the workbook has none)."""
-    _inspect(data, source, set())
+def _load_grids(data: bytes, source: str, wanted: set[str], reader: str) -> dict[str, Grid]:
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {READERS}")
     try:
-        grids = (_grids_calamine if reader == "calamine" else _grids_openpyxl)(data, {META_SHEET})
+        return (_grids_calamine if reader == "calamine" else _grids_openpyxl)(data, wanted)
     except Exception as exc:  # the readers raise many types for damaged files
         raise WorkbookRejected(
             source, f"expected a readable workbook ({type(exc).__name__})"
         ) from None
+
+
+def _meta(grids: Mapping[str, Grid]) -> dict[str, str]:
+    """The identification sheet's key/value rows, if it is chainproof's."""
     meta = {}
     for line in grids.get(META_SHEET, []):
         if len(line) >= 2 and line[0] not in (None, ""):
             meta[str(line[0])] = "" if line[1] is None else str(line[1])
-    if meta and meta.get("format") != META_MARK:
-        return {}
-    return meta
+    return meta if meta.get("format") == META_MARK else {}
+
+
+def read_meta(data: bytes, source: str, *, reader: str = "calamine") -> dict[str, str]:
+    """The hidden identification sheet ({} when the workbook has none)."""
+    _inspect(data, source, set())
+    return _meta(_load_grids(data, source, {META_SHEET}, reader))
 
 
 def read_answers(
     data: bytes, source: str, layout: LayoutMap, *, reader: str = "calamine"
 ) -> ReadResult:
     """The raw answers in the cells the layout names; values only, nothing evaluated."""
-    if reader not in READERS:
-        raise ValueError(f"reader must be one of {READERS}")
     sheets = layout.sheets()
     formulas = _inspect(data, source, sheets)
-    try:
-        grids = (_grids_calamine if reader == "calamine" else _grids_openpyxl)(
-            data, sheets | {META_SHEET}
-        )
-    except Exception as exc:  # the readers raise many types for damaged files
-        raise WorkbookRejected(
-            source, f"expected a readable workbook ({type(exc).__name__})"
-        ) from None
+    grids = _load_grids(data, source, sheets | {META_SHEET}, reader)
     missing = sorted(s for s in sheets if s not in grids)
     if missing:
         raise WorkbookRejected(
             source, f"expected the sheets {', '.join(missing)}, found {', '.join(sorted(grids))}"
         )
-    meta = {}
-    for line in grids.get(META_SHEET, []):
-        if len(line) >= 2 and line[0] not in (None, ""):
-            meta[str(line[0])] = "" if line[1] is None else str(line[1])
+    meta = _meta(grids)
     raw: dict[str, Any] = {}
     warnings: list[str] = []
     used_formulas: set[str] = set()

@@ -10,17 +10,20 @@ database in DATABASE_URL), then measures:
   (target: under 200 ms);
 - tier computation for the whole graph, from the database (target: under 10 s).
 
-Run: .venv/bin/python benchmarks/supply_chain_import.py [--scale 0.1]
+Run: .venv/bin/python benchmarks/supply_chain_import.py [--scale 0.1 | --smoke]
+(--smoke is --scale 0.01: every step in seconds, as CI runs it; its figures mean nothing.)
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import io
 import os
 import random
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -105,19 +108,34 @@ MATERIALS = [
 ]
 
 
-def write_csv(header: list[str], rows: list[list[object]]) -> bytes:
+def layout_csv(entity: str, rows: list[dict[str, object]]) -> bytes:
+    """A file in the importer's own layout: its columns in its order, read from
+    `chainproof.domain.supply_columns`, so a column added there is written empty here
+    (never a hand-written header that drifts). A name the layout does not know, or a
+    required column a row leaves out, stops the benchmark with the column's name."""
+    from chainproof.domain.supply_columns import COLUMN_SETS
+
+    layout = COLUMN_SETS[entity]
+    required = {c.name for c in layout.columns if c.required}
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer = csv.DictWriter(buffer, fieldnames=layout.column_names, restval="")
+    writer.writeheader()
+    for row in rows:
+        unknown = row.keys() - set(layout.column_names)
+        missing = required - row.keys()
+        if unknown or missing:
+            raise SystemExit(
+                f"{entity}: the generator is out of step with the import layout: "
+                f"unknown column(s) {sorted(unknown)}, required column(s) missing {sorted(missing)}"
+            )
+        writer.writerow(row)
     return buffer.getvalue().encode("utf-8")
 
 
 def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -> dict:
-    from chainproof.domain.supply_layouts import LAYOUTS
-
     rng = random.Random(seed)
-    suppliers, facilities = [], []
+    suppliers: list[dict[str, object]] = []
+    facilities: list[dict[str, object]] = []
     supplier_country = []
     for i in range(n_suppliers):
         country = rng.choice(COUNTRIES)
@@ -125,72 +143,60 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
         name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {i:06d} {rng.choice(FORMS)}"
         duns = f"{100000000 + i}" if i % 3 == 0 else ""
         suppliers.append(
-            [
-                f"S{i:06d}",
-                name,
-                "",
-                "",
-                country,
-                "",
-                "",
-                "active",
-                "",
-                rng.choice(TRADES).lower(),
-                "",
-                duns,
-                "",
-                "",
-                "",
-                "",
-            ]
+            {
+                "ref": f"S{i:06d}",
+                "legal_name": name,
+                "country": country,
+                "status": "active",
+                "tags": rng.choice(TRADES).lower(),
+                "duns": duns,
+            }
         )
     for j in range(n_facilities):
         owner = j % n_suppliers
         country = supplier_country[owner]
         subdivision = rng.choice(SUBDIVISIONS.get(country, [""]))
         facilities.append(
-            [
-                f"F{j:06d}",
-                f"Plant {j:06d} of S{owner:06d}",
-                "",
-                "factory",
-                f"S{owner:06d}",
-                f"{rng.randint(1, 999)} Industrial Road {j % 50}",
-                f"City {j % 300}",
-                subdivision,
-                "",
-                country,
-                "",
-                "",
-                "manufacturing",
-                rng.choice(MATERIALS).lower(),
-                rng.randint(20, 5000),
-                "",
-                rng.choice(["none", "unknown", "none", "none"]),
-                "",
-                "2026-01-01",
-                "",
-            ]
+            {
+                "ref": f"F{j:06d}",
+                "name": f"Plant {j:06d} of S{owner:06d}",
+                "kind": "factory",
+                "supplier": f"S{owner:06d}",
+                "address": f"{rng.randint(1, 999)} Industrial Road {j % 50}",
+                "city": f"City {j % 300}",
+                "subdivision": subdivision,
+                "country": country,
+                "activities": "manufacturing",
+                "products_made": rng.choice(MATERIALS).lower(),
+                "total_workers": rng.randint(20, 5000),
+                "dprk_workers": rng.choice(["none", "unknown", "none", "none"]),
+                "figures_date": "2026-01-01",
+            }
         )
-    materials = [[m, "", "", ""] for m in MATERIALS]
-    products = [
-        [
-            f"P{k:03d}",
-            f"Finished good {k}",
-            "",
-            "6109.10.00.12",
-            " | ".join(rng.sample(MATERIALS, 3)),
-        ]
+    materials: list[dict[str, object]] = [{"name": m} for m in MATERIALS]
+    products: list[dict[str, object]] = [
+        {
+            "sku": f"P{k:03d}",
+            "name": f"Finished good {k}",
+            "hts_code": "6109.10.00.12",
+            "inputs": " | ".join(rng.sample(MATERIALS, 3)),
+        }
         for k in range(200)
     ]
     # Tiers: the first 2% of facilities ship to the importer; every other facility ships
     # to a facility of a lower index, so the graph is layered, several tiers deep.
-    links = []
+    links: list[dict[str, object]] = []
     tier1 = max(1, n_facilities // 50)
-    seen = set()
+    seen: set[tuple[object, ...]] = set()
     for j in range(tier1):
         links.append(
-            [f"F{j:06d}", "", "", "", "", "yes", f"P{j % 200:03d}", "", "2025-01-01", "", "PO", ""]
+            {
+                "from_facility": f"F{j:06d}",
+                "to_importer": "yes",
+                "product_sku": f"P{j % 200:03d}",
+                "valid_from": "2025-01-01",
+                "evidence": "PO",
+            }
         )
         seen.add((j, -1))
     while len(links) < n_links:
@@ -205,49 +211,39 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
                 continue
             seen.add(("unknown", target, material))
             links.append(
-                ["", "", "yes", f"F{target:06d}", "", "", "", material, "2025-01-01", "", "", ""]
+                {
+                    "from_unknown": "yes",
+                    "to_facility": f"F{target:06d}",
+                    "material": material,
+                    "valid_from": "2025-01-01",
+                }
             )
             continue
         links.append(
-            [
-                f"F{source:06d}",
-                "",
-                "",
-                f"F{target:06d}",
-                "",
-                "",
-                "",
-                rng.choice(MATERIALS),
-                "2025-01-01",
-                "",
-                "invoice",
-                "",
-            ]
+            {
+                "from_facility": f"F{source:06d}",
+                "to_facility": f"F{target:06d}",
+                "material": rng.choice(MATERIALS),
+                "valid_from": "2025-01-01",
+                "evidence": "invoice",
+            }
         )
         if target >= tier1 and rng.random() < 0.0005 and (target, source) not in seen:
             seen.add((target, source))  # a link back (returns, rework) closes a real cycle
             links.append(
-                [
-                    f"F{target:06d}",
-                    "",
-                    "",
-                    f"F{source:06d}",
-                    "",
-                    "",
-                    "",
-                    "Scrap",
-                    "2025-01-01",
-                    "",
-                    "",
-                    "",
-                ]
+                {
+                    "from_facility": f"F{target:06d}",
+                    "to_facility": f"F{source:06d}",
+                    "material": "Scrap",
+                    "valid_from": "2025-01-01",
+                }
             )
     return {
-        "suppliers": write_csv(list(LAYOUTS["suppliers"].column_names), suppliers),
-        "facilities": write_csv(list(LAYOUTS["facilities"].column_names), facilities),
-        "materials": write_csv(list(LAYOUTS["materials"].column_names), materials),
-        "products": write_csv(list(LAYOUTS["products"].column_names), products),
-        "links": write_csv(list(LAYOUTS["links"].column_names), links),
+        "suppliers": layout_csv("suppliers", suppliers),
+        "facilities": layout_csv("facilities", facilities),
+        "materials": layout_csv("materials", materials),
+        "products": layout_csv("products", products),
+        "links": layout_csv("links", links),
     }
 
 
@@ -256,9 +252,16 @@ def main() -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="Fraction of the full size (1.0 = 50k/100k/300k)."
     )
+    parser.add_argument(
+        "--smoke", action="store_true", help="--scale 0.01: every step in seconds (CI)."
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.scale = 0.01
     if "DATABASE_URL" not in os.environ:
-        os.environ["CHAINPROOF_DATA_DIR"] = tempfile.mkdtemp(prefix="chainproof-bench-")
+        data_dir = tempfile.mkdtemp(prefix="chainproof-bench-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.environ["CHAINPROOF_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
     os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
 
@@ -271,9 +274,9 @@ def main() -> int:
 
     from chainproof.accounts.services import membership_create, organization_create, user_create
     from chainproof.reference.services import bundled_datasets_load
+    from chainproof.suppliers.graph import tiers_recompute
     from chainproof.suppliers.importing import run_import
     from chainproof.suppliers.models import Facility, Supplier, SupplyLink
-    from chainproof.suppliers.services import tiers_recompute
 
     call_command("migrate", verbosity=0)
     bundled_datasets_load()
@@ -322,6 +325,7 @@ def main() -> int:
         data=files["suppliers"],
         file_name="suppliers.csv",
     )
+    assert again.unchanged == n_s, (again.unchanged, n_s)
     print(
         f"re-import suppliers (all unchanged: {again.unchanged:,}) "
         f"{time.perf_counter() - started:.1f} s"
@@ -357,6 +361,7 @@ def main() -> int:
     started = time.perf_counter()
     result = tiers_recompute(organization_id=org.pk)
     elapsed = time.perf_counter() - started
+    assert result["nodes_with_tier"] > 0, result
     print(
         f"tier computation, whole graph: {elapsed:.1f} s (target < 10 s); "
         f"{result['nodes_with_tier']:,} nodes reach the importer, "

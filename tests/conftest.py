@@ -1,4 +1,5 @@
-"""Test configuration: a throw-away data directory, and named test users per role.
+"""Test configuration: a throw-away data directory, named test users per role, and the
+one test client (CSRF enforced; pytest-django's non-enforcing clients are refused).
 
 Tests run on SQLite by default and on PostgreSQL when DATABASE_URL is set.
 """
@@ -88,6 +89,76 @@ def bob(db):
 
 @pytest.fixture
 def csrf_client():
-    from django.test import Client
+    """The test client of every HTTP test: CSRF enforced, browser-like helpers
+    (tests/csrf_client.py)."""
+    from tests.csrf_client import CsrfClient
 
-    return Client(enforce_csrf_checks=True)
+    return CsrfClient()
+
+
+_USE_CSRF_CLIENT = (
+    "pytest-django's {name!r} fixture does not enforce CSRF; use the 'csrf_client' fixture "
+    "(tests/csrf_client.py), or CsrfClient() for a second browser"
+)
+
+
+@pytest.fixture
+def client():
+    """Refused: pytest-django's client skips CSRF checks."""
+    pytest.fail(_USE_CSRF_CLIENT.format(name="client"), pytrace=False)
+
+
+@pytest.fixture
+def admin_client():
+    """Refused: pytest-django's admin_client skips CSRF checks."""
+    pytest.fail(_USE_CSRF_CLIENT.format(name="admin_client"), pytrace=False)
+
+
+@pytest.fixture
+def async_client():
+    """Refused: pytest-django's async_client skips CSRF checks."""
+    pytest.fail(_USE_CSRF_CLIENT.format(name="async_client"), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a real S3 server (moto_server, tests/s3_server.py) for the whole run."""
+    from tests.s3_server import moto_server
+
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@dataclass
+class S3Bucket:
+    endpoint: str
+    bucket: str
+    prefix: str
+    client: object  # a boto3 S3 client of its own, to look at or tamper with objects
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint, settings):
+    """A fresh, empty bucket on the test S3 server, and the settings that make it the
+    blob store (STORAGE_BACKEND="s3") for this test."""
+    import uuid
+
+    import boto3
+
+    bucket = f"chainproof-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGE_BACKEND = "s3"
+    settings.S3_BUCKET = bucket
+    settings.S3_ENDPOINT_URL = s3_endpoint
+    settings.S3_REGION = "us-east-1"
+    settings.S3_ACCESS_KEY_ID = "testing"
+    settings.S3_SECRET_ACCESS_KEY = "testing"
+    settings.S3_PREFIX = "test/blobs/"
+    return S3Bucket(endpoint=s3_endpoint, bucket=bucket, prefix="test/blobs/", client=client)

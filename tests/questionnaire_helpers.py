@@ -11,8 +11,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from chainproof.domain.questionnaire.cell_map import CellMap, default_layout
 from chainproof.domain.questionnaire.definition import Questionnaire, bundled_definitions
-from chainproof.domain.questionnaire.layout import LayoutMap, default_layout
 
 COUNTRIES_CSV = (
     Path(__file__).resolve().parent.parent / "src/chainproof/reference/data/countries.csv"
@@ -25,7 +25,7 @@ def countries() -> dict[str, str]:
         return {row["alpha2"]: row["name"] for row in csv.DictReader(handle)}
 
 
-def strt() -> tuple[Questionnaire, LayoutMap]:
+def strt() -> tuple[Questionnaire, CellMap]:
     questionnaire = next(q for q in bundled_definitions() if q.key == "chainproof-strt@1.0")
     return questionnaire, default_layout(questionnaire)
 
@@ -122,7 +122,7 @@ TYPED: dict[str, Any] = {
 }
 
 
-def fill(workbook: bytes, layout: LayoutMap, typed: dict[str, Any]) -> bytes:
+def fill(workbook: bytes, layout: CellMap, typed: dict[str, Any]) -> bytes:
     """Type answers into the cells the layout names, as a supplier would in Excel."""
     book = load_workbook(io.BytesIO(workbook))
     for qid, value in typed.items():

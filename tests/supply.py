@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from chainproof.domain.supply_layouts import LAYOUTS
+from chainproof.domain.supply_columns import COLUMN_SETS
 
 
 def csv_bytes(entity: str, *rows: dict) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(LAYOUTS[entity].column_names))
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMN_SETS[entity].column_names))
     writer.writeheader()
     for row in rows:
         writer.writerow(row)

@@ -19,6 +19,8 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models.base import ModelState
 
+from chainproof.common.signals import SKIPPED_APPS, clean_field_value
+
 CHUNK = 5000
 
 Adapter = Callable[[Any], Any]
@@ -46,7 +48,8 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
     ops = connection.ops
     if isinstance(field, models.JSONField):
         encoder = field.encoder
-        return lambda v: ops.adapt_json_value(v, encoder)
+        # None is SQL NULL, as the ORM stores it (JSON null would be a value).
+        return lambda v: None if v is None else ops.adapt_json_value(v, encoder)
     if isinstance(field, models.DateTimeField):
         return _memo(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
@@ -145,7 +148,26 @@ def _column(model: type[models.Model], attname: str) -> str:
 
 
 def _adapters(model: type[models.Model], attnames: Sequence[str]) -> list[Adapter]:
-    return [_adapter(_field(model, a)) for a in attnames]
+    adapters = [_adapter(_field(model, a)) for a in attnames]
+    if model._meta.app_label in SKIPPED_APPS:
+        return adapters
+    # The same text rule as every ORM save (common.signals), before adapting.
+    return [
+        _text_first(field, adapt) if isinstance(field, _TEXT_FIELDS) else adapt
+        for field, adapt in (
+            (_field(model, a), adapter) for a, adapter in zip(attnames, adapters, strict=True)
+        )
+    ]
+
+
+_TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+
+def _text_first(field: models.Field[Any, Any], adapt: Adapter) -> Adapter:
+    def adapted(value: Any) -> Any:
+        return adapt(clean_field_value(field, value))
+
+    return adapted
 
 
 def insert(objects: list[Any]) -> None:
@@ -160,17 +182,20 @@ def insert(objects: list[Any]) -> None:
         obj.__dict__[pk] = new_id
         obj._state.adding = False
         obj._state.db = connection.alias
-    insert_rows(
-        model,
-        attnames,
-        (
-            tuple(
-                adapt(obj.__dict__.get(name))
-                for adapt, name in zip(adapters, attnames, strict=True)
-            )
-            for obj in objects
-        ),
-    )
+    insert_rows(model, attnames, _rows(objects, attnames, adapters))
+
+
+def _rows(
+    objects: Iterable[Any], attnames: Sequence[str], adapters: list[Adapter]
+) -> Iterable[list[Any]]:
+    """Each object's values in ``attnames`` order, adapted only where a column needs it."""
+    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
+    for obj in objects:
+        values = obj.__dict__
+        row = [values.get(name) for name in attnames]
+        for i, adapt in special:
+            row[i] = adapt(row[i])
+        yield row
 
 
 def update(objects: list[Any], attnames: Sequence[str]) -> int:
@@ -188,14 +213,7 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
     )
     adapters = _adapters(model, attnames)
     rows = [
-        (
-            *(
-                adapt(obj.__dict__.get(name))
-                for adapt, name in zip(adapters, attnames, strict=True)
-            ),
-            obj.pk,
-        )
-        for obj in objects
+        [*row, obj.pk] for row, obj in zip(_rows(objects, attnames, adapters), objects, strict=True)
     ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):

@@ -11,6 +11,8 @@ from chainproof.envreaders import ConfigError
 DEFAULT_DATA_DIR = Path("chainproof-data")
 CREATE_FLAG = "CHAINPROOF_CREATE_DATA_DIR"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+AUDIT_KEY_FILE = "audit_key"
+AUDIT_CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 
 
 def prepare_data_dir(path: Path, *, explicit: bool) -> Path:
@@ -39,22 +41,40 @@ def prepare_data_dir(path: Path, *, explicit: bool) -> Path:
 
 def read_or_create_secret_key(data_dir: Path) -> str:
     """Read the secret key kept in the data directory, generating it on first use."""
-    key_file = data_dir / SECRET_KEY_FILE
+    return _read_or_create_key(data_dir / SECRET_KEY_FILE, "the secret key")
+
+
+def read_or_create_audit_key(data_dir: Path) -> str:
+    """The key of the audit chain's HMAC, kept outside the database (mode 0600)."""
+    return _read_or_create_key(data_dir / AUDIT_KEY_FILE, "the audit key")
+
+
+def _read_or_create_key(key_file: Path, what: str) -> str:
     if key_file.exists():
         try:
             key = key_file.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the secret key in {key_file}: {exc}") from None
+            raise ConfigError(f"cannot read {what} in {key_file}: {exc}") from None
         if len(key) < 50:
-            raise ConfigError(f"the secret key in {key_file} is too short (under 50 characters)")
+            raise ConfigError(f"{what} in {key_file} is too short (under 50 characters)")
         return key
+    # Two processes starting at once (server and worker) may both find no key: each
+    # writes its own to a private temporary file and publishes it with link(), which
+    # fails if the other won. A reader therefore never sees a half-written key.
     key = secrets.token_urlsafe(64)
+    temporary = key_file.with_name(f".{key_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return read_or_create_secret_key(data_dir)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, key_file)
+        except FileExistsError:
+            return _read_or_create_key(key_file, what)
     except OSError as exc:
-        raise ConfigError(f"cannot write the secret key to {key_file}: {exc.strerror}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
+        raise ConfigError(f"cannot write {what} to {key_file}: {exc.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
     return key

@@ -9,8 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from chainproof.datadir import DEFAULT_DATA_DIR, prepare_data_dir, read_or_create_secret_key
+from chainproof.datadir import (
+    AUDIT_CHECKPOINT_FILE,
+    DEFAULT_DATA_DIR,
+    prepare_data_dir,
+    read_or_create_audit_key,
+    read_or_create_secret_key,
+)
 from chainproof.envreaders import (
+    ConfigError,
     env_bool,
     env_choice,
     env_int,
@@ -29,6 +36,14 @@ DATA_DIR = prepare_data_dir(
 
 DEBUG = env_bool("CHAINPROOF_DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or read_or_create_secret_key(DATA_DIR)
+# The audit chain is an HMAC under this key, kept outside the database (a secret store can
+# provide it instead of the file); signed checkpoints of each chain's head go to a file.
+AUDIT_KEY = os.environ.get("CHAINPROOF_AUDIT_KEY", "").strip() or read_or_create_audit_key(DATA_DIR)
+if len(AUDIT_KEY) < 32:
+    raise ConfigError(
+        f"CHAINPROOF_AUDIT_KEY: expected at least 32 characters, found {len(AUDIT_KEY)}"
+    )
+AUDIT_CHECKPOINTS = env_path("CHAINPROOF_AUDIT_CHECKPOINTS", DATA_DIR / AUDIT_CHECKPOINT_FILE)
 ALLOWED_HOSTS = env_list("CHAINPROOF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CHAINPROOF_CSRF_TRUSTED_ORIGINS", [])
 
@@ -40,13 +55,24 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("CHAINPROOF_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("CHAINPROOF_HSTS_PRELOAD", HTTPS)
-if env_bool("CHAINPROOF_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("CHAINPROOF_BEHIND_PROXY", False)
+# The address the reverse proxy connects from: `chainproof serve` takes X-Forwarded-Proto
+# and X-Forwarded-For only from it (waitress drops them from anyone else).
+TRUSTED_PROXY = env_str("CHAINPROOF_TRUSTED_PROXY", "127.0.0.1" if BEHIND_PROXY else "")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("CHAINPROOF_SESSION_SECONDS", 8 * 3600, minimum=300)
+# Sign-in throttling: wrong passwords within the window, then a lock of the same length.
+LOGIN_LOCKOUT_SECONDS = env_int("CHAINPROOF_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS = env_int("CHAINPROOF_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("CHAINPROOF_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("CHAINPROOF_LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, minimum=1)
+API_TOKEN_DAYS = env_int("CHAINPROOF_API_TOKEN_DAYS", 90, minimum=1)
+LOGIN_AUDIT_FAILURES_PER_WINDOW = env_int("CHAINPROOF_LOGIN_AUDIT_FAILURES", 200, minimum=1)
 CSRF_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
@@ -58,26 +84,33 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "chainproof.common",
     "chainproof.web",
     "chainproof.accounts",
     "chainproof.audit",
+    "chainproof.auditlog",
     "chainproof.reference",
     "chainproof.jobs",
     "chainproof.suppliers",
     "chainproof.risk",
     "chainproof.screening",
+    "chainproof.evidence",
+    "chainproof.diligence",
     "chainproof.questionnaires",
+    "chainproof.outbox",
     "chainproof.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chainproof.web.middleware.SecurityHeadersMiddleware",
     "chainproof.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chainproof.common.middleware.QueryTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -138,6 +171,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A password-reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -157,6 +192,32 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 # Uploads: kept small in memory, refused above the limit.
 UPLOAD_MAX_BYTES = env_int("CHAINPROOF_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Uploaded files waiting for (or kept after) a background job: deleted this many days after
+# their job finished (the job's record and audit events stay).
+UPLOAD_RETENTION_DAYS = env_int("CHAINPROOF_UPLOAD_RETENTION_DAYS", 30, minimum=1)
+# The address space `chainproof worker` may use (0: no limit): a job that needs more fails
+# with a message instead of exhausting the host's memory.
+WORKER_MEMORY_MB = env_int("CHAINPROOF_WORKER_MEMORY_MB", 1024, minimum=0)
+# Stored documents (questionnaire attachments, the evidence locker): content-addressed, kept
+# once per SHA-256, on local disk (files/ in the data directory) or in an S3-compatible
+# object store.
+STORAGE_BACKEND = env_choice("CHAINPROOF_STORAGE", ("local", "s3"), "local")
+S3_BUCKET = env_str("CHAINPROOF_S3_BUCKET", "")
+S3_ENDPOINT_URL = env_str("CHAINPROOF_S3_ENDPOINT_URL", "")
+S3_REGION = env_str("CHAINPROOF_S3_REGION", "us-east-1")
+S3_ACCESS_KEY_ID = env_str("CHAINPROOF_S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env_str("CHAINPROOF_S3_SECRET_ACCESS_KEY", "")
+S3_PREFIX = env_str("CHAINPROOF_S3_PREFIX", "chainproof/blobs/")
+if STORAGE_BACKEND == "s3" and not S3_BUCKET:
+    raise ConfigError("CHAINPROOF_S3_BUCKET: expected a bucket name when CHAINPROOF_STORAGE=s3")
+# Evidence documents: the largest accepted, how long a deleted document's bytes are kept
+# before an admin may purge them, and how many days ahead an expiry is announced.
+EVIDENCE_MAX_BYTES = env_int("CHAINPROOF_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
+EVIDENCE_RETENTION_DAYS = env_int("CHAINPROOF_EVIDENCE_RETENTION_DAYS", 365 * 7, minimum=0)
+EVIDENCE_EXPIRY_NOTICE_DAYS = env_int("CHAINPROOF_EVIDENCE_EXPIRY_NOTICE_DAYS", 30, minimum=1)
+# Text recognition of scans and images (Tesseract); languages as Tesseract names them.
+OCR_LANGUAGES = env_str("CHAINPROOF_OCR_LANGUAGES", "eng+chi_sim+chi_tra+kor+vie")
+OCR_MAX_PAGES = env_int("CHAINPROOF_OCR_MAX_PAGES", 50, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -169,6 +230,10 @@ EMAIL_BACKEND = env_choice(
     ),
     "django.core.mail.backends.console.EmailBackend",
 )
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # The same output, with the links that sign people in redacted unless DEBUG: the
+    # console is a log in production.
+    EMAIL_BACKEND = "chainproof.outbox.backends.ConsoleBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_HOST = env_str("CHAINPROOF_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("CHAINPROOF_EMAIL_PORT", 25, minimum=1, maximum=65535)
@@ -176,6 +241,8 @@ EMAIL_HOST_USER = env_str("CHAINPROOF_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("CHAINPROOF_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("CHAINPROOF_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("CHAINPROOF_EMAIL_FROM", "chainproof <noreply@localhost>")
+# Attempts at each outbound message before it is given up (retries wait 1, 2, 4... minutes).
+EMAIL_MAX_ATTEMPTS = env_int("CHAINPROOF_EMAIL_MAX_ATTEMPTS", 5, minimum=1, maximum=20)
 # The address suppliers reach this instance at, for the links in invitations and reminders.
 PUBLIC_BASE_URL = env_str("CHAINPROOF_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -186,11 +253,29 @@ SCREENING_THRESHOLD = (
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 
+# Every handler redacts the invitation and password-reset tokens in what it writes
+# (Django logs the path of a 4xx, e.g. "Gone: /portal/invite/<token>/"; the development
+# server logs every request line).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"secret_links": {"()": "chainproof.common.redaction.RedactSecretLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_links"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("CHAINPROOF_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -5,13 +5,14 @@ from chainproof.api.root import api
 urlpatterns = [
     path("", include("chainproof.web.urls")),
     path("accounts/", include("chainproof.accounts.urls")),
-    path("audit/", include("chainproof.audit.urls")),
+    path("audit/", include("chainproof.auditlog.urls")),
     path("reference/", include("chainproof.reference.urls")),
     path("suppliers/", include("chainproof.suppliers.urls")),
     path("jobs/", include("chainproof.jobs.urls")),
     path("risk/", include("chainproof.risk.urls")),
     path("screening/", include("chainproof.screening.urls")),
     path("questionnaires/", include("chainproof.questionnaires.urls")),
+    path("outbox/", include("chainproof.outbox.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,5 +1,6 @@
-"""The supplier portal in a real headless Chromium (Debian's): invitation link, two
-sections filled, a document uploaded, submitted; the analyst then sees the response.
+"""The supplier portal in a real headless Chromium (Debian's): invitation link and its
+"Open the questionnaire" button, two sections filled, a document uploaded, submitted;
+the analyst then sees the response.
 
 Nothing the pages load comes from the internet: every request outside the test server
 is refused and counted.
@@ -17,13 +18,10 @@ from django.core import mail
 from django.db import transaction
 
 from chainproof.domain.questionnaire.answers import check
+from chainproof.outbox.services import email_send_due
+from chainproof.questionnaires.campaigns import campaign_create, invitations_send
 from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
-from chainproof.questionnaires.services import (
-    campaign_create,
-    definition,
-    invitations_send,
-    versions_sync,
-)
+from chainproof.questionnaires.versions import definition, versions_sync
 from chainproof.suppliers.models import Supplier
 from tests.questionnaire_helpers import TYPED, countries
 
@@ -60,7 +58,15 @@ def _page(browser, live_server, outside):
             route_obj.abort()
 
     context.route("**/*", route)
-    return context.new_page()
+    page = context.new_page()
+
+    def console(message):
+        # A blocked inline script or style shows as a Content-Security-Policy violation.
+        if "Content Security Policy" in message.text:
+            outside.append(f"CSP: {message.text}")
+
+    page.on("console", console)
+    return page
 
 
 @pytest.fixture
@@ -104,11 +110,14 @@ def test_supplier_fills_two_sections_uploads_and_submits(
     campaign, qr = invited
     with transaction.atomic():
         invitations_send(campaign=campaign, actor=alice.user, base_url=live_server.url)
+    email_send_due()
     link = re.search(r"http://\S+/portal/invite/\S+/", mail.outbox[-1].body).group(0)
     outside: list[str] = []
     page = _page(browser, live_server, outside)
 
-    page.goto(link)
+    page.goto(link)  # the link's page changes nothing until the button is pressed
+    assert qr.__class__.objects.get(pk=qr.pk).status == "sent"
+    page.click("text=Open the questionnaire")
     page.wait_for_selector("#sections")
     assert "Forced-labor due-diligence questionnaire" in page.inner_text("h1")
 

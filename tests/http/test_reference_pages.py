@@ -8,14 +8,15 @@ import pytest
 from openpyxl import load_workbook
 
 from chainproof.reference.models import Dataset, IloIndicator
+from tests.csrf_client import csrf_refused
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def signed_in(client, alice, refdata):
-    client.force_login(alice.user)
-    return client
+def signed_in(csrf_client, alice, refdata):
+    csrf_client.sign_in(alice)
+    return csrf_client
 
 
 def test_index_shows_every_dataset_with_provenance(signed_in, refdata):
@@ -91,21 +92,21 @@ def test_csv_and_xlsx_exports_hold_the_filtered_rows(signed_in):
     assert len(rows) == 12
 
 
-def test_reference_api_lists_and_filters(client, alice, refdata):
-    client.force_login(alice.user)
-    goods = client.get("/api/v1/reference/goods", {"country": "cn", "labor": "forced"}).json()
+def test_reference_api_lists_and_filters(csrf_client, alice, refdata):
+    csrf_client.sign_in(alice)
+    goods = csrf_client.get("/api/v1/reference/goods", {"country": "cn", "labor": "forced"}).json()
     names = {item["good"] for item in goods["items"]}
     assert "Cotton" in names
     assert all(item["forced_labor"] for item in goods["items"])
-    page = client.get("/api/v1/reference/tip-placements", {"page_size": 5}).json()
+    page = csrf_client.get("/api/v1/reference/tip-placements", {"page_size": 5}).json()
     assert page["count"] == refdata["tip_tiers"].row_count
     assert len(page["items"]) == 5
-    kp = client.get("/api/v1/reference/countries/KP").json()
+    kp = csrf_client.get("/api/v1/reference/countries/KP").json()
     assert kp["tip_history"][-1]["report_year"] == 2025
-    old = client.get("/api/v1/reference/goods", {"as_of": "2001-01-01"})
+    old = csrf_client.get("/api/v1/reference/goods", {"as_of": "2001-01-01"})
     assert old.status_code == 404
     assert "No edition of dol_goods" in old.json()["error"]["message"]
-    datasets = client.get("/api/v1/reference/datasets").json()
+    datasets = csrf_client.get("/api/v1/reference/datasets").json()
     assert {d["kind"] for d in datasets} == set(refdata)
 
 
@@ -113,12 +114,9 @@ ILO_HEADER = "indicator_number,indicator,description_paraphrased\n"
 
 
 def _upload(client, content: bytes, name="ilo.csv", edition="ILO test edition"):
-    from tests.http.helpers import csrf_token_from
-
-    page = client.get("/reference/upload/")
     upload = io.BytesIO(content)
     upload.name = name
-    return client.post(
+    return client.submit(
         "/reference/upload/",
         {
             "kind": "ilo_indicators",
@@ -128,13 +126,12 @@ def _upload(client, content: bytes, name="ilo.csv", edition="ILO test edition"):
             "license": "",
             "notes": "",
             "file": upload,
-            "csrfmiddlewaretoken": csrf_token_from(page),
         },
     )
 
 
 def test_admin_upload_loads_an_edition_for_that_organization_only(csrf_client, alice, bob, refdata):
-    csrf_client.force_login(alice.user)
+    csrf_client.sign_in(alice)
     data = (ILO_HEADER + "1,Abuse of vulnerability,ours\n2,Deception,ours\n").encode()
     response = _upload(csrf_client, data)
     assert response.status_code == 302
@@ -145,7 +142,7 @@ def test_admin_upload_loads_an_edition_for_that_organization_only(csrf_client, a
     ilo_page = csrf_client.get("/reference/ilo/").content.decode()
     assert "ILO test edition" in ilo_page  # newest as-of date is in force for Acme
 
-    csrf_client.force_login(bob.user)
+    csrf_client.sign_in(bob)
     assert csrf_client.get(f"/reference/datasets/{dataset.pk}/").status_code == 404
     assert csrf_client.get("/reference/ilo/", {"dataset": dataset.pk}).status_code == 404
     api = csrf_client.get(f"/api/v1/reference/datasets/{dataset.pk}")
@@ -171,7 +168,7 @@ def test_admin_upload_loads_an_edition_for_that_organization_only(csrf_client, a
 def test_bad_uploads_show_a_form_error_and_change_nothing(
     csrf_client, alice, refdata, content, name, message
 ):
-    csrf_client.force_login(alice.user)
+    csrf_client.sign_in(alice)
     before = Dataset.objects.count()
     response = _upload(csrf_client, content, name=name)
     assert response.status_code == 200
@@ -179,13 +176,16 @@ def test_bad_uploads_show_a_form_error_and_change_nothing(
     assert Dataset.objects.count() == before
 
 
-def test_viewers_cannot_upload(client, victor):
-    client.force_login(victor.user)
-    assert client.get("/reference/upload/").status_code == 403
+def test_viewers_cannot_upload(csrf_client, victor):
+    csrf_client.sign_in(victor)
+    assert csrf_client.get("/reference/upload/").status_code == 403
+    with_token = csrf_client.submit("/reference/upload/", {"kind": "ilo_indicators"}, from_page="/")
+    assert with_token.status_code == 403
+    assert not csrf_refused(with_token)  # the role refuses it, not the CSRF check
 
 
-def test_viewer_api_can_read_reference_data(client, victor, refdata):
-    client.force_login(victor.user)
-    response = client.get("/api/v1/reference/ilo-indicators")
+def test_viewer_api_can_read_reference_data(csrf_client, victor, refdata):
+    csrf_client.sign_in(victor)
+    response = csrf_client.get("/api/v1/reference/ilo-indicators")
     assert response.status_code == 200
     assert json.loads(response.content)["count"] == 11

@@ -5,7 +5,7 @@ import pytest
 from chainproof.jobs.models import Job
 from chainproof.risk.services import risk_score_all
 from chainproof.suppliers.models import Facility, Product
-from tests.http.helpers import csrf_token_from
+from tests.csrf_client import csrf_refused
 from tests.supply import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -18,102 +18,116 @@ def demo(alice, refdata):
     return alice
 
 
-def test_register_sorts_filters_and_exports(client, demo):
-    client.force_login(demo.user)
-    page = client.get("/risk/").content.decode()
-    assert "chainproof-default v1" in page
+def test_register_sorts_filters_and_exports(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    page = csrf_client.get("/risk/").content.decode()
+    assert "chainproof-default v2" in page
     assert page.index("critical") < page.index(">low<")
-    products = client.get(
+    products = csrf_client.get(
         "/risk/", {"node_type": "product", "presumption": "uflpa", "status": "applies"}
     ).content.decode()
     assert "Monocrystalline solar module 400 W" in products
     assert "Merino wool scarf" not in products
-    cotton = client.get("/risk/", {"good": "cotton", "country": "IN"}).content.decode()
+    cotton = csrf_client.get("/risk/", {"good": "cotton", "country": "IN"}).content.decode()
     assert "Kaveri Spinning Mill Unit 1" in cotton
-    export = client.get("/risk/", {"level": "low", "format": "csv"})
+    export = csrf_client.get("/risk/", {"level": "low", "format": "csv"})
     lines = export.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("type,id,name,country,score,level")
     assert all(",low," in line for line in lines[1:])
 
 
-def test_explanation_panel_and_badges(client, demo):
-    client.force_login(demo.user)
+def test_explanation_panel_and_badges(csrf_client, demo):
+    csrf_client.sign_in(demo)
     shihezi = Facility.objects.get(organization=demo.organization, ref="F-CN-05")
-    panel = client.get(f"/risk/facility/{shihezi.pk}/").content.decode()
+    panel = csrf_client.get(f"/risk/facility/{shihezi.pk}/").content.decode()
     assert "Worksite in Xinjiang" in panel
     assert "TIP 2025: Tier 3" in panel
     assert "Reference data used" in panel
-    facility_page = client.get(f"/suppliers/facilities/{shihezi.pk}/").content.decode()
+    facility_page = csrf_client.get(f"/suppliers/facilities/{shihezi.pk}/").content.decode()
     assert "badge risk-critical" in facility_page
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
-    product_page = client.get(f"/suppliers/products/{module.pk}/").content.decode()
+    product_page = csrf_client.get(f"/suppliers/products/{module.pk}/").content.decode()
     assert "Presumptions of forced labor" in product_page
     assert "presumption status-applies" in product_page
 
 
-def test_heatmap_counts_worksites_by_country_and_good(client, demo):
-    client.force_login(demo.user)
-    page = client.get("/risk/heatmap/").content.decode()
+def test_heatmap_counts_worksites_by_country_and_good(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    page = csrf_client.get("/risk/heatmap/").content.decode()
     assert "Polysilicon" in page
     assert 'href="/risk/?node_type=facility&country=CN&good=Polysilicon"' in page
 
 
-def test_other_organizations_risk_is_404(client, demo, bob):
+def test_other_organizations_risk_is_404(csrf_client, demo, bob):
     shihezi = Facility.objects.get(organization=demo.organization, ref="F-CN-05")
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
-    client.force_login(bob.user)
-    assert client.get(f"/risk/facility/{shihezi.pk}/").status_code == 404
-    assert client.get(f"/api/v1/risk/facility/{shihezi.pk}").status_code == 404
-    assert client.get(f"/api/v1/risk/products/{module.pk}/presumptions").status_code == 404
-    assert client.get("/api/v1/risk/assessments").json()["count"] == 0
-    assert "Shihezi" not in client.get("/risk/").content.decode()
+    csrf_client.sign_in(bob)
+    assert csrf_client.get(f"/risk/facility/{shihezi.pk}/").status_code == 404
+    assert csrf_client.get(f"/api/v1/risk/facility/{shihezi.pk}").status_code == 404
+    assert csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").status_code == 404
+    assert csrf_client.get("/api/v1/risk/assessments").json()["count"] == 0
+    assert "Shihezi" not in csrf_client.get("/risk/").content.decode()
 
 
-def test_risk_api(client, demo):
-    client.force_login(demo.user)
+def test_risk_api(csrf_client, demo):
+    csrf_client.sign_in(demo)
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
-    body = client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
+    body = csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
     assert {p["regime"]: p["status"] for p in body["presumptions"]}["uflpa"] == "applies"
-    listing = client.get("/api/v1/risk/assessments", {"level": "critical"}).json()
+    listing = csrf_client.get("/api/v1/risk/assessments", {"level": "critical"}).json()
     assert listing["count"] > 0
     assert all(item["level"] == "critical" for item in listing["items"])
-    history = client.get(f"/api/v1/risk/product/{module.pk}").json()
+    history = csrf_client.get(f"/api/v1/risk/product/{module.pk}").json()
     assert history[0]["is_current"]
-    assert client.get("/api/v1/risk/planet/1").status_code == 404
+    assert csrf_client.get("/api/v1/risk/planet/1").status_code == 404
 
 
 def test_recompute_and_methodology_need_roles_and_csrf(csrf_client, demo, victor):
-    csrf_client.force_login(victor.user)
+    csrf_client.sign_in(victor)
     page = csrf_client.get("/risk/methodology/")
     assert page.status_code == 200
     assert b"readonly" in page.content
-    assert (
-        csrf_client.post(
-            "/risk/recompute/", {"csrfmiddlewaretoken": csrf_token_from(csrf_client.get("/risk/"))}
-        ).status_code
-        == 403
-    )
-    csrf_client.force_login(demo.user)
-    register = csrf_client.get("/risk/")
-    assert csrf_client.post("/risk/recompute/").status_code == 403  # no CSRF token
-    response = csrf_client.post(
-        "/risk/recompute/", {"csrfmiddlewaretoken": csrf_token_from(register)}
-    )
+    viewer = csrf_client.submit("/risk/recompute/", from_page="/risk/")
+    assert viewer.status_code == 403
+    assert not csrf_refused(viewer)  # the role refuses it
+    csrf_client.sign_in(demo)
+    assert csrf_refused(csrf_client.post("/risk/recompute/"))  # no CSRF token
+    response = csrf_client.submit("/risk/recompute/", from_page="/risk/")
     assert response.status_code == 302
     assert Job.objects.filter(kind="risk.score_all", status="queued").exists()
-    methodology = csrf_client.get("/risk/methodology/")
-    bad = csrf_client.post(
-        "/risk/methodology/",
-        {"content": "name: x\nversion: 2\n", "csrfmiddlewaretoken": csrf_token_from(methodology)},
-    )
+    bad = csrf_client.submit("/risk/methodology/", {"content": "name: x\nversion: 2\n"})
     assert b"Not saved" in bad.content
     assert b"levels: missing" in bad.content
 
 
-def test_supplier_list_filters_by_risk_level(client, demo):
-    client.force_login(demo.user)
-    critical = client.get("/suppliers/", {"risk": "critical"}).content.decode()
+def test_supplier_list_filters_by_risk_level(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    critical = csrf_client.get("/suppliers/", {"risk": "critical"}).content.decode()
     assert "Tianshan Polysilicon Materials Co. Ltd." in critical
     assert "Lanificio Valle Sessera" not in critical
-    low = client.get("/api/v1/suppliers", {"risk": "low"}).json()
+    low = csrf_client.get("/api/v1/suppliers", {"risk": "low"}).json()
     assert "Lanificio Valle Sessera S.p.A." in {s["legal_name"] for s in low["items"]}
+
+
+def test_the_engine_version_is_shown_with_the_methodology(csrf_client, demo, monkeypatch):
+    from chainproof.domain.risk import engine
+
+    csrf_client.sign_in(demo)
+    module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
+    panel = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
+    assert "Methodology chainproof-default v2; engine chainproof-risk v1;" in panel
+    product_page = csrf_client.get(f"/suppliers/products/{module.pk}/").content.decode()
+    assert "with chainproof-default v2 (engine chainproof-risk v1)" in product_page
+    body = csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
+    assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "1")
+    listing = csrf_client.get("/api/v1/risk/assessments").json()["items"]
+    assert listing
+    assert all(item["engine_version"] == "1" for item in listing)
+
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "2")
+    risk_score_all(organization_id=demo.organization.pk)
+    history = csrf_client.get(f"/api/v1/risk/product/{module.pk}").json()
+    assert [(h["engine_version"], h["is_current"]) for h in history] == [("2", True), ("1", False)]
+    rows = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
+    table = rows[rows.index('id="history"') :]
+    assert table.index("chainproof-risk v2") < table.index("chainproof-risk v1")

@@ -1,11 +1,9 @@
-import json
-
 import pytest
 
 from chainproof.domain.screening.matcher import VERSION
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
-from tests.http.helpers import csrf_token_from
+from tests.csrf_client import csrf_refused, csrf_token_from
 from tests.supply import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +17,13 @@ def demo(alice, refdata):
 
 
 def test_queue_hit_page_and_decision_with_csrf(csrf_client, demo):
-    csrf_client.force_login(demo.user)
+    csrf_client.sign_in(demo)
     queue = csrf_client.get("/screening/").content.decode()
     assert "Hoshyne Silicon Industry Trading Co. Ltd." in queue
     hit = ScreeningHit.objects.filter(organization=demo.organization, status="open").first()
     page = csrf_client.get(f"/screening/hits/{hit.pk}/")
     assert hit.explanation[:40] in page.content.decode().replace("&#x27;", "'")
-    assert (
-        csrf_client.post(f"/screening/hits/{hit.pk}/", {"status": "confirmed"}).status_code == 403
-    )
+    assert csrf_refused(csrf_client.post(f"/screening/hits/{hit.pk}/", {"status": "confirmed"}))
     no_reason = csrf_client.post(
         f"/screening/hits/{hit.pk}/",
         {"status": "dismissed", "csrfmiddlewaretoken": csrf_token_from(page)},
@@ -46,48 +42,48 @@ def test_queue_hit_page_and_decision_with_csrf(csrf_client, demo):
     assert hit.status == "dismissed"
 
 
-def test_ad_hoc_search_page_and_api(client, demo):
-    client.force_login(demo.user)
-    page = client.get("/screening/search/", {"name": "김정은"}).content.decode()
+def test_ad_hoc_search_page_and_api(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    page = csrf_client.get("/screening/search/", {"name": "김정은"}).content.decode()
     assert "KIM, Jong Un" in page
-    body = client.get("/api/v1/screening/search", {"name": "新疆生产建设兵团"}).json()
+    body = csrf_client.get("/api/v1/screening/search", {"name": "新疆生产建设兵团"}).json()
     assert body["algorithm"] == f"chainproof-names v{VERSION}"
     assert "Production and Construction" in body["matches"][0]["entry_name"]
     assert "Chinese terms in English" in body["matches"][0]["explanation"]
 
 
-def test_other_organizations_hits_are_404(client, demo, bob, victor):
+def test_other_organizations_hits_are_404(csrf_client, demo, bob, victor):
     hit = ScreeningHit.objects.filter(organization=demo.organization).first()
-    client.force_login(bob.user)
-    assert client.get(f"/screening/hits/{hit.pk}/").status_code == 404
-    assert client.get("/api/v1/screening/hits").json()["count"] == 0
-    client.get("/screening/")
-    response = client.post(
-        f"/api/v1/screening/hits/{hit.pk}/decision",
-        json.dumps({"status": "confirmed"}),
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
-    )
+    csrf_client.sign_in(bob)
+    assert csrf_client.get(f"/screening/hits/{hit.pk}/").status_code == 404
+    assert csrf_client.get("/api/v1/screening/hits").json()["count"] == 0
+    decision = f"/api/v1/screening/hits/{hit.pk}/decision"
+    response = csrf_client.api("post", decision, {"status": "confirmed"})
     assert response.status_code == 404
-    client.force_login(victor.user)
-    client.get("/screening/")
-    viewer = client.post(
-        f"/api/v1/screening/hits/{hit.pk}/decision",
-        json.dumps({"status": "confirmed"}),
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
-    )
+    csrf_client.sign_in(victor)
+    viewer = csrf_client.api("post", decision, {"status": "confirmed"})
     assert viewer.status_code == 403
+    assert not csrf_refused(viewer)
 
 
-def _post_file(client, page, content, name):
+def _post_file(client, content, name):
     import io
 
     upload = io.BytesIO(content)
     upload.name = name
-    return client.post(
-        "/screening/watchlist/", {"file": upload, "csrfmiddlewaretoken": csrf_token_from(page)}
-    )
+    return client.submit("/screening/watchlist/", {"file": upload})
+
+
+def _run_watchlist_jobs():
+    from chainproof.jobs.models import Job
+    from chainproof.jobs.services import job_claim, job_run
+
+    ran = 0
+    while (job := job_claim()) is not None:
+        ran += job.kind == "screening.watchlist_import"
+        job_run(job)
+    assert ran == 1
+    assert not Job.objects.filter(kind="screening.watchlist_import", status="failed").exists()
 
 
 def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
@@ -95,7 +91,7 @@ def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
     from chainproof.jobs.models import Job
     from chainproof.screening.models import WatchlistEntry
 
-    csrf_client.force_login(alice.user)
+    csrf_client.sign_in(alice)
     page = csrf_client.get("/screening/watchlist/")
     added = csrf_client.post(
         "/screening/watchlist/",
@@ -111,18 +107,24 @@ def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
     assert entry.aliases == ["PRF", "Zhujiang Fleet"]
     assert entry.country == "CN"
     assert Job.objects.filter(kind="screening.screen", status="queued").exists()
-    bad = _post_file(csrf_client, page, b"name,country\nGood Co,CN\nBad Co,QQ\n", "w.csv")
-    assert b"nothing was added" in bad.content
-    assert b"row 3, column country" in bad.content
+    bad = _post_file(csrf_client, b"name,country\nGood Co,CN\nBad Co,QQ\n", "w.csv")
+    assert bad.status_code == 302  # to the job's page: the file is read by the worker
+    assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
+    _run_watchlist_jobs()
+    report = csrf_client.get(bad["Location"])
+    assert b"nothing was added" in report.content
+    assert b'<td class="num">3</td><td>country</td>' in report.content
     assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
     good = _post_file(
         csrf_client,
-        page,
         b"name,aliases,country,address,notes\n"
         b'Golden Reef Mining,GRM,KP,"Kangdong County, Pyongyang",reported by NGO\n',
         "w.csv",
     )
     assert good.status_code == 302
+    assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
+    _run_watchlist_jobs()
+    assert b"Added 1 watchlist entries from w.csv" in csrf_client.get(good["Location"]).content
     assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 2
     reef = WatchlistEntry.objects.get(name="Golden Reef Mining")
     assert reef.address == "Kangdong County, Pyongyang"
@@ -151,7 +153,7 @@ def test_watchlist_entries_of_another_organization_cannot_be_removed(
     from chainproof.screening.models import WatchlistEntry
 
     entry = WatchlistEntry.objects.create(organization=alice.organization, name="X Co")
-    csrf_client.force_login(bob.user)
+    csrf_client.sign_in(bob)
     page = csrf_client.get("/screening/watchlist/")
     assert b"X Co" not in page.content
     response = csrf_client.post(
@@ -167,7 +169,7 @@ def test_admin_sets_the_review_threshold(csrf_client, alice, refdata):
     from chainproof.jobs.models import Job
     from chainproof.screening.services import threshold
 
-    csrf_client.force_login(alice.user)
+    csrf_client.sign_in(alice)
     page = csrf_client.get("/screening/")
     assert b'id="threshold"' in page.content
     token = csrf_token_from(page)
@@ -186,10 +188,11 @@ def test_admin_sets_the_review_threshold(csrf_client, alice, refdata):
 
 
 def test_only_admins_change_the_threshold(csrf_client, victor, refdata):
-    csrf_client.force_login(victor.user)
+    csrf_client.sign_in(victor)
     page = csrf_client.get("/screening/")
     assert b'id="threshold"' not in page.content
     refused = csrf_client.post(
         "/screening/", {"threshold": "0.9", "csrfmiddlewaretoken": csrf_token_from(page)}
     )
     assert refused.status_code == 403
+    assert not csrf_refused(refused)

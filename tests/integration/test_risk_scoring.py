@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 
+from chainproof.domain.nodes import NodeKey
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import run_pending
 from chainproof.risk.models import MethodologyVersion, RiskAssessment
@@ -93,7 +94,7 @@ def test_golden_clean_chain_is_low(demo):
 
 def test_assessments_record_methodology_and_editions(demo):
     pollock = _product(demo.organization, "SEA-POL-200")
-    assert str(pollock.methodology) == "chainproof-default v1"
+    assert str(pollock.methodology) == "chainproof-default v2"  # the latest bundled
     assert pollock.editions["tip_tiers"].startswith("TIP Reports 2001-2025")
     assert pollock.as_of
 
@@ -113,7 +114,7 @@ def test_rescoring_unchanged_inputs_writes_nothing_and_a_change_keeps_history(de
             facility=scarf_mill,
             data={"dprk_workers": "present", "dprk_worker_count": 3},
         )
-    result = risk_rescore(organization_id=org.pk, changed={f"f:{scarf_mill.pk}"})
+    result = risk_rescore(organization_id=org.pk, changed={NodeKey.facility(scarf_mill.pk)})
     assert result["affected"] >= 3  # the mill, its company, the scarf
     scarf = Product.objects.get(organization=org, sku="APP-SCF-010")
     history = list(
@@ -132,10 +133,10 @@ def test_rescoring_unchanged_inputs_writes_nothing_and_a_change_keeps_history(de
     assert _checks(current_for(org.pk, "product", scarf.pk))["caatsa_321b"]["status"] == ("applies")
 
 
-def test_a_facility_edit_queues_a_rescore_job(demo):
+def test_a_facility_edit_queues_a_rescore_job(demo, django_capture_on_commit_callbacks):
     org = demo.organization
     mill = Facility.objects.get(organization=org, ref="F-IT-02")
-    with transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         facility_save(
             organization=org.pk, actor=demo.user, facility=mill, data={"dprk_workers": "unknown"}
         )
@@ -149,8 +150,8 @@ def test_a_facility_edit_queues_a_rescore_job(demo):
 
 def test_an_adjusted_methodology_is_a_new_version_used_from_then_on(demo):
     org = demo.organization
-    bundled = MethodologyVersion.objects.get(organization__isnull=True)
-    content = bundled.content.replace('version: "1"', 'version: "1-acme"').replace(
+    bundled = MethodologyVersion.objects.get(organization__isnull=True, version="2")
+    content = bundled.content.replace('version: "2"', 'version: "2-acme"').replace(
         "  xinjiang:                # worksite in the Xinjiang Uyghur Autonomous Region "
         "(UFLPA)\n    points: 80",
         "  xinjiang:                # worksite in the Xinjiang Uyghur Autonomous Region "
@@ -172,13 +173,13 @@ def test_an_adjusted_methodology_is_a_new_version_used_from_then_on(demo):
             organization=org,
             actor=demo.user,
             based_on=bundled,
-            content=content.replace("  high: 50", "  high: 5").replace('"1-acme"', '"2"'),
+            content=content.replace("  high: 50", "  high: 5").replace('"2-acme"', '"3"'),
         )
 
 
 def test_cli_score_and_as_of(demo, capsys):
     call_command("risk", "score", "--all", "--organization", demo.organization.slug)
-    assert "records scored with chainproof-default v1" in capsys.readouterr().out
+    assert "records scored with chainproof-default v2" in capsys.readouterr().out
     call_command(
         "risk", "score", "--product", "SOL-MOD-400", "--organization", demo.organization.slug
     )
@@ -203,24 +204,25 @@ def test_as_of_uses_the_tip_report_of_that_year(demo, refdata):
     assert early.tip == {}  # the compiled TIP edition is as of 2025-09-29
 
 
-def test_a_new_reference_edition_queues_a_rescore(demo):
+def test_a_new_reference_edition_queues_a_rescore(demo, django_capture_on_commit_callbacks):
     from chainproof.reference.services import BUNDLED_DIR, DatasetFile, datasets_load
 
     data = (BUNDLED_DIR / "ilo_forced_labour_indicators.csv").read_bytes()
     Job.objects.filter(kind="risk.score_all").delete()
-    datasets_load(
-        [
-            DatasetFile(
-                kind="ilo_indicators",
-                file_name="ilo.csv",
-                data=data,
-                edition="ILO test",
-                as_of=date(2026, 1, 1),
-                source="test",
-            )
-        ],
-        organization=demo.organization,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        datasets_load(
+            [
+                DatasetFile(
+                    kind="ilo_indicators",
+                    file_name="ilo.csv",
+                    data=data,
+                    edition="ILO test",
+                    as_of=date(2026, 1, 1),
+                    source="test",
+                )
+            ],
+            organization=demo.organization,
+        )
     assert (
         Job.objects.filter(
             kind="risk.score_all", organization=demo.organization, status="queued"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chainproof.audit.models import AuditEvent
+from chainproof.domain.nodes import NodeKey
 from chainproof.risk.selectors import current_for
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
@@ -74,7 +75,7 @@ def test_a_dismissed_hit_stays_dismissed_until_the_name_changes(screened):
             supplier=trader,
             data={"legal_name": "Hoshine Silicon Industry Trading Co. Ltd."},
         )
-    screen(organization_id=org.pk, actor=member.user, nodes={f"s:{trader.pk}"})
+    screen(organization_id=org.pk, actor=member.user, nodes={NodeKey.supplier(trader.pk)})
     hit.refresh_from_db()
     assert hit.status == "open"
     assert AuditEvent.objects.filter(
@@ -175,11 +176,11 @@ def test_screen_command_runs_in_its_own_transaction(alice, refdata):
     assert verify_organization_chain(alice.organization.pk).ok
 
 
-def test_supplier_page_shows_its_screening_history(client, screened):
+def test_supplier_page_shows_its_screening_history(csrf_client, screened):
     member, _ = screened
     trader, hit = _lookalike_hit(member.organization)
-    client.force_login(member.user)
-    page = client.get(f"/suppliers/{trader.pk}/").content.decode()
+    csrf_client.sign_in(member)
+    page = csrf_client.get(f"/suppliers/{trader.pk}/").content.decode()
     assert 'id="screening"' in page
     assert f"/screening/hits/{hit.pk}/" in page
 

@@ -4,6 +4,7 @@ import pytest
 from openpyxl import load_workbook
 
 from chainproof.audit.models import AuditEvent
+from chainproof.common.exports import export_response
 from chainproof.suppliers import exporting
 from chainproof.suppliers.importing import ImportFailed, run_import
 from chainproof.suppliers.models import (
@@ -13,7 +14,6 @@ from chainproof.suppliers.models import (
     SupplierIdentifier,
     SupplyLink,
 )
-from chainproof.web.paging import export_response
 from tests.supply import csv_bytes, load_demo
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +188,36 @@ def test_xlsx_round_trip_export_then_import_changes_nothing(acme):
         assert (report.created, report.updated) == (0, 0), (entity, report.changes[:3])
 
 
+def test_an_xlsx_whose_dimension_claims_two_rows_imports_all_three(acme):
+    from tests.xlsx_files import set_dimension, workbook_bytes
+
+    rows = [
+        ["legal_name", "country"],
+        ["Acme Textiles", "CN"],
+        ["Borneo Rubber", "MY"],
+        ["Lotus Garment", "VN"],
+    ]
+    data = set_dimension(workbook_bytes(rows), "A1:B2")
+    report = _import(acme, "suppliers", data, name="suppliers.xlsx")
+    assert (report.rows, report.created) == (3, 3)
+    names = Supplier.objects.filter(organization=acme.organization).values_list(
+        "legal_name", flat=True
+    )
+    assert sorted(names) == ["Acme Textiles", "Borneo Rubber", "Lotus Garment"]
+
+
+def test_an_xlsx_with_a_value_at_the_last_cell_of_excel_is_refused(acme):
+    from tests.xlsx_files import workbook_bytes
+
+    data = workbook_bytes([["legal_name", "country"], ["Acme", "CN"]], XFD1048576="x")
+    before = _counts()
+    with pytest.raises(ImportFailed) as caught:
+        _import(acme, "suppliers", data, name="suppliers.xlsx")
+    assert "at most 500,000 rows and 200 columns" in str(caught.value)
+    assert "XFD1048576" in str(caught.value)
+    assert _counts() == before
+
+
 def test_demo_chain_tiers_xinjiang_and_unknown_upstream(acme):
     reports = load_demo(acme.organization)
     assert reports[-1].tiers["cycle_count"] == 0
@@ -305,3 +335,34 @@ def test_bulk_audit_events_of_an_import_keep_the_chain_verifiable(acme):
     result = verify_organization_chain(acme.organization.pk)
     assert result.ok, result.first_break
     assert result.checked > 140
+
+
+def test_csv_round_trip_with_formula_like_text_changes_nothing(acme):
+    """The CSV export escapes text starting with = + - @ with an apostrophe; the import
+    takes exactly that apostrophe off, so an unchanged file updates nothing."""
+    load_demo(acme.organization)
+    hostile = {
+        "=HYPERLINK(1)": "'Quoted on purpose",
+        "-Minus Trading": "+Plus Holdings",
+        "@At Metals": "=cmd|' /C calc'!A0",
+    }
+    for legal_name, alias in hostile.items():
+        _import(
+            acme,
+            "suppliers",
+            csv_bytes("suppliers", {"legal_name": legal_name, "country": "CN", "aliases": alias}),
+        )
+    stored = Supplier.objects.get(legal_name="@At Metals")
+    assert stored.aliases == ["=cmd", "' /C calc'!A0"]  # split at the bar
+    org_id = acme.organization.pk
+    for entity in ("suppliers", "facilities", "materials", "products", "links"):
+        response = export_response(
+            "csv", entity, exporting.headers(entity), exporting.ROWS[entity](org_id)
+        )
+        if entity == "suppliers":
+            assert b"'=HYPERLINK(1)" in response.content  # escaped in the file
+            assert b"'-Minus Trading" in response.content
+        report = _import(acme, entity, response.content, name=f"{entity}.csv")
+        assert report.rows > 0
+        assert (report.created, report.updated) == (0, 0), (entity, report.changes[:3])
+    assert Supplier.objects.get(legal_name="=HYPERLINK(1)").aliases == ["'Quoted on purpose"]

@@ -45,3 +45,27 @@ def test_short_secret_key_file_is_refused(tmp_path):
     (tmp_path / "secret_key").write_text("short\n")
     with pytest.raises(ConfigError, match="too short"):
         read_or_create_secret_key(tmp_path)
+
+
+def _create_key(directory: str) -> str:
+    from pathlib import Path
+
+    from chainproof.datadir import read_or_create_audit_key
+
+    return read_or_create_audit_key(Path(directory))
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    # Server and worker start at the same moment on a new data directory: none of them
+    # may read a key another is still writing, and all must end up with the same key.
+    import multiprocessing
+
+    for attempt in range(5):
+        directory = tmp_path / f"run{attempt}"
+        directory.mkdir()
+        with multiprocessing.get_context("spawn").Pool(8) as pool:
+            keys = pool.map(_create_key, [str(directory)] * 16)
+        assert len(keys) == 16
+        assert len(set(keys)) == 1
+        assert len(keys[0]) >= 50
+        assert [p.name for p in directory.iterdir()] == ["audit_key"]

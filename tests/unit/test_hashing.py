@@ -79,3 +79,23 @@ def test_verify_chain_finds_a_rehashed_event_whose_successor_no_longer_links():
     report = verify_chain(links)
     assert report.first_break.ident == 103
     assert "previous-hash does not match" in report.first_break.reason
+
+
+def test_a_keyed_chain_needs_its_key_and_refuses_plain_links_after_keyed_ones():
+    key = b"k" * 40
+    plain_first = ChainLink(1, 1, {"a": 1}, GENESIS_HASH, chain_hash(GENESIS_HASH, {"a": 1}))
+    keyed_second = ChainLink(
+        2, 2, {"a": 2}, plain_first.hash, chain_hash(plain_first.hash, {"a": 2}, key), keyed=True
+    )
+    assert keyed_second.hash != chain_hash(plain_first.hash, {"a": 2})
+    report = verify_chain([plain_first, keyed_second], key)
+    assert report.ok
+    assert report.unkeyed == 1
+    assert not verify_chain([plain_first, keyed_second], b"x" * 40).ok
+    assert "no audit key" in verify_chain([plain_first, keyed_second]).first_break.reason
+    plain_third = ChainLink(
+        3, 3, {"a": 3}, keyed_second.hash, chain_hash(keyed_second.hash, {"a": 3})
+    )
+    broken = verify_chain([plain_first, keyed_second, plain_third], key).first_break
+    assert broken.seq == 3
+    assert "without the audit key" in broken.reason

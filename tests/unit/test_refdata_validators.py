@@ -7,7 +7,7 @@ from chainproof.domain.refdata import (
     TIP_TIERS,
     DatasetFileError,
     get_kind,
-    validate_csv,
+    validate_dataset,
 )
 from chainproof.domain.tabular import (
     MAX_ERRORS_REPORTED,
@@ -16,6 +16,15 @@ from chainproof.domain.tabular import (
     iso_date,
     whole_number,
 )
+from chainproof.fileformats.csv import read_csv
+
+
+def validate_csv(kind, data, *, source, known_countries=None):
+    """As the loader does: the file read by fileformats, the rows validated by the domain."""
+    return validate_dataset(
+        kind, read_csv(data, source), source=source, known_countries=known_countries
+    )
+
 
 KNOWN = {"CN", "KP", "RU", "US", "MY"}
 TIP_HEADER = "report_year,country_name_source,iso2,iso3,tier,tier_code,source,year_coverage,note\n"

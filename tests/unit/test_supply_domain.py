@@ -6,7 +6,7 @@ from chainproof.domain.geo import xinjiang_match
 from chainproof.domain.graph import IMPORTER, ChainEdge, compute_tiers, find_cycles, upstream_map
 from chainproof.domain.hts import HtsError, normalize_hts
 from chainproof.domain.names import normalize_name
-from chainproof.domain.supply_layouts import LINKS, parse_bom
+from chainproof.domain.supply_columns import LINKS, parse_bom
 from chainproof.domain.tabular import FieldError, Sheet, TableFileError, validate_sheet
 
 
@@ -127,7 +127,7 @@ def test_upstream_map_filters_tier_one_inputs_by_the_bill_and_reports_gaps():
     )
     assert chain.depth == {"f:1": 1, "f:2": 2, "f:3": 3}
     assert ("f:3", "m:cotton") in chain.gaps
-    assert ("", "m:elastane") in chain.gaps
+    assert (None, "m:elastane") in chain.gaps
     assert "f:8" not in chain.depth
 
 

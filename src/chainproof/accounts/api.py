@@ -5,8 +5,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from chainproof.accounts import services
-from chainproof.accounts.access import get_for_member, scoped
+from chainproof.accounts.access import get_for_member, require_role, scoped
 from chainproof.accounts.models import ApiToken
+from chainproof.accounts.roles import Role
+from chainproof.common.api_inputs import BodyIn, Count, Id
 
 router = Router(tags=["accounts"])
 
@@ -31,11 +33,14 @@ class TokenOut(Schema):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None
     revoked_at: datetime | None
+    status: str
 
 
-class TokenIn(Schema):
+class TokenIn(BodyIn):
     name: str
+    days: Count | None = None  # 30, 90 or 365; the instance default when left out
 
 
 class TokenCreatedOut(TokenOut):
@@ -56,6 +61,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens in this organization")
 def tokens_list(request: HttpRequest) -> object:
     membership = request.auth  # type: ignore[attr-defined]
+    require_role(membership, Role.VIEWER)
     return scoped(membership, ApiToken).filter(user=membership.user)
 
 
@@ -63,14 +69,24 @@ def tokens_list(request: HttpRequest) -> object:
 def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     membership = request.auth  # type: ignore[attr-defined]
     with transaction.atomic():
-        created = services.api_token_create(membership=membership, name=payload.name)
+        created = services.api_token_create(
+            membership=membership, name=payload.name, days=payload.days
+        )
     token = created.token
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": created.plaintext})
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke a token")
-def tokens_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+@router.delete(
+    "/tokens/{token_id}",
+    response=TokenOut,
+    summary="Revoke a token (your own; an admin may revoke any in the organization)",
+)
+def tokens_revoke(request: HttpRequest, token_id: Id) -> ApiToken:
     membership = request.auth  # type: ignore[attr-defined]
-    token = get_for_member(membership, ApiToken.objects.filter(user=membership.user), pk=token_id)
+    require_role(membership, Role.VIEWER)
+    tokens = ApiToken.objects.all()
+    if not membership.has_role(Role.ADMIN):
+        tokens = tokens.filter(user=membership.user)
+    token = get_for_member(membership, tokens, pk=token_id)
     with transaction.atomic():
         return services.api_token_revoke(token=token, actor=membership.user)

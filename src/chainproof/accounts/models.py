@@ -86,7 +86,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)  # None: tokens made before expiry
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -95,5 +97,41 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted per client address, per account, and per account from one
+    address, within a window; a key over its limit is locked for a while. One row per key,
+    so a stream of failures costs a counter, not rows or audit events."""
+
+    class Scope(models.TextChoices):
+        ADDRESS = "address", "Client address"
+        ACCOUNT = "account", "Account"
+        ACCOUNT_ADDRESS = "account_address", "Account from one address"
+        AUDIT = "audit", "Audited failures (all clients)"
+
+    scope = models.CharField(max_length=20, choices=Scope.choices)
+    key = models.CharField(max_length=64)  # SHA-256 of the casefolded username / address
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.key[:12]}…: {self.failures} failure(s)"

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from chainproof.accounts.mail import mail_queue
 from chainproof.accounts.models import ApiToken, Membership, Organization, User
 from chainproof.accounts.roles import Role
 from chainproof.accounts.tokens import issue_token
+from chainproof.audit.models import AuditEvent
 from chainproof.audit.services import audit_record, snapshot
 
 DEMO_SLUG = "demo"
@@ -48,12 +52,23 @@ def organization_create(
 
 
 def user_create(
-    *, username: str, password: str, email: str = "", actor: Any = None, organization: Any = None
+    *,
+    username: str,
+    password: str | None,
+    email: str = "",
+    actor: Any = None,
+    organization: Any = None,
 ) -> User:
+    """A new account; ``password=None`` gives one that cannot sign in with a password
+    (a supplier contact who came by invitation link, until it sets one)."""
     user = User(username=username.strip(), email=email.strip())
-    validate_password(password, user)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
     user.full_clean(exclude=["password"])
-    user.set_password(password)
+    if password is not None:
+        user.set_password(password)
     user.save()
     audit_record(
         action="user.created",
@@ -66,11 +81,25 @@ def user_create(
 
 
 def membership_create(
-    *, organization: Organization, user: User, role: str, actor: Any = None
+    *,
+    organization: Organization,
+    user: User,
+    role: str,
+    actor: Any = None,
+    supplier: Any = None,
 ) -> Membership:
+    """A user joins an organization; a supplier contact (``Role.SUPPLIER``) names the
+    supplier of the organization whose requests it answers (a ``suppliers.Supplier``;
+    accounts sits below suppliers, so it is not imported here)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; expected one of {Role.values}."})
-    membership = Membership.objects.create(organization=organization, user=user, role=role)
+    if (role == Role.SUPPLIER) != (supplier is not None):
+        raise ValidationError({"supplier": "A supplier contact, and only one, names its supplier."})
+    if supplier is not None and supplier.organization_id != organization.pk:
+        raise ValidationError({"supplier": "The supplier belongs to another organization."})
+    membership = Membership.objects.create(
+        organization=organization, user=user, role=role, supplier=supplier
+    )
     audit_record(
         action="membership.created",
         actor=actor,
@@ -98,16 +127,58 @@ def membership_set_role(*, membership: Membership, role: str, actor: Any) -> Mem
     return membership
 
 
-def password_changed(*, user: User, organization_ids: list[int]) -> None:
-    """Record a password change (the change itself is Django's) in each of the user's orgs."""
+def password_changed(*, user: User, organization_ids: list[int], how: str = "changed") -> None:
+    """Record a password change or reset (the change itself is Django's) in each of the
+    user's orgs, and revoke the user's API tokens: whoever knew the old password may have
+    made one."""
     for org_id in organization_ids or [None]:  # type: ignore[list-item]
         audit_record(
-            action="user.password_changed",
+            action=f"user.password_{how}",
             actor=user,
             organization=org_id,
             obj=user,
             after={"password_changed_at": timezone.now()},
         )
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        api_token_revoke(token=token, actor=user, reason=f"password {how}")
+
+
+RESET_EMAILS_PER_ADDRESS = 3
+RESET_WINDOW = timedelta(hours=1)
+RESET_PURPOSE = "accounts.password_reset"
+
+
+def password_reset_request(*, user: User, to: str, subject: str, body: str) -> bool:
+    """Queue a password-reset message through the outbox, audited; at most
+    ``RESET_EMAILS_PER_ADDRESS`` an address per ``RESET_WINDOW`` (False: not sent). A
+    user without membership gets none (there is no organization to send it for)."""
+    membership = user.memberships.order_by("pk").first()
+    if membership is None:
+        return False
+    to = to.strip().lower()
+    recent = AuditEvent.objects.filter(
+        action="user.password_reset_requested",
+        after__to=to,
+        created_at__gt=timezone.now() - RESET_WINDOW,
+    ).count()
+    if recent >= RESET_EMAILS_PER_ADDRESS:
+        return False
+    mail_queue(
+        organization=membership.organization_id,
+        to=to,
+        subject=subject,
+        body=body,
+        purpose=RESET_PURPOSE,
+        related=user,
+    )
+    audit_record(
+        action="user.password_reset_requested",
+        actor_label="anonymous (password reset)",
+        organization=membership.organization_id,
+        obj=user,
+        after={"to": to},
+    )
+    return True
 
 
 @dataclass(frozen=True)
@@ -116,7 +187,19 @@ class CreatedToken:
     plaintext: str
 
 
-def api_token_create(*, membership: Membership, name: str) -> CreatedToken:
+TOKEN_LIFETIMES_DAYS = (30, 90, 365)
+
+
+def api_token_create(*, membership: Membership, name: str, days: int | None = None) -> CreatedToken:
+    """A token for one member's API access, valid ``days`` (the instance default if None).
+    Supplier contacts get none: they answer in the portal."""
+    if not membership.is_internal:
+        raise PermissionDenied("Supplier contacts answer in the portal; they have no API tokens.")
+    days = days or settings.API_TOKEN_DAYS
+    if days not in (*TOKEN_LIFETIMES_DAYS, settings.API_TOKEN_DAYS):
+        raise ValidationError(
+            {"days": f"Choose a lifetime of {', '.join(map(str, TOKEN_LIFETIMES_DAYS))} days."}
+        )
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name that says where it is used."})
@@ -129,6 +212,7 @@ def api_token_create(*, membership: Membership, name: str) -> CreatedToken:
         name=name,
         prefix=issued.prefix,
         key_hash=issued.key_hash,
+        expires_at=timezone.now() + timedelta(days=days),
     )
     audit_record(
         action="api_token.created",
@@ -140,12 +224,14 @@ def api_token_create(*, membership: Membership, name: str) -> CreatedToken:
     return CreatedToken(token=token, plaintext=issued.plaintext)
 
 
-def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User, reason: str = "") -> ApiToken:
+    """Revoke a token (its owner, or an admin of its organization: the caller checks)."""
     if token.revoked_at is not None:
         return token
     before = snapshot(token)
     token.revoked_at = timezone.now()
-    token.save(update_fields=["revoked_at"])
+    token.revoked_reason = (reason or f"revoked by {actor.get_username()}")[:200]
+    token.save(update_fields=["revoked_at", "revoked_reason"])
     audit_record(
         action="api_token.revoked",
         actor=actor,

@@ -8,6 +8,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db import transaction
 from django.dispatch import receiver
 
+from chainproof.accounts.throttle import (
+    client_address,
+    login_failure_record,
+    login_success_record,
+)
 from chainproof.audit.services import audit_record
 
 
@@ -21,6 +26,7 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     with transaction.atomic():
         for org_id in _org_ids(user):
             audit_record(action="user.logged_in", actor=user, organization=org_id, obj=user)
+        login_success_record(user.get_username(), client_address(request))
 
 
 @receiver(user_logged_out)
@@ -36,11 +42,5 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    attempted = str(credentials.get("username", ""))[:150]
-    with transaction.atomic():
-        audit_record(
-            action="user.login_failed",
-            actor_label=f"anonymous (as {attempted!r})",
-            object_type="accounts.user",
-            object_repr=attempted,
-        )
+    # Counted, and audited within bounds, by the throttle.
+    login_failure_record(str(credentials.get("username", "")), client_address(request))

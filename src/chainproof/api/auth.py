@@ -31,15 +31,15 @@ class BearerTokenAuth(HttpBearer):
         )
         if record is None or not token_matches(token, record.key_hash):
             return None
-        if not record.user.is_active:
+        if record.is_expired or not record.user.is_active:
             return None
         membership = (
             Membership.objects.select_related("organization", "user")
             .filter(user=record.user, organization=record.organization)
             .first()
         )
-        if membership is None:
-            return None
+        if membership is None or not membership.is_internal:
+            return None  # supplier contacts answer in the portal, never through tokens
         now = timezone.now()
         if record.last_used_at is None or now - record.last_used_at > _TOUCH_EVERY:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
@@ -52,5 +52,7 @@ class MemberSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: Any) -> Membership | None:
         if not request.user.is_authenticated:
             return None
-        membership = getattr(request, "membership", None)
-        return membership if membership else None
+        membership: Membership | None = getattr(request, "membership", None)
+        if membership is None or not membership.is_internal:
+            return None  # supplier contacts answer in the portal, never through the API
+        return membership

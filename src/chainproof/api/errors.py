@@ -4,38 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid",
-    429: "rate_limited",
-}
+from chainproof.common.errors import error_body
 
 
 def error_response(
     api: NinjaAPI, request: HttpRequest, status: int, message: str, details: Any = None
 ) -> HttpResponse:
-    body = {
-        "error": {
-            "status": status,
-            "code": _CODES.get(status, "error"),
-            "message": message,
-            "details": details or [],
-        }
-    }
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, error_body(status, message, details), status=status)
 
 
 def install(api: NinjaAPI) -> None:
@@ -73,6 +56,13 @@ def install(api: NinjaAPI) -> None:
         else:
             details = [{"field": "", "message": m} for m in exc.messages]
         return error_response(api, request, 400, "The request was refused.", details)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(
+            api, request, 413, f"The request body is larger than {limit} bytes.", None
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

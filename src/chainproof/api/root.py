@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from typing import Any
+
 from ninja import NinjaAPI
 
 from chainproof.accounts.api import router as accounts_router
 from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
-from chainproof.audit.api import router as audit_router
+from chainproof.api.openapi import document_errors, member_or_sign_in
+from chainproof.auditlog.api import router as audit_router
 from chainproof.questionnaires.api import router as questionnaires_router
 from chainproof.reference.api import router as reference_router
 from chainproof.risk.api import router as risk_router
 from chainproof.screening.api import router as screening_router
 from chainproof.suppliers.api import router as suppliers_router
 
-api = NinjaAPI(
+
+class ChainproofAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = ChainproofAPI(
     title="chainproof API",
     version="1",
     description=(
@@ -26,7 +34,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
-    docs_decorator=login_required,
+    docs_decorator=member_or_sign_in,
     auth=[BearerTokenAuth(), MemberSessionAuth()],
 )
 errors.install(api)

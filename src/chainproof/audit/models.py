@@ -54,6 +54,8 @@ class AuditEvent(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC under the audit key; False only for events written before the chain was keyed.
+    keyed = models.BooleanField(default=False)
 
     objects = AuditEventQuerySet.as_manager()
 

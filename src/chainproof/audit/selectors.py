@@ -8,8 +8,14 @@ from datetime import date
 
 from django.db.models import QuerySet
 
+from chainproof.audit.checkpoints import (
+    Checkpoint,
+    CheckpointReport,
+    checkpoints_read,
+    checkpoints_verify,
+)
 from chainproof.audit.models import AuditChainHead, AuditEvent
-from chainproof.audit.services import chain_for
+from chainproof.audit.services import audit_key, chain_for
 from chainproof.domain.hashing import GENESIS_HASH, ChainBreak, ChainLink, verify_chain
 
 
@@ -50,10 +56,12 @@ class ChainVerification:
     chain: str
     checked: int
     first_break: ChainBreak | None
+    unkeyed: int = 0  # events from before the chain was keyed, at its start
+    checkpoints: CheckpointReport | None = None  # None: no checkpoint file was given
 
     @property
     def ok(self) -> bool:
-        return self.first_break is None
+        return self.first_break is None and (self.checkpoints is None or self.checkpoints.ok)
 
 
 def _links(chain: str) -> Iterator[ChainLink]:
@@ -65,14 +73,19 @@ def _links(chain: str) -> Iterator[ChainLink]:
             payload=event.hash_payload(),
             prev_hash=event.prev_hash,
             hash=event.hash,
+            keyed=event.keyed,
         )
 
 
-def verify_audit_chain(chain: str) -> ChainVerification:
-    """Recompute every link of one chain; also check that its tail was not cut off."""
-    report = verify_chain(_links(chain))
+def verify_audit_chain(
+    chain: str, checkpoints: list[Checkpoint] | None = None
+) -> ChainVerification:
+    """Recompute every link of one chain with the audit key; check that its tail was not
+    cut off; and, given checkpoints, that each still matches the stored chain."""
+    report = verify_chain(_links(chain), audit_key())
+    checked = None if checkpoints is None else checkpoints_verify(chain, checkpoints)
     if report.first_break is not None:
-        return ChainVerification(chain, report.checked, report.first_break)
+        return ChainVerification(chain, report.checked, report.first_break, report.unkeyed, checked)
     head = AuditChainHead.objects.filter(chain=chain).first()
     last = AuditEvent.objects.filter(chain=chain).order_by("-seq").first()
     head_seq = head.seq if head else 0
@@ -89,12 +102,15 @@ def verify_audit_chain(chain: str) -> ChainVerification:
                 f"the chain head records position {head_seq} but the last stored event is at "
                 f"position {last_seq} (events were removed from the end)",
             ),
+            report.unkeyed,
+            checked,
         )
-    return ChainVerification(chain, report.checked, None)
+    return ChainVerification(chain, report.checked, None, report.unkeyed, checked)
 
 
 def verify_organization_chain(organization_id: int) -> ChainVerification:
-    return verify_audit_chain(chain_for(organization_id))
+    """The organization's chain, with the checkpoints kept in the data directory."""
+    return verify_audit_chain(chain_for(organization_id), checkpoints_read())
 
 
 def all_chains() -> list[str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from chainproof.audit.context import current_request_id
 from chainproof.audit.models import AuditChainHead, AuditEvent
-from chainproof.bulk import insert_rows
+from chainproof.bulk import insert, new_instance
 from chainproof.domain.hashing import GENESIS_HASH, chain_hash
 
 GLOBAL_CHAIN = "global"
@@ -19,6 +20,11 @@ GLOBAL_CHAIN = "global"
 
 class AuditOutsideTransaction(RuntimeError):
     """An audit event must commit or roll back together with the change it records."""
+
+
+def audit_key() -> bytes:
+    """The key of the chain's HMAC (kept outside the database; see settings.AUDIT_KEY)."""
+    return str(settings.AUDIT_KEY).encode("utf-8")
 
 
 def chain_for(organization_id: int | None) -> str:
@@ -88,32 +94,14 @@ def audit_record(
         created_at=timezone.now(),
         request_id=current_request_id()[:64],
         prev_hash=head.hash,
+        keyed=True,
     )
-    event.hash = chain_hash(event.prev_hash, event.hash_payload())
+    event.hash = chain_hash(event.prev_hash, event.hash_payload(), audit_key())
     event.save()
     head.seq = event.seq
     head.hash = event.hash
     head.save(update_fields=["seq", "hash"])
     return event
-
-
-_BULK_COLUMNS = (
-    "chain",
-    "seq",
-    "organization_id",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "created_at",
-    "request_id",
-    "prev_hash",
-    "hash",
-)
 
 
 def audit_record_many(
@@ -126,7 +114,8 @@ def audit_record_many(
     """Append many events to one chain at once (bulk imports): one lock, bulk inserts.
 
     Each entry has action, object_type, object_id, object_repr and optionally before
-    and after. The chain is exactly what ``audit_record`` would have written one by one.
+    and after. Each event is an ``AuditEvent`` hashed over its own ``hash_payload``, so
+    the chain is exactly what ``audit_record`` would have written one by one.
     ``plain_json`` promises that before/after hold only JSON types already (str, int,
     bool, None, lists, dicts with str keys), which skips a normalising round trip.
     """
@@ -136,62 +125,55 @@ def audit_record_many(
         raise AuditOutsideTransaction("audit events written outside a transaction")
     organization_id = getattr(organization, "pk", organization)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_obj.get_username() if actor_obj else "system"
-    chain = chain_for(organization_id)
-    head = _locked_head(chain)
-    request_id = current_request_id()[:64]
-    now = timezone.now()
-    created_at = now.isoformat(timespec="microseconds")
-    actor_id = actor_obj.pk if actor_obj else None
+    common = {
+        "chain": chain_for(organization_id),
+        "organization_id": organization_id,
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_label": actor_obj.get_username() if actor_obj else "system",
+        "created_at": timezone.now(),
+        "request_id": current_request_id()[:64],
+    }
+    head = _locked_head(common["chain"])
     seq, prev = head.seq, head.hash
-    rows = []
-    adapt_json = connection.ops.adapt_json_value
-    stored_time = connection.ops.adapt_datetimefield_value(now)
+    key = audit_key()
+    events = []
     for entry in entries:
         seq += 1
         before, after = entry.get("before"), entry.get("after")
         if not plain_json:
             before, after = to_json(before), to_json(after)
-        payload = {
-            "chain": chain,
-            "seq": seq,
-            "organization_id": organization_id,
-            "actor_id": actor_id,
-            "actor_label": label,
-            "action": entry["action"],
-            "object_type": entry.get("object_type", ""),
-            "object_id": str(entry.get("object_id", "")),
-            "object_repr": str(entry.get("object_repr", ""))[:300],
-            "before": before,
-            "after": after,
-            "created_at": created_at,
-            "request_id": request_id,
-        }
-        digest = chain_hash(prev, payload)
-        rows.append(
-            (
-                chain,
-                seq,
-                organization_id,
-                actor_id,
-                label,
-                payload["action"],
-                payload["object_type"],
-                payload["object_id"],
-                payload["object_repr"],
-                None if before is None else adapt_json(before, None),
-                None if after is None else adapt_json(after, None),
-                stored_time,
-                request_id,
-                prev,
-                digest,
-            )
+        event = new_instance(
+            AuditEvent,
+            {
+                **common,
+                "seq": seq,
+                "action": entry["action"],
+                "object_type": entry.get("object_type", ""),
+                "object_id": str(entry.get("object_id", "")),
+                "object_repr": str(entry.get("object_repr", ""))[:300],
+                "before": before,
+                "after": after,
+                "prev_hash": prev,
+                "keyed": True,
+            },
         )
-        prev = digest
-    insert_rows(AuditEvent, _BULK_COLUMNS, rows)
+        event.hash = prev = chain_hash(prev, event.hash_payload(), key)
+        events.append(event)
+    insert(events)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     return len(entries)
+
+
+def audit_chain_lock(organization: Any) -> None:
+    """Take the organization's chain lock now (it is held to the end of the transaction).
+
+    A transaction that will update other rows and then audit should lock the chain first:
+    every writer takes the chain before anything else it then locks, so two transactions
+    never wait for each other in opposite orders."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction("the audit chain is locked only inside a transaction")
+    _locked_head(chain_for(getattr(organization, "pk", organization)))
 
 
 def _locked_head(chain: str) -> AuditChainHead:

@@ -1,6 +1,7 @@
 """The supply-chain graph: tiers computed from links, cycles, and a product's upstream map.
 
-Nodes are strings: ``"f:12"`` (facility), ``"s:7"`` (supplier), ``IMPORTER``. A link is
+Nodes are :class:`~chainproof.domain.nodes.NodeKey` values (facility, supplier, product,
+material, ``IMPORTER``). A link is
 an edge from the node that ships to the node that receives. Tier 1 is whoever ships
 to the importer; tier n+1 ships to tier n. A supplier is at least as close as the
 closest facility it operates. Nodes nobody reaches from the importer have no tier.
@@ -13,39 +14,41 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-IMPORTER = "importer"
+from chainproof.domain.nodes import IMPORTER, NodeKey
+
+__all__ = ["IMPORTER", "ChainEdge", "ChainMap", "TierResult", "compute_tiers", "upstream_map"]
 
 
 @dataclass(frozen=True)
 class TierResult:
-    tiers: dict[str, int]
-    cycles: list[list[str]]
+    tiers: dict[NodeKey, int]
+    cycles: list[list[NodeKey]]
 
-    def tier_of(self, node: str) -> int | None:
+    def tier_of(self, node: NodeKey) -> int | None:
         return self.tiers.get(node)
 
 
 def compute_tiers(
-    edges: Iterable[tuple[str, str]],
+    edges: Iterable[tuple[NodeKey, NodeKey]],
     *,
-    operators: Mapping[str, str] | None = None,
-    root: str = IMPORTER,
+    operators: Mapping[NodeKey, NodeKey] | None = None,
+    root: NodeKey = IMPORTER,
 ) -> TierResult:
     """Shortest tier of every node reachable upstream from ``root``.
 
     ``operators`` maps a facility node to the supplier node that operates it; the
     supplier is then at most as far as its facility (an edge of length 0).
     """
-    upstream: dict[str, list[str]] = defaultdict(list)
+    upstream: dict[NodeKey, list[NodeKey]] = defaultdict(list)
     edge_list = list(edges)
     for source, target in edge_list:
         upstream[target].append(source)
-    zero: dict[str, list[str]] = defaultdict(list)
+    zero: dict[NodeKey, list[NodeKey]] = defaultdict(list)
     for facility, supplier in (operators or {}).items():
         zero[facility].append(supplier)
 
-    tiers: dict[str, int] = {root: 0}
-    queue: deque[str] = deque([root])
+    tiers: dict[NodeKey, int] = {root: 0}
+    queue: deque[NodeKey] = deque([root])
     while queue:
         node = queue.popleft()
         tier = tiers[node]
@@ -61,27 +64,27 @@ def compute_tiers(
     return TierResult(tiers=tiers, cycles=find_cycles(edge_list))
 
 
-def find_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+def find_cycles(edges: Iterable[tuple[NodeKey, NodeKey]]) -> list[list[NodeKey]]:
     """Strongly connected components with more than one node, or a node linked to itself.
 
     Iterative Tarjan, so a long chain cannot exhaust the recursion limit.
     """
-    graph: dict[str, list[str]] = defaultdict(list)
-    self_loops: set[str] = set()
+    graph: dict[NodeKey, list[NodeKey]] = defaultdict(list)
+    self_loops: set[NodeKey] = set()
     for source, target in edges:
         graph[source].append(target)
         if source == target:
             self_loops.add(source)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
+    index: dict[NodeKey, int] = {}
+    low: dict[NodeKey, int] = {}
+    on_stack: set[NodeKey] = set()
+    stack: list[NodeKey] = []
+    components: list[list[NodeKey]] = []
     counter = 0
     for start in list(graph):
         if start in index:
             continue
-        work: list[tuple[str, int]] = [(start, 0)]
+        work: list[tuple[NodeKey, int]] = [(start, 0)]
         while work:
             node, child_index = work.pop()
             if child_index == 0:
@@ -116,9 +119,9 @@ def find_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class ChainEdge:
-    source: str
-    target: str
-    item: str
+    source: NodeKey
+    target: NodeKey
+    item: NodeKey
     ref: int = 0
 
 
@@ -127,18 +130,18 @@ class ChainMap:
     """A product's upstream: each node's depth (1 = ships to the importer), the edges,
     and the gaps where an input's origin is not known."""
 
-    depth: dict[str, int] = field(default_factory=dict)
+    depth: dict[NodeKey, int] = field(default_factory=dict)
     edges: list[ChainEdge] = field(default_factory=list)
-    gaps: list[tuple[str, str]] = field(default_factory=list)
+    gaps: list[tuple[NodeKey | None, NodeKey]] = field(default_factory=list)  # None: nowhere
     truncated: bool = False
 
 
 def upstream_map(
     first: Iterable[ChainEdge],
-    into: Mapping[str, list[ChainEdge]],
+    into: Mapping[NodeKey, list[ChainEdge]],
     *,
-    inputs: set[str] | None = None,
-    unknown_sources: Iterable[tuple[str, str]] = (),
+    inputs: set[NodeKey] | None = None,
+    unknown_sources: Iterable[tuple[NodeKey, NodeKey]] = (),
     max_depth: int = 12,
 ) -> ChainMap:
     """Walk upstream from the edges that deliver a product to the importer.
@@ -150,14 +153,14 @@ def upstream_map(
     bill that arrives nowhere in the map is a gap too.
     """
     chain = ChainMap()
-    queue: deque[str] = deque()
+    queue: deque[NodeKey] = deque()
     for edge in first:
         chain.edges.append(edge)
         if edge.source not in chain.depth:
             chain.depth[edge.source] = 1
             queue.append(edge.source)
     seen_edges = {(e.source, e.target, e.item) for e in chain.edges}
-    items_arriving: set[str] = set()
+    items_arriving: set[NodeKey] = set()
     while queue:
         node = queue.popleft()
         depth = chain.depth[node]
@@ -186,5 +189,5 @@ def upstream_map(
     if inputs and chain.depth:
         for item in sorted(inputs - items_arriving):
             if not any(gap_item == item for _, gap_item in chain.gaps):
-                chain.gaps.append(("", item))
+                chain.gaps.append((None, item))
     return chain

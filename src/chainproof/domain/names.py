@@ -11,12 +11,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from chainproof.domain.text import visible_text
+
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 
 def normalize_name(name: str) -> str:
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    """The matching form of a name: what a reader sees (domain.text), NFKC, case-folded,
+    punctuation as spaces."""
+    folded = unicodedata.normalize("NFKC", visible_text(name)).casefold()
     without_punct = _PUNCT.sub(" ", folded).replace("_", " ")
     return _SPACE.sub(" ", without_punct).strip()
 

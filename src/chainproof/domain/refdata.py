@@ -1,7 +1,8 @@
-"""Reference datasets: the column layout of each kind and the validation of every row.
+"""Reference datasets: the columns of each kind and the validation of every row.
 
-A file is read whole, validated whole, and only then handed to the database layer;
-a single bad row means nothing loads (see chainproof.domain.tabular).
+A file is read whole (``chainproof.fileformats``), validated whole here, and only then
+handed to the database layer; a single bad row means nothing loads (see
+chainproof.domain.tabular).
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from typing import Any
 from chainproof.domain.tabular import (
     ISO2,
     Column,
-    Layout,
+    ColumnSet,
     RowError,
+    Sheet,
     TableFileError,
     boolean,
     code,
     iso_date,
     list_column,
     one_of,
-    read_csv,
     text,
     validate_sheet,
     whole_number,
@@ -29,12 +30,12 @@ from chainproof.domain.tabular import (
 
 DatasetFileError = TableFileError
 
-__all__ = ["KINDS", "DatasetFileError", "DatasetKind", "RowError", "get_kind", "validate_csv"]
+__all__ = ["KINDS", "DatasetFileError", "DatasetKind", "RowError", "get_kind", "validate_dataset"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class DatasetKind(Layout):
-    """A kind of reference dataset: its identity, title and column layout."""
+class DatasetKind(ColumnSet):
+    """A kind of reference dataset: its identity, title and columns."""
 
     code: str
     title: str
@@ -236,14 +237,14 @@ def get_kind(code_: str) -> DatasetKind:
         ) from None
 
 
-def validate_csv(
+def validate_dataset(
     kind: DatasetKind,
-    data: bytes,
+    sheet: Sheet,
     *,
     source: str,
     known_countries: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Parse and validate a whole CSV file; return its rows or raise DatasetFileError."""
-    sheet = read_csv(data, source)
+    """Validate a whole table as read from the file; return its rows or raise
+    DatasetFileError."""
     rows = validate_sheet(kind, sheet, source=source, known_countries=known_countries)
     return [row for _, row in rows]

@@ -1,31 +1,23 @@
-"""Reading tabular files (CSV and XLSX) and validating every row against a column layout.
+"""Validating tables (rows read from CSV or XLSX files) against a set of columns.
 
-A file is read whole, validated whole, and only then handed to the database layer; a
-single bad row means nothing is stored. Every problem is reported with its sheet, its
-row number (the header is row 1), its column, what was expected and what was found.
-
-XLSX files are treated as hostile: the archive is inspected before parsing (size of
-every member, total uncompressed size, compression ratio), macro-enabled workbooks are
-refused, and formulas are refused rather than evaluated.
+A file is read whole (``chainproof.fileformats.tables``), validated whole here, and only
+then handed to the database layer; a single bad row means nothing is stored. Every
+problem is reported with its sheet, its row number (the header is row 1), its column,
+what was expected and what was found. Nothing here reads a file: rows arrive as plain
+strings.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MAX_FIELD_CHARS = 20_000
 MAX_ERRORS_REPORTED = 200
-MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
-MAX_XLSX_RATIO = 200
-MAX_XLSX_MEMBERS = 2_000
 
 
 class FieldError(ValueError):
@@ -88,9 +80,9 @@ class Column:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Layout:
-    """The columns of a file, its unique key, which columns hold country codes, and
-    checks that look at a whole row."""
+class ColumnSet:
+    """The columns of a table (a CSV file or a sheet), its unique key, which columns hold
+    country codes, and checks that look at a whole row."""
 
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
@@ -216,7 +208,7 @@ def country_code(value: str) -> str:
     return str(ISO2(value.strip().upper()))
 
 
-# --- reading files -----------------------------------------------------------------------
+# --- tables as read ------------------------------------------------------------------------
 
 Record = tuple[int, Mapping[str, str]]
 WIDTH_MARK = "__width__"
@@ -231,214 +223,24 @@ class Sheet:
     records: Iterable[Record]
 
 
-def decode_csv(data: bytes, source: str) -> str:
-    """Decode a CSV file as UTF-8 (a BOM is allowed), refusing anything else."""
-    if not data.strip():
-        raise TableFileError(source, [RowError(0, "", "a file with a header row", "an empty file")])
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise TableFileError(
-            source,
-            [
-                RowError(
-                    line,
-                    "",
-                    "UTF-8 text",
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)",
-                )
-            ],
-        ) from None
-
-
-def read_csv(data: bytes, source: str) -> Sheet:
-    content = decode_csv(data, source)
-    if "\x00" in content:
-        raise TableFileError(source, [RowError(0, "", "CSV text", "binary data (NUL bytes)")])
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise TableFileError(source, [RowError(1, "", "a CSV header row", str(exc))]) from None
-
-    def records() -> Iterator[Record]:
-        try:
-            for index, cells in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                if len(cells) != len(header):
-                    yield index, {WIDTH_MARK: str(len(cells))}
-                    continue
-                yield index, dict(zip(header, cells, strict=True))
-        except csv.Error as exc:
-            raise TableFileError(
-                source, [RowError(reader.line_num, "", "well-formed CSV", str(exc))]
-            ) from None
-
-    return Sheet(name="", header=header, records=records())
-
-
-def inspect_xlsx(data: bytes, source: str) -> None:
-    """Refuse archives that are not workbooks, carry macros, or would inflate too much."""
-    if not data.startswith(b"PK\x03\x04"):
-        raise TableFileError(
-            source, [RowError(0, "", "an Excel workbook (.xlsx, a zip archive)", "another format")]
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise TableFileError(
-            source, [RowError(0, "", "a readable .xlsx archive", "a damaged zip file")]
-        ) from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_XLSX_MEMBERS:
-            raise TableFileError(
-                source, [RowError(0, "", f"at most {MAX_XLSX_MEMBERS} parts", str(len(members)))]
-            )
-        names = {m.filename for m in members}
-        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise TableFileError(
-                source, [RowError(0, "", "an Excel workbook", "a zip file that is not one")]
-            )
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise TableFileError(
-                source,
-                [RowError(0, "", "a workbook without macros (.xlsx)", "a macro-enabled workbook")],
-            )
-        total = sum(m.file_size for m in members)
-        compressed = max(1, sum(m.compress_size for m in members))
-        if total > MAX_XLSX_UNCOMPRESSED or total / compressed > MAX_XLSX_RATIO:
-            raise TableFileError(
-                source,
-                [
-                    RowError(
-                        0,
-                        "",
-                        f"at most {MAX_XLSX_UNCOMPRESSED // 2**20} MiB uncompressed and a "
-                        f"compression ratio under {MAX_XLSX_RATIO}",
-                        f"{total:,} bytes uncompressed, ratio {total / compressed:.0f} "
-                        "(a zip bomb?)",
-                    )
-                ],
-            )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_xlsx(data: bytes, source: str, sheet_names: Collection[str] | None = None) -> list[Sheet]:
-    """Read the sheets of a workbook (all, or those named) as header + records.
-
-    Formulas are refused: a cell that starts with '=' in the file is reported, never
-    evaluated, so what is stored is what a person typed.
-    """
-    inspect_xlsx(data, source)
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise TableFileError(
-            source, [RowError(0, "", "a readable .xlsx workbook", type(exc).__name__)]
-        ) from None
-    sheets = []
-    try:
-        for worksheet in workbook.worksheets:
-            if sheet_names is not None and worksheet.title not in sheet_names:
-                continue
-            rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
-            sheets.append(_sheet_from_rows(worksheet.title, rows, source))
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _sheet_from_rows(title: str, rows: list[list[Any]], source: str) -> Sheet:
-    header_index = next(
-        (i for i, row in enumerate(rows) if any(_cell_text(c).strip() for c in row)), None
-    )
-    if header_index is None:
-        return Sheet(name=title, header=[], records=[])
-    header = [_cell_text(c).strip() for c in rows[header_index]]
-    while header and not header[-1]:
-        header.pop()
-    errors: list[RowError] = []
-    records: list[Record] = []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        cells = [_cell_text(c) for c in row]
-        if not any(c.strip() for c in cells):
-            continue
-        extra = [c for c in cells[len(header) :] if c.strip()]
-        if extra:
-            records.append((offset, {WIDTH_MARK: str(len(header) + len(extra))}))
-            continue
-        cells = (cells + [""] * len(header))[: len(header)]
-        for column, cell in zip(header, cells, strict=True):
-            if cell.startswith("=") and len(cell) > 1:
-                errors.append(
-                    RowError(
-                        offset, column, "a value (formulas are not accepted)", cell[:60], title
-                    )
-                )
-        records.append((offset, dict(zip(header, cells, strict=True))))
-    if errors:
-        raise TableFileError(source, errors)
-    return Sheet(name=title, header=header, records=records)
-
-
-def read_table(data: bytes, file_name: str, *, sheet: str | None = None) -> Sheet:
-    """One table from a CSV file, or from a workbook's named (or first) sheet."""
-    if file_name.lower().endswith((".xlsx", ".xlsm")) or data.startswith(b"PK\x03\x04"):
-        sheets = read_xlsx(data, file_name)
-        if not sheets:
-            raise TableFileError(file_name, [RowError(0, "", "a worksheet", "none")])
-        if sheet is None:
-            return sheets[0]
-        for candidate in sheets:
-            if candidate.name.casefold() == sheet.casefold():
-                return candidate
-        return sheets[0]
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableFileError(
-            file_name,
-            [RowError(0, "", "CSV or .xlsx", "an old binary Excel file (.xls); save it as .xlsx")],
-        )
-    return read_csv(data, file_name)
-
-
 # --- validation --------------------------------------------------------------------------
 
 
-def check_header(layout: Layout, header: list[str], sheet: str = "") -> list[RowError]:
+def check_header(spec: ColumnSet, header: list[str], sheet: str = "") -> list[RowError]:
     errors: list[RowError] = []
     seen: set[str] = set()
     for name in header:
         if name in seen:
             errors.append(RowError(1, name, "each column once", f"{name} twice", sheet))
         seen.add(name)
-    required = [c.name for c in layout.columns if c.required]
+    required = [c.name for c in spec.columns if c.required]
     missing = [name for name in required if name not in seen]
     if missing:
         errors.append(
             RowError(
                 1,
                 ", ".join(missing),
-                "the columns " + ", ".join(layout.column_names),
+                "the columns " + ", ".join(spec.column_names),
                 "header without " + ", ".join(missing),
                 sheet,
             )
@@ -447,7 +249,7 @@ def check_header(layout: Layout, header: list[str], sheet: str = "") -> list[Row
 
 
 def validate_sheet(
-    layout: Layout,
+    spec: ColumnSet,
     table: Sheet,
     *,
     source: str,
@@ -455,15 +257,15 @@ def validate_sheet(
     allow_missing_optional: bool = False,
 ) -> list[tuple[int, dict[str, Any]]]:
     """Validate the header and every row; return (row number, typed row) or raise."""
-    errors = check_header(layout, table.header, table.name)
+    errors = check_header(spec, table.header, table.name)
     if not allow_missing_optional:
-        missing = [name for name in layout.column_names if name not in table.header]
+        missing = [name for name in spec.column_names if name not in table.header]
         if missing and not errors:
             errors.append(
                 RowError(
                     1,
                     ", ".join(missing),
-                    "the columns " + ", ".join(layout.column_names),
+                    "the columns " + ", ".join(spec.column_names),
                     "header without " + ", ".join(missing),
                     table.name,
                 )
@@ -471,7 +273,7 @@ def validate_sheet(
     if errors:
         raise TableFileError(source, errors)
     return validate_records(
-        layout,
+        spec,
         table.records,
         source=source,
         known_countries=known_countries,
@@ -481,7 +283,7 @@ def validate_sheet(
 
 
 def validate_records(
-    layout: Layout,
+    spec: ColumnSet,
     records: Iterable[Record],
     *,
     source: str,
@@ -506,20 +308,20 @@ def validate_records(
         if WIDTH_MARK in record:
             add(RowError(line, "", f"{width} cells", f"{record[WIDTH_MARK]} cells", sheet))
             continue
-        row, row_errors = _validate_row(layout, line, record, known_countries, sheet)
+        row, row_errors = _validate_row(spec, line, record, known_countries, sheet)
         for error in row_errors:
             add(error)
         if row_errors:
             continue
-        key = tuple(_key_part(row[name]) for name in layout.key)
+        key = tuple(_key_part(row[name]) for name in spec.key)
         if any(part not in (None, "") for part in key):
             if key in keys:
                 add(
                     RowError(
                         line,
-                        ", ".join(layout.key),
-                        f"a unique {'+'.join(layout.key)} (row {keys[key]} has the same)",
-                        " / ".join(str(row[name]) for name in layout.key),
+                        ", ".join(spec.key),
+                        f"a unique {'+'.join(spec.key)} (row {keys[key]} has the same)",
+                        " / ".join(str(row[name]) for name in spec.key),
                         sheet,
                     )
                 )
@@ -538,7 +340,7 @@ def _key_part(value: Any) -> Any:
 
 
 def _validate_row(
-    layout: Layout,
+    spec: ColumnSet,
     line: int,
     record: Mapping[str, str],
     known_countries: Collection[str] | None,
@@ -546,7 +348,7 @@ def _validate_row(
 ) -> tuple[dict[str, Any], list[RowError]]:
     row: dict[str, Any] = {}
     errors: list[RowError] = []
-    for column in layout.columns:
+    for column in spec.columns:
         raw = (record.get(column.name) or "").strip()
         if raw == "":
             if column.required:
@@ -560,7 +362,7 @@ def _validate_row(
             continue
         if (
             known_countries is not None
-            and column.name in layout.country_columns
+            and column.name in spec.country_columns
             and value not in known_countries
         ):
             errors.append(
@@ -569,7 +371,7 @@ def _validate_row(
             continue
         row[column.name] = value
     if not errors:
-        for check in layout.checks:
+        for check in spec.checks:
             for column_name, expected, found in check(row):
                 errors.append(RowError(line, column_name, expected, found, sheet))
     return row, errors

@@ -1,4 +1,4 @@
-"""Background jobs: rows in the database, claimed by a worker with a conditional UPDATE."""
+"""Background jobs: rows in the database, claimed by workers (see ``jobs/services.py``)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ class Job(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed while the job runs; a running job silent for STALE_AFTER lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -52,6 +54,13 @@ class Job(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def public_error(self) -> str:
+        """The error as a person may read it: jobs recorded before errors were written
+        for people kept a traceback after the message; it is never shown."""
+        message = self.error.split("\n\nTraceback", 1)[0].split("\nTraceback", 1)[0]
+        return message.strip()
 
     @property
     def percent(self) -> int:

@@ -6,15 +6,17 @@ import logging
 import os
 import socket
 import threading
-import traceback
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, connections, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
+from chainproof.jobs.heartbeat import heartbeat
 from chainproof.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,12 @@ HANDLERS: dict[str, Handler] = {}
 # Work that recurs (reminders): kind -> seconds between runs. The worker loops enqueue
 # each kind when its interval has passed since the last one was queued.
 PERIODIC: dict[str, int] = {}
+# The PostgreSQL advisory lock under which workers decide to queue periodic jobs.
+PERIODIC_LOCK = 0x6A6F_6273_7065_7269  # "jobsperi"
+# A running job whose worker gave no sign of life for STALE_AFTER is taken over by another
+# worker; after MAX_ATTEMPTS claims it is given up. Workers beat every HEARTBEAT_EVERY.
 STALE_AFTER = timedelta(minutes=30)
+HEARTBEAT_EVERY = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 
 
@@ -44,17 +51,30 @@ def periodic(kind: str, every_seconds: int) -> None:
 
 
 def enqueue_due_periodic(now: Any = None) -> int:
-    """Queue each periodic job whose interval has passed; returns how many were queued."""
-    now = now or timezone.now()
+    """Queue each periodic job whose interval has passed; returns how many were queued.
+
+    Every worker calls this; the decision is re-taken under a lock (PostgreSQL: an advisory
+    lock for the transaction; SQLite: the IMMEDIATE transaction's write lock), so workers
+    on several hosts queue one job per interval between them.
+    """
     queued = 0
     for kind, seconds in PERIODIC.items():
-        last = Job.objects.filter(kind=kind, organization__isnull=True).order_by("-created_at")
-        latest = last.values_list("created_at", flat=True).first()
-        if latest is None or now - latest >= timedelta(seconds=seconds):
-            with transaction.atomic():
+        if not _periodic_due(kind, seconds, now):
+            continue
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PERIODIC_LOCK])
+            if _periodic_due(kind, seconds, now):
                 job_enqueue(kind=kind, coalesce=True)
-            queued += 1
+                queued += 1
     return queued
+
+
+def _periodic_due(kind: str, seconds: int, now: Any) -> bool:
+    last = Job.objects.filter(kind=kind, organization__isnull=True).order_by("-created_at")
+    latest = last.values_list("created_at", flat=True).first()
+    return latest is None or (now or timezone.now()) - latest >= timedelta(seconds=seconds)
 
 
 def job_enqueue(
@@ -103,86 +123,197 @@ def job_enqueue(
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    """host:pid:thread: tells apart every worker thread of every host sharing the database."""
+    return f"{socket.gethostname()[:70]}:{os.getpid()}:{threading.get_native_id()}"
 
 
 def job_claim(worker: str | None = None) -> Job | None:
-    """Take the oldest queued job (or one whose worker vanished) for this worker."""
+    """Take the job that has waited longest for this worker, or None when there is none.
+
+    A running job whose worker stopped (no heartbeat for STALE_AFTER) comes first: it is
+    reclaimed, or given up once it has stopped MAX_ATTEMPTS workers. Then the oldest queued
+    job. Each claim is one short transaction: on PostgreSQL the candidate row is locked with
+    FOR UPDATE SKIP LOCKED, so workers never wait for each other's rows; SQLite's IMMEDIATE
+    transactions hold the write lock from BEGIN. Either way the UPDATE that claims repeats
+    the condition it was chosen on and counts the attempt itself (attempts = attempts + 1).
+    """
     worker = worker or worker_name()
-    now = timezone.now()
-    candidates = Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "pk")
-    stale = Job.objects.filter(
-        status=Job.Status.RUNNING, started_at__lt=now - STALE_AFTER, attempts__lt=MAX_ATTEMPTS
-    ).order_by("started_at")
-    for queryset, expected in ((candidates, Job.Status.QUEUED), (stale, Job.Status.RUNNING)):
-        for pk in queryset.values_list("pk", flat=True)[:5]:
-            claimed = Job.objects.filter(pk=pk, status=expected).update(
-                status=Job.Status.RUNNING,
-                claimed_by=worker,
-                started_at=now,
-                progress=0,
-            )
-            if claimed == 1:
-                job = Job.objects.get(pk=pk)
-                Job.objects.filter(pk=pk).update(attempts=job.attempts + 1)
-                job.attempts += 1
-                return job
+    lost_races = 0
+    while lost_races < 10:
+        with transaction.atomic():
+            now = timezone.now()
+            stale = _stale(now).select_for_update(skip_locked=True).first()
+            if stale is not None and stale.attempts >= MAX_ATTEMPTS:
+                if not _give_up(stale, now):
+                    lost_races += 1
+                continue
+            if stale is not None:
+                previous = stale.claimed_by
+                message = f"restarted: the worker running it ({previous}) stopped"
+                if _claim(stale, worker, now, message):
+                    _audit_reclaim(stale, previous)
+                    return stale
+            else:
+                queued = Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at", "pk")
+                job = queued.select_for_update(skip_locked=True).first()
+                if job is None:
+                    return None
+                if _claim(job, worker, now, ""):
+                    return job
+        lost_races += 1  # the row changed between SELECT and UPDATE (no lock held): look again
     return None
 
 
-def _progress_reporter(job: Job) -> Progress:
+def _stale(now: Any) -> QuerySet[Job]:
+    """Running jobs whose worker has given no sign of life for STALE_AFTER."""
+    cutoff = now - STALE_AFTER
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    return Job.objects.filter(silent, status=Job.Status.RUNNING).order_by("started_at", "pk")
+
+
+def _claim(job: Job, worker: str, now: Any, message: str) -> bool:
+    """The claiming statement: an UPDATE conditional on the row as it was read, which also
+    counts the attempt. On success ``job`` is updated to match the row."""
+    claimed = Job.objects.filter(
+        pk=job.pk, status=job.status, claimed_by=job.claimed_by, attempts=job.attempts
+    ).update(
+        status=Job.Status.RUNNING,
+        claimed_by=worker,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        message=message[:300],
+        attempts=F("attempts") + 1,
+    )
+    if claimed != 1:
+        return False
+    job.status, job.claimed_by, job.started_at, job.heartbeat_at = (
+        Job.Status.RUNNING,
+        worker,
+        now,
+        now,
+    )
+    job.progress, job.message, job.attempts = 0, message[:300], job.attempts + 1
+    return True
+
+
+def _audit_reclaim(job: Job, previous: str) -> None:
+    audit_record(
+        action="job.reclaimed",
+        actor=job.created_by,
+        organization=job.organization_id,
+        obj=job,
+        before={"claimed_by": previous, "attempts": job.attempts - 1},
+        after={"claimed_by": job.claimed_by, "attempts": job.attempts},
+    )
+
+
+def _give_up(stale: Job, now: Any) -> bool:
+    """Fail a job that stopped its worker MAX_ATTEMPTS times, rather than crash another."""
+    times = "once" if stale.attempts == 1 else f"{stale.attempts} times"
+    error = (
+        f"Gave up: the worker running it stopped {times} (last {stale.claimed_by}, silent "
+        f"since {stale.heartbeat_at or stale.started_at:%Y-%m-%d %H:%M:%S %Z}). A job that "
+        "keeps stopping its worker may be exhausting its memory; see that worker's log."
+    )
+    failed = Job.objects.filter(
+        pk=stale.pk, status=Job.Status.RUNNING, claimed_by=stale.claimed_by
+    ).update(status=Job.Status.FAILED, error=error, finished_at=now, message="gave up")
+    if failed:
+        audit_record(
+            action="job.failed",
+            actor=stale.created_by,
+            organization=stale.organization_id,
+            obj=stale,
+            after={"error": error, "attempts": stale.attempts},
+        )
+    return bool(failed)
+
+
+def _mine(job: Job) -> QuerySet[Job]:
+    """The job's row while this claim on it holds (not reclaimed by another worker)."""
+    return Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, claimed_by=job.claimed_by)
+
+
+def _progress_reporter(mine: QuerySet[Job]) -> Progress:
     def report(done: int, total: int | None, message: str = "") -> None:
-        Job.objects.filter(pk=job.pk).update(progress=done, total=total, message=message[:300])
+        mine.update(progress=done, total=total, message=message[:300], heartbeat_at=timezone.now())
 
     return report
 
 
 def job_run(job: Job) -> Job:
-    """Run a claimed job to the end, recording success or failure."""
+    """Run a claimed job to the end, recording success or failure.
+
+    While the handler runs, a heartbeat keeps the job from looking abandoned. The outcome
+    is recorded only if this worker still holds the claim: a worker presumed dead whose
+    job was reclaimed leaves the record to the one that took it over.
+    """
     function = HANDLERS.get(job.kind)
+    mine = _mine(job)
+    error: str | None = None
+    result: dict[str, Any] = {}
     try:
         if function is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
-        result = function(job, _progress_reporter(job))
+        with heartbeat(mine, every=HEARTBEAT_EVERY):
+            result = function(job, _progress_reporter(mine))
     except Exception as exc:
         log.exception("job %s failed", job.pk)
-        with transaction.atomic():
-            Job.objects.filter(pk=job.pk).update(
-                status=Job.Status.FAILED,
-                error=_describe(exc),
-                finished_at=timezone.now(),
+        error = _describe(exc, job)
+    # Outside the except block: a MemoryError's frames (and what filled the memory) are
+    # released before the outcome is written.
+    with transaction.atomic():
+        if error is not None:
+            recorded = mine.update(
+                status=Job.Status.FAILED, error=error, finished_at=timezone.now()
             )
-            audit_record(
-                action="job.failed",
-                actor=job.created_by,
-                organization=job.organization_id,
-                obj=job,
-                after={"error": _describe(exc)[:500]},
-            )
-    else:
-        with transaction.atomic():
-            Job.objects.filter(pk=job.pk).update(
+            outcome: dict[str, Any] = {"error": error[:500]}
+        else:
+            recorded = mine.update(
                 status=Job.Status.SUCCEEDED,
                 result=result,
                 finished_at=timezone.now(),
                 message="done",
             )
+            outcome = {"result": result}
+        if recorded:
             audit_record(
-                action="job.succeeded",
+                action="job.failed" if error is not None else "job.succeeded",
                 actor=job.created_by,
                 organization=job.organization_id,
                 obj=job,
-                after={"result": result},
+                after=outcome,
             )
+        else:
+            _log_lost(job)
     job.refresh_from_db()
     return job
 
 
-def _describe(exc: Exception) -> str:
-    message = str(exc) or type(exc).__name__
-    if isinstance(exc, (ValueError, LookupError, PermissionError)):
-        return message
-    return f"{message}\n\n{traceback.format_exc(limit=5)}"
+def _log_lost(job: Job) -> None:
+    log.warning(
+        "job %s: %s lost its claim while running; outcome not recorded", job.pk, job.claimed_by
+    )
+
+
+def _describe(exc: Exception, job: Job) -> str:
+    """What a person is told about a failure: never a traceback or a server path (those
+    go to the log, under the job's number)."""
+    if isinstance(exc, MemoryError):
+        from django.conf import settings
+
+        return (
+            f"The job ran out of memory (this worker may use {settings.WORKER_MEMORY_MB:,} MB). "
+            "A file this large or this complex cannot be read here: split it, or save it as CSV. "
+            "Nothing was changed."
+        )
+    if isinstance(exc, ValueError | LookupError | PermissionError) and str(exc):
+        return str(exc)[:1000]
+    return (
+        f"An internal error stopped the job (logged on the server as job {job.pk}). Nothing "
+        "was changed; try again, and tell your administrator if it happens again."
+    )
 
 
 def run_pending(*, limit: int | None = None, worker: str | None = None) -> int:
@@ -198,26 +329,46 @@ def run_pending(*, limit: int | None = None, worker: str | None = None) -> int:
 
 
 class BackgroundWorker(threading.Thread):
-    """An in-process worker for `chainproof serve`, so one command runs everything."""
+    """A worker thread: `chainproof serve` runs one in-process, `chainproof worker` several.
 
-    def __init__(self, interval: float = 1.0) -> None:
-        super().__init__(name="chainproof-worker", daemon=True)
+    It claims and runs one job at a time (so a stop request waits for one job only) and
+    polls every ``interval`` seconds when the queue is empty. ``once`` stops it instead
+    when nothing is left; ``periodic`` has it queue the periodic jobs that are due.
+    """
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        once: bool = False,
+        periodic: bool = True,
+        name: str = "chainproof-worker",
+    ) -> None:
+        super().__init__(name=name, daemon=True)
         self.interval = interval
+        self.once = once
+        self.periodic = periodic
         self.stopping = threading.Event()
+        self.ran = 0
 
     def run(self) -> None:
+        next_periodic = 0.0
         while not self.stopping.is_set():
+            ran = 0
             try:
                 close_old_connections()
-                enqueue_due_periodic()
-                ran = run_pending(limit=10)
+                if self.periodic and time.monotonic() >= next_periodic:
+                    enqueue_due_periodic()
+                    next_periodic = time.monotonic() + self.interval
+                ran = run_pending(limit=1)
             except Exception:
                 log.exception("background worker loop failed")
-                ran = 0
-            finally:
-                close_old_connections()
+            self.ran += ran
             if not ran:
+                if self.once:
+                    break
                 self.stopping.wait(self.interval)
+        connections.close_all()  # this thread's own connection
 
     def stop(self) -> None:
         self.stopping.set()

@@ -8,23 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainproof.accounts.access import get_for_member, require_role, scoped
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.common.api_inputs import BodyIn, Id, Pages, SmallCount
 from chainproof.domain.questionnaire.answers import display, red_flags
 from chainproof.questionnaires import selectors
+from chainproof.questionnaires.campaigns import campaign_create, invitations_send
 from chainproof.questionnaires.models import Campaign, QuestionnaireRequest, Submission
-from chainproof.questionnaires.services import (
-    campaign_create,
-    comment_add,
-    definition,
-    invitations_send,
-    request_accept,
-    request_return,
-    versions_sync,
-)
+from chainproof.questionnaires.review import comment_add, request_accept, request_return
+from chainproof.questionnaires.versions import definition, versions_sync
 
 router = Router(tags=["questionnaires"])
 
@@ -48,12 +43,12 @@ class CampaignOut(Schema):
     counts: dict[str, int]
 
 
-class CampaignIn(Schema):
+class CampaignIn(BodyIn):
     name: str
     questionnaire: str  # key, e.g. "chainproof-strt@1.0"
     due_date: date
-    supplier_ids: list[int]
-    reminder_days: int = 7
+    supplier_ids: list[Id]
+    reminder_days: SmallCount = 7
     message: str = ""
 
 
@@ -104,16 +99,16 @@ class SubmissionOut(Schema):
 
 class RequestFilters(Schema):
     status: str = ""
-    campaign_id: int | None = None
-    supplier_id: int | None = None
+    campaign_id: Id | None = None
+    supplier_id: Id | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(BodyIn):
     action: str  # accept | return
     apply_worksites: bool = False
 
 
-class CommentIn(Schema):
+class CommentIn(BodyIn):
     question: str
     text: str
 
@@ -162,7 +157,7 @@ def versions(request: HttpRequest) -> Any:
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def campaigns(request: HttpRequest) -> Any:
     membership = _member(request)
     return [_campaign_out(c) for c in scoped(membership, Campaign).select_related("questionnaire")]
@@ -191,7 +186,7 @@ def campaign_new(request: HttpRequest, payload: CampaignIn) -> Any:
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="One campaign")
-def campaign(request: HttpRequest, campaign_id: int) -> Any:
+def campaign(request: HttpRequest, campaign_id: Id) -> Any:
     return _campaign_out(get_for_member(_member(request), Campaign, pk=campaign_id))
 
 
@@ -200,7 +195,7 @@ def campaign(request: HttpRequest, campaign_id: int) -> Any:
     response=dict[str, int],
     summary="Email invitations to suppliers not yet invited",
 )
-def campaign_invite(request: HttpRequest, campaign_id: int) -> Any:
+def campaign_invite(request: HttpRequest, campaign_id: Id) -> Any:
     membership = _member(request, Role.ANALYST)
     found = get_for_member(membership, Campaign, pk=campaign_id)
     with transaction.atomic():
@@ -210,7 +205,7 @@ def campaign_invite(request: HttpRequest, campaign_id: int) -> Any:
 
 
 @router.get("/campaigns/{campaign_id}/rollup", response=dict[str, Any], summary="Roll-up")
-def campaign_rollup(request: HttpRequest, campaign_id: int) -> Any:
+def campaign_rollup(request: HttpRequest, campaign_id: Id) -> Any:
     found = get_for_member(_member(request), Campaign, pk=campaign_id)
     data = selectors.rollup(found)
     return {
@@ -234,7 +229,7 @@ def campaign_rollup(request: HttpRequest, campaign_id: int) -> Any:
 
 
 @router.get("/requests", response=list[RequestOut], summary="Requests to suppliers")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
     membership = _member(request)
     rows = scoped(membership, QuestionnaireRequest).select_related("supplier", "campaign")
@@ -248,7 +243,7 @@ def requests(request: HttpRequest, filters: Query[RequestFilters]) -> Any:
     return [r for r in out if not filters.status or r["status"] == filters.status]
 
 
-def _get_request(request: HttpRequest, request_id: int, minimum: str = Role.VIEWER) -> Any:
+def _get_request(request: HttpRequest, request_id: Id, minimum: str = Role.VIEWER) -> Any:
     return get_for_member(
         _member(request, minimum),
         QuestionnaireRequest.objects.select_related("supplier", "campaign__questionnaire"),
@@ -257,7 +252,7 @@ def _get_request(request: HttpRequest, request_id: int, minimum: str = Role.VIEW
 
 
 @router.get("/requests/{request_id}", response=RequestOut, summary="One request")
-def request_one(request: HttpRequest, request_id: int) -> Any:
+def request_one(request: HttpRequest, request_id: Id) -> Any:
     return _request_out(_get_request(request, request_id))
 
 
@@ -266,7 +261,7 @@ def request_one(request: HttpRequest, request_id: int) -> Any:
     response=ResponseOut,
     summary="The current answers of a request, with flags and problems",
 )
-def request_response(request: HttpRequest, request_id: int) -> Any:
+def request_response(request: HttpRequest, request_id: Id) -> Any:
     qr = _get_request(request, request_id)
     questionnaire, _ = definition(qr.campaign.questionnaire)
     answers = qr.answers or {}
@@ -302,7 +297,7 @@ def request_response(request: HttpRequest, request_id: int) -> Any:
     response=list[SubmissionOut],
     summary="Every submission of a request, as submitted",
 )
-def request_submissions(request: HttpRequest, request_id: int) -> Any:
+def request_submissions(request: HttpRequest, request_id: Id) -> Any:
     qr = _get_request(request, request_id)
     return [
         {
@@ -319,7 +314,7 @@ def request_submissions(request: HttpRequest, request_id: int) -> Any:
 
 
 @router.post("/requests/{request_id}/comments", response={201: dict[str, Any]}, summary="Comment")
-def request_comment(request: HttpRequest, request_id: int, payload: CommentIn) -> Any:
+def request_comment(request: HttpRequest, request_id: Id, payload: CommentIn) -> Any:
     qr = _get_request(request, request_id, Role.ANALYST)
     with transaction.atomic():
         comment = comment_add(
@@ -329,7 +324,7 @@ def request_comment(request: HttpRequest, request_id: int, payload: CommentIn) -
 
 
 @router.post("/requests/{request_id}/decision", response=RequestOut, summary="Accept or return")
-def request_decision(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+def request_decision(request: HttpRequest, request_id: Id, payload: DecisionIn) -> Any:
     qr = _get_request(request, request_id, Role.ANALYST)
     with transaction.atomic():
         if payload.action == "accept":

@@ -7,10 +7,13 @@ import re
 import zipfile
 
 from chainproof.domain.questionnaire.answers import display
+from chainproof.fileformats.cells import xlsx_row
+from chainproof.questionnaires.answering import workbook_for
 from chainproof.questionnaires.models import Campaign
 from chainproof.questionnaires.selectors import rollup
-from chainproof.questionnaires.services import definition, workbook_for
-from chainproof.web.paging import _safe_cell
+from chainproof.questionnaires.versions import definition
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def safe_file_name(text: str) -> str:
@@ -35,53 +38,66 @@ def rollup_xlsx(campaign: Campaign) -> bytes:
     questionnaire, _ = definition(campaign.questionnaire)
     book = Workbook(write_only=True)
     summary = book.create_sheet("Summary")
-    summary.append(["Campaign", _safe_cell(campaign.name)])
-    summary.append(["Questionnaire", campaign.questionnaire.key])
-    summary.append(["Due", campaign.due_date])
-    summary.append(["Suppliers asked", data["requests"]])
-    summary.append(["Responses (submitted or accepted)", data["responses"]])
-    summary.append(["Response rate %", data["rate"]])
+    summary.append(xlsx_row(summary, ["Campaign", campaign.name]))
+    summary.append(xlsx_row(summary, ["Questionnaire", campaign.questionnaire.key]))
+    summary.append(xlsx_row(summary, ["Due", campaign.due_date]))
+    summary.append(xlsx_row(summary, ["Suppliers asked", data["requests"]]))
+    summary.append(xlsx_row(summary, ["Responses (submitted or accepted)", data["responses"]]))
+    summary.append(xlsx_row(summary, ["Response rate %", data["rate"]]))
     for status, count in sorted(data["by_status"].items()):
-        summary.append([f"Status: {status}", count])
-    summary.append([])
-    summary.append(["Date", "Responses so far", "Response rate %"])
+        summary.append(xlsx_row(summary, [f"Status: {status}", count]))
+    summary.append(xlsx_row(summary, []))
+    summary.append(xlsx_row(summary, ["Date", "Responses so far", "Response rate %"]))
     for day, done, rate in data["timeline"]:
-        summary.append([day, done, rate])
+        summary.append(xlsx_row(summary, [day, done, rate]))
 
     distribution = book.create_sheet("Answers")
-    distribution.append(["No.", "Question", "Answer", "Suppliers"])
+    distribution.append(xlsx_row(distribution, ["No.", "Question", "Answer", "Suppliers"]))
     for item in data["distribution"]:
         question = item["question"]
         for label, count in item["counts"]:
-            distribution.append([question.number, _safe_cell(question.text), label, count])
+            distribution.append(
+                xlsx_row(distribution, [question.number, question.text, label, count])
+            )
 
     flags = book.create_sheet("Red flags")
-    flags.append(["Supplier", "Country", "Status", "Red flags", "Answers behind them"])
+    flags.append(
+        xlsx_row(flags, ["Supplier", "Country", "Status", "Red flags", "Answers behind them"])
+    )
     for item in data["flagged"]:
         flags.append(
-            [
-                _safe_cell(item["supplier"].legal_name),
-                item["supplier"].country,
-                item["request"].display_status,
-                "; ".join(item["flags"]),
-                _safe_cell(" | ".join(item["details"])),
-            ]
+            xlsx_row(
+                flags,
+                [
+                    item["supplier"].legal_name,
+                    item["supplier"].country,
+                    item["request"].display_status,
+                    "; ".join(item["flags"]),
+                    " | ".join(item["details"]),
+                ],
+            )
         )
 
     responses = book.create_sheet("Responses")
     questions = [q for q in questionnaire.ordered() if q.type != "table"]
     responses.append(
-        ["Request", "Supplier", "Status", *[f"{q.number} {q.text}"[:250] for q in questions]]
+        xlsx_row(
+            responses,
+            ["Request", "Supplier", "Status", *[f"{q.number} {q.text}"[:250] for q in questions]],
+        )
     )
     for qr in campaign.requests.select_related("supplier", "campaign"):
         answers = qr.answers if qr.status in ("submitted", "accepted") else {}
         responses.append(
-            [
-                qr.reference,
-                _safe_cell(qr.supplier.legal_name),
-                qr.display_status,
-                *[_safe_cell(display(q, answers.get(q.id))) for q in questions],
-            ]
+            xlsx_row(
+                responses,
+                [
+                    qr.reference,
+                    qr.supplier.legal_name,
+                    qr.display_status,
+                    *[display(q, answers.get(q.id)) for q in questions],
+                ],
+            )
         )
     out = io.BytesIO()
     book.save(out)

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 
+from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import Progress, handler, periodic
-from chainproof.questionnaires.services import reminders_send
+from chainproof.questionnaires.campaigns import reminders_send
 
-REMIND = "questionnaires.remind"
+REMIND = JobKind.QUESTIONNAIRES_REMIND
 
 
 @handler(REMIND)

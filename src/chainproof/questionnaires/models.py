@@ -10,6 +10,15 @@ from django.db import models
 from django.utils import timezone
 
 
+class EmailPurpose(models.TextChoices):
+    """What a message to a supplier contact is for (``OutboundEmail.purpose``)."""
+
+    INVITATION = "questionnaire.invitation", "Invitation"
+    REMINDER = "questionnaire.reminder", "Reminder"
+    CORRECTIONS = "questionnaire.corrections", "Corrections requested"
+    NEW_LINK = "questionnaire.new_link", "New link (asked for by the contact)"
+
+
 class QuestionnaireVersion(models.Model):
     """A definition as shipped (or uploaded), stored whole so old responses keep reading."""
 

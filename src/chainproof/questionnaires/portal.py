@@ -3,7 +3,6 @@ section by section (drafts saved), uploads documents, submits, or works in the w
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -16,32 +15,36 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from chainproof.accounts.access import current_membership, get_for_member
 from chainproof.accounts.middleware import SESSION_ORG_KEY
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
-from chainproof.audit.services import audit_record
 from chainproof.domain.questionnaire.answers import AnswerError, display, is_blank, parse_value
 from chainproof.domain.questionnaire.definition import Question
-from chainproof.questionnaires.models import QuestionnaireRequest
-from chainproof.questionnaires.services import (
-    InvitationInvalid,
+from chainproof.questionnaires import selectors
+from chainproof.questionnaires.answering import (
     NotComplete,
     WorkbookProblems,
-    countries_for,
-    current_answers,
-    definition,
     document_upload,
     draft_save,
-    invitation_open,
     not_editable_reason,
-    request_opened,
     web_submit,
     workbook_for,
     workbook_submit,
 )
-from chainproof.questionnaires.views import XLSX, answer_rows
+from chainproof.questionnaires.contacts import (
+    InvitationInvalid,
+    contact_password_set,
+    invitation_check,
+    invitation_open,
+    new_link_request,
+    request_opened,
+)
+from chainproof.questionnaires.exporting import XLSX
+from chainproof.questionnaires.models import QuestionnaireRequest
+from chainproof.questionnaires.versions import definition
 
 
 def _upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | None:
@@ -70,20 +73,48 @@ def _own_request(membership: Membership, request_id: int) -> QuestionnaireReques
     )
 
 
+def _dead_end(request: HttpRequest, token: str, problem: InvitationInvalid) -> HttpResponse:
+    return render(
+        request,
+        "questionnaires/portal_link_invalid.html",
+        {"message": str(problem), "token": token},
+        status=410,
+    )
+
+
 @login_not_required
+@require_safe
 def invite(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a personal link opens. It changes nothing (email scanners fetch links with
+    HEAD and GET): the person presses "Open the questionnaire", which POSTs the token."""
+    try:
+        qr = invitation_check(token)
+    except InvitationInvalid as exc:
+        return _dead_end(request, token, exc)
+    return render(request, "questionnaires/portal_invite.html", {"qr": qr, "token": token})
+
+
+@login_not_required
+@require_POST
+def invite_open(request: HttpRequest) -> HttpResponse:
+    """Exchange a link's token (in the body, not the path) for a signed-in session."""
+    token = request.POST.get("token", "")
     try:
         user, qr = invitation_open(token)
     except InvitationInvalid as exc:
-        return render(
-            request,
-            "web/error.html",
-            {"status": 410, "title": "Link not valid", "message": str(exc)},
-            status=410,
-        )
+        return _dead_end(request, token, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORG_KEY] = qr.organization_id
     return redirect("portal:request", request_id=qr.pk)
+
+
+@login_not_required
+@require_POST
+def invite_new(request: HttpRequest) -> HttpResponse:
+    """ "Send me a new link": the same answer whether or not the token was known."""
+    with transaction.atomic():
+        new_link_request(request.POST.get("token", ""), base_url=settings.PUBLIC_BASE_URL)
+    return render(request, "questionnaires/portal_link_sent.html")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -96,16 +127,15 @@ def home(request: HttpRequest) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and not user.has_usable_password() and form.is_valid():
         with transaction.atomic():
-            form.save()
-            audit_record(
-                action="accounts.password_set",
-                actor=user,
-                organization=membership.organization_id,
-                obj=user,
-                after={"by": "supplier contact"},
+            contact_password_set(
+                user=user,
+                password=form.cleaned_data["new_password1"],
+                organization_id=membership.organization_id,
             )
         update_session_auth_hash(request, user)
-        messages.success(request, "Password set. Sign in with your email address next time.")
+        messages.success(
+            request, f"Password set. Next time, sign in with the username {user.get_username()}."
+        )
         return redirect("portal:home")
     return render(
         request,
@@ -116,25 +146,6 @@ def home(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
-
-
-def _section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
-    missing = set(qr.missing or [])
-    wrong = {i["question"] for i in qr.issues or []}
-    commented = Counter(qr.comments.values_list("question", flat=True))
-    questionnaire, _ = definition(qr.campaign.questionnaire)
-    answers = current_answers(qr)
-    return [
-        {
-            "section": section,
-            "answered": sum(1 for q in section.questions if q.id in answers),
-            "total": len(section.questions),
-            "missing": sum(1 for q in section.questions if q.id in missing),
-            "wrong": sum(1 for q in section.questions if q.id in wrong),
-            "comments": sum(commented[q.id] for q in section.questions),
-        }
-        for section in questionnaire.sections
-    ]
 
 
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -182,10 +193,10 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         "questionnaires/portal_request.html",
         {
             "qr": qr,
-            "progress": _section_progress(qr),
+            "progress": selectors.section_progress(qr),
             "problems": problems,
             "comments": qr.comments.select_related("author").order_by("created_at"),
-            "review": answer_rows(qr) if not qr.editable_by_supplier else None,
+            "review": selectors.answer_rows(qr) if not qr.editable_by_supplier else None,
         },
         status=400 if problems else 200,
     )
@@ -294,7 +305,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
                     return redirect("portal:section", request_id=qr.pk, section_id=section.id)
             except ValidationError as exc:
                 problems = exc.messages
-    answers = current_answers(qr)
+    answers = selectors.current_answers(qr)
     if problems and request.method == "POST" and not request.FILES:
         answers = {**answers, **_form_answers(request, list(section.questions))}
     comments: dict[str, list[Any]] = {}
@@ -304,7 +315,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
     for attachment in qr.attachments.filter(question__in=[q.id for q in section.questions]):
         documents.setdefault(attachment.question, []).append(attachment)
     fields = []
-    countries = countries_for(qr.organization_id)
+    countries = selectors.countries_for(qr.organization_id)
     for question in section.questions:
         value = answers.get(question.id)
         fields.append(

@@ -5,6 +5,8 @@ from chainproof.questionnaires import portal
 app_name = "portal"
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("invite/", portal.invite_open, name="invite_open"),
+    path("invite/new/", portal.invite_new, name="invite_new"),
     path("invite/<str:token>/", portal.invite, name="invite"),
     path("requests/<int:request_id>/", portal.request_page, name="request"),
     path("requests/<int:request_id>/workbook.xlsx", portal.workbook, name="workbook"),

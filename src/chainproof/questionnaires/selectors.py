@@ -1,5 +1,6 @@
-"""Read-side queries: campaign status counts, the roll-up, and the risk signals accepted
-responses contribute."""
+"""Read-side queries: what is known before a supplier answers, a response laid out for
+reading, campaign status counts and invitation emails, the roll-up, and the risk signals
+accepted responses contribute. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -9,10 +10,21 @@ from typing import Any
 
 from django.utils import timezone
 
-from chainproof.domain.questionnaire.answers import display, red_flags
+from chainproof.domain.nodes import NodeKey
+from chainproof.domain.questionnaire.answers import check, display, red_flags
 from chainproof.domain.risk.facts import ReportedSignal
-from chainproof.questionnaires.models import Campaign, Submission
-from chainproof.questionnaires.services import definition
+from chainproof.outbox.models import OutboundEmail
+from chainproof.outbox.selectors import latest_for
+from chainproof.questionnaires.models import (
+    Attachment,
+    Campaign,
+    EmailPurpose,
+    QuestionnaireRequest,
+    Submission,
+)
+from chainproof.questionnaires.versions import definition
+from chainproof.reference.selectors import country_names
+from chainproof.suppliers.models import SupplierIdentifier
 
 RED_FLAG_LABELS = {
     "dprk_nationals": "North Korean nationals",
@@ -26,6 +38,96 @@ RED_FLAG_LABELS = {
 }
 
 
+def countries_for(organization_id: int) -> dict[str, str]:
+    return country_names(organization_id)
+
+
+def prefill(qr: QuestionnaireRequest) -> dict[str, Any]:
+    """What chainproof already knows, for the declaration."""
+    supplier = qr.supplier
+    identifier = (
+        SupplierIdentifier.objects.filter(supplier=supplier).values_list("value", flat=True).first()
+    )
+    known = {
+        "supplier.legal_name": supplier.legal_name,
+        "supplier.native_name": supplier.native_name,
+        "supplier.country": supplier.country,
+        "supplier.identifier": identifier or "",
+    }
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    return {q.id: known[q.prefill] for q in questionnaire.ordered() if known.get(q.prefill)}
+
+
+def current_answers(qr: QuestionnaireRequest) -> dict[str, Any]:
+    return qr.answers or prefill(qr)
+
+
+def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+    """Each question with its answer as read, flags, issues and comments (for review and
+    for the supplier's view of a returned request)."""
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    answers = qr.answers or {}
+    checked = check(questionnaire, answers, countries=countries_for(qr.organization_id))
+    flags: dict[str, list[str]] = {}
+    for flag in red_flags(questionnaire, checked.values):
+        flags.setdefault(flag.question, []).append(flag.answer)
+    issues: dict[str, list[str]] = {}
+    for issue in checked.issues:
+        issues.setdefault(issue.question, []).append(str(issue).split(": ", 1)[-1])
+    comments: dict[str, list[Any]] = {}
+    for comment in qr.comments.select_related("author"):
+        comments.setdefault(comment.question, []).append(comment)
+    documents: dict[str, list[Attachment]] = {}
+    for attachment in qr.attachments.filter(kind=Attachment.Kind.DOCUMENT):
+        documents.setdefault(attachment.question, []).append(attachment)
+    sections = []
+    for section in questionnaire.sections:
+        rows = []
+        for question in section.questions:
+            value = checked.values.get(question.id)
+            rows.append(
+                {
+                    "question": question,
+                    "value": value,
+                    "shown": "" if question.type == "table" else display(question, value),
+                    "table": value if question.type == "table" else None,
+                    "flags": flags.get(question.id, []),
+                    "issues": issues.get(question.id, []),
+                    "missing": question.id in checked.missing,
+                    "comments": comments.get(question.id, []),
+                    "documents": documents.get(question.id, []),
+                }
+            )
+        sections.append({"section": section, "rows": rows})
+    return sections
+
+
+def section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+    missing = set(qr.missing or [])
+    wrong = {i["question"] for i in qr.issues or []}
+    commented = Counter(qr.comments.values_list("question", flat=True))
+    questionnaire, _ = definition(qr.campaign.questionnaire)
+    answers = current_answers(qr)
+    return [
+        {
+            "section": section,
+            "answered": sum(1 for q in section.questions if q.id in answers),
+            "total": len(section.questions),
+            "missing": sum(1 for q in section.questions if q.id in missing),
+            "wrong": sum(1 for q in section.questions if q.id in wrong),
+            "comments": sum(commented[q.id] for q in section.questions),
+        }
+        for section in questionnaire.sections
+    ]
+
+
+def invitation_emails(requests: list[QuestionnaireRequest]) -> dict[int, OutboundEmail]:
+    """The latest invitation email of each request (queued, sent or failed)."""
+    return latest_for(
+        QuestionnaireRequest, [qr.pk for qr in requests], purpose=EmailPurpose.INVITATION
+    )
+
+
 def status_counts(campaign: Campaign) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for qr in campaign.requests.select_related("campaign"):
@@ -33,7 +135,7 @@ def status_counts(campaign: Campaign) -> dict[str, int]:
     return dict(counts)
 
 
-def risk_signals(organization_id: int) -> dict[str, list[ReportedSignal]]:
+def risk_signals(organization_id: int) -> dict[NodeKey, list[ReportedSignal]]:
     """Signals from each supplier's latest accepted response (a newer accepted response
     replaces an older one)."""
     latest: dict[int, Submission] = {}
@@ -43,7 +145,7 @@ def risk_signals(organization_id: int) -> dict[str, list[ReportedSignal]]:
         .order_by("request__supplier_id", "-submitted_at", "-pk")
     ):
         latest.setdefault(submission.request.supplier_id, submission)
-    found: dict[str, list[ReportedSignal]] = {}
+    found: dict[NodeKey, list[ReportedSignal]] = {}
     for supplier_id, submission in latest.items():
         questionnaire, _ = definition(submission.questionnaire)
         source = (
@@ -51,11 +153,18 @@ def risk_signals(organization_id: int) -> dict[str, list[ReportedSignal]]:
             f"{submission.submitted_at.date().isoformat()}"
         )
         for flag in red_flags(questionnaire, submission.answers):
-            if flag.signal:
-                found.setdefault(f"s:{supplier_id}", []).append(
-                    ReportedSignal(flag.signal, f"{flag.text}: {flag.answer}", source)
+            signal = flag.signal or FLAG_SIGNALS.get((flag.question, flag.flag), "")
+            if signal:
+                found.setdefault(NodeKey.supplier(supplier_id), []).append(
+                    ReportedSignal(signal, f"{flag.text}: {flag.answer}", source)
                 )
     return found
+
+
+# Red flags that are risk signals although the questionnaire version that asks them names
+# no signal (a stored version never changes; methodology 2 added the signal): a supplier
+# that reports North Korean nationals in its own operations.
+FLAG_SIGNALS = {("dprk_own_operations", "dprk_nationals"): "dprk_nationals_reported"}
 
 
 def rollup(campaign: Campaign) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -9,35 +10,31 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role, scoped
 from chainproof.accounts.roles import Role
-from chainproof.domain.questionnaire.answers import check, display, red_flags
-from chainproof.files import read_bytes
+from chainproof.blobs import BlobStoreUnavailable, blob_store, checked_chunks
+from chainproof.common.paging import paginate
 from chainproof.questionnaires import selectors
-from chainproof.questionnaires.exporting import rollup_xlsx, safe_file_name, workbooks_zip
+from chainproof.questionnaires.campaigns import campaign_create, invitations_send
+from chainproof.questionnaires.exporting import XLSX, rollup_xlsx, safe_file_name, workbooks_zip
 from chainproof.questionnaires.models import (
     Attachment,
     Campaign,
     QuestionnaireRequest,
 )
-from chainproof.questionnaires.services import (
-    campaign_create,
+from chainproof.questionnaires.review import (
     comment_add,
-    countries_for,
-    definition,
-    invitations_send,
     request_accept,
     request_return,
-    versions_sync,
     worksite_changes,
 )
+from chainproof.questionnaires.versions import definition, versions_sync
 from chainproof.suppliers.models import Supplier
-from chainproof.web.paging import paginate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+log = logging.getLogger(__name__)
 
 
 def campaigns(request: HttpRequest) -> HttpResponse:
@@ -129,7 +126,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             )
         messages.success(
             request,
-            f"Invitations sent: {result['sent']}"
+            f"Invitations queued for sending: {result['sent']}"
             + (
                 f"; {result['no_email']} suppliers have no contact email"
                 if result["no_email"]
@@ -140,6 +137,9 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     requests = campaign.requests.select_related("supplier", "campaign")
     status = request.GET.get("status", "")
     rows = [qr for qr in requests if not status or qr.display_status == status]
+    emails = selectors.invitation_emails(rows)
+    for qr in rows:
+        qr.invitation_email = emails.get(qr.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "questionnaires/campaign.html",
@@ -176,46 +176,6 @@ def campaign_workbooks(request: HttpRequest, campaign_id: int) -> HttpResponse:
         f'attachment; filename="workbooks_{safe_file_name(campaign.name)}.zip"'
     )
     return response
-
-
-def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
-    """Each question with its answer as read, flags, issues and comments (for review and
-    for the supplier's view of a returned request)."""
-    questionnaire, _ = definition(qr.campaign.questionnaire)
-    answers = qr.answers or {}
-    checked = check(questionnaire, answers, countries=countries_for(qr.organization_id))
-    flags: dict[str, list[str]] = {}
-    for flag in red_flags(questionnaire, checked.values):
-        flags.setdefault(flag.question, []).append(flag.answer)
-    issues: dict[str, list[str]] = {}
-    for issue in checked.issues:
-        issues.setdefault(issue.question, []).append(str(issue).split(": ", 1)[-1])
-    comments: dict[str, list[Any]] = {}
-    for comment in qr.comments.select_related("author"):
-        comments.setdefault(comment.question, []).append(comment)
-    documents: dict[str, list[Attachment]] = {}
-    for attachment in qr.attachments.filter(kind=Attachment.Kind.DOCUMENT):
-        documents.setdefault(attachment.question, []).append(attachment)
-    sections = []
-    for section in questionnaire.sections:
-        rows = []
-        for question in section.questions:
-            value = checked.values.get(question.id)
-            rows.append(
-                {
-                    "question": question,
-                    "value": value,
-                    "shown": "" if question.type == "table" else display(question, value),
-                    "table": value if question.type == "table" else None,
-                    "flags": flags.get(question.id, []),
-                    "issues": issues.get(question.id, []),
-                    "missing": question.id in checked.missing,
-                    "comments": comments.get(question.id, []),
-                    "documents": documents.get(question.id, []),
-                }
-            )
-        sections.append({"section": section, "rows": rows})
-    return sections
 
 
 def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
@@ -261,7 +221,7 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         {
             "qr": qr,
             "questionnaire": questionnaire,
-            "sections": answer_rows(qr),
+            "sections": selectors.answer_rows(qr),
             "changes": worksite_changes(qr) if qr.status == "submitted" else [],
             "submissions": qr.submissions.all()[:10],
             "workbooks": qr.attachments.filter(kind=Attachment.Kind.WORKBOOK),
@@ -271,7 +231,13 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def _file_unavailable(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+    message = f"{text} An administrator should verify the store."
+    context = {"status": status, "title": title, "message": message}
+    return render(request, "web/error.html", context, status=status)
+
+
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """A stored file, to the organization's members or to the supplier it belongs to."""
     membership = current_membership(request)
     files = Attachment.objects.select_related("request")
@@ -280,7 +246,16 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> HttpRespons
         files = files.filter(request__supplier_id=membership.supplier_id or 0)
         minimum = Role.SUPPLIER
     attachment = get_for_member(membership, files, pk=attachment_id, minimum=minimum)
-    response = HttpResponse(read_bytes(attachment.sha256), content_type=attachment.content_type)
+    # Streamed from the store and re-hashed on the way: altered content is never delivered
+    # whole (the download breaks off before its end).
+    try:
+        content = checked_chunks(blob_store(), attachment.sha256)
+    except FileNotFoundError:
+        return _file_unavailable(request, 404, "Missing", "The stored file is missing.")
+    except BlobStoreUnavailable as exc:
+        log.error("attachment %s: %s", attachment.pk, exc)
+        return _file_unavailable(request, 503, "Unavailable", "The file store cannot be reached.")
+    response = StreamingHttpResponse(content, content_type=attachment.content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="{safe_file_name(attachment.file_name)}"'
     )

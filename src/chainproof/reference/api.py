@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainproof.accounts.access import get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.common.api_inputs import Id, Pages, Year
 from chainproof.reference.models import Country, Dataset, TipPlacement
 from chainproof.reference.selectors import current_dataset, visible_datasets
 from chainproof.reference.tables import TABLES, table_rows
@@ -38,7 +39,7 @@ class DatasetOut(Schema):
 
 
 class Edition(Schema):
-    dataset: int | None = None
+    dataset: Id | None = None
     as_of: date | None = None
     q: str = ""
 
@@ -157,12 +158,12 @@ def datasets(request: HttpRequest, kind: str = "") -> Any:
 
 
 @router.get("/datasets/{dataset_id}", response=DatasetOut, summary="One dataset edition")
-def dataset(request: HttpRequest, dataset_id: int) -> Dataset:
+def dataset(request: HttpRequest, dataset_id: Id) -> Dataset:
     return get_for_member(_member(request), Dataset, include_shared=True, pk=dataset_id)
 
 
 @router.get("/countries", response=list[CountryOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def countries(
     request: HttpRequest, edition: Query[Edition], region: str = "", code_status: str = ""
 ) -> Any:
@@ -183,19 +184,19 @@ def country(request: HttpRequest, iso2: str) -> dict[str, Any]:
 
 
 @router.get("/tip-placements", response=list[TipOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def tip_placements(
     request: HttpRequest,
     edition: Query[Edition],
     country: str = "",
-    year: int | None = None,
+    year: Year | None = None,
     tier: str = "",
 ) -> Any:
     return _rows(request, "tip", edition, country=country.upper(), year=year, tier=tier)
 
 
 @router.get("/goods", response=list[GoodOut], summary="DOL List of Goods")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def goods(
     request: HttpRequest,
     edition: Query[Edition],
@@ -207,7 +208,7 @@ def goods(
 
 
 @router.get("/wro-findings", response=list[WroOut], summary="CBP WROs and Findings")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def wro_findings(
     request: HttpRequest,
     edition: Query[Edition],
@@ -219,13 +220,13 @@ def wro_findings(
 
 
 @router.get("/uflpa-entities", response=list[EntityOut], summary="UFLPA Entity List")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def uflpa_entities(request: HttpRequest, edition: Query[Edition], section: str = "") -> Any:
     return _rows(request, "uflpa", edition, section=section)
 
 
 @router.get("/ofac-dprk", response=list[EntityOut], summary="OFAC SDN entries, DPRK programs")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def ofac_dprk(
     request: HttpRequest, edition: Query[Edition], type: str = "", program: str = ""
 ) -> Any:
@@ -233,12 +234,12 @@ def ofac_dprk(
 
 
 @router.get("/dprk-labor", response=list[DprkOut], summary="North Korean overseas labor")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def dprk_labor(request: HttpRequest, edition: Query[Edition], country: str = "") -> Any:
     return _rows(request, "dprk-labor", edition, country=country.upper())
 
 
 @router.get("/ilo-indicators", response=list[IloOut], summary="ILO forced labour indicators")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def ilo_indicators(request: HttpRequest, edition: Query[Edition]) -> Any:
     return _rows(request, "ilo", edition)

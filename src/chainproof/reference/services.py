@@ -18,8 +18,10 @@ from chainproof.domain.refdata import (
     DatasetKind,
     RowError,
     get_kind,
-    validate_csv,
+    validate_dataset,
 )
+from chainproof.fileformats.csv import read_csv
+from chainproof.jobs import recompute
 from chainproof.reference.models import (
     Country,
     Dataset,
@@ -238,9 +240,9 @@ def _validate(
             "checked; load the countries dataset first"
         )
     try:
-        rows = validate_csv(
+        rows = validate_dataset(
             kind,
-            spec.data,
+            read_csv(spec.data, spec.file_name),
             source=spec.file_name,
             known_countries=countries if kind.country_columns else None,
         )
@@ -318,22 +320,9 @@ def datasets_load(
     with transaction.atomic():
         outcomes = [_write(item, organization, actor) for item in validated]
         if any(o.created for o in outcomes):
-            _rescore_after_new_editions(organization, actor)
+            # New editions change scores; new list editions change hits.
+            recompute.reference_changed(organization, actor=actor, lists_changed=True)
         return outcomes
-
-
-def _rescore_after_new_editions(organization: Any, actor: Any) -> None:
-    """New reference data changes scores: queue a full re-score where it is visible."""
-    from chainproof.accounts.models import Organization
-    from chainproof.jobs.services import HANDLERS, job_enqueue
-
-    if "risk.score_all" not in HANDLERS:
-        return
-    affected = [organization] if organization is not None else list(Organization.objects.all())
-    for org in affected:
-        if "screening.screen" in HANDLERS:  # new list editions: rescreen everything
-            job_enqueue(kind="screening.screen", organization=org, actor=actor, coalesce=True)
-        job_enqueue(kind="risk.score_all", organization=org, actor=actor, coalesce=True)
 
 
 def _codes_of(dataset: Dataset) -> set[str]:

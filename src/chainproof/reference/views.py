@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.common.exports import export_response
+from chainproof.common.paging import paginate
 from chainproof.domain.refdata import KINDS
 from chainproof.reference.forms import DatasetUploadForm
 from chainproof.reference.models import (
@@ -25,7 +27,6 @@ from chainproof.reference.models import (
 from chainproof.reference.selectors import current_dataset, editions_of
 from chainproof.reference.services import DatasetFile, ReferenceLoadError, datasets_load
 from chainproof.reference.tables import TABLE_FOR_KIND, TABLES, Table, table_rows
-from chainproof.web.paging import export_response, paginate
 
 
 def _reader(request: HttpRequest) -> Membership:

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainproof.accounts.access import get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.common.api_inputs import Id, Pages
 from chainproof.risk import selectors
 from chainproof.risk.views import NODE_MODELS
 
@@ -31,6 +32,8 @@ class AssessmentOut(Schema):
     sanctions_flags: list[str]
     methodology: str
     editions: dict[str, str]
+    engine: str
+    engine_version: str
     as_of: date
     computed_at: datetime
     is_current: bool
@@ -58,7 +61,7 @@ def _member(request: HttpRequest) -> Membership:
 
 
 @router.get("/assessments", response=list[AssessmentOut], summary="The risk register")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def assessments(request: HttpRequest, filters: Query[RegisterFilters]) -> Any:
     membership = _member(request)
     return selectors.register(membership.organization_id, **filters.dict()).select_related(
@@ -71,7 +74,7 @@ def assessments(request: HttpRequest, filters: Query[RegisterFilters]) -> Any:
     response=list[AssessmentOut],
     summary="A record's assessments, current first, then its history",
 )
-def node_history(request: HttpRequest, node_type: str, node_id: int) -> Any:
+def node_history(request: HttpRequest, node_type: str, node_id: Id) -> Any:
     membership = _member(request)
     model = NODE_MODELS.get(node_type)
     if model is None:
@@ -85,7 +88,7 @@ def node_history(request: HttpRequest, node_type: str, node_id: int) -> Any:
     response=dict[str, Any],
     summary="CAATSA 321(b), UFLPA and Section 307 checks for a product",
 )
-def product_presumptions(request: HttpRequest, product_id: int) -> dict[str, Any]:
+def product_presumptions(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     membership = _member(request)
     get_for_member(membership, NODE_MODELS["product"], pk=product_id)
     current = selectors.current_for(membership.organization_id, "product", product_id)
@@ -97,4 +100,6 @@ def product_presumptions(request: HttpRequest, product_id: int) -> dict[str, Any
         "sanctions_flags": current.sanctions_flags,
         "computed_at": current.computed_at,
         "methodology": str(current.methodology),
+        "engine": current.engine,
+        "engine_version": current.engine_version,
     }

@@ -77,6 +77,8 @@ class RiskAssessment(models.Model):
     section307_status = models.CharField(max_length=16, blank=True)
     methodology = models.ForeignKey(MethodologyVersion, on_delete=models.PROTECT, related_name="+")
     editions = models.JSONField(default=dict)
+    engine = models.CharField(max_length=40, help_text="The risk engine that computed this.")
+    engine_version = models.CharField(max_length=20)
     as_of = models.DateField()
     computed_at = models.DateTimeField(default=timezone.now)
     fingerprint = models.CharField(max_length=64)
@@ -94,6 +96,10 @@ class RiskAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.node_type} {self.node_id}: {self.score} ({self.level})"
+
+    @property
+    def engine_label(self) -> str:
+        return f"{self.engine} v{self.engine_version}"
 
     @property
     def node_key(self) -> str:

@@ -110,3 +110,10 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
             )
         rows.append({"country": country, "cells": row})
     return {"goods": goods, "rows": rows}
+
+
+def node_ids_at_level(organization_id: int, node_type: str, level: str) -> QuerySet[Any]:
+    """Ids of the records of a type whose current assessment is at ``level``."""
+    return RiskAssessment.objects.filter(
+        organization_id=organization_id, node_type=node_type, is_current=True, level=level
+    ).values("node_id")

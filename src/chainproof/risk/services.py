@@ -1,8 +1,8 @@
 """Scoring an organization and storing assessments; managing methodology versions.
 
 An assessment row is written only when a node's result changes (score, level, reasons,
-presumptions, methodology or editions): the previous row stays, marked not current, so
-the history shows how and why a score changed.
+presumptions, methodology, editions or engine version): the previous row stays, marked
+not current, so the history shows how and why a score changed.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,15 +22,19 @@ from django.utils import timezone
 from chainproof.audit.services import audit_record
 from chainproof.bulk import insert, new_instance
 from chainproof.domain.hashing import sha256_bytes
+from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.risk.engine import NodeScore, Reason, RiskResult, score_graph
 from chainproof.domain.risk.facts import NodeFacts
 from chainproof.domain.risk.methodology import Methodology, MethodologyError, parse_methodology
+from chainproof.jobs import recompute
+from chainproof.jobs.kinds import JobKind
+from chainproof.jobs.models import Job
+from chainproof.jobs.services import job_enqueue
 from chainproof.risk.models import MethodologyVersion, RiskAssessment
 from chainproof.risk.snapshot import build_snapshot, reference_facts
-from chainproof.suppliers.services import links_touching
+from chainproof.suppliers.graph import links_touching
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
-NODE_TYPES = {"f": "facility", "s": "supplier", "p": "product"}
 Progress = Callable[[int, int | None, str], None]
 
 
@@ -110,7 +115,15 @@ def methodology_save(
             "based_on": based_on.pk if based_on else None,
         },
     )
+    recompute.scores_stale(org_id, actor=actor)
     return version
+
+
+def risk_recompute_request(*, organization: Any, actor: Any) -> Job:
+    """A person asked for every score to be recomputed: the job, to follow its progress."""
+    return job_enqueue(
+        kind=JobKind.RISK_SCORE_ALL, organization=organization, actor=actor, coalesce=True
+    )
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -122,8 +135,11 @@ def _fingerprint(
     sanctions: list[str],
     version_id: int,
     editions: str,
+    engine: tuple[str, str],
 ) -> str:
-    """What an assessment says, hashed: equal fingerprints mean nothing changed."""
+    """What an assessment says and what computed it, hashed: equal fingerprints mean
+    nothing changed. The engine's name and version are part of it, so a new engine
+    version writes every assessment again, even where the numbers come out the same."""
     content = repr(
         (
             score.score,
@@ -134,6 +150,7 @@ def _fingerprint(
             tuple(sanctions),
             version_id,
             editions,
+            engine,
         )
     )
     return sha256_bytes(content.encode("utf-8"))
@@ -142,7 +159,7 @@ def _fingerprint(
 def _store(
     organization_id: int,
     result: RiskResult,
-    facts: dict[str, NodeFacts],
+    facts: dict[NodeKey, NodeFacts],
     version: MethodologyVersion,
     on: date,
     progress: Progress,
@@ -153,7 +170,7 @@ def _store(
         current = _current_fingerprints(organization_id, set(result.scores))
     else:
         current = {
-            f"{t[0]}:{n}": (pk, fp)
+            NodeKey.of_type(t, n): (pk, fp)
             for pk, t, n, fp in RiskAssessment.objects.filter(
                 organization_id=organization_id, is_current=True
             )
@@ -162,6 +179,7 @@ def _store(
         }
     now = timezone.now()
     editions_key = repr(sorted(result.editions.items()))
+    engine = (result.engine, result.engine_version)
     new_rows, retire = [], []
     for node, score in result.scores.items():
         checks = [p.as_dict() for p in result.presumptions.get(node, ())]
@@ -169,7 +187,9 @@ def _store(
             "presumptions": checks,
             "sanctions": list(result.sanctions_flags.get(node, ())),
         }
-        fingerprint = _fingerprint(score, checks, extra["sanctions"], version.pk, editions_key)
+        fingerprint = _fingerprint(
+            score, checks, extra["sanctions"], version.pk, editions_key, engine
+        )
         previous = current.get(node)
         if previous is not None and previous[1] == fingerprint:
             continue
@@ -181,8 +201,8 @@ def _store(
                 RiskAssessment,
                 {
                     "organization_id": organization_id,
-                    "node_type": NODE_TYPES[node[0]],
-                    "node_id": int(node[2:]),
+                    "node_type": node.type_name,
+                    "node_id": node.id,
                     "node_name": node_facts.name[:300],
                     "country": node_facts.country,
                     "score": Decimal(str(score.score)),
@@ -195,6 +215,8 @@ def _store(
                     **_statuses(checks),
                     "methodology_id": version.pk,
                     "editions": result.editions,
+                    "engine": result.engine,
+                    "engine_version": result.engine_version,
                     "as_of": on,
                     "computed_at": now,
                     "fingerprint": fingerprint,
@@ -209,10 +231,12 @@ def _store(
     return {"changed": len(new_rows), "unchanged": len(result.scores) - len(new_rows)}
 
 
-def _current_fingerprints(organization_id: int, nodes: set[str]) -> dict[str, tuple[int, str]]:
+def _current_fingerprints(
+    organization_id: int, nodes: set[NodeKey]
+) -> dict[NodeKey, tuple[int, str]]:
     by_type: dict[str, list[int]] = defaultdict(list)
     for node in nodes:
-        by_type[NODE_TYPES[node[0]]].append(int(node[2:]))
+        by_type[node.type_name].append(node.id)
     found = {}
     for node_type, ids in by_type.items():
         for start in range(0, len(ids), 500):
@@ -222,7 +246,7 @@ def _current_fingerprints(organization_id: int, nodes: set[str]) -> dict[str, tu
                 node_type=node_type,
                 node_id__in=ids[start : start + 500],
             ).values_list("pk", "node_id", "fingerprint"):
-                found[f"{node_type[0]}:{node_id}"] = (pk, fingerprint)
+                found[NodeKey.of_type(node_type, node_id)] = (pk, fingerprint)
     return found
 
 
@@ -273,8 +297,8 @@ def links_from(
 
 
 def downstream_of(
-    organization_id: int, changed: set[str], on: date, limit: int = 50_000
-) -> set[str]:
+    organization_id: int, changed: set[NodeKey], on: date, limit: int = 50_000
+) -> set[NodeKey]:
     """Every node a change can reach: what the changed nodes supply, their companies, and
     the products shipped to the importer, followed through the links."""
     from chainproof.suppliers.models import Facility
@@ -282,25 +306,31 @@ def downstream_of(
     reached = set(changed)
     frontier = set(changed)
     while frontier and len(reached) < limit:
-        facility_ids = [int(n[2:]) for n in frontier if n.startswith("f:")]
-        supplier_ids = [int(n[2:]) for n in frontier if n.startswith("s:")]
-        found: set[str] = set()
+        facility_ids = ids_of(frontier, NodeKind.FACILITY)
+        supplier_ids = ids_of(frontier, NodeKind.SUPPLIER)
+        found: set[NodeKey] = set()
         rows = links_from(organization_id, on, facility_ids, supplier_ids)
         for tgt_f, tgt_s, to_importer, product_id in rows:
-            found.add(f"p:{product_id}" if to_importer else f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}")
+            found.add(
+                NodeKey.product(product_id)
+                if to_importer
+                else NodeKey.facility(tgt_f)
+                if tgt_f
+                else NodeKey.supplier(tgt_s)
+            )
         for supplier_id in (
             Facility.objects.filter(organization_id=organization_id, pk__in=facility_ids)
             .exclude(supplier__isnull=True)
             .values_list("supplier_id", flat=True)
         ):
-            found.add(f"s:{supplier_id}")
+            found.add(NodeKey.supplier(supplier_id))
         frontier = found - reached
         reached |= frontier
     return reached
 
 
 def risk_rescore(
-    *, organization_id: int, changed: set[str], progress: Progress = _quiet
+    *, organization_id: int, changed: set[NodeKey], progress: Progress = _quiet
 ) -> dict[str, Any]:
     """Re-score only what a change can affect: the changed nodes and everything downstream.
 
@@ -321,12 +351,12 @@ def risk_rescore(
     boundary = _boundary(organization_id, upstream)
     result = score_graph(snap.nodes, snap.edges, ref, methodology, boundary=boundary)
     stored = {
-        f"{t[0]}:{n}": (presumptions, sanctions)
+        NodeKey.of_type(t, n): (presumptions, sanctions)
         for t, n, presumptions, sanctions in RiskAssessment.objects.filter(
             organization_id=organization_id,
             is_current=True,
             node_type="product",
-            node_id__in=[int(n[2:]) for n in affected if n.startswith("p:")],
+            node_id__in=ids_of(affected, NodeKind.PRODUCT),
         ).values_list("node_type", "node_id", "presumptions", "sanctions_flags")
     }
     from chainproof.domain.risk.engine import Presumption
@@ -338,12 +368,8 @@ def risk_rescore(
         )
         for node in stored
     }
-    result = RiskResult(
-        result.scores,
-        keep,
-        {n: tuple(stored[n][1]) for n in stored},
-        result.methodology,
-        result.editions,
+    result = replace(
+        result, presumptions=keep, sanctions_flags={n: tuple(stored[n][1]) for n in stored}
     )
     with transaction.atomic():
         written = _store(organization_id, result, snap.nodes, version, on, progress, partial=True)
@@ -355,11 +381,11 @@ def risk_rescore(
 
 
 def _boundary(
-    organization_id: int, nodes: set[str]
-) -> dict[str, tuple[NodeFacts, float, tuple[Reason, ...]]]:
+    organization_id: int, nodes: set[NodeKey]
+) -> dict[NodeKey, tuple[NodeFacts, float, tuple[Reason, ...]]]:
     by_type: dict[str, list[int]] = defaultdict(list)
     for node in nodes:
-        by_type[NODE_TYPES[node[0]]].append(int(node[2:]))
+        by_type[node.type_name].append(node.id)
     boundary = {}
     for node_type, ids in by_type.items():
         for start in range(0, len(ids), 900):
@@ -369,7 +395,7 @@ def _boundary(
                 node_type=node_type,
                 node_id__in=ids[start : start + 900],
             ):
-                key = f"{node_type[0]}:{assessment.node_id}"
+                key = NodeKey.of_type(node_type, assessment.node_id)
                 facts = NodeFacts(
                     node=key, kind=node_type, name=assessment.node_name, country=assessment.country
                 )

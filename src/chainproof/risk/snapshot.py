@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.risk.facts import (
     Edge,
     NodeFacts,
@@ -17,6 +18,7 @@ from chainproof.domain.risk.facts import (
 from chainproof.reference.models import DprkLaborStatement, GoodEntry, TipPlacement, WroFinding
 from chainproof.reference.selectors import current_dataset
 from chainproof.risk.providers import entity_hits, reported_signals
+from chainproof.suppliers.graph import active_links, links_touching
 from chainproof.suppliers.models import (
     Facility,
     Material,
@@ -24,7 +26,6 @@ from chainproof.suppliers.models import (
     ProductInput,
     Supplier,
 )
-from chainproof.suppliers.services import active_links, links_touching
 
 ACTIVE_ORDERS = ("Active", "Partially Modified")
 
@@ -92,21 +93,21 @@ def reference_facts(organization_id: int, on: date) -> ReferenceFacts:
 
 @dataclass
 class Snapshot:
-    nodes: dict[str, NodeFacts] = field(default_factory=dict)
+    nodes: dict[NodeKey, NodeFacts] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
-    products: list[str] = field(default_factory=list)
+    products: list[NodeKey] = field(default_factory=list)
 
 
 @dataclass
 class _Items:
-    names: dict[str, str]
-    dol: dict[str, tuple[str, ...]]
-    sectors: dict[str, str]
+    names: dict[NodeKey, str]
+    dol: dict[NodeKey, tuple[str, ...]]
+    sectors: dict[NodeKey, str]
 
-    def goods(self, item: str) -> tuple[str, ...]:
-        return (self.names.get(item, item), *self.dol.get(item, ()))
+    def goods(self, item: NodeKey) -> tuple[str, ...]:
+        return (self.names.get(item, str(item)), *self.dol.get(item, ()))
 
-    def high_risk(self, item: str) -> bool:
+    def high_risk(self, item: NodeKey) -> bool:
         return bool(self.dol.get(item) or self.sectors.get(item))
 
 
@@ -115,19 +116,19 @@ def _items(organization_id: int) -> _Items:
     for pk, name, dol_goods, sector in Material.objects.filter(
         organization_id=organization_id
     ).values_list("pk", "name", "dol_goods", "high_scrutiny_sector"):
-        names[f"m:{pk}"] = name
-        dol[f"m:{pk}"] = tuple(dol_goods)
+        names[NodeKey.material(pk)] = name
+        dol[NodeKey.material(pk)] = tuple(dol_goods)
         if sector:
-            sectors[f"m:{pk}"] = sector
+            sectors[NodeKey.material(pk)] = sector
     for pk, name in Product.objects.filter(organization_id=organization_id).values_list(
         "pk", "name"
     ):
-        names[f"p:{pk}"] = name
+        names[NodeKey.product(pk)] = name
     # A site that makes a product handles its materials: it inherits their goods.
     for product_id, material_id in ProductInput.objects.filter(
         product__organization_id=organization_id, material__isnull=False
     ).values_list("product_id", "material_id"):
-        key, material = f"p:{product_id}", f"m:{material_id}"
+        key, material = NodeKey.product(product_id), NodeKey.material(material_id)
         dol[key] = tuple(dict.fromkeys((*dol.get(key, ()), *dol.get(material, ()))))
         if material in sectors:
             sectors.setdefault(key, sectors[material])
@@ -138,7 +139,7 @@ def build_snapshot(
     organization_id: int,
     on: date,
     *,
-    only: set[str] | None = None,
+    only: set[NodeKey] | None = None,
 ) -> Snapshot:
     """Nodes, edges and facts of an organization's graph on a date.
 
@@ -158,9 +159,9 @@ def build_snapshot(
     if only is None:
         rows = list(active_links(organization_id, on).values_list(*columns))
     else:
-        facility_ids = [int(n[2:]) for n in only if n.startswith("f:")]
-        supplier_ids = [int(n[2:]) for n in only if n.startswith("s:")]
-        product_ids = [int(n[2:]) for n in only if n.startswith("p:")]
+        facility_ids = ids_of(only, NodeKind.FACILITY)
+        supplier_ids = ids_of(only, NodeKind.SUPPLIER)
+        product_ids = ids_of(only, NodeKind.PRODUCT)
         # One indexed query per column: an OR across columns makes SQLite scan the table.
         found: dict[tuple[Any, ...], None] = {}
         for lookup, ids in (
@@ -175,27 +176,33 @@ def build_snapshot(
                     found[link_row] = None
         rows = [link_row[1:] for link_row in found]
 
-    shipped: dict[str, set[str]] = defaultdict(set)
-    arriving: dict[str, set[str]] = defaultdict(set)
-    unknown: dict[str, set[str]] = defaultdict(set)
-    supplier_without_site: set[str] = set()
-    tier1: dict[str, set[str]] = defaultdict(set)
+    shipped: dict[NodeKey, set[NodeKey]] = defaultdict(set)
+    arriving: dict[NodeKey, set[NodeKey]] = defaultdict(set)
+    unknown: dict[NodeKey, set[NodeKey]] = defaultdict(set)
+    supplier_without_site: set[NodeKey] = set()
+    tier1: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     snap = Snapshot()
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
-        item = f"m:{material_id}" if material_id else f"p:{product_id}"
-        source = f"f:{src_f}" if src_f else (f"s:{src_s}" if src_s else None)
-        target = f"p:{product_id}" if to_importer else f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
+        item = NodeKey.material(material_id) if material_id else NodeKey.product(product_id)
+        source = NodeKey.facility(src_f) if src_f else (NodeKey.supplier(src_s) if src_s else None)
+        target = (
+            NodeKey.product(product_id)
+            if to_importer
+            else NodeKey.facility(tgt_f)
+            if tgt_f
+            else NodeKey.supplier(tgt_s)
+        )
         if source is None:
             unknown[target].add(item)
             continue
         shipped[source].add(item)
-        if source.startswith("s:"):
+        if source.kind is NodeKind.SUPPLIER:
             supplier_without_site.add(source)
         if to_importer:
             tier1[target].add(source)
         else:
             arriving[target].add(item)
-        snap.edges.append(Edge(source, target, items.names.get(item, item)))
+        snap.edges.append(Edge(source, target, items.names.get(item, str(item))))
 
     facilities = Facility.objects.filter(organization_id=organization_id)
     suppliers = Supplier.objects.filter(organization_id=organization_id)
@@ -207,14 +214,14 @@ def build_snapshot(
     hits = entity_hits(organization_id)
     signals = reported_signals(organization_id)
 
-    def extras(node: str, operator: str | None = None) -> dict[str, Any]:
+    def extras(node: NodeKey, operator: NodeKey | None = None) -> dict[str, Any]:
         # A company's list matches are its sites' too: the site is the listed entity's.
         inherited = hits.get(operator, []) if operator else []
         return {
             "entity_hits": tuple(hits.get(node, ())) + tuple(inherited),
             "signals": tuple(signals.get(node, ())),
             "unknown_inputs": tuple(
-                UnknownInput(items.names.get(i, i), items.high_risk(i))
+                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         }
@@ -231,7 +238,7 @@ def build_snapshot(
         "migrant_workers",
         "supplier_id",
     ).iterator(chunk_size=5000):
-        node = f"f:{row['pk']}"
+        node = NodeKey.facility(row["pk"])
         made = sorted(shipped.get(node, ()))
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -246,14 +253,14 @@ def build_snapshot(
             dprk_worker_count=row["dprk_worker_count"],
             total_workers=row["total_workers"],
             migrant_workers=row["migrant_workers"],
-            **extras(node, f"s:{row['supplier_id']}" if row["supplier_id"] else None),
+            **extras(node, NodeKey.supplier(row["supplier_id"]) if row["supplier_id"] else None),
         )
         if row["supplier_id"]:
-            snap.edges.append(Edge(node, f"s:{row['supplier_id']}", operates=True))
+            snap.edges.append(Edge(node, NodeKey.supplier(row["supplier_id"]), operates=True))
     for pk, legal_name, country, aliases in suppliers.values_list(
         "pk", "legal_name", "country", "aliases"
     ).iterator(chunk_size=5000):
-        node = f"s:{pk}"
+        node = NodeKey.supplier(pk)
         made = sorted(shipped.get(node, ())) if node in supplier_without_site else []
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -265,15 +272,17 @@ def build_snapshot(
             goods=tuple(g for item in made for g in items.goods(item)),
             **extras(node),
         )
-    bom: dict[int, set[str]] = defaultdict(set)
+    bom: dict[int, set[NodeKey]] = defaultdict(set)
     for product_id, material_id, component_id in ProductInput.objects.filter(
         product__organization_id=organization_id
     ).values_list("product_id", "material_id", "component_id"):
-        bom[product_id].add(f"m:{material_id}" if material_id else f"p:{component_id}")
+        bom[product_id].add(
+            NodeKey.material(material_id) if material_id else NodeKey.product(component_id)
+        )
     if only is not None:
         tier1, arriving = _tier_one(organization_id, on, product_ids)
     for pk, name in products.values_list("pk", "name"):
-        node = f"p:{pk}"
+        node = NodeKey.product(pk)
         inputs = bom.get(pk, set())
         reaching = set().union(*(arriving.get(s, set()) for s in tier1.get(node, ())))
         missing = sorted(inputs - reaching) if tier1.get(node) else []
@@ -285,10 +294,10 @@ def build_snapshot(
             entity_hits=(),
             signals=(),
             unknown_inputs=tuple(
-                UnknownInput(items.names.get(i, i), items.high_risk(i)) for i in missing
+                UnknownInput(items.names.get(i, str(i)), items.high_risk(i)) for i in missing
             )
             + tuple(
-                UnknownInput(items.names.get(i, i), items.high_risk(i))
+                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         )
@@ -298,9 +307,9 @@ def build_snapshot(
 
 def _tier_one(
     organization_id: int, on: date, product_ids: list[int]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+) -> tuple[dict[NodeKey, set[NodeKey]], dict[NodeKey, set[NodeKey]]]:
     """For some products: their tier-1 sites, and the items arriving at those sites."""
-    tier1: dict[str, set[str]] = defaultdict(set)
+    tier1: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     for src_f, src_s, product_id, to_importer in links_touching(
         organization_id,
         on,
@@ -312,11 +321,13 @@ def _tier_one(
         "target_importer",
     ):
         if to_importer and (src_f or src_s):
-            tier1[f"p:{product_id}"].add(f"f:{src_f}" if src_f else f"s:{src_s}")
+            tier1[NodeKey.product(product_id)].add(
+                NodeKey.facility(src_f) if src_f else NodeKey.supplier(src_s)
+            )
     sources = set().union(*tier1.values()) if tier1 else set()
-    arriving: dict[str, set[str]] = defaultdict(set)
-    facility_ids = [int(n[2:]) for n in sources if n.startswith("f:")]
-    supplier_ids = [int(n[2:]) for n in sources if n.startswith("s:")]
+    arriving: dict[NodeKey, set[NodeKey]] = defaultdict(set)
+    facility_ids = ids_of(sources, NodeKind.FACILITY)
+    supplier_ids = ids_of(sources, NodeKind.SUPPLIER)
     for lookup, ids in (
         ("target_facility_id__in", facility_ids),
         ("target_supplier_id__in", supplier_ids),
@@ -331,6 +342,8 @@ def _tier_one(
             "product_id",
             "material_id",
         ):
-            target = f"f:{tgt_f}" if tgt_f else f"s:{tgt_s}"
-            arriving[target].add(f"m:{material_id}" if material_id else f"p:{product_id}")
+            target = NodeKey.facility(tgt_f) if tgt_f else NodeKey.supplier(tgt_s)
+            arriving[target].add(
+                NodeKey.material(material_id) if material_id else NodeKey.product(product_id)
+            )
     return tier1, arriving

@@ -8,12 +8,17 @@ from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
-from chainproof.jobs.services import job_enqueue
+from chainproof.common.exports import export_response
+from chainproof.common.paging import paginate
+from chainproof.jobs.views import start_and_follow
 from chainproof.risk import selectors
 from chainproof.risk.models import MethodologyVersion
-from chainproof.risk.services import methodology_in_use, methodology_save
+from chainproof.risk.services import (
+    methodology_in_use,
+    methodology_save,
+    risk_recompute_request,
+)
 from chainproof.suppliers.models import Facility, Product, Supplier
-from chainproof.web.paging import export_response, paginate
 
 NODE_MODELS = {"supplier": Supplier, "facility": Facility, "product": Product}
 NODE_URLS = {
@@ -113,18 +118,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 
 
 def recompute(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    require_role(membership, Role.ANALYST)
-    if request.method != "POST":
-        return redirect("risk:register")
-    with transaction.atomic():
-        job = job_enqueue(
-            kind="risk.score_all",
-            organization=membership.organization,
-            actor=request.user,
-            coalesce=True,
-        )
-    return redirect("jobs:detail", job.pk)
+    return start_and_follow(request, risk_recompute_request, back="risk:register")
 
 
 def methodology(request: HttpRequest) -> HttpResponse:
@@ -142,12 +136,6 @@ def methodology(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     content=content,
                     based_on=in_use,
-                )
-                job_enqueue(
-                    kind="risk.score_all",
-                    organization=membership.organization,
-                    actor=request.user,
-                    coalesce=True,
                 )
         except ValidationError as exc:
             error = "; ".join(exc.messages)

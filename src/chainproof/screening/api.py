@@ -7,11 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from chainproof.accounts.access import get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.common.api_inputs import BodyIn, Id, Pages
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION
 from chainproof.screening import selectors
 from chainproof.screening.models import ScreeningHit
@@ -64,7 +65,7 @@ class HitFilters(Schema):
     q: str = ""
 
 
-class DecisionIn(Schema):
+class DecisionIn(BodyIn):
     status: str
     reason: str = ""
 
@@ -107,7 +108,7 @@ def search(
 
 
 @router.get("/hits", response=list[HitOut], summary="Screening hits (the review queue)")
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def hits(request: HttpRequest, filters: Query[HitFilters]) -> Any:
     return selectors.queue(_member(request).organization_id, **filters.dict())
 
@@ -117,7 +118,7 @@ def hits(request: HttpRequest, filters: Query[HitFilters]) -> Any:
     response=HitOut,
     summary="Confirm or dismiss a hit (a reason is required to dismiss)",
 )
-def decide(request: HttpRequest, hit_id: int, payload: DecisionIn) -> ScreeningHit:
+def decide(request: HttpRequest, hit_id: Id, payload: DecisionIn) -> ScreeningHit:
     membership = _member(request, Role.ANALYST)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
     with transaction.atomic():

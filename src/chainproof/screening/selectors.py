@@ -4,20 +4,21 @@ from collections import defaultdict
 
 from django.db.models import Count, QuerySet
 
+from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import EntityHit
 from chainproof.screening.models import ScreeningHit
 
 
-def risk_hits(organization_id: int) -> dict[str, list[EntityHit]]:
+def risk_hits(organization_id: int) -> dict[NodeKey, list[EntityHit]]:
     """Open and confirmed hits, for the risk engine (dismissed hits say nothing)."""
-    found: dict[str, list[EntityHit]] = defaultdict(list)
+    found: dict[NodeKey, list[EntityHit]] = defaultdict(list)
     for node_type, node_id, list_code, entry, status, edition, score in ScreeningHit.objects.filter(
         organization_id=organization_id,
         status__in=(ScreeningHit.Status.OPEN, ScreeningHit.Status.CONFIRMED),
     ).values_list(
         "node_type", "node_id", "list_code", "entry_name", "status", "list_edition", "score"
     ):
-        found[f"{node_type[0]}:{node_id}"].append(
+        found[NodeKey.of_type(node_type, node_id)].append(
             EntityHit(
                 list_code,
                 entry,

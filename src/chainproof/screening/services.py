@@ -18,7 +18,11 @@ from django.utils import timezone
 
 from chainproof.audit.services import audit_record, audit_record_many
 from chainproof.domain.hashing import sha256_bytes
+from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
+from chainproof.jobs import recompute
+from chainproof.jobs.kinds import JobKind
+from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
 from chainproof.reference.models import EntityListEntry, WroFinding
 from chainproof.reference.selectors import current_dataset
@@ -78,7 +82,7 @@ def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
         before={"threshold": f"{before:.2f}"},
         after={"threshold": str(chosen)},
     )
-    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    recompute.screening_rules_changed(organization_id, actor=actor)
     return chosen
 
 
@@ -143,30 +147,32 @@ def _fingerprint(*parts: Any) -> str:
 
 
 def records(
-    organization_id: int, nodes: set[str] | None = None
-) -> list[tuple[str, str, list[str], str, str]]:
+    organization_id: int, nodes: set[NodeKey] | None = None
+) -> list[tuple[NodeKey, str, list[str], str, str]]:
     """(node key, display name, every name, country, address) of suppliers and facilities."""
     found = []
     suppliers = Supplier.objects.filter(organization_id=organization_id)
     facilities = Facility.objects.filter(organization_id=organization_id)
     if nodes is not None:
-        suppliers = suppliers.filter(pk__in=[int(n[2:]) for n in nodes if n.startswith("s:")])
-        facilities = facilities.filter(pk__in=[int(n[2:]) for n in nodes if n.startswith("f:")])
+        suppliers = suppliers.filter(pk__in=ids_of(nodes, NodeKind.SUPPLIER))
+        facilities = facilities.filter(pk__in=ids_of(nodes, NodeKind.FACILITY))
     for pk, name, native, aliases, country in suppliers.values_list(
         "pk", "legal_name", "native_name", "aliases", "country"
     ):
-        found.append((f"s:{pk}", name, [name, native, *aliases], country, ""))
+        found.append((NodeKey.supplier(pk), name, [name, native, *aliases], country, ""))
     for pk, name, native, country, *place in facilities.values_list(
         "pk", "name", "native_name", "country", "address", "city", "subdivision"
     ):
-        found.append((f"f:{pk}", name, [name, native], country, " ".join(p for p in place if p)))
+        found.append(
+            (NodeKey.facility(pk), name, [name, native], country, " ".join(p for p in place if p))
+        )
     return found
 
 
 def screen(
     *,
     organization_id: int,
-    nodes: set[str] | None = None,
+    nodes: set[NodeKey] | None = None,
     actor: Any = None,
     progress: Progress = _quiet,
 ) -> dict[str, Any]:
@@ -176,7 +182,7 @@ def screen(
     cutoff = threshold(organization_id)
     todo = records(organization_id, nodes)
     existing = {
-        (h.node_type[0] + ":" + str(h.node_id), h.entry_key): h
+        (NodeKey.of_type(h.node_type, h.node_id), h.entry_key): h
         for h in ScreeningHit.objects.filter(organization_id=organization_id)
     }
     now = timezone.now()
@@ -195,8 +201,8 @@ def screen(
                 created.append(
                     ScreeningHit(
                         organization_id=organization_id,
-                        node_type="supplier" if node[0] == "s" else "facility",
-                        node_id=int(node[2:]),
+                        node_type=node.type_name,
+                        node_id=node.id,
                         created_at=now,
                         updated_at=now,
                         **values,
@@ -270,15 +276,8 @@ def screen(
                 for hit in reopened
             ],
         )
-        nodes_hit = {f"{h.node_type[0]}:{h.node_id}" for h in [*created, *reopened]}
-        if nodes_hit:
-            job_enqueue(
-                kind="risk.rescore",
-                organization=organization_id,
-                actor=actor,
-                params={"nodes": sorted(nodes_hit)},
-                coalesce=True,
-            )
+        nodes_hit = {NodeKey.of_type(h.node_type, h.node_id) for h in [*created, *reopened]}
+        recompute.hits_changed(organization_id, nodes_hit, actor=actor)
     return {
         "records": len(todo),
         "new_hits": len(created),
@@ -309,6 +308,13 @@ def _values(
     }
 
 
+def screening_request(*, organization: Any, actor: Any) -> Job:
+    """A person asked for every name to be screened now: the job, to follow its progress."""
+    return job_enqueue(
+        kind=JobKind.SCREENING_SCREEN, organization=organization, actor=actor, coalesce=True
+    )
+
+
 def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> ScreeningHit:
     """Confirm a hit (a true match) or dismiss it (with the reason why)."""
     if status not in (ScreeningHit.Status.CONFIRMED, ScreeningHit.Status.DISMISSED):
@@ -337,11 +343,7 @@ def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> Sc
             "algorithm": hit.algorithm_version,
         },
     )
-    job_enqueue(
-        kind="risk.rescore",
-        organization=hit.organization_id,
-        actor=actor,
-        params={"nodes": [f"{hit.node_type[0]}:{hit.node_id}"]},
-        coalesce=True,
+    recompute.hits_changed(
+        hit.organization_id, [NodeKey.of_type(hit.node_type, hit.node_id)], actor=actor
     )
     return hit

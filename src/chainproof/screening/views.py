@@ -9,17 +9,22 @@ from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
-from chainproof.jobs.services import job_enqueue
+from chainproof.common.paging import paginate
+from chainproof.jobs.views import start_and_follow
 from chainproof.screening import selectors
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
-from chainproof.screening.services import hit_decide, list_index, threshold, threshold_set
+from chainproof.screening.services import (
+    hit_decide,
+    list_index,
+    screening_request,
+    threshold,
+    threshold_set,
+)
 from chainproof.screening.watchlists import (
-    WatchlistImportFailed,
     watchlist_add,
-    watchlist_import,
+    watchlist_import_request,
     watchlist_remove,
 )
-from chainproof.web.paging import paginate
 
 
 def hit_queue(request: HttpRequest) -> HttpResponse:
@@ -113,18 +118,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def run(request: HttpRequest) -> HttpResponse:
-    membership = current_membership(request)
-    require_role(membership, Role.ANALYST)
-    if request.method != "POST":
-        return redirect("screening:queue")
-    with transaction.atomic():
-        job = job_enqueue(
-            kind="screening.screen",
-            organization=membership.organization,
-            actor=request.user,
-            coalesce=True,
-        )
-    return redirect("jobs:detail", job.pk)
+    return start_and_follow(request, screening_request, back="screening:queue")
 
 
 def watchlist(request: HttpRequest) -> HttpResponse:
@@ -141,14 +135,11 @@ def watchlist(request: HttpRequest) -> HttpResponse:
                     size = getattr(upload, "size", 0) or 0
                     if upload is None or not 0 < size <= settings.UPLOAD_MAX_BYTES:
                         raise ValidationError("The file is empty or too large.")
-                    added = watchlist_import(
-                        organization_id=org_id,
-                        actor=request.user,
-                        data=upload.read(),
-                        file_name=str(upload.name),
+                    job = watchlist_import_request(
+                        organization_id=org_id, actor=request.user, upload=upload
                     )
-                    messages.success(request, f"Added {added} watchlist entries.")
-                elif request.POST.get("remove", "").isdigit():
+                    return redirect("jobs:detail", job.pk)
+                if request.POST.get("remove", "").isdigit():
                     entry = get_for_member(
                         membership, WatchlistEntry, pk=int(request.POST["remove"])
                     )
@@ -167,8 +158,6 @@ def watchlist(request: HttpRequest) -> HttpResponse:
                     messages.success(request, "Added to the watchlist; screening runs again.")
         except ValidationError as exc:
             error = "; ".join(exc.messages)
-        except WatchlistImportFailed as exc:
-            error, import_errors = "The file was not imported; nothing was added.", exc.errors
         else:
             return redirect("screening:watchlist")
     entries = WatchlistEntry.objects.filter(organization_id=org_id)

@@ -9,20 +9,24 @@ from django.core.exceptions import ValidationError
 from chainproof.audit.services import audit_record, audit_record_many
 from chainproof.domain.tabular import (
     Column,
-    Layout,
+    ColumnSet,
     TableFileError,
     country_code,
     list_column,
-    read_table,
     short_text,
     text,
     validate_sheet,
 )
+from chainproof.fileformats.tables import read_table
+from chainproof.jobs import recompute
+from chainproof.jobs.kinds import JobKind
+from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
+from chainproof.jobs.uploads import store_upload
 from chainproof.reference.selectors import known_country_codes
 from chainproof.screening.models import WatchlistEntry
 
-WATCHLIST = Layout(
+WATCHLIST = ColumnSet(
     columns=(
         Column("name", short_text(300), help="The name to watch for."),
         list_column("aliases", "|", required=False, help="Other names, separated by |."),
@@ -78,7 +82,7 @@ def watchlist_add(
             "address": entry.address,
         },
     )
-    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    recompute.screening_rules_changed(organization_id, actor=actor)
     return entry
 
 
@@ -99,6 +103,17 @@ def watchlist_remove(*, entry: WatchlistEntry, actor: Any) -> None:
         object_id=pk,
         object_repr=label,
         before=before,
+    )
+
+
+def watchlist_import_request(*, organization_id: int, actor: Any, upload: Any) -> Job:
+    """Keep the uploaded file and queue its import (the caller's transaction): a file is
+    read in the worker, under its memory limit, never in a request."""
+    return job_enqueue(
+        kind=JobKind.SCREENING_WATCHLIST_IMPORT,
+        organization=organization_id,
+        actor=actor,
+        params={"path": store_upload(upload), "file_name": str(upload.name)[:255]},
     )
 
 
@@ -148,5 +163,5 @@ def watchlist_import(*, organization_id: int, actor: Any, data: bytes, file_name
             for e in entries
         ],
     )
-    job_enqueue(kind="screening.screen", organization=organization_id, actor=actor, coalesce=True)
+    recompute.screening_rules_changed(organization_id, actor=actor)
     return len(entries)

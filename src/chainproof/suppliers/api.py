@@ -7,18 +7,21 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from chainproof.accounts.access import get_for_member, require_role, scoped
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
-from chainproof.jobs.services import job_enqueue
+from chainproof.common.api_inputs import BodyIn, Count, Id, Pages
 from chainproof.suppliers import services
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import facility_list, product_chain, supplier_list
 
 router = Router(tags=["supply chain"])
+
+# A PATCH field left out of the body; the model field type refuses an explicit null.
+_LEFT_OUT: Any = Field(None)
 
 
 def _reader(request: HttpRequest) -> Membership:
@@ -33,7 +36,7 @@ def _writer(request: HttpRequest) -> Membership:
     return membership
 
 
-class IdentifierIO(Schema):
+class IdentifierIO(BodyIn):
     scheme: str
     value: str
     label: str = ""
@@ -47,13 +50,19 @@ class SupplierOut(Schema):
     aliases: list[str]
     country: str
     website: str
+    contact_email: str
     parent_id: int | None
     status: str
+    owner: str | None  # the username of the member who owns the relationship
     tags: list[str]
     notes: str
     tier: int | None
     identifiers: list[IdentifierIO]
     updated_at: datetime
+
+    @staticmethod
+    def resolve_owner(obj: Supplier) -> str | None:
+        return obj.owner.get_username() if obj.owner else None
 
     @staticmethod
     def resolve_identifiers(obj: Supplier) -> list[dict[str, str]]:
@@ -62,32 +71,39 @@ class SupplierOut(Schema):
         ]
 
 
-class SupplierIn(Schema):
+class SupplierIn(BodyIn):
     legal_name: str
     country: str
     ref: str = ""
     native_name: str = ""
     aliases: list[str] = []
     website: str = ""
-    parent_id: int | None = None
+    contact_email: str = ""
+    parent_id: Id | None = None
     status: str = "active"
+    owner: str | None = None
     tags: list[str] = []
     notes: str = ""
     identifiers: list[IdentifierIO] | None = None
 
 
-class SupplierPatch(Schema):
-    legal_name: str | None = None
-    country: str | None = None
-    ref: str | None = None
-    native_name: str | None = None
-    aliases: list[str] | None = None
-    website: str | None = None
-    parent_id: int | None = None
-    status: str | None = None
-    tags: list[str] | None = None
-    notes: str | None = None
-    identifiers: list[IdentifierIO] | None = None
+class SupplierPatch(BodyIn):
+    """Only the fields sent change. A field that cannot be empty in the record refuses an
+    explicit null (send "" or [] to clear it); ``parent_id`` and ``owner`` take null."""
+
+    legal_name: str = _LEFT_OUT
+    country: str = _LEFT_OUT
+    ref: str = _LEFT_OUT
+    native_name: str = _LEFT_OUT
+    aliases: list[str] = _LEFT_OUT
+    website: str = _LEFT_OUT
+    contact_email: str = _LEFT_OUT
+    parent_id: Id | None = None
+    status: str = _LEFT_OUT
+    owner: str | None = None
+    tags: list[str] = _LEFT_OUT
+    notes: str = _LEFT_OUT
+    identifiers: list[IdentifierIO] = _LEFT_OUT
 
 
 class SupplierFilters(Schema):
@@ -126,13 +142,13 @@ class FacilityOut(Schema):
     notes: str
 
 
-class FacilityIn(Schema):
+class FacilityIn(BodyIn):
     name: str
     country: str
     ref: str = ""
     native_name: str = ""
     kind: str = "factory"
-    supplier_id: int | None = None
+    supplier_id: Id | None = None
     address: str = ""
     city: str = ""
     subdivision: str = ""
@@ -141,10 +157,10 @@ class FacilityIn(Schema):
     longitude: Decimal | None = None
     activities: list[str] = []
     products_made: str = ""
-    total_workers: int | None = None
-    migrant_workers: int | None = None
+    total_workers: Count | None = None
+    migrant_workers: Count | None = None
     dprk_workers: str = "unknown"
-    dprk_worker_count: int | None = None
+    dprk_worker_count: Count | None = None
     figures_date: date | None = None
     notes: str = ""
 
@@ -165,16 +181,16 @@ class MaterialOut(Schema):
     high_scrutiny_sector: str
 
 
-class MaterialIn(Schema):
+class MaterialIn(BodyIn):
     name: str
     description: str = ""
     dol_goods: list[str] = []
     high_scrutiny_sector: str = ""
 
 
-class InputIO(Schema):
-    material_id: int | None = None
-    component_id: int | None = None
+class InputIO(BodyIn):
+    material_id: Id | None = None
+    component_id: Id | None = None
     share: Decimal | None = None
 
 
@@ -194,7 +210,7 @@ class ProductOut(Schema):
         ]
 
 
-class ProductIn(Schema):
+class ProductIn(BodyIn):
     sku: str
     name: str
     description: str = ""
@@ -218,15 +234,15 @@ class LinkOut(Schema):
     notes: str
 
 
-class LinkIn(Schema):
-    source_facility_id: int | None = None
-    source_supplier_id: int | None = None
+class LinkIn(BodyIn):
+    source_facility_id: Id | None = None
+    source_supplier_id: Id | None = None
     source_unknown: bool = False
-    target_facility_id: int | None = None
-    target_supplier_id: int | None = None
+    target_facility_id: Id | None = None
+    target_supplier_id: Id | None = None
     target_importer: bool = False
-    product_id: int | None = None
-    material_id: int | None = None
+    product_id: Id | None = None
+    material_id: Id | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     evidence_refs: str = ""
@@ -257,7 +273,7 @@ def _resolve(membership: Membership, data: dict[str, Any], fields: dict[str, Any
 
 
 @router.get("/suppliers", response=list[SupplierOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def suppliers(request: HttpRequest, filters: Query[SupplierFilters]) -> Any:
     membership = _reader(request)
     return supplier_list(membership.organization_id, **filters.dict()).prefetch_related(
@@ -266,7 +282,7 @@ def suppliers(request: HttpRequest, filters: Query[SupplierFilters]) -> Any:
 
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)
-def supplier(request: HttpRequest, supplier_id: int) -> Supplier:
+def supplier(request: HttpRequest, supplier_id: Id) -> Supplier:
     return get_for_member(_reader(request), Supplier, pk=supplier_id)
 
 
@@ -287,7 +303,7 @@ def supplier_create(request: HttpRequest, payload: SupplierIn) -> Status[Supplie
 
 
 @router.patch("/suppliers/{supplier_id}", response=SupplierOut)
-def supplier_update(request: HttpRequest, supplier_id: int, payload: SupplierPatch) -> Supplier:
+def supplier_update(request: HttpRequest, supplier_id: Id, payload: SupplierPatch) -> Supplier:
     membership = _writer(request)
     existing = get_for_member(membership, Supplier, pk=supplier_id)
     data = payload.dict(exclude_unset=True)
@@ -307,13 +323,13 @@ def supplier_update(request: HttpRequest, supplier_id: int, payload: SupplierPat
 
 
 @router.get("/facilities", response=list[FacilityOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def facilities(request: HttpRequest, filters: Query[FacilityFilters]) -> Any:
     return facility_list(_reader(request).organization_id, **filters.dict())
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut)
-def facility(request: HttpRequest, facility_id: int) -> Facility:
+def facility(request: HttpRequest, facility_id: Id) -> Facility:
     return get_for_member(_reader(request), Facility, pk=facility_id)
 
 
@@ -330,7 +346,7 @@ def facility_create(request: HttpRequest, payload: FacilityIn) -> Status[Facilit
 
 
 @router.patch("/facilities/{facility_id}", response=FacilityOut)
-def facility_update(request: HttpRequest, facility_id: int, payload: FacilityIn) -> Facility:
+def facility_update(request: HttpRequest, facility_id: Id, payload: FacilityIn) -> Facility:
     membership = _writer(request)
     existing = get_for_member(membership, Facility, pk=facility_id)
     data = payload.dict(exclude_unset=True)
@@ -348,7 +364,7 @@ def facility_update(request: HttpRequest, facility_id: int, payload: FacilityIn)
 
 
 @router.get("/materials", response=list[MaterialOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def materials(request: HttpRequest) -> Any:
     return scoped(_reader(request), Material)
 
@@ -364,7 +380,7 @@ def material_create(request: HttpRequest, payload: MaterialIn) -> Status[Materia
 
 
 @router.patch("/materials/{material_id}", response=MaterialOut)
-def material_update(request: HttpRequest, material_id: int, payload: MaterialIn) -> Material:
+def material_update(request: HttpRequest, material_id: Id, payload: MaterialIn) -> Material:
     membership = _writer(request)
     existing = get_for_member(membership, Material, pk=material_id)
     with transaction.atomic():
@@ -377,14 +393,14 @@ def material_update(request: HttpRequest, material_id: int, payload: MaterialIn)
 
 
 @router.get("/products", response=list[ProductOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def products(request: HttpRequest, q: str = "") -> Any:
     qs = scoped(_reader(request), Product).prefetch_related("inputs")
     return qs.filter(name__icontains=q) | qs.filter(sku__icontains=q) if q else qs
 
 
 @router.get("/products/{product_id}", response=ProductOut)
-def product(request: HttpRequest, product_id: int) -> Product:
+def product(request: HttpRequest, product_id: Id) -> Product:
     return get_for_member(_reader(request), Product, pk=product_id)
 
 
@@ -414,7 +430,7 @@ def product_create(request: HttpRequest, payload: ProductIn) -> Status[Product]:
 
 
 @router.patch("/products/{product_id}", response=ProductOut)
-def product_update(request: HttpRequest, product_id: int, payload: ProductIn) -> Product:
+def product_update(request: HttpRequest, product_id: Id, payload: ProductIn) -> Product:
     membership = _writer(request)
     return _save_product(membership, payload, get_for_member(membership, Product, pk=product_id))
 
@@ -424,18 +440,25 @@ def product_update(request: HttpRequest, product_id: int, payload: ProductIn) ->
     response=ChainOut,
     summary="A product's upstream map, tier by tier, with unknown-origin gaps",
 )
-def product_chain_view(request: HttpRequest, product_id: int) -> dict[str, Any]:
+def product_chain_view(request: HttpRequest, product_id: Id) -> dict[str, Any]:
     chain = product_chain(get_for_member(_reader(request), Product, pk=product_id))
     return {
         "nodes": [
-            {"node": n, "depth": d}
+            {"node": str(n), "depth": d}
             for n, d in sorted(chain.depth.items(), key=lambda x: (x[1], x[0]))
         ],
         "edges": [
-            {"source": e.source, "target": e.target, "item": e.item, "link_id": e.ref}
+            {
+                "source": str(e.source),
+                "target": str(e.target),
+                "item": str(e.item),
+                "link_id": e.ref,
+            }
             for e in chain.edges
         ],
-        "unknown_upstream": [{"into": node, "item": item} for node, item in chain.gaps],
+        "unknown_upstream": [
+            {"into": str(node) if node else "", "item": str(item)} for node, item in chain.gaps
+        ],
     }
 
 
@@ -453,8 +476,8 @@ _LINK_REFS = {
 
 
 @router.get("/links", response=list[LinkOut])
-@paginate(PageNumberPagination)
-def links(request: HttpRequest, facility_id: int | None = None) -> Any:
+@paginate(Pages)
+def links(request: HttpRequest, facility_id: Id | None = None) -> Any:
     qs = scoped(_reader(request), SupplyLink)
     if facility_id is not None:
         qs = qs.filter(source_facility_id=facility_id) | qs.filter(target_facility_id=facility_id)
@@ -462,12 +485,12 @@ def links(request: HttpRequest, facility_id: int | None = None) -> Any:
 
 
 @router.get("/links/{link_id}", response=LinkOut)
-def link(request: HttpRequest, link_id: int) -> SupplyLink:
+def link(request: HttpRequest, link_id: Id) -> SupplyLink:
     return get_for_member(_reader(request), SupplyLink, pk=link_id)
 
 
 @router.patch("/links/{link_id}", response=LinkOut)
-def link_update(request: HttpRequest, link_id: int, payload: LinkIn) -> SupplyLink:
+def link_update(request: HttpRequest, link_id: Id, payload: LinkIn) -> SupplyLink:
     membership = _writer(request)
     existing = get_for_member(membership, SupplyLink, pk=link_id)
     data = payload.dict(exclude_unset=True)
@@ -475,9 +498,6 @@ def link_update(request: HttpRequest, link_id: int, payload: LinkIn) -> SupplyLi
     with transaction.atomic():
         saved = services.link_save(
             organization=membership.organization_id, actor=membership.user, data=data, link=existing
-        )
-        job_enqueue(
-            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
         )
     return saved
 
@@ -491,19 +511,13 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[SupplyLink]:
         created = services.link_save(
             organization=membership.organization_id, actor=membership.user, data=data
         )
-        job_enqueue(
-            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
-        )
     return Status(201, created)
 
 
 @router.delete("/links/{link_id}", response={204: None})
-def link_remove(request: HttpRequest, link_id: int) -> Status[None]:
+def link_remove(request: HttpRequest, link_id: Id) -> Status[None]:
     membership = _writer(request)
     link = get_for_member(membership, SupplyLink, pk=link_id)
     with transaction.atomic():
         services.link_delete(link=link, actor=membership.user)
-        job_enqueue(
-            kind="suppliers.tiers", organization=membership.organization, actor=membership.user
-        )
     return Status(204, None)

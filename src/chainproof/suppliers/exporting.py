@@ -1,4 +1,4 @@
-"""Exports in the import layouts (so an export can be edited and imported again), the
+"""Exports in the import columns (so an export can be edited and imported again), the
 templates with a note per column, and the list of authorized production units."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from chainproof.domain.supply_layouts import LAYOUTS
+from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.fileformats.cells import strings_only
 from chainproof.suppliers.models import (
     Facility,
     Material,
@@ -153,7 +154,7 @@ ROWS = {
 
 
 def headers(entity: str) -> list[str]:
-    return list(LAYOUTS[entity].column_names)
+    return list(COLUMN_SETS[entity].column_names)
 
 
 PRODUCTION_UNIT_HEADERS = [
@@ -201,12 +202,12 @@ def template_workbook(entity: str) -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    layout = LAYOUTS[entity]
+    columns = COLUMN_SETS[entity]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = entity
     bold = Font(bold=True)
-    for index, column in enumerate(layout.columns, start=1):
+    for index, column in enumerate(columns.columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.name)
         cell.font = bold
         if column.required:
@@ -221,7 +222,7 @@ def template_workbook(entity: str) -> bytes:
     notes.append(["column", "required", "what to enter", "example"])
     for cell in notes[1]:
         cell.font = bold
-    for column in layout.columns:
+    for column in columns.columns:
         notes.append([column.name, "yes" if column.required else "no", column.help, column.example])
     notes.append([])
     notes.append(
@@ -232,6 +233,7 @@ def template_workbook(entity: str) -> bytes:
     )
     notes.column_dimensions["A"].width = 22
     notes.column_dimensions["C"].width = 80
+    strings_only(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from chainproof.accounts.models import User
+from chainproof.domain.records import COLUMN_SCHEMES
 from chainproof.suppliers.models import Facility, Material, Product, Supplier
 
 
@@ -39,6 +41,12 @@ class SupplierForm(OrgForm):
     contact_email = forms.EmailField(required=False, help_text="Questionnaire invitations go here.")
     parent = forms.ModelChoiceField(queryset=Supplier.objects.none(), required=False)
     status = forms.ChoiceField(choices=Supplier.Status.choices)
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="username",
+        help_text="Who at your company owns the relationship.",
+    )
     tags = forms.CharField(required=False, help_text="Separated by |.")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     duns = forms.CharField(max_length=9, required=False, label="DUNS")
@@ -50,13 +58,13 @@ class SupplierForm(OrgForm):
         self.fields["parent"].queryset = Supplier.objects.filter(  # type: ignore[attr-defined]
             organization_id=self.organization_id
         )
+        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            memberships__organization_id=self.organization_id
+        ).order_by("username")
 
     def data_for_service(self) -> tuple[dict[str, Any], list[dict[str, str]]]:
         data = dict(self.cleaned_data)
-        identifiers = [
-            {"scheme": scheme, "value": data.pop(scheme).strip().upper()}
-            for scheme in ("duns", "lei", "uscc", "tax_id")
-        ]
+        identifiers = [{"scheme": scheme, "value": data.pop(scheme)} for scheme in COLUMN_SCHEMES]
         data["country"] = data["country"].upper()
         data["aliases"] = _split(data["aliases"])
         data["tags"] = _split(data["tags"])
@@ -78,6 +86,7 @@ class SupplierForm(OrgForm):
             )
         }
         initial["parent"] = supplier.parent_id
+        initial["owner"] = supplier.owner.get_username() if supplier.owner else None
         initial["aliases"] = " | ".join(supplier.aliases)
         initial["tags"] = " | ".join(supplier.tags)
         for identifier in supplier.identifiers.all():

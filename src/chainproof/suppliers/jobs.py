@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
+from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
-from chainproof.jobs.services import Progress, handler
+from chainproof.jobs.services import Progress, handler, job_enqueue
+from chainproof.jobs.uploads import read_upload, store_upload
+from chainproof.suppliers.graph import tiers_recompute
 from chainproof.suppliers.importing import ImportFailed, run_import
-from chainproof.suppliers.services import tiers_recompute
-
-UPLOAD_DIR = "imports"
 
 
-def store_upload(upload: Any) -> str:
-    """Keep an uploaded file under the data directory; return its path relative to it."""
-    suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-    relative = Path(UPLOAD_DIR) / f"{uuid.uuid4().hex}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return str(relative)
+def import_request(
+    *, organization: Any, actor: Any, entity: str, upload: Any, dry_run: bool
+) -> Job:
+    """Keep the uploaded file and queue its import (the caller's transaction)."""
+    return job_enqueue(
+        kind=JobKind.SUPPLIERS_IMPORT,
+        organization=organization,
+        actor=actor,
+        params={
+            "entity": entity,
+            "path": store_upload(upload),
+            "file_name": upload.name,
+            "dry_run": dry_run,
+        },
+    )
 
 
-@handler("suppliers.import")
+@handler(JobKind.SUPPLIERS_IMPORT)
 def import_job(job: Job, progress: Progress) -> dict[str, Any]:
     params = job.params
-    path = Path(settings.MEDIA_ROOT) / params["path"]
-    if not path.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
-        raise PermissionError("the import file is outside the data directory")
-    data = path.read_bytes()
+    data = read_upload(job)
     try:
         report = run_import(
             organization=job.organization_id,
@@ -55,7 +53,7 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
     return {"ok": True, **report.as_dict()}
 
 
-@handler("suppliers.tiers")
+@handler(JobKind.SUPPLIERS_TIERS)
 def tiers_job(job: Job, progress: Progress) -> dict[str, Any]:
     if job.organization_id is None:
         raise ValueError("a tier job needs an organization")

@@ -2,7 +2,7 @@
 and the links that say who supplies what to whom.
 
 Tiers are computed from links (chainproof.domain.graph) and cached on suppliers and
-facilities by services.tiers_recompute, so lists can filter and sort by tier.
+facilities by graph.tiers_recompute, so lists can filter and sort by tier.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ class Supplier(OrgOwned):
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
     normalized_name = models.CharField(max_length=300, db_index=True)
+    # Set when a name arrived with invisible characters (they are removed before storing).
+    text_warning = models.CharField(max_length=500, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
@@ -160,6 +162,8 @@ class Facility(OrgOwned):
     in_xinjiang = models.BooleanField(default=False)
     xinjiang_reason = models.CharField(max_length=300, blank=True)
     normalized_name = models.CharField(max_length=300, db_index=True)
+    # Set when a name arrived with invisible characters (they are removed before storing).
+    text_warning = models.CharField(max_length=500, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
 

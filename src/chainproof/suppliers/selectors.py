@@ -8,9 +8,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from chainproof.domain.graph import IMPORTER, ChainEdge, ChainMap, upstream_map
-from chainproof.domain.layout import NODE_H, NODE_W, layered
+from chainproof.domain.graph import ChainEdge, ChainMap, upstream_map
+from chainproof.domain.map_layout import NODE_H, NODE_W, layered
 from chainproof.domain.names import normalize_name
+from chainproof.domain.nodes import IMPORTER, NodeKey, NodeKind, ids_of
+from chainproof.suppliers.graph import active_links, node_of_source, node_of_target
+from chainproof.suppliers.lookups import ids_at_risk_level
 from chainproof.suppliers.models import (
     Facility,
     Material,
@@ -19,7 +22,6 @@ from chainproof.suppliers.models import (
     SupplierIdentifier,
     SupplyLink,
 )
-from chainproof.suppliers.services import active_links, node_of_source, node_of_target
 
 SUPPLIER_SORTS = {
     "name": ("legal_name", "pk"),
@@ -45,16 +47,7 @@ def supplier_list(
 ) -> QuerySet[Supplier]:
     qs = Supplier.objects.filter(organization_id=organization_id)
     if risk:
-        from chainproof.risk.models import RiskAssessment
-
-        qs = qs.filter(
-            pk__in=RiskAssessment.objects.filter(
-                organization_id=organization_id,
-                node_type="supplier",
-                is_current=True,
-                level=risk,
-            ).values("node_id")
-        )
+        qs = qs.filter(pk__in=ids_at_risk_level(organization_id, "supplier", risk))
     if q:
         qs = qs.filter(_supplier_search(organization_id, q))
     if country:
@@ -164,27 +157,30 @@ def links_of_facility(facility: Facility) -> tuple[QuerySet[SupplyLink], QuerySe
     return base.filter(target_facility=facility), base.filter(source_facility=facility)
 
 
-def product_input_keys(product: Product, depth: int = 0) -> set[str]:
-    """Everything in a product's bill of materials, components expanded: 'm:ID' / 'p:ID'."""
-    keys: set[str] = set()
+def product_input_keys(product: Product, depth: int = 0) -> set[NodeKey]:
+    """Everything in a product's bill of materials, components expanded: materials and
+    component products."""
+    keys: set[NodeKey] = set()
     if depth > 10:
         return keys
     for line in product.inputs.select_related("component"):
         if line.material_id:
-            keys.add(f"m:{line.material_id}")
+            keys.add(NodeKey.material(line.material_id))
         elif line.component is not None:
-            keys.add(f"p:{line.component_id}")
+            keys.add(NodeKey.product(line.component.pk))
             keys |= product_input_keys(line.component, depth + 1)
     return keys
 
 
-def _item(link_material: int | None, link_product: int | None) -> str:
-    return f"m:{link_material}" if link_material else f"p:{link_product}"
+def _item(link_material: int | None, link_product: int | None) -> NodeKey:
+    if link_material:
+        return NodeKey.material(link_material)
+    return NodeKey.product(link_product or 0)
 
 
 @dataclass
 class MapNode:
-    node: str
+    node: NodeKey
     label: str
     sublabel: str
     country: str
@@ -226,21 +222,26 @@ def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
     org_id = product.organization_id
     links = active_links(org_id)
     first = [
-        ChainEdge(node_of_source(link) or f"?:{link.pk}", IMPORTER, f"p:{product.pk}", link.pk)
+        ChainEdge(
+            node_of_source(link) or NodeKey.unknown(link.pk),
+            IMPORTER,
+            NodeKey.product(product.pk),
+            link.pk,
+        )
         for link in links.filter(target_importer=True, product=product)
     ]
     inputs = product_input_keys(product) or None
-    into: dict[str, list[ChainEdge]] = defaultdict(list)
-    unknown: list[tuple[str, str]] = []
-    frontier = {e.source for e in first if not e.source.startswith("?")}
-    done: set[str] = set()
+    into: dict[NodeKey, list[ChainEdge]] = defaultdict(list)
+    unknown: list[tuple[NodeKey, NodeKey]] = []
+    frontier = {e.source for e in first if e.source.kind is not NodeKind.UNKNOWN}
+    done: set[NodeKey] = set()
     for _ in range(max_depth):
         wanted = frontier - done
         if not wanted:
             break
         done |= wanted
-        facility_ids = [int(n[2:]) for n in wanted if n.startswith("f:")]
-        supplier_ids = [int(n[2:]) for n in wanted if n.startswith("s:")]
+        facility_ids = ids_of(wanted, NodeKind.FACILITY)
+        supplier_ids = ids_of(wanted, NodeKind.SUPPLIER)
         arriving = links.filter(
             Q(target_facility__in=facility_ids) | Q(target_supplier__in=supplier_ids)
         )
@@ -262,8 +263,8 @@ def product_map(product: Product) -> ProductMap:
     from django.urls import reverse
 
     chain = product_chain(product)
-    facility_ids = [int(n[2:]) for n in chain.depth if n.startswith("f:")]
-    supplier_ids = [int(n[2:]) for n in chain.depth if n.startswith("s:")]
+    facility_ids = ids_of(chain.depth, NodeKind.FACILITY)
+    supplier_ids = ids_of(chain.depth, NodeKind.SUPPLIER)
     facilities = Facility.objects.filter(pk__in=facility_ids).select_related("supplier").in_bulk()
     suppliers = Supplier.objects.filter(pk__in=supplier_ids).in_bulk()
     material_names = dict(
@@ -273,19 +274,17 @@ def product_map(product: Product) -> ProductMap:
         Product.objects.filter(organization_id=product.organization_id).values_list("pk", "name")
     )
 
-    def item_label(item: str) -> str:
-        kind, _, pk = item.partition(":")
-        names = material_names if kind == "m" else product_names
-        return names.get(int(pk), item) if pk.isdigit() else item
+    def item_label(item: NodeKey) -> str:
+        names = material_names if item.kind is NodeKind.MATERIAL else product_names
+        return names.get(item.id, str(item))
 
     depth = {IMPORTER: 0, **chain.depth}
-    nodes: dict[str, MapNode] = {
+    nodes: dict[NodeKey, MapNode] = {
         IMPORTER: MapNode(IMPORTER, "Importer", product.name, "US", "", [], kind="importer"),
     }
     for node in chain.depth:
-        kind, _, pk = node.partition(":")
-        if kind == "f" and int(pk) in facilities:
-            f = facilities[int(pk)]
+        if node.kind is NodeKind.FACILITY and node.id in facilities:
+            f = facilities[node.id]
             flags = []
             if f.in_xinjiang:
                 flags.append("Xinjiang")
@@ -301,8 +300,8 @@ def product_map(product: Product) -> ProductMap:
                 reverse("suppliers:facility", args=[f.pk]),
                 flags,
             )
-        elif kind == "s" and int(pk) in suppliers:
-            s = suppliers[int(pk)]
+        elif node.kind is NodeKind.SUPPLIER and node.id in suppliers:
+            s = suppliers[node.id]
             nodes[node] = MapNode(
                 node,
                 s.legal_name[:34],
@@ -313,9 +312,9 @@ def product_map(product: Product) -> ProductMap:
             )
     edges = [(e.source, e.target) for e in chain.edges if e.source in nodes]
     gap_labels = []
-    for index, (node, item) in enumerate(chain.gaps):
-        gap = f"gap:{index}"
-        feeds = node if node in depth else IMPORTER
+    for index, (into, item) in enumerate(chain.gaps):
+        gap = NodeKey(NodeKind.GAP, index)
+        feeds = into if into is not None and into in depth else IMPORTER
         depth[gap] = depth[feeds] + 1
         label = f"Unknown origin: {item_label(item)}"
         nodes[gap] = MapNode(
@@ -343,7 +342,7 @@ def product_map(product: Product) -> ProductMap:
         result.edges.append(
             {
                 "path": f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}",
-                "gap": source.startswith("gap:"),
+                "gap": source.kind is NodeKind.GAP,
             }
         )
     return result

@@ -4,7 +4,6 @@ writes its audit event; validation errors are Django ValidationErrors naming the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,11 +12,11 @@ from django.utils import timezone
 
 from chainproof.audit.services import audit_record, snapshot
 from chainproof.domain.geo import xinjiang_match
-from chainproof.domain.graph import IMPORTER, TierResult, compute_tiers
 from chainproof.domain.hts import HtsError, normalize_hts
 from chainproof.domain.names import normalize_name
-from chainproof.jobs.services import job_enqueue
-from chainproof.reference.selectors import known_country_codes
+from chainproof.domain.nodes import NodeKey
+from chainproof.domain.records import FACILITY, LINK, MATERIAL, PRODUCT, SUPPLIER
+from chainproof.jobs import recompute
 from chainproof.suppliers.models import (
     Facility,
     Material,
@@ -27,66 +26,16 @@ from chainproof.suppliers.models import (
     SupplierIdentifier,
     SupplyLink,
 )
+from chainproof.suppliers.validation import check_country, clean, clean_identifiers, owner_of
 
-SUPPLIER_FIELDS = (
-    "ref",
-    "legal_name",
-    "native_name",
-    "aliases",
-    "country",
-    "website",
-    "contact_email",
-    "parent",
-    "status",
-    "owner",
-    "tags",
-    "notes",
-)
-FACILITY_FIELDS = (
-    "ref",
-    "name",
-    "native_name",
-    "kind",
-    "supplier",
-    "address",
-    "city",
-    "subdivision",
-    "postal_code",
-    "country",
-    "latitude",
-    "longitude",
-    "activities",
-    "products_made",
-    "total_workers",
-    "migrant_workers",
-    "dprk_workers",
-    "dprk_worker_count",
-    "figures_date",
-    "notes",
-)
-MATERIAL_FIELDS = ("name", "description", "dol_goods", "high_scrutiny_sector")
-PRODUCT_FIELDS = ("sku", "name", "description", "hts_code")
-LINK_FIELDS = (
-    "source_facility",
-    "source_supplier",
-    "source_unknown",
-    "target_facility",
-    "target_supplier",
-    "target_importer",
-    "product",
-    "material",
-    "valid_from",
-    "valid_to",
-    "evidence_refs",
-    "notes",
-)
+# The fields each way in may write, from the one specification per record kind.
+SUPPLIER_FIELDS = SUPPLIER.fields
+FACILITY_FIELDS = FACILITY.fields
+MATERIAL_FIELDS = MATERIAL.fields
+PRODUCT_FIELDS = PRODUCT.fields
+LINK_FIELDS = LINK.fields
 
-
-def _check_country(organization_id: int, country: str, field: str = "country") -> str:
-    code = (country or "").strip().upper()
-    if code not in known_country_codes(organization_id):
-        raise ValidationError({field: f"Unknown country code {country!r}."})
-    return code
+_check_country = check_country
 
 
 def _same_org(obj: models.Model | None, organization_id: int, field: str) -> None:
@@ -127,7 +76,7 @@ def _refuse_duplicate(instance: Any, field: str, label: str) -> None:
 
 
 def _apply(instance: models.Model, data: dict[str, Any], fields: Iterable[str]) -> None:
-    for name in fields:
+    for name in (*fields, "text_warning"):  # the warning is derived from the names given
         if name in data:
             setattr(instance, name, data[name])
 
@@ -151,31 +100,6 @@ def _save_with_audit(
     )
 
 
-def risk_changed(
-    organization_id: int, actor: Any, nodes: Iterable[str], *, names_changed: bool = False
-) -> None:
-    """Queue a re-score of what changed, and a re-screening when names may have changed
-    (the risk and screening apps handle these jobs)."""
-    wanted = sorted(set(nodes))
-    if not wanted:
-        return
-    job_enqueue(
-        kind="risk.rescore",
-        organization=organization_id,
-        actor=actor,
-        params={"nodes": wanted},
-        coalesce=True,
-    )
-    if names_changed:
-        job_enqueue(
-            kind="screening.screen",
-            organization=organization_id,
-            actor=actor,
-            params={"nodes": wanted},
-            coalesce=True,
-        )
-
-
 # --- suppliers ---------------------------------------------------------------------------
 
 
@@ -189,6 +113,11 @@ def supplier_save(
 ) -> Supplier:
     """Create (supplier=None) or update a supplier; identifiers replace the existing ones."""
     org_id = getattr(organization, "pk", organization)
+    data = clean(SUPPLIER, data)
+    if "owner" in data:
+        data["owner"] = owner_of(org_id, data["owner"])
+    if identifiers is not None:
+        identifiers = clean_identifiers(identifiers)
     before = snapshot(supplier) if supplier else None
     supplier = supplier or Supplier(organization_id=org_id)
     _apply(supplier, data, SUPPLIER_FIELDS)
@@ -197,6 +126,8 @@ def supplier_save(
     if supplier.parent_id and supplier.pk and _creates_parent_cycle(supplier):
         raise ValidationError({"parent": "A supplier cannot be its own (grand)parent."})
     derive_supplier(supplier)
+    if supplier.ref:
+        _refuse_duplicate(supplier, "ref", f"A supplier with ref {supplier.ref!r}")
     _save_with_audit(
         supplier,
         actor=actor,
@@ -206,7 +137,9 @@ def supplier_save(
     )
     if identifiers is not None:
         supplier_set_identifiers(supplier=supplier, actor=actor, identifiers=identifiers)
-    risk_changed(org_id, actor, [f"s:{supplier.pk}"], names_changed=True)
+    recompute.supply_changed(
+        org_id, [NodeKey.supplier(supplier.pk)], actor=actor, names_changed=True
+    )
     return supplier
 
 
@@ -227,16 +160,10 @@ def supplier_set_identifiers(
     before = [
         {"scheme": i.scheme, "value": i.value, "label": i.label} for i in supplier.identifiers.all()
     ]
-    wanted = [
-        {"scheme": i["scheme"], "value": i["value"].strip(), "label": i.get("label", "")}
-        for i in identifiers
-        if i.get("value", "").strip()
-    ]
+    wanted = clean_identifiers(identifiers)
     if sorted(before, key=str) == sorted(wanted, key=str):
         return
     for item in wanted:
-        if item["scheme"] not in SupplierIdentifier.Scheme.values:
-            raise ValidationError({"identifiers": f"Unknown identifier scheme {item['scheme']!r}."})
         clash = (
             SupplierIdentifier.objects.filter(
                 organization_id=supplier.organization_id,
@@ -276,7 +203,9 @@ def facility_save(
     *, organization: Any, actor: Any, data: dict[str, Any], facility: Facility | None = None
 ) -> Facility:
     org_id = getattr(organization, "pk", organization)
+    data = clean(FACILITY, data)
     before = snapshot(facility) if facility else None
+    operator_before = facility.supplier_id if facility else None
     facility = facility or Facility(organization_id=org_id)
     _apply(facility, data, FACILITY_FIELDS)
     facility.country = _check_country(org_id, facility.country)
@@ -291,6 +220,8 @@ def facility_save(
     ):
         raise ValidationError({"migrant_workers": "More migrant workers than workers in total."})
     derive_facility(facility)
+    if facility.ref:
+        _refuse_duplicate(facility, "ref", f"A worksite with ref {facility.ref!r}")
     _save_with_audit(
         facility,
         actor=actor,
@@ -298,7 +229,13 @@ def facility_save(
         before=before,
         exclude=["organization", "supplier", "normalized_name"],
     )
-    risk_changed(org_id, actor, [f"f:{facility.pk}"], names_changed=True)
+    recompute.supply_changed(
+        org_id,
+        [NodeKey.facility(facility.pk)],
+        actor=actor,
+        names_changed=True,
+        links_changed=operator_before != facility.supplier_id,  # tiers follow operators
+    )
     return facility
 
 
@@ -309,6 +246,7 @@ def material_save(
     *, organization: Any, actor: Any, data: dict[str, Any], material: Material | None = None
 ) -> Material:
     org_id = getattr(organization, "pk", organization)
+    data = clean(MATERIAL, data)
     before = snapshot(material) if material else None
     material = material or Material(organization_id=org_id)
     _apply(material, data, MATERIAL_FIELDS)
@@ -328,6 +266,7 @@ def product_save(
     *, organization: Any, actor: Any, data: dict[str, Any], product: Product | None = None
 ) -> Product:
     org_id = getattr(organization, "pk", organization)
+    data = clean(PRODUCT, data)
     before = snapshot(product) if product else None
     product = product or Product(organization_id=org_id)
     _apply(product, data, PRODUCT_FIELDS)
@@ -371,7 +310,7 @@ def product_set_inputs(
         return list(product.inputs.all())
     product.inputs.all().delete()
     ProductInput.objects.bulk_create(lines)
-    risk_changed(product.organization_id, actor, [f"p:{product.pk}"])
+    recompute.supply_changed(product.organization_id, [NodeKey.product(product.pk)], actor=actor)
     audit_record(
         action="product.inputs_changed",
         actor=actor,
@@ -409,6 +348,7 @@ def link_save(
     *, organization: Any, actor: Any, data: dict[str, Any], link: SupplyLink | None = None
 ) -> SupplyLink:
     org_id = getattr(organization, "pk", organization)
+    data = clean(LINK, data)
     before = snapshot(link) if link else None
     link = link or SupplyLink(organization_id=org_id)
     _apply(link, data, LINK_FIELDS)
@@ -462,17 +402,17 @@ def link_save(
             "material",
         ],
     )
-    risk_changed(org_id, actor, _link_nodes(link))
+    recompute.supply_changed(org_id, _link_nodes(link), actor=actor, links_changed=True)
     return link
 
 
-def _link_nodes(link: SupplyLink) -> list[str]:
+def _link_nodes(link: SupplyLink) -> list[NodeKey]:
     """The nodes whose score a link can change: what it arrives at."""
     if link.target_importer:
-        return [f"p:{link.product_id}"] if link.product_id else []
+        return [NodeKey.product(link.product_id)] if link.product_id else []
     if link.target_facility_id:
-        return [f"f:{link.target_facility_id}"]
-    return [f"s:{link.target_supplier_id}"] if link.target_supplier_id else []
+        return [NodeKey.facility(link.target_facility_id)]
+    return [NodeKey.supplier(link.target_supplier_id)] if link.target_supplier_id else []
 
 
 def link_delete(*, link: SupplyLink, actor: Any) -> None:
@@ -480,7 +420,7 @@ def link_delete(*, link: SupplyLink, actor: Any) -> None:
     nodes = _link_nodes(link)
     link_id, org_id, text = link.pk, link.organization_id, str(link)
     link.delete()
-    risk_changed(org_id, actor, nodes)
+    recompute.supply_changed(org_id, nodes, actor=actor, links_changed=True)
     audit_record(
         action="link.deleted",
         actor=actor,
@@ -490,108 +430,3 @@ def link_delete(*, link: SupplyLink, actor: Any) -> None:
         object_repr=text,
         before=before,
     )
-
-
-# --- tiers -------------------------------------------------------------------------------
-
-
-def node_of_source(link: SupplyLink) -> str | None:
-    if link.source_facility_id:
-        return f"f:{link.source_facility_id}"
-    if link.source_supplier_id:
-        return f"s:{link.source_supplier_id}"
-    return None
-
-
-def node_of_target(link: SupplyLink) -> str:
-    if link.target_importer:
-        return IMPORTER
-    if link.target_facility_id:
-        return f"f:{link.target_facility_id}"
-    return f"s:{link.target_supplier_id}"
-
-
-def active_links(organization_id: int, on: date | None = None) -> models.QuerySet[SupplyLink]:
-    on = on or timezone.localdate()
-    return in_force(SupplyLink.objects.filter(organization_id=organization_id), on)
-
-
-def in_force(links: models.QuerySet[SupplyLink], on: date) -> models.QuerySet[SupplyLink]:
-    """Links valid on a date (open-ended dates count as valid)."""
-    return links.filter(
-        models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
-        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
-    )
-
-
-def links_touching(
-    organization_id: int, on: date, lookup: str, ids: list[int], *columns: str
-) -> list[tuple[Any, ...]]:
-    """Values of the links in force whose ``lookup`` column is one of ``ids``.
-
-    Filtered on that column's own index; the organization is checked on each row, because
-    with both conditions in SQL, SQLite prefers the organization index and scans the table.
-    """
-    rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), 500):
-        queryset = in_force(SupplyLink.objects.filter(**{lookup: ids[start : start + 500]}), on)
-        rows += [
-            row[1:]
-            for row in queryset.values_list("organization_id", *columns)
-            if row[0] == organization_id
-        ]
-    return rows
-
-
-def graph_tiers(organization_id: int, on: date | None = None) -> TierResult:
-    rows = active_links(organization_id, on).values_list(
-        "source_facility_id",
-        "source_supplier_id",
-        "target_importer",
-        "target_facility_id",
-        "target_supplier_id",
-    )
-    edges = []
-    for src_f, src_s, to_importer, tgt_f, tgt_s in rows.iterator(chunk_size=5000):
-        if src_f is None and src_s is None:
-            continue  # "unknown upstream" markers have no node
-        source = f"f:{src_f}" if src_f is not None else f"s:{src_s}"
-        target = IMPORTER if to_importer else (f"f:{tgt_f}" if tgt_f is not None else f"s:{tgt_s}")
-        edges.append((source, target))
-    operators = {
-        f"f:{fid}": f"s:{sid}"
-        for fid, sid in Facility.objects.filter(
-            organization_id=organization_id, supplier__isnull=False
-        )
-        .values_list("pk", "supplier_id")
-        .iterator(chunk_size=5000)
-    }
-    return compute_tiers(edges, operators=operators)
-
-
-def tiers_recompute(*, organization_id: int) -> dict[str, Any]:
-    """Recompute and store every supplier's and facility's tier. Derived data: not audited
-    (the links it derives from are)."""
-    result = graph_tiers(organization_id)
-    changed = 0
-    for model, prefix in ((Supplier, "s:"), (Facility, "f:")):
-        current = dict(
-            model.objects.filter(organization_id=organization_id).values_list("pk", "tier")
-        )
-        updates: dict[int | None, list[int]] = {}
-        for pk, tier in current.items():
-            new = result.tiers.get(f"{prefix}{pk}")
-            if new is not None:
-                new = min(new, 32767)
-            if new != tier:
-                updates.setdefault(new, []).append(pk)
-        for tier, pks in updates.items():
-            for start in range(0, len(pks), 900):
-                model.objects.filter(pk__in=pks[start : start + 900]).update(tier=tier)
-            changed += len(pks)
-    return {
-        "nodes_with_tier": len(result.tiers),
-        "changed": changed,
-        "cycles": [cycle[:20] for cycle in result.cycles[:50]],
-        "cycle_count": len(result.cycles),
-    }

@@ -14,9 +14,11 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.audit.selectors import audit_history_of
-from chainproof.domain.supply_layouts import LAYOUTS, parse_bom
+from chainproof.common.exports import export_response
+from chainproof.common.paging import paginate
+from chainproof.domain.nodes import NodeKind, ids_of
+from chainproof.domain.supply_columns import COLUMN_SETS, parse_bom
 from chainproof.domain.tabular import FieldError
-from chainproof.jobs.services import job_enqueue
 from chainproof.reference.selectors import country_names
 from chainproof.suppliers import exporting, services
 from chainproof.suppliers.forms import (
@@ -27,7 +29,7 @@ from chainproof.suppliers.forms import (
     ProductForm,
     SupplierForm,
 )
-from chainproof.suppliers.jobs import store_upload
+from chainproof.suppliers.jobs import import_request
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import (
     SUPPLIER_SORTS,
@@ -37,7 +39,6 @@ from chainproof.suppliers.selectors import (
     product_map,
     supplier_list,
 )
-from chainproof.web.paging import export_response, paginate
 
 
 def distinct_countries(model: Any, org_id: int) -> list[str]:
@@ -425,10 +426,6 @@ def link_new(request: HttpRequest) -> HttpResponse:
             ),
         )
         if saved:
-            with transaction.atomic():
-                job_enqueue(
-                    kind="suppliers.tiers", organization=membership.organization, actor=request.user
-                )
             messages.success(request, f"Added the link {saved}. Tiers are being recomputed.")
             return redirect("suppliers:links")
     return _form_page(request, form, "New supply link", reverse("suppliers:links"))
@@ -441,9 +438,6 @@ def link_delete(request: HttpRequest, link_id: int) -> HttpResponse:
         return render(request, "suppliers/confirm_delete.html", {"object": link})
     with transaction.atomic():
         services.link_delete(link=link, actor=request.user)
-        job_enqueue(
-            kind="suppliers.tiers", organization=membership.organization, actor=request.user
-        )
     messages.success(request, "The link was deleted. Tiers are being recomputed.")
     return redirect("suppliers:links")
 
@@ -457,27 +451,21 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        stored = store_upload(upload)
         with transaction.atomic():
-            job = job_enqueue(
-                kind="suppliers.import",
+            job = import_request(
                 organization=membership.organization,
                 actor=request.user,
-                params={
-                    "entity": form.cleaned_data["entity"],
-                    "path": stored,
-                    "file_name": upload.name,
-                    "dry_run": form.cleaned_data["dry_run"],
-                },
+                entity=form.cleaned_data["entity"],
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
             )
         return redirect("jobs:detail", job.pk)
-    return render(request, "suppliers/import.html", {"form": form, "entities": list(LAYOUTS)})
+    return render(request, "suppliers/import.html", {"form": form, "entities": list(COLUMN_SETS)})
 
 
 def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
     _reader(request)
-    if entity not in LAYOUTS or fmt not in ("csv", "xlsx"):
+    if entity not in COLUMN_SETS or fmt not in ("csv", "xlsx"):
         raise Http404("No such template.")
     if fmt == "xlsx":
         response = HttpResponse(
@@ -501,7 +489,7 @@ def production_units(request: HttpRequest) -> HttpResponse:
         from chainproof.suppliers.selectors import product_chain
 
         chain = product_chain(product)
-        ids = [int(n[2:]) for n in chain.depth if n.startswith("f:")]
+        ids = ids_of(chain.depth, NodeKind.FACILITY)
         facilities = facilities.filter(pk__in=ids)
         name = f"production-units-{product.sku}"
     fmt = request.GET.get("format", "xlsx")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from chainproof.domain.names import core_name, normalize_name
+from chainproof.domain.nodes import NodeKey
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class UnknownInput:
 
 @dataclass(frozen=True)
 class NodeFacts:
-    node: str  # "f:12", "s:7", "p:3"
+    node: NodeKey
     kind: str  # facility | supplier | product
     name: str
     country: str = ""
@@ -66,9 +67,9 @@ class NodeFacts:
 class Edge:
     """``source`` supplies ``target`` with ``item``; ``operates`` joins a site to its company."""
 
-    source: str
-    target: str
-    item: str = ""
+    source: NodeKey
+    target: NodeKey
+    item: str = ""  # what travels, by name
     operates: bool = False
 
 

@@ -33,6 +33,7 @@ from chainproof.domain.screening.translit import (
     is_hangul,
     pinyin_variants,
 )
+from chainproof.domain.text import visible_text
 
 ALGORITHM = "chainproof-names"
 VERSION = "2"
@@ -530,8 +531,11 @@ class ListIndex:
         threshold: float = 0.0,
         limit: int = 10,
     ) -> list[Match]:
-        """Ranked matches of a record (all its names) against the indexed lists."""
-        query_variants = {name: variants(name) for name in names if name.strip()}
+        """Ranked matches of a record (all its names) against the indexed lists. Each name
+        is screened as a reader sees it: zero-width characters between letters or a name
+        stored backwards under a right-to-left override do not hide it."""
+        shown = [visible_text(name) for name in names]
+        query_variants = {name: variants(name) for name in shown if name.strip()}
         all_query = [v for found in query_variants.values() for v in found]
         best: dict[str, Match] = {}
         for entry_key, entry_name in self.candidates(all_query):

@@ -15,7 +15,7 @@ from chainproof.accounts.services import (
     organization_create,
     user_create,
 )
-from chainproof.web.management.commands._errors import fail
+from chainproof.common.commands import fail
 
 
 class Command(BaseCommand):

@@ -5,7 +5,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from chainproof.questionnaires.services import reminders_send, versions_sync
+from chainproof.outbox.services import email_send_due
+from chainproof.questionnaires.campaigns import reminders_send
+from chainproof.questionnaires.versions import versions_sync
 
 
 class Command(BaseCommand):
@@ -28,5 +30,9 @@ class Command(BaseCommand):
             for version in versions_sync():
                 self.stdout.write(f"{version.key}\t{version.title}\tsha256 {version.sha256[:12]}")
             return
-        sent = reminders_send(base_url=options["base_url"] or settings.PUBLIC_BASE_URL)
-        self.stdout.write(f"Sent {sent} reminder(s).")
+        queued = reminders_send(base_url=options["base_url"] or settings.PUBLIC_BASE_URL)
+        outcome = email_send_due()  # the outbox: what is due now, reminders among them
+        self.stdout.write(
+            f"Queued {queued} reminder(s); sent {outcome['sent']} message(s), "
+            f"{outcome['failed']} failed (retried later by the worker)."
+        )

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from chainproof.accounts.models import Organization
+from chainproof.accounts.commands import organization_named
+from chainproof.common.commands import fail, iso_date
 from chainproof.domain.refdata import KINDS
 from chainproof.reference.models import Dataset
 from chainproof.reference.services import (
@@ -17,18 +17,6 @@ from chainproof.reference.services import (
     read_file,
     read_manifest,
 )
-from chainproof.web.management.commands._errors import fail
-
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        import argparse
-
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, found {value!r}"
-        ) from None
 
 
 class Command(BaseCommand):
@@ -49,7 +37,7 @@ class Command(BaseCommand):
         load.add_argument("paths", nargs="*", metavar="PATH")
         load.add_argument("--kind", choices=sorted(KINDS), help="Kind of the CSV files.")
         load.add_argument("--edition", help="Edition name, e.g. 'TIP 2026'.")
-        load.add_argument("--as-of", type=_iso_date, help="Date the data is as of (YYYY-MM-DD).")
+        load.add_argument("--as-of", type=iso_date, help="Date the data is as of (YYYY-MM-DD).")
         load.add_argument("--source", help="Where the file comes from.")
         load.add_argument("--license", default="", help="License or terms of the source.")
         load.add_argument("--notes", default="", help="Known gaps or caveats.")
@@ -84,9 +72,7 @@ class Command(BaseCommand):
             files = self._files(paths, options)
             organization = None
             if options["organization"]:
-                organization = Organization.objects.filter(slug=options["organization"]).first()
-                if organization is None:
-                    fail(f"--organization: no organization with slug {options['organization']!r}")
+                organization = organization_named(options["organization"])
             outcomes = datasets_load(files, organization=organization)
         except ReferenceLoadError as exc:
             lines = [str(exc).split(": ")[0] + ": nothing was loaded."]

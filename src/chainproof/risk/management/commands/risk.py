@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from chainproof.accounts.commands import add_organization_argument, organization_from
+from chainproof.common.commands import fail, iso_date, progress_bar
+from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import score_graph
 from chainproof.risk.selectors import current_for
 from chainproof.risk.services import (
@@ -16,18 +17,7 @@ from chainproof.risk.services import (
     risk_score_all,
 )
 from chainproof.risk.snapshot import build_snapshot, reference_facts
-from chainproof.suppliers.management.commands._org import organization_from
 from chainproof.suppliers.models import Facility, Product, Supplier
-from chainproof.web.management.commands._errors import fail
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a date as YYYY-MM-DD, found {value!r}"
-        ) from None
 
 
 class Command(BaseCommand):
@@ -47,26 +37,15 @@ class Command(BaseCommand):
         which.add_argument("--all", action="store_true")
         which.add_argument("--product", metavar="SKU")
         which.add_argument("--supplier", metavar="ID", type=int)
-        score.add_argument("--as-of", type=_date, metavar="DATE")
-        score.add_argument("--organization", metavar="SLUG")
+        score.add_argument("--as-of", type=iso_date, metavar="DATE")
+        add_organization_argument(score)
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = organization_from(options["organization"])
         if options["as_of"]:
             self._as_of(org.pk, options["as_of"], options)
             return
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            transient=True,
-            disable=not self.stdout.isatty(),
-        ) as bar:
-            task = bar.add_task("scoring", total=None)
-
-            def progress(done: int, total: int | None, message: str = "") -> None:
-                bar.update(task, completed=done, total=total, description=message)
-
+        with progress_bar(self, "scoring") as progress:
             if options["all"]:
                 result = risk_score_all(organization_id=org.pk, progress=progress)
                 self.stdout.write(
@@ -77,8 +56,7 @@ class Command(BaseCommand):
                 return
             node = self._node(org.pk, options)
             result = risk_rescore(organization_id=org.pk, changed={node}, progress=progress)
-        kind, pk = ("product" if node.startswith("p:") else "supplier"), int(node[2:])
-        current = current_for(org.pk, kind, pk)
+        current = current_for(org.pk, node.type_name, node.id)
         self.stdout.write(
             f"Re-scored {result.get('affected', result.get('nodes'))} record(s) "
             f"in {result['seconds']} s."
@@ -92,16 +70,16 @@ class Command(BaseCommand):
                 current.presumptions,
             )
 
-    def _node(self, org_id: int, options: dict[str, Any]) -> str:
+    def _node(self, org_id: int, options: dict[str, Any]) -> NodeKey:
         if options["product"]:
             product = Product.objects.filter(organization_id=org_id, sku=options["product"]).first()
             if product is None:
                 fail(f"--product: no product with SKU {options['product']!r}")
-            return f"p:{product.pk}"
+            return NodeKey.product(product.pk)
         supplier = Supplier.objects.filter(organization_id=org_id, pk=options["supplier"]).first()
         if supplier is None:
             fail(f"--supplier: no supplier with id {options['supplier']} in this organization")
-        return f"s:{supplier.pk}"
+        return NodeKey.supplier(supplier.pk)
 
     def _as_of(self, org_id: int, on: date, options: dict[str, Any]) -> None:
         methodology = methodology_for(methodology_in_use(org_id))
@@ -118,7 +96,7 @@ class Command(BaseCommand):
         for node, score in sorted(result.scores.items(), key=lambda x: (-x[1].score, x[0])):
             if wanted and node != wanted:
                 continue
-            if not wanted and not node.startswith("p:"):
+            if not wanted and node.kind is not NodeKind.PRODUCT:
                 continue
             self._show(
                 snap.nodes[node].name,

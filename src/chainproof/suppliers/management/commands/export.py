@@ -4,24 +4,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from chainproof.accounts.commands import OrganizationCommand
+from chainproof.common.commands import fail
+from chainproof.common.exports import export_response
+from chainproof.domain.nodes import NodeKind, ids_of
 from chainproof.suppliers import exporting
 from chainproof.suppliers.importing import ENTITIES
-from chainproof.suppliers.management.commands._org import organization_from
 from chainproof.suppliers.models import Facility, Product
 from chainproof.suppliers.selectors import product_chain
-from chainproof.web.management.commands._errors import fail
-from chainproof.web.paging import export_response
 
 
-class Command(BaseCommand):
+class Command(OrganizationCommand):
     help = (
         "Export suppliers, facilities, materials, products or links (in the import layout), "
         "or the list of authorized production units, as CSV or XLSX."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("what", choices=[*ENTITIES, "production-units"])
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument(
@@ -32,10 +34,9 @@ class Command(BaseCommand):
             metavar="SKU",
             help="production-units: only the worksites in this product's chain.",
         )
-        parser.add_argument("--organization", metavar="SLUG")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        org = organization_from(options["organization"])
+        org = self.organization(options)
         what, fmt = options["what"], options["format"]
         if what == "production-units":
             facilities = Facility.objects.filter(organization=org)
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 product = Product.objects.filter(organization=org, sku=options["product"]).first()
                 if product is None:
                     fail(f"--product: no product with SKU {options['product']!r}")
-                ids = [int(n[2:]) for n in product_chain(product).depth if n.startswith("f:")]
+                ids = ids_of(product_chain(product).depth, NodeKind.FACILITY)
                 facilities = facilities.filter(pk__in=ids)
             response = export_response(
                 fmt,

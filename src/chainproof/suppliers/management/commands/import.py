@@ -3,46 +3,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from django.core.management.base import CommandParser
 
+from chainproof.accounts.commands import OrganizationCommand
+from chainproof.common.commands import fail, progress_bar
 from chainproof.suppliers.importing import ENTITIES, ImportFailed, run_import
-from chainproof.suppliers.management.commands._org import organization_from
-from chainproof.web.management.commands._errors import fail
 
 
-class Command(BaseCommand):
+class Command(OrganizationCommand):
     help = (
         "Import suppliers, facilities, materials, products or links from a CSV or XLSX file "
         "(all or nothing; --dry-run shows what would change)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
         parser.add_argument("entity", choices=ENTITIES, help="What the file holds.")
         parser.add_argument("file", help="CSV (UTF-8) or .xlsx file.")
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
-        parser.add_argument("--organization", metavar="SLUG", help="Target organization.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organization = organization_from(options["organization"])
+        organization = self.organization(options)
         path = Path(options["file"])
         try:
             data = path.read_bytes()
         except OSError as exc:
             fail(f"cannot read {path}: {exc.strerror}")
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            transient=True,
-            disable=not self.stdout.isatty(),
-        ) as bar:
-            task = bar.add_task("reading", total=None)
-
-            def progress(done: int, total: int | None, message: str = "") -> None:
-                bar.update(task, completed=done, total=total, description=message or "importing")
-
+        with progress_bar(self, "importing") as progress:
             try:
                 report = run_import(
                     organization=organization,

@@ -8,13 +8,13 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
-from chainproof.questionnaires.services import versions_sync
+from chainproof.common.commands import fail
+from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.services import screen
 from chainproof.suppliers.demo import demo_supply_chain_load
 from chainproof.suppliers.importing import ImportFailed
-from chainproof.web.management.commands._errors import fail
 
 
 class Command(BaseCommand):

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from chainproof.web.management.commands._errors import fail
+from chainproof.common.commands import fail
 
 
 class Command(BaseCommand):
@@ -17,7 +23,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not run background jobs in this process (run `chainproof worker`).",
+            help="Do not start the background worker beside the server (run `chainproof "
+            "worker` yourself, e.g. on other hosts).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,22 +37,88 @@ class Command(BaseCommand):
         )
 
 
+def proxy_options() -> dict[str, Any]:
+    """Waitress settings for a reverse proxy: its forwarded scheme and client address are
+    believed only when the connection comes from the configured proxy address."""
+    if not settings.TRUSTED_PROXY:
+        return {}
+    return {
+        "trusted_proxy": settings.TRUSTED_PROXY,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+class WorkerProcess(threading.Thread):
+    """`chainproof worker` as a child of the server: jobs (imports, scoring, screening,
+    email) run in their own process under the worker's memory limit, so a runaway job
+    ends that process, never the web server. Restarted if it stops; stopped with the
+    server (SIGTERM lets a running job finish)."""
+
+    def __init__(self, say: Any) -> None:
+        super().__init__(name="chainproof-worker-supervisor", daemon=True)
+        self.say = say
+        self.stopping = threading.Event()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "chainproof", "worker"], env=os.environ.copy()
+        )
+
+    def run(self) -> None:
+        self._start()
+        while not self.stopping.wait(2.0):
+            if self.process is not None and self.process.poll() is not None:
+                self.say(
+                    f"The background worker stopped (exit status {self.process.returncode}); "
+                    "starting it again."
+                )
+                self.stopping.wait(3.0)
+                if not self.stopping.is_set():
+                    self._start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
 def serve(host: str, port: int, threads: int, say: Any, *, worker: bool = True) -> None:
-    """Serve the app with waitress; by default also run queued jobs in a thread."""
+    """Serve the app with waitress; by default also run `chainproof worker` as a child
+    process."""
     from waitress import serve as waitress_serve
 
-    from chainproof.jobs.services import BackgroundWorker
     from chainproof.wsgi import application
 
     if not 1 <= port <= 65535:
         fail(f"--port: expected 1 to 65535, found {port}")
-    background = BackgroundWorker() if worker else None
+    background = WorkerProcess(say) if worker else None
+
+    def stop_on_sigterm(signum: int, frame: Any) -> None:
+        raise SystemExit(0)  # runs the clean-up below: the worker stops with the server
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     if background is not None:
         background.start()
-        say("Background jobs run in this process.")
+        say(
+            "Background jobs run in a worker process beside the server (memory limit "
+            f"{settings.WORKER_MEMORY_MB} MB: CHAINPROOF_WORKER_MEMORY_MB)."
+        )
     say(f"chainproof is serving on http://{host}:{port}/ (Ctrl-C stops it)")
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="chainproof")
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="chainproof",
+            **proxy_options(),
+        )
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}")
     finally:

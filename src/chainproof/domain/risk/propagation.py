@@ -1,0 +1,159 @@
+"""Propagation: upstream risk carried downstream, decayed per tier.
+
+A node's score is the higher of its own and its riskiest input's score times the per-tier
+decay (a company is as risky as its riskiest site: an ``operates`` edge does not decay).
+The best path is found like a widest-path search, so cycles terminate and adding risk
+upstream can never lower a score downstream. Ties are broken by node key, which the
+engine only sorts and compares, never reads.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
+
+from chainproof.domain.nodes import NodeKey
+from chainproof.domain.risk.facts import Edge, NodeFacts
+from chainproof.domain.risk.methodology import Methodology
+from chainproof.domain.risk.results import NodeScore, Reason
+
+# node -> (own score, the reasons for it)
+OwnPoints = Mapping[NodeKey, tuple[float, Sequence[Reason]]]
+
+
+@dataclass
+class Flow:
+    """Where the risk went: each node's best score, its riskiest input edge and depth."""
+
+    best: dict[NodeKey, float]
+    via: dict[NodeKey, Edge] = field(default_factory=dict)  # riskiest input, even if own is higher
+    carried_in: dict[NodeKey, float] = field(default_factory=dict)  # what that input carries
+    depth: dict[NodeKey, int] = field(default_factory=dict)  # tiers up to the risk that sets it
+
+
+def propagate(
+    nodes: Mapping[NodeKey, NodeFacts],
+    edges: Sequence[Edge],
+    own: OwnPoints,
+    m: Methodology,
+) -> Flow:
+    """Carry every node's score down the edges between ``nodes``, at most ``max_depth`` tiers."""
+    downstream: dict[NodeKey, list[Edge]] = defaultdict(list)
+    for edge in edges:
+        if edge.source in nodes and edge.target in nodes:
+            downstream[edge.source].append(edge)
+    for out in downstream.values():
+        out.sort(key=lambda e: (e.target, e.item))
+
+    flow = Flow(best={node: own[node][0] for node in own}, depth=dict.fromkeys(own, 0))
+    best, depth = flow.best, flow.depth
+    heap = [(-score, node) for node, score in best.items() if score > 0]
+    heapq.heapify(heap)
+    while heap:
+        negative, node = heapq.heappop(heap)
+        score = -negative
+        if score < best[node]:
+            continue
+        for edge in downstream.get(node, ()):
+            step = 0 if edge.operates else 1
+            if depth[node] + step > m.max_depth:
+                continue
+            carried = round(score * (1.0 if edge.operates else m.decay_per_tier), 2)
+            if carried > flow.carried_in.get(edge.target, 0.0):
+                flow.carried_in[edge.target] = carried
+                flow.via[edge.target] = edge
+            if carried > best[edge.target]:
+                best[edge.target] = carried
+                depth[edge.target] = depth[node] + step
+                heapq.heappush(heap, (-carried, edge.target))
+    return flow
+
+
+def node_scores(
+    nodes: Mapping[NodeKey, NodeFacts],
+    own: OwnPoints,
+    flow: Flow,
+    m: Methodology,
+    *,
+    skip: Set[NodeKey] = frozenset(),
+) -> dict[NodeKey, NodeScore]:
+    """Each node's final score and level, its own reasons and, where it matters, the upstream
+    one. Nodes in ``skip`` (already scored elsewhere) are left out."""
+    scores: dict[NodeKey, NodeScore] = {}
+    for node in sorted(nodes):
+        if node in skip:
+            continue
+        own_score, reasons = own[node]
+        final = flow.best[node]
+        came_from = flow.via.get(node)
+        all_reasons = list(reasons)
+        incoming = flow.carried_in.get(node, 0.0)
+        # The riskiest input is explained when it sets the score, and also when the node's
+        # own points are higher but the input is still of concern (medium or worse).
+        if came_from is not None and (incoming >= own_score or incoming >= m.levels[1][1]):
+            all_reasons.append(
+                upstream_reason(
+                    came_from, nodes, own, flow, m, incoming, sets_score=incoming >= own_score
+                )
+            )
+        scores[node] = NodeScore(
+            node,
+            final,
+            m.level_of(final),
+            own_score,
+            tuple(all_reasons),
+            came_from.source if came_from and final > own_score else None,
+            flow.depth[node],
+        )
+    return scores
+
+
+def upstream_reason(
+    edge: Edge,
+    nodes: Mapping[NodeKey, NodeFacts],
+    own: OwnPoints,
+    flow: Flow,
+    m: Methodology,
+    final: float,
+    *,
+    sets_score: bool = True,
+) -> Reason:
+    """'Upstream: polysilicon from Tianshan Shihezi Plant (CN), 3 tiers up: Worksite in
+    Xinjiang ...' -- following the best path back to where the risk starts."""
+    best, via = flow.best, flow.via
+    path = [edge]
+    seen = {edge.target}
+    current = edge.source
+    while current in via and current not in seen and best[current] > own[current][0]:
+        seen.add(current)
+        path.append(via[current])
+        current = via[current].source
+    origin = nodes[current]
+    tiers = sum(0 if e.operates else 1 for e in path)
+    ranked = sorted(own[current][1], key=lambda r: (-r.points, r.factor))
+    top = ranked[0] if ranked else None
+    item = path[-1].item  # what leaves the site where the risk starts
+    first = nodes[edge.source]
+    how = "operates" if edge.operates else f"supplies {edge.item or 'an input'}"
+    summary = ": " + "; ".join(r.evidence for r in ranked[:3]) if ranked else ""
+    arithmetic = (
+        f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g}"
+        + ("" if sets_score else "; its own points are higher")
+        + ")"
+    )
+    place = f"{origin.name}{' (' + origin.country + ')' if origin.country else ''}"
+    if tiers == 0:  # a company and the worksite it operates
+        evidence = f"Its worksite {place}{summary}" + (
+            "" if sets_score else " (its own points are higher)"
+        )
+    else:
+        evidence = (
+            f"Upstream: {item + ' from ' if item else ''}{place}"
+            f", {tiers} tier{'s' if tiers != 1 else ''} up"
+            + (f" via {first.name} which {how}" if first.node != origin.node else "")
+            + summary
+            + arithmetic
+        )
+    return Reason("upstream", evidence, final, top.source if top else "supply chain data")

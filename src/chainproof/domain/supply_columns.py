@@ -1,0 +1,327 @@
+"""Column sets for importing and exporting the supply chain (CSV and XLSX).
+
+The same column sets drive validation, the downloadable templates (with a note for every
+column) and the exports, so an exported file can be edited and imported again.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from chainproof.domain.hts import HtsError, normalize_hts
+from chainproof.domain.records import ACTIVITIES, FACILITY_KINDS, SCHEMES, SECTORS, SpecError
+from chainproof.domain.tabular import (
+    Column,
+    ColumnSet,
+    FieldError,
+    boolean,
+    code,
+    country_code,
+    decimal_number,
+    iso_date,
+    list_column,
+    many_of,
+    one_of,
+    short_text,
+    text,
+    whole_number,
+)
+
+
+def hts(value: str) -> str:
+    try:
+        return normalize_hts(value)
+    except HtsError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def identifier(scheme: str) -> Any:
+    """A cell holding an identifier of one scheme, checked as every way in checks it."""
+
+    def parse(value: str) -> str:
+        try:
+            return SCHEMES[scheme].normalise(value)
+        except SpecError as exc:
+            raise FieldError(exc.expected) from None
+
+    return parse
+
+
+def parse_bom(value: str) -> list[dict[str, Any]]:
+    """'Cotton=95 | Elastane=5 | sku:TRIM-01' -> [{'name': 'Cotton', 'share': 95}, ...]."""
+    lines = []
+    for part in value.split("|"):
+        part = part.strip()
+        if not part:
+            continue
+        name, _, share = part.partition("=")
+        name = name.strip()
+        if not name:
+            raise FieldError("inputs as 'material=share | sku:COMPONENT' (share optional)")
+        item: dict[str, Any] = {"name": name, "share": None}
+        if share.strip():
+            try:
+                item["share"] = decimal_number(Decimal(0), Decimal(100), 3)(share.strip())
+            except FieldError:
+                raise FieldError("a share from 0 to 100 after '='") from None
+        lines.append(item)
+    return lines
+
+
+def _other_id(value: str) -> dict[str, str]:
+    label, sep, ident = value.partition(":")
+    if not sep or not label.strip() or not ident.strip():
+        raise FieldError("'label: value', e.g. 'VAT: DE123456789'")
+    return {"label": label.strip()[:60], "value": ident.strip()[:64]}
+
+
+def _one_source(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    given = [c for c in ("from_facility", "from_supplier") if row.get(c)]
+    if row.get("from_unknown"):
+        given.append("from_unknown")
+    if len(given) != 1:
+        return [
+            (
+                "from_facility",
+                "exactly one of from_facility, from_supplier, from_unknown=yes",
+                ", ".join(given) or "none",
+            )
+        ]
+    return []
+
+
+def _one_target(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    given = [c for c in ("to_facility", "to_supplier") if row.get(c)]
+    if row.get("to_importer"):
+        given.append("to_importer")
+    if len(given) != 1:
+        return [
+            (
+                "to_facility",
+                "exactly one of to_facility, to_supplier, to_importer=yes",
+                ", ".join(given) or "none",
+            )
+        ]
+    return []
+
+
+def _one_item(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    given = [c for c in ("product_sku", "material") if row.get(c)]
+    if len(given) != 1:
+        return [("product_sku", "exactly one of product_sku, material", ", ".join(given) or "none")]
+    return []
+
+
+def _dates_ordered(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    start, end = row.get("valid_from"), row.get("valid_to")
+    if start and end and end < start:
+        return [("valid_to", f"a date on or after valid_from ({start})", end.isoformat())]
+    return []
+
+
+def _workers_consistent(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    problems = []
+    total, migrant = row.get("total_workers"), row.get("migrant_workers")
+    if total is not None and migrant is not None and migrant > total:
+        problems.append(("migrant_workers", f"at most total_workers ({total})", str(migrant)))
+    count, status = row.get("dprk_worker_count"), row.get("dprk_workers")
+    if count and status in ("none",):
+        problems.append(("dprk_worker_count", "empty or 0 when dprk_workers is none", str(count)))
+    return problems
+
+
+def _coordinates_paired(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if (row.get("latitude") is None) != (row.get("longitude") is None):
+        return [("longitude", "latitude and longitude together", "only one of them")]
+    return []
+
+
+NAME = short_text(300)
+REF = short_text(64)
+
+SUPPLIERS = ColumnSet(
+    columns=(
+        Column(
+            "ref",
+            REF,
+            required=False,
+            help="Your own code for the supplier; matches on re-import.",
+            example="V-10023",
+        ),
+        Column("legal_name", NAME, help="Full legal name.", example="Acme Textiles Co., Ltd."),
+        Column(
+            "native_name",
+            NAME,
+            required=False,
+            help="Name in its own script.",
+            example="艾克美纺织有限公司",
+        ),
+        list_column("aliases", "|", required=False, help="Other names, separated by |."),
+        Column("country", country_code, help="ISO 3166-1 alpha-2 code.", example="CN"),
+        Column("website", short_text(300), required=False),
+        Column(
+            "contact_email",
+            code(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address"),
+            required=False,
+            help="Where questionnaire invitations go.",
+            example="compliance@supplier.example",
+        ),
+        Column("parent", NAME, required=False, help="ref or legal name of the parent company."),
+        Column(
+            "status",
+            one_of("active", "inactive", case_insensitive=True),
+            required=False,
+            help="active (default) or inactive.",
+        ),
+        Column(
+            "owner",
+            short_text(150),
+            required=False,
+            help="Username of the person at your company who owns the relationship.",
+        ),
+        list_column("tags", "|", required=False, help="Labels, separated by |."),
+        Column("notes", text, required=False),
+        Column("duns", identifier("duns"), required=False, example="123456789"),
+        Column("lei", identifier("lei"), required=False),
+        Column("uscc", identifier("uscc"), required=False),
+        Column("tax_id", identifier("tax_id"), required=False, help="National tax id."),
+        Column("other_id", _other_id, required=False, help="'label: value'."),
+    ),
+    key=("ref",),
+    country_columns=("country",),
+)
+
+FACILITIES = ColumnSet(
+    columns=(
+        Column("ref", REF, required=False, help="Your own code for the worksite."),
+        Column("name", NAME, help="Full name of the worksite."),
+        Column("native_name", NAME, required=False),
+        Column(
+            "kind",
+            one_of(*FACILITY_KINDS, case_insensitive=True),
+            required=False,
+            help="One of " + ", ".join(FACILITY_KINDS) + ".",
+        ),
+        Column(
+            "supplier",
+            NAME,
+            required=False,
+            help="ref or legal name of the supplier that operates it.",
+        ),
+        Column("address", text, required=False, help="Street address lines."),
+        Column("city", short_text(120), required=False),
+        Column("subdivision", short_text(120), required=False, help="Province or state."),
+        Column("postal_code", short_text(20), required=False),
+        Column("country", country_code, help="ISO 3166-1 alpha-2 code."),
+        Column("latitude", decimal_number(Decimal(-90), Decimal(90)), required=False),
+        Column("longitude", decimal_number(Decimal(-180), Decimal(180)), required=False),
+        Column(
+            "activities",
+            many_of(ACTIVITIES),
+            required=False,
+            is_list=True,
+            help="Separated by |: " + ", ".join(ACTIVITIES) + ".",
+        ),
+        Column("products_made", text, required=False),
+        Column("total_workers", whole_number(0, 10_000_000), required=False),
+        Column("migrant_workers", whole_number(0, 10_000_000), required=False),
+        Column(
+            "dprk_workers",
+            one_of("none", "present", "unknown", case_insensitive=True),
+            required=False,
+            help="North Korean nationals on site: none, present or unknown (default unknown).",
+        ),
+        Column("dprk_worker_count", whole_number(0, 10_000_000), required=False),
+        Column("figures_date", iso_date, required=False, help="Date of the worker figures."),
+        Column("notes", text, required=False),
+    ),
+    key=("ref",),
+    country_columns=("country",),
+    checks=(_workers_consistent, _coordinates_paired),
+)
+
+MATERIALS = ColumnSet(
+    columns=(
+        Column("name", short_text(200), help="e.g. cotton, polysilicon, aluminum."),
+        Column("description", text, required=False),
+        list_column(
+            "dol_goods",
+            "|",
+            required=False,
+            help="Matching good names on the DOL List of Goods, separated by |.",
+        ),
+        Column(
+            "high_scrutiny_sector",
+            one_of(*SECTORS, case_insensitive=True),
+            required=False,
+            help="CBP high-priority sector: " + ", ".join(SECTORS) + ".",
+        ),
+    ),
+    key=("name",),
+)
+
+PRODUCTS = ColumnSet(
+    columns=(
+        Column("sku", REF, help="Your product code."),
+        Column("name", NAME),
+        Column("description", text, required=False),
+        Column(
+            "hts_code",
+            hts,
+            required=False,
+            help="HTSUS code, 4 to 10 digits.",
+            example="6109.10.00.12",
+        ),
+        Column(
+            "inputs",
+            parse_bom,
+            required=False,
+            is_list=True,
+            help="Bill of materials: 'material=share' or 'sku:COMPONENT=share', separated "
+            "by |. Shares are percent and optional.",
+        ),
+    ),
+    key=("sku",),
+)
+
+LINKS = ColumnSet(
+    columns=(
+        Column("from_facility", NAME, required=False, help="ref or name of the shipping site."),
+        Column(
+            "from_supplier",
+            NAME,
+            required=False,
+            help="ref or legal name, when the shipping site is not known.",
+        ),
+        Column(
+            "from_unknown",
+            boolean,
+            required=False,
+            help="yes when the origin of this input is not known.",
+        ),
+        Column("to_facility", NAME, required=False),
+        Column("to_supplier", NAME, required=False),
+        Column("to_importer", boolean, required=False, help="yes when shipped to you."),
+        Column("product_sku", REF, required=False),
+        Column("material", short_text(200), required=False),
+        Column("valid_from", iso_date, required=False),
+        Column("valid_to", iso_date, required=False),
+        Column(
+            "evidence",
+            text,
+            required=False,
+            help="Purchase orders, invoices, bills of lading proving the link.",
+        ),
+        Column("notes", text, required=False),
+    ),
+    checks=(_one_source, _one_target, _one_item, _dates_ordered),
+)
+
+COLUMN_SETS: dict[str, ColumnSet] = {
+    "suppliers": SUPPLIERS,
+    "facilities": FACILITIES,
+    "materials": MATERIALS,
+    "products": PRODUCTS,
+    "links": LINKS,
+}

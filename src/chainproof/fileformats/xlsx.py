@@ -1,0 +1,653 @@
+"""One Excel workbook (.xlsx), opened and checked once, then read as plain values.
+
+An upload is hostile until proven otherwise. ``XlsxArchive(data, source)`` opens the bytes
+once and runs every check before anything is parsed:
+
+- not an .xlsx at all (text, an old binary .xls, a password-protected workbook, which
+  Excel stores as an OLE file), a damaged or encrypted zip;
+- a zip bomb: too many parts, too many bytes once inflated, or a compression ratio no
+  spreadsheet has (for the whole archive and for each large part);
+- macros (a vbaProject part, a macro-enabled or macro-sheet content type declared in
+  ``[Content_Types].xml``, or a relationship to a macro project: a renamed macro part is
+  caught by its declared type, not its name), ActiveX controls, links to other workbooks;
+- XML with a document type declaration (entity tricks).
+
+Reading then streams a sheet's XML (expat, chunk by chunk) into a bounded grid:
+
+- the caller names the bounds (rows x columns) before reading; the ``<dimension>`` tag is
+  never trusted. A value outside the bounds is refused with a message naming the limit
+  and the cell (or, for readers that look at a known window, skipped without storing it);
+- values only, nothing is evaluated. The one policy for formulas: a formula cell is
+  refused. Its cell is reported in ``Grid.formulas`` and its cached value is never used,
+  and every reader turns those into errors naming the cell (``FORMULA_REFUSED``);
+- a cell over 32,767 characters (Excel's own limit) is refused;
+- memory follows what is kept, not the file: the caller may cap the number of values
+  (``max_values``); shared strings are kept only for the cells read (a table of millions
+  of strings costs nothing unless the cells use them); style tables are capped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO, Literal
+from xml.parsers import expat
+
+from chainproof.domain.cellrefs import MAX_SHEET_COLUMNS, cell_name, parse_ref
+
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_CHECKED_FROM = 1024 * 1024  # a small part may compress very well, harmlessly
+MAX_PARTS = 2_000
+MAX_CELL_CHARS = 32_767
+MAX_GRID_CHARS = 32_000_000  # text kept from one sheet, whatever the bounds
+MAX_STYLES = 100_000  # Excel itself allows about 64,000 cell formats
+CHUNK = 64 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+FORMULA_REFUSED = "a value typed in (formulas are not accepted and never evaluated)"
+
+_MACRO_TYPES = ("macroenabled", "vbaproject", "macrosheet", "activex")
+_MACRO_RELATIONS = ("vbaproject", "macrosheet", "xlmacrosheet", "xlintlmacrosheet")
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
+_DATE_CODE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+class XlsxRejected(Exception):
+    """The file cannot be read as a workbook; nothing from it may be used."""
+
+    def __init__(self, source: str, expected: str, found: str) -> None:
+        self.source = source
+        self.expected = expected
+        self.found = found
+        super().__init__(f"{source}: {self.reason}")
+
+    @property
+    def reason(self) -> str:
+        return f"expected {self.expected}, found {self.found}"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The values of one sheet: ``rows[0]`` is row 1; each row is as long as its last value.
+
+    ``formulas`` maps (row, column), both 1-based, to the formula text of every formula
+    cell read; such a cell's value is None (refused, never evaluated)."""
+
+    sheet: str
+    rows: list[list[Any]]
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    skipped: int = 0  # values passed over beyond the bounds (``beyond="skip"``)
+
+    def value(self, row: int, column: int) -> Any:
+        if row < 1 or row > len(self.rows):
+            return None
+        line = self.rows[row - 1]
+        return line[column - 1] if 0 < column <= len(line) else None
+
+
+@dataclass(frozen=True)
+class _SheetPart:
+    name: str
+    part: str
+
+
+def _xml_stream(
+    archive: zipfile.ZipFile,
+    part: str,
+    source: str,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None],
+    text: Callable[[str], None] | None = None,
+) -> None:
+    """Stream one XML part through expat; tag names without their namespace prefix."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+
+    def refuse_doctype(*_: Any) -> None:
+        raise XlsxRejected(source, "XML without a document type declaration", f"one in {part}")
+
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_doctype
+    parser.StartElementHandler = lambda name, attrs: start(name.rpartition(":")[2], attrs)
+    parser.EndElementHandler = lambda name: end(name.rpartition(":")[2])
+    if text is not None:
+        parser.CharacterDataHandler = text
+    try:
+        with archive.open(part) as handle:
+            while chunk := handle.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise XlsxRejected(source, "well-formed XML", f"{part}: {exc}") from None
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        raise XlsxRejected(source, "a readable .xlsx archive", f"{part}: {exc}") from None
+
+
+def _is_date_format(code: str) -> bool:
+    stripped = _DATE_CODE.sub("", code).lower()
+    return stripped != "general" and any(ch in stripped for ch in "dmyhs")
+
+
+def _from_serial(serial: float, date1904: bool) -> datetime | float:
+    if date1904:
+        epoch = datetime(1904, 1, 1)
+    elif serial < 60:
+        epoch = datetime(1899, 12, 31)
+    else:
+        epoch = datetime(1899, 12, 30)
+    if not 0 <= serial < 2_958_466:  # 9999-12-31
+        return serial
+    moment = epoch + timedelta(days=serial)
+    return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+
+
+def check_inflated_size(
+    members: list[zipfile.ZipInfo], source: str, max_uncompressed: int = MAX_UNCOMPRESSED
+) -> None:
+    """Refuse a zip bomb: too many bytes once inflated, or a compression ratio no office
+    file has (for the whole archive and for each large part). Sizes are those the archive
+    declares; reading a part stops at its declared size (``zipfile`` checks it)."""
+    total = sum(m.file_size for m in members)
+    compressed = max(1, sum(m.compress_size for m in members))
+    worst = max(
+        (
+            m.file_size / max(1, m.compress_size)
+            for m in members
+            if m.file_size >= RATIO_CHECKED_FROM
+        ),
+        default=0.0,
+    )
+    if total > max_uncompressed or max(total / compressed, worst) > MAX_RATIO:
+        raise XlsxRejected(
+            source,
+            f"at most {max_uncompressed // 2**20} MiB uncompressed and a compression "
+            f"ratio under {MAX_RATIO}",
+            f"{total:,} bytes uncompressed, ratio {max(total / compressed, worst):.0f} "
+            "(a zip bomb?)",
+        )
+
+
+class XlsxArchive:
+    """An .xlsx upload, checked once on construction, then read sheet by sheet."""
+
+    def __init__(
+        self,
+        data: bytes | BinaryIO,
+        source: str,
+        *,
+        max_uncompressed: int = MAX_UNCOMPRESSED,
+    ) -> None:
+        """``data`` is the file's bytes, or the file itself open for reading (a large
+        upload spooled to disk is read part by part, never whole)."""
+        self.source = source
+        self.max_uncompressed = max_uncompressed
+        handle = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+        handle.seek(0)
+        head = handle.read(len(ZIP_MAGIC))
+        handle.seek(0)
+        if head.startswith(OLE_MAGIC):
+            raise self._reject(
+                "an Excel workbook (.xlsx, a zip archive)",
+                "an old binary Excel file (.xls) or a password-protected workbook; save it "
+                "as .xlsx without a password",
+            )
+        if not head.startswith(ZIP_MAGIC):
+            raise self._reject("an Excel workbook (.xlsx, a zip archive)", "another format")
+        try:
+            self._zip = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+            raise self._reject("a readable .xlsx archive", "a damaged zip file") from None
+        try:
+            self._check_archive()
+            self._content_types()
+            self._sheets, self.date1904, self._parts = self._workbook()
+        except BaseException:
+            self._zip.close()
+            raise
+        self._shared: dict[int, str] = {}
+        self._shared_count: int | None = None
+        self._date_styles: set[int] | None = None
+
+    def _reject(self, expected: str, found: str) -> XlsxRejected:
+        return XlsxRejected(self.source, expected, found)
+
+    # --- the checks, once ------------------------------------------------------------
+
+    def _check_archive(self) -> None:
+        members = self._zip.infolist()
+        if len(members) > MAX_PARTS:
+            raise self._reject(f"at most {MAX_PARTS:,} parts", f"{len(members):,}")
+        names = {m.filename for m in members}
+        self._names = names
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            raise self._reject("an Excel workbook", "a zip file that is not one")
+        if any(m.flag_bits & 0x1 for m in members):
+            raise self._reject("an unencrypted workbook", "an encrypted zip archive")
+        lowered = [n.lower() for n in names]
+        if any(n.endswith("vbaproject.bin") or "/macrosheets/" in n for n in lowered):
+            raise self._reject("a workbook without macros (.xlsx)", "a macro-enabled workbook")
+        if any(n.startswith("xl/activex/") for n in lowered):
+            raise self._reject("a workbook without macros (.xlsx)", "ActiveX controls")
+        if any(n.startswith("xl/externallinks/") for n in lowered):
+            raise self._reject(
+                "a workbook without links to other files",
+                "external links (copy the values in and send it again)",
+            )
+        check_inflated_size(members, self.source, self.max_uncompressed)
+
+    def _content_types(self) -> None:
+        declared: list[str] = []
+
+        def start(tag: str, attrs: dict[str, str]) -> None:
+            if tag in ("Default", "Override"):
+                declared.append(attrs.get("ContentType", "").lower())
+
+        _xml_stream(self._zip, "[Content_Types].xml", self.source, start, lambda _: None)
+        if any(marker in kind for kind in declared for marker in _MACRO_TYPES[:3]):
+            raise self._reject("a workbook without macros (.xlsx)", "a macro-enabled workbook")
+        if any("activex" in kind for kind in declared):
+            raise self._reject("a workbook without macros (.xlsx)", "ActiveX controls")
+        if any("externallink" in kind for kind in declared):
+            raise self._reject(
+                "a workbook without links to other files",
+                "external links (copy the values in and send it again)",
+            )
+
+    def _workbook(self) -> tuple[list[_SheetPart], bool, dict[str, str]]:
+        if "xl/workbook.xml" not in self._names or "xl/_rels/workbook.xml.rels" not in self._names:
+            raise self._reject("an Excel workbook", "no sheet list")
+        targets: dict[str, str] = {}
+        kinds: dict[str, str] = {}
+
+        def rel(tag: str, attrs: dict[str, str]) -> None:
+            if tag == "Relationship" and attrs.get("TargetMode") != "External":
+                target = attrs.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[attrs.get("Id", "")] = posixpath.normpath(path)
+                kinds[attrs.get("Type", "").rpartition("/")[2]] = posixpath.normpath(path)
+
+        _xml_stream(self._zip, "xl/_rels/workbook.xml.rels", self.source, rel, lambda _: None)
+        if any(kind.lower() in _MACRO_RELATIONS for kind in kinds):
+            raise self._reject("a workbook without macros (.xlsx)", "a macro-enabled workbook")
+        sheets: list[_SheetPart] = []
+        flags = {"date1904": False}
+
+        def book(tag: str, attrs: dict[str, str]) -> None:
+            if tag == "sheet":
+                rid = next((v for k, v in attrs.items() if k.rpartition(":")[2] == "id"), "")
+                if rid in targets:
+                    sheets.append(_SheetPart(attrs.get("name", ""), targets[rid]))
+            elif tag == "workbookPr":
+                flags["date1904"] = attrs.get("date1904", "").lower() in ("1", "true")
+
+        _xml_stream(self._zip, "xl/workbook.xml", self.source, book, lambda _: None)
+        return sheets, flags["date1904"], kinds
+
+    # --- reading -----------------------------------------------------------------------
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return [s.name for s in self._sheets]
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def __enter__(self) -> XlsxArchive:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _strings_at(self, wanted: set[int]) -> dict[int, str]:
+        """The shared strings at the indexes ``wanted`` (kept across reads of this archive);
+        the others are streamed past without being kept."""
+        missing = wanted - self._shared.keys()
+        if self._shared_count is not None:  # the count is known: larger indexes are missing
+            missing = {index for index in missing if index < self._shared_count}
+        if missing:
+            part = self._parts.get("sharedStrings", "xl/sharedStrings.xml")
+            state = {"index": -1, "depth_rph": 0, "in_t": False, "keep": False, "length": 0}
+            buffer: list[str] = []
+
+            def start(tag: str, _: dict[str, str]) -> None:
+                if tag == "rPh":
+                    state["depth_rph"] += 1
+                elif tag == "t" and not state["depth_rph"]:
+                    state["in_t"] = True
+                elif tag == "si":
+                    state["index"] += 1
+                    state["keep"] = state["index"] in missing
+                    state["length"] = 0
+                    buffer.clear()
+
+            def end(tag: str) -> None:
+                if tag == "rPh":
+                    state["depth_rph"] -= 1
+                elif tag == "t":
+                    state["in_t"] = False
+                elif tag == "si" and state["keep"]:
+                    self._shared[state["index"]] = "".join(buffer)
+
+            def text(chars: str) -> None:
+                if state["in_t"] and state["keep"]:
+                    state["length"] += len(chars)
+                    if state["length"] > MAX_CELL_CHARS:
+                        raise self._reject(
+                            f"cells of at most {MAX_CELL_CHARS:,} characters",
+                            f"a longer shared string (number {state['index'] + 1:,})",
+                        )
+                    buffer.append(chars)
+
+            if part in self._names:
+                _xml_stream(self._zip, part, self.source, start, end, text)
+            self._shared_count = state["index"] + 1
+        return self._shared
+
+    def _dates(self) -> set[int]:
+        """The style indexes whose number format shows a date or a time."""
+        if self._date_styles is None:
+            formats: dict[int, str] = {}
+            xf_formats: list[int] = []
+            depth = {"cellXfs": 0}
+            part = self._parts.get("styles", "xl/styles.xml")
+
+            def start(tag: str, attrs: dict[str, str]) -> None:
+                if tag == "numFmt":
+                    formats[_int(attrs.get("numFmtId"))] = attrs.get("formatCode", "")[:255]
+                elif tag == "cellXfs":
+                    depth["cellXfs"] += 1
+                elif tag == "xf" and depth["cellXfs"]:
+                    xf_formats.append(_int(attrs.get("numFmtId")))
+                if len(formats) > MAX_STYLES or len(xf_formats) > MAX_STYLES:
+                    raise self._reject(
+                        f"at most {MAX_STYLES:,} cell formats", "more (a damaged workbook?)"
+                    )
+
+            def end(tag: str) -> None:
+                if tag == "cellXfs":
+                    depth["cellXfs"] -= 1
+
+            if part in self._names:
+                _xml_stream(self._zip, part, self.source, start, end)
+            self._date_styles = {
+                index
+                for index, fmt in enumerate(xf_formats)
+                if fmt in _BUILTIN_DATE_FORMATS
+                or (fmt in formats and _is_date_format(formats[fmt]))
+            }
+        return self._date_styles
+
+    def formula_cells(self, limit: int = 10, *, skip: Collection[str] = ()) -> list[str]:
+        """Up to ``limit`` cells (Sheet!A1) holding a formula, in any sheet but those named
+        in ``skip``; nothing kept."""
+        found: list[str] = []
+        for sheet in self._sheets:
+            if sheet.name in skip:
+                continue
+            if sheet.part in self._names and len(found) < limit:
+                _FormulaScan(self, sheet.name, found, limit).scan(sheet.part)
+        return found
+
+    def grid(
+        self,
+        sheet: str,
+        *,
+        max_rows: int,
+        max_columns: int,
+        beyond: Literal["refuse", "skip"] = "refuse",
+        max_values: int | None = None,
+    ) -> Grid:
+        """The values of ``sheet`` within ``max_rows`` x ``max_columns``.
+
+        A value beyond the bounds is refused (naming the limit and the cell), or with
+        ``beyond="skip"`` passed over without being kept; more than ``max_values`` values
+        inside them are refused. Memory stays proportional to the values kept, whatever
+        the file's ``<dimension>`` claims."""
+        found = next((s for s in self._sheets if s.name == sheet), None)
+        if found is None:
+            raise KeyError(sheet)
+        if found.part not in self._names:
+            raise self._reject("an Excel workbook", f"no part for the sheet {sheet}")
+        reader = _SheetReader(self, found.name, max_rows, max_columns, beyond, max_values)
+        return reader.read(found.part)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """A shared-string cell, resolved once the sheet has been read."""
+
+    index: int
+
+
+class _SheetReader:
+    """The expat handlers that turn one worksheet's XML into a bounded grid."""
+
+    def __init__(
+        self,
+        archive: XlsxArchive,
+        sheet: str,
+        max_rows: int,
+        max_columns: int,
+        beyond: str,
+        max_values: int | None = None,
+    ) -> None:
+        self.archive = archive
+        self.sheet = sheet
+        self.max_rows = max_rows
+        self.max_columns = min(max_columns, MAX_SHEET_COLUMNS)
+        self.beyond = beyond
+        self.max_values = max_values
+        self.kept = 0
+        self.skipped = 0
+        self.chars = 0
+        # row -> [column, value, column, value, ...]: a flat list per row costs a third
+        # of a dict (a sheet of half a million one-cell rows stays near 100 MB)
+        self.cells: dict[int, list[Any]] = {}
+        self.formulas: dict[tuple[int, int], str] = {}
+        self.row = 0
+        self.column = 0
+        self.kind = ""
+        self.style = 0
+        self.target: list[str] | None = None
+        self.value: list[str] = []
+        self.inline: list[str] = []
+        self.formula: list[str] | None = None
+        self.in_rph = 0
+        self.length = 0
+
+    def _reject(self, expected: str, found: str) -> XlsxRejected:
+        return XlsxRejected(self.archive.source, expected, found)
+
+    def read(self, part: str) -> Grid:
+        _xml_stream(self.archive._zip, part, self.archive.source, self.start, self.end, self.text)
+        self._resolve_shared()
+        rows: list[list[Any]] = []
+        for number in sorted(self.cells):
+            while len(rows) < number - 1:
+                rows.append([])
+            pairs = self.cells.pop(number)  # freed as it is copied: never both in memory
+            line: list[Any] = [None] * max(pairs[0::2])
+            for index in range(0, len(pairs), 2):
+                line[pairs[index] - 1] = pairs[index + 1]
+            rows.append(line)
+        return Grid(self.sheet, rows, self.formulas, self.skipped)
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref:
+                try:
+                    self.row, self.column = parse_ref(ref)
+                except ValueError:
+                    raise self._reject("cell references such as B12", repr(ref[:20])) from None
+            else:
+                self.column += 1
+            self.kind = attrs.get("t", "n")
+            self.style = _int(attrs.get("s"))
+            self.value, self.inline, self.formula = [], [], None
+            self.length = 0
+        elif tag == "row":
+            number = attrs.get("r")
+            self.row = _int(number) if number else self.row + 1
+            self.column = 0
+        elif tag == "v":
+            self.target = self.value
+        elif tag == "f":
+            self.formula = []
+            self.target = self.formula
+        elif tag == "rPh":
+            self.in_rph += 1
+        elif tag == "t" and not self.in_rph:
+            self.target = self.inline
+
+    def end(self, tag: str) -> None:
+        if tag in ("v", "f", "t"):
+            self.target = None
+        elif tag == "rPh":
+            self.in_rph -= 1
+        elif tag == "c":
+            self._cell()
+
+    def text(self, chars: str) -> None:
+        if self.target is not None:
+            self.target.append(chars)
+            self.length += len(chars)
+            if self.length > MAX_CELL_CHARS:
+                raise self._too_long()
+
+    def _resolve_shared(self) -> None:
+        wanted = {
+            value.index
+            for pairs in self.cells.values()
+            for value in pairs[1::2]
+            if isinstance(value, _Shared)
+        }
+        if not wanted:
+            return
+        strings = self.archive._strings_at(wanted)
+        for row, pairs in self.cells.items():
+            for index in range(1, len(pairs), 2):
+                value, column = pairs[index], pairs[index - 1]
+                if isinstance(value, _Shared):
+                    if value.index not in strings:
+                        raise self._reject(
+                            "a readable .xlsx workbook",
+                            f"a missing shared string in {self.sheet}!{cell_name(row, column)}",
+                        )
+                    pairs[index] = strings[value.index]
+                    self._count_chars(pairs[index], row, column)
+
+    def _count_chars(self, value: str, row: int, column: int) -> None:
+        self.chars += len(value)
+        if self.chars > MAX_GRID_CHARS:
+            raise self._reject(
+                f"at most {MAX_GRID_CHARS:,} characters of text on the sheet {self.sheet}",
+                f"more (by {cell_name(row, column)}); split the file or save it as CSV",
+            )
+
+    def _too_long(self) -> XlsxRejected:
+        return self._reject(
+            f"cells of at most {MAX_CELL_CHARS:,} characters",
+            f"a longer one in {self.sheet}!{cell_name(self.row, self.column)}",
+        )
+
+    def _cell(self) -> None:
+        value = self._resolve()
+        if self.formula is None and value in (None, ""):
+            return
+        if self.row < 1 or self.row > self.max_rows or self.column > self.max_columns:
+            if self.beyond == "skip":
+                self.skipped += 1
+                return
+            raise self._reject(
+                f"at most {self.max_rows:,} rows and {self.max_columns:,} columns on the sheet "
+                f"{self.sheet}",
+                f"a value in {cell_name(max(self.row, 1), self.column)}",
+            )
+        self.kept += 1
+        if self.max_values is not None and self.kept > self.max_values:
+            raise self._reject(
+                f"at most {self.max_values:,} values on the sheet {self.sheet}",
+                f"more (the {self.kept:,}th is in {cell_name(self.row, self.column)}); "
+                "split the file or save it as CSV",
+            )
+        if self.formula is not None:
+            self.formulas[(self.row, self.column)] = "=" + "".join(self.formula)
+            value = None
+        if isinstance(value, str):
+            self._count_chars(value, self.row, self.column)
+        self.cells.setdefault(self.row, []).extend((self.column, value))
+
+    def _resolve(self) -> Any:
+        raw = "".join(self.value)
+        kind = self.kind
+        if kind == "inlineStr":
+            return "".join(self.inline)
+        if raw == "":
+            return None
+        if kind == "s":
+            index = _int(raw)
+            if index < 0:
+                raise self._reject(
+                    "a readable .xlsx workbook",
+                    f"a missing shared string in {self.sheet}!{cell_name(self.row, self.column)}",
+                )
+            return _Shared(index)
+        if kind in ("str", "e"):
+            return raw
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(raw.strip().removesuffix("Z"))
+            except ValueError:
+                return raw
+        try:
+            number = float(raw)
+        except ValueError:
+            return raw
+        if number != number or number in (float("inf"), float("-inf")):
+            return raw
+        if self.style in self.archive._dates():
+            return _from_serial(number, self.archive.date1904)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+class _FormulaScan(_SheetReader):
+    """Streams a sheet noting where its formulas are; keeps no value."""
+
+    def __init__(self, archive: XlsxArchive, sheet: str, found: list[str], limit: int) -> None:
+        super().__init__(archive, sheet, 0, 0, "skip")
+        self.found = found
+        self.limit = limit
+
+    def scan(self, part: str) -> None:
+        with contextlib.suppress(_Enough):
+            _xml_stream(
+                self.archive._zip, part, self.archive.source, self.start, self.end, self.text
+            )
+
+    def _cell(self) -> None:
+        if self.formula is not None:
+            self.found.append(f"{self.sheet}!{cell_name(max(self.row, 1), max(self.column, 1))}")
+            if len(self.found) >= self.limit:
+                raise _Enough
+
+
+class _Enough(Exception):
+    """Enough formulas found to refuse the file."""

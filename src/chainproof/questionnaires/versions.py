@@ -1,0 +1,94 @@
+"""Questionnaire versions: the bundled versions loaded into the database (a shipped
+version never changes), and the definition and workbook layouts of a stored one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db import transaction
+
+from chainproof.audit.services import audit_record
+from chainproof.domain.questionnaire.cell_map import (
+    LayoutMap,
+    bundled_layout_documents,
+    default_layout,
+    parse_layout,
+)
+from chainproof.domain.questionnaire.definition import (
+    DATA_DIR,
+    Questionnaire,
+    definition_from_snapshot,
+    snapshot,
+)
+from chainproof.questionnaires.models import QuestionnaireVersion
+
+
+def versions_sync() -> list[QuestionnaireVersion]:
+    """Make every bundled questionnaire version available (a shipped version never changes:
+    a different file under the same version is refused)."""
+    found = []
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        snap = snapshot(path)
+        definition = definition_from_snapshot(snap)
+        extra = [
+            parse_layout(doc, definition).as_document()
+            for doc in bundled_layout_documents()
+            if (doc.get("questionnaire"), str(doc.get("version")))
+            == (definition.id, definition.version)
+        ]
+        existing = QuestionnaireVersion.objects.filter(key=definition.key).first()
+        if existing is not None:
+            if existing.sha256 != snap["sha256"]:
+                raise RuntimeError(
+                    f"{path.name}: {definition.key} is already stored with different content; "
+                    "publish changes as a new version"
+                )
+            if existing.layouts != extra:
+                with transaction.atomic():
+                    before = [d["name"] for d in existing.layouts]
+                    existing.layouts = extra
+                    existing.save(update_fields=["layouts"])
+                    audit_record(
+                        action="questionnaire.layouts_updated",
+                        obj=existing,
+                        before={"layouts": before},
+                        after={"layouts": [d["name"] for d in extra]},
+                    )
+            found.append(existing)
+            continue
+        with transaction.atomic():
+            version = QuestionnaireVersion.objects.create(
+                key=definition.key,
+                questionnaire_id=definition.id,
+                version=definition.version,
+                title=definition.title,
+                document=snap["document"],
+                layout=default_layout(definition).as_document(),
+                layouts=extra,
+                sha256=snap["sha256"],
+            )
+            audit_record(
+                action="questionnaire.version_loaded",
+                obj=version,
+                after={"key": version.key, "sha256": version.sha256},
+            )
+        found.append(version)
+    return found
+
+
+@lru_cache(maxsize=32)
+def _definition(sha256: str, key: str) -> tuple[Questionnaire, LayoutMap]:
+    version = QuestionnaireVersion.objects.get(key=key)
+    questionnaire = definition_from_snapshot({"document": version.document, "sha256": sha256})
+    return questionnaire, parse_layout(version.layout, questionnaire)
+
+
+def definition(version: QuestionnaireVersion) -> tuple[Questionnaire, LayoutMap]:
+    """The definition and workbook layout of a stored version."""
+    return _definition(version.sha256, version.key)
+
+
+def layouts_of(version: QuestionnaireVersion) -> list[LayoutMap]:
+    """chainproof's own layout first, then every other layout registered for the version."""
+    questionnaire, own = definition(version)
+    return [own, *(parse_layout(doc, questionnaire) for doc in version.layouts or [])]

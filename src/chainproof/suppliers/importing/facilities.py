@@ -1,0 +1,88 @@
+"""Importing facilities (worksites): match by ref, then normalised name + country +
+operating supplier (chainproof.suppliers.matching, as questionnaire acceptance does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainproof.bulk import new_instance
+from chainproof.domain.records import FACILITY, facility_key
+from chainproof.suppliers.batch import RecordChange, facility_save_many
+from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.matching import FacilityMatcher, supplier_index
+from chainproof.suppliers.models import Facility
+from chainproof.suppliers.services import derive_facility
+
+_VALUE_FIELDS = tuple(name for name in FACILITY.fields if name != "supplier")
+
+
+class FacilityPlanner(Planner):
+    spec = FACILITY
+    key_column = "name"
+
+    def save(self, changes: list[RecordChange], actor: Any) -> int:
+        return facility_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+
+    def plan(self, rows: Rows) -> list[RecordChange]:
+        suppliers = supplier_index(self.org_id)
+        matcher = FacilityMatcher(Facility.objects.filter(organization_id=self.org_id))
+        seen: dict[Any, int] = {}
+        changes = []
+        derived_cache: dict[tuple[str, ...], tuple[bool, str]] = {}
+        for line, row in rows:
+            supplier_id = None
+            if row.get("supplier"):
+                supplier_id, problem = suppliers.find(row["supplier"])
+                if supplier_id is None:
+                    self.error(
+                        line,
+                        "supplier",
+                        f"the ref or legal name of a supplier ({problem})",
+                        row["supplier"],
+                    )
+                    continue
+            key = facility_key(row["name"], row["country"], supplier_id)
+            match = matcher.find(
+                ref=row.get("ref") or "",
+                name=row["name"],
+                country=row["country"],
+                supplier_id=supplier_id,
+            )
+            identity = match.pk if match else ("new", row.get("ref") or "", *key)
+            if identity in seen:
+                self.error(
+                    line,
+                    "name",
+                    f"one row per facility (row {seen[identity]} is the same facility)",
+                    row["name"],
+                )
+                continue
+            seen[identity] = line
+            raw: dict[str, Any] = {name: row.get(name) for name in _VALUE_FIELDS}
+            for name in ("address", "products_made", "notes"):
+                raw[name] = raw[name] or ""
+            if not row.get("ref") and match is not None:
+                raw["ref"] = match.ref
+            raw["kind"] = raw["kind"] or "factory"
+            raw["dprk_workers"] = raw["dprk_workers"] or "unknown"
+            values = self.clean(line, raw)
+            if values is None:
+                continue
+            values["supplier_id"] = supplier_id
+            probe = new_instance(Facility, dict(values))
+            place = (probe.country, probe.subdivision, probe.city, probe.address, probe.native_name)
+            if place not in derived_cache:
+                derive_facility(probe)
+                derived_cache[place] = (probe.in_xinjiang, probe.xinjiang_reason)
+            values["in_xinjiang"], values["xinjiang_reason"] = derived_cache[place]
+            if match is None:
+                obj = new_instance(
+                    Facility, {"organization_id": self.org_id, "normalized_name": key[0], **values}
+                )
+                changes.append(RecordChange(line, obj, True, created_fields(values)))
+            else:
+                fields = self.diff(match, values)
+                if "name" in fields:
+                    fields["normalized_name"] = (match.normalized_name, key[0])
+                changes.append(RecordChange(line, match, False, fields))
+        return changes

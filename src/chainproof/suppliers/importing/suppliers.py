@@ -1,0 +1,128 @@
+"""Importing suppliers: match by ref, then identifier, then normalised name + country."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from chainproof.bulk import new_instance
+from chainproof.domain.records import COLUMN_SCHEMES, SUPPLIER, ref_key, supplier_key
+from chainproof.suppliers.batch import Identifier, RecordChange, supplier_save_many
+from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.matching import NameIndex
+from chainproof.suppliers.models import Supplier, SupplierIdentifier
+from chainproof.suppliers.validation import member_users
+
+
+class SupplierPlanner(Planner):
+    spec = SUPPLIER
+    key_column = "legal_name"
+
+    def save(self, changes: list[RecordChange], actor: Any) -> int:
+        return supplier_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+
+    def plan(self, rows: Rows) -> list[RecordChange]:
+        existing = {s.pk: s for s in Supplier.objects.filter(organization_id=self.org_id)}
+        by_ref = {ref_key(s.ref): s for s in existing.values() if s.ref}
+        by_key = {(s.normalized_name, s.country): s for s in existing.values()}
+        identifier_owner: dict[tuple[str, str], int] = {}
+        ids_of: dict[int, set[Identifier]] = defaultdict(set)
+        for scheme, value, label, sid in SupplierIdentifier.objects.filter(
+            organization_id=self.org_id
+        ).values_list("scheme", "value", "label", "supplier_id"):
+            identifier_owner[(scheme, value)] = sid
+            ids_of[sid].add((scheme, value, label))
+        owners = {name: user.pk for name, user in member_users(self.org_id).items()}
+        seen: dict[Any, int] = {}
+        changes: list[RecordChange] = []
+        names = NameIndex()
+        for s in existing.values():
+            names.add(s.ref, s.legal_name, s)
+        pending_parents: list[tuple[RecordChange, int, str]] = []
+        for line, row in rows:
+            norm, country = supplier_key(row["legal_name"], row["country"])
+            wanted_ids = {(s, row[s], "") for s in COLUMN_SCHEMES if row.get(s)}
+            if row.get("other_id"):
+                wanted_ids.add(("other", row["other_id"]["value"], row["other_id"]["label"]))
+            match = by_ref.get(ref_key(row["ref"])) if row.get("ref") else None
+            if match is None:
+                for scheme, value, _ in sorted(wanted_ids):
+                    owner = identifier_owner.get((scheme, value))
+                    if owner is not None:
+                        match = existing[owner]
+                        break
+            if match is None and not row.get("ref"):
+                match = by_key.get((norm, country))
+            identity = match.pk if match else ("new", row.get("ref") or "", norm, country)
+            if identity in seen:
+                self.error(
+                    line,
+                    "legal_name",
+                    f"one row per supplier (row {seen[identity]} is the same supplier)",
+                    row["legal_name"],
+                )
+                continue
+            seen[identity] = line
+            for scheme, value, _ in wanted_ids:
+                owner = identifier_owner.get((scheme, value))
+                if owner is not None and (match is None or owner != match.pk):
+                    self.error(
+                        line,
+                        scheme,
+                        "an identifier not used by another supplier",
+                        f"{value} (belongs to {existing[owner].legal_name})",
+                    )
+            values = self.clean(
+                line,
+                {
+                    "ref": row.get("ref") or (match.ref if match else ""),
+                    "legal_name": row["legal_name"],
+                    "native_name": row.get("native_name"),
+                    "aliases": row.get("aliases"),
+                    "country": row["country"],
+                    "website": row.get("website"),
+                    "contact_email": row.get("contact_email"),
+                    "status": row.get("status") or "active",
+                    "tags": row.get("tags"),
+                    "notes": row.get("notes") or "",
+                },
+            )
+            if values is None:
+                continue
+            if row.get("owner"):
+                owner_id = owners.get(row["owner"].strip().casefold())
+                if owner_id is None:
+                    self.error(
+                        line, "owner", "the username of a member of your organization", row["owner"]
+                    )
+                    continue
+                values["owner_id"] = owner_id
+            if match is None:
+                obj = new_instance(
+                    Supplier, {"organization_id": self.org_id, "normalized_name": norm, **values}
+                )
+                change = RecordChange(line, obj, True, created_fields(values))
+            else:
+                fields = self.diff(match, values)
+                if "legal_name" in fields:
+                    fields["normalized_name"] = (match.normalized_name, norm)
+                change = RecordChange(line, match, False, fields)
+            old_ids = ids_of.get(match.pk, set()) if match else set()
+            if wanted_ids and {(s, v) for s, v, _ in wanted_ids} != {(s, v) for s, v, _ in old_ids}:
+                change.identifiers = sorted(wanted_ids)
+                change.identifiers_before = sorted(old_ids)
+            names.add(values["ref"], values["legal_name"], change.obj)
+            if row.get("parent"):
+                pending_parents.append((change, line, row["parent"]))
+            changes.append(change)
+        for change, line, parent_text in pending_parents:
+            parent, problem = names.find(parent_text)
+            if parent is None:
+                self.error(
+                    line, "parent", f"the ref or legal name of a supplier ({problem})", parent_text
+                )
+            elif parent is change.obj:
+                self.error(line, "parent", "another supplier", parent_text)
+            elif change.created or parent.pk is None or change.obj.parent_id != parent.pk:
+                change.parent = parent
+        return changes

@@ -1,0 +1,84 @@
+"""Two organizations with the demo supply chain, screened, scored and with a campaign each,
+and the ids of every kind of object of each: the ground the API probes walk.
+
+``ids[org][param]`` lists the ids a path parameter named ``param`` can take in that
+organization (``supplier_id``, ``hit_id``...), so a probe can put another organization's
+ids into every URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tests.supply import load_demo
+
+
+@dataclass
+class World:
+    token: str  # a bearer token of organization A's admin
+    token_id: int
+    ids: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # "a"/"b" -> param -> ids
+
+    def all_ids(self, org: str) -> set[tuple[str, int]]:
+        return {(p, i) for p, values in self.ids[org].items() for i in values}
+
+
+def _seed(member) -> dict[str, list[int]]:
+    from chainproof.accounts.services import api_token_create
+    from chainproof.audit.models import AuditEvent
+    from chainproof.questionnaires.campaigns import campaign_create
+    from chainproof.questionnaires.models import Campaign, QuestionnaireRequest
+    from chainproof.questionnaires.versions import versions_sync
+    from chainproof.risk.services import risk_score_all
+    from chainproof.screening.models import ScreeningHit
+    from chainproof.screening.services import screen
+    from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
+
+    org = member.organization
+    load_demo(org)
+    screen(organization_id=org.pk, actor=member.user)
+    risk_score_all(organization_id=org.pk)
+    suppliers = list(Supplier.objects.filter(organization=org).values_list("pk", flat=True))
+    with transaction.atomic():
+        campaign_create(
+            organization_id=org.pk,
+            actor=member.user,
+            name=f"{org.name} survey",
+            questionnaire=versions_sync()[0],
+            due_date=timezone.localdate() + timedelta(days=30),
+            supplier_ids=suppliers[:3],
+        )
+        spare = api_token_create(membership=member.membership, name="spare").token
+
+    def pks(model, **extra):
+        return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
+
+    products = pks(Product)
+    return {
+        "supplier_id": suppliers,
+        "facility_id": pks(Facility),
+        "product_id": products,
+        "material_id": pks(Material),
+        "link_id": pks(SupplyLink),
+        "hit_id": pks(ScreeningHit),
+        "campaign_id": pks(Campaign),
+        "request_id": pks(QuestionnaireRequest),
+        "event_id": pks(AuditEvent)[:20],
+        "token_id": [spare.pk],
+        "node_id": suppliers + products,
+    }
+
+
+def seed_world(alice, bob) -> World:
+    from chainproof.accounts.services import api_token_create
+
+    world_ids = {"a": _seed(alice), "b": _seed(bob)}
+    with transaction.atomic():
+        created = api_token_create(membership=alice.membership, name="probe")
+    for org, ids in world_ids.items():
+        assert all(ids.values()), f"organization {org} lacks objects: {ids}"
+    return World(token=created.plaintext, token_id=created.token.pk, ids=world_ids)

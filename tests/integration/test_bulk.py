@@ -1,0 +1,104 @@
+"""chainproof.bulk on the database under test (SQLite by default, PostgreSQL with
+DATABASE_URL): ids, inserted values and updated columns read back through the ORM."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from chainproof.audit.models import AuditEvent
+from chainproof.audit.services import audit_key, audit_record_many
+from chainproof.bulk import insert, new_instance, reserve_ids, update
+from chainproof.domain.hashing import chain_hash
+from chainproof.suppliers.models import Facility, Material
+
+pytestmark = pytest.mark.django_db
+
+
+def _material(org, name):
+    return Material.objects.create(organization=org, name=name, normalized_name=name.lower())
+
+
+def test_reserve_ids_are_fresh_ascending_and_never_reuse_a_deleted_id(alice):
+    org = alice.organization
+    _material(org, "Cotton")
+    last = _material(org, "Steel")
+    deleted = last.pk
+    last.delete()
+    with transaction.atomic():
+        ids = reserve_ids(Material, 3)
+    assert len(ids) == 3
+    assert ids == sorted(set(ids))
+    assert min(ids) > deleted, connection.vendor
+    assert reserve_ids(Material, 0) == []
+
+
+def test_insert_stores_every_type_as_the_orm_would_and_the_orm_continues_after(alice):
+    org = alice.organization
+    now = timezone.now()
+    objects = [
+        new_instance(
+            Facility,
+            {
+                "organization_id": org.pk,
+                "name": f"Mill {i}",
+                "normalized_name": f"mill {i}",
+                "country": "CN",
+                "latitude": Decimal("44.305123"),
+                "activities": ["processing", "packaging"],
+                "figures_date": date(2025, 3, 1),
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        for i in range(3)
+    ]
+    with transaction.atomic():
+        insert(objects)
+    assert all(obj.pk for obj in objects)
+    assert len(objects) == 3
+    stored = Facility.objects.get(pk=objects[1].pk)
+    assert stored.name == "Mill 1"
+    assert stored.latitude == Decimal("44.305123")
+    assert stored.longitude is None
+    assert stored.activities == ["processing", "packaging"]
+    assert stored.figures_date == date(2025, 3, 1)
+    assert stored.created_at == now
+    assert stored.kind == "factory"  # the model's default
+    later = Facility.objects.create(organization=org, name="Later", country="CN")
+    assert later.pk > max(obj.pk for obj in objects)
+
+
+def test_update_writes_only_the_named_columns(alice):
+    org = alice.organization
+    first = _material(org, "Cotton")
+    second = _material(org, "Steel")
+    for obj, goods in ((first, ["Cotton"]), (second, ["Steel", "Iron"])):
+        obj.dol_goods = goods
+        obj.description = "not written"
+    assert update([first, second], ["dol_goods"]) == 2
+    assert update([], ["dol_goods"]) == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.dol_goods, first.description) == (["Cotton"], "")
+    assert (second.dol_goods, second.description) == (["Steel", "Iron"], "")
+
+
+def test_bulk_audit_rows_store_none_as_null_and_hash_their_own_payload(alice):
+    with transaction.atomic():
+        audit_record_many(
+            organization=alice.organization,
+            actor=alice.user,
+            entries=[
+                {"action": "material.created", "object_id": 1, "after": {"name": "Cotton"}},
+                {"action": "material.updated", "object_id": 1, "before": {"name": "Cotton"}},
+            ],
+        )
+    created, updated = AuditEvent.objects.filter(action__startswith="material.").order_by("seq")
+    assert AuditEvent.objects.filter(pk=created.pk, before__isnull=True).exists()
+    assert AuditEvent.objects.filter(pk=updated.pk, after__isnull=True).exists()
+    assert updated.prev_hash == created.hash
+    for event in (created, updated):
+        assert chain_hash(event.prev_hash, event.hash_payload(), audit_key()) == event.hash

@@ -1,0 +1,81 @@
+"""Every cell written from user data is a string, never a formula: in CSV and XLSX
+exports (lists included) and in the questionnaire workbook."""
+
+import csv
+import io
+import zipfile
+
+from openpyxl import load_workbook
+
+from chainproof.common.exports import export_response
+from chainproof.fileformats.cells import csv_cell, looks_like_formula
+from chainproof.fileformats.questionnaire_workbook import build_workbook
+from tests.questionnaire_helpers import countries, strt
+
+HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\r=y", '=HYPERLINK("http://x","y")']
+
+
+def sheet_xml(data, part):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(part).decode("utf-8")
+
+
+def test_every_formula_start_is_recognised():
+    assert [looks_like_formula(v) for v in HOSTILE] == [True] * len(HOSTILE)
+    assert [looks_like_formula(v) for v in ("Acme", "1+1", "", 5, None)] == [False] * 5
+
+
+def test_csv_cells_are_neutralised_lists_after_joining():
+    assert csv_cell("=1+1") == "'=1+1"
+    assert csv_cell(["=2+2", "x"]) == "'=2+2 | x"
+    assert csv_cell(["a", "=b"]) == "a | =b"  # not at the start: no spreadsheet runs it
+    assert csv_cell(None) == ""
+    assert csv_cell(7) == 7
+
+
+def test_an_xlsx_export_writes_hostile_text_as_string_cells():
+    rows = [[value, [value, "x"], 5] for value in HOSTILE]
+    response = export_response("xlsx", "suppliers", ["name", "aliases", "n"], rows)
+    xml = sheet_xml(response.content, "xl/worksheets/sheet1.xml")
+    assert "<f>" not in xml
+    sheet = load_workbook(io.BytesIO(response.content))["suppliers"]
+    names = [sheet.cell(row=r, column=1) for r in range(2, len(HOSTILE) + 2)]
+    assert names
+    assert all(c.data_type == "s" for c in names)
+    # An XML reader may normalise a carriage return to a line feed (the standard library
+    # does, lxml does not): compare line ends alike.
+    assert [c.value.replace("\r", "\n") for c in names] == [v.replace("\r", "\n") for v in HOSTILE]
+    assert sheet.cell(row=2, column=2).value == "=1+1 | x"
+    assert sheet.cell(row=2, column=3).value == 5
+
+
+def test_a_csv_export_prefixes_hostile_text_and_joined_lists():
+    response = export_response("csv", "suppliers", ["name", "aliases"], [["=1+1", ["=2+2", "x"]]])
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [["name", "aliases"], ["'=1+1", "'=2+2 | x"]]
+
+
+def test_the_questionnaire_workbook_writes_user_data_as_strings():
+    questionnaire, layout = strt()
+    data = build_workbook(
+        questionnaire,
+        layout,
+        countries=countries(),
+        meta={"campaign": "=cmd|' /C calc'!A0", "request": "REQ-1"},
+        answers={"company_name": '=HYPERLINK("http://x","y")', "company_address": "+1"},
+    )
+    book = load_workbook(io.BytesIO(data))
+    name = layout.cells["company_name"]
+    cell = book[name.sheet][f"{name.column}{name.row}"]
+    assert (cell.data_type, cell.value) == ("s", '=HYPERLINK("http://x","y")')
+    meta = {row[0].value: row[1] for row in book["_chainproof"].iter_rows()}
+    assert (meta["campaign"].data_type, meta["campaign"].value) == ("s", "=cmd|' /C calc'!A0")
+    formulas = [
+        (ws.title, c.coordinate)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    assert formulas
+    assert {title for title, _ in formulas} == {"Checker"}

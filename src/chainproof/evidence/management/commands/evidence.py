@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandParser
+from django.db import transaction
+
+from chainproof.accounts.commands import OrganizationCommand, add_organization_argument
+from chainproof.common.commands import fail, iso_date, progress_bar
+from chainproof.domain.evidence.categories import CATEGORY_BY_CODE, RECORD_TYPE_LABELS
+from chainproof.evidence.documents import LinkTarget, document_create
+from chainproof.evidence.receiving import file_receive
+from chainproof.evidence.verification import blobs_verify, problems_for
+
+_LINK_OPTIONS = ("supplier", "facility", "product", "material", "link")
+
+
+class Command(OrganizationCommand):
+    help = (
+        "The evidence locker: `evidence add FILE ...` stores documents (checked by content, "
+        "kept once per SHA-256); `evidence verify` re-hashes every stored file and names "
+        "the missing or altered ones."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{add,verify}")
+        add = sub.add_parser(
+            "add",
+            help="Store files as evidence documents, one document per file.",
+            description="Each file is checked by its content (type, hostile content) and "
+            "stored once per SHA-256; a refused file stores nothing. Exit 1 if any file "
+            "was refused.",
+        )
+        add_organization_argument(add)
+        add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        add.add_argument(
+            "--category",
+            action="append",
+            default=None,
+            metavar="CODE",
+            help="What the files are evidence of (repeat for several): "
+            + ", ".join(CATEGORY_BY_CODE),
+        )
+        add.add_argument(
+            "--type",
+            dest="record_type",
+            default="other",
+            choices=sorted(RECORD_TYPE_LABELS),
+            metavar="TYPE",
+            help="What the files are: " + ", ".join(RECORD_TYPE_LABELS),
+        )
+        add.add_argument("--title", help="Title (default: from each file's name).")
+        add.add_argument("--issuer", default="")
+        add.add_argument("--valid-until", type=iso_date, metavar="YYYY-MM-DD")
+        for option in _LINK_OPTIONS:
+            add.add_argument(
+                f"--{option}",
+                type=int,
+                action="append",
+                default=[],
+                metavar="ID",
+                help=f"Link the files to this {option} (repeatable).",
+            )
+        verify = sub.add_parser(
+            "verify",
+            help="Re-hash every stored file; exit 1 when one is missing or altered.",
+        )
+        add_organization_argument(verify)
+        verify.add_argument(
+            "--all",
+            action="store_true",
+            help="Every stored file of every organization (default: one organization's).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "verify":
+            self._verify(options)
+        else:
+            self._add(options)
+
+    def _add(self, options: dict[str, Any]) -> None:
+        organization = self.organization(options)
+        links = [
+            LinkTarget(option, target) for option in _LINK_OPTIONS for target in options[option]
+        ]
+        metadata = {"record_type": options["record_type"], "issuer": options["issuer"]}
+        if options["title"]:
+            metadata["title"] = options["title"]
+        if options["valid_until"]:
+            metadata["valid_until"] = options["valid_until"]
+        refused = 0
+        for path in options["files"]:
+            try:
+                with path.open("rb") as source:
+                    received = file_receive(source, path.name)
+                with transaction.atomic():
+                    document = document_create(
+                        organization=organization,
+                        actor=None,
+                        received=received,
+                        metadata=metadata,
+                        categories=options["category"],
+                        links=links,
+                    )
+            except OSError as exc:
+                refused += 1
+                self.stderr.write(f"{path}: cannot read it ({exc.strerror})")
+                continue
+            except ValidationError as exc:
+                refused += 1
+                self.stderr.write(f"{path}: " + "; ".join(exc.messages))
+                continue
+            same = "" if received.newly_stored else " (same bytes as a stored file)"
+            self.stdout.write(
+                f"{path.name}: document {document.pk} '{document.title}', "
+                f"SHA-256 {received.sha256}{same}"
+            )
+        if refused:
+            fail(f"{refused} of {len(options['files'])} file(s) refused; nothing stored for them.")
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        organization = None if options["all"] else self.organization(options)
+        with progress_bar(self, "verifying") as progress:
+            run = blobs_verify(organization=organization, progress=progress)
+        self.stdout.write(
+            f"Verified {run.checked:,} stored file(s) on {run.backend}: {run.intact:,} intact, "
+            f"{run.missing:,} missing, {run.altered:,} altered."
+        )
+        if run.missing or run.altered:
+            for problem in run.problems:
+                self.stdout.write(f"  {problem['status']}: {problem['sha256']}")
+            if organization is not None:
+                for version in problems_for(run, organization.pk):
+                    self.stdout.write(
+                        f"  {version.blob.status}: document {version.document_id} "
+                        f"'{version.document.title}' version {version.number} "
+                        f"({version.original_name})"
+                    )
+            fail("verification found missing or altered files")

@@ -8,6 +8,7 @@ ids into every URL.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -30,6 +31,9 @@ class World:
 def _seed(member) -> dict[str, list[int]]:
     from chainproof.accounts.services import api_token_create
     from chainproof.audit.models import AuditEvent
+    from chainproof.evidence.documents import document_create
+    from chainproof.evidence.models import Document
+    from chainproof.evidence.receiving import file_receive
     from chainproof.questionnaires.campaigns import campaign_create
     from chainproof.questionnaires.models import Campaign, QuestionnaireRequest
     from chainproof.questionnaires.versions import versions_sync
@@ -53,6 +57,9 @@ def _seed(member) -> dict[str, list[int]]:
             supplier_ids=suppliers[:3],
         )
         spare = api_token_create(membership=member.membership, name="spare").token
+    received = file_receive(io.BytesIO(f"{org.name} wage policy\n".encode()), "policy.txt")
+    with transaction.atomic():
+        document_create(organization=org, actor=member.user, received=received)
 
     def pks(model, **extra):
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
@@ -69,6 +76,7 @@ def _seed(member) -> dict[str, list[int]]:
         "request_id": pks(QuestionnaireRequest),
         "event_id": pks(AuditEvent)[:20],
         "token_id": [spare.pk],
+        "document_id": pks(Document),
         "node_id": suppliers + products,
     }
 

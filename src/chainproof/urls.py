@@ -12,6 +12,8 @@ urlpatterns = [
     path("risk/", include("chainproof.risk.urls")),
     path("screening/", include("chainproof.screening.urls")),
     path("questionnaires/", include("chainproof.questionnaires.urls")),
+    path("evidence/", include("chainproof.evidence.urls")),
+    path("diligence/", include("chainproof.diligence.urls")),
     path("outbox/", include("chainproof.outbox.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),

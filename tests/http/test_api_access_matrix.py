@@ -46,6 +46,7 @@ def _fill(path: str, ids: dict[str, list[int]]) -> str | None:
 
     if "{node_type}" in path:
         path = path.replace("{node_type}", "supplier")
+    path = path.replace("{number}", "1")  # a document's first version: every document has one
     try:
         return _PARAM.sub(one, path)
     except LookupError:

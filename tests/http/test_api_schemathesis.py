@@ -107,7 +107,8 @@ def _send(client: CsrfClient, case, token: str):
     return answer, Response(
         status_code=answer.status_code,
         headers={k.lower(): [v] for k, v in answer.headers.items()},
-        content=answer.content,
+        # A file download streams (and re-hashes) its content: read it whole here.
+        content=b"".join(answer.streaming_content) if answer.streaming else answer.content,
         request=sent,
         elapsed=0.0,
         verify=True,

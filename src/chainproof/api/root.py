@@ -11,6 +11,7 @@ from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.api.openapi import document_errors, member_or_sign_in
 from chainproof.auditlog.api import router as audit_router
+from chainproof.evidence.api import router as evidence_router
 from chainproof.questionnaires.api import router as questionnaires_router
 from chainproof.reference.api import router as reference_router
 from chainproof.risk.api import router as risk_router
@@ -45,3 +46,4 @@ api.add_router("/", suppliers_router)
 api.add_router("/risk", risk_router)
 api.add_router("/screening", screening_router)
 api.add_router("/questionnaires", questionnaires_router)
+api.add_router("/evidence", evidence_router)

@@ -2,15 +2,13 @@
 new versions, metadata, review, links, deletion, downloads, and the last verification.
 Reads need the viewer role, writes the analyst role; supplier contacts have no access."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -18,9 +16,9 @@ from ninja.pagination import paginate
 from chainproof.accounts.access import get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
-from chainproof.blobs import blob_store
 from chainproof.common.api_inputs import BodyIn, Id, Pages
 from chainproof.evidence import selectors
+from chainproof.evidence.delivery import FileUnavailable, version_response
 from chainproof.evidence.documents import (
     LinkTarget,
     document_create,
@@ -50,7 +48,7 @@ def _writer(request: HttpRequest) -> Membership:
     return membership
 
 
-class VersionOut(Schema):
+class DocumentVersionOut(Schema):
     number: int
     original_name: str
     content_type: str
@@ -70,7 +68,7 @@ class VersionOut(Schema):
         return obj.blob.status
 
 
-class LinkOut(Schema):
+class DocumentLinkOut(Schema):
     target_type: str
     target_id: int
     question: str
@@ -91,8 +89,8 @@ class DocumentOut(Schema):
     notes: str
     created_at: datetime
     deleted: bool
-    versions: list[VersionOut]
-    links: list[LinkOut]
+    versions: list[DocumentVersionOut]
+    links: list[DocumentLinkOut]
 
     @staticmethod
     def resolve_categories(obj: Document) -> list[str]:
@@ -174,7 +172,7 @@ class VerificationOut(Schema):
     finished_at: datetime | None
     scope: str
     checked: int
-    problems: list[VersionOut]
+    problems: list[DocumentVersionOut]
 
 
 def _documents() -> QuerySet[Document]:
@@ -321,22 +319,10 @@ def content(request: HttpRequest, document_id: Id, number: Id) -> Any:
         document=existing,
         number=number,
     )
-    if version.purged_at is not None:
-        raise HttpError(404, "This file was purged.")
     try:
-        stream = blob_store().open(version.blob.sha256)
-    except FileNotFoundError:
-        raise HttpError(
-            404, "The stored file is missing; an administrator should verify."
-        ) from None
-    response = FileResponse(
-        stream,
-        as_attachment=True,
-        filename=version.original_name,
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return version_response(version)
+    except FileUnavailable as gone:
+        raise HttpError(gone.status, gone.message) from None
 
 
 @router.get("/verification", response=VerificationOut | None)

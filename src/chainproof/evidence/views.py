@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from chainproof.blobs import blob_store
 from chainproof.common.paging import paginate
 from chainproof.domain.evidence.categories import CATEGORIES, LANGUAGES, RECORD_TYPES
 from chainproof.evidence import selectors
+from chainproof.evidence.delivery import PREVIEWABLE, FileUnavailable, version_response
 from chainproof.evidence.documents import (
     LinkTarget,
     document_create,
@@ -47,11 +48,6 @@ from chainproof.evidence.verification import last_verification, problems_for, ve
 from chainproof.jobs.views import start_and_follow
 
 FILTERS = ("q", "category", "record_type", "status", "target_type", "target_id")
-# Shown in the browser: kinds a browser displays without running anything of the file's.
-PREVIEWABLE = {".pdf", ".png", ".jpg", ".gif", ".webp"}
-# A preview is a document of its own, with nothing it may run or load.
-PREVIEW_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-PDF_PREVIEW_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 
 
 def _choices() -> dict[str, Any]:
@@ -304,46 +300,21 @@ def version_download(request: HttpRequest, document_id: int, number: int) -> Htt
 
 def version_preview(request: HttpRequest, document_id: int, number: int) -> HttpResponseBase:
     version = _version(request, document_id, number)
-    inline = version.extension in PREVIEWABLE and not version.warnings
-    return _file_response(request, version, inline=inline)
+    return _file_response(request, version, inline=True)
 
 
 def _file_response(
     request: HttpRequest, version: DocumentVersion, *, inline: bool
 ) -> HttpResponseBase:
-    if version.purged_at is not None:
-        return render(
-            request,
-            "web/error.html",
-            {"status": 410, "title": "Purged", "message": "This file was purged."},
-            status=410,
-        )
     try:
-        stream = blob_store().open(version.blob.sha256)
-    except FileNotFoundError:
+        return version_response(version, inline=inline)
+    except FileUnavailable as gone:
         return render(
             request,
             "web/error.html",
-            {
-                "status": 404,
-                "title": "Missing",
-                "message": "The stored file is missing: an administrator should verify the store.",
-            },
-            status=404,
+            {"status": gone.status, "title": gone.title, "message": gone.message},
+            status=gone.status,
         )
-    response = FileResponse(
-        stream,
-        as_attachment=not inline,
-        filename=version.original_name,
-        content_type=version.content_type if inline else "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if inline:
-        pdf = version.extension == ".pdf"
-        response["Content-Security-Policy"] = PDF_PREVIEW_POLICY if pdf else PREVIEW_POLICY
-    else:
-        response["Content-Security-Policy"] = PREVIEW_POLICY
-    return response
 
 
 def verification(request: HttpRequest) -> HttpResponse:

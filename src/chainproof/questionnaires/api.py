@@ -103,7 +103,7 @@ class RequestFilters(Schema):
     supplier_id: Id | None = None
 
 
-class DecisionIn(BodyIn):
+class ReviewDecisionIn(BodyIn):
     action: str  # accept | return
     apply_worksites: bool = False
 
@@ -324,7 +324,7 @@ def request_comment(request: HttpRequest, request_id: Id, payload: CommentIn) ->
 
 
 @router.post("/requests/{request_id}/decision", response=RequestOut, summary="Accept or return")
-def request_decision(request: HttpRequest, request_id: Id, payload: DecisionIn) -> Any:
+def request_decision(request: HttpRequest, request_id: Id, payload: ReviewDecisionIn) -> Any:
     qr = _get_request(request, request_id, Role.ANALYST)
     with transaction.atomic():
         if payload.action == "accept":

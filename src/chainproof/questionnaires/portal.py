@@ -21,6 +21,7 @@ from chainproof.accounts.access import current_membership, get_for_member
 from chainproof.accounts.middleware import SESSION_ORG_KEY
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
+from chainproof.diligence.models import EvidenceRequest
 from chainproof.domain.questionnaire.answers import AnswerError, display, is_blank, parse_value
 from chainproof.domain.questionnaire.definition import Question
 from chainproof.questionnaires import selectors
@@ -47,7 +48,7 @@ from chainproof.questionnaires.models import QuestionnaireRequest
 from chainproof.questionnaires.versions import definition
 
 
-def _upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | None:
+def checked_upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | None:
     """The uploaded file, refused before it is read when it is larger than allowed."""
     upload = request.FILES.get(field)
     if upload is not None and (upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES):
@@ -55,7 +56,7 @@ def _upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | None:
     return upload
 
 
-def _supplier_membership(request: HttpRequest) -> Membership:
+def supplier_membership(request: HttpRequest) -> Membership:
     membership = current_membership(request)
     if membership.role != Role.SUPPLIER or membership.supplier_id is None:
         raise Http404("The supplier portal is for supplier contacts.")
@@ -118,7 +119,7 @@ def invite_new(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    membership = _supplier_membership(request)
+    membership = supplier_membership(request)
     rows = QuestionnaireRequest.objects.filter(
         organization_id=membership.organization_id, supplier_id=membership.supplier_id or 0
     ).select_related("campaign", "campaign__questionnaire")
@@ -142,6 +143,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "questionnaires/portal_home.html",
         {
             "rows": rows,
+            "evidence_requests": EvidenceRequest.objects.filter(
+                organization_id=membership.organization_id,
+                supplier_id=membership.supplier_id or 0,
+            )
+            .select_related("facility")
+            .exclude(status=EvidenceRequest.Status.CANCELLED)
+            .order_by("due_date", "pk"),
             "password_form": form if not user.has_usable_password() else None,
         },
         status=400 if request.method == "POST" and form.errors else 200,
@@ -149,7 +157,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
-    membership = _supplier_membership(request)
+    membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
     problems: list[str] = []
     if request.method == "POST" and qr.editable_by_supplier:
@@ -161,7 +169,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                     messages.success(request, "Submitted. Thank you.")
                     return redirect("portal:request", request_id=qr.pk)
                 if action == "workbook":
-                    upload = _upload(request, "file")
+                    upload = checked_upload(request, "file")
                     if upload is None:
                         raise ValidationError("Choose the filled workbook (.xlsx).")
                     outcome = workbook_submit(
@@ -203,7 +211,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 def workbook(request: HttpRequest, request_id: int) -> HttpResponse:
-    membership = _supplier_membership(request)
+    membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
     response = HttpResponse(workbook_for(qr), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{qr.reference}.xlsx"'
@@ -260,7 +268,7 @@ def _form_answers(request: HttpRequest, questions: list[Question]) -> dict[str, 
 
 
 def section_page(request: HttpRequest, request_id: int, section_id: str) -> HttpResponse:
-    membership = _supplier_membership(request)
+    membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
     questionnaire, _ = definition(qr.campaign.questionnaire)
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
@@ -274,7 +282,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
         else:
             try:
                 with transaction.atomic():
-                    upload = _upload(request, "document")
+                    upload = checked_upload(request, "document")
                     if upload is not None:
                         document_upload(
                             qr=qr,

@@ -14,11 +14,11 @@ from chainproof.accounts.roles import Role
 from chainproof.diligence.models import EvidenceRequest
 from chainproof.diligence.requests import evidence_request_answer
 from chainproof.evidence.receiving import file_receive
-from chainproof.questionnaires.portal import _supplier_membership, _upload
+from chainproof.questionnaires.portal import checked_upload, supplier_membership
 
 
 def evidence_request_page(request: HttpRequest, request_id: int) -> HttpResponse:
-    membership = _supplier_membership(request)
+    membership = supplier_membership(request)
     asked = get_for_member(
         membership,
         EvidenceRequest.objects.select_related("facility").filter(
@@ -30,7 +30,7 @@ def evidence_request_page(request: HttpRequest, request_id: int) -> HttpResponse
     error = ""
     if request.method == "POST":
         try:
-            upload = _upload(request, "file")
+            upload = checked_upload(request, "file")
             if upload is None:
                 raise ValidationError("Choose a file.")
             received = file_receive(upload, upload.name or "unnamed")

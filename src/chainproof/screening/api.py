@@ -65,7 +65,7 @@ class HitFilters(Schema):
     q: str = ""
 
 
-class DecisionIn(BodyIn):
+class HitDecisionIn(BodyIn):
     status: str
     reason: str = ""
 
@@ -118,7 +118,7 @@ def hits(request: HttpRequest, filters: Query[HitFilters]) -> Any:
     response=HitOut,
     summary="Confirm or dismiss a hit (a reason is required to dismiss)",
 )
-def decide(request: HttpRequest, hit_id: Id, payload: DecisionIn) -> ScreeningHit:
+def decide(request: HttpRequest, hit_id: Id, payload: HitDecisionIn) -> ScreeningHit:
     membership = _member(request, Role.ANALYST)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
     with transaction.atomic():

@@ -11,7 +11,8 @@ NAVIGATION = (
     ("Questionnaires", "questionnaires:campaigns"),
     ("Screening", "screening:queue"),
     ("Risk", "risk:register"),
-    ("Evidence", None),
+    ("Evidence", "evidence:index"),
+    ("Due diligence", "diligence:audits"),
     ("Cases", None),
     ("Reference data", "reference:index"),
 )

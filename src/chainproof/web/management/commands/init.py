@@ -9,6 +9,7 @@ from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.common.commands import fail
+from chainproof.diligence.demo import demo_evidence_load
 from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
@@ -60,6 +61,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo supply chain: {created} record(s) created"
             + (", everything else already present." if created == 0 else ".")
+        )
+        evidence = demo_evidence_load(organization=demo.organization)
+        self.stdout.write(
+            f"Demo evidence: {evidence['documents']} document(s) and {evidence['audits']} "
+            "audit(s) stored."
         )
         screened = screen(organization_id=demo.organization.pk)
         self.stdout.write(

@@ -5,7 +5,6 @@ Reads need the viewer role, writes the analyst role; supplier contacts have no a
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -20,7 +19,6 @@ from chainproof.common.api_inputs import BodyIn, Id, Pages
 from chainproof.evidence import selectors
 from chainproof.evidence.delivery import FileUnavailable, version_response
 from chainproof.evidence.documents import (
-    LinkTarget,
     document_create,
     document_delete,
     document_link_add,
@@ -30,6 +28,7 @@ from chainproof.evidence.documents import (
 )
 from chainproof.evidence.models import Document, DocumentVersion
 from chainproof.evidence.receiving import file_receive
+from chainproof.evidence.targets import targets_parse
 from chainproof.evidence.verification import last_verification, problems_for
 
 router = Router(tags=["evidence"])
@@ -179,18 +178,6 @@ def _documents() -> QuerySet[Document]:
     return Document.objects.prefetch_related("categories", "links", "versions__blob")
 
 
-def _targets(texts: list[str]) -> list[LinkTarget]:
-    targets = []
-    for text in texts:
-        kind, _, number = text.strip().partition(":")
-        if not number.isdigit() or len(number) > 18:
-            raise ValidationError(
-                {"links": f"Expected type:id such as supplier:12, found {text!r}."}
-            )
-        targets.append(LinkTarget(kind, int(number)))
-    return targets
-
-
 @router.get("/documents", response=list[DocumentOut])
 @paginate(Pages)
 def documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any:
@@ -224,7 +211,7 @@ def document_upload(
     membership = _writer(request)
     data = meta.dict()
     categories = [c for c in data.pop("categories").split(",") if c.strip()] or None
-    links = _targets([t for t in data.pop("links").replace(" ", ",").split(",") if t.strip()])
+    links = targets_parse(membership.organization_id, data.pop("links"))
     metadata = {k: v for k, v in data.items() if v not in ("", None)}
     received = file_receive(file, file.name or "unnamed")
     with transaction.atomic():
@@ -283,7 +270,11 @@ def links(request: HttpRequest, document_id: Id, payload: LinksIn) -> Document:
     membership = _writer(request)
     existing = get_for_member(membership, Document, pk=document_id)
     with transaction.atomic():
-        document_link_add(document=existing, actor=membership.user, targets=_targets(payload.links))
+        document_link_add(
+            document=existing,
+            actor=membership.user,
+            targets=targets_parse(membership.organization_id, " ".join(payload.links)),
+        )
     return get_for_member(membership, _documents(), pk=document_id)
 
 

@@ -44,6 +44,7 @@ from chainproof.evidence.retention import (
     legal_hold_release,
     purge_blockers,
 )
+from chainproof.evidence.targets import target_parse, targets_parse
 from chainproof.evidence.verification import last_verification, problems_for, verification_start
 from chainproof.jobs.views import start_and_follow
 
@@ -66,20 +67,12 @@ def _metadata(post: Any) -> dict[str, Any]:
     return {f: post.get(f, "") for f in fields if f in post}
 
 
-def _targets(post: Any) -> list[LinkTarget]:
-    """Links typed as "supplier:12" (several, comma- or space-separated), or picked from
-    the fields link_type and link_id."""
-    found: list[LinkTarget] = []
-    pairs = [p for p in post.get("links", "").replace(",", " ").split() if p]
+def _targets(organization_id: int, post: Any) -> list[LinkTarget]:
+    """Links typed as "supplier:S-VN-01" (several, comma- or space-separated), or picked
+    from the fields link_type and link_id (a number or a reference)."""
+    found = targets_parse(organization_id, post.get("links", ""))
     if post.get("link_type") and post.get("link_id"):
-        pairs.append(f"{post['link_type']}:{post['link_id']}")
-    for pair in pairs:
-        kind, _, number = pair.partition(":")
-        if not number.strip().isdigit() or len(number.strip()) > 18:
-            raise ValidationError(
-                {"links": f"Expected type:id such as supplier:12, found {pair!r}."}
-            )
-        found.append(LinkTarget(kind.strip(), int(number)))
+        found.append(target_parse(organization_id, post["link_type"], post["link_id"]))
     return found
 
 
@@ -160,7 +153,7 @@ def _store_one(request: HttpRequest, membership: Any, upload: Any) -> dict[str, 
                 received=received,
                 metadata={k: v for k, v in _metadata(request.POST).items() if v},
                 categories=categories,
-                links=_targets(request.POST),
+                links=_targets(membership.organization_id, request.POST),
             )
     except ValidationError as exc:
         return {"file": upload.name, "error": "; ".join(exc.messages)}
@@ -248,7 +241,9 @@ def _act(request: HttpRequest, membership: Any, document: Document) -> str:
             return f"Marked {document.get_status_display().lower()}."
         if action == "link":
             added = document_link_add(
-                document=document, actor=request.user, targets=_targets(request.POST)
+                document=document,
+                actor=request.user,
+                targets=_targets(membership.organization_id, request.POST),
             )
             return f"{added} link(s) added."
         if action == "unlink":

@@ -10,11 +10,10 @@ from django.db import transaction
 from chainproof.accounts.commands import OrganizationCommand, add_organization_argument
 from chainproof.common.commands import fail, iso_date, progress_bar
 from chainproof.domain.evidence.categories import CATEGORY_BY_CODE, RECORD_TYPE_LABELS
-from chainproof.evidence.documents import LinkTarget, document_create
+from chainproof.evidence.documents import document_create
 from chainproof.evidence.receiving import file_receive
+from chainproof.evidence.targets import BY_REFERENCE, KINDS, target_parse
 from chainproof.evidence.verification import blobs_verify, problems_for
-
-_LINK_OPTIONS = ("supplier", "facility", "product", "material", "link")
 
 
 class Command(OrganizationCommand):
@@ -54,14 +53,15 @@ class Command(OrganizationCommand):
         add.add_argument("--title", help="Title (default: from each file's name).")
         add.add_argument("--issuer", default="")
         add.add_argument("--valid-until", type=iso_date, metavar="YYYY-MM-DD")
-        for option in _LINK_OPTIONS:
+        for option in KINDS:
             add.add_argument(
                 f"--{option}",
-                type=int,
                 action="append",
                 default=[],
-                metavar="ID",
-                help=f"Link the files to this {option} (repeatable).",
+                metavar="ID" if option not in BY_REFERENCE else "ID|REF",
+                help=f"Link the files to this {option}"
+                + (f" (its number or {BY_REFERENCE[option][2]})" if option in BY_REFERENCE else "")
+                + " (repeatable).",
             )
         verify = sub.add_parser(
             "verify",
@@ -82,9 +82,14 @@ class Command(OrganizationCommand):
 
     def _add(self, options: dict[str, Any]) -> None:
         organization = self.organization(options)
-        links = [
-            LinkTarget(option, target) for option in _LINK_OPTIONS for target in options[option]
-        ]
+        try:
+            links = [
+                target_parse(organization.pk, option, given)
+                for option in KINDS
+                for given in options[option]
+            ]
+        except ValidationError as exc:
+            fail("; ".join(exc.messages))
         metadata = {"record_type": options["record_type"], "issuer": options["issuer"]}
         if options["title"]:
             metadata["title"] = options["title"]

@@ -8,9 +8,7 @@ is refused and counted.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -23,50 +21,10 @@ from chainproof.questionnaires.campaigns import campaign_create, invitations_sen
 from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
 from chainproof.questionnaires.versions import definition, versions_sync
 from chainproof.suppliers.models import Supplier
+from tests.browser.conftest import open_page
 from tests.questionnaire_helpers import TYPED, countries
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CHAINPROOF_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is required (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's synchronous API keeps an event loop in this thread; the test's own
-    # database calls are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield launched
-        launched.close()
-
-
-def _page(browser, live_server, outside):
-    context = browser.new_context()
-
-    def route(route_obj):
-        if route_obj.request.url.startswith(live_server.url):
-            route_obj.continue_()
-        else:
-            outside.append(route_obj.request.url)
-            route_obj.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-
-    def console(message):
-        # A blocked inline script or style shows as a Content-Security-Policy violation.
-        if "Content Security Policy" in message.text:
-            outside.append(f"CSP: {message.text}")
-
-    page.on("console", console)
-    return page
 
 
 @pytest.fixture
@@ -113,7 +71,7 @@ def test_supplier_fills_two_sections_uploads_and_submits(
     email_send_due()
     link = re.search(r"http://\S+/portal/invite/\S+/", mail.outbox[-1].body).group(0)
     outside: list[str] = []
-    page = _page(browser, live_server, outside)
+    page = open_page(browser, live_server, outside)
 
     page.goto(link)  # the link's page changes nothing until the button is pressed
     assert qr.__class__.objects.get(pk=qr.pk).status == "sent"
@@ -167,7 +125,7 @@ def test_supplier_fills_two_sections_uploads_and_submits(
     )
 
     # The analyst signs in and sees the response, the document and the flags.
-    analyst = _page(browser, live_server, outside)
+    analyst = open_page(browser, live_server, outside)
     analyst.goto(f"{live_server.url}/accounts/login/")
     analyst.fill("#id_username", alice.user.username)
     analyst.fill("#id_password", alice.password)

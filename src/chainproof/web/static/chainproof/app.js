@@ -9,10 +9,12 @@ document.addEventListener("change", (event) => {
   }
 });
 
-// Evidence: files dropped on (or chosen in) a form marked data-dropzone are sent one request
-// each, with a progress bar per file; the answer (stored, its SHA-256, or why it was refused)
-// replaces the bar. Without script the form posts every file at once.
-function uploadOne(form, file, list) {
+// Evidence: files dropped on (or chosen in) a form marked data-dropzone are listed at once,
+// then sent one after another, one request each, with a progress bar per file; the answer
+// (stored, its SHA-256, or why it was refused) replaces the bar. One at a time keeps a slow
+// connection's bandwidth on one file and the server's writes in order. Without script the
+// form posts every file at once.
+function queued(file, list) {
   const item = document.createElement("li");
   const name = document.createElement("span");
   name.textContent = file.name + " ";
@@ -21,52 +23,64 @@ function uploadOne(form, file, list) {
   bar.value = 0;
   item.append(name, bar);
   list.append(item);
+  return { item, bar };
+}
+
+function uploadOne(form, file, shown) {
+  const { item, bar } = shown;
   const data = new FormData();
   for (const [key, value] of new FormData(form).entries()) {
     if (key !== "file") data.append(key, value);
   }
   data.append("file", file, file.name);
-  const request = new XMLHttpRequest();
-  request.open("POST", form.action);
-  request.setRequestHeader("Accept", "application/json");
-  request.upload.addEventListener("progress", (event) => {
-    if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
-  });
-  request.addEventListener("load", () => {
-    bar.remove();
-    let result = null;
-    try {
-      result = JSON.parse(request.responseText).results[0];
-    } catch (error) {
-      result = { error: "The server did not answer as expected (" + request.status + ")." };
-    }
-    if (result.error) {
+  return new Promise((done) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("Accept", "application/json");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
+    });
+    request.addEventListener("load", () => {
+      bar.remove();
+      let result = null;
+      try {
+        result = JSON.parse(request.responseText).results[0];
+      } catch (error) {
+        result = { error: "The server did not answer as expected (" + request.status + ")." };
+      }
+      if (result.error) {
+        item.classList.add("msg-error");
+        item.append(document.createTextNode(result.error));
+      } else {
+        const link = document.createElement("a");
+        link.href = result.url;
+        link.textContent = result.title;
+        const sha = document.createElement("code");
+        sha.className = "sha";
+        sha.textContent = "SHA-256 " + result.sha256;
+        const same = result.duplicate ? " (same bytes as a stored file) " : " ";
+        item.append(link, document.createTextNode(same), sha);
+        item.dataset.sha256 = result.sha256;
+      }
+      done();
+    });
+    request.addEventListener("error", () => {
+      bar.remove();
       item.classList.add("msg-error");
-      item.append(document.createTextNode(result.error));
-      return;
-    }
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.title;
-    const sha = document.createElement("code");
-    sha.className = "sha";
-    sha.textContent = "SHA-256 " + result.sha256;
-    item.append(link, document.createTextNode(result.duplicate ? " (same bytes as a stored file) " : " "), sha);
-    item.dataset.sha256 = result.sha256;
+      item.append(document.createTextNode("Not sent: the connection failed."));
+      done();
+    });
+    request.send(data);
   });
-  request.addEventListener("error", () => {
-    bar.remove();
-    item.append(document.createTextNode("Not sent: the connection failed."));
-  });
-  request.send(data);
 }
 
 for (const form of document.querySelectorAll("form[data-dropzone]")) {
   const target = form.querySelector("[data-drop-target]");
   const input = form.querySelector("input[type=file]");
   const list = form.querySelector("[data-upload-list]");
-  const send = (files) => {
-    for (const file of files) uploadOne(form, file, list);
+  const send = async (files) => {
+    const waiting = Array.from(files, (file) => [file, queued(file, list)]);
+    for (const [file, shown] of waiting) await uploadOne(form, file, shown);
   };
   target.addEventListener("dragover", (event) => {
     event.preventDefault();

@@ -33,7 +33,7 @@ def test_two_dropped_files_are_listed_with_hashes_and_previewed(
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGE_BACKEND = "local"
     scan = document_files.scan_png()
-    policy = "Wage policy: wages paid in full, monthly, to each worker's own account.\n".encode()
+    policy = b"Wage policy: wages paid in full, monthly, to each worker's own account.\n"
     outside: list[str] = []
     page = open_page(browser, live_server, outside)
     page.goto(f"{live_server.url}/accounts/login/")

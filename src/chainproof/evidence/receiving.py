@@ -73,3 +73,33 @@ def file_receive(source: Any, file_name: str, *, max_bytes: int | None = None) -
         raise ValidationError(
             {"file": f"{name} is refused: it is larger than the limit of {limit:,} bytes."}
         ) from None
+
+
+def checked_file_keep(
+    data: bytes, file_name: str, *, content_type: str, extension: str, max_bytes: int
+) -> Received:
+    """Store a file that a stricter reader of its own kind has already checked, for the
+    locker: a returned questionnaire workbook, read cell by cell with its formulas refused
+    where answers are and never evaluated (chainproof's own checker sheet carries formulas,
+    which the general document check refuses)."""
+    name = clean_file_name(file_name)
+    try:
+        with spool([data], max_bytes=max_bytes) as spooled:
+            store = blob_store()
+            newly = store.put(spooled)
+            return Received(
+                sha256=spooled.sha256,
+                size=spooled.size,
+                original_name=name,
+                extension=extension,
+                content_type=content_type,
+                warnings=(),
+                backend=store.name,
+                newly_stored=newly,
+            )
+    except BlobEmpty:
+        raise ValidationError({"file": f"{name} is refused: it is empty (0 bytes)."}) from None
+    except BlobTooLarge:
+        raise ValidationError(
+            {"file": f"{name} is refused: it is larger than the limit of {max_bytes:,} bytes."}
+        ) from None

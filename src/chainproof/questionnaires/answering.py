@@ -4,6 +4,7 @@ app that reads and writes questionnaire workbooks."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,10 +14,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
-from chainproof.blobs import blob_store, spool
+from chainproof.domain.evidence.categories import dhs_category
 from chainproof.domain.questionnaire.answers import Checked, check, is_blank
 from chainproof.domain.questionnaire.cell_map import pick_layout
-from chainproof.fileformats.documents import DocumentRejected, check_document
+from chainproof.evidence.documents import LinkTarget, document_create
+from chainproof.evidence.models import Document
+from chainproof.evidence.receiving import Received, checked_file_keep, file_receive
 from chainproof.fileformats.questionnaire_workbook import (
     WorkbookRejected,
     build_workbook,
@@ -36,12 +39,37 @@ from chainproof.questionnaires.selectors import countries_for, current_answers
 from chainproof.questionnaires.versions import definition, layouts_of
 
 
-def _keep(data: bytes) -> str:
-    """Keep the bytes (once) in the blob store and return their SHA-256; the caller has
-    already checked their size (at most UPLOAD_MAX_BYTES)."""
-    with spool([data], max_bytes=settings.UPLOAD_MAX_BYTES) as spooled:
-        blob_store().put(spooled)
-    return spooled.sha256
+def _into_locker(
+    qr: QuestionnaireRequest,
+    actor: Any,
+    received: Received,
+    *,
+    title: str,
+    question: str = "",
+    evidence: tuple[int, ...] = (),
+) -> Document:
+    """The file as a document of the evidence locker, linked to the supplier and to the
+    answer it came with, under the DHS evidence categories its question declares."""
+    return document_create(
+        organization=qr.organization_id,
+        actor=actor,
+        received=received,
+        metadata={
+            "title": f"{title} ({qr.supplier.legal_name})"[:300],
+            "record_type": "questionnaire_attachment",
+        },
+        categories=[dhs_category(n) for n in sorted(set(evidence))],
+        links=[
+            LinkTarget("supplier", qr.supplier_id),
+            LinkTarget("answer", qr.pk, question),
+        ],
+    )
+
+
+def _receive(data: bytes, file_name: str) -> Received:
+    """Spool, check and store the bytes (once) in the blob store; the caller has already
+    checked their size (at most UPLOAD_MAX_BYTES)."""
+    return file_receive(io.BytesIO(data), file_name, max_bytes=settings.UPLOAD_MAX_BYTES)
 
 
 def not_editable_reason(qr: QuestionnaireRequest) -> str:
@@ -230,7 +258,14 @@ def workbook_submit(
         raise WorkbookProblems([str(exc)]) from None
     if checked.issues:
         raise WorkbookProblems([f"{file_name} {i}" for i in checked.issues], checked)
-    digest = _keep(data)
+    received = checked_file_keep(
+        data,
+        file_name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        extension=".xlsx",
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+    )
+    digest = received.sha256
     submission = None
     if checked.missing:
         # Nothing wrong, but not complete: the answers join the draft (nothing typed before
@@ -265,11 +300,12 @@ def workbook_submit(
         organization_id=qr.organization_id,
         request=qr,
         kind=Attachment.Kind.WORKBOOK,
-        file_name=file_name[:255],
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        size=len(data),
+        file_name=received.original_name,
+        content_type=received.content_type,
+        size=received.size,
         sha256=digest,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        document=_into_locker(qr, actor, received, title="Returned questionnaire workbook"),
     )
     return WorkbookOutcome(submission, checked.missing, layout.name, warnings)
 
@@ -297,26 +333,26 @@ def document_upload(
         raise ValidationError(
             {"file": f"Expected 1 to {settings.UPLOAD_MAX_BYTES:,} bytes, found {len(data):,}."}
         )
-    try:
-        checked = check_document(data, name)
-    except DocumentRejected as exc:
-        raise ValidationError({"file": f"{exc.source} is refused: {exc.reason}."}) from None
-    if checked.warnings:
-        # A portal document has nowhere to carry a warning to the analyst who opens it.
+    received = _receive(data, name)
+    if received.warnings:
+        # The supplier can send a clean copy; the analyst should not have to open this one.
         raise ValidationError(
-            {"file": f"{name}: " + " ".join(checked.warnings) + " Send a plain PDF (print it)."}
+            {"file": f"{name}: " + " ".join(received.warnings) + " Send a plain PDF (print it)."}
         )
-    digest = _keep(data)
+    digest = received.sha256
     attachment = Attachment.objects.create(
         organization_id=qr.organization_id,
         request=qr,
         kind=Attachment.Kind.DOCUMENT,
         question=question,
-        file_name=name,
-        content_type=checked.content_type,
-        size=len(data),
+        file_name=received.original_name,
+        content_type=received.content_type,
+        size=received.size,
         sha256=digest,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        document=_into_locker(
+            qr, actor, received, title=target.text, question=question, evidence=target.evidence
+        ),
     )
     answers = current_answers(qr)
     named = list(answers.get(question) or [])

@@ -182,7 +182,8 @@ class ReviewComment(models.Model):
 
 class Attachment(models.Model):
     """A file that came with a request: a supporting document for a question, or a returned
-    workbook. Its bytes are stored by SHA-256 in the data directory."""
+    workbook. It is a document of the evidence locker (``document``), linked to the
+    supplier and to the answer, so the locker is the one store of files."""
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", "Supporting document"
@@ -204,6 +205,10 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The same file as a document of the evidence locker (its one store of files).
+    document = models.ForeignKey(
+        "evidence.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -127,3 +127,12 @@ def category_codes(codes: list[str] | tuple[str, ...]) -> list[str]:
         )
     wanted = set(codes)
     return [c.code for c in CATEGORIES if c.code in wanted]
+
+
+def dhs_category(number: int) -> str:
+    """The code of the DHS evidence category with this number in the DHS list (1-13), as
+    questionnaire questions name them."""
+    for category in CATEGORIES:
+        if category.group == "DHS CAATSA evidence" and category.number == number:
+            return category.code
+    raise ValueError(f"no DHS evidence category {number} (expected 1 to 13)")

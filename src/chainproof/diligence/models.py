@@ -157,3 +157,100 @@ class EvidenceRequest(models.Model):
         return self.status in (self.Status.OPEN, self.Status.RETURNED) and self.due_date < (
             today or timezone.localdate()
         )
+
+
+class ProgramRecord(models.Model):
+    """One record of the importer's due-diligence program: a policy version, a training
+    session, a supplier contract, a stakeholder meeting, worker interviews or a fee
+    reimbursement. Its fields are described by kind in ``domain/evidence/program.py``; the
+    documents that prove it are in the evidence locker."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", "Policy"
+        TRAINING = "training", "Training session"
+        CONTRACT = "contract", "Supplier contract"
+        ENGAGEMENT = "engagement", "Stakeholder engagement"
+        INTERVIEW = "interview", "Worker interviews"
+        REIMBURSEMENT = "reimbursement", "Fee reimbursement"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    values = models.JSONField(default=dict)
+    supplier = models.ForeignKey(
+        "suppliers.Supplier", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    facility = models.ForeignKey(
+        "suppliers.Facility", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    documents = models.ManyToManyField("evidence.Document", blank=True, related_name="+")
+    # A policy's earlier version stays; the new one names it.
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CareAssessment(models.Model):
+    """The organization's own program assessed against CBP's reasonable-care questions on
+    forced labor, at one time; past assessments stay as its history."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CareAnswer(models.Model):
+    assessment = models.ForeignKey(CareAssessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=40)
+    answer = models.CharField(max_length=10, blank=True)
+    narrative = models.TextField(blank=True)
+    owner = models.CharField(max_length=200, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    documents = models.ManyToManyField("evidence.Document", blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="care_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.answer or 'unanswered'}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
+from chainproof.common.exports import export_response
 from chainproof.diligence import selectors
 from chainproof.diligence.models import Audit, CorrectiveAction, EvidenceRequest, Finding
 from chainproof.diligence.readiness import (
@@ -76,10 +77,46 @@ def readiness(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
 
 
+def _audit_rows(org: int) -> Any:
+    for audit in selectors.audits_for(org).iterator(chunk_size=200):
+        findings = list(audit.findings.all())
+        actions = [a for f in findings for a in f.actions.all()]
+        yield [
+            audit.audit_date,
+            audit.supplier.legal_name,
+            audit.get_kind_display(),
+            "yes" if audit.announced else "no",
+            audit.auditor,
+            ", ".join(f.name for f in audit.facilities.all()),
+            "yes" if audit.covers_recruitment_agencies else "no",
+            len(findings),
+            sum(a.status in CorrectiveAction.OPEN_STATUSES for a in actions),
+            sum(a.is_overdue() for a in actions),
+        ]
+
+
+AUDIT_COLUMNS = (
+    "Date",
+    "Supplier",
+    "Kind",
+    "Announced",
+    "Auditor",
+    "Worksites",
+    "Recruitment agencies covered",
+    "Findings",
+    "Open corrective actions",
+    "Overdue corrective actions",
+)
+REQUEST_COLUMNS = ("Document asked for", "Supplier", "Worksite", "Evidence of", "Due", "Status")
+
+
 def audit_index(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     org = membership.organization_id
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return export_response(fmt, "audits", AUDIT_COLUMNS, _audit_rows(org))
     error = ""
     if request.method == "POST":
         require_role(membership, Role.ANALYST)
@@ -245,6 +282,24 @@ def request_index(request: HttpRequest) -> HttpResponse:
     asked_list = EvidenceRequest.objects.filter(organization_id=org).select_related(
         "supplier", "facility"
     )
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return export_response(
+            fmt,
+            "evidence-requests",
+            REQUEST_COLUMNS,
+            (
+                [
+                    r.title,
+                    r.supplier.legal_name,
+                    r.facility.name if r.facility else "",
+                    CATEGORY_BY_CODE[r.category].label if r.category in CATEGORY_BY_CODE else "",
+                    r.due_date,
+                    r.get_status_display(),
+                ]
+                for r in asked_list.order_by("due_date", "pk").iterator(chunk_size=500)
+            ),
+        )
     return render(
         request,
         "diligence/requests.html",

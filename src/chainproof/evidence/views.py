@@ -14,12 +14,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
 from chainproof.audit.selectors import audit_history_of
 from chainproof.blobs import blob_store
+from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
 from chainproof.domain.evidence.categories import CATEGORIES, LANGUAGES, RECORD_TYPES
 from chainproof.evidence import selectors
@@ -76,12 +78,72 @@ def _targets(organization_id: int, post: Any) -> list[LinkTarget]:
     return found
 
 
+EXPORT_COLUMNS = (
+    "Document",
+    "Title",
+    "Type",
+    "Evidence of",
+    "Status",
+    "Issuer",
+    "Document date",
+    "Valid until",
+    "Current file",
+    "SHA-256",
+    "Size (bytes)",
+    "Versions",
+    "Stored",
+)
+
+
+def _export_row(document: Document) -> list[Any]:
+    versions = sorted(document.versions.all(), key=lambda v: -v.number)
+    current = versions[0] if versions else None
+    return [
+        document.pk,
+        document.title,
+        document.get_record_type_display(),
+        "; ".join(selectors.category_labels(document)),
+        document.get_status_display(),
+        document.issuer,
+        document.document_date,
+        document.valid_until,
+        current.original_name if current else "",
+        current.blob.sha256 if current else "",
+        current.size if current else "",
+        len(versions),
+        timezone.localtime(document.created_at).strftime("%Y-%m-%d %H:%M"),
+    ]
+
+
+def _export_query(request: HttpRequest) -> str:
+    """The page's filters, for its export links."""
+    kept = request.GET.copy()
+    kept.pop("format", None)
+    kept.pop("page", None)
+    return kept.urlencode() + "&" if kept else ""
+
+
 def document_index(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     org = membership.organization_id
     params = {k: request.GET.get(k, "").strip() for k in FILTERS}
     target_id = int(params["target_id"]) if params["target_id"].isdigit() else None
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        rows = (
+            [f.document for f in selectors.search(org, params["q"], limit=10_000)]
+            if params["q"]
+            else selectors.documents_for(
+                org,
+                category=params["category"],
+                record_type=params["record_type"],
+                status=params["status"],
+                target_type=params["target_type"],
+                target_id=target_id,
+            )
+        )
+        return export_response(fmt, "evidence-documents", EXPORT_COLUMNS, map(_export_row, rows))
     if params["q"]:
         found = selectors.search(org, params["q"])
         listing: dict[str, Any] = {"found": found, "rows": [f.document for f in found]}
@@ -105,6 +167,7 @@ def document_index(request: HttpRequest) -> HttpResponse:
             **listing,
             **_choices(),
             "params": params,
+            "export_query": _export_query(request),
             "counts": selectors.document_counts(org),
             "expiring": expiring_soon(org)[:10],
             "verification": run,

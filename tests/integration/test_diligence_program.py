@@ -7,11 +7,11 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pypdfium2
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-import pypdfium2
 
 from chainproof.audit.models import AuditEvent
 from chainproof.diligence.care_report import care_report_pdf
@@ -73,9 +73,8 @@ def test_a_policy_is_versioned_and_the_old_version_stays(demo):
     assert policy.values["scope"] == ["forced_labor", "dprk_labor"]
     with pytest.raises(ValidationError, match="not changed in place"):
         _save(demo, "policy", POLICY, record=policy)
-    with pytest.raises(ValidationError) as same:
-        with transaction.atomic():
-            policy_version_add(policy=policy, actor=demo.user, values=POLICY)
+    with pytest.raises(ValidationError) as same, transaction.atomic():
+        policy_version_add(policy=policy, actor=demo.user, values=POLICY)
     assert "version" in same.value.message_dict
 
     with transaction.atomic():

@@ -31,6 +31,14 @@ class World:
 def _seed(member) -> dict[str, list[int]]:
     from chainproof.accounts.services import api_token_create
     from chainproof.audit.models import AuditEvent
+    from chainproof.diligence.models import (
+        Audit,
+        CareAssessment,
+        CorrectiveAction,
+        EvidenceRequest,
+        Finding,
+        ProgramRecord,
+    )
     from chainproof.evidence.documents import document_create
     from chainproof.evidence.models import Document
     from chainproof.evidence.receiving import file_receive
@@ -60,6 +68,7 @@ def _seed(member) -> dict[str, list[int]]:
     received = file_receive(io.BytesIO(f"{org.name} wage policy\n".encode()), "policy.txt")
     with transaction.atomic():
         document_create(organization=org, actor=member.user, received=received)
+        _seed_diligence(member, Supplier.objects.get(pk=suppliers[0]))
 
     def pks(model, **extra):
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
@@ -77,8 +86,62 @@ def _seed(member) -> dict[str, list[int]]:
         "event_id": pks(AuditEvent)[:20],
         "token_id": [spare.pk],
         "document_id": pks(Document),
+        "audit_id": pks(Audit),
+        "finding_id": pks(Finding),
+        "action_id": pks(CorrectiveAction),
+        "evidence_request_id": pks(EvidenceRequest),
+        "record_id": pks(ProgramRecord),
+        "assessment_id": pks(CareAssessment),
         "node_id": suppliers + products,
     }
+
+
+def _seed_diligence(member, supplier) -> None:
+    """An audit with a finding and a corrective action, an evidence request, a program
+    record and a reasonable-care assessment."""
+    from chainproof.diligence.program import care_assessment_start, program_record_save
+    from chainproof.diligence.requests import evidence_request_create
+    from chainproof.diligence.services import action_add, audit_create, finding_add
+
+    today = timezone.localdate()
+    org, actor = member.organization, member.user
+    audit = audit_create(
+        organization=org,
+        actor=actor,
+        supplier=supplier,
+        kind="third_party",
+        audit_date=today,
+        auditor=f"{org.name} auditors",
+    )
+    finding = finding_add(
+        audit=audit, actor=actor, description="Passports held", severity="high", ilo_indicators=[7]
+    )
+    action_add(
+        finding=finding,
+        actor=actor,
+        action="Return passports",
+        owner="HR",
+        due_date=today + timedelta(days=30),
+    )
+    evidence_request_create(
+        organization=org,
+        actor=actor,
+        supplier=supplier,
+        category="dhs_wages",
+        due_date=today + timedelta(days=30),
+    )
+    program_record_save(
+        organization=org,
+        actor=actor,
+        kind="training",
+        values={
+            "title": f"{org.name} training",
+            "held_on": "2026-03-01",
+            "audience": ["suppliers"],
+            "attendees": "12",
+        },
+    )
+    care_assessment_start(organization=org, actor=actor)
 
 
 def seed_world(alice, bob) -> World:

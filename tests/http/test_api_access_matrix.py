@@ -47,6 +47,8 @@ def _fill(path: str, ids: dict[str, list[int]]) -> str | None:
     if "{node_type}" in path:
         path = path.replace("{node_type}", "supplier")
     path = path.replace("{number}", "1")  # a document's first version: every document has one
+    path = path.replace("{kind}", "supplier")  # readiness of a supplier (node_id)
+    path = path.replace("{question}", "cbp_ruling")  # a reasonable-care question
     try:
         return _PARAM.sub(one, path)
     except LookupError:

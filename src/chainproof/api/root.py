@@ -11,6 +11,8 @@ from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.api.openapi import document_errors, member_or_sign_in
 from chainproof.auditlog.api import router as audit_router
+from chainproof.diligence.api import router as diligence_router
+from chainproof.diligence.program_api import router as program_router
 from chainproof.evidence.api import router as evidence_router
 from chainproof.questionnaires.api import router as questionnaires_router
 from chainproof.reference.api import router as reference_router
@@ -47,3 +49,5 @@ api.add_router("/risk", risk_router)
 api.add_router("/screening", screening_router)
 api.add_router("/questionnaires", questionnaires_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/diligence", diligence_router)
+api.add_router("/diligence", program_router)

@@ -169,6 +169,27 @@ def test_a_csv_with_a_formula_far_down_is_refused_naming_the_row(tmp_path):
     assert "row 100002, column 2" in refusal(tmp_path, "data.csv", data)
 
 
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_rows_passed_over_whole_still_count_in_the_row_named(tmp_path, end):
+    """Plain blocks (no quote, no formula) are counted, not parsed: the row named after
+    them is still right, whatever the line ends."""
+    plain = f"Acme,12{end}" * 300_000
+    data = f"name,amount{end}{plain}Evil,=1+1{end}Fine,3{end}".encode()
+    assert "row 300002, column 2" in refusal(tmp_path, "data.csv", data)
+
+
+def test_a_quoted_cell_across_blocks_is_read_as_one_cell(tmp_path):
+    """A quoted cell of many lines across the boundary of two blocks is read as the
+    cell's inside (its "=" line is no cell), and the plain rows after it are counted."""
+    before = "Acme,12\n" * 30_000  # 240,000 characters: the cell crosses the 256 KiB mark
+    inside = "a line of the note\n" * 1_500 + "=inside the note\n" + "more\n" * 1_000
+    after = "Acme,12\n" * 100_000
+    data = f'name,note\n{before}Acme,"{inside}end"\n{after}Evil,@SUM(1)\n'.encode()
+    assert "row 130003, column 2" in refusal(tmp_path, "data.csv", data)
+    clean = f'name,note\n{before}Acme,"{inside}end"\n{after}'.encode()
+    assert checked(tmp_path, "clean.csv", clean).extension == ".csv"
+
+
 def test_a_binary_file_named_txt_is_refused_even_past_its_first_kilobytes(tmp_path):
     data = b"plain words\n" * 20_000 + b"\x00\x01\x02"
     assert "binary content" in refusal(tmp_path, "notes.txt", data)

@@ -15,6 +15,8 @@ from chainproof.evidence.receiving import file_receive
 from chainproof.evidence.targets import BY_REFERENCE, KINDS, target_parse
 from chainproof.evidence.verification import blobs_verify, problems_for
 
+BATCH = 100  # files recorded per transaction
+
 
 class Command(OrganizationCommand):
     help = (
@@ -96,32 +98,43 @@ class Command(OrganizationCommand):
         if options["valid_until"]:
             metadata["valid_until"] = options["valid_until"]
         refused = 0
-        for path in options["files"]:
-            try:
-                with path.open("rb") as source:
-                    received = file_receive(source, path.name)
-                with transaction.atomic():
-                    document = document_create(
-                        organization=organization,
-                        actor=None,
-                        received=received,
-                        metadata=metadata,
-                        categories=options["category"],
-                        links=links,
+        files: list[Path] = options["files"]
+        for start in range(0, len(files), BATCH):
+            received = []
+            for path in files[start : start + BATCH]:
+                try:
+                    with path.open("rb") as source:
+                        received.append((path, file_receive(source, path.name)))
+                except OSError as exc:
+                    refused += 1
+                    self.stderr.write(f"{path}: cannot read it ({exc.strerror})")
+                except ValidationError as exc:
+                    refused += 1
+                    self.stderr.write(f"{path}: " + "; ".join(exc.messages))
+            # The files of a batch are recorded in one transaction (one commit, one text
+            # extraction job), each in a savepoint of its own: a refused record stores
+            # nothing and the others are kept.
+            with transaction.atomic():
+                for path, one in received:
+                    try:
+                        with transaction.atomic():
+                            document = document_create(
+                                organization=organization,
+                                actor=None,
+                                received=one,
+                                metadata=metadata,
+                                categories=options["category"],
+                                links=links,
+                            )
+                    except ValidationError as exc:
+                        refused += 1
+                        self.stderr.write(f"{path}: " + "; ".join(exc.messages))
+                        continue
+                    same = "" if one.newly_stored else " (same bytes as a stored file)"
+                    self.stdout.write(
+                        f"{path.name}: document {document.pk} '{document.title}', "
+                        f"SHA-256 {one.sha256}{same}"
                     )
-            except OSError as exc:
-                refused += 1
-                self.stderr.write(f"{path}: cannot read it ({exc.strerror})")
-                continue
-            except ValidationError as exc:
-                refused += 1
-                self.stderr.write(f"{path}: " + "; ".join(exc.messages))
-                continue
-            same = "" if received.newly_stored else " (same bytes as a stored file)"
-            self.stdout.write(
-                f"{path.name}: document {document.pk} '{document.title}', "
-                f"SHA-256 {received.sha256}{same}"
-            )
         if refused:
             fail(f"{refused} of {len(options['files'])} file(s) refused; nothing stored for them.")
 

@@ -17,7 +17,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from chainproof.diligence.models import Audit
+from chainproof.diligence.models import Audit, ProgramRecord
+from chainproof.diligence.program import (
+    care_answer_save,
+    care_assessment_start,
+    program_record_save,
+)
 from chainproof.diligence.services import action_add, action_update, audit_create, finding_add
 from chainproof.evidence.documents import LinkTarget, document_create, document_review
 from chainproof.evidence.models import Document
@@ -164,7 +169,7 @@ def demo_evidence_load(*, organization: Any, actor: Any = None) -> dict[str, int
     """Store the demo documents and the demo audit (once)."""
     org = int(getattr(organization, "pk", organization))
     if Document.objects.filter(organization_id=org).exists():
-        return {"documents": 0, "audits": 0}
+        return {"documents": 0, "audits": 0, "program": 0}
     today = timezone.localdate()
     stored = 0
     for demo in DOCUMENTS:
@@ -185,7 +190,11 @@ def demo_evidence_load(*, organization: Any, actor: Any = None) -> dict[str, int
             if demo.accepted:
                 document_review(document=document, actor=actor, status="accepted")
         stored += 1
-    return {"documents": stored, "audits": _demo_audit(org, actor, today)}
+    return {
+        "documents": stored,
+        "audits": _demo_audit(org, actor, today),
+        "program": _demo_program(org, actor, today),
+    }
 
 
 def _demo_audit(org: int, actor: Any, today: dt.date) -> int:
@@ -238,4 +247,84 @@ def _demo_audit(org: int, actor: Any, today: dt.date) -> int:
             due_date=today + dt.timedelta(days=45),
         )
         action_update(corrective=cap, actor=actor, status="in_progress")
+    return 1
+
+
+def _document_titled(org: int, start: str) -> list[int]:
+    return list(
+        Document.objects.filter(organization_id=org, title__startswith=start).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _demo_program(org: int, actor: Any, today: dt.date) -> int:
+    """A policy approved at the top, a training session, a supplier contract and a
+    reasonable-care assessment in progress, half answered."""
+    if ProgramRecord.objects.filter(organization_id=org).exists():
+        return 0
+    scarf_maker = Supplier.objects.filter(organization_id=org, ref="S-IT-01").first()
+    with transaction.atomic():
+        program_record_save(
+            organization=org,
+            actor=actor,
+            kind="policy",
+            values={
+                "title": "Supplier code of conduct",
+                "version": "2026-01",
+                "scope": ["forced_labor", "dprk_labor", "recruitment_fees"],
+                "approved_by": "Dana Whitfield (invented)",
+                "approved_by_title": "Chief Executive Officer",
+                "approved_on": (today - dt.timedelta(days=200)).isoformat(),
+                "summary": "No forced, bonded or North Korean labor anywhere in our supply "
+                "chain; employers pay every recruitment fee.",
+            },
+            documents=_document_titled(org, "Supplier code of conduct"),
+        )
+        program_record_save(
+            organization=org,
+            actor=actor,
+            kind="training",
+            values={
+                "title": "Forced-labor awareness for buyers and suppliers",
+                "held_on": (today - dt.timedelta(days=90)).isoformat(),
+                "audience": ["own_staff", "suppliers"],
+                "attendees": "46",
+                "trainer": "Compliance team",
+            },
+            documents=_document_titled(org, "Training attendance"),
+        )
+        if scarf_maker is not None:
+            program_record_save(
+                organization=org,
+                actor=actor,
+                kind="contract",
+                values={
+                    "title": "Supply agreement with forced-labor clauses",
+                    "signed_on": (today - dt.timedelta(days=150)).isoformat(),
+                    "clauses": ["forced_labor", "dprk_labor", "flow_down", "termination"],
+                },
+                supplier=scarf_maker.pk,
+                documents=_document_titled(org, "Supply contracts"),
+            )
+        assessment = care_assessment_start(organization=org, actor=actor)
+        for question, answer, owner in (
+            ("know_how_made", "partly", "Sourcing director"),
+            ("dol_list_of_goods", "yes", "Compliance analyst"),
+            ("unannounced_audits", "yes", "Compliance director"),
+            ("contract_terms", "yes", "Legal counsel"),
+            ("cbp_ruling", "no", ""),
+        ):
+            documents = {
+                "unannounced_audits": _document_titled(org, "Social audit"),
+                "contract_terms": _document_titled(org, "Supply contracts"),
+            }.get(question, [])
+            care_answer_save(
+                assessment=assessment,
+                actor=actor,
+                question=question,
+                answer=answer,
+                owner=owner,
+                documents=documents,
+            )
     return 1

@@ -314,9 +314,7 @@ def _check_csv(handle: BinaryIO, head: bytes, name: str) -> None:
         )
 
 
-def _marked_lines(
-    blocks: Iterator[str], suspect: list[bool], passed: list[int]
-) -> Iterator[str]:
+def _marked_lines(blocks: Iterator[str], suspect: list[bool], passed: list[int]) -> Iterator[str]:
     """The lines for the csv reader; ``suspect[0]`` is set when a line may start a cell
     with a formula character (at a line's start or after a comma, quoted or not). The
     reader takes exactly the lines of one row before it returns that row, so the flag

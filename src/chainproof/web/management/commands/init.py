@@ -64,8 +64,9 @@ class Command(BaseCommand):
         )
         evidence = demo_evidence_load(organization=demo.organization)
         self.stdout.write(
-            f"Demo evidence: {evidence['documents']} document(s) and {evidence['audits']} "
-            "audit(s) stored."
+            f"Demo evidence: {evidence['documents']} document(s), {evidence['audits']} audit(s)"
+            + (" and the due-diligence program" if evidence["program"] else "")
+            + " stored."
         )
         screened = screen(organization_id=demo.organization.pk)
         self.stdout.write(

@@ -343,6 +343,8 @@ def _marked_lines(blocks: Iterator[str], suspect: list[bool], passed: list[int])
 def _line_count(block: str) -> int:
     """The lines of a block that ends at a line end ("\n", "\r\n" or "\r"; the last
     block of a file may end without one)."""
+    if "\r" not in block:
+        return block.count("\n") + (0 if block.endswith("\n") else 1)
     ends = block.count("\n") + block.count("\r") - block.count("\r\n")
     return ends + (0 if block.endswith(("\n", "\r")) else 1)
 
@@ -350,8 +352,13 @@ def _line_count(block: str) -> int:
 def _may_start_formula(text: str) -> bool:
     if text.startswith(_CELL_HEADS):
         return True
+    # One scan for a quote and one for a carriage return spare most of the others.
+    quoted = '"' in text
+    befores = _CELL_BEFORE if "\r" in text else _CELL_BEFORE[:2]
     return any(
-        head in text and any(before + head in text for before in _CELL_BEFORE)
+        (quoted or head[0] != '"')
+        and head in text
+        and any(before + head in text for before in befores)
         for head in _CELL_HEADS
     )
 

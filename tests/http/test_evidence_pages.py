@@ -34,6 +34,13 @@ def locker(settings, tmp_path, alice, refdata):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def s3_locker(s3_settings, settings, tmp_path, alice, refdata):
+    settings.MEDIA_ROOT = tmp_path / "files"  # the spool folder only
+    load_demo(alice.organization)
+    return s3_settings
+
+
 def _file(data: bytes, name: str) -> io.BytesIO:
     upload = io.BytesIO(data)
     upload.name = name
@@ -120,6 +127,29 @@ def test_download_and_preview_are_streamed_with_safe_headers(csrf_client, alice,
     assert "sandbox" in preview["Content-Security-Policy"]
     detail = csrf_client.get(f"/evidence/{document_id}/")
     assert hashlib.sha256(png).hexdigest() in detail.content.decode()
+
+
+def test_download_from_an_s3_store_is_whole_and_an_altered_object_breaks_off(
+    csrf_client, alice, s3_locker
+):
+    csrf_client.sign_in(alice)
+    original = b"Bank transfer records of the reimbursements\n" * 30_000
+    (answer,) = _upload_json(csrf_client, (original, "transfers.txt"))
+    document_id = answer.json()["results"][0]["id"]
+    download = csrf_client.get(f"/evidence/{document_id}/versions/1/download/")
+    assert b"".join(download.streaming_content) == original
+
+    sha256 = hashlib.sha256(original).hexdigest()
+    s3_locker.client.put_object(
+        Bucket=s3_locker.bucket,
+        Key=f"{s3_locker.prefix}{sha256[:2]}/{sha256}",
+        Body=original.replace(b"Bank", b"Fake"),
+    )
+    altered = csrf_client.get(f"/evidence/{document_id}/versions/1/download/")
+    received: list[bytes] = []
+    with pytest.raises(BlobAltered):
+        received.extend(altered.streaming_content)
+    assert len(b"".join(received)) < len(original)
 
 
 def test_an_altered_file_is_never_delivered_whole_and_a_missing_one_says_so(

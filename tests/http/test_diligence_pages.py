@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from chainproof.diligence.demo import demo_evidence_load
 from chainproof.diligence.models import CareAssessment, ProgramRecord
+from chainproof.evidence.models import Document
 from tests.csrf_client import CsrfClient
 from tests.supply import load_demo
 
@@ -111,6 +112,9 @@ def test_the_reasonable_care_assessment_through_its_pages(csrf_client, demo, bob
     in_progress = csrf_client.submit("/diligence/reasonable-care/", {}, follow=True)
     assert "An assessment is in progress: complete it first." in in_progress.content.decode()
     assessment = CareAssessment.objects.get(organization=demo.organization)  # the demo's
+    documents = list(
+        Document.objects.filter(organization=demo.organization).values_list("pk", flat=True)
+    )
     url = f"/diligence/reasonable-care/{assessment.pk}/"
     saved = csrf_client.submit(
         url,
@@ -119,17 +123,19 @@ def test_the_reasonable_care_assessment_through_its_pages(csrf_client, demo, bob
             "answer": "yes",
             "narrative": "Every new supplier answers the questionnaire before the first order.",
             "owner": "Sourcing lead",
-            "documents": "1 2",
+            "documents": " ".join(str(pk) for pk in documents[:2]),
         },
     )
     assert saved.status_code == 302
+    answer = assessment.answers.get(question="supplier_vetting")
+    assert sorted(answer.documents.values_list("pk", flat=True)) == sorted(documents[:2])
     wrong = csrf_client.submit(url, {"question": "supplier_vetting", "answer": "maybe"})
     assert wrong.status_code == 400
     assert "Expected one of yes, partly, no, na, found &#x27;maybe&#x27;" in wrong.content.decode()
     unknown_document = csrf_client.submit(
-        url, {"question": "ilo_indicators", "answer": "yes", "documents": "999999"}
+        url, {"question": "ilo_indicators", "answer": "yes", "documents": "999999999"}
     )
-    assert "No document 999999 in your organization" in unknown_document.content.decode()
+    assert "No document 999999999 in your organization" in unknown_document.content.decode()
 
     page = csrf_client.get(url).content.decode()
     assert "Not answered: Do you review the ILO indicators" in page

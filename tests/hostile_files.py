@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from tests.xlsx_files import add_cell_xml, members, rewrite, set_dimension, workbook_bytes, zip_of
 
-WORKBOOK_PATHS = ("import", "watchlist", "portal_workbook", "portal_document")
+WORKBOOK_PATHS = ("import", "watchlist", "portal_workbook", "portal_document", "evidence")
 PATHS = (*WORKBOOK_PATHS, "reference")
 
 

@@ -6,8 +6,9 @@ hides another). Run by tests/integration/test_hostile_files.py:
 
 The parsers are exactly what each path runs on an upload: the import and watchlist jobs
 (``read_table`` and every record), the portal workbook (``open_workbook``, ``read_meta``,
-``check_workbook``), the portal document check (``check_document``) and the reference
-loader (``read_csv``, after the form's name check).
+``check_workbook``), the portal document check (``check_document``), the evidence locker
+(the same check on the spooled file, then the text extraction the worker runs on what was
+accepted) and the reference loader (``read_csv``, after the form's name check).
 """
 
 from __future__ import annotations
@@ -16,13 +17,19 @@ import json
 import os
 import resource
 import sys
+import tempfile
 from pathlib import Path
 
 
 def _parse(path: str, file_name: str, data: bytes, context: dict) -> str:
     from chainproof.domain.tabular import TableFileError
     from chainproof.fileformats.csv import read_csv
-    from chainproof.fileformats.documents import DocumentRejected, check_document
+    from chainproof.fileformats.documents import (
+        DocumentRejected,
+        check_document,
+        check_document_file,
+    )
+    from chainproof.fileformats.extract import ExtractFailed, ReadFailed, extract_text
     from chainproof.fileformats.questionnaire_workbook import (
         WorkbookRejected,
         check_workbook,
@@ -55,6 +62,16 @@ def _parse(path: str, file_name: str, data: bytes, context: dict) -> str:
             if checked.issues:
                 return f"refused: {checked.issues[0]}"[:160]
             return f"accepted: {len(checked.values)} answers, {len(checked.missing)} missing"
+        if path == "evidence":
+            spooled = Path(context["spool"]) / file_name
+            spooled.write_bytes(data)
+            checked_doc = check_document_file(spooled, file_name)
+            flagged = " (flagged: active content)" if checked_doc.warnings else ""
+            try:
+                text = extract_text(spooled, checked_doc.extension)
+            except (ReadFailed, ExtractFailed) as exc:
+                return f"accepted{flagged}: stored; text not read ({str(exc)[:60]})"
+            return f"accepted{flagged}: stored; {len(text.text):,} characters of text read"
         checked_doc = check_document(data, file_name)
         if checked_doc.warnings:
             return "refused (flagged): " + " ".join(checked_doc.warnings)
@@ -71,7 +88,12 @@ def main(root: Path) -> None:
     from tests.questionnaire_helpers import countries, strt
 
     questionnaire, layout = strt()
-    context = {"questionnaire": questionnaire, "layout": layout, "countries": countries()}
+    context = {
+        "questionnaire": questionnaire,
+        "layout": layout,
+        "countries": countries(),
+        "spool": tempfile.mkdtemp(prefix="chainproof-hostile-"),
+    }
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         for case in sorted(folder.iterdir()):
             upload = next(case.iterdir())

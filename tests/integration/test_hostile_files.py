@@ -31,8 +31,14 @@ ACCEPTED = {
                         "cell_at_Z1000000", "sparse_max_cells", "dimension_says_A1",
                         "dimension_says_XFD1048576", "shared_strings_flood",
                         "over_a_million_values", "zip_bomb_under_ratio"},
+    "evidence": {"clean", "clean.csv", "clean.pdf", "clean.docx", "cell_at_XFD1048576",
+                 "cell_at_Z1000000", "sparse_max_cells", "dimension_says_A1",
+                 "dimension_says_XFD1048576", "shared_strings_flood", "over_a_million_values",
+                 "zip_bomb_under_ratio", "javascript.pdf", "hidden_javascript.pdf"},
     "reference": {"clean.csv", "formula.csv", "dde.csv"},
 }  # fmt: skip
+# Kept only as inert bytes and flagged on the document (the portal refuses them instead).
+FLAGGED = {("evidence", "javascript.pdf"), ("evidence", "hidden_javascript.pdf")}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +72,10 @@ def test_every_hostile_file_is_refused_or_read_in_bounded_memory(probed):
     assert too_big == []
     accepted = {(r["path"], r["file"]) for r in probed if r["outcome"].startswith("accepted")}
     assert accepted == {(path, name) for path, names in ACCEPTED.items() for name in names}
+    flagged = {(r["path"], r["file"]) for r in probed if "(flagged" in r["outcome"]}
+    assert flagged == FLAGGED | {
+        (r["path"], r["file"]) for r in probed if r["outcome"].startswith("refused (flagged")
+    }
 
 
 def test_the_lying_dimension_reads_every_row(probed):

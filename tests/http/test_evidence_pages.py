@@ -269,6 +269,18 @@ def test_the_api_stores_lists_searches_and_downloads_with_a_token(csrf_client, a
         **auth,
     )
     assert patched.json()["title"] == "Payroll March"
+    english = csrf_client.post(
+        "/api/v1/evidence/documents",
+        {"file": _file(b"Wages for March paid in full\n", "wages-en.txt"), "language": "en"},
+        **auth,
+    ).json()
+    translated = csrf_client.patch(
+        f"/api/v1/evidence/documents/{english['id']}",
+        f'{{"translation_of": {body["id"]}}}',
+        content_type="application/json",
+        **auth,
+    )
+    assert translated.json()["translation_of"] == body["id"]
     bad_date = csrf_client.patch(
         f"/api/v1/evidence/documents/{body['id']}",
         '{"valid_from": "2031-01-01"}',
@@ -281,7 +293,7 @@ def test_the_api_stores_lists_searches_and_downloads_with_a_token(csrf_client, a
         f"/api/v1/evidence/documents/{body['id']}", HTTP_AUTHORIZATION=f"Bearer {other}"
     )
     assert theirs.status_code == 404
-    assert DocumentVersion.objects.count() == 1
+    assert DocumentVersion.objects.count() == 2
 
 
 def test_a_supplier_answers_an_evidence_request_in_the_portal(csrf_client, alice, bob, locker):

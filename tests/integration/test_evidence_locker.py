@@ -23,6 +23,7 @@ from chainproof.evidence.documents import (
     document_delete,
     document_link_add,
     document_review,
+    document_update,
     document_version_add,
 )
 from chainproof.evidence.expiry import documents_expire
@@ -340,3 +341,27 @@ def test_worksite_links_cover_facilities(alice, store):
     assert selectors.documents_linked_to(alice.organization.pk, "facility", facility.pk).get() == (
         document
     )
+
+
+def test_a_translation_names_its_original_in_the_same_organization(alice, bob, store):
+    original = _add(alice, "工资支付记录 2026年3月\n".encode(), "wages-zh.txt")
+    english = _add(alice, b"Wage payment record, March 2026\n", "wages-en.txt")
+    theirs = _add(bob, b"Another organization's record\n", "theirs.txt")
+    for given, refused in ((theirs.pk, "No document"), (english.pk, "cannot be the original")):
+        with pytest.raises(ValidationError, match=refused), transaction.atomic():
+            document_update(document=english, actor=alice.user, metadata={"translation_of": given})
+    with transaction.atomic():
+        document_update(
+            document=english,
+            actor=alice.user,
+            metadata={"translation_of": original.pk, "language": "en"},
+        )
+    english.refresh_from_db()
+    assert english.translation_of == original
+    assert list(original.translations.all()) == [english]
+    with pytest.raises(ValidationError, match="cannot be the original"), transaction.atomic():
+        document_update(
+            document=original, actor=alice.user, metadata={"translation_of": english.pk}
+        )
+    event = AuditEvent.objects.filter(action="evidence.document_updated").latest("seq")
+    assert event.after["translation_of_id"] == original.pk

@@ -83,6 +83,7 @@ class DocumentOut(Schema):
     document_date: date | None
     valid_from: date | None
     valid_until: date | None
+    translation_of: int | None
     status: str
     review_comment: str
     notes: str
@@ -94,6 +95,10 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_categories(obj: Document) -> list[str]:
         return [c.code for c in obj.categories.all()]
+
+    @staticmethod
+    def resolve_translation_of(obj: Document) -> int | None:
+        return obj.translation_of_id
 
     @staticmethod
     def resolve_deleted(obj: Document) -> bool:
@@ -150,6 +155,7 @@ class DocumentPatch(BodyIn):
     valid_from: date | None = None
     valid_until: date | None = None
     notes: str = _LEFT_OUT
+    translation_of: Id | None = Field(None, description="The original's document number")
 
 
 class ReviewIn(BodyIn):

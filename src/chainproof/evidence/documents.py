@@ -281,6 +281,28 @@ def _require_live(document: Document) -> None:
         raise ValidationError("This document was deleted; its record is kept but not changed.")
 
 
+def _translation_of(document: Document, given: Any) -> Document | None:
+    """The document this one translates, by number: of the same organization, never itself
+    nor one of its own translations."""
+    if given in (None, ""):
+        return None
+    number = str(getattr(given, "pk", given)).strip().lstrip("#")
+    if not number.isdigit():
+        raise ValidationError(
+            {"translation_of": f"Expected a document number, found {str(given)[:40]!r}."}
+        )
+    original = Document.objects.filter(
+        organization_id=document.organization_id, pk=int(number), deleted_at__isnull=True
+    ).first()
+    if original is None:
+        raise ValidationError({"translation_of": f"No document {number} in your organization."})
+    if original.pk == document.pk or original.translation_of_id == document.pk:
+        raise ValidationError(
+            {"translation_of": f"Document {number} cannot be the original of this one."}
+        )
+    return original
+
+
 def document_update(
     *,
     document: Document,
@@ -289,7 +311,12 @@ def document_update(
     categories: Iterable[str] | None = None,
 ) -> Document:
     _require_live(document)
+    metadata = dict(metadata)
+    translating = "translation_of" in metadata
+    original = _translation_of(document, metadata.pop("translation_of", None))
     cleaned = _clean_metadata(metadata, document)
+    if translating:
+        cleaned["translation_of"] = original
     before = {**snapshot(document, list(cleaned)), "categories": _codes(document)}
     for field, value in cleaned.items():
         setattr(document, field, value)

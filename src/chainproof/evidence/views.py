@@ -65,7 +65,7 @@ def _choices() -> dict[str, Any]:
 
 def _metadata(post: Any) -> dict[str, Any]:
     fields: tuple[str, ...] = ("title", "record_type", "language", "issuer", "document_date")
-    fields += ("valid_from", "valid_until", "notes")
+    fields += ("valid_from", "valid_until", "notes", "translation_of")
     return {f: post.get(f, "") for f in fields if f in post}
 
 

@@ -9,6 +9,8 @@ import hashlib
 import pytest
 from django.core.management import CommandError, call_command
 
+from chainproof.audit.models import AuditEvent
+from chainproof.audit.selectors import verify_organization_chain
 from chainproof.evidence.models import Blob, Document
 from chainproof.suppliers.models import Supplier
 from tests import document_files
@@ -57,11 +59,23 @@ def test_add_stores_links_and_refuses_with_a_reason(files, alice, capsys):
         assert kinds["supplier"] == supplier.pk
         assert "product" in kinds
 
+    events = AuditEvent.objects.filter(
+        organization=alice.organization, action="evidence.document_created"
+    )
+    assert sorted(int(e.object_id) for e in events) == sorted(d.pk for d in documents)
+    assert {e.after["sha256"] for e in events} >= {sha}
+    assert verify_organization_chain(alice.organization.pk).ok
+
     with pytest.raises(CommandError, match="1 of 2 file"):
         call_command("evidence", "add", str(files / "setup.pdf"), str(files / "policy.txt"))
     err = capsys.readouterr().err
     assert "setup.pdf is refused" in err
     assert Blob.objects.count() == 2  # the program left nothing; the copy is the same blob
+    assert Document.objects.count() == 3
+    (files / "copy.txt").write_bytes(b"No recruitment fees, ever.\n")
+    call_command("evidence", "add", str(files / "policy.txt"), str(files / "copy.txt"))
+    assert Document.objects.count() == 5
+    assert Blob.objects.count() == 2  # the same bytes twice in one batch: one stored content
     with pytest.raises(CommandError, match="No supplier with the supplier reference 'S-XX-99'"):
         call_command("evidence", "add", str(files / "policy.txt"), "--supplier", "S-XX-99")
 

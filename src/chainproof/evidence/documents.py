@@ -86,7 +86,7 @@ def _date(field: str, value: Any) -> dt.date | None:
         raise ValidationError({field: f"Expected a date (YYYY-MM-DD), found {value!r}."}) from None
 
 
-def _clean_metadata(values: dict[str, Any], current: Document | None = None) -> dict[str, Any]:
+def clean_metadata(values: dict[str, Any], current: Document | None = None) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in METADATA_FIELDS:
@@ -122,14 +122,14 @@ def _clean_metadata(values: dict[str, Any], current: Document | None = None) -> 
     return cleaned
 
 
-def _clean_categories(codes: Iterable[str]) -> list[str]:
+def clean_categories(codes: Iterable[str]) -> list[str]:
     try:
         return category_codes([str(c).strip() for c in codes if str(c).strip()])
     except ValueError as exc:
         raise ValidationError({"categories": f"{str(exc)[0].upper()}{str(exc)[1:]}."}) from None
 
 
-def _check_targets(organization_id: int, targets: Iterable[LinkTarget]) -> list[LinkTarget]:
+def check_targets(organization_id: int, targets: Iterable[LinkTarget]) -> list[LinkTarget]:
     """Each target must be a record of the organization (another organization's id is
     refused as if it did not exist)."""
     checked: list[LinkTarget] = []
@@ -187,7 +187,7 @@ def _version_create(
     return version
 
 
-def _title_from(file_name: str) -> str:
+def title_from(file_name: str) -> str:
     stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
     return " ".join(stem.replace("_", " ").split())[:300] or file_name[:300]
 
@@ -206,13 +206,13 @@ def document_create(
     """A new document with its first version. Without categories, those its record type
     usually proves are suggested; without a title, the file's name gives one."""
     org = _org_id(organization)
-    values = {"title": _title_from(received.original_name), **(metadata or {})}
-    cleaned = _clean_metadata(values)
+    values = {"title": title_from(received.original_name), **(metadata or {})}
+    cleaned = clean_metadata(values)
     record_type = cleaned.get("record_type", "other")
-    codes = _clean_categories(
+    codes = clean_categories(
         categories if categories is not None else SUGGESTED_CATEGORIES.get(record_type, ())
     )
-    targets = _check_targets(org, links)
+    targets = check_targets(org, links)
     if translation_of is not None and translation_of.organization_id != org:
         raise ValidationError({"translation_of": "No such document in your organization."})
     if status not in _REVIEW_STATUSES:
@@ -314,7 +314,7 @@ def document_update(
     metadata = dict(metadata)
     translating = "translation_of" in metadata
     original = _translation_of(document, metadata.pop("translation_of", None))
-    cleaned = _clean_metadata(metadata, document)
+    cleaned = clean_metadata(metadata, document)
     if translating:
         cleaned["translation_of"] = original
     before = {**snapshot(document, list(cleaned)), "categories": _codes(document)}
@@ -330,7 +330,7 @@ def document_update(
     document.updated_at = timezone.now()
     document.save(update_fields=[*cleaned, "updated_at"])
     if categories is not None:
-        codes = _clean_categories(categories)
+        codes = clean_categories(categories)
         document.categories.exclude(code__in=codes).delete()
         have = set(_codes(document))
         DocumentCategory.objects.bulk_create(
@@ -402,7 +402,7 @@ def _links_add(document: Document, targets: list[LinkTarget], actor: Any) -> lis
 
 def document_link_add(*, document: Document, actor: Any, targets: Iterable[LinkTarget]) -> int:
     _require_live(document)
-    added = _links_add(document, _check_targets(document.organization_id, targets), actor)
+    added = _links_add(document, check_targets(document.organization_id, targets), actor)
     if added:
         audit_record(
             action="evidence.links_added",

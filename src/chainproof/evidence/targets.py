@@ -1,7 +1,7 @@
 """Records named in words, as people type them: "supplier:S-VN-01", "product:APP-SCF-010",
 "facility:F-VN-01" or by number ("supplier:12"). The one parser of the upload page, the
 API and the CLI; whether the record exists in the organization is checked when the link is
-written (``documents._check_targets``)."""
+written (``documents.check_targets``)."""
 
 from __future__ import annotations
 

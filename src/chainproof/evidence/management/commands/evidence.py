@@ -10,12 +10,12 @@ from django.db import transaction
 from chainproof.accounts.commands import OrganizationCommand, add_organization_argument
 from chainproof.common.commands import fail, iso_date, progress_bar
 from chainproof.domain.evidence.categories import CATEGORY_BY_CODE, RECORD_TYPE_LABELS
-from chainproof.evidence.documents import document_create
+from chainproof.evidence.bulk_load import documents_create_many
 from chainproof.evidence.receiving import file_receive
 from chainproof.evidence.targets import BY_REFERENCE, KINDS, target_parse
 from chainproof.evidence.verification import blobs_verify, problems_for
 
-BATCH = 100  # files recorded per transaction
+BATCH = 200  # files recorded per transaction
 
 
 class Command(OrganizationCommand):
@@ -111,30 +111,28 @@ class Command(OrganizationCommand):
                 except ValidationError as exc:
                     refused += 1
                     self.stderr.write(f"{path}: " + "; ".join(exc.messages))
-            # The files of a batch are recorded in one transaction (one commit, one text
-            # extraction job), each in a savepoint of its own: a refused record stores
-            # nothing and the others are kept.
-            with transaction.atomic():
-                for path, one in received:
-                    try:
-                        with transaction.atomic():
-                            document = document_create(
-                                organization=organization,
-                                actor=None,
-                                received=one,
-                                metadata=metadata,
-                                categories=options["category"],
-                                links=links,
-                            )
-                    except ValidationError as exc:
-                        refused += 1
-                        self.stderr.write(f"{path}: " + "; ".join(exc.messages))
-                        continue
-                    same = "" if one.newly_stored else " (same bytes as a stored file)"
-                    self.stdout.write(
-                        f"{path.name}: document {document.pk} '{document.title}', "
-                        f"SHA-256 {one.sha256}{same}"
+            # The files of a batch are recorded together: one transaction, one statement
+            # per table, one append to the audit chain, one text-extraction job.
+            if not received:
+                continue
+            try:
+                with transaction.atomic():
+                    documents = documents_create_many(
+                        organization=organization,
+                        actor=None,
+                        received=[one for _, one in received],
+                        metadata=metadata,
+                        categories=options["category"],
+                        links=links,
                     )
+            except ValidationError as exc:
+                fail("; ".join(exc.messages) + " Nothing was recorded for these files.")
+            for (path, one), document in zip(received, documents, strict=True):
+                same = "" if one.newly_stored else " (same bytes as a stored file)"
+                self.stdout.write(
+                    f"{path.name}: document {document.pk} '{document.title}', "
+                    f"SHA-256 {one.sha256}{same}"
+                )
         if refused:
             fail(f"{refused} of {len(options['files'])} file(s) refused; nothing stored for them.")
 

@@ -143,3 +143,33 @@ def fill(workbook: bytes, layout: CellMap, typed: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def sent_request(member, supplier_ref: str = "S-VN-01"):
+    """A questionnaire request of a one-supplier campaign, sent (the demo supply chain of
+    the member's organization is loaded first): what a supplier answers in the portal."""
+    from datetime import date, timedelta
+
+    from django.db import transaction
+
+    from chainproof.questionnaires.campaigns import campaign_create
+    from chainproof.questionnaires.models import QuestionnaireRequest
+    from chainproof.questionnaires.versions import versions_sync
+    from chainproof.suppliers.models import Supplier
+    from tests.supply import load_demo
+
+    load_demo(member.organization)
+    supplier = Supplier.objects.get(organization=member.organization, ref=supplier_ref)
+    with transaction.atomic():
+        campaign = campaign_create(
+            organization_id=member.organization.pk,
+            actor=member.user,
+            name="Q4",
+            questionnaire=versions_sync()[0],
+            due_date=date.today() + timedelta(days=10),
+            supplier_ids=[supplier.pk],
+        )
+    qr = QuestionnaireRequest.objects.get(campaign=campaign)
+    qr.status = "sent"
+    qr.save()
+    return qr

@@ -4,20 +4,14 @@ does, and a missing file is a page that says so."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from django.db import transaction
 
 from chainproof.blobs import BlobAltered, BlobStatus, blob_store
 from chainproof.questionnaires.answering import document_upload
-from chainproof.questionnaires.campaigns import campaign_create
-from chainproof.questionnaires.models import QuestionnaireRequest
-from chainproof.questionnaires.versions import versions_sync
-from chainproof.suppliers.models import Supplier
 from tests.hostile_files import hostile_files
+from tests.questionnaire_helpers import sent_request
 from tests.s3_server import free_port
-from tests.supply import load_demo
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -35,20 +29,7 @@ def stored_attachment(request, settings, tmp_path, alice, refdata):
         def tamper(sha256: str, data: bytes) -> None:
             (settings.MEDIA_ROOT / sha256[:2] / sha256).write_bytes(data)
 
-    load_demo(alice.organization)
-    supplier = Supplier.objects.get(organization=alice.organization, ref="S-VN-01")
-    with transaction.atomic():
-        campaign = campaign_create(
-            organization_id=alice.organization.pk,
-            actor=alice.user,
-            name="Q4",
-            questionnaire=versions_sync()[0],
-            due_date=date.today() + timedelta(days=10),
-            supplier_ids=[supplier.pk],
-        )
-    qr = QuestionnaireRequest.objects.get(campaign=campaign)
-    qr.status = "sent"
-    qr.save()
+    qr = sent_request(alice)
     file_name, data = hostile_files("portal_document")["clean.pdf"]
     with transaction.atomic():
         attachment = document_upload(

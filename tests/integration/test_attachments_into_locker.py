@@ -5,20 +5,15 @@ since goes through the locker itself."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from chainproof.evidence.models import Blob, Document
 from chainproof.questionnaires.answering import document_upload
-from chainproof.questionnaires.campaigns import campaign_create
-from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
-from chainproof.questionnaires.versions import versions_sync
-from chainproof.suppliers.models import Supplier
+from chainproof.questionnaires.models import Attachment
 from tests import document_files
-from tests.supply import load_demo
+from tests.questionnaire_helpers import sent_request
 
 BEFORE = [("questionnaires", "0001_initial"), ("evidence", "0001_initial")]
 AFTER = [("questionnaires", "0002_attachment_document")]
@@ -28,20 +23,7 @@ AFTER = [("questionnaires", "0002_attachment_document")]
 def request_sent(alice, refdata, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGE_BACKEND = "local"
-    load_demo(alice.organization)
-    supplier = Supplier.objects.get(organization=alice.organization, ref="S-VN-01")
-    with transaction.atomic():
-        campaign = campaign_create(
-            organization_id=alice.organization.pk,
-            actor=alice.user,
-            name="Q4",
-            questionnaire=versions_sync()[0],
-            due_date=date.today() + timedelta(days=10),
-            supplier_ids=[supplier.pk],
-        )
-    qr = QuestionnaireRequest.objects.get(campaign=campaign)
-    qr.status = "sent"
-    qr.save()
+    qr = sent_request(alice)
     return qr
 
 

@@ -104,31 +104,9 @@ REFUSED_DOCUMENTS = [
 
 @pytest.fixture
 def portal_request(alice, refdata):
-    from datetime import date, timedelta
+    from tests.questionnaire_helpers import sent_request
 
-    from django.db import transaction
-
-    from chainproof.questionnaires.campaigns import campaign_create
-    from chainproof.questionnaires.models import QuestionnaireRequest
-    from chainproof.questionnaires.versions import versions_sync
-    from chainproof.suppliers.models import Supplier
-    from tests.supply import load_demo
-
-    load_demo(alice.organization)
-    supplier = Supplier.objects.get(organization=alice.organization, ref="S-VN-01")
-    with transaction.atomic():
-        campaign = campaign_create(
-            organization_id=alice.organization.pk,
-            actor=alice.user,
-            name="Q4",
-            questionnaire=versions_sync()[0],
-            due_date=date.today() + timedelta(days=10),
-            supplier_ids=[supplier.pk],
-        )
-    qr = QuestionnaireRequest.objects.get(campaign=campaign)
-    qr.status = "sent"
-    qr.save()
-    return qr
+    return sent_request(alice)
 
 
 @pytest.mark.parametrize("name", REFUSED_DOCUMENTS)

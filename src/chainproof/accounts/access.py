@@ -38,6 +38,14 @@ def require_role(membership: Membership, minimum: str) -> None:
         raise PermissionDenied(f"This needs the {Role(minimum).label} role or higher.")
 
 
+def api_member(request: HttpRequest, minimum: str = Role.VIEWER) -> Membership:
+    """The membership an API call was authenticated as (bearer token or session), if its
+    role is at least ``minimum``; PermissionDenied otherwise."""
+    membership: Membership = request.auth  # type: ignore[attr-defined]
+    require_role(membership, minimum)
+    return membership
+
+
 def scoped(
     membership: Membership,
     model_or_queryset: type[M] | models.QuerySet[M],

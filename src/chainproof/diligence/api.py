@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import get_for_member, require_role
+from chainproof.accounts.access import api_member, get_for_member
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import BodyIn, Id, Pages
@@ -37,18 +37,6 @@ from chainproof.domain.evidence.readiness import Readiness
 from chainproof.suppliers.models import Facility, Product, Supplier
 
 router = Router(tags=["due diligence"])
-
-
-def reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.VIEWER)
-    return membership
-
-
-def writer(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.ANALYST)
-    return membership
 
 
 # --- audits ------------------------------------------------------------------------------
@@ -149,18 +137,18 @@ def _audits(membership: Membership) -> QuerySet[Audit]:
 @router.get("/audits", response=list[AuditOut])
 @paginate(Pages)
 def audits(request: HttpRequest) -> Any:
-    return _audits(reader(request))
+    return _audits(api_member(request))
 
 
 @router.get("/audits/{audit_id}", response=AuditOut)
 def audit(request: HttpRequest, audit_id: Id) -> Audit:
-    membership = reader(request)
+    membership = api_member(request)
     return get_for_member(membership, _audits(membership), pk=audit_id)
 
 
 @router.post("/audits", response={201: AuditOut})
 def audit_new(request: HttpRequest, payload: AuditIn) -> Status[Audit]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     supplier = get_for_member(membership, Supplier, pk=payload.supplier_id)
     sites = [get_for_member(membership, Facility, pk=pk) for pk in payload.facility_ids]
     with transaction.atomic():
@@ -182,7 +170,7 @@ def audit_new(request: HttpRequest, payload: AuditIn) -> Status[Audit]:
 
 @router.post("/audits/{audit_id}/findings", response={201: AuditOut})
 def finding_new(request: HttpRequest, audit_id: Id, payload: FindingIn) -> Status[Audit]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Audit, pk=audit_id)
     facility = (
         get_for_member(membership, Facility, pk=payload.facility_id)
@@ -203,7 +191,7 @@ def finding_new(request: HttpRequest, audit_id: Id, payload: FindingIn) -> Statu
 
 @router.post("/findings/{finding_id}/actions", response={201: AuditOut})
 def action_new(request: HttpRequest, finding_id: Id, payload: ActionIn) -> Status[Audit]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     finding = get_for_member(membership, Finding, pk=finding_id)
     with transaction.atomic():
         action_add(
@@ -218,7 +206,7 @@ def action_new(request: HttpRequest, finding_id: Id, payload: ActionIn) -> Statu
 
 @router.patch("/actions/{action_id}", response=CorrectiveActionOut)
 def action_patch(request: HttpRequest, action_id: Id, payload: ActionPatch) -> CorrectiveAction:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     corrective = get_for_member(membership, CorrectiveAction, pk=action_id)
     with transaction.atomic():
         return action_update(
@@ -283,12 +271,12 @@ def _requests(membership: Membership) -> QuerySet[EvidenceRequest]:
 @router.get("/evidence-requests", response=list[EvidenceRequestOut])
 @paginate(Pages)
 def evidence_requests(request: HttpRequest) -> Any:
-    return _requests(reader(request)).order_by("due_date", "pk")
+    return _requests(api_member(request)).order_by("due_date", "pk")
 
 
 @router.get("/evidence-requests/{evidence_request_id}", response=EvidenceRequestOut)
 def evidence_request(request: HttpRequest, evidence_request_id: Id) -> EvidenceRequest:
-    membership = reader(request)
+    membership = api_member(request)
     return get_for_member(membership, _requests(membership), pk=evidence_request_id)
 
 
@@ -296,7 +284,7 @@ def evidence_request(request: HttpRequest, evidence_request_id: Id) -> EvidenceR
 def evidence_request_new(
     request: HttpRequest, payload: EvidenceRequestIn
 ) -> Status[EvidenceRequest]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     supplier = get_for_member(membership, Supplier, pk=payload.supplier_id)
     facility = (
         get_for_member(membership, Facility, pk=payload.facility_id, supplier=supplier)
@@ -324,7 +312,7 @@ def evidence_request_new(
 def evidence_request_decision(
     request: HttpRequest, evidence_request_id: Id, payload: DecisionOnEvidenceIn
 ) -> EvidenceRequest:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     asked = get_for_member(membership, EvidenceRequest, pk=evidence_request_id)
     with transaction.atomic():
         evidence_request_decide(
@@ -362,7 +350,7 @@ _READINESS: dict[str, tuple[Any, Callable[[Any], Readiness]]] = {
 def readiness(request: HttpRequest, kind: str, node_id: Id) -> dict[str, Any]:
     """Covered, weak and missing evidence for a product (or supplier, or worksite) and every
     record upstream of it, with the gaps in words."""
-    membership = reader(request)
+    membership = api_member(request)
     if kind not in _READINESS:
         raise HttpError(404, "Expected product, supplier or facility.")
     model, assess = _READINESS[kind]

@@ -13,9 +13,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import get_for_member
+from chainproof.accounts.access import api_member, get_for_member
+from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import BodyIn, Id, Pages
-from chainproof.diligence.api import reader, writer
 from chainproof.diligence.models import CareAssessment, ProgramRecord
 from chainproof.diligence.program import (
     care_answer_save,
@@ -73,13 +73,13 @@ class ProgramFilters(Schema):
 @router.get("/program", response=list[ProgramRecordOut])
 @paginate(Pages)
 def program(request: HttpRequest, filters: Query[ProgramFilters]) -> Any:
-    membership = reader(request)
+    membership = api_member(request)
     return current_records(membership.organization_id, filters.kind).order_by("kind", "-pk")
 
 
 @router.get("/program/{record_id}", response=ProgramRecordOut)
 def program_record(request: HttpRequest, record_id: Id) -> ProgramRecord:
-    membership = reader(request)
+    membership = api_member(request)
     return get_for_member(
         membership, ProgramRecord.objects.prefetch_related("documents"), pk=record_id
     )
@@ -87,7 +87,7 @@ def program_record(request: HttpRequest, record_id: Id) -> ProgramRecord:
 
 @router.post("/program", response={201: ProgramRecordOut})
 def program_record_new(request: HttpRequest, payload: ProgramRecordIn) -> Status[ProgramRecord]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     with transaction.atomic():
         record = program_record_save(
             organization=membership.organization_id,
@@ -106,7 +106,7 @@ def program_record_patch(
     request: HttpRequest, record_id: Id, payload: ProgramRecordPatch
 ) -> ProgramRecord:
     """Change a record; a policy answers 400 (add a version instead)."""
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     record = get_for_member(membership, ProgramRecord, pk=record_id)
     with transaction.atomic():
         return program_record_save(
@@ -125,7 +125,7 @@ def program_record_patch(
 def policy_version_new(
     request: HttpRequest, record_id: Id, payload: ProgramRecordPatch
 ) -> Status[ProgramRecord]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     policy = get_for_member(membership, ProgramRecord, pk=record_id)
     with transaction.atomic():
         record = policy_version_add(
@@ -207,20 +207,20 @@ def _care_out(assessment: CareAssessment) -> dict[str, Any]:
 
 @router.get("/reasonable-care", response=list[CareAssessmentOut])
 def care_assessments(request: HttpRequest) -> list[dict[str, Any]]:
-    membership = reader(request)
+    membership = api_member(request)
     found = CareAssessment.objects.filter(organization_id=membership.organization_id)
     return [_care_out(a) for a in found[:50]]
 
 
 @router.get("/reasonable-care/{assessment_id}", response=CareAssessmentOut)
 def care_assessment(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
-    membership = reader(request)
+    membership = api_member(request)
     return _care_out(get_for_member(membership, CareAssessment, pk=assessment_id))
 
 
 @router.post("/reasonable-care", response={201: CareAssessmentOut})
 def care_assessment_new(request: HttpRequest) -> Status[dict[str, Any]]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     with transaction.atomic():
         started = care_assessment_start(
             organization=membership.organization_id, actor=membership.user
@@ -232,7 +232,7 @@ def care_assessment_new(request: HttpRequest) -> Status[dict[str, Any]]:
 def care_answer(
     request: HttpRequest, assessment_id: Id, question: str, payload: CareAnswerIn
 ) -> dict[str, Any]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     assessment = get_for_member(membership, CareAssessment, pk=assessment_id)
     if question not in reasonable_care.QUESTION_BY_CODE:
         raise HttpError(404, f"No question {question[:40]!r} in the checklist.")
@@ -252,7 +252,7 @@ def care_answer(
 
 @router.post("/reasonable-care/{assessment_id}/complete", response=CareAssessmentOut)
 def care_complete(request: HttpRequest, assessment_id: Id) -> dict[str, Any]:
-    membership = writer(request)
+    membership = api_member(request, Role.ANALYST)
     assessment = get_for_member(membership, CareAssessment, pk=assessment_id)
     with transaction.atomic():
         care_assessment_complete(assessment=assessment, actor=membership.user)

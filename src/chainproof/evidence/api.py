@@ -12,8 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import get_for_member, require_role
-from chainproof.accounts.models import Membership
+from chainproof.accounts.access import api_member, get_for_member
 from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import BodyIn, Id, Pages
 from chainproof.evidence import selectors
@@ -33,18 +32,6 @@ from chainproof.evidence.verification import last_verification, problems_for
 
 router = Router(tags=["evidence"])
 _LEFT_OUT: Any = Field(None)
-
-
-def _reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.VIEWER)
-    return membership
-
-
-def _writer(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.ANALYST)
-    return membership
 
 
 class DocumentVersionOut(Schema):
@@ -187,7 +174,7 @@ def _documents() -> QuerySet[Document]:
 @router.get("/documents", response=list[DocumentOut])
 @paginate(Pages)
 def documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any:
-    membership = _reader(request)
+    membership = api_member(request)
     return selectors.documents_for(membership.organization_id, **filters.dict()).prefetch_related(
         "links"
     )
@@ -197,7 +184,7 @@ def documents(request: HttpRequest, filters: Query[DocumentFilters]) -> Any:
 def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Documents matching every word, in their content (any script), metadata or linked
     records, each with the passage that matched."""
-    membership = _reader(request)
+    membership = api_member(request)
     return [
         {"document": f.document, "passage": f.passage}
         for f in selectors.search(membership.organization_id, query.q)
@@ -206,7 +193,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
 
 @router.get("/documents/{document_id}", response=DocumentOut)
 def document(request: HttpRequest, document_id: Id) -> Document:
-    return get_for_member(_reader(request), _documents(), pk=document_id)
+    return get_for_member(api_member(request), _documents(), pk=document_id)
 
 
 @router.post("/documents", response={201: DocumentOut})
@@ -214,7 +201,7 @@ def document_upload(
     request: HttpRequest, file: File[UploadedFile], meta: Form[UploadIn]
 ) -> Status[Document]:
     """One file as a new document (multipart/form-data: ``file`` and optional fields)."""
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     data = meta.dict()
     categories = [c for c in data.pop("categories").split(",") if c.strip()] or None
     links = targets_parse(membership.organization_id, data.pop("links"))
@@ -236,7 +223,7 @@ def document_upload(
 def version_upload(
     request: HttpRequest, document_id: Id, file: File[UploadedFile]
 ) -> Status[Document]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Document, pk=document_id)
     received = file_receive(file, file.name or "unnamed")
     with transaction.atomic():
@@ -246,7 +233,7 @@ def version_upload(
 
 @router.patch("/documents/{document_id}", response=DocumentOut)
 def document_patch(request: HttpRequest, document_id: Id, payload: DocumentPatch) -> Document:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Document, pk=document_id)
     data = payload.dict(exclude_unset=True)
     categories = data.pop("categories", None)
@@ -259,7 +246,7 @@ def document_patch(request: HttpRequest, document_id: Id, payload: DocumentPatch
 
 @router.post("/documents/{document_id}/review", response=DocumentOut)
 def review(request: HttpRequest, document_id: Id, payload: ReviewIn) -> Document:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Document, pk=document_id)
     with transaction.atomic():
         document_review(
@@ -273,7 +260,7 @@ def review(request: HttpRequest, document_id: Id, payload: ReviewIn) -> Document
 
 @router.post("/documents/{document_id}/links", response=DocumentOut)
 def links(request: HttpRequest, document_id: Id, payload: LinksIn) -> Document:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Document, pk=document_id)
     with transaction.atomic():
         document_link_add(
@@ -287,7 +274,7 @@ def links(request: HttpRequest, document_id: Id, payload: LinksIn) -> Document:
 @router.post("/documents/{document_id}/delete", response=DocumentOut)
 def delete(request: HttpRequest, document_id: Id, payload: DeleteIn) -> Document:
     """A tombstone with a reason: the record and its files stay until purged."""
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Document, pk=document_id)
     with transaction.atomic():
         document_delete(document=existing, actor=membership.user, reason=payload.reason)
@@ -307,7 +294,7 @@ def delete(request: HttpRequest, document_id: Id, payload: DeleteIn) -> Document
     },
 )
 def content(request: HttpRequest, document_id: Id, number: Id) -> Any:
-    membership = _reader(request)
+    membership = api_member(request)
     existing = get_for_member(membership, Document, pk=document_id)
     version = get_for_member(
         membership,
@@ -324,7 +311,7 @@ def content(request: HttpRequest, document_id: Id, number: Id) -> Any:
 
 @router.get("/verification", response=VerificationOut | None)
 def verification(request: HttpRequest) -> Any:
-    membership = _reader(request)
+    membership = api_member(request)
     run = last_verification(membership.organization_id)
     if run is None:
         return None

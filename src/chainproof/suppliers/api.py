@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import get_for_member, require_role, scoped
+from chainproof.accounts.access import api_member, get_for_member, scoped
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import BodyIn, Count, Id, Pages
@@ -22,18 +22,6 @@ router = Router(tags=["supply chain"])
 
 # A PATCH field left out of the body; the model field type refuses an explicit null.
 _LEFT_OUT: Any = Field(None)
-
-
-def _reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.VIEWER)
-    return membership
-
-
-def _writer(request: HttpRequest) -> Membership:
-    membership: Membership = request.auth  # type: ignore[attr-defined]
-    require_role(membership, Role.ANALYST)
-    return membership
 
 
 class IdentifierIO(BodyIn):
@@ -275,7 +263,7 @@ def _resolve(membership: Membership, data: dict[str, Any], fields: dict[str, Any
 @router.get("/suppliers", response=list[SupplierOut])
 @paginate(Pages)
 def suppliers(request: HttpRequest, filters: Query[SupplierFilters]) -> Any:
-    membership = _reader(request)
+    membership = api_member(request)
     return supplier_list(membership.organization_id, **filters.dict()).prefetch_related(
         "identifiers"
     )
@@ -283,12 +271,12 @@ def suppliers(request: HttpRequest, filters: Query[SupplierFilters]) -> Any:
 
 @router.get("/suppliers/{supplier_id}", response=SupplierOut)
 def supplier(request: HttpRequest, supplier_id: Id) -> Supplier:
-    return get_for_member(_reader(request), Supplier, pk=supplier_id)
+    return get_for_member(api_member(request), Supplier, pk=supplier_id)
 
 
 @router.post("/suppliers", response={201: SupplierOut})
 def supplier_create(request: HttpRequest, payload: SupplierIn) -> Status[Supplier]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     data = payload.dict()
     identifiers = data.pop("identifiers")
     _resolve(membership, data, {"parent": Supplier})
@@ -304,7 +292,7 @@ def supplier_create(request: HttpRequest, payload: SupplierIn) -> Status[Supplie
 
 @router.patch("/suppliers/{supplier_id}", response=SupplierOut)
 def supplier_update(request: HttpRequest, supplier_id: Id, payload: SupplierPatch) -> Supplier:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Supplier, pk=supplier_id)
     data = payload.dict(exclude_unset=True)
     identifiers = data.pop("identifiers", None)
@@ -325,17 +313,17 @@ def supplier_update(request: HttpRequest, supplier_id: Id, payload: SupplierPatc
 @router.get("/facilities", response=list[FacilityOut])
 @paginate(Pages)
 def facilities(request: HttpRequest, filters: Query[FacilityFilters]) -> Any:
-    return facility_list(_reader(request).organization_id, **filters.dict())
+    return facility_list(api_member(request).organization_id, **filters.dict())
 
 
 @router.get("/facilities/{facility_id}", response=FacilityOut)
 def facility(request: HttpRequest, facility_id: Id) -> Facility:
-    return get_for_member(_reader(request), Facility, pk=facility_id)
+    return get_for_member(api_member(request), Facility, pk=facility_id)
 
 
 @router.post("/facilities", response={201: FacilityOut})
 def facility_create(request: HttpRequest, payload: FacilityIn) -> Status[Facility]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     data = payload.dict()
     _resolve(membership, data, {"supplier": Supplier})
     with transaction.atomic():
@@ -347,7 +335,7 @@ def facility_create(request: HttpRequest, payload: FacilityIn) -> Status[Facilit
 
 @router.patch("/facilities/{facility_id}", response=FacilityOut)
 def facility_update(request: HttpRequest, facility_id: Id, payload: FacilityIn) -> Facility:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Facility, pk=facility_id)
     data = payload.dict(exclude_unset=True)
     _resolve(membership, data, {"supplier": Supplier})
@@ -366,12 +354,12 @@ def facility_update(request: HttpRequest, facility_id: Id, payload: FacilityIn) 
 @router.get("/materials", response=list[MaterialOut])
 @paginate(Pages)
 def materials(request: HttpRequest) -> Any:
-    return scoped(_reader(request), Material)
+    return scoped(api_member(request), Material)
 
 
 @router.post("/materials", response={201: MaterialOut})
 def material_create(request: HttpRequest, payload: MaterialIn) -> Status[Material]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     with transaction.atomic():
         created = services.material_save(
             organization=membership.organization_id, actor=membership.user, data=payload.dict()
@@ -381,7 +369,7 @@ def material_create(request: HttpRequest, payload: MaterialIn) -> Status[Materia
 
 @router.patch("/materials/{material_id}", response=MaterialOut)
 def material_update(request: HttpRequest, material_id: Id, payload: MaterialIn) -> Material:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, Material, pk=material_id)
     with transaction.atomic():
         return services.material_save(
@@ -395,13 +383,13 @@ def material_update(request: HttpRequest, material_id: Id, payload: MaterialIn) 
 @router.get("/products", response=list[ProductOut])
 @paginate(Pages)
 def products(request: HttpRequest, q: str = "") -> Any:
-    qs = scoped(_reader(request), Product).prefetch_related("inputs")
+    qs = scoped(api_member(request), Product).prefetch_related("inputs")
     return qs.filter(name__icontains=q) | qs.filter(sku__icontains=q) if q else qs
 
 
 @router.get("/products/{product_id}", response=ProductOut)
 def product(request: HttpRequest, product_id: Id) -> Product:
-    return get_for_member(_reader(request), Product, pk=product_id)
+    return get_for_member(api_member(request), Product, pk=product_id)
 
 
 def _save_product(membership: Membership, payload: ProductIn, existing: Product | None) -> Product:
@@ -426,12 +414,12 @@ def _save_product(membership: Membership, payload: ProductIn, existing: Product 
 
 @router.post("/products", response={201: ProductOut})
 def product_create(request: HttpRequest, payload: ProductIn) -> Status[Product]:
-    return Status(201, _save_product(_writer(request), payload, None))
+    return Status(201, _save_product(api_member(request, Role.ANALYST), payload, None))
 
 
 @router.patch("/products/{product_id}", response=ProductOut)
 def product_update(request: HttpRequest, product_id: Id, payload: ProductIn) -> Product:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     return _save_product(membership, payload, get_for_member(membership, Product, pk=product_id))
 
 
@@ -441,7 +429,7 @@ def product_update(request: HttpRequest, product_id: Id, payload: ProductIn) -> 
     summary="A product's upstream map, tier by tier, with unknown-origin gaps",
 )
 def product_chain_view(request: HttpRequest, product_id: Id) -> dict[str, Any]:
-    chain = product_chain(get_for_member(_reader(request), Product, pk=product_id))
+    chain = product_chain(get_for_member(api_member(request), Product, pk=product_id))
     return {
         "nodes": [
             {"node": str(n), "depth": d}
@@ -478,7 +466,7 @@ _LINK_REFS = {
 @router.get("/links", response=list[LinkOut])
 @paginate(Pages)
 def links(request: HttpRequest, facility_id: Id | None = None) -> Any:
-    qs = scoped(_reader(request), SupplyLink)
+    qs = scoped(api_member(request), SupplyLink)
     if facility_id is not None:
         qs = qs.filter(source_facility_id=facility_id) | qs.filter(target_facility_id=facility_id)
     return qs
@@ -486,12 +474,12 @@ def links(request: HttpRequest, facility_id: Id | None = None) -> Any:
 
 @router.get("/links/{link_id}", response=LinkOut)
 def link(request: HttpRequest, link_id: Id) -> SupplyLink:
-    return get_for_member(_reader(request), SupplyLink, pk=link_id)
+    return get_for_member(api_member(request), SupplyLink, pk=link_id)
 
 
 @router.patch("/links/{link_id}", response=LinkOut)
 def link_update(request: HttpRequest, link_id: Id, payload: LinkIn) -> SupplyLink:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, SupplyLink, pk=link_id)
     data = payload.dict(exclude_unset=True)
     _resolve(membership, data, _LINK_REFS)
@@ -504,7 +492,7 @@ def link_update(request: HttpRequest, link_id: Id, payload: LinkIn) -> SupplyLin
 
 @router.post("/links", response={201: LinkOut})
 def link_create(request: HttpRequest, payload: LinkIn) -> Status[SupplyLink]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     data = payload.dict()
     _resolve(membership, data, _LINK_REFS)
     with transaction.atomic():
@@ -516,7 +504,7 @@ def link_create(request: HttpRequest, payload: LinkIn) -> Status[SupplyLink]:
 
 @router.delete("/links/{link_id}", response={204: None})
 def link_remove(request: HttpRequest, link_id: Id) -> Status[None]:
-    membership = _writer(request)
+    membership = api_member(request, Role.ANALYST)
     link = get_for_member(membership, SupplyLink, pk=link_id)
     with transaction.atomic():
         services.link_delete(link=link, actor=membership.user)

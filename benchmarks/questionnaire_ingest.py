@@ -25,10 +25,10 @@ sys.path.insert(0, str(HERE.parent))
 from tests.questionnaire_helpers import TYPED, countries, fill, strt  # noqa: E402
 
 from chainproof.fileformats.questionnaire_workbook import (  # noqa: E402
-    build_workbook,
     check_workbook,
     open_workbook,
 )
+from chainproof.fileformats.questionnaire_workbook_build import build_workbook  # noqa: E402
 
 
 def filled_workbooks(count: int, seed: int = 11) -> list[bytes]:

@@ -26,7 +26,7 @@ PATHS = (*WORKBOOK_PATHS, "reference")
 
 @lru_cache(maxsize=1)
 def portal_blank() -> bytes:
-    from chainproof.fileformats.questionnaire_workbook import build_workbook
+    from chainproof.fileformats.questionnaire_workbook_build import build_workbook
     from tests.questionnaire_helpers import countries, strt
 
     questionnaire, layout = strt()

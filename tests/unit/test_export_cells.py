@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from chainproof.common.exports import export_response
 from chainproof.fileformats.cells import csv_cell, looks_like_formula
-from chainproof.fileformats.questionnaire_workbook import build_workbook
+from chainproof.fileformats.questionnaire_workbook_build import build_workbook
 from tests.questionnaire_helpers import countries, strt
 
 HOSTILE = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\r=y", '=HYPERLINK("http://x","y")']

@@ -10,11 +10,11 @@ from openpyxl import Workbook, load_workbook
 from chainproof.domain.questionnaire.cell_map import CellMapError, parse_layout
 from chainproof.fileformats.questionnaire_workbook import (
     WorkbookRejected,
-    build_workbook,
     check_workbook,
     open_workbook,
     read_meta,
 )
+from chainproof.fileformats.questionnaire_workbook_build import build_workbook
 from tests.questionnaire_helpers import TYPED, countries, fill, strt
 
 META = {"campaign": "2026-Q4 apparel", "request": "REQ-17", "supplier": "S-VN-02"}

@@ -22,13 +22,13 @@ from chainproof.evidence.models import Document
 from chainproof.evidence.receiving import Received, checked_file_keep, file_receive
 from chainproof.fileformats.questionnaire_workbook import (
     WorkbookRejected,
-    build_workbook,
     check_workbook,
     formulas_note,
     open_workbook,
     read_meta,
     sheet_names,
 )
+from chainproof.fileformats.questionnaire_workbook_build import build_workbook
 from chainproof.questionnaires.models import (
     Attachment,
     QuestionnaireRequest,

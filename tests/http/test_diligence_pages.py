@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from chainproof.diligence.demo import demo_evidence_load
-from chainproof.diligence.models import CareAssessment, ProgramRecord
+from chainproof.diligence.models import CareAssessment, EvidenceRequest, ProgramRecord
 from chainproof.evidence.models import Document
+from chainproof.suppliers.models import Supplier
 from tests.csrf_client import CsrfClient
 from tests.supply import load_demo
 
@@ -166,3 +167,58 @@ def test_audits_requests_and_documents_export_as_csv_and_xlsx(csrf_client, demo)
     assert 1 < len(found) < 15
     requests = _csv(csrf_client.get("/diligence/requests/?format=csv"))
     assert requests[0][0] == "Document asked for"
+
+
+def test_document_numbers_typed_by_people_are_read_or_refused_never_a_crash(csrf_client, demo):
+    """ "#15" is a document number; "abc" is an error that says so (it was a 500 on the
+    audit form, and the program and checklist forms dropped it silently)."""
+    csrf_client.sign_in(demo)
+    supplier = Supplier.objects.get(organization=demo.organization, ref="S-VN-01")
+    document = Document.objects.filter(organization=demo.organization).first()
+    base = {
+        "supplier": supplier.pk,
+        "kind": "internal",
+        "audit_date": "2026-06-01",
+        "auditor": "Own team",
+    }
+    bad = csrf_client.submit("/diligence/audits/", {**base, "report": "abc"})
+    assert bad.status_code == 400
+    assert "Expected a document number such as 15, found &#x27;abc&#x27;" in bad.content.decode()
+    good = csrf_client.submit("/diligence/audits/", {**base, "report": f"#{document.pk}"})
+    assert good.status_code == 302
+    training = {
+        "title": "Supplier briefing",
+        "held_on": "2026-04-14",
+        "audience": ["suppliers"],
+        "attendees": "9",
+    }
+    dropped = csrf_client.submit(
+        "/diligence/program/training/", {**training, "documents": f"#{document.pk} abc"}
+    )
+    assert dropped.status_code == 400
+    assert "Evidence documents: Expected a document number" in dropped.content.decode()
+    future = csrf_client.submit(
+        "/diligence/program/training/", {**training, "held_on": "2031-03-01"}
+    )
+    assert "Held on: expected a date not after today" in future.content.decode()
+    kept = csrf_client.submit(
+        "/diligence/program/training/", {**training, "documents": f"#{document.pk}"}
+    )
+    assert kept.status_code == 302
+    record = ProgramRecord.objects.get(title__startswith="Supplier briefing")
+    assert list(record.documents.all()) == [document]
+
+
+def test_a_supplier_is_asked_once_per_document_and_the_category_follows_the_type(csrf_client, demo):
+    csrf_client.sign_in(demo)
+    supplier = Supplier.objects.get(organization=demo.organization, ref="S-CN-01")
+    ask = {"supplier": supplier.pk, "record_type": "payroll_record", "due_date": "2030-01-31"}
+    first = csrf_client.submit("/diligence/requests/", ask, follow=True)
+    assert first.status_code == 200
+    asked = EvidenceRequest.objects.get(supplier=supplier)
+    assert asked.category == "dhs_wages"  # what a payroll record proves, not the first category
+    assert "How and to whom wages are paid" in first.content.decode()
+    again = csrf_client.submit("/diligence/requests/", ask)
+    assert again.status_code == 400
+    assert f"already asked for this (request {asked.pk}" in again.content.decode()
+    assert EvidenceRequest.objects.filter(supplier=supplier).count() == 1

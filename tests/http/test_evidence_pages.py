@@ -217,7 +217,7 @@ def test_the_document_page_records_review_links_and_deletion(csrf_client, alice,
     url = f"/evidence/{document_id}/"
 
     linked = csrf_client.submit(
-        url, {"action": "link", "link_type": "supplier", "link_id": "S-VN-01"}
+        url, {"action": "link", "link_type": "supplier", "link_id": "supplier:S-VN-01"}
     )
     assert linked.status_code == 302
     empty_reason = csrf_client.submit(url, {"action": "review", "status": "rejected"})

@@ -164,6 +164,9 @@ def test_versions_number_up_and_keep_each_file(alice, store):
         version = document_version_add(document=document, actor=alice.user, received=received)
 
     assert version.number == 2
+    same = file_receive(io.BytesIO(b"Wage policy, second edition\n"), "again.txt")
+    with pytest.raises(ValidationError, match="is the current version already"):
+        document_version_add(document=document, actor=alice.user, received=same)
     numbers = list(document.versions.order_by("number").values_list("number", "original_name"))
     assert numbers == [(1, "policy.txt"), (2, "policy-v2.txt")]
     assert Blob.objects.count() == 2

@@ -17,6 +17,7 @@ from chainproof.audit.services import audit_record
 from chainproof.diligence.models import CareAnswer, CareAssessment, ProgramRecord
 from chainproof.domain.evidence import reasonable_care
 from chainproof.domain.evidence.program import KIND_BY_CODE, Kind, ProgramError, clean, title_of
+from chainproof.evidence.documents import document_numbers
 from chainproof.evidence.models import Document
 from chainproof.suppliers.models import Facility, Supplier
 
@@ -51,7 +52,7 @@ def _owned(model: Any, org: int, pk: Any, field: str, label: str) -> Any:
 
 
 def _documents(org: int, ids: Iterable[Any]) -> list[Document]:
-    wanted = sorted({int(getattr(i, "pk", i)) for i in ids if str(getattr(i, "pk", i)).isdigit()})
+    wanted = document_numbers(ids)
     found = list(
         Document.objects.filter(organization_id=org, pk__in=wanted, deleted_at__isnull=True)
     )
@@ -79,7 +80,7 @@ def program_record_save(
     if record is not None and spec.versioned:
         raise ValidationError("A policy is not changed in place: add a new version.")
     try:
-        cleaned = clean(spec, values)
+        cleaned = clean(spec, values, today=timezone.localdate())
     except ProgramError as exc:
         raise ValidationError(exc.errors) from None
     found_supplier = _owned(Supplier, org, supplier, "supplier", "supplier")
@@ -129,7 +130,7 @@ def policy_version_add(
         raise ValidationError("This version was superseded already: add to the current one.")
     spec = _kind(policy.kind)
     try:
-        cleaned = clean(spec, values)
+        cleaned = clean(spec, values, today=timezone.localdate())
     except ProgramError as exc:
         raise ValidationError(exc.errors) from None
     if cleaned.get("version") == policy.values.get("version"):

@@ -47,8 +47,8 @@ def _values(kind: Kind, post: Any) -> dict[str, Any]:
     }
 
 
-def _document_ids(post: Any) -> list[str]:
-    return [part for part in post.get("documents", "").replace(",", " ").split() if part]
+def _document_ids(post: Any) -> str:
+    return str(post.get("documents", ""))
 
 
 def _columns(kind: Kind) -> list[str]:

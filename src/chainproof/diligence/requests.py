@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from chainproof.audit.services import audit_record, snapshot
 from chainproof.diligence.models import EvidenceRequest
-from chainproof.domain.evidence.categories import CATEGORY_BY_CODE, RECORD_TYPE_LABELS
+from chainproof.domain.evidence.categories import (
+    CATEGORY_BY_CODE,
+    RECORD_TYPE_LABELS,
+    SUGGESTED_CATEGORIES,
+)
 from chainproof.evidence.documents import LinkTarget, document_create, document_review
 from chainproof.evidence.models import DocumentLink
 from chainproof.outbox.services import email_queue
@@ -78,10 +82,26 @@ def evidence_request_create(
         raise ValidationError({"supplier": "No such supplier in your organization."})
     if facility is not None and facility.organization_id != org:
         raise ValidationError({"facility": "No such worksite in your organization."})
-    if category not in CATEGORY_BY_CODE:
-        raise ValidationError({"category": f"Unknown evidence category {category!r}."})
     if record_type not in RECORD_TYPE_LABELS:
         raise ValidationError({"record_type": f"Unknown record type {record_type!r}."})
+    if not category and SUGGESTED_CATEGORIES.get(record_type):
+        category = SUGGESTED_CATEGORIES[record_type][0]  # what that record usually proves
+    if category not in CATEGORY_BY_CODE:
+        raise ValidationError(
+            {"category": f"Expected an evidence category, found {category or 'nothing'!r}."}
+        )
+    waiting = EvidenceRequest.objects.filter(
+        organization_id=org,
+        supplier=supplier,
+        facility=facility,
+        category=category,
+        status__in=(EvidenceRequest.Status.OPEN, EvidenceRequest.Status.RETURNED),
+    ).first()
+    if waiting is not None:
+        raise ValidationError(
+            f"{supplier} was already asked for this (request {waiting.pk}, "
+            f"due {waiting.due_date:%Y-%m-%d}): follow that one up instead."
+        )
     due = _date("due_date", due_date, required=True) or timezone.localdate()
     if due < timezone.localdate():
         raise ValidationError({"due_date": f"Expected a date from today on, found {due}."})

@@ -14,6 +14,7 @@ from django.utils import timezone
 from chainproof.audit.services import audit_record, snapshot
 from chainproof.diligence.models import Audit, CorrectiveAction, Finding
 from chainproof.domain.nodes import NodeKey
+from chainproof.evidence.documents import document_number
 from chainproof.evidence.models import Document
 from chainproof.jobs.recompute import signals_changed
 from chainproof.suppliers.models import Facility, Supplier
@@ -46,7 +47,7 @@ def _text(field: str, value: Any, *, limit: int | None = None) -> str:
 def _document(organization_id: int, document: Any, field: str) -> Document | None:
     if document in (None, ""):
         return None
-    pk = getattr(document, "pk", document)
+    pk = document_number(document, field)
     found = Document.objects.filter(
         organization_id=organization_id, pk=pk, deleted_at__isnull=True
     ).first()

@@ -1,10 +1,12 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from chainproof.diligence import program_views, views
 
 app_name = "diligence"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="diligence:audits"), name="index"),
     path("audits/", views.audit_index, name="audits"),
     path("audits/<int:audit_id>/", views.audit_detail, name="audit"),
     path("requests/", views.request_index, name="requests"),

@@ -341,6 +341,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "diligence/request.html",
         {
             "asked": asked,
+            "category_label": CATEGORY_BY_CODE[asked.category].label
+            if asked.category in CATEGORY_BY_CODE
+            else asked.category,
             "documents": asked.documents.order_by("-pk"),
             "category": CATEGORY_BY_CODE.get(asked.category),
             "can_edit": membership.has_role(Role.ANALYST),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record, snapshot
@@ -116,7 +115,9 @@ def clean_metadata(values: dict[str, Any], current: Document | None = None) -> d
     start = cleaned.get("valid_from", getattr(current, "valid_from", None))
     end = cleaned.get("valid_until", getattr(current, "valid_until", None))
     if start and end and end < start and "valid_until" not in errors:
-        errors["valid_until"] = f"Expected a date on or after valid-from {start}, found {end}."
+        errors["valid_until"] = (
+            f"Expected a date on or after the valid-from date {start}, found {end}."
+        )
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -254,7 +255,12 @@ def document_create(
 def document_version_add(*, document: Document, actor: Any, received: Received) -> DocumentVersion:
     """A new file for a document; earlier versions stay, readable and verifiable."""
     _require_live(document)
-    last = document.versions.aggregate(n=Max("number"))["n"] or 0
+    current = document.versions.select_related("blob").order_by("-number").first()
+    if current is not None and current.blob.sha256 == received.sha256:
+        raise ValidationError(
+            {"file": f"{received.original_name} is the current version already (same SHA-256)."}
+        )
+    last = current.number if current is not None else 0
     version = _version_create(document, received, actor, last + 1)
     document.updated_at = timezone.now()
     if document.status in (Document.Status.ACCEPTED, Document.Status.REJECTED):
@@ -281,18 +287,30 @@ def _require_live(document: Document) -> None:
         raise ValidationError("This document was deleted; its record is kept but not changed.")
 
 
+def document_number(given: Any, field: str = "documents") -> int:
+    """A document's number as people type it ("15" or "#15"); ValidationError otherwise."""
+    text = str(getattr(given, "pk", given)).strip().removeprefix("#").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationError(
+            {field: f"Expected a document number such as 15, found {str(given)[:40]!r}."}
+        )
+    return int(text)
+
+
+def document_numbers(given: Any, field: str = "documents") -> list[int]:
+    """Several numbers, from a list or a text separated by commas or spaces."""
+    parts = given.replace(",", " ").split() if isinstance(given, str) else list(given)
+    return sorted({document_number(part, field) for part in parts if str(part).strip()})
+
+
 def _translation_of(document: Document, given: Any) -> Document | None:
     """The document this one translates, by number: of the same organization, never itself
     nor one of its own translations."""
     if given in (None, ""):
         return None
-    number = str(getattr(given, "pk", given)).strip().lstrip("#")
-    if not number.isdigit():
-        raise ValidationError(
-            {"translation_of": f"Expected a document number, found {str(given)[:40]!r}."}
-        )
+    number = document_number(given, "translation_of")
     original = Document.objects.filter(
-        organization_id=document.organization_id, pk=int(number), deleted_at__isnull=True
+        organization_id=document.organization_id, pk=number, deleted_at__isnull=True
     ).first()
     if original is None:
         raise ValidationError({"translation_of": f"No document {number} in your organization."})

@@ -25,6 +25,7 @@ EXAMPLE = "supplier:S-VN-01, product:APP-SCF-010 or supplier:12"
 def target_parse(organization_id: int, kind: str, given: str) -> LinkTarget:
     """One record of a kind, by number or by reference."""
     kind, text = kind.strip().lower(), str(given).strip()
+    text = text.removeprefix(f"{kind}:").strip()  # "supplier:S-VN-01" typed in full
     if kind not in KINDS:
         raise ValidationError(
             {"links": f"Expected one of {', '.join(KINDS)} before the colon, found {kind!r}."}

@@ -308,7 +308,9 @@ def _act(request: HttpRequest, membership: Any, document: Document) -> str:
                 actor=request.user,
                 targets=_targets(membership.organization_id, request.POST),
             )
-            return f"{added} link(s) added."
+            if added == 0:
+                return "Already linked: nothing changed."
+            return "Link added." if added == 1 else f"{added} links added."
         if action == "unlink":
             link = get_for_member(
                 membership, DocumentLink, pk=request.POST.get("link", "0"), document=document

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from chainproof.jobs.kinds import JobKind
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -50,6 +52,14 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        """What the job does, in words."""
+        try:
+            return JobKind(self.kind).label
+        except ValueError:
+            return self.kind
 
     @property
     def is_done(self) -> bool:

@@ -26,6 +26,7 @@ class Field:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()
     help: str = ""
+    happened: bool = False  # a date of something done: never in the future
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ KINDS: tuple[Kind, ...] = (
             Field(
                 "approved_by_title", "Their position", required=True, help="e.g. Chief Executive"
             ),
-            Field("approved_on", "Approved on", "date", required=True),
+            Field("approved_on", "Approved on", "date", required=True, happened=True),
             Field("summary", "What it commits to", "long_text"),
         ),
         ("dhs_policy", "dhs_commitment", "cbp_due_diligence"),
@@ -102,7 +103,7 @@ KINDS: tuple[Kind, ...] = (
         "Training",
         (
             Field("title", "Session", required=True),
-            Field("held_on", "Held on", "date", required=True),
+            Field("held_on", "Held on", "date", required=True, happened=True),
             Field("audience", "Audience", "choices", required=True, choices=AUDIENCES),
             Field("attendees", "Attendees", "count", required=True),
             Field("trainer", "Given by"),
@@ -118,7 +119,7 @@ KINDS: tuple[Kind, ...] = (
         "Supplier contracts",
         (
             Field("title", "Contract", required=True),
-            Field("signed_on", "Signed on", "date", required=True),
+            Field("signed_on", "Signed on", "date", required=True, happened=True),
             Field("clauses", "Clauses it contains", "choices", required=True, choices=CLAUSES),
             Field("valid_until", "Valid until", "date"),
         ),
@@ -132,7 +133,7 @@ KINDS: tuple[Kind, ...] = (
         "Stakeholder engagement",
         "Stakeholder engagement",
         (
-            Field("held_on", "Date", "date", required=True),
+            Field("held_on", "Date", "date", required=True, happened=True),
             Field("stakeholder_type", "With", "choice", required=True, choices=STAKEHOLDERS),
             Field("stakeholder", "Who", required=True, help="The union, NGO or group of workers"),
             Field("topic", "Topic", required=True),
@@ -147,7 +148,7 @@ KINDS: tuple[Kind, ...] = (
         "Worker interviews",
         "Worker interviews",
         (
-            Field("held_on", "Held on", "date", required=True),
+            Field("held_on", "Held on", "date", required=True, happened=True),
             Field("interviewed", "Workers interviewed", "count", required=True),
             Field("conducted_by", "Conducted by", required=True),
             Field(
@@ -169,7 +170,7 @@ KINDS: tuple[Kind, ...] = (
         "Fee reimbursement",
         "Fee reimbursements",
         (
-            Field("paid_on", "Paid on", "date", required=True),
+            Field("paid_on", "Paid on", "date", required=True, happened=True),
             Field("workers", "Workers reimbursed", "count", required=True),
             Field("amount", "Total amount", "amount", required=True),
             Field("currency", "Currency", required=True, help="ISO code: USD, MYR"),
@@ -193,7 +194,7 @@ class ProgramError(ValueError):
         self.errors = errors
 
 
-def _one(field: Field, raw: Any) -> Any:
+def _one(field: Field, raw: Any, today: dt.date | None) -> Any:
     """One value, typed, or ValueError with the sentence that says what is wrong."""
     if field.type == "choices":
         given = raw if isinstance(raw, list | tuple) else str(raw).replace(",", " ").split()
@@ -206,9 +207,14 @@ def _one(field: Field, raw: Any) -> Any:
     text = str(raw).strip()
     if field.type == "date":
         try:
-            return dt.date.fromisoformat(text).isoformat()
+            day = dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"expected a date (YYYY-MM-DD), found {text!r}") from None
+        if field.happened and today is not None and day > today:
+            raise ValueError(f"expected a date not after today ({today.isoformat()}), found {text}")
+        if day.year < 1950:
+            raise ValueError(f"expected a date from 1950 on, found {text}")
+        return day.isoformat()
     if field.type == "count":
         if not text.isdigit() or len(text) > 9:
             raise ValueError(f"expected a whole number, found {text!r}")
@@ -239,8 +245,9 @@ def _blank(raw: Any) -> bool:
     return not str(raw).strip()
 
 
-def clean(kind: Kind, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """The record's values, typed; ProgramError naming every wrong field."""
+def clean(kind: Kind, raw: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
+    """The record's values, typed; ProgramError naming every wrong field. With ``today``,
+    the date of something done (held, approved, signed, paid) may not be later."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     unknown = sorted(set(raw) - set(kind.field_names))
@@ -253,7 +260,7 @@ def clean(kind: Kind, raw: Mapping[str, Any]) -> dict[str, Any]:
                 errors[field.name] = "expected a value, found nothing"
             continue
         try:
-            values[field.name] = _one(field, given)
+            values[field.name] = _one(field, given, today)
         except ValueError as exc:
             errors[field.name] = str(exc)
     if errors:

@@ -50,7 +50,7 @@ function uploadOne(form, file, shown) {
       }
       if (result.error) {
         item.classList.add("msg-error");
-        item.append(document.createTextNode(result.error));
+        item.replaceChildren(document.createTextNode(result.error)); // it names the file
       } else {
         const link = document.createElement("a");
         link.href = result.url;

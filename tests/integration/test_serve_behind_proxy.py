@@ -137,3 +137,23 @@ def test_serve_runs_the_worker_as_a_child_process_and_stops_it(tmp_path):
             break
         time.sleep(0.1)
     assert not worker_proc.exists() or (worker_proc / "stat").read_text().split()[2] == "Z"
+
+
+def test_links_in_emails_point_at_the_port_served_unless_an_address_is_set(monkeypatch, settings):
+    """`chainproof start --port 8799` used to email links to port 8000."""
+    import waitress
+
+    from chainproof.web.management.commands import serve as serving
+
+    settings.PUBLIC_BASE_URL = settings.PUBLIC_BASE_URL  # restored after the test
+    monkeypatch.setattr(waitress, "serve", lambda *args, **kwargs: None)
+    monkeypatch.delenv("CHAINPROOF_PUBLIC_URL", raising=False)
+    monkeypatch.setattr(serving.signal, "signal", lambda *args: None)
+    serving.serve("0.0.0.0", 8799, 1, lambda text: None, worker=False)  # noqa: S104
+    assert settings.PUBLIC_BASE_URL == "http://127.0.0.1:8799"
+    assert os.environ["CHAINPROOF_PUBLIC_URL"] == "http://127.0.0.1:8799"  # for the worker
+
+    monkeypatch.setenv("CHAINPROOF_PUBLIC_URL", "https://chainproof.example.com")
+    settings.PUBLIC_BASE_URL = "https://chainproof.example.com"
+    serving.serve("127.0.0.1", 8800, 1, lambda text: None, worker=False)
+    assert settings.PUBLIC_BASE_URL == "https://chainproof.example.com"

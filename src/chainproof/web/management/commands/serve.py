@@ -97,6 +97,13 @@ def serve(host: str, port: int, threads: int, say: Any, *, worker: bool = True) 
 
     if not 1 <= port <= 65535:
         fail(f"--port: expected 1 to 65535, found {port}")
+    if not os.environ.get("CHAINPROOF_PUBLIC_URL"):
+        # Links in emails point at this server unless an address is configured; the
+        # worker (a child process) sends them, so it learns the address too.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        address = f"http://{shown}:{port}"
+        os.environ["CHAINPROOF_PUBLIC_URL"] = address
+        settings.PUBLIC_BASE_URL = address
     background = WorkerProcess(say) if worker else None
 
     def stop_on_sigterm(signum: int, frame: Any) -> None:

@@ -100,7 +100,8 @@ def serve(host: str, port: int, threads: int, say: Any, *, worker: bool = True) 
     if not os.environ.get("CHAINPROOF_PUBLIC_URL"):
         # Links in emails point at this server unless an address is configured; the
         # worker (a child process) sends them, so it learns the address too.
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        everywhere = ("0.0.0.0", "::", "")  # noqa: S104  (a listening address, not a bind)
+        shown = "127.0.0.1" if host in everywhere else host
         address = f"http://{shown}:{port}"
         os.environ["CHAINPROOF_PUBLIC_URL"] = address
         settings.PUBLIC_BASE_URL = address

@@ -51,12 +51,13 @@ def test_two_dropped_files_are_listed_with_hashes_and_previewed(
 
     listed = {
         item.inner_text().split(" ")[0]: item.get_attribute("data-sha256")
-        for item in page.query_selector_all("[data-upload-list] li")
+        for item in page.query_selector_all("[data-upload-list] li[data-sha256]")
     }
     assert sorted(listed.values()) == sorted(
         hashlib.sha256(data).hexdigest() for data in (scan, policy)
     )
     assert page.query_selector_all("[data-upload-list] progress") == []
+    page.locator("text=Show the new documents in the list").wait_for()
     assert Document.objects.filter(organization=alice.organization).count() == 2
 
     page.click("[data-upload-list] li a >> text=site photo")

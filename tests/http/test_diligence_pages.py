@@ -221,4 +221,5 @@ def test_a_supplier_is_asked_once_per_document_and_the_category_follows_the_type
     again = csrf_client.submit("/diligence/requests/", ask)
     assert again.status_code == 400
     assert f"already asked for this (request {asked.pk}" in again.content.decode()
+    assert 'value="2030-01-31"' in again.content.decode()  # what was typed is shown again
     assert EvidenceRequest.objects.filter(supplier=supplier).count() == 1

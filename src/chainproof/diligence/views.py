@@ -306,6 +306,7 @@ def request_index(request: HttpRequest) -> HttpResponse:
         {
             "requests": asked_list.order_by("status", "due_date", "pk")[:300],
             "error": error,
+            "posted": request.POST if error else {},  # shown again after an error
             "categories": CATEGORIES,
             "record_types": RECORD_TYPES,
             "suppliers": Supplier.objects.filter(organization_id=org).order_by("legal_name"),

@@ -81,6 +81,15 @@ for (const form of document.querySelectorAll("form[data-dropzone]")) {
   const send = async (files) => {
     const waiting = Array.from(files, (file) => [file, queued(file, list)]);
     for (const [file, shown] of waiting) await uploadOne(form, file, shown);
+    if (list.querySelector("li[data-sha256]") && !list.querySelector("li.refresh")) {
+      const item = document.createElement("li");
+      item.className = "refresh";
+      const link = document.createElement("a");
+      link.href = window.location.pathname;
+      link.textContent = "Show the new documents in the list";
+      item.append(link);
+      list.append(item);
+    }
   };
   target.addEventListener("dragover", (event) => {
     event.preventDefault();

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "chainproof.screening",
     "chainproof.evidence",
     "chainproof.diligence",
+    "chainproof.cases",
     "chainproof.questionnaires",
     "chainproof.outbox",
     "chainproof.api",
@@ -215,6 +216,12 @@ if STORAGE_BACKEND == "s3" and not S3_BUCKET:
 EVIDENCE_MAX_BYTES = env_int("CHAINPROOF_EVIDENCE_MAX_BYTES", 200 * 1024 * 1024, minimum=1024)
 EVIDENCE_RETENTION_DAYS = env_int("CHAINPROOF_EVIDENCE_RETENTION_DAYS", 365 * 7, minimum=0)
 EVIDENCE_EXPIRY_NOTICE_DAYS = env_int("CHAINPROOF_EVIDENCE_EXPIRY_NOTICE_DAYS", 30, minimum=1)
+# Days before a case deadline when its owner is reminded by email (comma-separated).
+CASE_REMINDER_DAYS = tuple(
+    int(day)
+    for day in env_list("CHAINPROOF_CASE_REMINDER_DAYS", ["14", "7", "3", "1"])
+    if day.strip().isdigit()
+) or (14, 7, 3, 1)
 # Text recognition of scans and images (Tesseract); languages as Tesseract names them.
 OCR_LANGUAGES = env_str("CHAINPROOF_OCR_LANGUAGES", "eng+chi_sim+chi_tra+kor+vie")
 OCR_MAX_PAGES = env_int("CHAINPROOF_OCR_MAX_PAGES", 50, minimum=1)
@@ -276,6 +283,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("CHAINPROOF_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # PDF rendering logs every step at INFO; only its warnings are worth a line.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

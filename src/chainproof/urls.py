@@ -14,6 +14,7 @@ urlpatterns = [
     path("questionnaires/", include("chainproof.questionnaires.urls")),
     path("evidence/", include("chainproof.evidence.urls")),
     path("diligence/", include("chainproof.diligence.urls")),
+    path("cases/", include("chainproof.cases.urls")),
     path("outbox/", include("chainproof.outbox.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),

@@ -20,6 +20,7 @@ class JobKind(StrEnum):
     EVIDENCE_VERIFY = "evidence.verify"
     EVIDENCE_EXPIRY = "evidence.expiry"
     DILIGENCE_OVERDUE = "diligence.overdue"
+    CASES_REMIND = "cases.remind"
 
     @property
     def label(self) -> str:
@@ -42,4 +43,5 @@ _LABELS = {
     JobKind.EVIDENCE_VERIFY: "Verify every stored document against its SHA-256",
     JobKind.EVIDENCE_EXPIRY: "Mark expired evidence and announce what expires soon",
     JobKind.DILIGENCE_OVERDUE: "Raise the risk of records with overdue corrective actions",
+    JobKind.CASES_REMIND: "Send reminders of case deadlines",
 }

@@ -13,7 +13,7 @@ NAVIGATION = (
     ("Risk", "risk:register"),
     ("Evidence", "evidence:index"),
     ("Due diligence", "diligence:audits"),
-    ("Cases", None),
+    ("Cases", "cases:index"),
     ("Reference data", "reference:index"),
 )
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.common.commands import fail
+from chainproof.cases.demo import demo_case_load
 from chainproof.diligence.demo import demo_evidence_load
 from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
@@ -78,6 +79,9 @@ class Command(BaseCommand):
             f"Risk: {scored['nodes']} records scored with {scored['methodology']} "
             f"({scored['changed']} new assessment(s))."
         )
+        case = demo_case_load(organization=demo.organization)
+        if case:
+            self.stdout.write(f"Demo detention case: {case}.")
 
     def _say_credentials(self, demo: DemoSetup) -> None:
         if demo.created and demo.password:

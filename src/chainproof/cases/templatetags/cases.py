@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+PRINT_WIDTH = 640  # CSS pixels across the printed page
+
+
+@register.inclusion_tag("cases/_chain_svg.html")
+def chain_svg(chain_map: Any) -> dict[str, Any]:
+    """The product's supply-chain map as a flow chart scaled to the page width."""
+    width = chain_map.width or 1
+    scale = min(1.0, PRINT_WIDTH / width)
+    return {
+        "map": chain_map,
+        "width": int(width * scale),
+        "height": int((chain_map.height or 1) * scale),
+    }
+
+
+@register.filter
+def days_word(days: int) -> str:
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} ago"
+    if days == 0:
+        return "today"
+    return f"in {days} day{'s' if days != 1 else ''}"

@@ -4,6 +4,7 @@ deadline dates set by hand, exhibits and evidence packages. Reads need the viewe
 writes the analyst role; every object is fetched through the organization-scoped access
 helper; supplier contacts have no access."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -135,7 +136,7 @@ def _save_shipment(
     membership: Membership, payload: ShipmentIn, existing: Shipment | None
 ) -> Shipment:
     data = payload.dict()
-    lines = [
+    lines: list[Mapping[str, Any]] = [
         {name: value for name, value in line.items() if value is not None}
         for line in data.pop("lines")
     ]

@@ -5,6 +5,7 @@ certificate). Invented data; running it again changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -87,8 +88,6 @@ def demo_case_load(*, organization: Any, actor: Any = None) -> DetentionCase | N
             title="Ask Valle Sessera for the signed certificate of origin",
             due_date=today + dt.timedelta(days=5),
         )
-    try:
+    with contextlib.suppress(ValidationError):  # the case stays; build from its page
         package_build(case=case, actor=actor)
-    except ValidationError:
-        pass  # the case is there; a package can be built from its page
     return case

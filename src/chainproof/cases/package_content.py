@@ -46,7 +46,8 @@ class ExhibitEntry:
 
     @property
     def record_type(self) -> str:
-        return RECORD_TYPE_LABELS.get(self.document.record_type, self.document.record_type)
+        code = str(self.document.record_type)
+        return RECORD_TYPE_LABELS.get(code, code)
 
 
 @dataclass
@@ -202,7 +203,7 @@ def _tracing(product: Product, proof: dict[tuple[str, int], list[str]]) -> Traci
     products = dict(
         Product.objects.filter(organization_id=product.organization_id).values_list("pk", "name")
     )
-    steps = []
+    steps: list[Step] = []
     ordered = sorted(chain.edges, key=lambda e: (-chain.depth.get(e.source, 0), e.source.id, e.ref))
     for edge in ordered:
         if edge.source not in names:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -74,7 +75,7 @@ def _package(request: HttpRequest, case_id: int, version: int) -> EvidencePackag
     return get_for_member(membership, EvidencePackage, case=case, version=version)
 
 
-def package_download(request: HttpRequest, case_id: int, version: int) -> HttpResponse:
+def package_download(request: HttpRequest, case_id: int, version: int) -> HttpResponseBase:
     package = _package(request, case_id, version)
     try:
         chunks = checked_chunks(blob_store(), package.zip_sha256)
@@ -240,7 +241,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             if request.POST.get("action") == "revoke":
                 feed = get_for_member(
-                    membership, CalendarFeed, pk=request.POST.get("feed", "0"), user=request.user
+                    membership,
+                    CalendarFeed,
+                    pk=request.POST.get("feed", "0"),
+                    user_id=membership.user_id,
                 )
                 calendar.feed_revoke(feed=feed, actor=request.user)
                 messages.success(
@@ -254,7 +258,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "cases/calendar.html",
         {
             "feeds": CalendarFeed.objects.filter(
-                user=request.user,
+                user_id=membership.user_id,
                 organization_id=membership.organization_id,
                 revoked_at__isnull=True,
             ),
@@ -263,6 +267,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_not_required
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The ICS feed: no sign-in (calendar programs cannot), the secret address is the key."""
     body = calendar.feed_ics(token)

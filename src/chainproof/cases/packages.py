@@ -10,6 +10,7 @@ stored file that changed since it was uploaded stops the build instead of being 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -59,7 +60,7 @@ def _exhibit_files(content: PackageContent) -> list[PackageFile]:
                 path=entry.path,
                 size=entry.version.size,
                 sha256=sha256,
-                open=lambda sha256=sha256: store.open(sha256),
+                open=functools.partial(store.open, sha256),
                 exhibit=entry.number,
             )
         )

@@ -10,14 +10,27 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chainproof.accounts.models import Membership
+from chainproof.accounts.roles import Role
 from chainproof.cases.deadlines import case_deadlines
 from chainproof.cases.models import DetentionCase, ReminderSent
 from chainproof.outbox.services import email_queue
 
 
 def _recipient(case: DetentionCase) -> str:
-    person = case.owner or case.created_by
-    return (person.email if person is not None else "") or ""
+    """The case's owner, else whoever opened it, else the organization's first admin with
+    an email address: a deadline is never reminded to nobody."""
+    for person in (case.owner, case.created_by):
+        if person is not None and person.email:
+            return str(person.email)
+    admin = (
+        Membership.objects.filter(organization_id=case.organization_id, role=Role.ADMIN)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return str(admin.user.email) if admin else ""
 
 
 def deadline_reminders_send(today: dt.date | None = None) -> int:

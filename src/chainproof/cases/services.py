@@ -274,11 +274,12 @@ def exhibit_add(
             doc = value
         else:
             pk = document_number(value, "document")
-            doc = Document.objects.filter(
+            found = Document.objects.filter(
                 organization_id=case.organization_id, pk=pk, deleted_at__isnull=True
             ).first()
-            if doc is None:
+            if found is None:
                 raise ValidationError({"document": f"No document {pk} in your organization."})
+            doc = found
         if doc.organization_id != case.organization_id or doc.deleted_at is not None:
             raise ValidationError({"document": f"No document {doc.pk} in your organization."})
         if case.exhibits.filter(document=doc).exists():

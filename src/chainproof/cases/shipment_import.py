@@ -120,7 +120,7 @@ def shipments_import(
                     shipment=existing.get(ref_key(reference)),
                 )
             except ValidationError as exc:
-                row = groups[ref_key(reference)][0][0]
+                first_row = groups[ref_key(reference)][0][0]
                 field = (
                     next(iter(exc.message_dict), "reference")
                     if hasattr(exc, "error_dict")
@@ -130,7 +130,7 @@ def shipments_import(
                     file_name,
                     [
                         RowError(
-                            row,
+                            first_row,
                             field,
                             "a shipment that can be saved",
                             "; ".join(exc.messages),

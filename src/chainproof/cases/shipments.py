@@ -9,7 +9,7 @@ names is kept and updated, never deleted under the case).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +62,9 @@ class CleanLine:
     link_ids: list[int] = field(default_factory=list)
 
 
-def parse_fields(raw: Mapping[str, Any], names: Iterable[str]) -> tuple[dict[str, Any], list]:
+def parse_fields(
+    raw: Mapping[str, Any], names: Iterable[str]
+) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """Typed values of the named fields from what a form or the API sent (text, or values
     already typed); the problems as (field, expected, found)."""
     values: dict[str, Any] = {}
@@ -270,7 +272,7 @@ def shipment_save(
     organization: Any,
     actor: Any,
     data: Mapping[str, Any],
-    lines: list[Mapping[str, Any]] | None = None,
+    lines: Sequence[Mapping[str, Any]] | None = None,
     shipment: Shipment | None = None,
 ) -> Shipment:
     """Create or change a shipment from what a form or the API sent (text or typed values);

@@ -113,6 +113,7 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
         "cases/shipments.html",
         {
             "shipments": selectors.shipments_for(org)[:300],
+            "shipment": Shipment(),  # the blank form's values
             "ports": ports_all(),
             "modes": MODES,
             "error": error,

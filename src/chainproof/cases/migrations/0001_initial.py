@@ -7,243 +7,609 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_token_expiry'),
-        ('evidence', '0001_initial'),
-        ('suppliers', '0003_text_warning'),
+        ("accounts", "0004_token_expiry"),
+        ("evidence", "0001_initial"),
+        ("suppliers", "0003_text_warning"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('hint', models.CharField(max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("hint", models.CharField(max_length=8)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='DetentionCase',
+            name="DetentionCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('basis', models.CharField(choices=[('wro', 'Section 307 Withhold Release Order'), ('finding', 'Section 307 Finding'), ('caatsa', 'CAATSA section 321(b)'), ('uflpa', 'UFLPA rebuttable presumption')], max_length=10)),
-                ('status', models.CharField(choices=[('detained', 'Detained'), ('preparing', 'Preparing the response'), ('submitted', 'Response submitted'), ('released', 'Released'), ('excluded', 'Excluded'), ('protested', 'Protested'), ('exported', 'Exported'), ('abandoned', 'Abandoned'), ('seized', 'Seized')], default='detained', max_length=12)),
-                ('notice_at', models.DateTimeField(help_text="When CBP's detention notice is dated.")),
-                ('cbp_reference', models.CharField(blank=True, max_length=100)),
-                ('port_code', models.CharField(blank=True, max_length=4)),
-                ('response_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('exclusion_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('summary', models.TextField(blank=True)),
-                ('summary_updated_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("wro", "Section 307 Withhold Release Order"),
+                            ("finding", "Section 307 Finding"),
+                            ("caatsa", "CAATSA section 321(b)"),
+                            ("uflpa", "UFLPA rebuttable presumption"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("detained", "Detained"),
+                            ("preparing", "Preparing the response"),
+                            ("submitted", "Response submitted"),
+                            ("released", "Released"),
+                            ("excluded", "Excluded"),
+                            ("protested", "Protested"),
+                            ("exported", "Exported"),
+                            ("abandoned", "Abandoned"),
+                            ("seized", "Seized"),
+                        ],
+                        default="detained",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "notice_at",
+                    models.DateTimeField(help_text="When CBP's detention notice is dated."),
+                ),
+                ("cbp_reference", models.CharField(blank=True, max_length=100)),
+                ("port_code", models.CharField(blank=True, max_length=4)),
+                ("response_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("exclusion_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("summary", models.TextField(blank=True)),
+                ("summary_updated_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-notice_at', '-pk'],
+                "ordering": ["-notice_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CaseTask',
+            name="CaseTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='cases.detentioncase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="cases.detentioncase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['done_at', 'due_date', 'pk'],
+                "ordering": ["done_at", "due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('entry', 'Entry filed with CBP'), ('planned', 'Planned purchase')], default='entry', max_length=10)),
-                ('reference', models.CharField(help_text='Your own reference (PO, booking).', max_length=64)),
-                ('entry_number', models.CharField(blank=True, max_length=13)),
-                ('importer_of_record', models.CharField(blank=True, max_length=300)),
-                ('filer', models.CharField(blank=True, max_length=300)),
-                ('port_code', models.CharField(blank=True, max_length=4)),
-                ('arrival_date', models.DateField(blank=True, null=True)),
-                ('importation_date', models.DateField(blank=True, null=True)),
-                ('mode', models.CharField(blank=True, choices=[('ocean', 'Ocean'), ('air', 'Air'), ('truck', 'Truck'), ('rail', 'Rail'), ('mail', 'Mail or courier'), ('other', 'Other')], max_length=10)),
-                ('carrier', models.CharField(blank=True, max_length=200)),
-                ('bill_of_lading', models.CharField(blank=True, max_length=64)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entry", "Entry filed with CBP"),
+                            ("planned", "Planned purchase"),
+                        ],
+                        default="entry",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(help_text="Your own reference (PO, booking).", max_length=64),
+                ),
+                ("entry_number", models.CharField(blank=True, max_length=13)),
+                ("importer_of_record", models.CharField(blank=True, max_length=300)),
+                ("filer", models.CharField(blank=True, max_length=300)),
+                ("port_code", models.CharField(blank=True, max_length=4)),
+                ("arrival_date", models.DateField(blank=True, null=True)),
+                ("importation_date", models.DateField(blank=True, null=True)),
+                (
+                    "mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ocean", "Ocean"),
+                            ("air", "Air"),
+                            ("truck", "Truck"),
+                            ("rail", "Rail"),
+                            ("mail", "Mail or courier"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("carrier", models.CharField(blank=True, max_length=200)),
+                ("bill_of_lading", models.CharField(blank=True, max_length=64)),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-importation_date', '-arrival_date', '-pk'],
+                "ordering": ["-importation_date", "-arrival_date", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='detentioncase',
-            name='shipment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.shipment'),
+            model_name="detentioncase",
+            name="shipment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.shipment",
+            ),
         ),
         migrations.CreateModel(
-            name='ShipmentLine',
+            name="ShipmentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('hts_code', models.CharField(blank=True, max_length=13)),
-                ('quantity', models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True)),
-                ('unit', models.CharField(blank=True, max_length=12)),
-                ('value_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('origin_country', models.CharField(blank=True, max_length=2)),
-                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='suppliers.facility')),
-                ('links', models.ManyToManyField(blank=True, related_name='+', to='suppliers.supplylink')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='suppliers.product')),
-                ('shipment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='cases.shipment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("hts_code", models.CharField(blank=True, max_length=13)),
+                (
+                    "quantity",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True),
+                ),
+                ("unit", models.CharField(blank=True, max_length=12)),
+                (
+                    "value_usd",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("origin_country", models.CharField(blank=True, max_length=2)),
+                (
+                    "facility",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="suppliers.facility",
+                    ),
+                ),
+                (
+                    "links",
+                    models.ManyToManyField(blank=True, related_name="+", to="suppliers.supplylink"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="suppliers.product",
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="cases.shipment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['shipment', 'number'],
+                "ordering": ["shipment", "number"],
             },
         ),
         migrations.AddField(
-            model_name='detentioncase',
-            name='lines',
-            field=models.ManyToManyField(blank=True, related_name='cases', to='cases.shipmentline'),
+            model_name="detentioncase",
+            name="lines",
+            field=models.ManyToManyField(blank=True, related_name="cases", to="cases.shipmentline"),
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bundle', models.BinaryField()),
-                ('password_sealed', models.TextField()),
-                ('subject', models.CharField(max_length=300)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('not_after', models.DateTimeField()),
-                ('self_signed', models.BooleanField(default=False)),
-                ('active', models.BooleanField(default=True)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("bundle", models.BinaryField()),
+                ("password_sealed", models.TextField()),
+                ("subject", models.CharField(max_length=300)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("not_after", models.DateTimeField()),
+                ("self_signed", models.BooleanField(default=False)),
+                ("active", models.BooleanField(default=True)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-added_at'],
+                "ordering": ["-added_at"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineOverride',
+            name="DeadlineOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=40)),
-                ('due', models.DateField()),
-                ('reason', models.TextField()),
-                ('set_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='cases.detentioncase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=40)),
+                ("due", models.DateField()),
+                ("reason", models.TextField()),
+                ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="overrides",
+                        to="cases.detentioncase",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'rule'), name='deadline_override_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "rule"), name="deadline_override_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EvidencePackage',
+            name="EvidencePackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('zip_sha256', models.CharField(max_length=64)),
-                ('zip_size', models.PositiveBigIntegerField()),
-                ('pdf_sha256', models.CharField(max_length=64)),
-                ('package_sha256', models.CharField(max_length=64)),
-                ('pdf_pages', models.PositiveIntegerField()),
-                ('exhibit_count', models.PositiveIntegerField()),
-                ('signer', models.CharField(blank=True, max_length=300)),
-                ('signer_fingerprint', models.CharField(blank=True, max_length=64)),
-                ('manifest', models.JSONField(default=dict)),
-                ('built_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('filed_at', models.DateTimeField(blank=True, null=True)),
-                ('built_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='packages', to='cases.detentioncase')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("zip_sha256", models.CharField(max_length=64)),
+                ("zip_size", models.PositiveBigIntegerField()),
+                ("pdf_sha256", models.CharField(max_length=64)),
+                ("package_sha256", models.CharField(max_length=64)),
+                ("pdf_pages", models.PositiveIntegerField()),
+                ("exhibit_count", models.PositiveIntegerField()),
+                ("signer", models.CharField(blank=True, max_length=300)),
+                ("signer_fingerprint", models.CharField(blank=True, max_length=64)),
+                ("manifest", models.JSONField(default=dict)),
+                ("built_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("filed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "built_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="packages",
+                        to="cases.detentioncase",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'version'), name='package_version_once')],
+                "ordering": ["case", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "version"), name="package_version_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Exhibit',
+            name="Exhibit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('included', models.BooleanField(default=True)),
-                ('redacted', models.BooleanField(default=False)),
-                ('redaction_reason', models.TextField(blank=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exhibits', to='cases.detentioncase')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evidence.document')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("included", models.BooleanField(default=True)),
+                ("redacted", models.BooleanField(default=False)),
+                ("redaction_reason", models.TextField(blank=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exhibits",
+                        to="cases.detentioncase",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="evidence.document",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'position', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'document'), name='exhibit_once_per_case')],
+                "ordering": ["case", "position", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "document"), name="exhibit_once_per_case"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=40)),
-                ('due', models.DateField()),
-                ('days_before', models.SmallIntegerField()),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.detentioncase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=40)),
+                ("due", models.DateField()),
+                ("days_before", models.SmallIntegerField()),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.detentioncase",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('case', 'rule', 'due', 'days_before'), name='deadline_reminder_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "rule", "due", "days_before"), name="deadline_reminder_once"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.UniqueConstraint(fields=('organization', 'reference'), name='shipment_reference_per_org'),
+            model_name="shipment",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "reference"), name="shipment_reference_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.UniqueConstraint(condition=models.Q(('entry_number', ''), _negated=True), fields=('organization', 'entry_number'), name='shipment_entry_per_org'),
+            model_name="shipment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("entry_number", ""), _negated=True),
+                fields=("organization", "entry_number"),
+                name="shipment_entry_per_org",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentline',
-            constraint=models.UniqueConstraint(fields=('shipment', 'number'), name='shipment_line_once'),
+            model_name="shipmentline",
+            constraint=models.UniqueConstraint(
+                fields=("shipment", "number"), name="shipment_line_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='detentioncase',
-            constraint=models.UniqueConstraint(fields=('organization', 'number'), name='case_number_per_org'),
+            model_name="detentioncase",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "number"), name="case_number_per_org"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signingcertificate',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('organization',), name='one_active_certificate'),
+            model_name="signingcertificate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True)),
+                fields=("organization",),
+                name="one_active_certificate",
+            ),
         ),
     ]

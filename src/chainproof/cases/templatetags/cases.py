@@ -28,3 +28,10 @@ def days_word(days: int) -> str:
     if days == 0:
         return "today"
     return f"in {days} day{'s' if days != 1 else ''}"
+
+
+@register.filter
+def css_string(value: object) -> str:
+    """Text safe inside a CSS string in double quotes (page headers)."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return " ".join(text.split())

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from chainproof.accounts.services import DemoSetup, demo_organization_ensure
-from chainproof.common.commands import fail
 from chainproof.cases.demo import demo_case_load
+from chainproof.common.commands import fail
 from chainproof.diligence.demo import demo_evidence_load
 from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load

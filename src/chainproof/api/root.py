@@ -11,6 +11,7 @@ from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.api.openapi import document_errors, member_or_sign_in
 from chainproof.auditlog.api import router as audit_router
+from chainproof.cases.api import router as cases_router
 from chainproof.diligence.api import router as diligence_router
 from chainproof.diligence.program_api import router as program_router
 from chainproof.evidence.api import router as evidence_router
@@ -51,3 +52,4 @@ api.add_router("/questionnaires", questionnaires_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/diligence", diligence_router)
 api.add_router("/diligence", program_router)
+api.add_router("/cases", cases_router)

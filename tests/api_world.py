@@ -31,6 +31,7 @@ class World:
 def _seed(member) -> dict[str, list[int]]:
     from chainproof.accounts.services import api_token_create
     from chainproof.audit.models import AuditEvent
+    from chainproof.cases.models import DetentionCase, Shipment
     from chainproof.diligence.models import (
         Audit,
         CareAssessment,
@@ -69,6 +70,7 @@ def _seed(member) -> dict[str, list[int]]:
     with transaction.atomic():
         document_create(organization=org, actor=member.user, received=received)
         _seed_diligence(member, Supplier.objects.get(pk=suppliers[0]))
+        _seed_case(member)
 
     def pks(model, **extra):
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
@@ -93,7 +95,24 @@ def _seed(member) -> dict[str, list[int]]:
         "record_id": pks(ProgramRecord),
         "assessment_id": pks(CareAssessment),
         "node_id": suppliers + products,
+        "shipment_id": pks(Shipment),
+        "case_id": pks(DetentionCase),
     }
+
+
+def _seed_case(member) -> None:
+    """A shipment with one line and a detention case on it."""
+    from chainproof.cases.services import case_open
+    from chainproof.cases.shipments import shipment_save
+
+    org, actor = member.organization, member.user
+    shipment = shipment_save(
+        organization=org,
+        actor=actor,
+        data={"reference": f"PO-{org.pk}", "importation_date": "2026-01-31"},
+        lines=[{"product_sku": "APP-TEE-001"}],
+    )
+    case_open(organization=org, actor=actor, shipment=shipment, basis="wro", notice_at="2026-02-10")
 
 
 def _seed_diligence(member, supplier) -> None:

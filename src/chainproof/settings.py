@@ -7,6 +7,7 @@ process with a message naming the variable (see chainproof.envreaders).
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 from chainproof.datadir import (
@@ -263,6 +264,9 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
 # Every handler redacts the invitation and password-reset tokens in what it writes
 # (Django logs the path of a 4xx, e.g. "Gone: /portal/invite/<token>/"; the development
 # server logs every request line).
+# pyHanko imports cryptography's DSA support, which warns on import; chainproof never uses DSA.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

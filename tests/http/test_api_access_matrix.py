@@ -49,6 +49,7 @@ def _fill(path: str, ids: dict[str, list[int]]) -> str | None:
     path = path.replace("{number}", "1")  # a document's first version: every document has one
     path = path.replace("{kind}", "supplier")  # readiness of a supplier (node_id)
     path = path.replace("{question}", "cbp_ruling")  # a reasonable-care question
+    path = path.replace("{rule}", "proof_of_admissibility")  # a deadline of a case
     try:
         return _PARAM.sub(one, path)
     except LookupError:

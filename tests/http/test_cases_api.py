@@ -32,7 +32,7 @@ def api(csrf_client, alice, refdata, settings, tmp_path):
     token = _token(alice)
 
     def call(method, url, body=None, *, bearer=token):
-        return csrf_client.api(method, f"/api/v1/cases{url}", body, bearer=bearer)
+        return csrf_client.api(method, f"/api/v1{url}", body, bearer=bearer)
 
     return call
 
@@ -193,7 +193,7 @@ def test_an_import_with_one_bad_row_names_it_and_stores_nothing(csrf_client, api
     def send(data: str, **form):
         upload = SimpleUploadedFile("shipments.csv", data.encode(), content_type="text/csv")
         return csrf_client.post(
-            "/api/v1/cases/shipments/import",
+            "/api/v1/shipments/import",
             {"file": upload, **form},
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )

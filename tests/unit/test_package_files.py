@@ -559,3 +559,30 @@ def test_not_a_zip_is_said_in_words(tmp_path):
 def test_package_verify_reads_an_open_file(built):
     with built["zip"].open("rb") as handle:
         assert package_verify(handle).ok
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop():
+    """pyHanko runs asyncio.run inside; an async caller (a browser test, an async view)
+    must still get a signature and its check."""
+    import asyncio
+
+    from chainproof.fileformats.html_pdf import pdf_from_html
+    from chainproof.fileformats.pdf_signing import (
+        pdf_sign,
+        pdf_signature_check,
+        signing_identity_generate,
+    )
+
+    bundle = signing_identity_generate(
+        common_name="Loop test", organization="Acme", password="pw-1"
+    )
+    pdf = pdf_from_html("<h1>Inside a loop</h1>")
+
+    async def inside() -> tuple[bytes, object]:
+        signed = pdf_sign(pdf, p12=bundle, password="pw-1", reason="test")
+        return signed, pdf_signature_check(signed)
+
+    _signed, check = asyncio.run(inside())
+    assert check.signed
+    assert check.intact
+    assert check.problem == ""

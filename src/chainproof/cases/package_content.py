@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from chainproof.cases.deadlines import case_deadlines
@@ -119,9 +120,14 @@ def _current_version(document: Any) -> DocumentVersion | None:
 def exhibit_entries(case: DetentionCase) -> tuple[list[ExhibitEntry], list[Exhibit]]:
     """The included exhibits numbered 1, 2, ... in the analyst's order; a translation whose
     original is included is numbered after it (3A, 3B) and placed beside it."""
+    # Versions with their blobs in one join: prefetching the blobs separately builds one
+    # OR per blob, which SQLite refuses past about a thousand exhibits.
     chosen = list(
         case.exhibits.select_related("document")
-        .prefetch_related("document__versions__blob", "document__categories")
+        .prefetch_related(
+            Prefetch("document__versions", queryset=DocumentVersion.objects.select_related("blob")),
+            "document__categories",
+        )
         .order_by("position", "pk")
     )
     included = [e for e in chosen if e.included]
@@ -376,7 +382,9 @@ def draft_summary(
         flagged = [s for s in t.steps if s.flags]
         proved = sum(1 for s in t.steps if s.proof)
         parts.append(
-            f"The supply chain of {t.product.name} is traced through {tiers} tier(s) in "
+            f"The supply chain of {t.product.name} is traced through {tiers} "
+            + ("tier" if tiers == 1 else "tiers")
+            + " in "
             f"{len(t.steps)} numbered steps, {proved} of them with a record in the exhibits"
             + (f"; {len(t.gaps)} input(s) of unknown origin remain" if t.gaps else "")
             + (
@@ -397,8 +405,9 @@ def draft_summary(
         )
     )
     covered = [c for c in coverage if c.exhibits]
+    attached = "1 exhibit is" if len(entries) == 1 else f"{len(entries)} exhibits are"
     parts.append(
-        f"{len(entries)} exhibits are attached, covering {len(covered)} of the {len(coverage)} "
+        f"{attached} attached, covering {len(covered)} of the {len(coverage)} "
         "evidence categories of the DHS FAQs and CBP's UFLPA guidance; the coverage statement "
         "names the categories without evidence."
     )

@@ -10,14 +10,16 @@ stored file that changed since it was uploaded stops the build instead of being 
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,56 +82,87 @@ def package_html(content: PackageContent, index: list[PackageFile]) -> str:
     )
 
 
+def _pdf_attachments(files: list[PackageFile]) -> list[PdfAttachment]:
+    return [
+        PdfAttachment(
+            "exhibit-index.json",
+            exhibit_index_json(files),
+            "Every exhibit's number, file name, size and SHA-256 (signed with this PDF)",
+        )
+    ]
+
+
 def package_pdf(case: DetentionCase, content: PackageContent, files: list[PackageFile]) -> bytes:
-    index = exhibit_index_json(files)
+    """The package's PDF, unsigned (for a preview or a benchmark)."""
     return pdf_from_html(
         package_html(content, files),
-        attachments=[
-            PdfAttachment(
-                "exhibit-index.json",
-                index,
-                "Every exhibit's number, file name, size and SHA-256 (signed with this PDF)",
-            )
-        ],
+        attachments=_pdf_attachments(files),
         title=f"Evidence package, {case}, {case.shipment}",
         author=case.organization.name,
     )
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while piece := handle.read(CHUNK):
-            digest.update(piece)
-    return digest.hexdigest()
+class _HashingWriter(io.RawIOBase):
+    """A write-only, non-seekable view of a file that hashes what passes through it, so the
+    finished ZIP's SHA-256 is known without reading it again (zipfile then writes a data
+    descriptor after each entry instead of seeking back)."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self.target.write(view)
+        self.digest.update(view)
+        self.size += view.nbytes
+        return view.nbytes
+
+    def tell(self) -> int:
+        return self.size
+
+    def seek(self, *args: Any) -> int:
+        raise io.UnsupportedOperation("the package is written in one pass")
+
+    def flush(self) -> None:
+        self.target.flush()
 
 
 def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
-    """Build, sign and store a new version of the case's package; audited."""
+    """Build, sign and store a new version of the case's package; audited.
+
+    The PDF is drawn and signed in a worker thread (no database there) while the exhibits
+    are copied into the ZIP, and goes in after them, before the manifest."""
     content = package_content(case)
     if not content.exhibits:
         raise ValidationError("Include at least one exhibit before building a package.")
     files = _exhibit_files(content)
-    pdf = package_pdf(case, content, files)
+    html = package_html(content, files)
     with transaction.atomic():
         certificate, bundle, password = signing_material(case.organization_id, actor)
-    try:
-        signed = pdf_sign(
+    title = f"Evidence package, {case}, {case.shipment}"
+    author = case.organization.name
+    reason = f"Evidence package for {case} ({case.shipment}) filed with U.S. CBP"
+    location = content.port.name if content.port else ""
+
+    def draw_and_sign() -> bytes:
+        pdf = pdf_from_html(html, attachments=_pdf_attachments(files), title=title, author=author)
+        return pdf_sign(
             pdf,
             p12=bundle,
             password=password,
-            reason=f"Evidence package for {case} ({case.shipment}) filed with U.S. CBP",
-            location=content.port.name if content.port else "",
+            reason=reason,
+            location=location,
             signer_name=certificate.subject,
         )
-    except SigningError as exc:
-        raise ValidationError(f"The package could not be signed: {exc}.") from None
-    pdf_file = PackageFile(
-        path=PDF_NAME,
-        size=len(signed),
-        sha256=hashlib.sha256(signed).hexdigest(),
-        open=lambda: io.BytesIO(signed),
-    )
+
     metadata = {
         "organization": case.organization.name,
         "case": case.number,
@@ -142,21 +175,43 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
         "signer_fingerprint_sha256": certificate.fingerprint,
         "pdf": PDF_NAME,
     }
+    signed = b""
     handle, name = tempfile.mkstemp(dir=spool_dir(), prefix="package-", suffix=".zip")
     path = Path(name)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with (
+            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool,
+            os.fdopen(handle, "wb") as out,
+        ):
+            drawing = pool.submit(draw_and_sign)
+
+            def in_order() -> Iterator[PackageFile]:
+                nonlocal signed
+                yield from files
+                signed = drawing.result()
+                yield PackageFile(
+                    path=PDF_NAME,
+                    size=len(signed),
+                    sha256=hashlib.sha256(signed).hexdigest(),
+                    open=functools.partial(io.BytesIO, signed),
+                )
+
+            writer = _HashingWriter(out)
             try:
-                manifest = package_write(out, files=[pdf_file, *files], metadata=metadata)
+                manifest = package_write(
+                    cast(BinaryIO, writer), files=in_order(), metadata=metadata
+                )
             except PackageError as exc:
+                drawing.cancel()
                 raise ValidationError(
                     f"The package was not built: {exc}. Run the evidence verification to see "
                     "which stored files changed."
                 ) from None
+            except SigningError as exc:
+                raise ValidationError(f"The package could not be signed: {exc}.") from None
             out.flush()
             os.fsync(out.fileno())
-        size = path.stat().st_size
-        sha256 = _sha256_file(path)
+        size, sha256 = writer.size, writer.digest.hexdigest()
         store = blob_store()
         store.put(Spooled(path=path, sha256=sha256, size=size))
     finally:
@@ -173,7 +228,7 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
             version=version,
             zip_sha256=sha256,
             zip_size=size,
-            pdf_sha256=pdf_file.sha256,
+            pdf_sha256=hashlib.sha256(signed).hexdigest(),
             package_sha256=manifest["package_sha256"],
             pdf_pages=pdf_page_count(signed),
             exhibit_count=len(files),

@@ -220,9 +220,12 @@ def shipment_write(
         )
     fields = _shipment_fields(values)
     before = _state(shipment) if shipment is not None else None
+    namesakes = Shipment.objects.filter(organization_id=org, reference__iexact=reference)
+    if shipment is not None:
+        namesakes = namesakes.exclude(pk=shipment.pk)
+    if namesakes.exists():
+        raise ValidationError({"reference": f"A shipment {reference} exists already."})
     if shipment is None:
-        if Shipment.objects.filter(organization_id=org, reference__iexact=reference).exists():
-            raise ValidationError({"reference": f"A shipment {reference} exists already."})
         shipment = Shipment.objects.create(
             organization_id=org,
             reference=reference,

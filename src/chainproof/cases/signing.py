@@ -113,12 +113,17 @@ def certificate_generate(*, organization: Any, actor: Any, days: int = 365) -> S
 
     name = Organization.objects.get(pk=org).name
     password = secrets.token_urlsafe(24)
-    bundle = signing_identity_generate(
-        common_name=f"{name} evidence packages (self-signed)",
-        organization=name,
-        days=days,
-        password=password,
-    )
+    # X.509 allows 64 characters in a common name and an organization name.
+    short = name if len(name) <= 40 else name[:39].rstrip() + "…"
+    try:
+        bundle = signing_identity_generate(
+            common_name=f"{short} evidence packages",
+            organization=name[:64],
+            days=days,
+            password=password,
+        )
+    except (SigningError, ValueError) as exc:
+        raise ValidationError(f"A signing certificate could not be made: {exc}.") from None
     return _store(
         organization_id=org, actor=actor, bundle=bundle, password=password, self_signed=True
     )

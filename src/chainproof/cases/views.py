@@ -295,6 +295,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             )
         case.refresh_from_db()
     content = package_content(case)
+    timeline = selectors.timeline(case)
     return render(
         request,
         "cases/case.html",
@@ -308,7 +309,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "exhibits": case.exhibits.select_related("document").order_by("position", "pk"),
             "suggested": selectors.suggested_documents(case)[:30],
             "packages": case.packages.select_related("built_by", "filed_by"),
-            "timeline": selectors.timeline(case)[:200],
+            "timeline": {
+                "ahead": sorted((m for m in timeline if m.upcoming), key=lambda m: m.when),
+                "past": [m for m in timeline if not m.upcoming][:200],
+            },
             "members": _members(membership),
             "error": error,
             "form": request.POST if error else {},
@@ -365,10 +369,12 @@ def _case_act(request: HttpRequest, membership: Membership, case: DetentionCase)
     if action == "exhibit_add":
         numbers = [n for n in post.getlist("documents") if n.strip()]
         typed = post.get("document", "").replace(",", " ").split()
-        added = exhibit_add(case=case, actor=request.user, documents=numbers + typed)
         if not numbers + typed:
             raise ValidationError({"document": "Expected a document number, found nothing."})
-        return f"{len(added)} exhibit(s) added."
+        added = exhibit_add(case=case, actor=request.user, documents=numbers + typed)
+        if not added:
+            return "Those documents are exhibits already."
+        return "1 exhibit added." if len(added) == 1 else f"{len(added)} exhibits added."
     if action in ("exhibit_update", "exhibit_move", "exhibit_remove"):
         exhibit = get_for_member(membership, Exhibit, pk=post.get("exhibit", "0"), case=case)
         if action == "exhibit_move":

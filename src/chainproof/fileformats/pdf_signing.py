@@ -24,7 +24,10 @@ the day its certificate expires.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -213,6 +216,18 @@ def signing_identity_read(
     )
 
 
+def _outside_event_loop(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function`` (pyHanko's synchronous API runs ``asyncio.run`` inside) directly,
+    or in a worker thread when this thread already runs an event loop (an async view, a
+    test driving a browser), where ``asyncio.run`` refuses to start."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def pdf_sign(
     pdf: bytes,
     *,
@@ -248,7 +263,9 @@ def pdf_sign(
     )
     output = io.BytesIO()
     try:
-        signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, output=output)
+        _outside_event_loop(
+            signers.PdfSigner(metadata, signer=signer).sign_pdf, writer, output=output
+        )
     except Exception as error:  # a PDF pyHanko cannot update, an existing signature
         raise SigningError(f"the PDF could not be signed: {error}") from None
     return output.getvalue()
@@ -294,7 +311,7 @@ def pdf_signature_check(pdf: bytes, *, expected_fingerprint: str | None = None) 
         moment=stated,
     )
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as error:  # a hash or structure pyHanko cannot evaluate
         return SignatureCheck(
             signed=True,

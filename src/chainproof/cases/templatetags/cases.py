@@ -35,3 +35,33 @@ def css_string(value: object) -> str:
     """Text safe inside a CSS string in double quotes (page headers)."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return " ".join(text.split())
+
+
+@register.filter
+def person(user: object) -> str:
+    """A member as people know them: full name, else email, else user name."""
+    if user is None:
+        return ""
+    full = getattr(user, "get_full_name", lambda: "")()
+    return str(full or getattr(user, "email", "") or getattr(user, "username", ""))
+
+
+@register.filter
+def common_name(subject: str) -> str:
+    """The CN of a certificate subject written as RFC 4514 ("O=Acme,CN=Acme packages")."""
+    for part in str(subject).split(","):
+        key, _, value = part.partition("=")
+        if key.strip().upper() == "CN" and value.strip():
+            return value.strip()
+    return str(subject)
+
+
+@register.filter
+def hash_breaks(digest: str) -> Any:
+    """A SHA-256 with a place to break the line after every 16 characters (and nowhere
+    else: a break anywhere makes the PDF's table layout slow)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    text = escape(str(digest))
+    return mark_safe("<wbr>".join(text[i : i + 16] for i in range(0, len(text), 16)))

@@ -50,7 +50,12 @@ _LETTER_DIGIT = {
 
 
 class EntryNumberError(ValueError):
-    """An entry number that cannot be right, with a sentence saying why."""
+    """An entry number that cannot be right, with a sentence saying why; ``expected`` is
+    what was expected, for callers that add what was found themselves (a form, a file)."""
+
+    def __init__(self, message: str, *, expected: str = "") -> None:
+        super().__init__(message)
+        self.expected = expected or message
 
 
 @dataclass(frozen=True)
@@ -89,14 +94,13 @@ def entry_number_parse(text: str) -> EntryNumber:
     compact = _SEPARATORS.sub("", text.strip()).upper()
     match = _SHAPE.fullmatch(compact)
     if match is None:
-        raise EntryNumberError(
-            f"expected an entry number like {EXAMPLE} (filer code, 7 digits, check digit), "
-            f"found {text.strip()!r}"
-        )
+        wanted = f"an entry number like {EXAMPLE} (filer code, 7 digits, check digit)"
+        raise EntryNumberError(f"expected {wanted}, found {text.strip()!r}", expected=wanted)
     filer, transaction, given = match.groups()
     expected = entry_check_digit(filer, transaction)
     if given != expected:
         raise EntryNumberError(
-            f"check digit should be {expected}, found {given} (the number may be mistyped)"
+            f"check digit should be {expected}, found {given} (the number may be mistyped)",
+            expected=f"the check digit {expected} at the end (the number may be mistyped)",
         )
     return EntryNumber(filer, transaction, given)

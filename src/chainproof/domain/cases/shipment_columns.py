@@ -48,7 +48,7 @@ def entry_number(value: str) -> str:
     try:
         return str(entry_number_parse(value))
     except EntryNumberError as exc:
-        raise FieldError(str(exc)) from None
+        raise FieldError(exc.expected) from None
 
 
 def port_code(value: str) -> str:

@@ -32,6 +32,7 @@ def _seed(member) -> dict[str, list[int]]:
     from chainproof.accounts.services import api_token_create
     from chainproof.audit.models import AuditEvent
     from chainproof.cases.models import DetentionCase, Shipment
+    from chainproof.cases.packages import package_build
     from chainproof.diligence.models import (
         Audit,
         CareAssessment,
@@ -70,7 +71,8 @@ def _seed(member) -> dict[str, list[int]]:
     with transaction.atomic():
         document_create(organization=org, actor=member.user, received=received)
         _seed_diligence(member, Supplier.objects.get(pk=suppliers[0]))
-        _seed_case(member)
+        case = _seed_case(member)
+    package_build(case=case, actor=member.user)
 
     def pks(model, **extra):
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
@@ -97,13 +99,16 @@ def _seed(member) -> dict[str, list[int]]:
         "node_id": suppliers + products,
         "shipment_id": pks(Shipment),
         "case_id": pks(DetentionCase),
+        "package_version": [1],
     }
 
 
-def _seed_case(member) -> None:
-    """A shipment with one line and a detention case on it."""
-    from chainproof.cases.services import case_open
+def _seed_case(member):
+    """A shipment with one line and a detention case on it, the organization's documents
+    as its exhibits."""
+    from chainproof.cases.services import case_open, exhibit_add
     from chainproof.cases.shipments import shipment_save
+    from chainproof.evidence.models import Document
 
     org, actor = member.organization, member.user
     shipment = shipment_save(
@@ -112,7 +117,11 @@ def _seed_case(member) -> None:
         data={"reference": f"PO-{org.pk}", "importation_date": "2026-01-31"},
         lines=[{"product_sku": "APP-TEE-001"}],
     )
-    case_open(organization=org, actor=actor, shipment=shipment, basis="wro", notice_at="2026-02-10")
+    case = case_open(
+        organization=org, actor=actor, shipment=shipment, basis="wro", notice_at="2026-02-10"
+    )
+    exhibit_add(case=case, actor=actor, documents=list(Document.objects.filter(organization=org)))
+    return case
 
 
 def _seed_diligence(member, supplier) -> None:

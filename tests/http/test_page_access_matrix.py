@@ -34,6 +34,9 @@ PARAMS = {
     "record_id": "record_id",
     "assessment_id": "assessment_id",
     "email_id": "email_id",
+    "shipment_id": "shipment_id",
+    "case_id": "case_id",
+    "version": "package_version",
 }
 BY_PREFIX = {
     ("diligence/", "request_id"): "evidence_request_id",
@@ -49,6 +52,7 @@ SHARED = {
     "suppliers/templates/<slug:entity>.<slug:fmt>": "blank import templates",
     "portal/invite/<str:token>/": "an invitation link carries its own token",
     "diligence/program/<slug:kind>/": "a list of the member's own records",
+    "cases/calendar/<str:token>.ics": "a calendar address carries its own secret",
 }
 
 

@@ -188,3 +188,32 @@ def test_the_package_holds_the_exhibits_then_the_pdf_then_the_manifest(
         names = archive.namelist()
     assert names[0].startswith("exhibits/001-bill-of-lading")
     assert names[-2:] == ["package.pdf", "manifest.json"]
+
+
+def test_an_exhibit_is_held_until_it_leaves_the_case_unfiled(alice, refdata, settings, tmp_path):
+    from chainproof.cases.services import exhibit_remove
+    from chainproof.evidence.models import LegalHold
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.STORAGE_BACKEND = "local"
+    case = _case(alice)
+    filed = _document(alice, "Invoice filed", b"Invoice 1")
+    unfiled = _document(alice, "Memo never filed", b"Memo")
+    with transaction.atomic():
+        exhibit_add(case=case, actor=alice.user, documents=[filed])
+    package_build(case=case, actor=alice.user)
+    with transaction.atomic():
+        exhibit_add(case=case, actor=alice.user, documents=[unfiled])
+
+    def held(document) -> bool:
+        return LegalHold.objects.filter(
+            target_type="document", target_id=document.pk, released_at__isnull=True
+        ).exists()
+
+    assert held(filed)
+    assert held(unfiled)
+    for exhibit in list(case.exhibits.all()):
+        with transaction.atomic():
+            exhibit_remove(exhibit=exhibit, actor=alice.user)
+    assert held(filed)  # it is in package version 1
+    assert not held(unfiled)

@@ -50,7 +50,7 @@ def allegation_pdf(
     if missing:
         raise ValidationError(f"12.42(b) asks for: {', '.join(missing)}; found nothing.")
     html = render_to_string(
-        "cases/allegation_pdf.html",
+        "cases/print/allegation.html",
         {
             "organization": organization,
             "facility": facility,

@@ -33,6 +33,7 @@ from chainproof.cases.signing import (
     certificate_generate,
     certificate_upload,
 )
+from chainproof.cases.templatetags.cases import common_name
 from chainproof.suppliers.models import Facility, Product
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def package_build_view(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.success(
             request,
             f"Package version {package.version} built: {package.exhibit_count} exhibits, "
-            f"{package.pdf_pages} pages, signed by {package.signer}.",
+            f"{package.pdf_pages} pages, signed by {common_name(package.signer)}.",
         )
     return redirect(f"/cases/{case.pk}/#packages")
 

@@ -72,7 +72,7 @@ def _exhibit_files(content: PackageContent) -> list[PackageFile]:
 def package_html(content: PackageContent, index: list[PackageFile]) -> str:
     by_path = {f.path: f for f in index}
     return render_to_string(
-        "cases/package.html",
+        "cases/print/package.html",
         {
             "c": content,
             "case": content.case,
@@ -174,6 +174,7 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
         "signer": certificate.subject,
         "signer_fingerprint_sha256": certificate.fingerprint,
         "pdf": PDF_NAME,
+        "documents": [entry.document.pk for entry in content.exhibits],
     }
     signed = b""
     handle, name = tempfile.mkstemp(dir=spool_dir(), prefix="package-", suffix=".zip")

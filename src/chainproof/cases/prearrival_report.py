@@ -9,7 +9,7 @@ from chainproof.fileformats.html_pdf import pdf_from_html
 
 
 def prearrival_pdf(check: ShipmentCheck) -> bytes:
-    html = render_to_string("cases/prearrival_pdf.html", {"check": check, "pdf": True})
+    html = render_to_string("cases/print/prearrival.html", {"check": check, "pdf": True})
     return pdf_from_html(
         html,
         title=f"Pre-arrival check, {check.shipment}",

@@ -15,7 +15,8 @@ from chainproof.audit.services import audit_record, snapshot
 from chainproof.cases.models import CaseTask, DetentionCase, Exhibit, Shipment, ShipmentLine
 from chainproof.domain.cases.ports import port_get
 from chainproof.evidence.documents import document_number
-from chainproof.evidence.models import Document
+from chainproof.evidence.models import Document, LegalHold
+from chainproof.evidence.retention import legal_hold_place, legal_hold_release
 
 S = DetentionCase.Status
 # Where a case can go from each state (CBP's process: 19 CFR 12.42-12.44, 19 CFR 151.16).
@@ -300,8 +301,50 @@ def exhibit_add(
             obj=exhibit,
             after=snapshot(exhibit),
         )
+        _hold(case, doc, actor)
         added.append(exhibit)
     return added
+
+
+def _hold_reason(case: DetentionCase) -> str:
+    return f"Exhibit of {case} ({case.shipment}), a detention by U.S. CBP"
+
+
+def _hold(case: DetentionCase, document: Document, actor: Any) -> None:
+    """An exhibit of a case is under a legal hold while the case needs it: nobody purges
+    what may be filed with CBP."""
+    reason = _hold_reason(case)
+    held = LegalHold.objects.filter(
+        organization_id=case.organization_id,
+        target_type=LegalHold.Target.DOCUMENT,
+        target_id=document.pk,
+        reason=reason,
+        released_at__isnull=True,
+    ).exists()
+    if not held:
+        legal_hold_place(
+            organization=case.organization_id,
+            actor=actor,
+            target_type=LegalHold.Target.DOCUMENT,
+            target_id=document.pk,
+            reason=reason,
+        )
+
+
+def _release(case: DetentionCase, document_id: int, actor: Any) -> None:
+    """Release the case's hold on a document taken out of its exhibits, unless a package
+    built for the case holds the document (what was filed stays kept)."""
+    for package in case.packages.all():
+        if document_id in package.manifest.get("metadata", {}).get("documents", []):
+            return
+    for hold in LegalHold.objects.filter(
+        organization_id=case.organization_id,
+        target_type=LegalHold.Target.DOCUMENT,
+        target_id=document_id,
+        reason=_hold_reason(case),
+        released_at__isnull=True,
+    ):
+        legal_hold_release(hold=hold, actor=actor)
 
 
 def exhibit_update(
@@ -369,6 +412,7 @@ def exhibit_move(*, exhibit: Exhibit, actor: Any, position: Any) -> Exhibit:
 def exhibit_remove(*, exhibit: Exhibit, actor: Any) -> None:
     before = snapshot(exhibit)
     case = exhibit.case
+    _release(case, exhibit.document_id, actor)
     audit_record(
         action="cases.exhibit_removed",
         actor=actor,

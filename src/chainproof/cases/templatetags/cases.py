@@ -9,7 +9,7 @@ register = template.Library()
 PRINT_WIDTH = 640  # CSS pixels across the printed page
 
 
-@register.inclusion_tag("cases/_chain_svg.html")
+@register.inclusion_tag("cases/print/_chain_svg.html")
 def chain_svg(chain_map: Any) -> dict[str, Any]:
     """The product's supply-chain map as a flow chart scaled to the page width."""
     width = chain_map.width or 1

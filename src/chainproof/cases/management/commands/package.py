@@ -17,6 +17,7 @@ from chainproof.blobs.configured import blob_store
 from chainproof.blobs.errors import BlobError
 from chainproof.cases.models import DetentionCase, EvidencePackage
 from chainproof.cases.packages import package_build
+from chainproof.cases.templatetags.cases import common_name
 from chainproof.common.commands import fail
 from chainproof.fileformats.package_zip import PackageReport, package_verify
 
@@ -87,8 +88,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Case {case.number}: package version {package.version} built "
-            f"({package.exhibit_count} exhibit(s), {package.pdf_pages} page(s), signed by "
-            f"{package.signer})."
+            f"({_count(package.exhibit_count, 'exhibit')}, "
+            f"{_count(package.pdf_pages, 'page')}, signed by {common_name(package.signer)})."
         )
         self.stdout.write(
             f"Wrote {out} ({package.zip_size:,} bytes, SHA-256 {package.zip_sha256})."
@@ -154,3 +155,7 @@ def _checks(report: PackageReport) -> list[str]:
     else:
         lines.append(f"signature: {signature.problem}")
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")

@@ -10,7 +10,6 @@ stored file that changed since it was uploaded stops the build instead of being 
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import hashlib
 import io
@@ -41,7 +40,8 @@ from chainproof.fileformats.package_zip import (
     exhibit_index_json,
     package_write,
 )
-from chainproof.fileformats.pdf_signing import SigningError, pdf_sign
+from chainproof.fileformats.pdf_signing import SigningError
+from chainproof.fileformats.pdf_worker import SignedPdfOrder, pdf_draw_and_sign
 
 PDF_NAME = "package.pdf"
 CHUNK = 1024 * 1024
@@ -138,8 +138,8 @@ class _HashingWriter(io.RawIOBase):
 def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
     """Build, sign and store a new version of the case's package; audited.
 
-    The PDF is drawn and signed in a worker thread (no database there) while the exhibits
-    are copied into the ZIP, and goes in after them, before the manifest."""
+    The PDF is drawn and signed in a worker process (``fileformats/pdf_worker.py``) while
+    the exhibits are copied into the ZIP, and goes in after them, before the manifest."""
     content = package_content(case)
     if not content.exhibits:
         raise ValidationError("Include at least one exhibit before building a package.")
@@ -152,16 +152,17 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
     reason = f"Evidence package for {case} ({case.shipment}) filed with U.S. CBP"
     location = content.port.name if content.port else ""
 
-    def draw_and_sign() -> bytes:
-        pdf = pdf_from_html(html, attachments=_pdf_attachments(files), title=title, author=author)
-        return pdf_sign(
-            pdf,
-            p12=bundle,
-            password=password,
-            reason=reason,
-            location=location,
-            signer_name=certificate.subject,
-        )
+    order = SignedPdfOrder(
+        html=html,
+        attachments=_pdf_attachments(files),
+        title=title,
+        author=author,
+        p12=bundle,
+        password=password,
+        reason=reason,
+        location=location,
+        signer_name=certificate.subject,
+    )
 
     metadata = {
         "organization": case.organization.name,
@@ -180,11 +181,8 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
     handle, name = tempfile.mkstemp(dir=spool_dir(), prefix="package-", suffix=".zip")
     path = Path(name)
     try:
-        with (
-            concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool,
-            os.fdopen(handle, "wb") as out,
-        ):
-            drawing = pool.submit(draw_and_sign)
+        drawing = pdf_draw_and_sign(order)  # in a worker process, beside the copying
+        with os.fdopen(handle, "wb") as out:
 
             def in_order() -> Iterator[PackageFile]:
                 nonlocal signed

@@ -54,14 +54,3 @@ def common_name(subject: str) -> str:
         if key.strip().upper() == "CN" and value.strip():
             return value.strip()
     return str(subject)
-
-
-@register.filter
-def hash_breaks(digest: str) -> Any:
-    """A SHA-256 with a place to break the line after every 16 characters (and nowhere
-    else: a break anywhere makes the PDF's table layout slow)."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
-    text = escape(str(digest))
-    return mark_safe("<wbr>".join(text[i : i + 16] for i in range(0, len(text), 16)))

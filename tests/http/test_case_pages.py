@@ -201,7 +201,7 @@ def test_a_bad_entry_number_and_a_bad_exhibit_say_why_and_store_nothing(csrf_cli
     )
     assert bad.status_code == 400
     assert (
-        "Expected the check digit 8 at the end (the number may be mistyped), "
+        "Entry number: expected the check digit 8 at the end (the number may be mistyped), "
         "found B76-0324527-3." in bad.content.decode()
     )
     assert not Shipment.objects.filter(reference="PO-BAD").exists()
@@ -211,7 +211,7 @@ def test_a_bad_entry_number_and_a_bad_exhibit_say_why_and_store_nothing(csrf_cli
         f"/cases/{case.pk}/", {"action": "exhibit_add", "document": "#999999"}
     )
     assert refused.status_code == 400
-    assert "No document 999999 in your organization" in refused.content.decode()
+    assert "Document: no document 999999 in your organization" in refused.content.decode()
     assert case.exhibits.count() == before
 
 
@@ -223,7 +223,7 @@ def test_a_deadline_set_by_hand_needs_a_reason_and_is_audited(csrf_client, demo)
         url, {"action": "deadline", "rule": "uflpa_response", "due": "2027-01-20", "reason": ""}
     )
     assert without.status_code == 400
-    assert "Expected the reason for the new date" in without.content.decode()
+    assert "Reason: expected the reason for the new date" in without.content.decode()
     ok = csrf_client.submit(
         url,
         {

@@ -217,3 +217,52 @@ def test_an_exhibit_is_held_until_it_leaves_the_case_unfiled(alice, refdata, set
             exhibit_remove(exhibit=exhibit, actor=alice.user)
     assert held(filed)  # it is in package version 1
     assert not held(unfiled)
+
+
+def test_a_notice_keeps_its_port_date_and_met_deadlines_stop_counting(alice, refdata):
+    import datetime as dt
+
+    from chainproof.cases.deadlines import case_deadlines, next_deadline
+    from chainproof.cases.reminders import deadline_reminders_send
+    from chainproof.cases.services import case_transition, case_update, notice_date
+
+    alice.user.email = "alice@acme.example"
+    alice.user.save()
+    case = _case(alice)  # UFLPA, notice 2026-03-03 23:30 in Los Angeles (port 2709)
+    assert notice_date(case) == dt.date(2026, 3, 3)
+    due = {d.key: d.due for d in case_deadlines(case)}
+    assert due["uflpa_response"] == dt.date(2026, 4, 2)
+    with transaction.atomic():  # the details form sends the date shown, and an owner
+        case_update(case=case, actor=alice.user, notice_at="2026-03-03", owner=alice.user)
+    case.refresh_from_db()
+    assert {d.key: d.due for d in case_deadlines(case)}["uflpa_response"] == dt.date(2026, 4, 2)
+
+    with pytest.raises(ValidationError) as early:
+        case_transition(case=case, actor=alice.user, status="submitted", when="2026-03-01")
+    assert "on or after CBP's notice of 2026-03-03" in str(early.value)
+    today = dt.date(2026, 3, 30)
+    assert next_deadline(case, today=today).key == "uflpa_response"
+    with transaction.atomic():
+        case_transition(case=case, actor=alice.user, status="submitted", when="2026-03-20")
+    case.refresh_from_db()
+    response = next(d for d in case_deadlines(case, today=today) if d.key == "uflpa_response")
+    assert response.met
+    assert next_deadline(case, today=today) is None
+    assert deadline_reminders_send(today=today) == 0
+
+
+def test_the_page_header_of_the_pdf_prints_the_organization_as_written(
+    alice, refdata, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.STORAGE_BACKEND = "local"
+    alice.organization.name = 'Smith & O\'Brien "Imports" </style>'
+    alice.organization.save()
+    case = _case(alice)
+    document = _document(alice, "Bill of lading", b"MEDU4471208")
+    with transaction.atomic():
+        exhibit_add(case=case, actor=alice.user, documents=[document])
+    package = package_build(case=case, actor=alice.user)
+    text = pypdf.PdfReader(io.BytesIO(package_pdf_bytes(package))).pages[1].extract_text()
+    assert 'Smith & O\'Brien "Imports" </style>' in text
+    assert "&amp;" not in text

@@ -15,6 +15,7 @@ from django.utils import timezone
 from chainproof.audit.services import audit_record
 from chainproof.fileformats.html_pdf import pdf_from_html
 
+MAX_FIELD = 20_000
 # (field, label, help) in the order 12.42(b) gives them.
 ALLEGATION_FIELDS = (
     (
@@ -46,6 +47,11 @@ def allegation_pdf(
     *, organization: Any, actor: Any, facility: Any, product: Any, values: dict[str, str]
 ) -> bytes:
     cleaned = {name: str(values.get(name) or "").strip() for name, _, _ in ALLEGATION_FIELDS}
+    for name, label, _ in ALLEGATION_FIELDS:
+        if len(cleaned[name]) > MAX_FIELD:
+            raise ValidationError(
+                f"{label}: expected at most {MAX_FIELD:,} characters, found {len(cleaned[name]):,}."
+            )
     missing = [label for name, label, _ in ALLEGATION_FIELDS[:3] if not cleaned[name]]
     if missing:
         raise ValidationError(f"12.42(b) asks for: {', '.join(missing)}; found nothing.")

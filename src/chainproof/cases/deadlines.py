@@ -25,14 +25,29 @@ from chainproof.domain.cases.ports import port_get
 
 DEFAULT_TIMEZONE = "America/New_York"
 
+_AFTER_RESPONSE = (
+    "submitted",
+    "released",
+    "excluded",
+    "protested",
+    "exported",
+    "abandoned",
+    "seized",
+)
+_AFTER_EXCLUSION = ("released", "protested", "exported", "abandoned", "seized")
+# A deadline is met (no longer counted down nor reminded) once the case reaches one of
+# these states: proof or a response submitted, or the goods gone one way or another.
+MET_BY: dict[str, tuple[str, ...]] = {
+    "proof_of_admissibility": _AFTER_RESPONSE,
+    "uflpa_response": _AFTER_RESPONSE,
+    "abandonment": _AFTER_EXCLUSION,
+    "protest": _AFTER_EXCLUSION,
+}
+
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[DeadlineRule, ...]:
     return rules_load()
-
-
-def rule_get(key: str) -> DeadlineRule | None:
-    return next((r for r in rules() if r.key == key), None)
 
 
 def port_timezone(code: str) -> str:
@@ -51,6 +66,7 @@ class CaseDeadline:
     owner: str
     override_reason: str
     days_left: int
+    met: bool = False
 
     @property
     def overridden(self) -> bool:
@@ -58,6 +74,8 @@ class CaseDeadline:
 
     @property
     def urgency(self) -> str:
+        if self.met:
+            return "met"
         if self.days_left < 0:
             return "past"
         if self.days_left < 7:
@@ -98,15 +116,18 @@ def case_deadlines(case: DetentionCase, *, today: dt.date | None = None) -> list
                 owner=d.owner,
                 override_reason=o.reason if o else "",
                 days_left=days_left(due, today),
+                met=case.status in MET_BY.get(d.key, ()),
             )
         )
     return sorted(out, key=lambda d: d.due)
 
 
 def next_deadline(case: DetentionCase, *, today: dt.date | None = None) -> CaseDeadline | None:
-    """The nearest deadline of the importer's that has not passed."""
+    """The nearest deadline of the importer's that is neither met nor passed."""
     upcoming = [
-        d for d in case_deadlines(case, today=today) if d.owner == "importer" and d.days_left >= 0
+        d
+        for d in case_deadlines(case, today=today)
+        if d.owner == "importer" and d.days_left >= 0 and not d.met
     ]
     return upcoming[0] if upcoming else None
 

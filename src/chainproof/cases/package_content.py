@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from chainproof.cases.deadlines import case_deadlines
 from chainproof.cases.models import DetentionCase, Exhibit
+from chainproof.cases.selectors import last_full_screening
+from chainproof.cases.templatetags.cases import LIST_LABELS
 from chainproof.diligence.models import Audit, CareAnswer, CareAssessment, ProgramRecord
 from chainproof.diligence.program import care_states
 from chainproof.domain.cases.ports import port_get
@@ -93,7 +95,9 @@ class PackageContent:
     screening: list[dict[str, Any]]
     summary: str
     summary_is_draft: bool
+    screened: Any  # the last full screening's audit event, or None
     deadlines: list[Any]
+    lines: list[Any]
     port: Any
     prepared_at: Any
     gaps: list[str] = field(default_factory=list)
@@ -328,7 +332,7 @@ def _screening(org: int, keys: set[NodeKey]) -> list[dict[str, Any]]:
     return [
         {
             "name": h.node_name,
-            "list": h.list_code,
+            "list": LIST_LABELS.get(h.list_code, h.list_code),
             "entry": h.entry_name,
             "score": float(h.score),
             "status": h.get_status_display(),
@@ -343,6 +347,7 @@ def draft_summary(
     entries: list[ExhibitEntry],
     coverage: list[Coverage],
     screening: list[dict[str, Any]],
+    screened: Any = None,
 ) -> str:
     """The story CBP asks for, from the data: what, how, by whom, where; the analyst
     completes why the presumption is rebutted."""
@@ -390,20 +395,29 @@ def draft_summary(
             + (
                 f"; {len(flagged)} step(s) carry a risk flag"
                 if flagged
-                else "; no worksite is in Xinjiang or reports North Korean workers"
+                else "; no worksite in it is recorded as in Xinjiang or as employing North "
+                "Korean workers"
             )
             + "."
         )
     open_hits = [h for h in screening if h["status"] in ("Open", "Confirmed")]
-    parts.append(
-        "Every name in the chain was screened against the UFLPA Entity List, OFAC's North "
-        "Korea designations and CBP's Withhold Release Orders: "
-        + (
-            f"{len(open_hits)} match(es) are open or confirmed and are addressed below."
-            if open_hits
-            else "no open or confirmed match."
+    if screened is None:
+        parts.append(
+            "The names in the chain have not yet been screened against the UFLPA Entity "
+            "List, OFAC's North Korea designations and CBP's Withhold Release Orders."
         )
-    )
+    else:
+        when = timezone.localtime(screened.created_at)
+        parts.append(
+            f"Every name was last screened on {when:%d %B %Y} against the UFLPA Entity List, "
+            "OFAC's North Korea designations and CBP's Withhold Release Orders: "
+            + (
+                f"{len(open_hits)} match(es) in the chain are open or confirmed and are "
+                "addressed below."
+                if open_hits
+                else "no match in the chain is open or confirmed."
+            )
+        )
     covered = [c for c in coverage if c.exhibits]
     attached = "1 exhibit is" if len(entries) == 1 else f"{len(entries)} exhibits are"
     parts.append(
@@ -449,6 +463,7 @@ def package_content(case: DetentionCase) -> PackageContent:
         Coverage(c.code, c.label, c.group, category_exhibits.get(c.code, [])) for c in CATEGORIES
     ]
     screening = _screening(org, keys)
+    screened = last_full_screening(org)
     summary_is_draft = not case.summary
     content = PackageContent(
         case=case,
@@ -462,11 +477,15 @@ def package_content(case: DetentionCase) -> PackageContent:
         screening=screening,
         summary="",
         summary_is_draft=summary_is_draft,
+        screened=screened,
         deadlines=case_deadlines(case),
+        lines=list(case.lines.select_related("product", "facility").order_by("number")),
         port=port_get(case.port_code or case.shipment.port_code),
         prepared_at=timezone.localtime(),
     )
-    content.summary = case.summary or draft_summary(case, tracings, entries, coverage, screening)
+    content.summary = case.summary or draft_summary(
+        case, tracings, entries, coverage, screening, screened
+    )
     content.gaps = package_gaps(content)
     return content
 
@@ -496,4 +515,6 @@ def package_gaps(content: PackageContent) -> list[str]:
         )
     if content.summary_is_draft:
         gaps.append("The executive summary is still the draft drawn from the data.")
+    if content.screened is None:
+        gaps.append("The names in the chain have never been screened against the lists.")
     return gaps

@@ -5,6 +5,7 @@ certificate, and each member's deadline calendar."""
 from __future__ import annotations
 
 import logging
+import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +20,7 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.blobs.base import checked_chunks
 from chainproof.blobs.configured import blob_store
-from chainproof.blobs.errors import BlobStoreUnavailable
+from chainproof.blobs.errors import BlobError, BlobStoreUnavailable
 from chainproof.cases import calendar, selectors
 from chainproof.cases.allegation import ALLEGATION_FIELDS, allegation_pdf
 from chainproof.cases.models import CalendarFeed, EvidencePackage, Shipment
@@ -34,6 +35,10 @@ from chainproof.cases.signing import (
     certificate_upload,
 )
 from chainproof.cases.templatetags.cases import common_name
+from chainproof.cases.views import say
+from chainproof.fileformats.html_pdf import HtmlPdfError
+from chainproof.fileformats.package_zip import PackageError
+from chainproof.fileformats.pdf_signing import SigningError
 from chainproof.suppliers.models import Facility, Product
 
 log = logging.getLogger(__name__)
@@ -60,7 +65,14 @@ def package_build_view(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         package = package_build(case=case, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, say(exc))
+    except (HtmlPdfError, SigningError, PackageError, FileNotFoundError, BlobError) as exc:
+        log.error("package of case %s: %s", case.pk, exc)
+        messages.error(
+            request,
+            f"The package could not be built: {exc}. Nothing was stored; an administrator "
+            "can verify the evidence store.",
+        )
     else:
         messages.success(
             request,
@@ -103,7 +115,10 @@ def package_pdf(request: HttpRequest, case_id: int, version: int) -> HttpRespons
     package = _package(request, case_id, version)
     try:
         pdf = package_pdf_bytes(package)
-    except (FileNotFoundError, KeyError):
+    except BlobStoreUnavailable as exc:
+        log.error("package %s: %s", package.pk, exc)
+        return _error(request, 503, "Unavailable", "The file store cannot be reached.")
+    except (FileNotFoundError, KeyError, zipfile.BadZipFile):
         return _error(
             request,
             404,
@@ -130,7 +145,7 @@ def package_filed(request: HttpRequest, case_id: int, version: int) -> HttpRespo
         with transaction.atomic():
             package_mark_filed(package=package, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, say(exc))
     else:
         messages.success(request, f"Package version {package.version} marked as filed with CBP.")
     return redirect(f"/cases/{case_id}/#packages")
@@ -179,7 +194,7 @@ def allegation(request: HttpRequest) -> HttpResponse:
                 values={name: request.POST.get(name, "") for name, _, _ in ALLEGATION_FIELDS},
             )
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
+            error = say(exc)
         else:
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = "attachment; filename=allegation-draft.pdf"
@@ -222,7 +237,7 @@ def signing(request: HttpRequest) -> HttpResponse:
                         password=request.POST.get("password", ""),
                     )
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
+            error = say(exc)
         else:
             messages.success(request, "Signing certificate saved; new packages are signed with it.")
             return redirect("cases:signing")

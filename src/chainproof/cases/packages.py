@@ -220,6 +220,8 @@ def package_build(*, case: DetentionCase, actor: Any) -> EvidencePackage:
             sha256=sha256,
             defaults={"size": size, "content_type": "application/zip", "backend": store.name},
         )
+        # One version number at a time per case (two builds at once).
+        DetentionCase.objects.select_for_update().filter(pk=case.pk).first()
         version = (case.packages.aggregate(n=Max("version"))["n"] or 0) + 1
         package = EvidencePackage.objects.create(
             organization_id=case.organization_id,

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from chainproof.cases.models import Shipment, ShipmentLine
+from chainproof.cases.selectors import last_full_screening
 from chainproof.diligence.readiness import facility_readiness, product_readiness
 from chainproof.domain.cases.ports import port_get
 from chainproof.domain.evidence.readiness import Readiness
@@ -52,6 +53,7 @@ class ShipmentCheck:
     lines: list[LineCheck]
     port: Any
     checked_at: Any
+    screened: Any = None  # the last full screening's audit event, or None
 
     @property
     def verdict(self) -> str:
@@ -59,7 +61,8 @@ class ShipmentCheck:
         for word in ("stop", "check"):
             if word in verdicts:
                 return word
-        return "clear" if self.lines else "check"
+        # No list match means nothing while the names were never screened.
+        return "clear" if self.lines and self.screened is not None else "check"
 
 
 def _hits(org: int, readiness: Readiness | None) -> list[ScreeningHit]:
@@ -130,4 +133,5 @@ def shipment_check(shipment: Shipment) -> ShipmentCheck:
         lines=[line_check(line) for line in lines],
         port=port_get(shipment.port_code) if shipment.port_code else None,
         checked_at=timezone.localtime(),
+        screened=last_full_screening(shipment.organization_id),
     )

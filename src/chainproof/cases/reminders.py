@@ -20,12 +20,21 @@ from chainproof.outbox.services import email_queue
 def _recipient(case: DetentionCase) -> str:
     """The case's owner, else whoever opened it, else the organization's first admin with
     an email address: a deadline is never reminded to nobody."""
+    members = Membership.objects.filter(organization_id=case.organization_id).exclude(
+        role=Role.SUPPLIER
+    )
     for person in (case.owner, case.created_by):
-        if person is not None and person.email:
+        if (
+            person is not None
+            and person.email
+            and person.is_active
+            and members.filter(user_id=person.pk).exists()
+        ):
             return str(person.email)
     admin = (
         Membership.objects.filter(organization_id=case.organization_id, role=Role.ADMIN)
         .exclude(user__email="")
+        .filter(user__is_active=True)
         .select_related("user")
         .order_by("pk")
         .first()
@@ -47,7 +56,7 @@ def deadline_reminders_send(today: dt.date | None = None) -> int:
         if not to:
             continue
         for d in case_deadlines(case, today=today):
-            if d.owner != "importer" or d.days_left < 0:
+            if d.owner != "importer" or d.days_left < 0 or d.met:
                 continue
             # The nearest offset not yet passed: 14, then 7, 3, 1 (one mail per offset).
             due_offsets = [o for o in offsets if d.days_left <= o]

@@ -18,6 +18,18 @@ from chainproof.evidence.models import Document, DocumentLink
 from chainproof.suppliers.selectors import product_chain
 
 
+def last_full_screening(organization_id: int) -> AuditEvent | None:
+    """The last time every name of the organization was screened (its audit event says
+    when and against which editions of the lists), or None if never."""
+    return (
+        AuditEvent.objects.filter(
+            organization_id=organization_id, action="screening.completed", after__scope="all"
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def shipments_for(organization_id: int) -> QuerySet[Shipment]:
     return Shipment.objects.filter(organization_id=organization_id).prefetch_related("cases")
 

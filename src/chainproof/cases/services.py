@@ -6,19 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
+from chainproof.accounts.models import Organization
 from chainproof.audit.services import audit_record, snapshot
+from chainproof.cases.deadlines import port_timezone
 from chainproof.cases.models import CaseTask, DetentionCase, Exhibit, Shipment, ShipmentLine
+from chainproof.domain.cases.deadlines import local_date
 from chainproof.domain.cases.ports import port_get
 from chainproof.evidence.documents import document_number
 from chainproof.evidence.models import Document, LegalHold
 from chainproof.evidence.retention import legal_hold_place, legal_hold_release
 
 S = DetentionCase.Status
+MAX_TEXT = 50_000  # an executive summary: about 20 pages
 # Where a case can go from each state (CBP's process: 19 CFR 12.42-12.44, 19 CFR 151.16).
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DETAINED: (S.PREPARING, S.SUBMITTED, S.RELEASED, S.EXCLUDED, S.EXPORTED, S.SEIZED),
@@ -37,26 +42,35 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _moment(field: str, value: Any, *, default_now: bool = False) -> dt.datetime | None:
-    """A date or date-time a person typed; a bare date is noon in the server's zone."""
+def _moment(field: str, value: Any, *, zone: str, default_now: bool = False) -> dt.datetime | None:
+    """A date or date-time a person typed, read in the port's time zone (CBP's notices are
+    dated where the goods are): a bare date is noon there, so its local date never moves."""
     if value in (None, ""):
         return timezone.now() if default_now else None
+    tz = ZoneInfo(zone)
     if isinstance(value, dt.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+        return value if timezone.is_aware(value) else value.replace(tzinfo=tz)
     if isinstance(value, dt.date):
-        return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+        return dt.datetime.combine(value, dt.time(12), tzinfo=tz)
     text = str(value).strip()
     try:
         if len(text) == 10:
-            return timezone.make_aware(
-                dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12))
-            )
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12), tzinfo=tz)
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
             {field: f"Expected a date (YYYY-MM-DD) or date and time, found {value!r}."}
         ) from None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=tz)
+
+
+def case_zone(case: DetentionCase) -> str:
+    return port_timezone(case.port_code or case.shipment.port_code)
+
+
+def notice_date(case: DetentionCase) -> dt.date:
+    """The date of CBP's notice where the goods are."""
+    return local_date(case.notice_at, case_zone(case))
 
 
 def _state(case: DetentionCase) -> dict[str, Any]:
@@ -83,7 +97,12 @@ def case_open(
         raise ValidationError(
             {"basis": f"Expected one of {', '.join(DetentionCase.Basis.labels)}, found {basis!r}."}
         )
-    notice = _moment("notice_at", notice_at)
+    port = (port_code or shipment.port_code or "").strip()
+    if port and port_get(port) is None:
+        raise ValidationError(
+            {"port_code": f"Expected a CBP port code from the list, found {port!r}."}
+        )
+    notice = _moment("notice_at", notice_at, zone=port_timezone(port))
     if notice is None:
         raise ValidationError({"notice_at": "Expected the date of CBP's notice, found nothing."})
     if notice > timezone.now() + dt.timedelta(days=1):
@@ -99,6 +118,8 @@ def case_open(
     if any(line.shipment_id != shipment.pk for line in chosen):
         raise ValidationError({"lines": "Expected lines of this shipment."})
     days = _response_days(response_days)
+    # One case number at a time per organization (two people opening cases at once).
+    Organization.objects.select_for_update().filter(pk=org).first()
     number = (
         DetentionCase.objects.filter(organization_id=org).aggregate(n=Max("number"))["n"] or 0
     ) + 1
@@ -149,7 +170,10 @@ def case_update(
     if response_days is not ...:
         case.response_days = _response_days(response_days)
     if notice_at not in (None, ""):
-        case.notice_at = _moment("notice_at", notice_at)  # type: ignore[assignment]
+        moment = _moment("notice_at", notice_at, zone=case_zone(case))
+        # The form shows the date only: an unchanged date keeps the notice's exact time.
+        if moment is not None and local_date(moment, case_zone(case)) != notice_date(case):
+            case.notice_at = moment
     if owner is not ...:
         case.owner = owner
     case.updated_at = timezone.now()
@@ -179,10 +203,18 @@ def case_transition(
             }
         )
     before = _state(case)
-    moment = _moment("when", when, default_now=True)
+    zone = case_zone(case)
+    moment = _moment("when", when, zone=zone, default_now=True)
     if moment is not None and moment > timezone.now() + dt.timedelta(days=1):
         raise ValidationError(
             {"when": f"Expected a date not in the future, found {moment.date()}."}
+        )
+    if moment is not None and local_date(moment, zone) < notice_date(case):
+        raise ValidationError(
+            {
+                "when": f"Expected a date on or after CBP's notice of {notice_date(case)}, "
+                f"found {local_date(moment, zone)}."
+            }
         )
     if status == S.EXCLUDED:
         case.exclusion_at = moment
@@ -205,7 +237,12 @@ def case_transition(
 def summary_edit(*, case: DetentionCase, actor: Any, text: str) -> DetentionCase:
     """Store the executive summary as the analyst wrote it (empty: back to the draft)."""
     before = {"summary": case.summary}
-    case.summary = str(text or "").strip()
+    text = str(text or "").strip()
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"summary": f"Expected at most {MAX_TEXT:,} characters, found {len(text):,}."}
+        )
+    case.summary = text
     case.summary_updated_at = timezone.now()
     case.save(update_fields=["summary", "summary_updated_at"])
     audit_record(
@@ -363,6 +400,10 @@ def exhibit_update(
         exhibit.redacted = bool(redacted)
     if redaction_reason is not None:
         exhibit.redaction_reason = str(redaction_reason).strip()
+        if len(exhibit.redaction_reason) > 2000:
+            raise ValidationError(
+                {"redaction_reason": "Expected at most 2,000 characters for the reason."}
+            )
     if note is not None:
         exhibit.note = str(note).strip()[:300]
     if exhibit.redacted and not exhibit.redaction_reason:

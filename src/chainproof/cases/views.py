@@ -30,6 +30,7 @@ from chainproof.cases.services import (
     exhibit_move,
     exhibit_remove,
     exhibit_update,
+    notice_date,
     summary_edit,
     task_add,
     task_done,
@@ -54,10 +55,26 @@ def _members(membership: Membership) -> Any:
 def _owner(membership: Membership, value: str) -> Any:
     if not value:
         return None
+    if not str(value).isdigit():
+        raise ValidationError({"owner": "Expected a member of your organization."})
     found = _members(membership).filter(user_id=value).first()
     if found is None:
         raise ValidationError({"owner": "Expected a member of your organization."})
     return found.user
+
+
+def say(exc: ValidationError) -> str:
+    """A refusal in words, each message with the field (and line) it is about."""
+    if not hasattr(exc, "error_dict"):
+        return "; ".join(exc.messages)
+    parts = []
+    for field, messages_ in exc.message_dict.items():
+        if field == "__all__":
+            parts += messages_
+            continue
+        where = field.replace("lines[", "line ").replace("].", ", ").replace("_", " ")
+        parts += [f"{where.capitalize()}: {m[:1].lower() + m[1:]}" for m in messages_]
+    return "; ".join(parts)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -107,7 +124,7 @@ def shipment_index(request: HttpRequest) -> HttpResponse:
             error = f"Nothing was imported from {exc.source}: fix these rows and try again."
             errors = exc.errors
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
+            error = say(exc)
     return render(
         request,
         "cases/shipments.html",
@@ -151,7 +168,7 @@ def shipment_template(request: HttpRequest) -> HttpResponse:
     return export_response("csv", "shipments-template", SHIPMENT_LINES.column_names, [example])
 
 
-def _line_rows(shipment: Shipment, post: Any | None) -> list[dict[str, Any]]:
+def _line_rows(shipment: Shipment) -> list[dict[str, Any]]:
     rows = []
     for line in shipment.lines.select_related("product", "facility").order_by("number"):
         rows.append(
@@ -182,7 +199,7 @@ def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
             with transaction.atomic():
                 done = _shipment_act(request, membership, shipment, action)
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
+            error = say(exc)
         else:
             messages.success(request, done[0])
             return redirect(done[1])
@@ -218,7 +235,7 @@ def _shipment_act(
         )
         return "Shipment saved.", here
     if action in ("add_line", "remove_line"):
-        rows = _line_rows(shipment, None)
+        rows = _line_rows(shipment)
         if action == "add_line":
             new = {name: post.get(name, "") for name in LINE_FIELDS}
             if not new["line"]:
@@ -286,7 +303,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             with transaction.atomic():
                 done = _case_act(request, membership, case)
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
+            error = say(exc)
         else:
             messages.success(request, done)
             anchor = request.POST.get("anchor", "")
@@ -306,6 +323,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "next_states": [DetentionCase.Status(s) for s in TRANSITIONS.get(case.status, ())],
             "tasks": case.tasks.select_related("owner", "done_by"),
             "content": content,
+            "notice_date": notice_date(case),
+            "filing_numbers": {e.document.pk: e.number for e in content.exhibits},
             "exhibits": case.exhibits.select_related("document").order_by("position", "pk"),
             "suggested": selectors.suggested_documents(case)[:30],
             "packages": case.packages.select_related("built_by", "filed_by"),

@@ -274,6 +274,20 @@ def screen(
                     },
                 }
                 for hit in reopened
+            ]
+            + [
+                {
+                    "action": "screening.completed",
+                    "object_type": "screening",
+                    "object_id": "",
+                    "object_repr": "every name" if nodes is None else f"{len(todo)} records",
+                    "after": {
+                        "scope": "all" if nodes is None else "some",
+                        "records": len(todo),
+                        "editions": editions,
+                        "new_hits": len(created),
+                    },
+                }
             ],
         )
         nodes_hit = {NodeKey.of_type(h.node_type, h.node_id) for h in [*created, *reopened]}

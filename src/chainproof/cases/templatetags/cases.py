@@ -31,10 +31,18 @@ def days_word(days: int) -> str:
 
 
 @register.filter
-def css_string(value: object) -> str:
-    """Text safe inside a CSS string in double quotes (page headers)."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return " ".join(text.split())
+def css_string(value: object) -> Any:
+    """Text for a CSS string in double quotes (page headers in a <style>): every character
+    that could end the string or the style element written as a CSS escape, not as HTML."""
+    from django.utils.safestring import mark_safe
+
+    out = []
+    for ch in " ".join(str(value).split()):
+        if ch.isalnum() or ch in " .,-()·:/":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return mark_safe("".join(out))
 
 
 @register.filter
@@ -54,3 +62,26 @@ def common_name(subject: str) -> str:
         if key.strip().upper() == "CN" and value.strip():
             return value.strip()
     return str(subject)
+
+
+LIST_LABELS = {
+    "uflpa": "UFLPA Entity List",
+    "ofac_sdn_dprk": "OFAC SDN list (North Korea)",
+    "cbp_wro": "CBP Withhold Release Orders and Findings",
+    "watchlist": "Your watchlist",
+}
+
+
+@register.filter
+def list_label(code: str) -> str:
+    """A screening list by its name."""
+    return LIST_LABELS.get(str(code), str(code))
+
+
+@register.filter
+def port_name(code: str) -> str:
+    """A CBP port by its name and code ("Newark, NJ (4601)")."""
+    from chainproof.domain.cases.ports import port_get
+
+    port = port_get(str(code or "")) if code else None
+    return f"{port.name}, {port.state} ({port.code})" if port else str(code or "")

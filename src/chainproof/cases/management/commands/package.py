@@ -106,6 +106,12 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.ok:
             self.stdout.write(f"{path}: the package verifies.")
+            if fingerprint is None:
+                self.stdout.write(
+                    "Note: the signature proves that nothing changed after signing; to prove "
+                    "who signed, compare the certificate's SHA-256 above with the one the "
+                    "importer gives you, or pass it with --fingerprint."
+                )
             return
         for problem in report.problems:
             self.stdout.write(f"  problem: {problem}")

@@ -37,15 +37,26 @@ from tests.csrf_client import CsrfClient
 from tests.supply import load_demo
 
 
-@pytest.fixture
-def demo(alice, refdata, settings, tmp_path):
+def _demo(alice, settings, tmp_path, *, package: bool):
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGE_BACKEND = "local"
     load_demo(alice.organization)
     demo_evidence_load(organization=alice.organization, actor=alice.user)
-    case = demo_case_load(organization=alice.organization, actor=alice.user)
+    case = demo_case_load(organization=alice.organization, actor=alice.user, package=package)
     assert case is not None
     return alice
+
+
+@pytest.fixture
+def demo(alice, refdata, settings, tmp_path):
+    """The demo organization with its case, without a package (most tests need none)."""
+    return _demo(alice, settings, tmp_path, package=False)
+
+
+@pytest.fixture
+def demo_filed(alice, refdata, settings, tmp_path):
+    """The demo organization with its case and its first package, as `chainproof start`."""
+    return _demo(alice, settings, tmp_path, package=True)
 
 
 def _zip_bytes(csrf_client, case, version) -> bytes:
@@ -66,8 +77,9 @@ def _rewrite(data: bytes, name: str, change) -> bytes:
 
 
 def test_the_demo_case_lists_its_deadlines_and_its_signed_package_verifies(
-    csrf_client, demo, tmp_path
+    csrf_client, demo_filed, tmp_path
 ):
+    demo = demo_filed
     csrf_client.sign_in(demo)
     overview = csrf_client.get("/cases/").content.decode()
     assert "Case 1" in overview
@@ -100,7 +112,10 @@ def test_the_demo_case_lists_its_deadlines_and_its_signed_package_verifies(
     assert first_exhibit["sha256"] in text.replace("\n", "")
 
 
-def test_one_changed_byte_in_an_exhibit_or_in_the_pdf_is_named(csrf_client, demo, tmp_path):
+def test_one_changed_byte_in_an_exhibit_or_in_the_pdf_is_named(
+    csrf_client, demo_filed, tmp_path
+):
+    demo = demo_filed
     csrf_client.sign_in(demo)
     case = DetentionCase.objects.get(organization=demo.organization, number=1)
     data = _zip_bytes(csrf_client, case, 1)
@@ -266,6 +281,7 @@ def test_a_viewer_reads_but_cannot_change_and_another_organization_sees_nothing(
     stranger = CsrfClient()
     stranger.sign_in(bob)
     assert stranger.get(f"/cases/{case.pk}/").status_code == 404
+    assert viewer.get(f"/cases/{case.pk}/packages/1.zip").status_code == 200
     assert stranger.get(f"/cases/{case.pk}/packages/1.zip").status_code == 404
     assert stranger.get(f"/cases/shipments/{case.shipment_id}/check/").status_code == 404
 

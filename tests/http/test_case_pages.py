@@ -112,9 +112,7 @@ def test_the_demo_case_lists_its_deadlines_and_its_signed_package_verifies(
     assert first_exhibit["sha256"] in text.replace("\n", "")
 
 
-def test_one_changed_byte_in_an_exhibit_or_in_the_pdf_is_named(
-    csrf_client, demo_filed, tmp_path
-):
+def test_one_changed_byte_in_an_exhibit_or_in_the_pdf_is_named(csrf_client, demo_filed, tmp_path):
     demo = demo_filed
     csrf_client.sign_in(demo)
     case = DetentionCase.objects.get(organization=demo.organization, number=1)
@@ -272,7 +270,10 @@ def test_the_workflow_refuses_a_step_the_process_does_not_have(csrf_client, demo
     assert "Protest of the exclusion" in page  # 180 days from the exclusion (a UFLPA case)
 
 
-def test_a_viewer_reads_but_cannot_change_and_another_organization_sees_nothing(demo, victor, bob):
+def test_a_viewer_reads_but_cannot_change_and_another_organization_sees_nothing(
+    demo_filed, victor, bob
+):
+    demo = demo_filed
     case = DetentionCase.objects.get(organization=demo.organization, number=1)
     viewer = CsrfClient()
     viewer.sign_in(victor)

@@ -48,7 +48,6 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 SIGNATURE_FIELD = "Signature1"
-_RSA_BITS = 3072
 
 
 class SigningError(ValueError):
@@ -85,16 +84,17 @@ class SignatureCheck:
 def signing_identity_generate(
     *, common_name: str, organization: str, days: int = 365, password: str
 ) -> bytes:
-    """A new self-signed signing certificate and its RSA-3072 key, as a PKCS#12 bundle
-    protected by ``password`` (AES-256, PBKDF2). Its key usage is digital signature and
-    non-repudiation (content commitment), what document signing asks for."""
+    """A new self-signed signing certificate and its ECDSA P-256 key (as strong as RSA-3072
+    for a fraction of the time to load and sign: ETSI's PAdES profiles allow both), as a
+    PKCS#12 bundle protected by ``password`` (AES-256, PBKDF2). Its key usage is digital
+    signature and non-repudiation (content commitment), what document signing asks for."""
     if not password:
         raise SigningError("a password is required to protect the certificate bundle")
     if not common_name.strip():
         raise SigningError("the certificate needs a name (common name)")
     if days < 1:
         raise SigningError(f"the certificate must be valid for at least one day, not {days}")
-    key = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
+    key = ec.generate_private_key(ec.SECP256R1())
     attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name.strip())]
     if organization.strip():
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization.strip()))

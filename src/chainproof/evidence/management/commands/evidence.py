@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from django.db import transaction
 
 from chainproof.accounts.commands import OrganizationCommand, add_organization_argument
+from chainproof.blobs.local import durable_together
 from chainproof.common.commands import fail, iso_date, progress_bar
 from chainproof.domain.evidence.categories import CATEGORY_BY_CODE, RECORD_TYPE_LABELS
 from chainproof.evidence.bulk_load import documents_create_many
@@ -101,16 +102,18 @@ class Command(OrganizationCommand):
         files: list[Path] = options["files"]
         for start in range(0, len(files), BATCH):
             received = []
-            for path in files[start : start + BATCH]:
-                try:
-                    with path.open("rb") as source:
-                        received.append((path, file_receive(source, path.name)))
-                except OSError as exc:
-                    refused += 1
-                    self.stderr.write(f"{path}: cannot read it ({exc.strerror})")
-                except ValidationError as exc:
-                    refused += 1
-                    self.stderr.write(f"{path}: " + "; ".join(exc.messages))
+            # The batch's files are made durable together before their records are written.
+            with durable_together():
+                for path in files[start : start + BATCH]:
+                    try:
+                        with path.open("rb") as source:
+                            received.append((path, file_receive(source, path.name)))
+                    except OSError as exc:
+                        refused += 1
+                        self.stderr.write(f"{path}: cannot read it ({exc.strerror})")
+                    except ValidationError as exc:
+                        refused += 1
+                        self.stderr.write(f"{path}: " + "; ".join(exc.messages))
             # The files of a batch are recorded together: one transaction, one statement
             # per table, one append to the audit chain, one text-extraction job.
             if not received:

@@ -6,9 +6,10 @@ digit: ``ABC-1234567-8``. People type them with or without hyphens, with spaces,
 case, and mistype them; the check digit catches most single slips, so a wrong one is
 refused with a sentence that says so rather than stored and found wrong at CBP.
 
-The check digit. CBP's ACE CATAIR, Appendix E "Valid Entry Numbers" (format XXX-NNNNNNN-C,
-filer-code formats NNN, ANN, AAN, AAA, ANA, NAN, NNA, NAA, introduced 1 October 1986), says
-the check digit is computed on the 10 preceding characters with a modulus-10 formula.
+The check digit. CBP's ACE CATAIR, Appendix E "Valid Entry Numbers" (three filer-code
+characters, seven digits and the check digit; filer-code formats NNN, ANN, AAN, AAA, ANA,
+NAN, NNA, NAA; introduced 1 October 1986), says the check digit is computed on the 10
+preceding characters with a modulus-10 formula.
 What was found about the steps (the appendix's table itself could not be read in full
 here):
 

@@ -40,11 +40,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+
+from evidence_store import PeakMemory  # the same sampler, from the benchmark beside this one
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -69,35 +70,6 @@ ISSUERS = (
     "Mediterranean Line",
     "Harbor Customs Brokerage",
 )
-
-
-class PeakMemory:
-    """The process's resident memory, sampled every 20 ms, with the peak of each phase."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def now() -> int:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        return 0
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.now())
-
-    def phase(self) -> None:
-        self.peak = self.now()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def worker_peak() -> str:

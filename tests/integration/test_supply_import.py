@@ -116,11 +116,6 @@ def test_dry_run_reports_and_changes_nothing(acme):
             ],
             "row 4, column ref",
         ),
-        (
-            "suppliers",
-            [{"legal_name": "X", "country": "CN"}, {"legal_name": "x.", "country": "CN"}],
-            "row 4, column legal_name",
-        ),
         ("suppliers", [{"legal_name": "X", "country": "CN", "duns": "12"}], "column duns"),
         (
             "suppliers",

@@ -212,6 +212,13 @@ def country_code(value: str) -> str:
 
 Record = tuple[int, Mapping[str, str]]
 WIDTH_MARK = "__width__"
+# A record's cells that the file stored as numbers, not text: field names joined by tabs.
+NUMERIC_MARK = "__numeric__"
+NUMBER_HINT = (
+    " (the cell held a number, not text: a spreadsheet may have changed what was typed, "
+    "e.g. dropped a leading zero; format the column as text and type it again)"
+)
+SPREADSHEET_DIGITS = 15  # Excel and LibreOffice keep 15 significant digits of a number
 
 
 @dataclass
@@ -291,32 +298,57 @@ def validate_records(
     width: int | None = None,
     sheet: str = "",
 ) -> list[tuple[int, dict[str, Any]]]:
-    rows: list[tuple[int, dict[str, Any]]] = []
-    errors: list[RowError] = []
-    total_errors = 0
+    """Every row typed, or TableFileError with the problems of all rows."""
+    checked = check_records(
+        spec, records, known_countries=known_countries, width=width, sheet=sheet
+    )
+    if checked.errors:
+        raise TableFileError(source, checked.errors, total=checked.total_errors)
+    return checked.rows
+
+
+@dataclass
+class CheckedRecords:
+    """Rows that passed (row number, typed row) and the problems of the others."""
+
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    problems: dict[int, list[RowError]] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_REPORTED
+    total_errors: int = 0
+    count: int = 0
+
+    def add(self, error: RowError) -> None:
+        self.total_errors += 1
+        if len(self.errors) < MAX_ERRORS_REPORTED:
+            self.errors.append(error)
+        self.problems.setdefault(error.row, []).append(error)
+
+
+def check_records(
+    spec: ColumnSet,
+    records: Iterable[Record],
+    *,
+    known_countries: Collection[str] | None = None,
+    width: int | None = None,
+    sheet: str = "",
+) -> CheckedRecords:
+    """Type every row; a row with a problem is left out and its problems kept by row."""
+    out = CheckedRecords()
     keys: dict[tuple[Any, ...], int] = {}
-
-    def add(error: RowError) -> None:
-        nonlocal total_errors
-        total_errors += 1
-        if len(errors) < MAX_ERRORS_REPORTED:
-            errors.append(error)
-
-    count = 0
     for line, record in records:
-        count += 1
+        out.count += 1
         if WIDTH_MARK in record:
-            add(RowError(line, "", f"{width} cells", f"{record[WIDTH_MARK]} cells", sheet))
+            out.add(RowError(line, "", f"{width} cells", f"{record[WIDTH_MARK]} cells", sheet))
             continue
         row, row_errors = _validate_row(spec, line, record, known_countries, sheet)
         for error in row_errors:
-            add(error)
+            out.add(error)
         if row_errors:
             continue
         key = tuple(_key_part(row[name]) for name in spec.key)
         if any(part not in (None, "") for part in key):
             if key in keys:
-                add(
+                out.add(
                     RowError(
                         line,
                         ", ".join(spec.key),
@@ -327,12 +359,10 @@ def validate_records(
                 )
                 continue
             keys[key] = line
-        rows.append((line, row))
-    if count == 0:
-        add(RowError(2, "", "at least one data row", "no rows after the header", sheet))
-    if errors:
-        raise TableFileError(source, errors, total=total_errors)
-    return rows
+        out.rows.append((line, row))
+    if out.count == 0:
+        out.add(RowError(2, "", "at least one data row", "no rows after the header", sheet))
+    return out
 
 
 def _key_part(value: Any) -> Any:
@@ -348,6 +378,7 @@ def _validate_row(
 ) -> tuple[dict[str, Any], list[RowError]]:
     row: dict[str, Any] = {}
     errors: list[RowError] = []
+    numeric = set((record.get(NUMERIC_MARK) or "").split("\t")) - {""}
     for column in spec.columns:
         raw = (record.get(column.name) or "").strip()
         if raw == "":
@@ -355,10 +386,24 @@ def _validate_row(
                 errors.append(RowError(line, column.name, "a value", "", sheet))
             row[column.name] = [] if column.is_list else None
             continue
+        if column.name in numeric and raw.isdigit() and len(raw.lstrip("0")) > SPREADSHEET_DIGITS:
+            errors.append(
+                RowError(
+                    line,
+                    column.name,
+                    f"text (a number of {len(raw)} digits is more than the "
+                    f"{SPREADSHEET_DIGITS} a spreadsheet keeps: the last digits were lost; "
+                    "format the column as text and type it again)",
+                    clip(raw),
+                    sheet,
+                )
+            )
+            continue
         try:
             value = column.parse(raw)
         except FieldError as exc:
-            errors.append(RowError(line, column.name, exc.expected, clip(raw), sheet))
+            hint = NUMBER_HINT if column.name in numeric else ""
+            errors.append(RowError(line, column.name, exc.expected + hint, clip(raw), sheet))
             continue
         if (
             known_countries is not None

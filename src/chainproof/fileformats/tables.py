@@ -11,6 +11,7 @@ evaluated).
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -136,3 +137,24 @@ def read_table(data: bytes, file_name: str, *, sheet: str | None = None) -> Shee
         if sheet is not None:
             wanted = next((n for n in names if n.casefold() == sheet.casefold()), names[0])
         return read_xlsx(archive, [wanted])[0]
+
+
+# TEMPORARY until the raw reader lands (replaced by the merge).
+@dataclass
+class RawTable:
+    name: str
+    rows: list[list[str]]
+    numeric: set[tuple[int, int]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+
+def read_raw_table(data: bytes, file_name: str, *, sheet: str | None = None) -> RawTable:
+    table = read_table(data, file_name, sheet=sheet)
+    rows: list[list[str]] = [list(table.header)]
+    for line, record in table.records:
+        while len(rows) < line - 1:
+            rows.append([])
+        rows.append([record.get(h, "") for h in table.header])
+    return RawTable(table.name, rows)

@@ -56,6 +56,9 @@ class Supplier(OrgOwned):
     notes = models.TextField(blank=True)
     normalized_name = models.CharField(max_length=300, db_index=True)
     # Set when a name arrived with invisible characters (they are removed before storing).
+    # Columns of an imported list that have no field here, kept as the list had them
+    # (header -> text): shown on the record's page and exported again.
+    attributes = models.JSONField(default=dict, blank=True)
     text_warning = models.CharField(max_length=500, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
 
@@ -150,6 +153,8 @@ class Facility(OrgOwned):
     activities = models.JSONField(default=list, blank=True)
     products_made = models.TextField(blank=True)
     total_workers = models.PositiveIntegerField(null=True, blank=True)
+    # The upper end when the number of workers is known as a range (total_workers the lower).
+    total_workers_max = models.PositiveIntegerField(null=True, blank=True)
     migrant_workers = models.PositiveIntegerField(null=True, blank=True)
     dprk_workers = models.CharField(
         max_length=10,
@@ -163,6 +168,9 @@ class Facility(OrgOwned):
     xinjiang_reason = models.CharField(max_length=300, blank=True)
     normalized_name = models.CharField(max_length=300, db_index=True)
     # Set when a name arrived with invisible characters (they are removed before storing).
+    # Columns of an imported list that have no field here, kept as the list had them
+    # (header -> text): shown on the record's page and exported again.
+    attributes = models.JSONField(default=dict, blank=True)
     text_warning = models.CharField(max_length=500, blank=True)
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True)
@@ -373,3 +381,88 @@ class SupplyLink(OrgOwned):
     @property
     def item_label(self) -> str:
         return str(self.product.name if self.product else self.material)
+
+
+class ImportMapping(OrgOwned):
+    """A column mapping saved by name for the next file of the same layout."""
+
+    name = models.CharField(max_length=100)
+    entity = models.CharField(max_length=20)
+    columns = models.JSONField(default=dict)  # header -> field, "attribute" or "ignore"
+    date_order = models.CharField(max_length=3, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="import_mapping_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(OrgOwned):
+    """One uploaded list under review: its header, the mapping confirmed, and its rows
+    (``ImportRow``) until each is imported or discarded. Nothing of it is lost: rows with
+    problems stay pending here until fixed."""
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", "Columns to confirm"
+        REVIEW = "review", "Rows to review"
+        DONE = "done", "Imported"
+
+    entity = models.CharField(max_length=20)
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
+    header = models.JSONField(default=list)
+    header_row = models.PositiveIntegerField(default=1)
+    mapping = models.JSONField(default=dict)
+    date_order = models.CharField(max_length=3, blank=True)
+    keep_attributes = models.BooleanField(default=True)
+    notes = models.JSONField(default=list)  # what reading guessed, in words
+    summary = models.JSONField(default=dict)  # the last check's counts
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.entity})"
+
+
+class ImportRow(models.Model):
+    """One row of an uploaded list, as the file had it, with the edits made in review."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        IMPORTED = "imported", "Imported"
+        MERGED = "merged", "Merged into another row"
+        DISCARDED = "discarded", "Discarded"
+
+    class Decision(models.TextChoices):
+        NONE = "", "Not decided"
+        MERGE = "merge", "Merge with the likely duplicate"
+        KEEP = "keep", "Keep apart"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField()  # the row number in the file
+    cells = models.JSONField(default=list)  # as read, aligned with the batch's header
+    numeric = models.JSONField(default=list)  # 1-based columns whose cell held a number
+    edits = models.JSONField(default=dict)  # field -> text typed in review
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decision = models.CharField(max_length=5, choices=Decision.choices, blank=True, default="")
+    problems = models.JSONField(default=list)  # the last check's problems (RowError dicts)
+    outcome = models.CharField(max_length=300, blank=True)  # what the last check or import did
+
+    class Meta:
+        ordering = ["batch", "line"]
+        constraints = [models.UniqueConstraint(fields=["batch", "line"], name="import_row_line")]
+
+    def __str__(self) -> str:
+        return f"row {self.line}"

@@ -17,31 +17,17 @@ from typing import Any
 
 from django.db import transaction
 
-from chainproof.audit.services import audit_record
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.supply_columns import COLUMN_SETS
-from chainproof.domain.tabular import RowError, TableFileError, validate_sheet
-from chainproof.fileformats.tables import read_table
-from chainproof.jobs import recompute
-from chainproof.reference.selectors import known_country_codes
-from chainproof.suppliers.batch import RecordChange, StaleRecords, show
-from chainproof.suppliers.graph import tiers_recompute
-from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Planner, Progress
-from chainproof.suppliers.importing.facilities import FacilityPlanner
-from chainproof.suppliers.importing.links import LinkPlanner
-from chainproof.suppliers.importing.materials import MaterialPlanner
-from chainproof.suppliers.importing.products import ProductPlanner
-from chainproof.suppliers.importing.suppliers import SupplierPlanner
+from chainproof.domain.tabular import RowError, TableFileError
+from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
+from chainproof.suppliers.importing.mappings import mapping_for, records_of
+from chainproof.suppliers.importing.pending import batch_of_pending
+from chainproof.suppliers.importing.reading import read_list
+from chainproof.suppliers.importing.writing import evaluate_into, write_evaluation
 
 __all__ = ["ENTITIES", "ImportFailed", "ImportReport", "Progress", "run_import"]
 
-PLANNERS: dict[str, type[Planner]] = {
-    "suppliers": SupplierPlanner,
-    "facilities": FacilityPlanner,
-    "materials": MaterialPlanner,
-    "products": ProductPlanner,
-    "links": LinkPlanner,
-}
 ENTITIES = tuple(COLUMN_SETS)
 
 
@@ -58,99 +44,55 @@ def run_import(
     file_name: str,
     dry_run: bool = False,
     progress: Progress = _noop,
+    mapping: str | None = None,
+    import_valid: bool = False,
 ) -> ImportReport:
+    """Import a list. ``mapping``: None or "auto" (the proposed mapping), the name of a
+    saved or shipped mapping, or "Header=field;..." text. Without ``import_valid`` one
+    problem refuses the whole file; with it the ready rows are imported and the rest kept
+    as a pending batch for review. A dry run evaluates exactly as the real run does."""
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown import kind {entity!r}; expected one of {', '.join(ENTITIES)}")
     org_id = getattr(organization, "pk", organization)
     report = ImportReport(entity, file_name, sha256_bytes(data), dry_run)
     progress(0, None, "reading the file")
     try:
-        sheet = read_table(data, file_name, sheet=entity)
-        rows = validate_sheet(
-            COLUMN_SETS[entity],
-            sheet,
-            source=file_name,
-            known_countries=known_country_codes(org_id),
-            allow_missing_optional=True,
-        )
+        listing = read_list(data, file_name, entity)
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
-    report.rows = len(rows)
-    planner = PLANNERS[entity](org_id, sheet.name)
+    chosen = mapping_for(org_id, entity, listing, mapping, file_name)
+    records = records_of(listing, chosen)
+    report.rows = len(records)
+    report.describe_reading(listing, chosen)
+    if not records:
+        raise ImportFailed(
+            file_name,
+            [RowError(listing.header_row + 1, "", "at least one data row", "none", listing.sheet)],
+        )
     if dry_run:
-        _plan(planner, rows, report, progress)
+        evaluate_into(org_id, entity, records, listing.sheet, report, import_valid, progress)
         return report
     with transaction.atomic():
-        changes = _plan(planner, rows, report, progress)
-        progress(0, len(rows), "writing")
-        try:
-            written = planner.save(changes, actor)
-        except StaleRecords as exc:
-            raise ImportFailed(file_name, _stale_errors(planner, exc)) from None
-        audit_record(
-            action=f"import.{entity}",
+        evaluation = evaluate_into(
+            org_id, entity, records, listing.sheet, report, import_valid, progress
+        )
+        write_evaluation(
+            organization_id=org_id,
             actor=actor,
-            organization=org_id,
-            object_type="import",
-            object_repr=file_name[:300],
-            after={k: v for k, v in report.as_dict().items() if k != "changes"},
+            evaluation=evaluation,
+            report=report,
+            progress=progress,
+            keep_pending=lambda: (
+                batch_of_pending(
+                    organization_id=org_id,
+                    actor=actor,
+                    entity=entity,
+                    file_name=file_name,
+                    sha256=report.sha256,
+                    listing=listing,
+                    mapping=chosen,
+                    evaluation=evaluation,
+                ).pk
+            ),
         )
-        if written and entity in ("suppliers", "facilities", "links"):
-            progress(len(rows), len(rows), "computing tiers")
-            report.tiers = tiers_recompute(organization_id=org_id)
-        if written:
-            recompute.supply_replaced(
-                org_id,
-                actor=actor,
-                names_changed=entity in ("suppliers", "facilities"),
-                links_changed=False,  # tiers were recomputed above, in this transaction
-            )
     return report
-
-
-def _plan(
-    planner: Planner, rows: Any, report: ImportReport, progress: Progress
-) -> list[RecordChange]:
-    """Match the rows with what is stored; fill the report; the changes to write."""
-    progress(0, len(rows), "matching rows with existing records")
-    changes = planner.plan(rows)
-    if planner.errors:
-        raise ImportFailed(report.file_name, planner.errors, len(planner.errors))
-    changed = [c for c in changes if c.changed]
-    report.created = sum(1 for c in changed if c.created)
-    report.updated = len(changed) - report.created
-    report.unchanged = len(changes) - len(changed)
-    report.changes = [_describe(c) for c in changed[:50]]
-    return changed
-
-
-def _describe(change: RecordChange) -> dict[str, Any]:
-    fields = {k: [show(a), show(b)] for k, (a, b) in change.fields.items()}
-    if change.identifiers is not None:
-        fields["identifiers"] = [
-            sorted(f"{s}:{v}" for s, v, _ in change.identifiers_before),
-            sorted(f"{s}:{v}" for s, v, _ in change.identifiers),
-        ]
-    if change.parent is not None:
-        fields["parent"] = [change.obj.parent_id, str(change.parent)]
-    if change.inputs is not None:
-        fields["inputs"] = [len(change.inputs_before), len(change.inputs)]
-    return {
-        "row": change.row,
-        "action": "create" if change.created else "update",
-        "record": str(change),
-        "fields": fields,
-    }
-
-
-def _stale_errors(planner: Planner, exc: StaleRecords) -> list[RowError]:
-    return [
-        RowError(
-            change.row,
-            planner.key_column,
-            "a record nobody changed while the file was imported (import it again)",
-            f"{change} was changed at {change.obj.updated_at}",
-            planner.sheet,
-        )
-        for change in exc.changes
-    ]

@@ -44,6 +44,40 @@ class ImportReport:
     unchanged: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
     tiers: dict[str, Any] | None = None
+    # The mapping step: where the header was, which columns filled what.
+    header_row: int = 1
+    mapping: str = ""
+    unmapped: list[str] = field(default_factory=list)  # columns left out
+    attributes: list[str] = field(default_factory=list)  # columns kept as attributes
+    notes: list[str] = field(default_factory=list)  # what reading guessed
+    # The review step: rows folded into a duplicate, rows kept for a person.
+    merged: int = 0
+    pending: int = 0
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def describe_reading(self, listing: Any, mapping: Any) -> None:
+        self.header_row = listing.header_row
+        self.mapping = mapping.as_text()
+        self.unmapped = [h for h, t in mapping.columns.items() if t == "ignore"]
+        self.attributes = [h for h, t in mapping.columns.items() if t == "attribute"]
+        self.notes = list(listing.notes)
+
+    def describe_rows(self, evaluation: Any) -> None:
+        self.merged = len(evaluation.merged)
+        self.pending = len(evaluation.pending)
+        self.duplicates = [
+            {
+                "row": o.line,
+                "of": o.duplicate_of if isinstance(o.duplicate_of, int) else None,
+                "stored": o.duplicate_of[1] if isinstance(o.duplicate_of, tuple) else None,
+                "reason": o.duplicate_reason,
+                "merged": o.state == "merged",
+            }
+            for o in sorted(evaluation.duplicates, key=lambda o: o.line)[:MAX_ERRORS_REPORTED]
+        ]
+        self.problems = [e.as_dict() for e in evaluation.errors[:MAX_ERRORS_REPORTED]]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +89,16 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "merged": self.merged,
+            "pending": self.pending,
+            "batch_id": self.batch_id,
+            "header_row": self.header_row,
+            "mapping": self.mapping,
+            "unmapped": self.unmapped,
+            "attributes": self.attributes,
+            "notes": self.notes,
+            "duplicates": self.duplicates,
+            "problems": self.problems,
             "changes": self.changes,
             "tiers": self.tiers,
         }

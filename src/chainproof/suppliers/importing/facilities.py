@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainproof.bulk import new_instance
+from chainproof.domain.import_mapping import ATTRIBUTES_KEY, MATCH_KEY
 from chainproof.domain.records import FACILITY, facility_key
 from chainproof.suppliers.batch import RecordChange, facility_save_many
 from chainproof.suppliers.importing.base import Planner, Rows, created_fields
@@ -25,7 +26,10 @@ class FacilityPlanner(Planner):
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         suppliers = supplier_index(self.org_id)
-        matcher = FacilityMatcher(Facility.objects.filter(organization_id=self.org_id))
+        facilities = list(Facility.objects.filter(organization_id=self.org_id))
+        matcher = FacilityMatcher(facilities)
+        chosen = {int(row[MATCH_KEY]) for _, row in rows if row.get(MATCH_KEY)}
+        stored = {f.pk: f for f in facilities if f.pk in chosen}
         seen: dict[Any, int] = {}
         changes = []
         derived_cache: dict[tuple[str, ...], tuple[bool, str]] = {}
@@ -42,7 +46,7 @@ class FacilityPlanner(Planner):
                     )
                     continue
             key = facility_key(row["name"], row["country"], supplier_id)
-            match = matcher.find(
+            match = stored.get(row.get(MATCH_KEY) or 0) or matcher.find(
                 ref=row.get("ref") or "",
                 name=row["name"],
                 country=row["country"],
@@ -69,6 +73,13 @@ class FacilityPlanner(Planner):
             if values is None:
                 continue
             values["supplier_id"] = supplier_id
+            if "total_workers_max" in row:
+                values["total_workers_max"] = row["total_workers_max"]
+            if row.get(ATTRIBUTES_KEY):
+                values["attributes"] = {
+                    **(match.attributes if match else {}),
+                    **row[ATTRIBUTES_KEY],
+                }
             probe = new_instance(Facility, dict(values))
             place = (probe.country, probe.subdivision, probe.city, probe.address, probe.native_name)
             if place not in derived_cache:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from chainproof.bulk import new_instance
+from chainproof.domain.import_mapping import ATTRIBUTES_KEY, MATCH_KEY
 from chainproof.domain.records import COLUMN_SCHEMES, SUPPLIER, ref_key, supplier_key
 from chainproof.suppliers.batch import Identifier, RecordChange, supplier_save_many
 from chainproof.suppliers.importing.base import Planner, Rows, created_fields
@@ -45,6 +46,8 @@ class SupplierPlanner(Planner):
             if row.get("other_id"):
                 wanted_ids.add(("other", row["other_id"]["value"], row["other_id"]["label"]))
             match = by_ref.get(ref_key(row["ref"])) if row.get("ref") else None
+            if match is None and row.get(MATCH_KEY) in existing:
+                match = existing[row[MATCH_KEY]]  # chosen in review: the same as a stored one
             if match is None:
                 for scheme, value, _ in sorted(wanted_ids):
                     owner = identifier_owner.get((scheme, value))
@@ -89,6 +92,11 @@ class SupplierPlanner(Planner):
             )
             if values is None:
                 continue
+            if row.get(ATTRIBUTES_KEY):
+                values["attributes"] = {
+                    **(match.attributes if match else {}),
+                    **row[ATTRIBUTES_KEY],
+                }
             if row.get("owner"):
                 owner_id = owners.get(row["owner"].strip().casefold())
                 if owner_id is None:

@@ -12,14 +12,36 @@ from chainproof.suppliers.importing import ENTITIES, ImportFailed, run_import
 
 class Command(OrganizationCommand):
     help = (
-        "Import suppliers, facilities, materials, products or links from a CSV or XLSX file "
-        "(all or nothing; --dry-run shows what would change)."
+        "Import suppliers, facilities, materials, products or links from a CSV, XLSX, ODS or "
+        "XLS file. The header row is found below any title rows and its columns mapped to "
+        "fields (--mapping). Without --import-valid one problem refuses the whole file; with "
+        "it the ready rows are imported, sure duplicates merged, and the rest kept as pending "
+        "rows to review in the web app. --dry-run shows what would happen, exactly."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("entity", choices=ENTITIES, help="What the file holds.")
-        parser.add_argument("file", help="CSV (UTF-8) or .xlsx file.")
+        parser.add_argument(
+            "file",
+            help="CSV (UTF-8, UTF-16, Windows-1252 or GB18030; comma, semicolon, tab or pipe), "
+            ".xlsx, .ods or .xls.",
+        )
+        parser.add_argument(
+            "--mapping",
+            default="auto",
+            metavar="auto|NAME|'Header=field;...'",
+            help="auto (default): the proposed mapping; NAME: a saved mapping or a shipped one "
+            "(open-supply-hub, erp-vendor-master); or the columns written out, e.g. "
+            "'Name 1=legal_name;Land=country;Employees=attribute'. Columns not named keep "
+            "the proposal; 'attribute' keeps a column on the record, 'ignore' leaves it out.",
+        )
+        parser.add_argument(
+            "--import-valid",
+            action="store_true",
+            help="Import the ready rows and keep the others pending for review (exit status 0 "
+            "whatever is pending).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,6 +61,8 @@ class Command(OrganizationCommand):
                     file_name=path.name,
                     dry_run=options["dry_run"],
                     progress=progress,
+                    mapping=options["mapping"],
+                    import_valid=options["import_valid"],
                 )
             except ImportFailed as exc:
                 lines = [f"{exc.source}: nothing was imported ({exc.total} problem(s))."]
@@ -46,17 +70,7 @@ class Command(OrganizationCommand):
                 if exc.total > len(exc.errors):
                     lines.append(f"  ... {exc.total - len(exc.errors)} more")
                 fail("\n".join(lines))
-        verb = "Would import" if report.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb} {path.name} into {organization.slug}: {report.rows} rows, "
-            f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged."
-        )
-        for change in report.changes[:20]:
-            fields = ", ".join(change["fields"])
-            self.stdout.write(
-                f"  row {change['row']}: {change['action']} {change['record']}"
-                + (f" ({fields})" if change["action"] == "update" else "")
-            )
+        self.report(report, path.name, organization.slug)
         if report.tiers and report.tiers["cycle_count"]:
             self.stdout.write(
                 self.style.WARNING(
@@ -64,3 +78,51 @@ class Command(OrganizationCommand):
                     + " -> ".join(report.tiers["cycles"][0])
                 )
             )
+
+    def report(self, report: Any, name: str, slug: str) -> None:
+        write = self.stdout.write
+        dry = report.dry_run
+        if report.header_row > 1:
+            write(f"Header found on row {report.header_row}.")
+        for note in report.notes:
+            write(f"Read: {note}.")
+        write(f"Mapping: {report.mapping}")
+        if report.attributes:
+            write("Kept as attributes: " + ", ".join(report.attributes))
+        if report.unmapped:
+            write("Columns left out: " + ", ".join(report.unmapped))
+        verbs = ("would create", "would update") if dry else ("created", "updated")
+        write(
+            f"{'Would import' if dry else 'Imported'} {name} into {slug}: {report.rows} rows; "
+            f"{verbs[0]} {report.created}, {verbs[1]} {report.updated}, "
+            f"{report.unchanged} unchanged, {report.merged} merged into a duplicate row, "
+            f"{report.pending} {'would be kept' if dry else 'kept'} pending."
+        )
+        for change in report.changes[:20]:
+            fields = ", ".join(change["fields"])
+            write(
+                f"  row {change['row']}: {change['action']} {change['record']}"
+                + (f" ({fields})" if change["action"] == "update" else "")
+            )
+        for duplicate in report.duplicates[:20]:
+            other = (
+                f"row {duplicate['of']}"
+                if duplicate["of"]
+                else f"stored record #{duplicate['stored']}"
+            )
+            state = "merged into" if duplicate["merged"] else "may be the same as"
+            write(f"  row {duplicate['row']} {state} {other}: {duplicate['reason']}")
+        for problem in report.problems[:20]:
+            write("  pending: " + _problem_words(problem))
+        if report.pending > 20:
+            write(f"  ... {report.pending - 20} more pending rows")
+        if report.batch_id:
+            write(
+                f"Pending rows are kept for review: /suppliers/imports/{report.batch_id}/ "
+                "(fix them there, or correct the file and import it again)."
+            )
+
+
+def _problem_words(problem: dict[str, Any]) -> str:
+    where = f"row {problem['row']}" + (f", column {problem['column']}" if problem["column"] else "")
+    return f"{where}: expected {problem['expected']}, found {problem['found']!r}"

@@ -1,0 +1,306 @@
+"""From a file's own columns to chainproof's fields: the mapping step of an import.
+
+A supplier list arrives with its own header (an ERP export, an Open Supply Hub download, a
+spreadsheet kept for years), often under a title row or two. Here, with no file format
+and no database:
+
+- ``find_header`` picks the header row among the first rows (the one whose cells name
+  most of the fields), so title rows above it are skipped;
+- ``propose`` maps each column to a field from the synonyms in
+  ``domain/data/column_synonyms.yaml`` (English and the languages of supplier countries),
+  or to a custom attribute, or leaves it out;
+- ``parse_mapping`` reads a mapping a person wrote (``"Name 1=legal_name;Land=country"``),
+  ``mapping_problems`` says what is wrong with one (a field twice, a required field
+  missing, a name that is no field);
+- ``mapped_records`` turns the rows under the header into records keyed by field, with
+  the unmapped values kept as attributes and the cells that held numbers noted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.domain.tabular import WIDTH_MARK
+
+ATTRIBUTE = "attribute"
+IGNORE = "ignore"
+DATE_ORDERS = ("DMY", "MDY", "YMD")
+HEADER_SCAN_ROWS = 30
+# Fields that several columns may fill: their values are joined.
+JOINED = {"address": ", ", "notes": "\n", "aliases": "|", "tags": "|", "products_made": ", "}
+SYNONYMS_FILE = Path(__file__).parent / "data" / "column_synonyms.yaml"
+# Values carried beside the fields of a record.
+ATTRIBUTES_KEY = "__attributes__"
+MATCH_KEY = "__match__"  # the stored record a row was confirmed to be (its id)
+
+
+class MappingError(ValueError):
+    """A mapping a person wrote cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which field each column of the file fills (by the column's header text)."""
+
+    columns: Mapping[str, str]  # header -> field, ATTRIBUTE or IGNORE
+    date_order: str | None = None
+    name: str = ""
+
+    def target(self, header: str) -> str:
+        return self.columns.get(header, IGNORE)
+
+    def as_text(self) -> str:
+        return ";".join(f"{h}={t}" for h, t in self.columns.items() if t != IGNORE)
+
+
+@dataclass
+class MappedRecord:
+    line: int
+    values: dict[str, str]
+    attributes: dict[str, str] = field(default_factory=dict)
+    numeric: frozenset[str] = frozenset()  # fields whose cell held a number
+
+
+_SEPARATORS = re.compile(r"[\s_\-.:*#()\[\]{}'\"/\\|,;]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_OPTIONAL = re.compile(r"\b(optional|required|mandatory)\b")
+
+
+def normalise_header(text: str) -> str:
+    """A header as it is compared: NFKC, case folded, punctuation as spaces."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    folded = _OPTIONAL.sub(" ", folded)
+    return _SEPARATORS.sub(" ", folded).strip()
+
+
+def _parts(header: str) -> list[str]:
+    """The header, then its pieces when it mixes scripts ("供应商名称 Supplier name")."""
+    whole = normalise_header(header)
+    parts = [whole] if whole else []
+    cjk = [normalise_header(m) for m in _CJK.findall(header)]
+    latin = normalise_header(_CJK.sub(" ", header))
+    for part in [*cjk, latin]:
+        if part and part not in parts:
+            parts.append(part)
+    for piece in re.split(r"[/|\n]+", str(header)):
+        norm = normalise_header(piece)
+        if norm and norm not in parts:
+            parts.append(norm)
+    return parts
+
+
+def entity_fields(entity: str) -> tuple[str, ...]:
+    if entity not in COLUMN_SETS:
+        raise MappingError(f"unknown kind of list {entity!r}")
+    return COLUMN_SETS[entity].column_names
+
+
+def required_fields(entity: str) -> tuple[str, ...]:
+    return tuple(c.name for c in COLUMN_SETS[entity].columns if c.required)
+
+
+@cache
+def _vocabulary(entity: str) -> tuple[dict[str, str], frozenset[str]]:
+    """normalised synonym -> field for one kind of list, and the attribute headers."""
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    fields = entity_fields(entity)
+    words: dict[str, str] = {}
+    for name in fields:  # a field's own name first: templates and exports match exactly
+        words[normalise_header(name)] = name
+    for section in (entity, "common"):
+        for name, synonyms in (data.get(section) or {}).items():
+            if name not in fields:
+                continue
+            for synonym in synonyms:
+                words.setdefault(normalise_header(str(synonym)), name)
+    attributes = frozenset(
+        normalise_header(str(h)) for h in (data.get("attributes") or {}).get(entity, [])
+    )
+    return words, attributes
+
+
+def field_for(header: str, entity: str) -> str | None:
+    """The field a header names, or None."""
+    words, _ = _vocabulary(entity)
+    for part in _parts(header):
+        if part in words:
+            return words[part]
+    return None
+
+
+def find_header(rows: Sequence[Sequence[str]], entity: str) -> int:
+    """The index (0-based) of the header row among the first rows: the row naming the
+    most fields; when no row names any, the first row with two or more values (or the
+    first non-empty one)."""
+    best, best_score = None, 0
+    first_wide = first_filled = None
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = [c for c in row if str(c).strip()]
+        if not cells:
+            continue
+        if first_filled is None:
+            first_filled = index
+        if first_wide is None and len(cells) >= 2:
+            first_wide = index
+        named = {field_for(str(c), entity) for c in cells} - {None}
+        if len(named) > best_score:
+            best, best_score = index, len(named)
+    for choice in (best, first_wide, first_filled):
+        if choice is not None:
+            return choice
+    return 0
+
+
+def propose(header: Sequence[str], entity: str) -> ColumnMapping:
+    """A mapping for the header: each field filled by the first column naming it (several
+    columns for the fields that join values), known extra columns kept as attributes,
+    the others left out."""
+    _, attribute_words = _vocabulary(entity)
+    columns: dict[str, str] = {}
+    used: set[str] = set()
+    for text in header:
+        if not str(text).strip() or text in columns:
+            continue
+        name = field_for(text, entity)
+        if name is not None and (name not in used or name in JOINED):
+            columns[text] = name
+            used.add(name)
+        elif any(part in attribute_words for part in _parts(text)):
+            columns[text] = ATTRIBUTE
+        else:
+            columns[text] = IGNORE
+    return ColumnMapping(columns)
+
+
+def parse_mapping(text: str, header: Sequence[str], entity: str) -> ColumnMapping:
+    """A mapping written as ``Header=field;Header=field`` (headers as in the file, case
+    and spacing aside; ``attribute`` keeps a column as a custom attribute, ``ignore``
+    leaves it out). Columns not named keep the proposed mapping."""
+    fields = set(entity_fields(entity))
+    by_norm = {normalise_header(h): h for h in header if str(h).strip()}
+    proposed = dict(propose(header, entity).columns)
+    given: dict[str, str] = {}
+    for part in re.split(r"[;\n]", text):
+        if not part.strip():
+            continue
+        source, sep, target = part.rpartition("=")
+        source, target = source.strip(), target.strip().lower()
+        if not sep or not source or not target:
+            raise MappingError(f"each part written as 'Header=field', found {part.strip()!r}")
+        column = by_norm.get(normalise_header(source))
+        if column is None:
+            raise MappingError(
+                f"a column of the file, found {source!r}; the columns are: "
+                + ", ".join(h for h in header if str(h).strip())
+            )
+        if target not in fields | {ATTRIBUTE, IGNORE}:
+            raise MappingError(
+                f"a field of {entity} ({', '.join(sorted(fields))}), 'attribute' or 'ignore', "
+                f"found {target!r} for column {column!r}"
+            )
+        given[column] = target
+    for column, target in given.items():
+        if target not in (ATTRIBUTE, IGNORE) and target not in JOINED:
+            for other, old in list(proposed.items()):
+                if old == target and other not in given:
+                    proposed[other] = IGNORE
+        proposed[column] = target
+    return ColumnMapping(proposed)
+
+
+def mapping_from_columns(
+    columns: Mapping[str, str], header: Sequence[str], entity: str, **extra: Any
+) -> ColumnMapping:
+    """A stored or shipped mapping applied to a header: its columns matched case- and
+    punctuation-blind; columns it does not name are proposed as usual."""
+    stored = {normalise_header(k): v for k, v in columns.items()}
+    proposed = dict(propose(header, entity).columns)
+    named = {h: stored[normalise_header(h)] for h in header if normalise_header(h) in stored}
+    for column, target in named.items():
+        if target not in (ATTRIBUTE, IGNORE) and target not in JOINED:
+            for other, old in list(proposed.items()):
+                if old == target and other not in named:
+                    proposed[other] = IGNORE
+        proposed[column] = target
+    return ColumnMapping(proposed, **extra)
+
+
+def mapping_problems(mapping: ColumnMapping, entity: str) -> list[str]:
+    """What stops the mapping from being used, in words (empty when it can be)."""
+    fields = set(entity_fields(entity))
+    problems = []
+    count: dict[str, list[str]] = {}
+    for column, target in mapping.columns.items():
+        if target in (ATTRIBUTE, IGNORE):
+            continue
+        if target not in fields:
+            problems.append(f"column {column!r} is mapped to {target!r}, which is not a field")
+        count.setdefault(target, []).append(column)
+    for target, columns in count.items():
+        if len(columns) > 1 and target not in JOINED:
+            problems.append(
+                f"{target} is filled by {len(columns)} columns ("
+                + ", ".join(repr(c) for c in columns)
+                + "); choose one"
+            )
+    missing = [name for name in required_fields(entity) if name not in count]
+    if missing:
+        problems.append("no column is mapped to " + ", ".join(missing) + " (needed)")
+    if mapping.date_order not in (None, "", *DATE_ORDERS):
+        problems.append(f"date order {mapping.date_order!r} is not one of DMY, MDY, YMD")
+    return problems
+
+
+def mapped_records(
+    header: Sequence[str],
+    rows: Iterable[tuple[int, Sequence[str]]],
+    mapping: ColumnMapping,
+    *,
+    numeric: Iterable[tuple[int, int]] = (),
+    keep_attributes: bool = True,
+) -> Iterator[MappedRecord]:
+    """The records under the header: (file row number, cells) in, field values out.
+    ``numeric`` holds the (row, column) of cells the file stored as numbers (1-based)."""
+    numbers: dict[int, set[int]] = {}
+    for row, column in numeric:
+        numbers.setdefault(row, set()).add(column)
+    targets = [mapping.target(h) if str(h).strip() else IGNORE for h in header]
+    for line, cells in rows:
+        if not any(str(c).strip() for c in cells):
+            continue
+        values: dict[str, str] = {}
+        attributes: dict[str, str] = {}
+        numeric_fields: set[str] = set()
+        beyond = [c for c in cells[len(header) :] if str(c).strip()]
+        if beyond:  # more values than the header has columns: a shifted row
+            yield MappedRecord(line, {WIDTH_MARK: str(len(header) + len(beyond))})
+            continue
+        for index, cell in enumerate(cells):
+            text = str(cell).strip()
+            target = targets[index] if index < len(targets) else IGNORE
+            if target == IGNORE or not text:
+                continue
+            if target == ATTRIBUTE:
+                if keep_attributes:
+                    attributes[str(header[index]).strip()] = text
+                continue
+            if index + 1 in numbers.get(line, ()):
+                numeric_fields.add(target)
+            if target in values and target in JOINED:
+                values[target] = values[target] + JOINED[target] + text
+            else:
+                values[target] = text
+        yield MappedRecord(line, values, attributes, frozenset(numeric_fields))
+
+
+def unmapped_columns(mapping: ColumnMapping) -> list[str]:
+    return [h for h, t in mapping.columns.items() if t == IGNORE]

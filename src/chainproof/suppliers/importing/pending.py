@@ -1,0 +1,390 @@
+"""Lists under review: the rows of an upload kept until each is imported, merged or
+discarded, so that nothing a person sent is lost and nothing half-applies.
+
+A batch is opened from an upload (``batch_open``: every row kept as read, a mapping
+proposed), its mapping confirmed (``batch_map``), checked (``batch_check``: every row
+sorted into ready, merged or pending, as an import would), and imported
+(``batch_import``: the ready rows in one transaction; the rest stay pending). Pending
+rows are fixed one cell at a time (``row_edit``), their duplicates decided
+(``row_decide``), or discarded (``row_discard``), then imported again. A real import with
+``--import-valid`` keeps its pending rows in a batch too (``batch_of_pending``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from chainproof.audit.services import audit_record
+from chainproof.domain.hashing import sha256_bytes
+from chainproof.domain.import_mapping import (
+    ATTRIBUTE,
+    DATE_ORDERS,
+    IGNORE,
+    ColumnMapping,
+    MappedRecord,
+    MappingError,
+    entity_fields,
+    mapped_records,
+    mapping_problems,
+)
+from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.suppliers.importing.base import ImportReport, Progress
+from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
+from chainproof.suppliers.importing.reading import ListFile, read_list
+from chainproof.suppliers.importing.review import Evaluation
+from chainproof.suppliers.importing.writing import evaluate_into, write_evaluation
+from chainproof.suppliers.models import ImportBatch, ImportRow
+
+_OPEN = (ImportRow.State.PENDING,)
+
+
+def _noop(done: int, total: int | None, message: str = "") -> None:
+    return None
+
+
+def _rows(listing: ListFile, lines: set[int] | None = None) -> list[ImportRow]:
+    numeric: dict[int, list[int]] = {}
+    for row, column in listing.numeric:
+        numeric.setdefault(row, []).append(column)
+    return [
+        ImportRow(line=line, cells=cells, numeric=sorted(numeric.get(line, [])))
+        for line, cells in listing.rows
+        if any(str(c).strip() for c in cells) and (lines is None or line in lines)
+    ]
+
+
+def batch_of_pending(
+    *,
+    organization_id: int,
+    actor: Any,
+    entity: str,
+    file_name: str,
+    sha256: str,
+    listing: ListFile,
+    mapping: ColumnMapping,
+    evaluation: Evaluation,
+) -> ImportBatch:
+    """Keep the rows an import left pending (the caller's transaction)."""
+    pending = {o.line: o for o in evaluation.pending}
+    batch = ImportBatch.objects.create(
+        organization_id=organization_id,
+        entity=entity,
+        file_name=file_name[:300],
+        sha256=sha256,
+        status=ImportBatch.Status.REVIEW,
+        header=listing.header,
+        header_row=listing.header_row,
+        mapping=dict(mapping.columns),
+        date_order=mapping.date_order or "",
+        notes=listing.notes,
+        created_by=actor,
+    )
+    rows = _rows(listing, set(pending))
+    for row in rows:
+        row.batch = batch
+        row.problems = [p.as_dict() for p in pending[row.line].problems]
+    ImportRow.objects.bulk_create(rows, batch_size=1000)
+    _summarise(batch)
+    audit_record(
+        action="import.rows_kept",
+        actor=actor,
+        organization=organization_id,
+        obj=batch,
+        after={"file": file_name[:300], "entity": entity, "pending": len(rows)},
+    )
+    return batch
+
+
+def batch_open(
+    *,
+    organization_id: int,
+    actor: Any,
+    entity: str,
+    data: bytes,
+    file_name: str,
+    mapping: str | None = None,
+) -> ImportBatch:
+    """Read an upload and keep every row, with a proposed (or the named) mapping.
+    Raises ImportFailed (nothing kept) when the file cannot be read."""
+    from chainproof.domain.tabular import TableFileError
+    from chainproof.suppliers.importing.base import ImportFailed
+
+    if entity not in COLUMN_SETS:
+        raise ValueError(f"unknown kind of list {entity!r}")
+    try:
+        listing = read_list(data, file_name, entity)
+    except TableFileError as exc:
+        raise ImportFailed(file_name, exc.errors, exc.total) from None
+    chosen: ColumnMapping | None
+    try:
+        chosen = mapping_for(organization_id, entity, listing, mapping, file_name)
+    except ImportFailed:  # the person confirms the columns on the next page
+        chosen = None
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            organization_id=organization_id,
+            entity=entity,
+            file_name=file_name[:300],
+            sha256=sha256_bytes(data),
+            header=listing.header,
+            header_row=listing.header_row,
+            mapping=dict(chosen.columns) if chosen else _proposed(listing, entity),
+            date_order=(chosen.date_order if chosen else "") or "",
+            notes=listing.notes,
+            created_by=actor,
+        )
+        rows = _rows(listing)
+        for row in rows:
+            row.batch = batch
+        ImportRow.objects.bulk_create(rows, batch_size=1000)
+        audit_record(
+            action="import.file_received",
+            actor=actor,
+            organization=organization_id,
+            obj=batch,
+            after={"file": file_name[:300], "entity": entity, "rows": len(rows)},
+        )
+    return batch
+
+
+def _proposed(listing: ListFile, entity: str) -> dict[str, str]:
+    from chainproof.domain.import_mapping import propose
+
+    return dict(propose(listing.header, entity).columns)
+
+
+def batch_mapping(batch: ImportBatch) -> ColumnMapping:
+    return ColumnMapping(batch.mapping, date_order=batch.date_order or None)
+
+
+def batch_map(
+    batch: ImportBatch,
+    *,
+    actor: Any,
+    columns: dict[str, str],
+    date_order: str = "",
+    keep_attributes: bool = True,
+    save_as: str = "",
+) -> list[str]:
+    """Confirm the mapping (and save it by name when asked); the problems that stop it,
+    in words (empty when it was confirmed)."""
+    fields = set(entity_fields(batch.entity))
+    header = {h for h in batch.header if h}
+    cleaned = {}
+    for column, target in columns.items():
+        if column not in header:
+            return [f"the file has no column {column!r}"]
+        if target not in fields | {ATTRIBUTE, IGNORE}:
+            return [f"column {column!r}: {target!r} is not a field of {batch.entity}"]
+        cleaned[column] = target
+    if date_order and date_order not in DATE_ORDERS:
+        return [f"date order {date_order!r} is not one of DMY, MDY, YMD"]
+    mapping = ColumnMapping(cleaned, date_order=date_order or None)
+    problems = mapping_problems(mapping, batch.entity)
+    if problems:
+        return problems
+    with transaction.atomic():
+        before = {"mapping": batch.mapping, "date_order": batch.date_order}
+        batch.mapping = cleaned
+        batch.date_order = date_order or ""
+        batch.keep_attributes = keep_attributes
+        batch.status = ImportBatch.Status.REVIEW
+        batch.save(update_fields=["mapping", "date_order", "keep_attributes", "status"])
+        audit_record(
+            action="import.mapping_confirmed",
+            actor=actor,
+            organization=batch.organization_id,
+            obj=batch,
+            before=before,
+            after={"mapping": cleaned, "date_order": batch.date_order},
+        )
+        if save_as.strip():
+            try:
+                mapping_save(
+                    organization_id=batch.organization_id,
+                    actor=actor,
+                    name=save_as,
+                    entity=batch.entity,
+                    columns=cleaned,
+                    date_order=batch.date_order,
+                )
+            except MappingError as exc:
+                transaction.set_rollback(True)
+                return [str(exc)]
+    return []
+
+
+def batch_records(batch: ImportBatch, rows: list[ImportRow]) -> list[MappedRecord]:
+    """The open rows as records: cells through the mapping, then the edits made."""
+    mapping = batch_mapping(batch)
+    numeric = {(r.line, c) for r in rows for c in r.numeric}
+    records = list(
+        mapped_records(
+            batch.header,
+            [(r.line, r.cells) for r in rows],
+            mapping,
+            numeric=numeric,
+            keep_attributes=batch.keep_attributes,
+        )
+    )
+    edits = {r.line: r.edits for r in rows if r.edits}
+    for record in records:
+        for name, text in edits.get(record.line, {}).items():
+            if str(text).strip():
+                record.values[name] = str(text).strip()
+            else:
+                record.values.pop(name, None)
+            record.numeric = record.numeric - {name}
+    return records
+
+
+def _open_rows(batch: ImportBatch) -> list[ImportRow]:
+    return list(batch.rows.filter(state__in=_OPEN))
+
+
+def batch_check(batch: ImportBatch, *, progress: Progress = _noop) -> ImportReport:
+    """Sort the open rows as an import would (nothing is imported); store each row's
+    problems and what it would do."""
+    rows = _open_rows(batch)
+    report = ImportReport(batch.entity, batch.file_name, batch.sha256, True)
+    with transaction.atomic():
+        evaluation = _evaluate(batch, rows, report, progress)
+        _store_outcomes(rows, evaluation, imported=False)
+        _summarise(batch, report)
+    return report
+
+
+def _evaluate(
+    batch: ImportBatch, rows: list[ImportRow], report: ImportReport, progress: Progress
+) -> Evaluation:
+    records = batch_records(batch, rows)
+    report.rows = len(records)
+    report.header_row = batch.header_row
+    report.mapping = batch_mapping(batch).as_text()
+    decisions = {r.line: r.decision for r in rows if r.decision}
+    return evaluate_into(
+        batch.organization_id,
+        batch.entity,
+        records,
+        "",
+        report,
+        True,
+        progress,
+        decisions=decisions,
+    )
+
+
+def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: bool) -> None:
+    for row in rows:
+        outcome = evaluation.outcomes.get(row.line)
+        if outcome is None:
+            row.problems, row.outcome = [], "an empty row"
+            if imported:
+                row.state = ImportRow.State.DISCARDED
+            continue
+        row.problems = [p.as_dict() for p in outcome.problems]
+        row.outcome = outcome.action[:300]
+        if imported and outcome.state == "ready":
+            row.state = ImportRow.State.IMPORTED
+        elif imported and outcome.state == "merged":
+            row.state = ImportRow.State.MERGED
+    ImportRow.objects.bulk_update(rows, ["problems", "outcome", "state"], batch_size=1000)
+
+
+def _summarise(batch: ImportBatch, report: ImportReport | None = None) -> None:
+    counts = dict.fromkeys(ImportRow.State.values, 0)
+    for (state,) in batch.rows.values_list("state"):
+        counts[state] += 1
+    summary: dict[str, Any] = {"rows": counts}
+    if report is not None:
+        summary.update(
+            ready=report.created + report.updated + report.unchanged,
+            creates=report.created,
+            updates=report.updated,
+            unchanged=report.unchanged,
+            merged=report.merged,
+            pending=report.pending,
+        )
+    batch.summary = summary
+    if counts[ImportRow.State.PENDING] == 0 and batch.status == ImportBatch.Status.REVIEW:
+        batch.status = ImportBatch.Status.DONE
+    batch.save(update_fields=["summary", "status"])
+
+
+def batch_import(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) -> ImportReport:
+    """Import the ready rows in one transaction; the others stay pending."""
+    report = ImportReport(batch.entity, batch.file_name, batch.sha256, False)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        rows = _open_rows(locked)
+        evaluation = _evaluate(locked, rows, report, progress)
+        write_evaluation(
+            organization_id=locked.organization_id,
+            actor=actor,
+            evaluation=evaluation,
+            report=report,
+            progress=progress,
+        )
+        report.batch_id = locked.pk
+        _store_outcomes(rows, evaluation, imported=True)
+        _summarise(locked, report)
+        batch.status, batch.summary = locked.status, locked.summary
+    return report
+
+
+def row_edit(row: ImportRow, *, actor: Any, field: str, value: str) -> None:
+    """Correct one cell of a pending row (by field); the next check uses it."""
+    batch = row.batch
+    if field not in entity_fields(batch.entity):
+        raise MappingError(f"a field of {batch.entity}, found {field!r}")
+    if row.state != ImportRow.State.PENDING:
+        raise MappingError("a pending row (this one was already imported, merged or discarded)")
+    with transaction.atomic():
+        before = dict(row.edits)
+        row.edits = {**row.edits, field: value.strip()[:20_000]}
+        row.save(update_fields=["edits"])
+        audit_record(
+            action="import.row_edited",
+            actor=actor,
+            organization=batch.organization_id,
+            obj=batch,
+            before={"row": row.line, "edits": before},
+            after={"row": row.line, "edits": row.edits},
+        )
+
+
+def row_decide(row: ImportRow, *, actor: Any, decision: str) -> None:
+    """Merge a likely duplicate with the other record, or keep it apart."""
+    if decision not in ("merge", "keep", ""):
+        raise MappingError(f"merge or keep, found {decision!r}")
+    with transaction.atomic():
+        before = row.decision
+        row.decision = decision
+        row.save(update_fields=["decision"])
+        audit_record(
+            action="import.row_decided",
+            actor=actor,
+            organization=row.batch.organization_id,
+            obj=row.batch,
+            before={"row": row.line, "decision": before},
+            after={"row": row.line, "decision": decision},
+        )
+
+
+def row_discard(row: ImportRow, *, actor: Any) -> None:
+    """Leave a pending row out of the import for good (it stays on record as discarded)."""
+    if row.state != ImportRow.State.PENDING:
+        raise MappingError("a pending row")
+    with transaction.atomic():
+        row.state = ImportRow.State.DISCARDED
+        row.save(update_fields=["state"])
+        audit_record(
+            action="import.row_discarded",
+            actor=actor,
+            organization=row.batch.organization_id,
+            obj=row.batch,
+            after={"row": row.line, "cells": row.cells},
+        )
+        _summarise(row.batch)

@@ -1,0 +1,329 @@
+"""Sorting the rows of a list into what can be imported and what needs a person.
+
+``evaluate`` takes the mapped records of a file (``domain.import_mapping``) and, without
+writing anything, types every row, finds the likely duplicates within the file and
+against stored records, and plans what each row creates or changes. A row is then
+
+- **ready**: it creates, changes or confirms a record;
+- **merged**: a sure duplicate of an earlier row (same identifier, or the same name once
+  legal forms and case are read alike, in the same country), folded into it unless a
+  person chose to keep it apart;
+- **pending**: it has a problem (a cell that is not what its column needs, a reference
+  that names nothing) or may be a duplicate that a person must confirm.
+
+The import path (``importing.run_import``) and the review pages use the same evaluation,
+so a dry run and a real run always agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chainproof.domain.duplicates import Candidate, DuplicatePair, find_duplicates
+from chainproof.domain.import_mapping import (
+    ATTRIBUTES_KEY,
+    MATCH_KEY,
+    MappedRecord,
+)
+from chainproof.domain.records import COLUMN_SCHEMES
+from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
+from chainproof.reference.selectors import known_country_codes
+from chainproof.suppliers.batch import RecordChange
+from chainproof.suppliers.importing.base import Planner
+from chainproof.suppliers.models import Facility, Supplier, SupplierIdentifier
+
+MAX_PLAN_ROUNDS = 6
+DECISIONS = ("merge", "keep", "")
+
+
+@dataclass
+class RowOutcome:
+    line: int
+    state: str  # "ready", "merged" or "pending"
+    action: str = ""  # words: "creates", "updates", "unchanged", "merged into row 12"
+    problems: list[RowError] = field(default_factory=list)
+    duplicate_of: Any = None  # the other row's line, or ("stored", pk)
+    duplicate_reason: str = ""
+
+
+@dataclass
+class Evaluation:
+    entity: str
+    sheet: str
+    changes: list[RecordChange] = field(default_factory=list)  # only those that change
+    unchanged: int = 0
+    outcomes: dict[int, RowOutcome] = field(default_factory=dict)
+    planner: Planner | None = None
+
+    @property
+    def pending(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes.values() if o.state == "pending"]
+
+    @property
+    def merged(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes.values() if o.state == "merged"]
+
+    @property
+    def ready(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes.values() if o.state == "ready"]
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [p for line in sorted(self.outcomes) for p in self.outcomes[line].problems]
+
+    @property
+    def duplicates(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes.values() if o.duplicate_of is not None]
+
+
+def as_record(record: MappedRecord) -> tuple[int, dict[str, str]]:
+    values = dict(record.values)
+    if record.numeric:
+        values[NUMERIC_MARK] = "\t".join(sorted(record.numeric))
+    return record.line, values
+
+
+def evaluate(
+    *,
+    organization_id: int,
+    entity: str,
+    records: Iterable[MappedRecord],
+    planner_class: type[Planner],
+    sheet: str = "",
+    decisions: Mapping[int, str] | None = None,
+) -> Evaluation:
+    """What every row would do, and which rows need a person (nothing is written)."""
+    decisions = decisions or {}
+    records = list(records)
+    attributes = {r.line: r.attributes for r in records if r.attributes}
+    result = Evaluation(entity, sheet)
+    checked = check_records(
+        COLUMN_SETS[entity],
+        (as_record(r) for r in records),
+        known_countries=known_country_codes(organization_id),
+        sheet=sheet,
+    )
+    for line, problems in checked.problems.items():
+        result.outcomes[line] = RowOutcome(line, "pending", problems=problems)
+    rows = dict(checked.rows)
+    for line, row in rows.items():
+        if line in attributes:
+            row[ATTRIBUTES_KEY] = attributes[line]
+    if entity in ("suppliers", "facilities") and rows:
+        _duplicates(organization_id, entity, rows, result, decisions, sheet)
+    planned = [(line, row) for line, row in sorted(rows.items())]
+    for _ in range(MAX_PLAN_ROUNDS):
+        planner = planner_class(organization_id, sheet)
+        changes = planner.plan(planned)
+        if not planner.errors:
+            break
+        failing: dict[int, list[RowError]] = defaultdict(list)
+        for error in planner.errors:
+            failing[error.row].append(error)
+        for line, problems in failing.items():
+            outcome = result.outcomes.setdefault(line, RowOutcome(line, "pending"))
+            outcome.state = "pending"
+            outcome.problems.extend(problems)
+        planned = [(line, row) for line, row in planned if line not in failing]
+    else:  # rows kept failing each other: none of the rest is trusted
+        for line, _row in planned:
+            result.outcomes[line] = RowOutcome(
+                line,
+                "pending",
+                problems=[RowError(line, "", "rows that refer to each other correctly", "", sheet)],
+            )
+        planned, changes = [], []
+    result.planner = planner
+    by_line = {c.row: c for c in changes}
+    for line, _row in planned:
+        change = by_line.get(line)
+        action = (
+            "unchanged"
+            if change is None or not change.changed
+            else "creates"
+            if change.created
+            else "updates"
+        )
+        result.outcomes[line] = RowOutcome(line, "ready", action=action)
+    result.changes = [c for c in changes if c.changed]
+    result.unchanged = len(changes) - len(result.changes)
+    return result
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+def _identifiers(row: Mapping[str, Any]) -> frozenset[tuple[str, str]]:
+    found = {(s, str(row[s])) for s in COLUMN_SCHEMES if row.get(s)}
+    if row.get("other_id"):
+        found.add(("other", str(row["other_id"]["value"])))
+    return frozenset(found)
+
+
+def _row_candidate(entity: str, line: int, row: Mapping[str, Any]) -> Candidate:
+    name = row["legal_name"] if entity == "suppliers" else row["name"]
+    others = tuple(n for n in [row.get("native_name"), *(row.get("aliases") or [])] if n)
+    return Candidate(
+        key=line,
+        name=name,
+        other_names=others,
+        country=row.get("country") or "",
+        identifiers=_identifiers(row) if entity == "suppliers" else frozenset(),
+    )
+
+
+def _stored_candidates(organization_id: int, entity: str) -> list[Candidate]:
+    if entity == "suppliers":
+        ids: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for scheme, value, owner in SupplierIdentifier.objects.filter(
+            organization_id=organization_id
+        ).values_list("scheme", "value", "supplier_id"):
+            ids[owner].add((scheme, value))
+        return [
+            Candidate(
+                key=("stored", pk),
+                name=name,
+                other_names=tuple(n for n in [native, *(aliases or [])] if n),
+                country=country,
+                identifiers=frozenset(ids.get(pk, ())),
+            )
+            for pk, name, native, aliases, country in Supplier.objects.filter(
+                organization_id=organization_id
+            ).values_list("pk", "legal_name", "native_name", "aliases", "country")
+        ]
+    return [
+        Candidate(key=("stored", pk), name=name, other_names=(native,) if native else (), country=c)
+        for pk, name, native, c in Facility.objects.filter(
+            organization_id=organization_id
+        ).values_list("pk", "name", "native_name", "country")
+    ]
+
+
+def _duplicates(
+    organization_id: int,
+    entity: str,
+    rows: dict[int, dict[str, Any]],
+    result: Evaluation,
+    decisions: Mapping[int, str],
+    sheet: str,
+) -> None:
+    """Fold sure duplicates into their first row, hold doubtful ones for a person."""
+    candidates = [_row_candidate(entity, line, row) for line, row in sorted(rows.items())]
+    stored = _stored_candidates(organization_id, entity)
+    pairs = find_duplicates(candidates, stored)
+    name_column = "legal_name" if entity == "suppliers" else "name"
+    into: dict[int, int] = {}  # a row merged into an earlier one
+    for pair in sorted(pairs, key=_pair_order):
+        a, b = pair.a, pair.b
+        stored_side = a if isinstance(a, tuple) else b if isinstance(b, tuple) else None
+        if stored_side is not None:
+            line = b if stored_side is a else a
+            if not isinstance(line, int) or line not in rows or line in into:
+                continue
+            if _against_stored(rows[line], line, stored_side, pair, result, decisions, sheet):
+                rows.pop(line)
+            continue
+        if not isinstance(a, int) or not isinstance(b, int):
+            continue
+        first, later = min(a, b), max(a, b)
+        if later in into or later not in rows or first not in rows:
+            continue
+        root = into.get(first, first)
+        decision = decisions.get(later, "")
+        if decision == "keep":
+            continue
+        if pair.sure or decision == "merge":
+            _merge(rows[root], rows.pop(later), entity)
+            into[later] = root
+            result.outcomes[later] = RowOutcome(
+                later,
+                "merged",
+                action=f"merged into row {root}",
+                duplicate_of=root,
+                duplicate_reason=pair.reason,
+            )
+        else:
+            name = rows.pop(later)[name_column]
+            result.outcomes[later] = RowOutcome(
+                later,
+                "pending",
+                problems=[
+                    RowError(
+                        later,
+                        name_column,
+                        f"a row that is not a duplicate, or your choice: it may be the same "
+                        f"as row {root} ({pair.reason}); merge them or keep them apart",
+                        name,
+                        sheet,
+                    )
+                ],
+                duplicate_of=root,
+                duplicate_reason=pair.reason,
+            )
+
+
+def _pair_order(pair: DuplicatePair) -> tuple[int, int, int]:
+    def line(key: Any) -> int:
+        return key if isinstance(key, int) else 0
+
+    return (0 if pair.sure else 1, min(line(pair.a), line(pair.b)), max(line(pair.a), line(pair.b)))
+
+
+def _against_stored(
+    row: dict[str, Any],
+    line: int,
+    stored: tuple[str, int],
+    pair: DuplicatePair,
+    result: Evaluation,
+    decisions: Mapping[int, str],
+    sheet: str,
+) -> bool:
+    """Point the row at the stored record it surely is; True when a person must decide."""
+    decision = decisions.get(line, "")
+    if decision == "keep":
+        return False
+    if pair.sure or decision == "merge":
+        row.setdefault(MATCH_KEY, stored[1])
+        return False
+    result.outcomes[line] = RowOutcome(
+        line,
+        "pending",
+        problems=[
+            RowError(
+                line,
+                "legal_name" if "legal_name" in row else "name",
+                "a row that is not already stored, or your choice: it may be a record you "
+                f"have ({pair.reason}); merge it with that record or keep it apart",
+                str(row.get("legal_name") or row.get("name") or ""),
+                sheet,
+            )
+        ],
+        duplicate_of=stored,
+        duplicate_reason=pair.reason,
+    )
+    return True
+
+
+def _merge(primary: dict[str, Any], other: dict[str, Any], entity: str) -> None:
+    """Fold a duplicate row into the first: its empty cells filled, the other name kept
+    as an alias, identifiers and attributes added."""
+    name_field = "legal_name" if entity == "suppliers" else "name"
+    for key, value in other.items():
+        if key in (name_field, "aliases", ATTRIBUTES_KEY, MATCH_KEY):
+            continue
+        if primary.get(key) in (None, "", []) and value not in (None, "", []):
+            primary[key] = value
+    if entity == "suppliers":
+        aliases = list(primary.get("aliases") or [])
+        for name in [other.get(name_field), *(other.get("aliases") or [])]:
+            if name and name != primary.get(name_field) and name not in aliases:
+                aliases.append(name)
+        primary["aliases"] = aliases
+    if other.get(ATTRIBUTES_KEY):
+        primary[ATTRIBUTES_KEY] = {**other[ATTRIBUTES_KEY], **(primary.get(ATTRIBUTES_KEY) or {})}
+    if other.get(MATCH_KEY) and not primary.get(MATCH_KEY):
+        primary[MATCH_KEY] = other[MATCH_KEY]

@@ -1,5 +1,13 @@
 """Table exports shared by every list page and command: CSV or XLSX, never a live formula
-(the cell rule is ``fileformats.cells``)."""
+(the cell rule is ``fileformats.cells``), and identifiers kept as typed.
+
+A spreadsheet reads 012345678 as the number 12345678, 914401016189887654 as
+9.14401016189888E+17 and 6109.10 as 6109.1, and saves them so. The columns named in
+IDENTIFIER_COLUMNS are therefore written as text: in XLSX files as string cells formatted
+as Text ("@"), the whole column formatted so (a row typed in later stays text too); in CSV
+files quoted, so a spreadsheet that reads quoted fields as text (LibreOffice's "Quoted field
+as text") keeps them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,53 @@ from typing import Any
 
 from django.http import HttpResponse
 
-from chainproof.fileformats.cells import csv_cell, xlsx_row
+from chainproof.fileformats.cells import csv_cell, plain, xlsx_row
+
+# The columns of the import templates and exports that hold identifiers and codes, by
+# column name (a header such as "Postal code" counts as postal_code): suppliers (ref, parent,
+# duns, lei, uscc, tax_id, other_id), facilities (ref, supplier, postal_code), products
+# (sku, hts_code), links (the refs and SKU they name, evidence_refs), shipments
+# (reference, entry_number, port_code, bill_of_lading, product_sku, hts_code, facility_ref)
+# and phone numbers.
+IDENTIFIER_COLUMNS = (
+    "ref",
+    "parent",
+    "duns",
+    "lei",
+    "uscc",
+    "tax_id",
+    "other_id",
+    "identifier",
+    "supplier",
+    "postal_code",
+    "sku",
+    "hts_code",
+    "from_facility",
+    "from_supplier",
+    "to_facility",
+    "to_supplier",
+    "product_sku",
+    "evidence_refs",
+    "reference",
+    "entry_number",
+    "port_code",
+    "bill_of_lading",
+    "facility_ref",
+    "phone",
+    "contact_phone",
+)
+
+TEXT_FORMAT = "@"  # the number format "Text" in Excel and LibreOffice
+
+
+def is_identifier_column(name: Any) -> bool:
+    """Whether a column, by its name or header, holds identifiers to keep as text."""
+    return str(name).strip().lower().replace(" ", "_") in IDENTIFIER_COLUMNS
+
+
+def identifier_positions(headers: Sequence[Any]) -> list[int]:
+    """The (0-based) positions of the identifier columns among `headers`."""
+    return [index for index, name in enumerate(headers) if is_identifier_column(name)]
 
 
 def safe_cell(value: Any) -> Any:
@@ -19,18 +73,54 @@ def safe_cell(value: Any) -> Any:
     return csv_cell(value)
 
 
+def _xlsx_text_row(sheet: Any, values: Sequence[Any], text_columns: set[int]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    row = xlsx_row(sheet, values)
+    for index in text_columns:
+        if index >= len(row):
+            continue
+        value = plain(values[index])
+        if value == "":
+            continue
+        cell = WriteOnlyCell(sheet, value=str(value))
+        cell.data_type = "s"
+        cell.number_format = TEXT_FORMAT
+        row[index] = cell
+    return row
+
+
+def _csv_field(value: Any, quote: bool) -> str:
+    """One CSV field as csv.writer writes it (minimal quoting), quoted when `quote`."""
+    text = "" if value is None else str(value)
+    if quote or any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_line(values: Sequence[Any], quoted: set[int]) -> str:
+    fields = [_csv_field(v, i in quoted) for i, v in enumerate(values)]
+    if fields == [""]:
+        fields = ['""']  # a lone empty field, quoted as csv.writer does
+    return ",".join(fields) + "\r\n"
+
+
 def export_response(
     fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    """The rows as a CSV or XLSX download."""
+    """The rows as a CSV or XLSX download; identifier columns as text (module docstring)."""
+    text_columns = set(identifier_positions(headers))
     if fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=filename[:31])
+        for index in sorted(text_columns):
+            sheet.column_dimensions[get_column_letter(index + 1)].number_format = TEXT_FORMAT
         sheet.append(xlsx_row(sheet, headers))
         for row in rows:
-            sheet.append(xlsx_row(sheet, row))
+            sheet.append(_xlsx_text_row(sheet, row, text_columns))
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -43,7 +133,8 @@ def export_response(
     writer = csv.writer(text)
     writer.writerow([csv_cell(h) for h in headers])
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        # Identifier fields quoted (even when empty), every other field as csv.writer does.
+        text.write(_csv_line([csv_cell(v) for v in row], text_columns))
     response = HttpResponse(
         text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )

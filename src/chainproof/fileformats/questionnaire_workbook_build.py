@@ -3,7 +3,8 @@ pre-filled with what is known, question sheets with drop-down lists, the worksit
 the countries sheet, a checker sheet whose formulas count the required answers still
 missing while the supplier types, a hidden sheet of choice lists and a very hidden sheet
 naming the questionnaire, version, campaign and request. Every cell written from user data
-is a string cell; the only formulas are the checker's. Reading is in
+is a string cell; the only formulas are the checker's; the Declaration's text answers are
+formatted as text, so an identifier typed there keeps its zeros and digits. Reading is in
 ``questionnaire_workbook.py``."""
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from chainproof.domain.questionnaire.cell_map import (
 from chainproof.domain.questionnaire.definition import Choice, Question, Questionnaire
 from chainproof.fileformats.cells import strings_only
 from chainproof.fileformats.questionnaire_workbook import CHECKER_SHEET, META_MARK, country_label
+
+# The number format "Text": a supplier's registration number (USCC 914401016189887654,
+# DUNS 012345678, a tax id with a leading zero) typed into a General cell would become a
+# number, its zeros and last digits lost. Every text answer of the identification sheet
+# (the Declaration) is formatted so.
+TEXT_FORMAT = "@"
+TEXT_ANSWER_TYPES = ("text", "email")
 
 
 def _display(question_choices: tuple[Choice, ...], value: Any) -> Any:
@@ -245,6 +253,8 @@ def build_workbook(
             elif question.type == "date":
                 date_validation(ws, coordinate)
                 cell.number_format = "yyyy-mm-dd"
+            elif question.type in TEXT_ANSWER_TYPES and ws.title == "Declaration":
+                cell.number_format = TEXT_FORMAT
             if question.type in ("multi_choice",):
                 cell.comment = Comment(
                     "Several answers allowed, separated by |: "

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from chainproof.common.exports import TEXT_FORMAT, is_identifier_column
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.fileformats.cells import strings_only
 from chainproof.suppliers.models import (
@@ -197,7 +198,9 @@ def production_unit_rows(facilities: Any) -> Iterator[list[Any]]:
 
 def template_workbook(entity: str) -> bytes:
     """An .xlsx template: the entity's sheet with its header, a note on each column, and an
-    'instructions' sheet listing every column, whether it is required and its format."""
+    'instructions' sheet listing every column, whether it is required and its format.
+    Identifier columns (common.exports.IDENTIFIER_COLUMNS) are formatted as text for the
+    whole column, so what a person types there (012345678, 6109.10) stays as typed."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
@@ -216,7 +219,10 @@ def template_workbook(entity: str) -> bytes:
         if column.example:
             note += f" Example: {column.example}"
         cell.comment = Comment(note.strip(), "chainproof")
-        sheet.column_dimensions[cell.column_letter].width = max(14, len(column.name) + 4)
+        dimension = sheet.column_dimensions[cell.column_letter]
+        dimension.width = max(14, len(column.name) + 4)
+        if is_identifier_column(column.name):
+            dimension.number_format = TEXT_FORMAT
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet("instructions")
     notes.append(["column", "required", "what to enter", "example"])

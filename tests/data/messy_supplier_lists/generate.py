@@ -718,13 +718,15 @@ def build_xlsx() -> dict[str, Any]:
     for _ in range(3):
         c = company(RNG.choice(["BD", "VN", "IN"]))
         lost = int(duns(leading_zero=True))  # Excel stored 012345678 as the number 12345678
+        while len(str(lost)) != 8:
+            lost = int(duns(leading_zero=True))
         fixes.append((cells(c, c["en"], **{"邓白氏编码 DUNS": lost}), "邓白氏编码 DUNS",
                       "DUNS stored as a number: the leading zero is lost (8 digits)"))  # fmt: skip
-    for _ in range(2):
+    for _ in range(2):  # Excel keeps 15 significant digits of a number
         c = company("CN")
         while not c["uscc"].isdigit():
             c["uscc"] = uscc(RNG.choice(CN_CITIES)[3])
-        fixes.append((cells(c, c["cn"], **{"统一社会信用代码 USCC": float(c["uscc"])}),
+        fixes.append((cells(c, c["cn"], **{"统一社会信用代码 USCC": float(f"{int(c['uscc']):.15g}")}),
                       "统一社会信用代码 USCC",
                       "USCC stored as a number: Excel kept 15 significant digits, the code is lost"))  # fmt: skip
     c = company("KR")

@@ -58,22 +58,23 @@ class IdentifierScheme:
         upper case); raises SpecError naming the scheme. A value a spreadsheet turned
         into a number and back (scientific notation, 15 digits kept, leading zeros
         dropped) is refused with the reason, never stored."""
-        text = spreadsheet_number_text(str(value).strip())
+        raw = str(value).strip()
+        text = spreadsheet_number_text(raw)
         damage = spreadsheet_damage(text)
         if damage:
-            raise SpecError(self.code, f"{self.description} ({damage})", str(value).strip())
+            raise SpecError(self.code, f"{self.description} ({damage})", raw)
         if self.pattern is None:
             if len(text) > self.max_length:
-                raise SpecError(self.code, self.description, text)
+                raise SpecError(self.code, self.description, raw)
             return text
         cleaned = text.replace(" ", "").replace("-", "").upper()
         if self.code == "duns" and cleaned.isdigit() and len(cleaned) < 9:
-            raise SpecError(self.code, f"{self.description} ({_short_duns(cleaned)})", text)
+            raise SpecError(self.code, f"{self.description} ({_short_duns(cleaned)})", raw)
         if not re.fullmatch(self.pattern, cleaned):
-            raise SpecError(self.code, self.description, text)
+            raise SpecError(self.code, self.description, raw)
         problem = self.check(cleaned) if self.check else None
         if problem:
-            raise SpecError(self.code, f"{self.description} ({problem})", text)
+            raise SpecError(self.code, f"{self.description} ({problem})", raw)
         return cleaned
 
 

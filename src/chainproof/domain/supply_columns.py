@@ -22,7 +22,14 @@ from decimal import Decimal
 from typing import Any
 
 from chainproof.domain.hts import HtsError, normalize_hts
-from chainproof.domain.records import ACTIVITIES, FACILITY_KINDS, SCHEMES, SECTORS, SpecError
+from chainproof.domain.records import (
+    ACTIVITIES,
+    FACILITY_KINDS,
+    SCHEMES,
+    SECTORS,
+    SpecError,
+    number_cell_note,
+)
 from chainproof.domain.tabular import (
     Column,
     ColumnSet,
@@ -279,6 +286,8 @@ SUPPLIERS = ColumnSet(
     ),
     key=("ref",),
     country_columns=("country",),
+    zero_sensitive=("tax_id", "other_id"),
+    number_note=number_cell_note,
 )
 
 FACILITIES = ColumnSet(
@@ -337,6 +346,8 @@ FACILITIES = ColumnSet(
     ),
     key=("ref",),
     country_columns=("country",),
+    zero_sensitive=("postal_code",),
+    number_note=number_cell_note,
     checks=(_worker_ranges, _workers_consistent, _coordinates_paired),
 )
 

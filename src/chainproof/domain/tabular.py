@@ -88,6 +88,10 @@ class ColumnSet:
     key: tuple[str, ...] = ()
     country_columns: tuple[str, ...] = ()
     checks: tuple[Check, ...] = field(default=())
+    # Columns whose value may have lost a leading zero when the cell held a number (tax
+    # ids, postal codes): such a cell is a problem for a person to check, with this note.
+    zero_sensitive: tuple[str, ...] = ()
+    number_note: Callable[[str, str], str | None] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -405,6 +409,11 @@ def _validate_row(
             hint = NUMBER_HINT if column.name in numeric else ""
             errors.append(RowError(line, column.name, exc.expected + hint, clip(raw), sheet))
             continue
+        if column.name in numeric and column.name in spec.zero_sensitive:
+            note = spec.number_note(column.name, raw) if spec.number_note else None
+            if note:
+                errors.append(RowError(line, column.name, f"text ({note})", clip(raw), sheet))
+                continue
         if (
             known_countries is not None
             and column.name in spec.country_columns

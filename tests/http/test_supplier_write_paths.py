@@ -100,9 +100,7 @@ def test_form_sets_the_owner_from_the_members(analyst, alice):
 
 @pytest.mark.parametrize(("given", "stored"), [("Viet Nam", "VN"), ("中国", "CN"), ("CHN", "CN")])
 def test_api_and_form_accept_a_country_name_and_store_its_code(analyst, given, stored):
-    created = analyst.api(
-        "post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": given}
-    )
+    created = analyst.api("post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": given})
     assert created.status_code == 201, created.content
     assert created.json()["country"] == stored
     response = analyst.submit(
@@ -113,7 +111,9 @@ def test_api_and_form_accept_a_country_name_and_store_its_code(analyst, given, s
 
 
 def test_api_and_form_refuse_an_ambiguous_country_naming_the_candidates(analyst):
-    response = analyst.api("post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": "Korea"})
+    response = analyst.api(
+        "post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": "Korea"}
+    )
     assert response.status_code == 400, response.content
     [detail] = response.json()["error"]["details"]
     assert detail["field"] == "country"

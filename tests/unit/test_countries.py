@@ -136,10 +136,61 @@ def test_every_main_sourcing_country_has_a_native_or_variant_name_beyond_iso(kno
     from chainproof.domain.countries import _alias_data
 
     aliases, _ = _alias_data()
-    sourcing = (
-        "CN HK TW VN BD IN PK LK KH MM TH MY ID PH KR KP JP TR EG MA ET KE MX GT HN SV NI BR PE "
-        "CO AR US CA GB DE FR IT ES PT NL BE PL RO BG UZ TM KZ KG RU UA BY SA AE"
-    ).split()
+    sourcing = [
+        "CN",
+        "HK",
+        "TW",
+        "VN",
+        "BD",
+        "IN",
+        "PK",
+        "LK",
+        "KH",
+        "MM",
+        "TH",
+        "MY",
+        "ID",
+        "PH",
+        "KR",
+        "KP",
+        "JP",
+        "TR",
+        "EG",
+        "MA",
+        "ET",
+        "KE",
+        "MX",
+        "GT",
+        "HN",
+        "SV",
+        "NI",
+        "BR",
+        "PE",
+        "CO",
+        "AR",
+        "US",
+        "CA",
+        "GB",
+        "DE",
+        "FR",
+        "IT",
+        "ES",
+        "PT",
+        "NL",
+        "BE",
+        "PL",
+        "RO",
+        "BG",
+        "UZ",
+        "TM",
+        "KZ",
+        "KG",
+        "RU",
+        "UA",
+        "BY",
+        "SA",
+        "AE",
+    ]
     assert sourcing
     for code in sourcing:
         assert aliases.get(code), code
@@ -163,7 +214,8 @@ def test_a_name_of_two_countries_is_never_guessed(known, value, candidates, name
     error = info.value
     assert error.candidates == candidates
     assert error.found == value
-    assert "names two" in error.expected and "write the one you mean" in error.expected
+    assert "names two" in error.expected
+    assert "write the one you mean" in error.expected
     for name in names:
         assert name in error.expected
     assert isinstance(error, ValueError)
@@ -171,7 +223,13 @@ def test_a_name_of_two_countries_is_never_guessed(known, value, candidates, name
 
 def test_only_the_listed_names_are_ambiguous_in_the_bundled_countries(known):
     """No two countries share a spelling by accident (which would make it ambiguous)."""
-    assert sorted(resolver_for(known).ambiguous) == ["congo", "corea", "korea", "virgin islands", "코리아"]
+    assert sorted(resolver_for(known).ambiguous) == [
+        "congo",
+        "corea",
+        "korea",
+        "virgin islands",
+        "코리아",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -48,8 +48,11 @@ class CountryError(ValueError):
 
 # --- normalising -----------------------------------------------------------------------------
 
-_REMOVED = {ord(c): None for c in ".'’‘`´ʻʼ"}
-_LETTERS = str.maketrans({"đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "ł": "l"})
+# dots, and apostrophes of every kind (straight, curly, grave, acute, modifier letters)
+_REMOVED = {ord(c): None for c in ".'\u2019\u2018`\u00b4\u02bb\u02bc"}
+_LETTERS = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "\u0131": "i", "ł": "l"}  # dotless i
+)
 _LABEL = re.compile(r"^(.*?)\s*\(\s*([A-Za-z]{2})\s*\)\s*$")
 
 
@@ -72,9 +75,7 @@ def normalise(value: str) -> str:
             previous = char
     text = unicodedata.normalize("NFC", "".join(kept)).casefold()
     text = text.translate(_LETTERS).translate(_REMOVED).replace("&", " and ")
-    text = "".join(
-        " " if unicodedata.category(c)[0] in "PSZ" and c != " " else c for c in text
-    )
+    text = "".join(" " if unicodedata.category(c)[0] in "PSZ" and c != " " else c for c in text)
     words = text.split()
     if words and words[0] == "the":
         words = words[1:]
@@ -161,6 +162,9 @@ class CountryResolver:
                 self.ambiguous[key] = tuple(sorted(found))
                 del index[key]
         self.index = {key: next(iter(found)) for key, found in index.items()}
+        # Suggestions for a misspelt name come from names, not from three-letter codes
+        # ("Mars" is not a misspelling of MAR, Morocco).
+        self._names = [key for key in self.index if len(key) > 3]
         self._choices = list(self.index)
         self._seen: dict[str, str] = {}  # values already read, for files that repeat them
 
@@ -203,9 +207,8 @@ class CountryResolver:
         expected = EXPECTED_CODE if len(text) == 2 and text.isalpha() else EXPECTED
         if not key:
             raise CountryError(expected, (), value)
-        best = process.extractOne(
-            key, self._choices, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF
-        )
+        choices = self._names if len(key) > 3 else self._choices
+        best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF)
         if best is None or len(key) < 3:
             raise CountryError(expected, (), value)
         suggestion = self.index[best[0]]

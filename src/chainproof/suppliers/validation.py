@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from chainproof.accounts.models import Membership
-from chainproof.domain.records import RecordSpec, SpecError, normalise_identifier
 from chainproof.domain.countries import CountryError, resolve_country
+from chainproof.domain.records import RecordSpec, SpecError, normalise_identifier
 from chainproof.reference.selectors import country_names
 
 

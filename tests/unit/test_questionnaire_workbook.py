@@ -137,9 +137,8 @@ def test_errors_name_sheet_and_cell(blank):
     assert f"Declaration!C{signed.row}: expected a date (YYYY-MM-DD), found 'next week'" in messages
     grievances = layout.cells["grievances_last_year"]
     assert f"Questions!C{grievances.row}: expected a number, found 'a dozen'" in messages
-    assert "Countries!C5: expected a country (two-letter ISO code or its name), found 'Narnia'" in (
-        messages
-    )
+    expected = "a country (its ISO code or its name) in the countries data"
+    assert f"Countries!C5: expected {expected}, found 'Narnia'" in messages
     assert "Worksites!F4: expected a number, found 'eight hundred'" in messages
 
 

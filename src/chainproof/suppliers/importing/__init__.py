@@ -46,6 +46,7 @@ def run_import(
     progress: Progress = _noop,
     mapping: str | None = None,
     import_valid: bool = False,
+    date_order: str | None = None,
 ) -> ImportReport:
     """Import a list. ``mapping``: None or "auto" (the proposed mapping), the name of a
     saved or shipped mapping, or "Header=field;..." text. Without ``import_valid`` one
@@ -60,7 +61,7 @@ def run_import(
         listing = read_list(data, file_name, entity)
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
-    chosen = mapping_for(org_id, entity, listing, mapping, file_name)
+    chosen = mapping_for(org_id, entity, listing, mapping, file_name, date_order=date_order)
     records = records_of(listing, chosen)
     report.rows = len(records)
     report.describe_reading(listing, chosen)

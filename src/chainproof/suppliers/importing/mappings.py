@@ -73,9 +73,16 @@ def named_mapping(organization_id: int, entity: str, name: str) -> dict[str, Any
 
 
 def mapping_for(
-    organization_id: int, entity: str, listing: Any, spec: str | None, source: str
+    organization_id: int,
+    entity: str,
+    listing: Any,
+    spec: str | None,
+    source: str,
+    *,
+    date_order: str | None = None,
 ) -> ColumnMapping:
-    """The mapping a spec names for this file's header, checked; ImportFailed if unusable."""
+    """The mapping a spec names for this file's header, checked; ImportFailed if unusable.
+    ``date_order`` (DMY, MDY, YMD) overrides the mapping's."""
     header = listing.header
     spec = (spec or "auto").strip()
     where = RowError(listing.header_row, "", "", "", listing.sheet)
@@ -106,6 +113,8 @@ def mapping_for(
         raise ImportFailed(
             source, [RowError(where.row, "", "a usable column mapping", str(exc), where.sheet)]
         ) from None
+    if date_order:
+        chosen = ColumnMapping(chosen.columns, date_order=date_order, name=chosen.name)
     problems = mapping_problems(chosen, entity)
     if problems:
         raise ImportFailed(

@@ -35,6 +35,7 @@ class SupplierPlanner(Planner):
             ids_of[sid].add((scheme, value, label))
         owners = {name: user.pk for name, user in member_users(self.org_id).items()}
         seen: dict[Any, int] = {}
+        in_file: dict[tuple[str, str], tuple[int, Any]] = {}  # identifier -> (row, identity)
         changes: list[RecordChange] = []
         names = NameIndex()
         for s in existing.values():
@@ -66,7 +67,8 @@ class SupplierPlanner(Planner):
                 )
                 continue
             seen[identity] = line
-            for scheme, value, _ in wanted_ids:
+            clash = False
+            for scheme, value, _ in sorted(wanted_ids):
                 owner = identifier_owner.get((scheme, value))
                 if owner is not None and (match is None or owner != match.pk):
                     self.error(
@@ -75,6 +77,21 @@ class SupplierPlanner(Planner):
                         "an identifier not used by another supplier",
                         f"{value} (belongs to {existing[owner].legal_name})",
                     )
+                    clash = True
+                earlier = in_file.get((scheme, value))
+                if earlier is not None and earlier[1] != identity:
+                    self.error(
+                        line,
+                        scheme,
+                        f"an identifier not given to another supplier in this file (row "
+                        f"{earlier[0]} has it for another name)",
+                        value,
+                    )
+                    clash = True
+            if clash:
+                continue
+            for scheme, value, _ in wanted_ids:
+                in_file.setdefault((scheme, value), (line, identity))
             values = self.clean(
                 line,
                 {

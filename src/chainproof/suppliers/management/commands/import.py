@@ -42,6 +42,12 @@ class Command(OrganizationCommand):
             help="Import the ready rows and keep the others pending for review (exit status 0 "
             "whatever is pending).",
         )
+        parser.add_argument(
+            "--date-order",
+            choices=("DMY", "MDY", "YMD"),
+            help="How the file writes dates (DMY: 08.11.2024 is 8 November). By default the "
+            "order each date column shows; a column whose dates could be either is asked for.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -63,12 +69,18 @@ class Command(OrganizationCommand):
                     progress=progress,
                     mapping=options["mapping"],
                     import_valid=options["import_valid"],
+                    date_order=options["date_order"],
                 )
             except ImportFailed as exc:
                 lines = [f"{exc.source}: nothing was imported ({exc.total} problem(s))."]
                 lines += [f"  {error}" for error in exc.errors]
                 if exc.total > len(exc.errors):
                     lines.append(f"  ... {exc.total - len(exc.errors)} more")
+                if not options["import_valid"] and any(e.row > 1 for e in exc.errors):
+                    lines.append(
+                        "Fix these rows, or run again with --import-valid to import the other "
+                        "rows and keep these pending for review."
+                    )
                 fail("\n".join(lines))
         self.report(report, path.name, organization.slug)
         if report.tiers and report.tiers["cycle_count"]:

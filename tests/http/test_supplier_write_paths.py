@@ -96,3 +96,31 @@ def test_form_sets_the_owner_from_the_members(analyst, alice):
     )
     assert response.status_code == 302, response.content
     assert Supplier.objects.get().owner == alice.user
+
+
+@pytest.mark.parametrize(("given", "stored"), [("Viet Nam", "VN"), ("中国", "CN"), ("CHN", "CN")])
+def test_api_and_form_accept_a_country_name_and_store_its_code(analyst, given, stored):
+    created = analyst.api("post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": given})
+    assert created.status_code == 201, created.content
+    assert created.json()["country"] == stored
+    response = analyst.submit(
+        "/suppliers/new/", {"legal_name": "Form Co", "country": given, "status": "active"}
+    )
+    assert response.status_code == 302, response.content
+    assert Supplier.objects.get(legal_name="Form Co").country == stored
+
+
+def test_api_and_form_refuse_an_ambiguous_country_naming_the_candidates(analyst):
+    response = analyst.api(
+        "post", "/api/v1/suppliers", {"legal_name": "Api Co", "country": "Korea"}
+    )
+    assert response.status_code == 400, response.content
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "country"
+    assert "South Korea (KR) or North Korea (KP)" in detail["message"]
+    page = analyst.submit(
+        "/suppliers/new/", {"legal_name": "Form Co", "country": "Korea", "status": "active"}
+    )
+    assert page.status_code == 200
+    assert "write the one you mean" in page.context["form"].errors["country"][0]
+    assert not Supplier.objects.exists()

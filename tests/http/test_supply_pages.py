@@ -176,7 +176,7 @@ def test_create_and_edit_a_supplier_through_the_form(csrf_client, demo):
         },
     )
     assert bad.status_code == 200
-    assert "Unknown country code" in bad.content.decode()
+    assert "Expected a country code in the countries data" in bad.content.decode()
     assert not Supplier.objects.filter(legal_name="Nowhere Co").exists()
 
 

@@ -22,7 +22,7 @@ from tests.libreoffice import LibreOffice, require_libreoffice
 from tests.questionnaire_helpers import countries, strt
 
 DUNS = "012345678"
-USCC = "914401016189887654"
+USCC = "91440101618988765N"
 TAX_ID = "0680046789"
 POSTAL = "03550"
 HTS = "6109.10"

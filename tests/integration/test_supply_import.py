@@ -361,3 +361,31 @@ def test_csv_round_trip_with_formula_like_text_changes_nothing(acme):
         assert report.rows > 0
         assert (report.created, report.updated) == (0, 0), (entity, report.changes[:3])
     assert Supplier.objects.get(legal_name="=HYPERLINK(1)").aliases == ["'Quoted on purpose"]
+
+
+def test_country_names_in_an_import_are_stored_as_codes(acme):
+    given = ["China", "P.R.C.", "Viet Nam", "Korea, Republic of", "Türkiye", "CHN", "BGD", "中国"]
+    rows = [{"legal_name": f"Supplier {n}", "country": value} for n, value in enumerate(given)]
+    report = _import(acme, "suppliers", csv_bytes("suppliers", *rows))
+    assert report.created == len(given)
+    stored = [Supplier.objects.get(legal_name=f"Supplier {n}").country for n in range(len(given))]
+    assert stored == ["CN", "CN", "VN", "KR", "TR", "CN", "BD", "CN"]
+
+
+def test_an_ambiguous_country_in_an_import_is_reported_with_row_column_and_candidates(acme):
+    before = _counts()
+    data = csv_bytes(
+        "facilities",
+        {"name": "Fine Plant", "country": "Viet Nam"},
+        {"name": "Seoul Plant", "country": "Korea"},
+        {"name": "Typo Plant", "country": "Chna"},
+    )
+    with pytest.raises(ImportFailed) as info:
+        _import(acme, "facilities", data)
+    first, second = info.value.errors
+    assert (first.row, first.column, first.found) == (3, "country", "Korea")
+    assert "South Korea (KR) or North Korea (KP)" in first.expected
+    assert "write the one you mean" in first.expected
+    assert (second.row, second.column, second.found) == (4, "country", "Chna")
+    assert "did you mean China (CN)?" in second.expected
+    assert _counts() == before

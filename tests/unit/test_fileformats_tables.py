@@ -269,6 +269,6 @@ def test_csv_with_nul_bytes_is_refused():
         read_table(b"ref,legal_name\nS1,Ac\x00me\n", "s.csv")
 
 
-def test_csv_in_utf16_is_refused():
-    with pytest.raises(TableFileError, match="UTF-8"):
-        read_table("ref,legal_name\nS1,Acme\n".encode("utf-16"), "s.csv")
+def test_csv_in_utf16_is_read():
+    data = "ref,legal_name\nS1,Acme\n".encode("utf-16")
+    assert list(read_table(data, "s.csv").records) == [(2, {"ref": "S1", "legal_name": "Acme"})]

@@ -107,7 +107,7 @@ def test_table_rows_report_row_and_column():
     assert found == {
         (1, "total_workers", "a number"),
         (2, "address", "Full address (required)"),
-        (2, "country", "a country (two-letter ISO code or its name)"),
+        (2, "country", "a country (its ISO code or its name) in the countries data"),
     }
 
 
@@ -137,3 +137,24 @@ def test_red_flags_and_ilo_indicators():
     assert ilo[7] == ["documents_held"]
     assert set(ilo[9]) == {"workers_pay_fees", "fees_reimbursed"}
     assert display(questionnaire.questions["wages_paid_to"], "mixed") == "Both"
+
+
+def test_countries_are_read_as_every_other_path_reads_them():
+    checked = _check(
+        **{
+            **TYPED,
+            "company_country": "Việt Nam",
+            "source_countries": ["P.R.C.", "Türkiye", "中国", "BGD"],
+        }
+    )
+    assert checked.issues == []
+    assert checked.values["company_country"] == "VN"
+    assert checked.values["source_countries"] == ["CN", "TR", "BD"]
+
+
+def test_an_ambiguous_country_answer_lists_the_candidates():
+    checked = _check(**{**TYPED, "company_country": "Korea"})
+    [issue] = checked.issues
+    assert issue.question == "company_country"
+    assert "South Korea (KR) or North Korea (KP)" in issue.expected
+    assert "company_country" not in checked.values

@@ -137,9 +137,8 @@ def test_errors_name_sheet_and_cell(blank):
     assert f"Declaration!C{signed.row}: expected a date (YYYY-MM-DD), found 'next week'" in messages
     grievances = layout.cells["grievances_last_year"]
     assert f"Questions!C{grievances.row}: expected a number, found 'a dozen'" in messages
-    assert "Countries!C5: expected a country (two-letter ISO code or its name), found 'Narnia'" in (
-        messages
-    )
+    expected = "a country (its ISO code or its name) in the countries data"
+    assert f"Countries!C5: expected {expected}, found 'Narnia'" in messages
     assert "Worksites!F4: expected a number, found 'eight hundred'" in messages
 
 
@@ -310,3 +309,20 @@ def test_meta_and_answers_come_from_one_opening(blank, monkeypatch):
 def _check_archive(archive):
     questionnaire, layout = strt()
     return check_workbook(archive, questionnaire, layout, countries=countries())
+
+
+def test_a_percentage_typed_as_12_percent_in_excel_is_stored_as_12(blank):
+    """Excel stores "12%" typed in a cell as 0.12 with the format 0%: the answer is 12."""
+    _, layout = strt()
+    book = load_workbook(io.BytesIO(fill(blank, layout, TYPED)))
+    ref = layout.cells["overtime_share"]
+    cell = book[ref.sheet][f"{ref.column}{ref.row}"]
+    cell.value = 0.12
+    cell.number_format = "0%"
+    out = io.BytesIO()
+    book.save(out)
+    result, checked = _check(out.getvalue())
+    assert result.raw["overtime_share"] == "12%"
+    assert checked.values["overtime_share"] == 12
+    assert str(checked.values["overtime_share"]) == "12"
+    assert [i for i in checked.issues if i.question == "overtime_share"] == []

@@ -50,19 +50,123 @@ class IdentifierScheme:
     description: str  # what a valid value is, for error messages: "a 9-digit DUNS number"
     pattern: str | None = None  # None: free text up to max_length
     max_length: int = 64
+    # A check on the cleaned value beyond its pattern: None when it passes, else why not.
+    check: Callable[[str], str | None] | None = None
 
     def normalise(self, value: str) -> str:
         """The stored form of a value (spaces and hyphens dropped from coded schemes,
-        upper case); raises SpecError naming the scheme."""
-        text = str(value).strip()
+        upper case); raises SpecError naming the scheme. A value a spreadsheet turned
+        into a number and back (scientific notation, 15 digits kept, leading zeros
+        dropped) is refused with the reason, never stored."""
+        raw = str(value).strip()
+        text = spreadsheet_number_text(raw)
+        damage = spreadsheet_damage(text)
+        if damage:
+            raise SpecError(self.code, f"{self.description} ({damage})", raw)
         if self.pattern is None:
             if len(text) > self.max_length:
-                raise SpecError(self.code, self.description, text)
+                raise SpecError(self.code, self.description, raw)
             return text
         cleaned = text.replace(" ", "").replace("-", "").upper()
+        if self.code == "duns" and cleaned.isdigit() and len(cleaned) < 9:
+            raise SpecError(self.code, f"{self.description} ({_short_duns(cleaned)})", raw)
         if not re.fullmatch(self.pattern, cleaned):
-            raise SpecError(self.code, self.description, text)
+            raise SpecError(self.code, self.description, raw)
+        problem = self.check(cleaned) if self.check else None
+        if problem:
+            raise SpecError(self.code, f"{self.description} ({problem})", raw)
         return cleaned
+
+
+# --- identifiers a spreadsheet changed ----------------------------------------------------
+# Excel and LibreOffice turn a long run of digits typed into a cell into a number: they
+# keep 15 significant digits (the rest become zeros), drop leading zeros, and may write
+# the number back in scientific notation ("9.14401016189888E+017") or with ".0".
+
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]\d+|[+-]?\d+[.,]\d*[eE]\d+")
+_POINT_ZERO = re.compile(r"(\d+)[.,]0+")
+SPREADSHEET_DIGITS = 15
+
+
+def spreadsheet_number_text(text: str) -> str:
+    """'12345678.0' (a number cell written back as text) without its '.0', when that is
+    safe: the digits before it are at most 15 significant digits, which a spreadsheet
+    keeps exactly. Anything else is returned unchanged (and a longer value is refused by
+    :func:`spreadsheet_damage`)."""
+    match = _POINT_ZERO.fullmatch(text)
+    if match and len(match.group(1).lstrip("0")) <= SPREADSHEET_DIGITS:
+        return match.group(1)
+    return text
+
+
+def spreadsheet_damage(text: str) -> str | None:
+    """Why an identifier is a number a spreadsheet changed, or None.
+
+    Refused: scientific notation; a value ending in '.0' whose digits are too many for a
+    spreadsheet to keep; a run of more than 15 significant digits that is exactly what a
+    spreadsheet makes of a number it rounded to 15 digits (the last digits zero, or the
+    binary rounding of them, e.g. 914401016189888000 or 914401016189886976). A real
+    identifier of 16 digits ending in 0 has the same shape as a damaged one and is refused
+    too: the message says how to type it as text.
+    """
+    if _SCIENTIFIC.fullmatch(text):
+        return (
+            f"{text} is a number a spreadsheet wrote in scientific notation, which lost "
+            "digits: format the column as text and type the identifier again"
+        )
+    match = _POINT_ZERO.fullmatch(text)
+    digits = match.group(1) if match else text
+    if digits.isascii() and digits.isdigit() and _rounded_by_spreadsheet(digits):
+        zeros = len(digits) - len(digits.rstrip("0"))
+        became = f"became {'0' * zeros}" if zeros else "were changed by rounding"
+        return (
+            f"{text} has {len(digits)} digits, and a spreadsheet keeps only "
+            f"{SPREADSHEET_DIGITS} digits of a number: the last digits {became}; format "
+            "the column as text and type it again"
+        )
+    return None
+
+
+def _rounded_by_spreadsheet(digits: str) -> bool:
+    significant = digits.lstrip("0")
+    if len(significant) <= SPREADSHEET_DIGITS:
+        return False
+    number = int(significant)
+    # The number a spreadsheet stores for these digits (15 significant digits), as an
+    # integer the way a reader turns the stored float back into digits.
+    stored = int(float(f"{number:.{SPREADSHEET_DIGITS - 1}e}"))
+    return stored == number or significant[SPREADSHEET_DIGITS:].strip("0") == ""
+
+
+def _short_duns(digits: str) -> str:
+    missing = 9 - len(digits)
+    dropped = "a leading zero" if missing == 1 else f"{missing} leading zeros"
+    return (
+        f"DUNS {digits} has {len(digits)} digit{'s' if len(digits) != 1 else ''}: a spreadsheet "
+        f"probably dropped {dropped}; format the column as text and type the number again"
+    )
+
+
+# The check character of a China Unified Social Credit Code (GB 32100-2015, section 4.2):
+# the 17 characters before it, each valued by its place in this alphabet (digits and
+# upper-case letters without I, O, S, V, Z), weighted by 3**i mod 31.
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_character(first17: str) -> str:
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def _uscc_check(code: str) -> str | None:
+    expected = uscc_check_character(code[:17])
+    if code[17] == expected:
+        return None
+    return (
+        f"the last character of {code} is its check character (GB 32100-2015) and should "
+        f"be {expected}: a character is mistyped"
+    )
 
 
 DUNS = IdentifierScheme("duns", "DUNS", "a 9-digit DUNS number", r"\d{9}")
@@ -72,12 +176,27 @@ USCC = IdentifierScheme(
     "USCC (China)",
     "an 18-character China Unified Social Credit Code",
     r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}",
+    check=_uscc_check,
 )
 TAX_ID = IdentifierScheme("tax_id", "Tax id", "a national tax id of at most 64 characters")
 OTHER = IdentifierScheme("other", "Other", "an identifier of at most 64 characters")
 SCHEMES: dict[str, IdentifierScheme] = {s.code: s for s in (DUNS, LEI, USCC, TAX_ID, OTHER)}
 # The schemes with a column of their own in files and a field of their own in forms.
 COLUMN_SCHEMES = ("duns", "lei", "uscc", "tax_id")
+
+
+def number_cell_note(scheme: str, text: str) -> str | None:
+    """What to tell a person when an identifier cell of a spreadsheet held a number rather
+    than text (the reader knows; the text alone cannot say): a leading zero may be lost
+    even where the value still looks valid (tax ids, postal codes). None for a value that
+    cannot have lost anything (it starts with a letter)."""
+    if not text[:1].isdigit():
+        return None
+    label = SCHEMES[scheme].label if scheme in SCHEMES else scheme.replace("_", " ")
+    return (
+        f"the {label} cell held the number {text}, and a spreadsheet drops leading zeros "
+        "of numbers: format the column as text and check the value"
+    )
 
 
 def normalise_identifier(scheme: str, value: str) -> str:

@@ -2,38 +2,99 @@
 
 The same column sets drive validation, the downloadable templates (with a note for every
 column) and the exports, so an exported file can be edited and imported again.
+
+Values are read as spreadsheets write them (``chainproof.domain.values``): worker counts
+"1,250", "ca. 380" or a range "1001-5000", dates "08.11.2024" or "21-Jan-19". A worker
+range is kept as a range: the row's ``total_workers`` is the low figure and
+``total_workers_max`` the high one (None for a single figure); the same for
+``migrant_workers`` and ``dprk_worker_count``. :data:`TEXT_COLUMNS` names the columns
+whose values are codes (identifiers, refs, postal and HTS codes) that a spreadsheet must
+keep as text, :data:`DATE_COLUMNS` those read with the file's date order
+(:func:`with_date_orders`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from chainproof.domain.hts import HtsError, normalize_hts
-from chainproof.domain.records import ACTIVITIES, FACILITY_KINDS, SCHEMES, SECTORS, SpecError
+from chainproof.domain.records import (
+    ACTIVITIES,
+    FACILITY_KINDS,
+    SCHEMES,
+    SECTORS,
+    SpecError,
+    number_cell_note,
+)
 from chainproof.domain.tabular import (
     Column,
     ColumnSet,
     FieldError,
+    Parser,
     boolean,
     code,
     country_code,
     decimal_number,
-    iso_date,
     list_column,
     many_of,
     one_of,
     short_text,
     text,
-    whole_number,
 )
+from chainproof.domain.values import DATE_ORDERS, parse_date, parse_workers
+
+
+def hts_number_note(value: str) -> str | None:
+    """Why an HTS code looks like a number a spreadsheet shortened, or None: a number cell
+    drops the trailing zero of 6109.10 (-> 6109.1) and the leading zero of chapters 01-09
+    (0101.21 -> 101.21), leaving an odd count of digits no HTS code has. Said from the
+    text alone; the reader may call it too when it knows the cell held a number."""
+    match = re.fullmatch(r"(\d+)(?:[.,](\d+))?", value.strip())
+    if not match:
+        return None
+    head, tail = match.group(1), match.group(2) or ""
+    if (len(head) + len(tail)) % 2 == 0:
+        return None
+    if len(head) == 3:
+        guess = f"0{head}" + (f".{tail}" if tail else "")
+    elif tail:
+        guess = f"{head}.{tail}0"
+    else:
+        return None
+    return (
+        f"HTS {value.strip()} looks like a number a spreadsheet shortened ({guess}?): "
+        "format the column as text"
+    )
 
 
 def hts(value: str) -> str:
     try:
         return normalize_hts(value)
     except HtsError as exc:
-        raise FieldError(str(exc)) from None
+        note = hts_number_note(value)
+        raise FieldError(f"{exc} ({note})" if note else str(exc)) from None
+
+
+def workers(value: str) -> tuple[int, int]:
+    """A worker count as written: (low, high), equal for a single figure."""
+    return parse_workers(value)
+
+
+def written_date(order: str | None = None) -> Parser:
+    """A date in a common written form; ``order`` ("DMY", "MDY", "YMD") is the file's order
+    of day and month, None while it is not known (then a date that reads two ways is
+    refused, asking for the order)."""
+    if order not in (*DATE_ORDERS, None):
+        raise ValueError(f"date order {order!r} is not one of {', '.join(DATE_ORDERS)}")
+
+    def parse(value: str) -> Any:
+        return parse_date(value, order)
+
+    return parse
 
 
 def identifier(scheme: str) -> Any:
@@ -120,14 +181,49 @@ def _dates_ordered(row: dict[str, Any]) -> list[tuple[str, str, str]]:
     return []
 
 
+WORKER_COLUMNS = ("total_workers", "migrant_workers", "dprk_worker_count")
+
+
+def _worker_ranges(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Spread each (low, high) worker count over two row keys: ``<column>`` the low figure
+    and ``<column>_max`` the high one, None for a single figure. The first check of the
+    facilities, so that the checks after it and the planner see whole numbers."""
+    for name in WORKER_COLUMNS:
+        value = row.get(name)
+        low, high = value if isinstance(value, tuple) else (value, value)
+        row[name] = low
+        row[f"{name}_max"] = high if high != low else None
+    return []
+
+
+def _shown(row: dict[str, Any], name: str) -> str:
+    low, high = row.get(name), row.get(f"{name}_max")
+    return f"{low}-{high}" if high is not None else str(low)
+
+
 def _workers_consistent(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Migrant workers cannot outnumber all workers: for ranges, the fewest migrants
+    against the most workers (1001-5000 workers of whom 800-1200 migrants is consistent)."""
     problems = []
     total, migrant = row.get("total_workers"), row.get("migrant_workers")
-    if total is not None and migrant is not None and migrant > total:
-        problems.append(("migrant_workers", f"at most total_workers ({total})", str(migrant)))
+    total_high = row.get("total_workers_max") or total
+    if total_high is not None and migrant is not None and migrant > total_high:
+        problems.append(
+            (
+                "migrant_workers",
+                f"at most total_workers ({_shown(row, 'total_workers')})",
+                _shown(row, "migrant_workers"),
+            )
+        )
     count, status = row.get("dprk_worker_count"), row.get("dprk_workers")
     if count and status in ("none",):
-        problems.append(("dprk_worker_count", "empty or 0 when dprk_workers is none", str(count)))
+        problems.append(
+            (
+                "dprk_worker_count",
+                "empty or 0 when dprk_workers is none",
+                _shown(row, "dprk_worker_count"),
+            )
+        )
     return problems
 
 
@@ -190,6 +286,8 @@ SUPPLIERS = ColumnSet(
     ),
     key=("ref",),
     country_columns=("country",),
+    zero_sensitive=("tax_id", "other_id"),
+    number_note=number_cell_note,
 )
 
 FACILITIES = ColumnSet(
@@ -224,21 +322,33 @@ FACILITIES = ColumnSet(
             help="Separated by |: " + ", ".join(ACTIVITIES) + ".",
         ),
         Column("products_made", text, required=False),
-        Column("total_workers", whole_number(0, 10_000_000), required=False),
-        Column("migrant_workers", whole_number(0, 10_000_000), required=False),
+        Column(
+            "total_workers",
+            workers,
+            required=False,
+            help="A number (1250), or a range (1001-5000) when only a range is known.",
+        ),
+        Column("migrant_workers", workers, required=False, help="A number or a range."),
         Column(
             "dprk_workers",
             one_of("none", "present", "unknown", case_insensitive=True),
             required=False,
             help="North Korean nationals on site: none, present or unknown (default unknown).",
         ),
-        Column("dprk_worker_count", whole_number(0, 10_000_000), required=False),
-        Column("figures_date", iso_date, required=False, help="Date of the worker figures."),
+        Column("dprk_worker_count", workers, required=False),
+        Column(
+            "figures_date",
+            written_date(),
+            required=False,
+            help="Date of the worker figures, e.g. 2024-11-08.",
+        ),
         Column("notes", text, required=False),
     ),
     key=("ref",),
     country_columns=("country",),
-    checks=(_workers_consistent, _coordinates_paired),
+    zero_sensitive=("postal_code",),
+    number_note=number_cell_note,
+    checks=(_worker_ranges, _workers_consistent, _coordinates_paired),
 )
 
 MATERIALS = ColumnSet(
@@ -305,8 +415,8 @@ LINKS = ColumnSet(
         Column("to_importer", boolean, required=False, help="yes when shipped to you."),
         Column("product_sku", REF, required=False),
         Column("material", short_text(200), required=False),
-        Column("valid_from", iso_date, required=False),
-        Column("valid_to", iso_date, required=False),
+        Column("valid_from", written_date(), required=False),
+        Column("valid_to", written_date(), required=False),
         Column(
             "evidence",
             text,
@@ -325,3 +435,39 @@ COLUMN_SETS: dict[str, ColumnSet] = {
     "products": PRODUCTS,
     "links": LINKS,
 }
+
+# Columns whose values are codes, never numbers: a spreadsheet must keep them as text
+# (templates format them so; a reader that finds a number there says so).
+TEXT_COLUMNS: dict[str, frozenset[str]] = {
+    "suppliers": frozenset({"ref", "parent", "duns", "lei", "uscc", "tax_id", "other_id"}),
+    "facilities": frozenset({"ref", "supplier", "postal_code"}),
+    "materials": frozenset(),
+    "products": frozenset({"sku", "hts_code"}),
+    "links": frozenset(
+        {"from_facility", "from_supplier", "to_facility", "to_supplier", "product_sku"}
+    ),
+}
+
+# Columns of dates, read with the date order of their file (see with_date_orders).
+DATE_COLUMNS: dict[str, frozenset[str]] = {
+    "suppliers": frozenset(),
+    "facilities": frozenset({"figures_date"}),
+    "materials": frozenset(),
+    "products": frozenset(),
+    "links": frozenset({"valid_from", "valid_to"}),
+}
+
+
+def with_date_orders(spec: ColumnSet, orders: Mapping[str, str | None]) -> ColumnSet:
+    """The column set with the named date columns read in the given order ("DMY", "MDY",
+    "YMD" or None), e.g. the order :func:`chainproof.domain.values.infer_date_order`
+    found in each column of a file, or the one the person chose."""
+    return replace(
+        spec,
+        columns=tuple(
+            replace(column, parse=written_date(orders[column.name]))
+            if column.name in orders
+            else column
+            for column in spec.columns
+        ),
+    )

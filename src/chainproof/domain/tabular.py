@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from chainproof.domain.countries import CountryError, resolve_country
+
 MAX_FIELD_CHARS = 20_000
 MAX_ERRORS_REPORTED = 200
 
@@ -88,6 +90,10 @@ class ColumnSet:
     key: tuple[str, ...] = ()
     country_columns: tuple[str, ...] = ()
     checks: tuple[Check, ...] = field(default=())
+    # Columns whose value may have lost a leading zero when the cell held a number (tax
+    # ids, postal codes): such a cell is a problem for a person to check, with this note.
+    zero_sensitive: tuple[str, ...] = ()
+    number_note: Callable[[str, str], str | None] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -205,7 +211,12 @@ ISO2 = code(r"[A-Z]{2}", "a two-letter country code (ISO 3166-1 alpha-2)")
 
 
 def country_code(value: str) -> str:
-    return str(ISO2(value.strip().upper()))
+    """A country as its alpha-2 code: a code or a name (chainproof.domain.countries), read
+    against every ISO country here and against the known countries in ``_validate_row``."""
+    try:
+        return resolve_country(value, None)
+    except CountryError as exc:
+        raise FieldError(exc.expected) from None
 
 
 # --- tables as read ------------------------------------------------------------------------
@@ -405,15 +416,17 @@ def _validate_row(
             hint = NUMBER_HINT if column.name in numeric else ""
             errors.append(RowError(line, column.name, exc.expected + hint, clip(raw), sheet))
             continue
-        if (
-            known_countries is not None
-            and column.name in spec.country_columns
-            and value not in known_countries
-        ):
-            errors.append(
-                RowError(line, column.name, "a country code in the countries data", raw, sheet)
-            )
-            continue
+        if column.name in numeric and column.name in spec.zero_sensitive:
+            note = spec.number_note(column.name, raw) if spec.number_note else None
+            if note:
+                errors.append(RowError(line, column.name, f"text ({note})", clip(raw), sheet))
+                continue
+        if known_countries is not None and column.name in spec.country_columns:
+            try:
+                value = resolve_country(str(value), known_countries)
+            except CountryError as exc:
+                errors.append(RowError(line, column.name, exc.expected, clip(raw), sheet))
+                continue
         row[column.name] = value
     if not errors:
         for check in spec.checks:

@@ -1,5 +1,13 @@
-"""One table (a header and its data rows) from a CSV file or a workbook's sheet, as plain
-strings for ``chainproof.domain.tabular`` to validate.
+"""One table from a CSV file or a workbook's sheet (.xlsx, .ods, .xls), as plain strings
+for ``chainproof.domain.tabular`` to validate: raw (``read_raw_table``: every row as it is
+in the file, which cells held numbers, what was guessed) or as a header and its data rows
+(``read_table``: the header is the first non-empty row).
+
+The format is found from the bytes, never from the name: a zip archive is an .ods when
+its ``mimetype`` says so and an .xlsx otherwise, an OLE file is an .xls (or a
+password-protected workbook, refused), anything else is CSV text
+(``chainproof.fileformats.csv``: the encoding and separator are sniffed). .ods and .xls
+are read by ``calamine_tables`` with the same bounds.
 
 A workbook is opened and checked once (``XlsxArchive``); each sheet is read within
 ``MAX_TABLE_ROWS`` x ``MAX_TABLE_COLUMNS`` and at most ``MAX_TABLE_VALUES`` values (so a
@@ -17,19 +25,41 @@ from typing import Any
 
 from chainproof.domain.cellrefs import column_letter
 from chainproof.domain.tabular import WIDTH_MARK, Record, RowError, Sheet, TableFileError
-from chainproof.fileformats.csv import read_csv
+from chainproof.fileformats.csv import csv_rows, decode_csv, read_csv
 from chainproof.fileformats.xlsx import (
     FORMULA_REFUSED,
     OLE_MAGIC,
     ZIP_MAGIC,
     Grid,
+    PercentText,
     XlsxArchive,
     XlsxRejected,
+    number_text,
 )
 
 MAX_TABLE_ROWS = 500_000
 MAX_TABLE_COLUMNS = 200
 MAX_TABLE_VALUES = 1_000_000
+WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass
+class RawTable:
+    """A sheet (or a CSV file) as it is: no header found, nothing dropped but the trailing
+    empty rows. ``rows[0]`` is row 1 of the file (a blank row is an empty list, so row
+    numbers stay true); each row ends at its last value; cells are text.
+
+    ``numeric`` holds (row, column), both 1-based, of the cells the file stored as numbers
+    rather than text (a percentage too: 0.12 shown as "12%"; never a date or true/false).
+    ``notes`` says in words what was guessed ("read as Windows-1252 (guessed: ...)",
+    "columns separated by semicolons")."""
+
+    name: str  # the sheet's name, '' for CSV
+    rows: list[list[str]]
+    numeric: set[tuple[int, int]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    encoding: str = ""  # CSV only: "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252", "GB18030"
+    delimiter: str = ""  # CSV only
 
 
 def rejected(exc: XlsxRejected) -> TableFileError:
@@ -55,8 +85,8 @@ def cell_text(value: Any) -> str:
         )
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float):
+        return number_text(value)
     return str(value)
 
 
@@ -107,54 +137,134 @@ def read_xlsx(archive: XlsxArchive, sheet_names: Collection[str] | None = None) 
     for name in archive.sheet_names:
         if sheet_names is not None and name not in sheet_names:
             continue
-        try:
-            grid = archive.grid(
-                name,
-                max_rows=MAX_TABLE_ROWS,
-                max_columns=MAX_TABLE_COLUMNS,
-                max_values=MAX_TABLE_VALUES,
-            )
-        except XlsxRejected as exc:
-            raise rejected(exc) from None
-        sheets.append(sheet_from_grid(grid, archive.source))
+        sheets.append(sheet_from_grid(_grid(archive, name), archive.source))
     return sheets
 
 
+def pick_sheet(names: list[str], sheet: str | None) -> str:
+    """The sheet named (whatever its case), else the first."""
+    if sheet is not None:
+        return next((n for n in names if n.casefold() == sheet.casefold()), names[0])
+    return names[0]
+
+
+def file_kind(data: bytes, file_name: str) -> str:
+    """ "xlsx", "ods", "xls" or "csv", from the bytes (the name only decides whether text
+    that claims to be a workbook is refused)."""
+    if data.startswith(ZIP_MAGIC):
+        from chainproof.fileformats.calamine_tables import is_ods
+
+        return "ods" if is_ods(data) else "xlsx"
+    if data.startswith(OLE_MAGIC):
+        return "xls"
+    if file_name.lower().endswith(WORKBOOK_NAMES) and data.lstrip()[:1] == b"<":
+        raise TableFileError(
+            file_name,
+            [
+                RowError(
+                    0,
+                    "",
+                    "a workbook (.xlsx, .xls or .ods) or CSV text",
+                    "a web page or XML file named like a workbook; open it in Excel and save "
+                    "it as .xlsx",
+                )
+            ],
+        )
+    return "csv"
+
+
 def is_workbook(data: bytes, file_name: str) -> bool:
-    return file_name.lower().endswith((".xlsx", ".xlsm")) or data.startswith((ZIP_MAGIC, OLE_MAGIC))
+    return file_kind(data, file_name) != "csv"
 
 
-def read_table(data: bytes, file_name: str, *, sheet: str | None = None) -> Sheet:
-    """One table from a CSV file, or from a workbook's named (or first) sheet. A workbook
-    is unzipped and checked once, and only the sheet used is read."""
-    if not is_workbook(data, file_name):
-        return read_csv(data, file_name)
+def _raw_from_grid(grid: Grid, source: str) -> RawTable:
+    if grid.formulas:
+        raise TableFileError(
+            source,
+            [
+                RowError(row, column_letter(number), FORMULA_REFUSED, formula[:60], grid.sheet)
+                for (row, number), formula in sorted(grid.formulas.items())
+            ],
+        )
+    rows = grid.rows
+    numeric: set[tuple[int, int]] = set()
+    for index, line in enumerate(rows):  # in place: the grid's values are not kept twice
+        for column, value in enumerate(line, start=1):
+            if isinstance(value, PercentText) or (
+                isinstance(value, int | float) and not isinstance(value, bool)
+            ):
+                numeric.add((index + 1, column))
+        rows[index] = [cell_text(c) for c in line]
+    return RawTable(name=grid.sheet, rows=rows, numeric=numeric)
+
+
+def _read_csv_raw(data: bytes, file_name: str) -> RawTable:
+    decoded = decode_csv(data, file_name)
+    rows = list(csv_rows(decoded, file_name))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    notes = list(decoded.notes)
+    if file_name.lower().endswith(WORKBOOK_NAMES):
+        notes.append("read as CSV text although the file is named like a workbook")
+    return RawTable(
+        name="",
+        rows=rows,
+        numeric=set(),
+        notes=notes,
+        encoding=decoded.encoding,
+        delimiter=decoded.delimiter,
+    )
+
+
+def read_raw_table(data: bytes, file_name: str, *, sheet: str | None = None) -> RawTable:
+    """The named sheet (any case; else the first) of a workbook, or the CSV file, as it
+    is: see ``RawTable``. Refused (``TableFileError``, naming what was expected and what
+    was found) as ``read_table`` refuses: hostile archives, formulas (with their cell),
+    values beyond ``MAX_TABLE_ROWS`` x ``MAX_TABLE_COLUMNS`` or over ``MAX_TABLE_VALUES``,
+    binary or undecodable text."""
+    kind = file_kind(data, file_name)
+    if kind == "csv":
+        return _read_csv_raw(data, file_name)
+    if kind in ("ods", "xls"):
+        from chainproof.fileformats.calamine_tables import read_ods, read_xls
+
+        return (read_ods if kind == "ods" else read_xls)(data, file_name, sheet)
     with open_xlsx(data, file_name) as archive:
         names = archive.sheet_names
         if not names:
             raise TableFileError(file_name, [RowError(0, "", "a worksheet", "none")])
-        wanted = names[0]
-        if sheet is not None:
-            wanted = next((n for n in names if n.casefold() == sheet.casefold()), names[0])
-        return read_xlsx(archive, [wanted])[0]
+        return _raw_from_grid(_grid(archive, pick_sheet(names, sheet)), archive.source)
 
 
-# TEMPORARY until the raw reader lands (replaced by the merge).
-@dataclass
-class RawTable:
-    name: str
-    rows: list[list[str]]
-    numeric: set[tuple[int, int]] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-    encoding: str = ""
-    delimiter: str = ""
+def _grid(archive: XlsxArchive, name: str) -> Grid:
+    try:
+        return archive.grid(
+            name,
+            max_rows=MAX_TABLE_ROWS,
+            max_columns=MAX_TABLE_COLUMNS,
+            max_values=MAX_TABLE_VALUES,
+        )
+    except XlsxRejected as exc:
+        raise rejected(exc) from None
 
 
-def read_raw_table(data: bytes, file_name: str, *, sheet: str | None = None) -> RawTable:
-    table = read_table(data, file_name, sheet=sheet)
-    rows: list[list[str]] = [list(table.header)]
-    for line, record in table.records:
-        while len(rows) < line - 1:
-            rows.append([])
-        rows.append([record.get(h, "") for h in table.header])
-    return RawTable(table.name, rows)
+def sheet_from_raw(table: RawTable) -> Sheet:
+    """The header (first non-empty row) and the records below it."""
+    grid = Grid(table.name, [list(row) for row in table.rows])
+    return sheet_from_grid(grid, "")
+
+
+def read_table(data: bytes, file_name: str, *, sheet: str | None = None) -> Sheet:
+    """One table from a CSV file, or from a workbook's named (or first) sheet, with the
+    first non-empty row as its header. A workbook is unzipped and checked once, and only
+    the sheet used is read; a CSV file's records are read as they are used."""
+    kind = file_kind(data, file_name)
+    if kind == "csv":
+        return read_csv(data, file_name, sniff=True)
+    if kind in ("ods", "xls"):
+        return sheet_from_raw(read_raw_table(data, file_name, sheet=sheet))
+    with open_xlsx(data, file_name) as archive:
+        names = archive.sheet_names
+        if not names:
+            raise TableFileError(file_name, [RowError(0, "", "a worksheet", "none")])
+        return read_xlsx(archive, [pick_sheet(names, sheet)])[0]

@@ -35,6 +35,7 @@ import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, BinaryIO, Literal
 from xml.parsers import expat
 
@@ -53,6 +54,7 @@ FORMULA_REFUSED = "a value typed in (formulas are not accepted and never evaluat
 
 _MACRO_TYPES = ("macroenabled", "vbaproject", "macrosheet", "activex")
 _MACRO_RELATIONS = ("vbaproject", "macrosheet", "xlmacrosheet", "xlintlmacrosheet")
+_BUILTIN_PERCENT_FORMATS = {9, 10}
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)}
 _DATE_CODE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
@@ -131,6 +133,34 @@ def _xml_stream(
 def _is_date_format(code: str) -> bool:
     stripped = _DATE_CODE.sub("", code).lower()
     return stripped != "general" and any(ch in stripped for ch in "dmyhs")
+
+
+def _is_percent_format(code: str) -> bool:
+    """A % outside quotes and escapes: the format shows the number times 100."""
+    return "%" in _DATE_CODE.sub("", code)
+
+
+class PercentText(str):
+    """A number whose cell shows it as a percentage, as the text a person typed ("12%");
+    the cell held a number (0.12)."""
+
+    __slots__ = ()
+
+
+def number_text(value: float | int | Decimal) -> str:
+    """A number as Excel shows it in full: at most 15 significant digits (all a cell can
+    hold as typed), never in scientific notation, no ".0" on a whole number
+    (9.14401016189888e17 -> "914401016189888000", 0.30000000000000004 -> "0.3")."""
+    if isinstance(value, int):
+        return str(value)
+    number = Decimal(format(value, ".15g")) if isinstance(value, float) else value
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def percent_text(value: float | int) -> PercentText:
+    """0.12 -> "12%", 0.125 -> "12.5%" (the value, not its rounding on screen)."""
+    return PercentText(number_text(Decimal(format(value, ".15g")) * 100) + "%")
 
 
 def _from_serial(serial: float, date1904: bool) -> datetime | float:
@@ -212,6 +242,7 @@ class XlsxArchive:
         self._shared: dict[int, str] = {}
         self._shared_count: int | None = None
         self._date_styles: set[int] | None = None
+        self._percent_styles: set[int] = set()
 
     def _reject(self, expected: str, found: str) -> XlsxRejected:
         return XlsxRejected(self.source, expected, found)
@@ -348,8 +379,14 @@ class XlsxArchive:
             self._shared_count = state["index"] + 1
         return self._shared
 
+    def _percents(self) -> set[int]:
+        """The style indexes whose number format shows a percentage (0.12 shown as 12%)."""
+        self._dates()
+        return self._percent_styles
+
     def _dates(self) -> set[int]:
-        """The style indexes whose number format shows a date or a time."""
+        """The style indexes whose number format shows a date or a time (and, read in the
+        same pass, those that show a percentage)."""
         if self._date_styles is None:
             formats: dict[int, str] = {}
             xf_formats: list[int] = []
@@ -379,6 +416,15 @@ class XlsxArchive:
                 for index, fmt in enumerate(xf_formats)
                 if fmt in _BUILTIN_DATE_FORMATS
                 or (fmt in formats and _is_date_format(formats[fmt]))
+            }
+            self._percent_styles = {
+                index
+                for index, fmt in enumerate(xf_formats)
+                if index not in self._date_styles
+                and (
+                    fmt in _BUILTIN_PERCENT_FORMATS
+                    or (fmt in formats and _is_percent_format(formats[fmt]))
+                )
             }
         return self._date_styles
 

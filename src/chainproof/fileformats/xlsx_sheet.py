@@ -19,6 +19,7 @@ from chainproof.fileformats.xlsx import (
     _from_serial,
     _int,
     _xml_stream,
+    percent_text,
 )
 
 if TYPE_CHECKING:
@@ -223,6 +224,8 @@ class SheetReader:
             return raw
         if self.style in self.archive._dates():
             return _from_serial(number, self.archive.date1904)
+        if self.style in self.archive._percents():
+            return percent_text(number)
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 

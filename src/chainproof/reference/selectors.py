@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from chainproof.domain.countries import readable_name
 from chainproof.reference.models import Country, Dataset
 
 
@@ -38,7 +39,12 @@ def known_country_codes(organization_id: int | None = None) -> set[str]:
 
 
 def country_names(organization_id: int | None = None) -> dict[str, str]:
+    """Each known country's name to show, by alpha-2 code. The dataset's names are CLDR short
+    names, which for the United States and the United Kingdom are "US" and "UK"; an
+    abbreviation is replaced by the country's name (``readable_name``), so a drop-down reads
+    "United States (US)", not "US (US)"."""
     dataset = current_dataset("countries", organization_id)
     if dataset is None:
         return {}
-    return dict(Country.objects.filter(dataset=dataset).values_list("alpha2", "name"))
+    rows = Country.objects.filter(dataset=dataset).values_list("alpha2", "name", "official_name")
+    return {code: readable_name(code, name, official) for code, name, official in rows}

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from chainproof.audit.services import audit_record, audit_record_many
+from chainproof.domain.countries import CountryError, resolve_country
 from chainproof.domain.tabular import (
     Column,
     ColumnSet,
@@ -23,7 +24,7 @@ from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
 from chainproof.jobs.uploads import store_upload
-from chainproof.reference.selectors import known_country_codes
+from chainproof.reference.selectors import country_names, known_country_codes
 from chainproof.screening.models import WatchlistEntry
 
 WATCHLIST = ColumnSet(
@@ -59,9 +60,13 @@ def watchlist_add(
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A watchlist entry needs a name."})
-    country = country.strip().upper()
-    if country and country not in known_country_codes(organization_id):
-        raise ValidationError({"country": f"Unknown country code {country!r}."})
+    if country.strip():
+        try:
+            country = resolve_country(country, country_names(organization_id))
+        except CountryError as exc:
+            raise ValidationError({"country": str(exc)}) from None
+    else:
+        country = ""
     entry = WatchlistEntry.objects.create(
         organization_id=organization_id,
         name=name[:300],

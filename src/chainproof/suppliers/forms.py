@@ -35,7 +35,7 @@ class SupplierForm(OrgForm):
         max_length=300, required=False, help_text="Name in its own script, e.g. Chinese characters."
     )
     ref = forms.CharField(max_length=64, required=False, label="Your reference")
-    country = forms.CharField(max_length=2, help_text="Two-letter code, e.g. CN.")
+    country = forms.CharField(max_length=100, help_text="Code or name, e.g. CN or China.")
     aliases = forms.CharField(required=False, help_text="Other names, separated by |.")
     website = forms.CharField(max_length=300, required=False)
     contact_email = forms.EmailField(required=False, help_text="Questionnaire invitations go here.")
@@ -65,7 +65,7 @@ class SupplierForm(OrgForm):
     def data_for_service(self) -> tuple[dict[str, Any], list[dict[str, str]]]:
         data = dict(self.cleaned_data)
         identifiers = [{"scheme": scheme, "value": data.pop(scheme)} for scheme in COLUMN_SCHEMES]
-        data["country"] = data["country"].upper()
+        data["country"] = data["country"].strip()  # read by check_country
         data["aliases"] = _split(data["aliases"])
         data["tags"] = _split(data["tags"])
         return data, identifiers
@@ -107,7 +107,7 @@ class FacilityForm(OrgForm):
     city = forms.CharField(max_length=120, required=False)
     subdivision = forms.CharField(max_length=120, required=False, label="Province / state")
     postal_code = forms.CharField(max_length=20, required=False)
-    country = forms.CharField(max_length=2)
+    country = forms.CharField(max_length=100, help_text="Code or name, e.g. VN or Viet Nam.")
     latitude = forms.DecimalField(required=False, min_value=Decimal(-90), max_value=Decimal(90))
     longitude = forms.DecimalField(required=False, min_value=Decimal(-180), max_value=Decimal(180))
     activities = forms.MultipleChoiceField(
@@ -136,7 +136,7 @@ class FacilityForm(OrgForm):
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
-        data["country"] = data["country"].upper()
+        data["country"] = data["country"].strip()  # read by check_country
         return data
 
 

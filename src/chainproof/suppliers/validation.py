@@ -10,8 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from chainproof.accounts.models import Membership
+from chainproof.domain.countries import CountryError, resolve_country
 from chainproof.domain.records import RecordSpec, SpecError, normalise_identifier
-from chainproof.reference.selectors import known_country_codes
+from chainproof.reference.selectors import country_names
 
 
 def clean(spec: RecordSpec, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,10 +41,13 @@ def clean_identifiers(items: Iterable[Mapping[str, Any]]) -> list[dict[str, str]
 
 
 def check_country(organization_id: int, country: str, field: str = "country") -> str:
-    code = (country or "").strip().upper()
-    if code not in known_country_codes(organization_id):
-        raise ValidationError({field: f"Unknown country code {country!r}."})
-    return code
+    """The alpha-2 code of a country given as a code or a name (chainproof.domain.countries,
+    the same reading as imports and questionnaires); a ValidationError on ``field`` if it
+    names no known country, or two."""
+    try:
+        return resolve_country(country or "", country_names(organization_id))
+    except CountryError as exc:
+        raise ValidationError({field: str(exc)}) from None
 
 
 def member_users(organization_id: int) -> dict[str, Any]:

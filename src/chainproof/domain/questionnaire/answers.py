@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chainproof.domain.countries import CountryError, resolve_country
 from chainproof.domain.questionnaire.definition import Choice, Column, Question, Questionnaire
 
 MULTI_SEPARATORS = re.compile(r"\s*[|;\n]\s*")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-COUNTRY_LABEL = re.compile(r"^(.*)\(([A-Za-z]{2})\)\s*$")
 
 
 class AnswerError(ValueError):
@@ -159,16 +159,12 @@ def _date(raw: Any) -> str:
 
 
 def _country(raw: Any, countries: Mapping[str, str]) -> str:
-    text = str(raw).strip()
-    labelled = COUNTRY_LABEL.match(text)
-    code = (labelled.group(2) if labelled else text).upper()
-    if code in countries:
-        return code
-    by_name = {name.casefold(): c for c, name in countries.items()}
-    found = by_name.get(text.casefold())
-    if found:
-        return found
-    raise AnswerError("a country (two-letter ISO code or its name)", raw)
+    """A country given as a code, a name or a drop-down label "China (CN)", read as every
+    other path reads one (chainproof.domain.countries)."""
+    try:
+        return resolve_country(str(raw), countries)
+    except CountryError as exc:
+        raise AnswerError(exc.expected, raw) from None
 
 
 def _split(raw: Any) -> list[Any]:

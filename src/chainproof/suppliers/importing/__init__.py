@@ -70,11 +70,27 @@ def run_import(
             [RowError(listing.header_row + 1, "", "at least one data row", "none", listing.sheet)],
         )
     if dry_run:
-        evaluate_into(org_id, entity, records, listing.sheet, report, import_valid, progress)
+        evaluate_into(
+            org_id,
+            entity,
+            records,
+            listing.sheet,
+            report,
+            import_valid,
+            progress,
+            date_order=chosen.date_order,
+        )
         return report
     with transaction.atomic():
         evaluation = evaluate_into(
-            org_id, entity, records, listing.sheet, report, import_valid, progress
+            org_id,
+            entity,
+            records,
+            listing.sheet,
+            report,
+            import_valid,
+            progress,
+            date_order=chosen.date_order,
         )
         write_evaluation(
             organization_id=org_id,

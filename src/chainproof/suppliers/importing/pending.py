@@ -273,6 +273,7 @@ def _evaluate(
         True,
         progress,
         decisions=decisions,
+        date_order=batch.date_order or None,
     )
 
 

@@ -29,8 +29,9 @@ from chainproof.domain.import_mapping import (
     MappedRecord,
 )
 from chainproof.domain.records import COLUMN_SCHEMES
-from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS, with_date_orders
 from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
+from chainproof.domain.values import infer_date_order
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.batch import RecordChange
 from chainproof.suppliers.importing.base import Planner
@@ -95,14 +96,21 @@ def evaluate(
     planner_class: type[Planner],
     sheet: str = "",
     decisions: Mapping[int, str] | None = None,
+    date_order: str | None = None,
 ) -> Evaluation:
-    """What every row would do, and which rows need a person (nothing is written)."""
+    """What every row would do, and which rows need a person (nothing is written).
+    Dates are read in ``date_order`` when given, else in the order each date column's
+    values show (a row whose date stays ambiguous asks for the order)."""
     decisions = decisions or {}
     records = list(records)
     attributes = {r.line: r.attributes for r in records if r.attributes}
     result = Evaluation(entity, sheet)
+    orders = {
+        name: date_order or infer_date_order(r.values[name] for r in records if r.values.get(name))
+        for name in DATE_COLUMNS[entity]
+    }
     checked = check_records(
-        COLUMN_SETS[entity],
+        with_date_orders(COLUMN_SETS[entity], orders),
         (as_record(r) for r in records),
         known_countries=known_country_codes(organization_id),
         sheet=sheet,

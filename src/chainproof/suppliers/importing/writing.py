@@ -26,6 +26,7 @@ def evaluate_into(
     import_valid: bool,
     progress: Progress,
     decisions: dict[int, str] | None = None,
+    date_order: str | None = None,
 ) -> Evaluation:
     """Sort the rows and fill the report; refuse the file (ImportFailed) when a row
     needs a person and ``import_valid`` is off."""
@@ -37,6 +38,7 @@ def evaluate_into(
         planner_class=PLANNERS[entity],
         sheet=sheet,
         decisions=decisions,
+        date_order=date_order,
     )
     if evaluation.pending and not import_valid:
         errors = evaluation.errors

@@ -264,3 +264,29 @@ def test_a_doubtful_duplicate_is_merged_or_kept_apart_by_a_person(csrf_client, m
     _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "keep", "row": "3"})
     _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "import"})
     assert Supplier.objects.filter(legal_name__startswith="Hanoi").count() == 2
+
+
+def test_custom_attributes_show_on_the_detail_page_and_survive_an_export_round_trip(
+    csrf_client, member
+):
+    csrf_client.sign_in(member)
+    _upload(csrf_client, MESSY)
+    batch = ImportBatch.objects.get()
+    _confirm(csrf_client, batch)
+    _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "import"})
+    shenzhen = Supplier.objects.get(legal_name__startswith="Shenzhen")
+    detail = csrf_client.get(f"/suppliers/{shenzhen.pk}/").content.decode()
+    assert "Other details from imported lists" in detail
+    assert "<dt>Sector</dt><dd>Textiles</dd>" in detail
+
+    exported = csrf_client.get("/suppliers/?format=csv").content.decode("utf-8-sig")
+    header = exported.splitlines()[0].split(",")
+    assert header[-1] == "attribute: Sector"
+    Supplier.objects.filter(pk=shenzhen.pk).update(attributes={})
+    _upload(csrf_client, exported.encode(), name="export.csv")
+    again = ImportBatch.objects.exclude(pk=batch.pk).get()
+    assert again.mapping["attribute: Sector"] == "attribute"
+    _confirm(csrf_client, again)
+    _post(csrf_client, f"/suppliers/imports/{again.pk}/", {"action": "import"})
+    shenzhen.refresh_from_db()
+    assert shenzhen.attributes == {"Sector": "Textiles"}

@@ -65,9 +65,8 @@ def _export_or(
 ) -> HttpResponse | None:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt, entity, exporting.headers(entity), exporting.ROWS[entity](org_id, queryset)
-        )
+        header, rows = exporting.export_table(entity, org_id, queryset)
+        return export_response(fmt, entity, header, rows)
     return None
 
 

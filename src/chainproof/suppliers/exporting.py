@@ -46,7 +46,7 @@ def export_table(entity: str, org_id: int, queryset: Any) -> tuple[list[str], It
     keys = attribute_keys(queryset)
     return (
         headers(entity) + [ATTRIBUTE_PREFIX + k for k in keys],
-        ROWS[entity](org_id, queryset, keys),
+        (supplier_rows if entity == "suppliers" else facility_rows)(org_id, queryset, keys),
     )
 
 

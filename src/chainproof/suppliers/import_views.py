@@ -125,8 +125,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def _pending_counts(batches: list[ImportBatch]) -> None:
     for batch in batches:
-        rows = (batch.summary or {}).get("rows") or {}
-        batch.pending_count = (batch.summary or {}).get("pending", rows.get("pending", 0))
+        summary = batch.summary or {}
+        count = summary.get("pending", (summary.get("rows") or {}).get("pending", 0))
+        batch.pending_count = count  # type: ignore[attr-defined]
 
 
 def import_index(request: HttpRequest) -> HttpResponse:

@@ -41,6 +41,16 @@ SYNONYMS_FILE = Path(__file__).parent / "data" / "column_synonyms.yaml"
 # Values carried beside the fields of a record.
 ATTRIBUTES_KEY = "__attributes__"
 MATCH_KEY = "__match__"  # the stored record a row was confirmed to be (its id)
+# Exports write custom attributes as "attribute: <key>" columns; a re-import maps them back.
+ATTRIBUTE_PREFIX = "attribute:"
+
+
+def attribute_key(header: str) -> str:
+    """The attribute key a column keeps: its header, without an "attribute:" prefix."""
+    text = str(header).strip()
+    if text.casefold().startswith(ATTRIBUTE_PREFIX) and text[len(ATTRIBUTE_PREFIX) :].strip():
+        return text[len(ATTRIBUTE_PREFIX) :].strip()
+    return text
 
 
 class MappingError(ValueError):
@@ -171,7 +181,9 @@ def propose(header: Sequence[str], entity: str) -> ColumnMapping:
         if not str(text).strip() or text in columns:
             continue
         name = field_for(text, entity)
-        if name is not None and (name not in used or name in JOINED):
+        if attribute_key(text) != str(text).strip():  # "attribute: Sector", from an export
+            columns[text] = ATTRIBUTE
+        elif name is not None and (name not in used or name in JOINED):
             columns[text] = name
             used.add(name)
         elif any(part in attribute_words for part in _parts(text)):
@@ -291,7 +303,7 @@ def mapped_records(
                 continue
             if target == ATTRIBUTE:
                 if keep_attributes:
-                    attributes[str(header[index]).strip()] = text
+                    attributes[attribute_key(header[index])] = text
                 continue
             if index + 1 in numbers.get(line, ()):
                 numeric_fields.add(target)

@@ -26,7 +26,38 @@ def _join(values: list[str]) -> str:
     return " | ".join(values)
 
 
-def supplier_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+ATTRIBUTE_PREFIX = "attribute: "  # custom attributes as columns; propose() maps them back
+ATTRIBUTE_ENTITIES = ("suppliers", "facilities")
+
+
+def attribute_keys(queryset: Any) -> list[str]:
+    """The custom attribute keys present on the exported records, sorted."""
+    keys: set[str] = set()
+    for attributes in queryset.values_list("attributes", flat=True).iterator(chunk_size=2000):
+        keys.update((attributes or {}).keys())
+    return sorted(keys)
+
+
+def export_table(entity: str, org_id: int, queryset: Any) -> tuple[list[str], Iterator[list[Any]]]:
+    """The headers and rows of an export: the standard columns, then one column per
+    custom attribute key present ("attribute: <key>")."""
+    if entity not in ATTRIBUTE_ENTITIES:
+        return headers(entity), ROWS[entity](org_id, queryset)
+    keys = attribute_keys(queryset)
+    return (
+        headers(entity) + [ATTRIBUTE_PREFIX + k for k in keys],
+        (supplier_rows if entity == "suppliers" else facility_rows)(org_id, queryset, keys),
+    )
+
+
+def _attributes(record: Any, keys: list[str]) -> list[str]:
+    own = record.attributes or {}
+    return [str(own.get(k, "")) for k in keys]
+
+
+def supplier_rows(
+    org_id: int, queryset: Any = None, attribute_keys: list[str] | None = None
+) -> Iterator[list[Any]]:
     suppliers = (
         queryset if queryset is not None else Supplier.objects.filter(organization_id=org_id)
     ).select_related("parent", "owner")
@@ -55,10 +86,13 @@ def supplier_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
             own.get("uscc", ""),
             own.get("tax_id", ""),
             own.get("other", ""),
+            *_attributes(s, attribute_keys or []),
         ]
 
 
-def facility_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
+def facility_rows(
+    org_id: int, queryset: Any = None, attribute_keys: list[str] | None = None
+) -> Iterator[list[Any]]:
     facilities = (
         queryset if queryset is not None else Facility.objects.filter(organization_id=org_id)
     ).select_related("supplier")
@@ -84,6 +118,7 @@ def facility_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
             f.dprk_worker_count,
             f.figures_date,
             f.notes,
+            *_attributes(f, attribute_keys or []),
         ]
 
 

@@ -221,25 +221,46 @@ class LinkForm(OrgForm):
         return dict(self.cleaned_data)
 
 
+IMPORT_KINDS = [
+    ("suppliers", "Suppliers"),
+    ("facilities", "Facilities (worksites)"),
+    ("materials", "Materials"),
+    ("products", "Products"),
+    ("links", "Supply links"),
+]
+IMPORT_SUFFIXES = (".csv", ".xlsx", ".ods", ".xls")
+
+
 class ImportForm(forms.Form):
-    entity = forms.ChoiceField(
-        choices=[
-            ("suppliers", "Suppliers"),
-            ("facilities", "Facilities (worksites)"),
-            ("materials", "Materials"),
-            ("products", "Products"),
-            ("links", "Supply links"),
-        ],
-        label="What the file holds",
+    """An upload for review: the kind of list, the file, and how its columns are read."""
+
+    entity = forms.ChoiceField(choices=IMPORT_KINDS, label="What the file holds")
+    file = forms.FileField(
+        help_text="CSV (any common encoding and delimiter), .xlsx, .ods or .xls. "
+        "Title rows above the header are skipped."
     )
-    file = forms.FileField(help_text="CSV (UTF-8) or .xlsx, laid out as the template.")
-    dry_run = forms.BooleanField(
-        required=False, label="Dry run: show what would change, change nothing"
+    mapping = forms.CharField(
+        required=False,
+        label="Columns",
+        help_text="'auto' proposes a mapping from the headers; or name a saved or shipped "
+        "mapping. You confirm the columns on the next page.",
+        widget=forms.Select(),
     )
 
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        max_bytes: int,
+        mappings: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
+        self.fields["mapping"].widget.choices = [
+            ("auto", "Proposed from the file's headers"),
+            *(mappings or []),
+        ]
+        self.known_mappings = {"auto", *(name for name, _ in mappings or [])}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -250,6 +271,16 @@ class ImportForm(forms.Form):
                 f"The file is {upload.size:,} bytes; the limit is {self.max_bytes:,}."
             )
         name = upload.name.lower()
-        if not name.endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(f"Expected a .csv or .xlsx file, found {upload.name!r}.")
+        if not name.endswith(IMPORT_SUFFIXES):
+            raise forms.ValidationError(
+                f"Expected a .csv, .xlsx, .ods or .xls file, found {upload.name!r}."
+            )
         return upload
+
+    def clean_mapping(self) -> str:
+        chosen = (self.cleaned_data.get("mapping") or "auto").strip()
+        if chosen not in self.known_mappings:
+            raise forms.ValidationError(
+                f"Expected 'auto' or a saved or shipped mapping, found {chosen!r}."
+            )
+        return chosen

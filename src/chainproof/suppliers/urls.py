@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chainproof.suppliers import views
+from chainproof.suppliers import import_views, views
 
 app_name = "suppliers"
 urlpatterns = [
@@ -22,7 +22,14 @@ urlpatterns = [
     path("links/", views.link_index, name="links"),
     path("links/new/", views.link_new, name="link_new"),
     path("links/<int:link_id>/delete/", views.link_delete, name="link_delete"),
-    path("import/", views.import_upload, name="import"),
+    path("import/", import_views.import_upload, name="import"),
+    path("imports/", import_views.import_index, name="imports"),
+    path("imports/<int:batch_id>/", import_views.import_batch, name="import_batch"),
+    path(
+        "imports/<int:batch_id>/problems.xlsx",
+        import_views.import_problems_download,
+        name="import_problems",
+    ),
     path("templates/<slug:entity>.<slug:fmt>", views.template_download, name="template"),
     path("production-units/", views.production_units, name="production_units"),
 ]

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,13 +22,11 @@ from chainproof.reference.selectors import country_names
 from chainproof.suppliers import exporting, services
 from chainproof.suppliers.forms import (
     FacilityForm,
-    ImportForm,
     LinkForm,
     MaterialForm,
     ProductForm,
     SupplierForm,
 )
-from chainproof.suppliers.jobs import import_request
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import (
     SUPPLIER_SORTS,
@@ -68,9 +65,8 @@ def _export_or(
 ) -> HttpResponse | None:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return export_response(
-            fmt, entity, exporting.headers(entity), exporting.ROWS[entity](org_id, queryset)
-        )
+        header, rows = exporting.export_table(entity, org_id, queryset)
+        return export_response(fmt, entity, header, rows)
     return None
 
 
@@ -443,24 +439,6 @@ def link_delete(request: HttpRequest, link_id: int) -> HttpResponse:
 
 
 # --- import, templates, exports ----------------------------------------------------------
-
-
-def import_upload(request: HttpRequest) -> HttpResponse:
-    membership = _writer(request)
-    form = ImportForm(
-        request.POST or None, request.FILES or None, max_bytes=settings.UPLOAD_MAX_BYTES
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            job = import_request(
-                organization=membership.organization,
-                actor=request.user,
-                entity=form.cleaned_data["entity"],
-                upload=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        return redirect("jobs:detail", job.pk)
-    return render(request, "suppliers/import.html", {"form": form, "entities": list(COLUMN_SETS)})
 
 
 def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:

@@ -286,6 +286,12 @@ def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: 
                 row.state = ImportRow.State.DISCARDED
             continue
         row.problems = [p.as_dict() for p in outcome.problems]
+        if outcome.duplicate_of is not None and row.problems:  # for the review page
+            other = outcome.duplicate_of
+            row.problems[0]["duplicate_of"] = (
+                {"row": other} if isinstance(other, int) else {"stored": other[1]}
+            )
+            row.problems[0]["duplicate_reason"] = outcome.duplicate_reason
         row.outcome = outcome.action[:300]
         if imported and outcome.state == "ready":
             row.state = ImportRow.State.IMPORTED

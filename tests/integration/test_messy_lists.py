@@ -132,19 +132,19 @@ def test_two_new_rows_with_one_duns_never_crash_the_import(acme, dry_run):
 
 
 def test_a_mapping_written_by_hand_or_saved_by_name(acme):
-    data = b"Firm,Nation,Workers\nAcme Ltd,Viet Nam,1250\n"
+    data = b"Partner,Staat,Workers\nAcme Ltd,Viet Nam,1250\n"
     with pytest.raises(ImportFailed) as info:
         _import(acme, "suppliers", data)
     assert "no column is mapped to legal_name, country" in info.value.errors[0].found
-    assert "Firm, Nation, Workers" in info.value.errors[0].found
-    report = _import(acme, "suppliers", data, mapping="Firm=legal_name;Nation=country")
+    assert "Partner, Staat, Workers" in info.value.errors[0].found
+    report = _import(acme, "suppliers", data, mapping="Partner=legal_name;Staat=country")
     assert report.created == 1
     assert Supplier.objects.get().country == "VN"
     ImportMapping.objects.create(
         organization=acme.organization,
         name="our erp",
         entity="suppliers",
-        columns={"firm": "legal_name", "nation": "country", "workers": "attribute"},
+        columns={"partner": "legal_name", "STAAT": "country", "workers": "attribute"},
     )
     again = _import(acme, "suppliers", data, mapping="our erp")
     assert again.unchanged == 0

@@ -206,7 +206,7 @@ def test_web_import_runs_as_a_job_with_status(csrf_client, demo):
     job.refresh_from_db()
     assert job.status == "succeeded"
     done = csrf_client.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
-    assert "1 to create" in done
+    assert "Created 1, updated 0, unchanged 0." in done
     assert "hx-trigger" not in done
     assert Supplier.objects.filter(legal_name="Jobco").exists()
 
@@ -226,7 +226,7 @@ def test_web_import_of_a_bad_file_lists_errors_and_stores_nothing(csrf_client, d
     )
     run_pending()
     page = csrf_client.get(response["Location"]).content.decode()
-    assert "nothing was imported" in page
+    assert "Nothing was imported from s.csv: 1 problem." in page
     assert "a country code in the countries data" in page
     assert Supplier.objects.count() == before
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from chainproof.audit.models import AuditEvent
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import HANDLERS, job_claim, job_enqueue, job_run, run_pending
 from chainproof.suppliers.models import Supplier
@@ -75,6 +76,8 @@ def test_a_rejected_import_is_rejected_not_succeeded(csrf_client, demo):
         "Rejected",
     )
     assert body["result"]["ok"] is False
+    assert AuditEvent.objects.filter(action="job.rejected", object_id=str(job.pk)).exists()
+    assert not AuditEvent.objects.filter(action="job.succeeded", object_id=str(job.pk)).exists()
 
 
 def test_a_real_import_says_what_it_did_in_the_past_tense(csrf_client, demo):

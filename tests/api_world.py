@@ -44,6 +44,7 @@ def _seed(member) -> dict[str, list[int]]:
     from chainproof.evidence.documents import document_create
     from chainproof.evidence.models import Document
     from chainproof.evidence.receiving import file_receive
+    from chainproof.jobs.models import Job
     from chainproof.questionnaires.campaigns import campaign_create
     from chainproof.questionnaires.models import Campaign, QuestionnaireRequest
     from chainproof.questionnaires.versions import versions_sync
@@ -78,6 +79,7 @@ def _seed(member) -> dict[str, list[int]]:
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
 
     products = pks(Product)
+    Job.objects.create(organization=org, kind="suppliers.tiers")
     return {
         "supplier_id": suppliers,
         "facility_id": pks(Facility),
@@ -99,6 +101,7 @@ def _seed(member) -> dict[str, list[int]]:
         "node_id": suppliers + products,
         "shipment_id": pks(Shipment),
         "case_id": pks(DetentionCase),
+        "job_id": pks(Job),
         "package_version": [1],
     }
 

@@ -112,7 +112,8 @@ def test_watchlist_add_import_and_remove(csrf_client, alice, refdata):
     assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
     _run_watchlist_jobs()
     report = csrf_client.get(bad["Location"])
-    assert b"nothing was added" in report.content
+    assert b"Nothing was imported from w.csv: 1 problem." in report.content
+    assert b'id="job-state">Rejected<' in report.content
     assert b'<td class="num">3</td><td>country</td>' in report.content
     assert WatchlistEntry.objects.filter(organization=alice.organization).count() == 1
     good = _post_file(

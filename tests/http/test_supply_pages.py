@@ -218,7 +218,7 @@ def test_the_job_import_for_api_and_cli_still_runs_with_status(csrf_client, demo
     job.refresh_from_db()
     assert job.status == "succeeded"
     done = csrf_client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert "1 to create" in done
+    assert "Created 1, updated 0, unchanged 0." in done
     assert "hx-trigger" not in done
     assert Supplier.objects.filter(legal_name="Jobco").exists()
 

@@ -57,7 +57,20 @@ def test_an_old_traceback_is_never_shown(alice):
         status="failed",
         error='boom\n\nTraceback (most recent call last):\n  File "/srv/app/x.py"',
     )
-    assert job.public_error == "boom"
+    assert job.public_error == "Boom."
+
+
+def test_an_old_error_naming_server_files_is_replaced_by_a_sentence(alice):
+    job = Job.objects.create(
+        kind="suppliers.import",
+        organization=alice.organization,
+        status="failed",
+        error="IntegrityError at /srv/app/chainproof/suppliers/importing/base.py: UNIQUE failed",
+    )
+    assert job.public_error == (
+        f"An internal error stopped the job (logged on the server as job {job.pk}). Nothing "
+        "was changed; try again, and tell your administrator if it happens again."
+    )
 
 
 def test_the_worker_memory_limit_turns_a_runaway_allocation_into_a_memory_error():

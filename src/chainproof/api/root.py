@@ -15,6 +15,7 @@ from chainproof.cases.api import router as cases_router
 from chainproof.diligence.api import router as diligence_router
 from chainproof.diligence.program_api import router as program_router
 from chainproof.evidence.api import router as evidence_router
+from chainproof.jobs.api import router as jobs_router
 from chainproof.questionnaires.api import router as questionnaires_router
 from chainproof.reference.api import router as reference_router
 from chainproof.risk.api import router as risk_router
@@ -53,3 +54,4 @@ api.add_router("/evidence", evidence_router)
 api.add_router("/diligence", diligence_router)
 api.add_router("/diligence", program_router)
 api.add_router("/", cases_router)
+api.add_router("/", jobs_router)

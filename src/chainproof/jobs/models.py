@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from chainproof.jobs.kinds import JobKind
+from chainproof.jobs.results import ImportSummary, import_summary, rejected_heading
+
+# What gives away an error written for programmers: a traceback, a source file, a path on
+# the server (POSIX with two or more parts, or a Windows drive).
+_INTERNAL = re.compile(
+    r"Traceback \(most recent call last\)|\bFile \"|\.py\b|"
+    r"(?:^|[\s'\"(=:])/(?:[\w.@+-]+/)+[\w.@+-]*|\b[A-Za-z]:\\"
+)
+
+
+def looks_internal(message: str) -> bool:
+    """Whether ``message`` shows the inside of the server (and so is never shown)."""
+    return bool(_INTERNAL.search(message))
+
+
+def internal_error_message(job_id: int | None) -> str:
+    """What a person is told when the error itself is for the server's log only."""
+    logged = f" (logged on the server as job {job_id})" if job_id else ""
+    return (
+        f"An internal error stopped the job{logged}. Nothing was changed; try again, and "
+        "tell your administrator if it happens again."
+    )
+
+
+def as_sentence(message: str) -> str:
+    """``message`` starting with a capital and ending with a full stop."""
+    message = message.strip()
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message[-1] in ".!?" else f"{message}."
+
+
+# The outcome shown for a job that ran but refused its input (see Job.outcome).
+OUTCOME_REJECTED = "rejected"
 
 
 class Job(models.Model):
@@ -66,14 +103,58 @@ class Job(models.Model):
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
+    def is_rejected(self) -> bool:
+        """The job ran to the end but refused its input (a file with problems): its
+        handler returned ``"ok": False``. Nothing was changed."""
+        return (
+            self.status == self.Status.SUCCEEDED
+            and isinstance(self.result, dict)
+            and self.result.get("ok") is False
+        )
+
+    @property
+    def outcome(self) -> str:
+        """The status as a person should understand it: ``status`` with "rejected" told
+        apart from "succeeded" (the stored status stays "succeeded": the job itself ran)."""
+        return OUTCOME_REJECTED if self.is_rejected else str(self.status)
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+    @property
     def public_error(self) -> str:
-        """The error as a person may read it: jobs recorded before errors were written
-        for people kept a traceback after the message; it is never shown."""
-        message = self.error.split("\n\nTraceback", 1)[0].split("\nTraceback", 1)[0]
-        return message.strip()
+        """The error as a person may read it, as a sentence. Jobs recorded before errors
+        were written for people kept a traceback after the message: it is never shown, and
+        a message that still names server files is replaced by the general one."""
+        message = self.error.split("\n\nTraceback", 1)[0].split("\nTraceback", 1)[0].strip()
+        if not message:
+            return ""
+        if looks_internal(message):
+            return internal_error_message(self.pk)
+        return as_sentence(message)
+
+    @property
+    def import_summary(self) -> ImportSummary | None:
+        """An import's result in words (``None`` for other jobs and rejected files)."""
+        result = self.result
+        if self.is_rejected or not isinstance(result, dict) or not result.get("entity"):
+            return None
+        return import_summary(result)
+
+    @property
+    def rejected_heading(self) -> str:
+        """ "Nothing was imported from s.csv: 3 problems." for a rejected file."""
+        if not self.is_rejected or not isinstance(self.result, dict):
+            return ""
+        file_name = self.params.get("file_name", "") if isinstance(self.params, dict) else ""
+        return rejected_heading(self.result, str(file_name))
 
     @property
     def percent(self) -> int:
         if not self.total:
             return 100 if self.is_done else 0
         return min(100, round(100 * self.progress / self.total))
+
+
+OUTCOME_LABELS = {**dict(Job.Status.choices), OUTCOME_REJECTED: "Rejected"}

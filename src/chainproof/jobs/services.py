@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from chainproof.audit.services import audit_record
 from chainproof.jobs.heartbeat import heartbeat
-from chainproof.jobs.models import Job
+from chainproof.jobs.models import Job, internal_error_message, looks_internal
 
 log = logging.getLogger(__name__)
 
@@ -252,6 +252,7 @@ def job_run(job: Job) -> Job:
     function = HANDLERS.get(job.kind)
     mine = _mine(job)
     error: str | None = None
+    rejected = False
     result: dict[str, Any] = {}
     try:
         if function is None:
@@ -270,16 +271,21 @@ def job_run(job: Job) -> Job:
             )
             outcome: dict[str, Any] = {"error": error[:500]}
         else:
+            rejected = isinstance(result, dict) and result.get("ok") is False
             recorded = mine.update(
                 status=Job.Status.SUCCEEDED,
                 result=result,
                 finished_at=timezone.now(),
-                message="done",
+                message="rejected" if rejected else "done",
             )
             outcome = {"result": result}
         if recorded:
+            if error is not None:
+                action = "job.failed"
+            else:
+                action = "job.rejected" if rejected else "job.succeeded"
             audit_record(
-                action="job.failed" if error is not None else "job.succeeded",
+                action=action,
                 actor=job.created_by,
                 organization=job.organization_id,
                 obj=job,
@@ -299,7 +305,9 @@ def _log_lost(job: Job) -> None:
 
 def _describe(exc: Exception, job: Job) -> str:
     """What a person is told about a failure: never a traceback or a server path (those
-    go to the log, under the job's number)."""
+    go to the log, under the job's number). The messages of ValueError, LookupError and
+    PermissionError are written for people (a file's problem, an upload that expired),
+    unless they give away the inside of the server; a KeyError's message is a bare key."""
     if isinstance(exc, MemoryError):
         from django.conf import settings
 
@@ -308,12 +316,12 @@ def _describe(exc: Exception, job: Job) -> str:
             "A file this large or this complex cannot be read here: split it, or save it as CSV. "
             "Nothing was changed."
         )
-    if isinstance(exc, ValueError | LookupError | PermissionError) and str(exc):
-        return str(exc)[:1000]
-    return (
-        f"An internal error stopped the job (logged on the server as job {job.pk}). Nothing "
-        "was changed; try again, and tell your administrator if it happens again."
-    )
+    told = isinstance(exc, ValueError | LookupError | PermissionError)
+    if told and not isinstance(exc, KeyError | UnicodeError) and str(exc).strip():
+        message = str(exc).strip()[:1000]
+        if not looks_internal(message):
+            return message
+    return internal_error_message(job.pk)
 
 
 def run_pending(*, limit: int | None = None, worker: str | None = None) -> int:

@@ -8,11 +8,11 @@ result (``pending``, ``batch_id``, ``duplicates``) renders either way.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.urls import reverse
 
 # An import's planned action (as the importer names it) in the past tense.
 _PAST = {

@@ -205,3 +205,12 @@ def test_a_name_repeated_many_times_forms_one_group_without_every_pair():
 def test_empty_names_and_no_rows():
     assert find_duplicates([]) == []
     assert find_duplicates([Candidate(2, ""), Candidate(3, "  ")]) == []
+
+
+def test_the_quick_path_for_plain_ascii_reads_names_as_the_general_one():
+    from chainproof.domain.duplicates import fold
+    from chainproof.domain.names import normalize_name
+
+    for name in ("Acme_Textile, Co. (Ltd)", "  A.B.C.  Dyeing-Works ", "Smith & Sons"):
+        assert fold(name) == normalize_name(name.replace("&", " and "))
+    assert fold("Acme\u200bTextile") == "acmetextile"  # a hidden character is not a space

@@ -106,6 +106,7 @@ for _form_words in list(_LEGAL_PHRASES.values()):
     for _word in _form_words:
         _LEGAL_PHRASES.setdefault((_word,), (_word,))
 _LONGEST_PHRASE = max(len(k) for k in _LEGAL_PHRASES)
+_FIRST_WORDS = frozenset(k[0] for k in _LEGAL_PHRASES)
 # Words that are generic in Turkish supplier names (the screening terms list the English
 # ones): they do not tell two companies apart.
 _MORE_GENERIC = frozenset(
@@ -144,8 +145,12 @@ def _native_legal_forms() -> tuple[tuple[str, str], ...]:
 def fold(name: str) -> str:
     """``normalize_name``, then the Turkish İ and ı read as i, accents removed and "&"
     read as "and": "ÇALIK  Tekstil" and "Çalık tekstil" both give "calik tekstil"."""
-    text = name.replace("&", " and ").translate(_TURKISH_I)
-    text = normalize_name(text)
+    text = name.replace("&", " and ")
+    if text.isascii() and text.isprintable():
+        # What normalize_name gives for printable ASCII (nothing hidden, NFKC and case
+        # folding are lower()), without its per-character passes.
+        return " ".join(_PUNCT.sub(" ", text.lower()).replace("_", " ").split())
+    text = normalize_name(text.translate(_TURKISH_I))
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
@@ -175,6 +180,10 @@ def _unify_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     changed: list[str] = []
     i = 0
     while i < len(tokens):
+        if tokens[i] not in _FIRST_WORDS:
+            out.append(tokens[i])
+            i += 1
+            continue
         for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
             phrase = tuple(tokens[i : i + length])
             form = _LEGAL_PHRASES.get(phrase)

@@ -14,11 +14,13 @@ finds what that key misses and shows it for a person to merge or keep apart:
   in the same country; the same name but for the legal form; a sure name match across
   countries; any of these when both carry different identifiers of one scheme.
 
-Pairs are only looked for inside blocks (the same name key, the same identifier, the same
-letters of the distinctive part, its first letters, its rarest words), so 50,000 rows
-against 50,000 stored records take seconds, not every pair. A very common word or prefix
-(more than BLOCK_LIMIT names) is not used as a block: names sharing only that are not
-compared.
+Pairs are only looked for inside blocks: the same identifier; the same name key; the same
+name without its legal form, or without its spaces; one of a Latin name's two rarest
+distinctive words (compared by spelling); the first five letters of a romanization and of a
+Latin name. So 50,000 rows against 50,000 stored records take seconds, not every pair. A
+word shared by more than BLOCK_LIMIT names is not a block (names sharing only that are not
+compared by spelling); a name key shared by more than EXACT_PAIRS_LIMIT names pairs each with
+the first (the groups are the same). Two stored records are never compared.
 """
 
 from __future__ import annotations

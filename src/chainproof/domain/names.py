@@ -3,6 +3,11 @@
 Two names match when they are equal after Unicode NFKC, case folding, removing
 punctuation and collapsing white space: "ACME Textiles, Co. Ltd" and "acme textiles co
 ltd" match; "Acme Textile" does not. Fuzzy matching across scripts is screening's job.
+
+This is the stored key (``normalized_name`` of suppliers, facilities, materials): changing
+it means re-keying stored records. The looser reading used to show likely duplicates
+(legal forms alike, the Turkish dotted and dotless i as i, accents dropped) is
+``duplicates.duplicate_key``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,6 @@ raises is "Failed" with a sentence, and its traceback goes to the log only."""
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from pathlib import Path

@@ -190,7 +190,8 @@ def test_groups_join_sure_pairs_only():
         Candidate(6, "Acme Ltd", country="FR"),  # same name, other country: doubtful only
     ]
     pairs = find_duplicates(rows)
-    assert duplicate_groups(pairs) == [{2, 3, 4, 5}]
+    assert duplicate_groups(pairs) == [{2, 3, 4}]
+    assert not _pair(pairs, 4, 5).sure  # one DUNS in two countries: a mistake to check
     assert not _pair(pairs, 2, 6).sure
     assert [p.sure for p in pairs] == sorted((p.sure for p in pairs), reverse=True)
 

@@ -459,7 +459,13 @@ class _Search:
             if len(members) < 2 or self.stored(members[0]):
                 continue  # members are in order: rows first
             for i, j in _pairs_of(members):
-                self.add(i, j, True, 1.0, f"same {scheme} {value}")
+                a, b = self.candidates[i], self.candidates[j]
+                # one identifier for two countries is a typing or copying mistake to check
+                apart = bool(a.country and b.country and a.country != b.country)
+                reason = f"same {scheme} {value}"
+                if apart:
+                    reason += f", but in different countries ({a.country} and {b.country})"
+                self.add(i, j, not apart, 0.9 if apart else 1.0, reason)
 
     def by_key(self, forms: Sequence[_Form]) -> None:
         blocks: dict[str, list[_Form]] = defaultdict(list)
@@ -495,8 +501,19 @@ class _Search:
                     continue  # rows come before stored records
                 for x, y in _pairs_of(list(range(len(members)))):
                     fx, fy = members[x], members[y]
-                    if getattr(fx, finer) != getattr(fy, finer):
-                        self.alike(fx, fy, score, f"{words}: {fx.name!r}, {fy.name!r}")
+                    if getattr(fx, finer) == getattr(fy, finer):
+                        continue
+                    a, b = self.candidates[fx.owner], self.candidates[fy.owner]
+                    bare = (fx.key == fx.core) != (fy.key == fy.core)
+                    if attribute == "core" and bare and a.country and a.country == b.country:
+                        # "Lahore Cotton Mills" and "Lahore Cotton Mills Ltd.": one name
+                        # written without its legal form, in one country
+                        reason = "same name, one written without its legal form"
+                        self.add(
+                            fx.owner, fy.owner, True, 0.97, f"{reason}: {fx.name!r}, {fy.name!r}"
+                        )
+                        continue
+                    self.alike(fx, fy, score, f"{words}: {fx.name!r}, {fy.name!r}")
         self._spelled_alike(latin)
         self._romanized_alike(native, latin)
 

@@ -256,3 +256,22 @@ def test_a_batch_is_reviewed_fixed_and_imported_in_steps(acme):
     assert batch.rows.get(line=9).state == "discarded"
     with pytest.raises(ValueError, match="merge or keep"):
         row_decide(rows[8], actor=user, decision="maybe")
+
+
+def test_worksites_are_duplicates_only_under_one_supplier(acme):
+    _import(acme, "suppliers", b"ref,legal_name,country\nA,Alpha Co,CN\nB,Beta Co,CN\n")
+    data = (
+        b"name,country,supplier\n"
+        b"Main Factory,CN,A\n"
+        b"Main Factory,CN,B\n"
+        b"Main Factory Ltd,CN,A\n"
+        b"Plant 1,CN,A\n"
+        b"Plant 2,CN,A\n"
+    )
+    report = _import(acme, "facilities", data)
+    assert report.merged == 1  # row 4 is row 2 written with a legal form
+    assert report.created == 4
+    assert Facility.objects.filter(name="Main Factory").count() == 2
+    again = _import(acme, "facilities", data)
+    assert again.created == 0
+    assert again.merged == 1

@@ -39,6 +39,8 @@ from chainproof.domain.names import normalize_name
 from chainproof.domain.screening.matcher import _gloss, _pinyin_joined, terms, variants
 from chainproof.domain.screening.translit import is_cyrillic, is_han, is_hangul, pinyin_variants
 
+_NUMBERS = re.compile(r"\d+")  # the numbers in a name: sites numbered apart differ
+
 FUZZY_MATCH = 92  # token_sort_ratio of the names without legal forms
 DISTINCTIVE_MATCH = 85  # ratio of the distinctive words (generic words left out)
 ROMANIZED_MATCH = 90  # ratio of a romanized name and a Latin name, spaces removed
@@ -519,8 +521,9 @@ class _Search:
 
     def alike(self, x: _Form, y: _Form, score: float, reason: str) -> None:
         """A doubtful pair, unless in different countries (names alike but not the same
-        are too weak a sign across countries)."""
-        if x.owner == y.owner:
+        are too weak a sign across countries) or numbered differently ("Plant 1" and
+        "Plant 2", "Mill No. 3" and "Mill No. 4" are different sites)."""
+        if x.owner == y.owner or _NUMBERS.findall(x.name) != _NUMBERS.findall(y.name):
             return
         a, b = self.candidates[x.owner], self.candidates[y.owner]
         countries = _country_words(a, b)

@@ -35,6 +35,7 @@ from chainproof.domain.values import infer_date_order
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.batch import RecordChange
 from chainproof.suppliers.importing.base import Planner
+from chainproof.suppliers.matching import supplier_index
 from chainproof.suppliers.models import Facility, Supplier, SupplierIdentifier
 
 MAX_PLAN_ROUNDS = 6
@@ -211,6 +212,32 @@ def _stored_candidates(organization_id: int, entity: str) -> list[Candidate]:
     ]
 
 
+class _Operators:
+    """Worksites are the same only under the same operating supplier ("Main factory" of
+    two suppliers are two sites): the supplier of each row and stored worksite."""
+
+    def __init__(self, organization_id: int, rows: Mapping[int, Mapping[str, Any]]) -> None:
+        self.text = {
+            line: (row.get("supplier") or "").strip().casefold() for line, row in rows.items()
+        }
+        index = supplier_index(organization_id) if any(self.text.values()) else None
+        self.row_id = {
+            line: index.find(rows[line]["supplier"])[0] if index and text else None
+            for line, text in self.text.items()
+        }
+        self.stored_id = dict(
+            Facility.objects.filter(organization_id=organization_id).values_list(
+                "pk", "supplier_id"
+            )
+        )
+
+    def apart(self, a: Any, b: Any) -> bool:
+        if isinstance(a, int) and isinstance(b, int):
+            return bool(self.text[a] and self.text[b] and self.text[a] != self.text[b])
+        line, stored = (a, b) if isinstance(a, int) else (b, a)
+        return self.row_id.get(line) != self.stored_id.get(stored[1])
+
+
 def _duplicates(
     organization_id: int,
     entity: str,
@@ -223,6 +250,9 @@ def _duplicates(
     candidates = [_row_candidate(entity, line, row) for line, row in sorted(rows.items())]
     stored = _stored_candidates(organization_id, entity)
     pairs = find_duplicates(candidates, stored)
+    if entity == "facilities":
+        operators = _Operators(organization_id, rows)
+        pairs = [p for p in pairs if not operators.apart(p.a, p.b)]
     name_column = "legal_name" if entity == "suppliers" else "name"
     into: dict[int, int] = {}  # a row merged into an earlier one
     for pair in sorted(pairs, key=_pair_order):

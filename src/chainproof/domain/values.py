@@ -134,6 +134,8 @@ def parse_workers(text: str) -> tuple[int, int]:
     """(low, high) workers as written: '1,250' and '1.250' and '1 250' -> (1250, 1250),
     'ca. 380' and '约380人' and '380+' -> (380, 380), '1001-5000', '1,001 to 5,000' and
     '1000-5000人' -> (1001, 5000) / (1000, 5000). Decimals ('12.5') are refused."""
+    if text.isascii() and text.isdigit() and len(text) <= 7:  # the common case, quickly
+        return int(text), int(text)
     folded = _strip_words(_fold(text))
     if re.fullmatch(r"\d*[.,]\d+", folded) and not re.fullmatch(_NUMBER, folded):
         raise FieldError(f"a whole number of workers ({text.strip()} is not a whole number)")

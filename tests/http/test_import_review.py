@@ -98,7 +98,7 @@ def test_the_whole_flow_upload_map_review_import_fix_import(csrf_client, member)
     assert "Pending (need you)</dt><dd>1" in review
     assert "Import the 4 ready rows" in review
     assert 'id="row-6"' in review  # the bad row, by its row number in the file
-    assert "Column country: expected" in review
+    assert "Country: expected" in review
     assert "Kept as custom attributes</dt><dd>Sector" in review
     assert "Left out</dt><dd>Ort" in review
 
@@ -254,7 +254,7 @@ def test_a_doubtful_duplicate_is_merged_or_kept_apart_by_a_person(csrf_client, m
     _confirm(csrf_client, batch)
     review = csrf_client.get(f"/suppliers/imports/{batch.pk}/").content.decode()
     assert "Likely the same as row 2" in review
-    assert 'value="merge">Merge</button>' in review
+    assert 'value="merge">Merge with row 2</button>' in review
     _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "keep", "row": "3"})
     _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "import"})
     assert Supplier.objects.filter(legal_name__startswith="Hanoi").count() == 2

@@ -235,6 +235,8 @@ def _coordinates_paired(row: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 NAME = short_text(300)
 REF = short_text(64)
+# What a country cell takes (chainproof.domain.countries reads codes and names alike).
+COUNTRY_HELP = "Country: ISO code (CN, CHN) or name (China, Viet Nam, 中国)."
 
 SUPPLIERS = ColumnSet(
     columns=(
@@ -254,7 +256,7 @@ SUPPLIERS = ColumnSet(
             example="艾克美纺织有限公司",
         ),
         list_column("aliases", "|", required=False, help="Other names, separated by |."),
-        Column("country", country_code, help="ISO 3166-1 alpha-2 code.", example="CN"),
+        Column("country", country_code, help=COUNTRY_HELP, example="CN"),
         Column("website", short_text(300), required=False),
         Column(
             "contact_email",
@@ -311,7 +313,7 @@ FACILITIES = ColumnSet(
         Column("city", short_text(120), required=False),
         Column("subdivision", short_text(120), required=False, help="Province or state."),
         Column("postal_code", short_text(20), required=False),
-        Column("country", country_code, help="ISO 3166-1 alpha-2 code."),
+        Column("country", country_code, help=COUNTRY_HELP),
         Column("latitude", decimal_number(Decimal(-90), Decimal(90)), required=False),
         Column("longitude", decimal_number(Decimal(-180), Decimal(180)), required=False),
         Column(

@@ -38,11 +38,17 @@ def attribute_keys(queryset: Any) -> list[str]:
     return sorted(keys)
 
 
-def export_table(entity: str, org_id: int, queryset: Any) -> tuple[list[str], Iterator[list[Any]]]:
+def export_table(
+    entity: str, org_id: int, queryset: Any = None
+) -> tuple[list[str], Iterator[list[Any]]]:
     """The headers and rows of an export: the standard columns, then one column per
-    custom attribute key present ("attribute: <key>")."""
+    custom attribute key present ("attribute: <key>"). ``queryset`` narrows the records
+    (all of the organization's when None)."""
     if entity not in ATTRIBUTE_ENTITIES:
         return headers(entity), ROWS[entity](org_id, queryset)
+    if queryset is None:
+        model = Supplier if entity == "suppliers" else Facility
+        queryset = model.objects.filter(organization_id=org_id)
     keys = attribute_keys(queryset)
     return (
         headers(entity) + [ATTRIBUTE_PREFIX + k for k in keys],
@@ -90,6 +96,14 @@ def supplier_rows(
         ]
 
 
+def workers_written(facility: Facility) -> int | str | None:
+    """The number of workers as the import reads it: 1250, or "1001-5000" for a range."""
+    low, high = facility.total_workers, facility.total_workers_max
+    if low is not None and high is not None and high != low:
+        return f"{low}-{high}"
+    return low
+
+
 def facility_rows(
     org_id: int, queryset: Any = None, attribute_keys: list[str] | None = None
 ) -> Iterator[list[Any]]:
@@ -112,7 +126,7 @@ def facility_rows(
             f.longitude,
             _join(f.activities),
             f.products_made,
-            f.total_workers,
+            workers_written(f),
             f.migrant_workers,
             f.dprk_workers,
             f.dprk_worker_count,
@@ -226,7 +240,7 @@ def production_unit_rows(facilities: Any) -> Iterator[list[Any]]:
             supplier.legal_name if supplier else "",
             parent.legal_name if parent else (supplier.legal_name if supplier else ""),
             f.products_made,
-            f.total_workers,
+            workers_written(f),
             f.figures_date,
         ]
 

@@ -51,6 +51,17 @@ DATE_ORDER_WORDS = {
     "YMD": "year-month-day (2024-11-08 = 8 November)",
 }
 SAMPLES = 3
+# Words of a field name written in capitals when shown (the rest: "tax_id" -> "Tax id").
+ACRONYMS = {"duns": "DUNS", "lei": "LEI", "uscc": "USCC", "dprk": "DPRK", "hts": "HTS"}
+ACRONYMS |= {"sku": "SKU", "usd": "USD"}
+
+
+def field_label(name: str) -> str:
+    """A field name as a person reads it: "legal_name" -> "Legal name", "duns" -> "DUNS"."""
+    words = [ACRONYMS.get(w, w) for w in str(name).split("_") if w]
+    if not words:
+        return str(name)
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 def _reader(request: HttpRequest) -> Membership:
@@ -118,6 +129,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "failure": failure,
             "entities": list(COLUMN_SETS),
+            "kinds": KIND_WORDS,
             "recent": ImportBatch.objects.filter(organization_id=org_id)[:5],
         },
     )
@@ -161,7 +173,7 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 def _target_choices(entity: str) -> list[tuple[str, str]]:
-    fields = [(name, name) for name in entity_fields(entity)]
+    fields = [(name, field_label(name)) for name in entity_fields(entity)]
     return [
         *fields,
         (ATTRIBUTE, "Keep as custom attribute"),
@@ -308,7 +320,7 @@ def _edit_row(request: HttpRequest, row: ImportRow) -> list[str]:
         if posted is None or posted.strip() == str(values.get(name, "")).strip():
             continue
         row_edit(row, actor=request.user, field=name, value=posted)
-        changed.append(name)
+        changed.append(field_label(name))
     return changed
 
 
@@ -343,7 +355,11 @@ def _review_page(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
             "merged_now": summary.get("merged", 0),
             "pending_count": summary.get("pending", pending.count()),
             "states": states,
-            "mapped": [(h, t) for h, t in mapping.columns.items() if t not in (ATTRIBUTE, IGNORE)],
+            "mapped": [
+                (h, field_label(t))
+                for h, t in mapping.columns.items()
+                if t not in (ATTRIBUTE, IGNORE)
+            ],
             "attributes": [h for h, t in mapping.columns.items() if t == ATTRIBUTE],
             "left_out": [h for h, t in mapping.columns.items() if t == IGNORE and str(h).strip()],
             "date_order_words": DATE_ORDER_WORDS.get(batch.date_order or "", ""),
@@ -388,8 +404,10 @@ def _row_view(
     fix_fields: list[dict[str, str]] = []
     fields = set(entity_fields(batch.entity))
     for problem in row.problems:
-        problems.append(problem)
+        column = problem.get("column", "")
         other = problem.get("duplicate_of")
+        if not other:  # a likely duplicate is said once, below the problems, with its row
+            problems.append({**problem, "label": field_label(column) if column else ""})
         if other:
             duplicate = {"reason": problem.get("duplicate_reason", "")}
             if "row" in other:
@@ -399,12 +417,13 @@ def _row_view(
             else:
                 duplicate["stored"] = stored.get(int(other["stored"]))
             continue
-        column = problem.get("column", "")
         if column in fields and column not in {f["name"] for f in fix_fields}:
-            fix_fields.append({"name": column, "value": values.get(column, "")})
+            fix_fields.append(
+                {"name": column, "label": field_label(column), "value": values.get(column, "")}
+            )
     return {
         "row": row,
-        "values": [(k, v) for k, v in values.items() if not k.startswith("__")],
+        "values": [(field_label(k), v) for k, v in values.items() if not k.startswith("__")],
         "problems": problems,
         "duplicate": duplicate,
         "fix_fields": fix_fields,

@@ -12,7 +12,7 @@ from typing import Any
 
 from chainproof.domain.cases.entries import EntryNumberError, entry_number_parse
 from chainproof.domain.cases.ports import port_get
-from chainproof.domain.supply_columns import REF, hts
+from chainproof.domain.supply_columns import COUNTRY_HELP, REF, hts
 from chainproof.domain.tabular import (
     Column,
     ColumnSet,
@@ -125,7 +125,12 @@ SHIPMENT_LINES = ColumnSet(
         Column("quantity", decimal_number(Decimal(0), Decimal(10) ** 15, 3), required=False),
         Column("unit", short_text(12), required=False, help="e.g. pcs, kg, m2."),
         Column("value_usd", decimal_number(Decimal(0), Decimal(10) ** 13, 2), required=False),
-        Column("origin_country", country_code, required=False, help="ISO 3166-1 alpha-2."),
+        Column(
+            "origin_country",
+            country_code,
+            required=False,
+            help=COUNTRY_HELP.replace("Country", "Country of origin", 1),
+        ),
         Column(
             "facility_ref",
             REF,

@@ -53,9 +53,7 @@ class Command(OrganizationCommand):
                 exporting.production_unit_rows(facilities),
             )
         else:
-            response = export_response(
-                fmt, what, exporting.headers(what), exporting.ROWS[what](org.pk)
-            )
+            response = export_response(fmt, what, *exporting.export_table(what, org.pk))
         if options["output"]:
             Path(options["output"]).write_bytes(response.content)
             self.stderr.write(f"Wrote {options['output']}.")

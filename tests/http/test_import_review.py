@@ -166,7 +166,7 @@ def test_a_mapping_without_a_required_field_is_refused_in_words(csrf_client, mem
     index = batch.header.index("Firmenname")
     response = _confirm(csrf_client, batch, **{f"column-{index}": "ignore"})
     assert response.status_code == 400
-    assert "No column is mapped to legal_name (needed)" in response.content.decode()
+    assert "No column is mapped to Legal name (needed)" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == "mapping"
 

@@ -135,7 +135,7 @@ def test_a_mapping_written_by_hand_or_saved_by_name(acme):
     data = b"Partner,Staat,Workers\nAcme Ltd,Viet Nam,1250\n"
     with pytest.raises(ImportFailed) as info:
         _import(acme, "suppliers", data)
-    assert "no column is mapped to legal_name, country" in info.value.errors[0].found
+    assert "no column is mapped to Legal name, Country" in info.value.errors[0].found
     assert "Partner, Staat, Workers" in info.value.errors[0].found
     report = _import(acme, "suppliers", data, mapping="Partner=legal_name;Staat=country")
     assert report.created == 1
@@ -232,7 +232,7 @@ def test_a_batch_is_reviewed_fixed_and_imported_in_steps(acme):
     assert batch.rows.count() == 5
     assert batch.mapping["Name 1"] == "legal_name"
     assert batch_map(batch, actor=user, columns={"Name 1": "legal_name"}) == [
-        "no column is mapped to country (needed)"
+        "no column is mapped to Country (needed)"
     ]
     problems = batch_map(batch, actor=user, columns=batch.mapping, save_as="Vendor master")
     assert problems == []

@@ -98,8 +98,8 @@ def test_mapping_problems_name_missing_and_doubled_fields():
     problems = mapping_problems(
         ColumnMapping({"A": "legal_name", "B": "legal_name", "C": "ignore"}), "suppliers"
     )
-    assert any("legal_name is filled by 2 columns" in p for p in problems)
-    assert any("no column is mapped to country" in p for p in problems)
+    assert any("Legal name is filled by 2 columns" in p for p in problems)
+    assert any("no column is mapped to Country" in p for p in problems)
     assert mapping_problems(ColumnMapping({"A": "legal_name", "B": "country"}, "XYZ"), "suppliers")
 
 

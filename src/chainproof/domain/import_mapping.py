@@ -108,6 +108,18 @@ def _parts(header: str) -> list[str]:
     return parts
 
 
+ACRONYMS = {"duns": "DUNS", "lei": "LEI", "uscc": "USCC", "dprk": "DPRK", "hts": "HTS"}
+ACRONYMS |= {"sku": "SKU", "usd": "USD"}
+
+
+def field_label(name: str) -> str:
+    """A field name as a person reads it: "legal_name" -> "Legal name", "duns" -> "DUNS"."""
+    words = [ACRONYMS.get(w, w) for w in str(name).split("_") if w]
+    if not words:
+        return str(name)
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
+
+
 def entity_fields(entity: str) -> tuple[str, ...]:
     if entity not in COLUMN_SETS:
         raise MappingError(f"unknown kind of list {entity!r}")
@@ -260,13 +272,15 @@ def mapping_problems(mapping: ColumnMapping, entity: str) -> list[str]:
     for target, columns in count.items():
         if len(columns) > 1 and target not in JOINED:
             problems.append(
-                f"{target} is filled by {len(columns)} columns ("
+                f"{field_label(target)} is filled by {len(columns)} columns ("
                 + ", ".join(repr(c) for c in columns)
                 + "); choose one"
             )
     missing = [name for name in required_fields(entity) if name not in count]
     if missing:
-        problems.append("no column is mapped to " + ", ".join(missing) + " (needed)")
+        problems.append(
+            "no column is mapped to " + ", ".join(field_label(m) for m in missing) + " (needed)"
+        )
     if mapping.date_order not in (None, "", *DATE_ORDERS):
         problems.append(f"date order {mapping.date_order!r} is not one of DMY, MDY, YMD")
     return problems

@@ -24,6 +24,7 @@ from chainproof.domain.import_mapping import (
     IGNORE,
     MappingError,
     entity_fields,
+    field_label,
 )
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.fileformats.cells import xlsx_row
@@ -52,16 +53,6 @@ DATE_ORDER_WORDS = {
 }
 SAMPLES = 3
 # Words of a field name written in capitals when shown (the rest: "tax_id" -> "Tax id").
-ACRONYMS = {"duns": "DUNS", "lei": "LEI", "uscc": "USCC", "dprk": "DPRK", "hts": "HTS"}
-ACRONYMS |= {"sku": "SKU", "usd": "USD"}
-
-
-def field_label(name: str) -> str:
-    """A field name as a person reads it: "legal_name" -> "Legal name", "duns" -> "DUNS"."""
-    words = [ACRONYMS.get(w, w) for w in str(name).split("_") if w]
-    if not words:
-        return str(name)
-    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
 
 
 def _reader(request: HttpRequest) -> Membership:

@@ -175,8 +175,29 @@ def _with_member(data, name, content):
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (lambda b: b"name,country\nAcme,CN\n", "an Excel workbook (.xlsx, a zip archive)"),
-        (lambda b: "Fragebogen".encode("utf-16"), "an Excel workbook (.xlsx, a zip archive)"),
+        (lambda b: b"name,country\nAcme,CN\n", "a workbook (.xlsx, .ods or .xls), found another"),
+        (
+            lambda b: "Fragebogen".encode("utf-16"),
+            "a workbook (.xlsx, .ods or .xls), found another",
+        ),
+        (
+            lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "expected an Excel 97-2003 workbook (.xls), found a file that cannot be read",
+        ),
+        (
+            lambda b: b"\xd0\xcf\x11\xe0" + "EncryptedPackage".encode("utf-16-le"),
+            "a password-protected workbook",
+        ),
+        (
+            lambda b: _zip(
+                {
+                    "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                    "META-INF/manifest.xml": "<manifest/>",
+                    "content.xml": "<x/>" + " " * 33_000_000,
+                }
+            ),
+            "at most 32 MiB uncompressed",
+        ),
         (lambda b: b[: len(b) // 2], "a readable .xlsx archive"),
         (
             lambda b: _zip({"[Content_Types].xml": "<x/>", "xl/big.xml": "0" * 30_000_000}),

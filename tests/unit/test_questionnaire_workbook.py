@@ -68,7 +68,8 @@ def test_the_workbook_has_every_part(blank):
     formulas = [checker.cell(row=r, column=3).value for r in range(5, checker.max_row + 1)]
     goods = next(f for f in formulas if "Declaration'!C12" in f and "Only the goods" in f)
     assert goods.startswith("=IF(OR('Declaration'!C11=\"Only the goods named below\")")
-    assert any("""COUNTIF('Worksites'!A4:A203,"<>")<1""" in f for f in formulas)
+    started = "(LEN(TRIM('Worksites'!A4:A203))+LEN(TRIM('Worksites'!B4:B203))+"
+    assert any(f.startswith(f"=IF(SUMPRODUCT({started}") for f in formulas)
 
 
 def test_the_checker_formulas_count_what_is_missing(blank, tmp_path):
@@ -91,6 +92,35 @@ def test_the_checker_formulas_count_what_is_missing(blank, tmp_path):
         partial.pop(question)
     assert missing(partial) == 3
     assert missing({**TYPED, "certification": "No"}) == 1
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"name": "Lotus Factory 2"},  # the issue: 0 missing on the sheet, 6 on upload
+        {"address": "3 Tran Phu, Hanoi", "total_workers": 40},
+        {**TYPED["worksites"][0], "products": "", "dprk_nationals": ""},
+    ],
+)
+def test_the_checker_counts_a_worksite_rows_empty_required_cells_as_the_upload_does(
+    blank, tmp_path, row
+):
+    """A worksite row started but not finished: the checker's count, evaluated by a
+    spreadsheet engine, equals the problems the upload reports for it."""
+    from pycel import ExcelCompiler
+
+    questionnaire, layout = strt()
+    typed = {**TYPED, "worksites": [row]}
+    filled = fill(blank, layout, typed)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(filled)
+    shown = ExcelCompiler(filename=str(path)).evaluate("Checker!C2")
+    _, checked = _check(filled)
+    required = [c for c in questionnaire.questions["worksites"].columns if c.required]
+    empty = [c for c in required if c.id not in row or row[c.id] == ""]
+    assert [i.row for i in checked.issues] == [1] * len(empty)
+    assert checked.missing == []
+    assert shown == len(checked.issues) == len(empty) > 0
 
 
 def test_meta_sheet_identifies_the_request(blank):

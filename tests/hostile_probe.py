@@ -49,8 +49,7 @@ def _parse(path: str, file_name: str, data: bytes, context: dict) -> str:
             sheet = read_csv(data, file_name)
             return f"accepted: {sum(1 for _ in sheet.records)} rows read"
         if path == "portal_workbook":
-            if not file_name.lower().endswith(".xlsx"):
-                return "refused: expected an .xlsx workbook"
+            # As the portal: the bytes decide (.xlsx, .ods or .xls), never the name.
             with open_workbook(data, file_name) as archive:
                 read_meta(archive)
                 _, checked = check_workbook(

@@ -197,3 +197,44 @@ def resave_csv_with_libreoffice(
     if office is not None:
         return office.resave_csv(csv_path, out_path, quoted_as_text=quoted_as_text)
     return _once("resave_csv", csv_path, out_path, quoted_as_text=quoted_as_text)
+
+
+def convert_with_libreoffice(path: Path | str, to: str, workdir: Path | str) -> Path:
+    """The file converted by LibreOffice's own command line (``soffice --headless
+    --convert-to``, e.g. to "ods" or "xls"), with a private profile under ``workdir``;
+    the converted file is written into ``workdir``."""
+    source = Path(path).resolve()
+    outdir = Path(workdir).resolve()
+    profile = outdir / f"convert-profile-{uuid.uuid4().hex}"
+    try:
+        done = subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(outdir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+            start_new_session=True,
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            f"LibreOffice took more than {TIMEOUT} s to convert {source}"
+        ) from None
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    out = outdir / f"{source.stem}.{to}"
+    if done.returncode != 0 or not out.exists():
+        raise AssertionError(
+            f"LibreOffice could not convert {source} to {to} (exit {done.returncode}): "
+            f"{done.stderr.strip() or done.stdout.strip()}"
+        )
+    return out

@@ -68,7 +68,8 @@ def test_the_workbook_has_every_part(blank):
     formulas = [checker.cell(row=r, column=3).value for r in range(5, checker.max_row + 1)]
     goods = next(f for f in formulas if "Declaration'!C12" in f and "Only the goods" in f)
     assert goods.startswith("=IF(OR('Declaration'!C11=\"Only the goods named below\")")
-    assert any("""COUNTIF('Worksites'!A4:A203,"<>")<1""" in f for f in formulas)
+    started = "(LEN(TRIM('Worksites'!A4:A203))+LEN(TRIM('Worksites'!B4:B203))+"
+    assert any(f.startswith(f"=IF(SUMPRODUCT({started}") for f in formulas)
 
 
 def test_the_checker_formulas_count_what_is_missing(blank, tmp_path):
@@ -91,6 +92,35 @@ def test_the_checker_formulas_count_what_is_missing(blank, tmp_path):
         partial.pop(question)
     assert missing(partial) == 3
     assert missing({**TYPED, "certification": "No"}) == 1
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"name": "Lotus Factory 2"},  # the issue: 0 missing on the sheet, 6 on upload
+        {"address": "3 Tran Phu, Hanoi", "total_workers": 40},
+        {**TYPED["worksites"][0], "products": "", "dprk_nationals": ""},
+    ],
+)
+def test_the_checker_counts_a_worksite_rows_empty_required_cells_as_the_upload_does(
+    blank, tmp_path, row
+):
+    """A worksite row started but not finished: the checker's count, evaluated by a
+    spreadsheet engine, equals the problems the upload reports for it."""
+    from pycel import ExcelCompiler
+
+    questionnaire, layout = strt()
+    typed = {**TYPED, "worksites": [row]}
+    filled = fill(blank, layout, typed)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(filled)
+    shown = ExcelCompiler(filename=str(path)).evaluate("Checker!C2")
+    _, checked = _check(filled)
+    required = [c for c in questionnaire.questions["worksites"].columns if c.required]
+    empty = [c for c in required if c.id not in row or row[c.id] == ""]
+    assert [i.row for i in checked.issues] == [1] * len(empty)
+    assert checked.missing == []
+    assert shown == len(checked.issues) == len(empty) > 0
 
 
 def test_meta_sheet_identifies_the_request(blank):
@@ -175,8 +205,29 @@ def _with_member(data, name, content):
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
-        (lambda b: b"name,country\nAcme,CN\n", "an Excel workbook (.xlsx, a zip archive)"),
-        (lambda b: "Fragebogen".encode("utf-16"), "an Excel workbook (.xlsx, a zip archive)"),
+        (lambda b: b"name,country\nAcme,CN\n", "a workbook (.xlsx, .ods or .xls), found another"),
+        (
+            lambda b: "Fragebogen".encode("utf-16"),
+            "a workbook (.xlsx, .ods or .xls), found another",
+        ),
+        (
+            lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+            "expected an Excel 97-2003 workbook (.xls), found a file that cannot be read",
+        ),
+        (
+            lambda b: b"\xd0\xcf\x11\xe0" + "EncryptedPackage".encode("utf-16-le"),
+            "a password-protected workbook",
+        ),
+        (
+            lambda b: _zip(
+                {
+                    "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                    "META-INF/manifest.xml": "<manifest/>",
+                    "content.xml": "<x/>" + " " * 33_000_000,
+                }
+            ),
+            "at most 32 MiB uncompressed",
+        ),
         (lambda b: b[: len(b) // 2], "a readable .xlsx archive"),
         (
             lambda b: _zip({"[Content_Types].xml": "<x/>", "xl/big.xml": "0" * 30_000_000}),

@@ -380,6 +380,17 @@ def _condition_formula(questionnaire: Questionnaire, question: Question, layout:
     return f"AND({parent},{joined})" if parent else joined
 
 
+def _column_span(table: Any) -> Any:
+    """The range of a table's column, by its id: 'Worksites'!B4:B203."""
+    last_row = table.first_row + table.max_rows - 1
+
+    def span(cid: str) -> str:
+        letter = table.columns[cid]
+        return f"'{table.sheet}'!{letter}{table.first_row}:{letter}{last_row}"
+
+    return span
+
+
 def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tuple[str, str]]:
     """The checker sheet; returns the (sheet, cell) of every formula it holds."""
     from openpyxl.styles import Font
@@ -396,6 +407,7 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
         ws.cell(row=4, column=col, value=text).font = Font(bold=True)
     row = 5
     formulas: set[tuple[str, str]] = set()
+    counts: list[str] = []  # cells holding a number of missing cells, added to the total
     for question in questionnaire.ordered():
         if not question.required:
             continue
@@ -407,11 +419,28 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
             else:
                 missing = _is_empty_formula(cell)
         elif question.id in layout.tables:
+            # A row counts once any of its cells holds something (as the upload reads it),
+            # and then each of its required cells left empty is missing, one by one.
             table = layout.tables[question.id]
-            first = next(iter(table.columns.values()))
-            last_row = table.first_row + table.max_rows - 1
-            span = f"'{table.sheet}'!{first}{table.first_row}:{first}{last_row}"
-            missing = f'COUNTIF({span},"<>")<{max(1, question.min_rows)}'
+            column_span = _column_span(table)
+            started = "(" + "+".join(f"LEN(TRIM({column_span(c)}))" for c in table.columns) + ">0)"
+            missing = f"SUMPRODUCT({started}*1)<{max(1, question.min_rows)}"
+            condition = _condition_formula(questionnaire, question, layout)
+            for column in question.columns:
+                if not column.required or column.id not in table.columns:
+                    continue
+                empty = f"SUMPRODUCT({started}*(LEN(TRIM({column_span(column.id)}))=0))"
+                count = f"IF({condition},{empty},0)" if condition else empty
+                ws.cell(row=row, column=1, value=question.number)
+                ws.cell(
+                    row=row,
+                    column=2,
+                    value=f"{table.sheet} sheet: rows without {column.label} (required)",
+                )
+                ws.cell(row=row, column=3, value=f"={count}")
+                formulas.add((ws.title, f"C{row}"))
+                counts.append(f"C{row}")
+                row += 1
         elif question.id in layout.lists:
             listed = layout.lists[question.id]
             last_row = listed.first_row + listed.max_rows - 1
@@ -428,7 +457,9 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
         ws.cell(row=row, column=3, value=f"={status}")
         formulas.add((ws.title, f"C{row}"))
         row += 1
-    ws["C2"] = f'=COUNTIF(C5:C{max(5, row - 1)},"Missing")'
+    # Each count cell is added on its own: SUM skips a number some engines hand over as
+    # an array's result.
+    ws["C2"] = f'=COUNTIF(C5:C{max(5, row - 1)},"Missing")' + "".join(f"+{c}" for c in counts)
     ws["C2"].font = Font(bold=True)
     formulas.add((ws.title, "C2"))
     return formulas

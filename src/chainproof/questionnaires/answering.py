@@ -21,12 +21,14 @@ from chainproof.evidence.documents import LinkTarget, document_create
 from chainproof.evidence.models import Document
 from chainproof.evidence.receiving import Received, checked_file_keep, file_receive
 from chainproof.fileformats.questionnaire_workbook import (
+    WORKBOOK_TYPES,
     WorkbookRejected,
     check_workbook,
     formulas_note,
     open_workbook,
     read_meta,
     sheet_names,
+    workbook_kind,
 )
 from chainproof.fileformats.questionnaire_workbook_build import build_workbook
 from chainproof.questionnaires.models import (
@@ -212,10 +214,14 @@ def workbook_submit(
         raise WorkbookProblems(
             [f"{file_name}: expected at most {settings.UPLOAD_MAX_BYTES:,} bytes"]
         )
-    if not file_name.lower().endswith(".xlsx"):
-        raise WorkbookProblems([f"{file_name}: expected an .xlsx workbook"])
+    kind = workbook_kind(data)  # from the bytes: an .ods renamed .xlsx is read as .ods
+    if kind not in WORKBOOK_TYPES:
+        raise WorkbookProblems(
+            [f"{file_name}: expected a workbook (.xlsx, .ods or .xls), found another kind of file"]
+        )
+    archive = None
     try:
-        archive = open_workbook(data, file_name)  # unzipped and checked once
+        archive = open_workbook(data, file_name)  # opened and checked once
         meta = read_meta(archive)
         version = qr.campaign.questionnaire
         if meta:
@@ -256,13 +262,17 @@ def workbook_submit(
         warnings = [*result.warnings, *filter(None, [formulas_note(archive)])]
     except WorkbookRejected as exc:
         raise WorkbookProblems([str(exc)]) from None
+    finally:
+        if archive is not None:
+            archive.close()
     if checked.issues:
         raise WorkbookProblems([f"{file_name} {i}" for i in checked.issues], checked)
+    extension, content_type = WORKBOOK_TYPES[kind]
     received = checked_file_keep(
         data,
         file_name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        extension=".xlsx",
+        content_type=content_type,
+        extension=extension,
         max_bytes=settings.UPLOAD_MAX_BYTES,
     )
     digest = received.sha256

@@ -171,7 +171,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                 if action == "workbook":
                     upload = checked_upload(request, "file")
                     if upload is None:
-                        raise ValidationError("Choose the filled workbook (.xlsx).")
+                        raise ValidationError("Choose the filled workbook (.xlsx, .ods or .xls).")
                     outcome = workbook_submit(
                         qr=qr,
                         actor=request.user,

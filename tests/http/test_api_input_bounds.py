@@ -170,7 +170,8 @@ def test_damaged_workbooks_on_the_watchlist_are_refused_with_a_message(csrf_clie
         assert run_pending() >= 1
         page = csrf_client.get(response["Location"])
         assert page.status_code == 200, name
-        assert b"nothing was added" in page.content, name
+        assert b"Nothing was imported from" in page.content, name
+        assert b"Rejected" in page.content, name
         assert b"Traceback" not in page.content, name
     assert not WatchlistEntry.objects.filter(organization=alice.organization).exists()
 

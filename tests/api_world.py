@@ -74,6 +74,16 @@ def _seed(member) -> dict[str, list[int]]:
         _seed_diligence(member, Supplier.objects.get(pk=suppliers[0]))
         case = _seed_case(member)
     package_build(case=case, actor=member.user)
+    from chainproof.suppliers.importing.pending import batch_open
+    from chainproof.suppliers.models import ImportBatch
+
+    batch_open(
+        organization_id=org.pk,
+        actor=member.user,
+        entity="suppliers",
+        data=f"legal_name,country\n{org.name} Mill,XX\n".encode(),
+        file_name="list.csv",
+    )
 
     def pks(model, **extra):
         return list(model.objects.filter(organization=org, **extra).values_list("pk", flat=True))
@@ -102,6 +112,7 @@ def _seed(member) -> dict[str, list[int]]:
         "shipment_id": pks(Shipment),
         "case_id": pks(DetentionCase),
         "job_id": pks(Job),
+        "batch_id": pks(ImportBatch),
         "package_version": [1],
     }
 

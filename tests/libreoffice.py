@@ -111,8 +111,22 @@ class LibreOffice:
         self.stop()
 
     def _run(self, job: dict[str, Any]) -> None:
-        if self.process is None or self.process.poll() is not None:
-            raise RuntimeError("LibreOffice is not running: call start() first.")
+        """Run one job; a crash (the UNO bridge or soffice killed by a signal, seen now and
+        then under load) is retried once on a fresh LibreOffice, any other failure fails."""
+        for attempt in (1, 2):
+            if self.process is None:
+                raise RuntimeError("LibreOffice is not running: call start() first.")
+            if self.process.poll() is not None:
+                self.stop()
+                self.start()
+            crashed = self._run_once(job, last=attempt == 2)
+            if not crashed:
+                return
+            self.stop()
+            self.start()
+
+    def _run_once(self, job: dict[str, Any], *, last: bool) -> bool:
+        """True when the job crashed and may be tried again."""
         try:
             done = subprocess.run(
                 [UNO_PYTHON, str(JOB_SCRIPT), self.pipe, json.dumps(job)],
@@ -126,11 +140,14 @@ class LibreOffice:
                 f"LibreOffice took more than {TIMEOUT} s for the {job['action']} job on "
                 f"{job['src']}."
             ) from None
+        if done.returncode < 0 and not last:
+            return True
         if done.returncode != 0 or not Path(job["out"]).exists():
             raise AssertionError(
                 f"LibreOffice's {job['action']} job on {job['src']} failed "
                 f"(exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
             )
+        return False
 
     def fill(
         self,

@@ -299,33 +299,44 @@ def mapped_records(
     numbers: dict[int, set[int]] = {}
     for row, column in numeric:
         numbers.setdefault(row, set()).add(column)
+    width = len(header)
     targets = [mapping.target(h) if str(h).strip() else IGNORE for h in header]
+    # the columns read, in order: (index, field or ATTRIBUTE, attribute key)
+    read = [
+        (index, target, attribute_key(header[index]) if target == ATTRIBUTE else "")
+        for index, target in enumerate(targets)
+        if target != IGNORE and (target != ATTRIBUTE or keep_attributes)
+    ]
+    empty = frozenset[str]()
     for line, cells in rows:
-        if not any(str(c).strip() for c in cells):
+        count = len(cells)
+        if count > width and any(str(c).strip() for c in cells[width:]):
+            beyond = sum(1 for c in cells[width:] if str(c).strip())
+            yield MappedRecord(line, {WIDTH_MARK: str(width + beyond)})  # a shifted row
             continue
         values: dict[str, str] = {}
         attributes: dict[str, str] = {}
-        numeric_fields: set[str] = set()
-        beyond = [c for c in cells[len(header) :] if str(c).strip()]
-        if beyond:  # more values than the header has columns: a shifted row
-            yield MappedRecord(line, {WIDTH_MARK: str(len(header) + len(beyond))})
-            continue
-        for index, cell in enumerate(cells):
-            text = str(cell).strip()
-            target = targets[index] if index < len(targets) else IGNORE
-            if target == IGNORE or not text:
+        for index, target, key in read:
+            if index >= count:
+                break
+            text = cells[index].strip() if isinstance(cells[index], str) else str(cells[index])
+            if not text:
                 continue
-            if target == ATTRIBUTE:
-                if keep_attributes:
-                    attributes[attribute_key(header[index])] = text
-                continue
-            if index + 1 in numbers.get(line, ()):
-                numeric_fields.add(target)
-            if target in values and target in JOINED:
+            if key:
+                attributes[key] = text
+            elif target in values and target in JOINED:
                 values[target] = values[target] + JOINED[target] + text
             else:
                 values[target] = text
-        yield MappedRecord(line, values, attributes, frozenset(numeric_fields))
+        if not values and not attributes and not any(str(c).strip() for c in cells):
+            continue  # an empty row
+        marked = numbers.get(line)
+        numeric_fields = (
+            frozenset(targets[c - 1] for c in marked if c <= width and targets[c - 1] in values)
+            if marked
+            else empty
+        )
+        yield MappedRecord(line, values, attributes, numeric_fields)
 
 
 def unmapped_columns(mapping: ColumnMapping) -> list[str]:

@@ -27,10 +27,7 @@ def read_list(data: bytes, file_name: str, entity: str) -> ListFile:
     header = [str(c).strip() for c in raw.rows[index]] if raw.rows else []
     while header and not header[-1]:
         header.pop()
-    rows = [
-        (number, [str(c) for c in cells])
-        for number, cells in enumerate(raw.rows[index + 1 :], start=index + 2)
-    ]
+    rows = list(enumerate(raw.rows[index + 1 :], start=index + 2))  # cells are text
     notes = list(raw.notes)
     if index:
         notes.append(f"the header is row {index + 1}; the rows above it were skipped")

@@ -24,6 +24,32 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# CI runs the suite twice, on SQLite then on PostgreSQL; on the second pass
+# (CHAINPROOF_TESTS_SECOND_DATABASE=1) a test that reads no database proves nothing new, so it
+# is deselected there: tests/unit without database access (pytest-django refuses them any), and
+# tests marked same_on_every_database (their subprocesses use no database, or an SQLite file
+# of their own whatever the suite runs on).
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+_UNIT = os.path.join(os.path.dirname(__file__), "unit") + os.sep
+
+
+def _reads_no_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("same_on_every_database"):
+        return True
+    uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES.intersection(
+        getattr(item, "fixturenames", ())
+    )
+    return str(item.path).startswith(_UNIT) and not uses_database
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("CHAINPROOF_TESTS_SECOND_DATABASE") != "1":
+        return
+    dropped = [item for item in items if _reads_no_database(item)]
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = [item for item in items if item not in dropped]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the bundled reference data once into the test database."""

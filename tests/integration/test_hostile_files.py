@@ -60,6 +60,7 @@ def probed(tmp_path_factory):
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
+@pytest.mark.same_on_every_database  # the probe parses files; it opens no database
 def test_every_hostile_file_is_refused_or_read_in_bounded_memory(probed):
     expected = sum(len(hostile_files(path)) for path in PATHS)
     assert len(probed) == expected > 100
@@ -78,6 +79,7 @@ def test_every_hostile_file_is_refused_or_read_in_bounded_memory(probed):
     }
 
 
+@pytest.mark.same_on_every_database  # the probe parses files; it opens no database
 def test_the_lying_dimension_reads_every_row(probed):
     rows = {(r["path"], r["file"]): r["outcome"] for r in probed}
     assert rows[("import", "dimension_says_A1")] == "accepted: 3 rows read"

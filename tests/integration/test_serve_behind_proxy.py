@@ -15,6 +15,13 @@ from pathlib import Path
 import pytest
 
 CHAINPROOF = [sys.executable, "-m", "chainproof"]
+# How long a server may take to start: generous, as on a busy machine (tests running in
+# parallel) Django's start alone can take ten seconds.
+STARTUP_SECONDS = 60
+
+# Every server here runs on an SQLite file of its own (DATABASE_URL=""), whatever the suite
+# runs on: the same on every database.
+pytestmark = pytest.mark.same_on_every_database
 
 
 def _free_port() -> int:
@@ -51,7 +58,8 @@ def server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
@@ -121,7 +129,8 @@ def test_serve_runs_the_worker_as_a_child_process_and_stops_it(tmp_path):
     )
     try:
         workers: list[int] = []
-        for _ in range(100):
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline and server.poll() is None:
             workers = [p for p, c in _children(server.pid).items() if "chainproof worker" in c]
             if workers:
                 break

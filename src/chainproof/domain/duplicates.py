@@ -203,7 +203,9 @@ def _unify_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _native_legal_in_english(text: str) -> tuple[str, list[str]]:
-    changed = []
+    changed: list[str] = []
+    if text.isascii():  # the native legal forms are written in other scripts
+        return text, changed
     for term, english in _native_legal_forms():
         if term in text:
             text = text.replace(term, f" {english} ")

@@ -233,6 +233,11 @@ def parse_date(text: str, order: str | None = None) -> date:
     if order not in (*DATE_ORDERS, None):
         raise ValueError(f"date order {order!r} is not one of {', '.join(DATE_ORDERS)}")
     shown = text.strip()
+    if len(shown) == 10 and shown[4] == "-" and shown[7] == "-" and shown.isascii():
+        try:  # ISO 8601, the common case, quickly
+            return date.fromisoformat(shown)
+        except ValueError:
+            pass
     folded = _clean(text)
     if match := _YEAR_FIRST.fullmatch(folded) or _CJK.fullmatch(folded):
         return _make(int(match.group(1)), int(match.group(2)), int(match.group(3)), shown)

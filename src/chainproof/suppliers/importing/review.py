@@ -28,7 +28,7 @@ from chainproof.domain.import_mapping import (
     MATCH_KEY,
     MappedRecord,
 )
-from chainproof.domain.records import COLUMN_SCHEMES
+from chainproof.domain.records import COLUMN_SCHEMES, ref_key
 from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS, with_date_orders
 from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
 from chainproof.domain.values import infer_date_order
@@ -185,7 +185,25 @@ def _row_candidate(entity: str, line: int, row: Mapping[str, Any]) -> Candidate:
     )
 
 
-def _stored_candidates(organization_id: int, entity: str) -> list[Candidate]:
+def _stored_candidates(
+    organization_id: int, entity: str, refs: set[str] | frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """The stored records to look for duplicates among, but those a row names by its ref
+    (that row updates its record; looking again would only find the record itself)."""
+    model = Supplier if entity == "suppliers" else Facility
+    skipped = set()
+    if refs:
+        skipped = {
+            pk
+            for pk, ref in model.objects.filter(organization_id=organization_id)
+            .exclude(ref="")
+            .values_list("pk", "ref")
+            if ref_key(ref) in refs
+        }
+    return [c for c in _stored(organization_id, entity) if c.key[1] not in skipped]  # type: ignore[index]
+
+
+def _stored(organization_id: int, entity: str) -> list[Candidate]:
     if entity == "suppliers":
         ids: dict[int, set[tuple[str, str]]] = defaultdict(set)
         for scheme, value, owner in SupplierIdentifier.objects.filter(
@@ -248,7 +266,8 @@ def _duplicates(
 ) -> None:
     """Fold sure duplicates into their first row, hold doubtful ones for a person."""
     candidates = [_row_candidate(entity, line, row) for line, row in sorted(rows.items())]
-    stored = _stored_candidates(organization_id, entity)
+    refs = {ref_key(row["ref"]) for row in rows.values() if row.get("ref")}
+    stored = _stored_candidates(organization_id, entity, refs)
     pairs = find_duplicates(candidates, stored)
     if entity == "facilities":
         operators = _Operators(organization_id, rows)

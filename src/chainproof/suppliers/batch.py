@@ -199,9 +199,14 @@ def _save_many(
     organization_id: int,
     actor: Any,
     changes: list[RecordChange],
+    normalised: bool = False,
 ) -> list[RecordChange]:
+    """Write the changes; ``normalised`` promises every value was read through the
+    record's specification already (an import's planner does), which skips reading them
+    again."""
     changes = [c for c in changes if c.changed]
-    _check(spec, changes)
+    if not normalised:
+        _check(spec, changes)
     _refuse_stale(model, changes)
     _write(model, changes, timezone.now())
     return changes
@@ -210,9 +215,11 @@ def _save_many(
 # --- per kind ----------------------------------------------------------------------------
 
 
-def supplier_save_many(*, organization_id: int, actor: Any, changes: list[RecordChange]) -> int:
+def supplier_save_many(
+    *, organization_id: int, actor: Any, changes: list[RecordChange], normalised: bool = False
+) -> int:
     """Create and update suppliers, their identifiers and parents."""
-    changes = _save_many(SUPPLIER, Supplier, organization_id, actor, changes)
+    changes = _save_many(SUPPLIER, Supplier, organization_id, actor, changes, normalised)
     parents_before = {c.obj.pk: c.obj.parent_id for c in changes if c.parent is not None}
     with_parent = [c for c in changes if c.parent is not None]
     for change in with_parent:
@@ -254,21 +261,27 @@ def supplier_save_many(*, organization_id: int, actor: Any, changes: list[Record
     return len(changes)
 
 
-def facility_save_many(*, organization_id: int, actor: Any, changes: list[RecordChange]) -> int:
-    changes = _save_many(FACILITY, Facility, organization_id, actor, changes)
+def facility_save_many(
+    *, organization_id: int, actor: Any, changes: list[RecordChange], normalised: bool = False
+) -> int:
+    changes = _save_many(FACILITY, Facility, organization_id, actor, changes, normalised)
     _audit(FACILITY, Facility, organization_id, actor, changes)
     return len(changes)
 
 
-def material_save_many(*, organization_id: int, actor: Any, changes: list[RecordChange]) -> int:
-    changes = _save_many(MATERIAL, Material, organization_id, actor, changes)
+def material_save_many(
+    *, organization_id: int, actor: Any, changes: list[RecordChange], normalised: bool = False
+) -> int:
+    changes = _save_many(MATERIAL, Material, organization_id, actor, changes, normalised)
     _audit(MATERIAL, Material, organization_id, actor, changes)
     return len(changes)
 
 
-def product_save_many(*, organization_id: int, actor: Any, changes: list[RecordChange]) -> int:
+def product_save_many(
+    *, organization_id: int, actor: Any, changes: list[RecordChange], normalised: bool = False
+) -> int:
     """Create and update products and replace the bills of materials given."""
-    changes = _save_many(PRODUCT, Product, organization_id, actor, changes)
+    changes = _save_many(PRODUCT, Product, organization_id, actor, changes, normalised)
     with_bom = [c for c in changes if c.inputs is not None]
     names: dict[int, str] = {}
     if with_bom:
@@ -307,7 +320,9 @@ def product_save_many(*, organization_id: int, actor: Any, changes: list[RecordC
     return len(changes)
 
 
-def link_save_many(*, organization_id: int, actor: Any, changes: list[RecordChange]) -> int:
-    changes = _save_many(LINK, SupplyLink, organization_id, actor, changes)
+def link_save_many(
+    *, organization_id: int, actor: Any, changes: list[RecordChange], normalised: bool = False
+) -> int:
+    changes = _save_many(LINK, SupplyLink, organization_id, actor, changes, normalised)
     _audit(LINK, SupplyLink, organization_id, actor, changes)
     return len(changes)

@@ -22,7 +22,9 @@ class FacilityPlanner(Planner):
     key_column = "name"
 
     def save(self, changes: list[RecordChange], actor: Any) -> int:
-        return facility_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+        return facility_save_many(
+            organization_id=self.org_id, actor=actor, changes=changes, normalised=True
+        )
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         suppliers = supplier_index(self.org_id)

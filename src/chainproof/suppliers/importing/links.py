@@ -36,7 +36,9 @@ class LinkPlanner(Planner):
     key_column = "from_facility"
 
     def save(self, changes: list[RecordChange], actor: Any) -> int:
-        return link_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+        return link_save_many(
+            organization_id=self.org_id, actor=actor, changes=changes, normalised=True
+        )
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         facilities = facility_index(self.org_id)

@@ -16,7 +16,9 @@ class MaterialPlanner(Planner):
     key_column = "name"
 
     def save(self, changes: list[RecordChange], actor: Any) -> int:
-        return material_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+        return material_save_many(
+            organization_id=self.org_id, actor=actor, changes=changes, normalised=True
+        )
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         existing = {

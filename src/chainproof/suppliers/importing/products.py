@@ -24,7 +24,9 @@ class ProductPlanner(Planner):
     key_column = "sku"
 
     def save(self, changes: list[RecordChange], actor: Any) -> int:
-        return product_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+        return product_save_many(
+            organization_id=self.org_id, actor=actor, changes=changes, normalised=True
+        )
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         existing = {ref_key(p.sku): p for p in Product.objects.filter(organization_id=self.org_id)}

@@ -20,7 +20,9 @@ class SupplierPlanner(Planner):
     key_column = "legal_name"
 
     def save(self, changes: list[RecordChange], actor: Any) -> int:
-        return supplier_save_many(organization_id=self.org_id, actor=actor, changes=changes)
+        return supplier_save_many(
+            organization_id=self.org_id, actor=actor, changes=changes, normalised=True
+        )
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         existing = {s.pk: s for s in Supplier.objects.filter(organization_id=self.org_id)}

@@ -232,13 +232,19 @@ def parse_mapping(text: str, header: Sequence[str], entity: str) -> ColumnMappin
                 f"found {target!r} for column {column!r}"
             )
         given[column] = target
-    for column, target in given.items():
+    return ColumnMapping(_over(proposed, given))
+
+
+def _over(proposed: dict[str, str], named: Mapping[str, str]) -> dict[str, str]:
+    """The proposal with the named columns put over it: a field one of them now fills is
+    no longer filled by another proposed column (unless its values join)."""
+    for column, target in named.items():
         if target not in (ATTRIBUTE, IGNORE) and target not in JOINED:
             for other, old in list(proposed.items()):
-                if old == target and other not in given:
+                if old == target and other not in named:
                     proposed[other] = IGNORE
         proposed[column] = target
-    return ColumnMapping(proposed)
+    return proposed
 
 
 def mapping_from_columns(
@@ -249,13 +255,7 @@ def mapping_from_columns(
     stored = {normalise_header(k): v for k, v in columns.items()}
     proposed = dict(propose(header, entity).columns)
     named = {h: stored[normalise_header(h)] for h in header if normalise_header(h) in stored}
-    for column, target in named.items():
-        if target not in (ATTRIBUTE, IGNORE) and target not in JOINED:
-            for other, old in list(proposed.items()):
-                if old == target and other not in named:
-                    proposed[other] = IGNORE
-        proposed[column] = target
-    return ColumnMapping(proposed, **extra)
+    return ColumnMapping(_over(proposed, named), **extra)
 
 
 def mapping_problems(mapping: ColumnMapping, entity: str) -> list[str]:

@@ -43,6 +43,7 @@ from chainproof.suppliers.importing.pending import (
     row_edit,
 )
 from chainproof.suppliers.models import Facility, ImportBatch, ImportRow, Supplier
+from chainproof.suppliers.views import _reader, _writer
 
 KIND_WORDS = dict(IMPORT_KINDS)
 DATE_ORDER_WORDS = {
@@ -53,18 +54,6 @@ DATE_ORDER_WORDS = {
 }
 SAMPLES = 3
 # Words of a field name written in capitals when shown (the rest: "tax_id" -> "Tax id").
-
-
-def _reader(request: HttpRequest) -> Membership:
-    membership = current_membership(request)
-    require_role(membership, Role.VIEWER)
-    return membership
-
-
-def _writer(request: HttpRequest) -> Membership:
-    membership = current_membership(request)
-    require_role(membership, Role.ANALYST)
-    return membership
 
 
 def _batch(membership: Membership, batch_id: int, *, write: bool = False) -> ImportBatch:

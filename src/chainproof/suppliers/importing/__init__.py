@@ -1,14 +1,19 @@
-"""Importing suppliers, facilities, materials, products and links from CSV or XLSX.
+"""Importing suppliers, facilities, materials, products and links from lists as people
+have them (CSV in any common encoding and delimiter, XLSX, ODS, XLS).
 
-Three stages, so a bad file changes nothing: read and validate every cell (domain
-layouts, with the identifier schemes of chainproof.domain.records), then resolve
-references and match existing records (a plan of what each row creates or changes:
-one planner module per record kind), then write the plan through the service layer's
-bulk functions (chainproof.suppliers.batch), with one audit event per record.
+Four stages, and a refused file changes nothing: read the file and find its header row
+(``reading.py``), map its columns to fields (``mappings.py``, ``domain.import_mapping``),
+sort the rows (``review.py``: every cell typed through the record specifications, likely
+duplicates found, references resolved and existing records matched by one planner per
+record kind; each row ready, merged into a sure duplicate, or pending), then write the
+ready rows through the bulk functions of ``chainproof.suppliers.batch`` with one audit
+event per record (``writing.py``).
 
-A real run plans and writes in one transaction, and the writes refuse any record that
-changed after it was planned, so a concurrent edit is never overwritten and every
-audit "before" is what was stored. A dry run makes the same plan without writing.
+Without ``import_valid`` one pending row refuses the whole file; with it the ready rows
+are imported and the pending ones kept in a batch for review (``pending.py``). A real run
+sorts and writes in one transaction, and the writes refuse any record that changed after
+it was planned, so a concurrent edit is never overwritten and every audit "before" is what
+was stored. A dry run sorts exactly as the real run does, without writing.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Prog
 from chainproof.suppliers.importing.mappings import mapping_for, records_of
 from chainproof.suppliers.importing.pending import batch_of_pending
 from chainproof.suppliers.importing.reading import read_list
+from chainproof.suppliers.importing.review import Evaluation
 from chainproof.suppliers.importing.writing import evaluate_into, write_evaluation
 
 __all__ = ["ENTITIES", "ImportFailed", "ImportReport", "Progress", "run_import"]
@@ -70,8 +76,9 @@ def run_import(
             file_name,
             [RowError(listing.header_row + 1, "", "at least one data row", "none", listing.sheet)],
         )
-    if dry_run:
-        evaluate_into(
+
+    def sort_rows() -> Evaluation:  # the same for the dry run and the real one
+        return evaluate_into(
             org_id,
             entity,
             records,
@@ -81,18 +88,12 @@ def run_import(
             progress,
             date_order=chosen.date_order,
         )
+
+    if dry_run:
+        sort_rows()
         return report
     with transaction.atomic():
-        evaluation = evaluate_into(
-            org_id,
-            entity,
-            records,
-            listing.sheet,
-            report,
-            import_valid,
-            progress,
-            date_order=chosen.date_order,
-        )
+        evaluation = sort_rows()
         write_evaluation(
             organization_id=org_id,
             actor=actor,

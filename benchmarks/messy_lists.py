@@ -119,14 +119,14 @@ def main() -> int:
             if all(r in cluster for r in p) and len({cluster[r] for r in p}) == 1
         }
         group_of = {r: i for i, g in enumerate(true_groups) for r in g}
-        wrong = sum(
-            1 for a, b in edges if group_of.get(a, -a) != group_of.get(b, -b)
-        )
+        wrong = sum(1 for a, b in edges if group_of.get(a, -a) != group_of.get(b, -b))
         held = {h["row"] for h in spec["needs_hand_edit"]}
         held_ok = len(held & pending_lines)
-        stored = (Supplier if spec["entity"] == "suppliers" else Facility).objects.filter(
-            organization=org
-        ).count()
+        stored = (
+            (Supplier if spec["entity"] == "suppliers" else Facility)
+            .objects.filter(organization=org)
+            .count()
+        )
         print(
             f"{spec['file']:<28} {rows:>5} {imported:>9} {len(pending_lines):>8} "
             f"{imported / rows:>7.1%} {len(true_pairs):>9} {len(found):>6} "

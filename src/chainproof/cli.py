@@ -71,11 +71,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from django.core.management import execute_from_command_line
 
+    from django.db import DatabaseError
+
     try:
         execute_from_command_line(["chainproof", *args])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except DatabaseError as exc:
+        if not _no_tables(exc):
+            raise
+        sys.stderr.write(
+            "chainproof: the database has no tables yet. Run `chainproof init` (a new data "
+            "directory) or `chainproof migrate` (an existing database) first.\n"
+        )
+        return 2
     return 0
+
+
+def _no_tables(exc: Exception) -> bool:
+    """The database was never migrated (SQLite and PostgreSQL word it differently)."""
+    text = str(exc)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,3 +99,13 @@ def test_check_deploy_passes_in_a_production_configuration():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_command_on_a_database_never_set_up_says_what_to_run(tmp_path):
+    listing = tmp_path / "list.csv"
+    listing.write_text("legal_name,country\nAcme,CN\n", encoding="utf-8")
+    env = {"CHAINPROOF_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    result = _cli("import", "suppliers", str(listing), env_extra=env)
+    assert result.returncode == 2
+    assert "Run `chainproof init`" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -23,6 +23,10 @@ Rows = list[tuple[int, dict[str, Any]]]
 class ImportFailed(Exception):
     """The file was rejected; nothing was stored. ``errors`` are row-level problems."""
 
+    # True when the file was read and only some rows need a person: importing the others
+    # and keeping these pending (``import_valid``) is possible.
+    rows_pending = False
+
     def __init__(self, source: str, errors: list[RowError], total: int | None = None) -> None:
         self.source = source
         self.errors = errors[:MAX_ERRORS_REPORTED]

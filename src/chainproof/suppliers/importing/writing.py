@@ -42,7 +42,9 @@ def evaluate_into(
     )
     if evaluation.pending and not import_valid:
         errors = evaluation.errors
-        raise ImportFailed(report.file_name, errors, len(errors))
+        failed = ImportFailed(report.file_name, errors, len(errors))
+        failed.rows_pending = bool(evaluation.ready or evaluation.merged)
+        raise failed
     changed = evaluation.changes
     report.created = sum(1 for c in changed if c.created)
     report.updated = len(changed) - report.created

@@ -76,7 +76,7 @@ class Command(OrganizationCommand):
                 lines += [f"  {error}" for error in exc.errors]
                 if exc.total > len(exc.errors):
                     lines.append(f"  ... {exc.total - len(exc.errors)} more")
-                if not options["import_valid"] and any(e.row > 1 for e in exc.errors):
+                if not options["import_valid"] and exc.rows_pending:
                     lines.append(
                         "Fix these rows, or run again with --import-valid to import the other "
                         "rows and keep these pending for review."

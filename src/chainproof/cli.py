@@ -70,7 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(version("chainproof") + "\n")
         return 0
     from django.core.management import execute_from_command_line
-
     from django.db import DatabaseError
 
     try:

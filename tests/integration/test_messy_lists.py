@@ -275,3 +275,27 @@ def test_worksites_are_duplicates_only_under_one_supplier(acme):
     again = _import(acme, "facilities", data)
     assert again.created == 0
     assert again.merged == 1
+
+
+def test_a_queued_import_takes_the_same_mapping_and_keeps_pending_rows(acme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import transaction
+
+    from chainproof.jobs.services import run_pending
+    from chainproof.suppliers.jobs import import_request
+
+    with transaction.atomic():
+        job = import_request(
+            organization=acme.organization,
+            actor=acme.user,
+            entity="suppliers",
+            upload=SimpleUploadedFile("vendors.csv", ERP),
+            dry_run=False,
+            mapping="Name 1=legal_name;Land=country",
+            import_valid=True,
+        )
+    run_pending()
+    job.refresh_from_db()
+    assert job.result["ok"] is True
+    assert (job.result["created"], job.result["merged"], job.result["pending"]) == (2, 1, 2)
+    assert ImportRow.objects.filter(batch_id=job.result["batch_id"]).count() == 2

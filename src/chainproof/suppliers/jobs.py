@@ -13,9 +13,17 @@ from chainproof.suppliers.importing import ImportFailed, run_import
 
 
 def import_request(
-    *, organization: Any, actor: Any, entity: str, upload: Any, dry_run: bool
+    *,
+    organization: Any,
+    actor: Any,
+    entity: str,
+    upload: Any,
+    dry_run: bool,
+    mapping: str = "auto",
+    import_valid: bool = False,
 ) -> Job:
-    """Keep the uploaded file and queue its import (the caller's transaction)."""
+    """Keep the uploaded file and queue its import (the caller's transaction): the same
+    import as ``chainproof import``, with its mapping and ``import_valid``."""
     return job_enqueue(
         kind=JobKind.SUPPLIERS_IMPORT,
         organization=organization,
@@ -25,6 +33,8 @@ def import_request(
             "path": store_upload(upload),
             "file_name": upload.name,
             "dry_run": dry_run,
+            "mapping": mapping,
+            "import_valid": import_valid,
         },
     )
 
@@ -42,6 +52,8 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
             file_name=params["file_name"],
             dry_run=params.get("dry_run", False),
             progress=progress,
+            mapping=params.get("mapping") or "auto",
+            import_valid=bool(params.get("import_valid")),
         )
     except ImportFailed as exc:
         return {

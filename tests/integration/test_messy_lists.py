@@ -125,7 +125,7 @@ def test_two_new_rows_with_one_duns_never_crash_the_import(acme, dry_run):
     with pytest.raises(ImportFailed) as info:
         _import(acme, "suppliers", data, dry_run=dry_run)
     assert [(e.row, e.column) for e in info.value.errors] == [(3, "legal_name")]
-    assert "same duns 123456789, but in different countries" in info.value.errors[0].expected
+    assert "same DUNS 123456789, but in different countries" in info.value.errors[0].expected
     report = _import(acme, "suppliers", data, dry_run=dry_run, import_valid=True)
     assert (report.created, report.pending) == (1, 1)
     assert SupplierIdentifier.objects.count() == (0 if dry_run else 1)

@@ -104,7 +104,7 @@ def test_a_chinese_name_with_business_words_reads_as_its_english_rendering():
     pair = _two("华孚纺织有限公司", "Huafu Textile Co., Ltd.")
     assert pair is not None
     assert not pair.sure
-    assert "Chinese terms in English" in pair.reason
+    assert "pinyin, trade words in English" in pair.reason
 
 
 def test_a_translation_with_a_place_name_is_not_a_romanization():

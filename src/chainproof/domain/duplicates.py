@@ -40,6 +40,7 @@ from chainproof.domain.screening.matcher import _gloss, _pinyin_joined, terms, v
 from chainproof.domain.screening.translit import is_cyrillic, is_han, is_hangul, pinyin_variants
 
 _NUMBERS = re.compile(r"\d+")  # the numbers in a name: sites numbered apart differ
+_SCHEME_WORDS = {"duns": "DUNS", "lei": "LEI", "uscc": "USCC", "tax_id": "tax id", "other": "id"}
 
 FUZZY_MATCH = 92  # token_sort_ratio of the names without legal forms
 DISTINCTIVE_MATCH = 85  # ratio of the distinctive words (generic words left out)
@@ -466,7 +467,7 @@ class _Search:
                 a, b = self.candidates[i], self.candidates[j]
                 # one identifier for two countries is a typing or copying mistake to check
                 apart = bool(a.country and b.country and a.country != b.country)
-                reason = f"same {scheme} {value}"
+                reason = f"same {_SCHEME_WORDS.get(scheme, scheme)} {value}"
                 if apart:
                     reason += f", but in different countries ({a.country} and {b.country})"
                 self.add(i, j, not apart, 0.9 if apart else 1.0, reason)
@@ -528,6 +529,8 @@ class _Search:
         if x.owner == y.owner or _NUMBERS.findall(x.name) != _NUMBERS.findall(y.name):
             return
         a, b = self.candidates[x.owner], self.candidates[y.owner]
+        if _conflicting(a, b):  # names only alike, and registered under other numbers
+            return
         countries = _country_words(a, b)
         if countries and a.country and b.country:
             return
@@ -594,8 +597,9 @@ class _Search:
                     y = latins[j]
                     if self.stored(x.owner) and self.stored(y.owner):
                         continue
+                    shown = "pinyin" if how == "pinyin" else "pinyin, trade words in English"
                     reason = (
-                        f"the {_script(x.name)} name {x.name} reads as {reading!r} ({how}), "
-                        f"as {y.name!r} does"
+                        f"the {_script(x.name)} name {x.name} reads as {reading!r} ({shown}), "
+                        f"close to {y.name!r} ({likeness:.0f}% alike)"
                     )
                     self.alike(x, y, round(likeness / 100, 3), reason)

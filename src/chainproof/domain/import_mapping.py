@@ -68,6 +68,14 @@ class ColumnMapping:
     def target(self, header: str) -> str:
         return self.columns.get(header, IGNORE)
 
+    def headers(self) -> dict[str, str]:
+        """Field -> the (first) column of the file that fills it."""
+        found: dict[str, str] = {}
+        for header, target in self.columns.items():
+            if target not in (ATTRIBUTE, IGNORE):
+                found.setdefault(target, header)
+        return found
+
     def as_text(self) -> str:
         return ";".join(f"{h}={t}" for h, t in self.columns.items() if t != IGNORE)
 

@@ -413,7 +413,11 @@ def _validate_row(
         try:
             value = column.parse(raw)
         except FieldError as exc:
-            hint = NUMBER_HINT if column.name in numeric else ""
+            hint = (
+                NUMBER_HINT
+                if column.name in numeric and "format the column as text" not in exc.expected
+                else ""
+            )
             errors.append(RowError(line, column.name, exc.expected + hint, clip(raw), sheet))
             continue
         if column.name in numeric and column.name in spec.zero_sensitive:

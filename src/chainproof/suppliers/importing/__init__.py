@@ -87,6 +87,7 @@ def run_import(
             import_valid,
             progress,
             date_order=chosen.date_order,
+            headers=chosen.headers(),
         )
 
     if dry_run:

@@ -337,7 +337,9 @@ def batch_import(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
         report.batch_id = locked.pk
         _store_outcomes(rows, evaluation, imported=True)
         _summarise(locked, report)
-        batch.status, batch.summary = locked.status, locked.summary
+    if locked.status != ImportBatch.Status.DONE:
+        batch_check(locked)  # the counts of what is still open, not of what was imported
+    batch.status, batch.summary = locked.status, locked.summary
     return report
 
 

@@ -3,7 +3,8 @@ ready ones (one transaction, audited, tiers and risk recomputed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from chainproof.audit.services import audit_record
@@ -27,9 +28,11 @@ def evaluate_into(
     progress: Progress,
     decisions: dict[int, str] | None = None,
     date_order: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Sort the rows and fill the report; refuse the file (ImportFailed) when a row
-    needs a person and ``import_valid`` is off."""
+    needs a person and ``import_valid`` is off. ``headers`` (field -> the file's column)
+    names the file's own columns in the problems reported."""
     progress(0, len(records), "checking rows and matching them with existing records")
     evaluation = evaluate(
         organization_id=org_id,
@@ -41,7 +44,7 @@ def evaluate_into(
         date_order=date_order,
     )
     if evaluation.pending and not import_valid:
-        errors = evaluation.errors
+        errors = in_file_columns(evaluation.errors, headers)
         failed = ImportFailed(report.file_name, errors, len(errors))
         failed.rows_pending = bool(evaluation.ready or evaluation.merged)
         raise failed
@@ -51,7 +54,19 @@ def evaluate_into(
     report.unchanged = evaluation.unchanged
     report.changes = [describe(c) for c in changed[:50]]
     report.describe_rows(evaluation)
+    if headers:
+        report.problems = [e.as_dict() for e in in_file_columns(evaluation.errors, headers)][
+            : len(report.problems)
+        ]
     return evaluation
+
+
+def in_file_columns(errors: list[RowError], headers: Mapping[str, str] | None) -> list[RowError]:
+    """The problems with each field named by the file's own column ("Name 1", not
+    "legal_name")."""
+    if not headers:
+        return errors
+    return [replace(e, column=headers[e.column]) if e.column in headers else e for e in errors]
 
 
 def write_evaluation(

@@ -72,7 +72,7 @@ class Command(OrganizationCommand):
                     date_order=options["date_order"],
                 )
             except ImportFailed as exc:
-                lines = [f"{exc.source}: nothing was imported ({exc.total} problem(s))."]
+                lines = [f"{exc.source}: nothing was imported ({_count(exc.total, 'problem')})."]
                 lines += [f"  {error}" for error in exc.errors]
                 if exc.total > len(exc.errors):
                     lines.append(f"  ... {exc.total - len(exc.errors)} more")
@@ -94,10 +94,8 @@ class Command(OrganizationCommand):
     def report(self, report: Any, name: str, slug: str) -> None:
         write = self.stdout.write
         dry = report.dry_run
-        if report.header_row > 1:
-            write(f"Header found on row {report.header_row}.")
         for note in report.notes:
-            write(f"Read: {note}.")
+            write(note[:1].upper() + note[1:] + ".")
         write(f"Mapping: {report.mapping}")
         if report.attributes:
             write("Kept as attributes: " + ", ".join(report.attributes))
@@ -105,17 +103,22 @@ class Command(OrganizationCommand):
             write("Columns left out: " + ", ".join(report.unmapped))
         verbs = ("would create", "would update") if dry else ("created", "updated")
         write(
-            f"{'Would import' if dry else 'Imported'} {name} into {slug}: {report.rows} rows; "
+            f"{'Would import' if dry else 'Imported'} {name} into {slug}: "
+            f"{_count(report.rows, 'row')}; "
             f"{verbs[0]} {report.created}, {verbs[1]} {report.updated}, "
             f"{report.unchanged} unchanged, {report.merged} merged into a duplicate row, "
             f"{report.pending} {'would be kept' if dry else 'kept'} pending."
         )
-        for change in report.changes[:20]:
+        shown = sorted(report.changes, key=lambda c: c["action"] != "update")[:20]
+        for change in shown:
             fields = ", ".join(change["fields"])
             write(
                 f"  row {change['row']}: {change['action']} {change['record']}"
                 + (f" ({fields})" if change["action"] == "update" else "")
             )
+        listed = report.created + report.updated
+        if listed > len(shown):
+            write(f"  ... and {listed - len(shown):,} more rows that create or update a record")
         for duplicate in report.duplicates[:20]:
             other = (
                 f"row {duplicate['of']}"
@@ -133,6 +136,10 @@ class Command(OrganizationCommand):
                 f"Pending rows are kept for review: /suppliers/imports/{report.batch_id}/ "
                 "(fix them there, or correct the file and import it again)."
             )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _problem_words(problem: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (the Turkish dotless i is written on purpose)
+# ruff: noqa: RUF001  (the Turkish dotless i is written on purpose)
 """Likely duplicates among the rows of an import file and against stored records.
 
 The import's own matching key (``records.supplier_key``: ``names.normalize_name`` and the
@@ -26,17 +26,23 @@ the first (the groups are the same). Two stored records are never compared.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import KW_ONLY, dataclass
-from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz import fuzz, process
 
+from chainproof.domain.duplicate_names import (
+    TURKISH_I,
+    duplicate_key,
+    fold,
+    generic_words,
+    key_and_forms,
+    legal_words,
+)
 from chainproof.domain.names import normalize_name
-from chainproof.domain.screening.matcher import _gloss, _pinyin_joined, terms, variants
+from chainproof.domain.screening.matcher import _gloss, _pinyin_joined, variants
 from chainproof.domain.screening.translit import is_cyrillic, is_han, is_hangul, pinyin_variants
 
 _NUMBERS = re.compile(r"\d+")  # the numbers in a name: sites numbered apart differ
@@ -48,187 +54,6 @@ ROMANIZED_MATCH = 90  # ratio of a romanized name and a Latin name, spaces remov
 BLOCK_LIMIT = 400  # a word or prefix shared by more names than this is not a block
 EXACT_PAIRS_LIMIT = 50  # above this many names with one key, each is paired with the first
 PREFIX = 5  # letters of the distinctive part that make a block
-
-# Written forms of legal forms (as folded words) and the one form they are read as.
-# Common English, German, French, Spanish, Italian, Turkish, Vietnamese, Malay and
-# Indonesian company forms, and Chinese company forms written in pinyin.
-_LEGAL_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
-    tuple(k.split()): tuple(v.split())
-    for k, v in {
-        "company limited": "co ltd",
-        "company ltd": "co ltd",
-        "co limited": "co ltd",
-        "limited": "ltd",
-        "company": "co",
-        "corporation": "corp",
-        "incorporated": "inc",
-        "limited liability company": "llc",
-        "limited liability co": "llc",
-        "public limited company": "plc",
-        "private limited": "pvt ltd",
-        "private ltd": "pvt ltd",
-        "proprietary limited": "pty ltd",
-        "proprietary ltd": "pty ltd",
-        "joint stock company": "jsc",
-        "joint stock co": "jsc",
-        "gesellschaft mit beschrankter haftung": "gmbh",
-        "aktiengesellschaft": "ag",
-        "societe anonyme": "sa",
-        "sociedad anonima": "sa",
-        "sociedade anonima": "sa",
-        "societa per azioni": "spa",
-        "societa a responsabilita limitata": "srl",
-        "sociedad de responsabilidad limitada": "srl",
-        "anonim sirketi": "as",
-        "anonim sti": "as",
-        "limited sirketi": "ltd sti",
-        "ltd sirketi": "ltd sti",
-        "sirketi": "sti",
-        "sanayi ve ticaret": "sanayi ticaret",
-        "sanayi ve tic": "sanayi ticaret",
-        "san ve ticaret": "sanayi ticaret",
-        "san ve tic": "sanayi ticaret",
-        "san tic": "sanayi ticaret",
-        "ticaret ve sanayi": "ticaret sanayi",
-        "tic ve san": "ticaret sanayi",
-        "tic san": "ticaret sanayi",
-        "kabushiki kaisha": "kk",
-        "sendirian berhad": "sdn bhd",
-        "perseroan terbatas": "pt",
-        "cong ty trach nhiem huu han": "co ltd",
-        "cong ty tnhh": "co ltd",
-        "cong ty co phan": "jsc",
-        "cong ty": "co",
-        "gufen youxian gongsi": "co ltd",
-        "youxian zeren gongsi": "co ltd",
-        "youxian gongsi": "co ltd",
-        "gongsi": "co",
-    }.items()
-}
-# The one forms themselves, so that a reason can name the form as written on each side.
-for _form_words in list(_LEGAL_PHRASES.values()):
-    _LEGAL_PHRASES.setdefault(_form_words, _form_words)
-    for _word in _form_words:
-        _LEGAL_PHRASES.setdefault((_word,), (_word,))
-_LONGEST_PHRASE = max(len(k) for k in _LEGAL_PHRASES)
-_FIRST_WORDS = frozenset(k[0] for k in _LEGAL_PHRASES)
-# Words that are generic in Turkish supplier names (the screening terms list the English
-# ones): they do not tell two companies apart.
-_MORE_GENERIC = frozenset(
-    {"sanayi", "ticaret", "tekstil", "ve", "ithalat", "ihracat", "pazarlama", "giyim"}
-    | {"konfeksiyon", "iplik", "dokuma", "boya"}
-)
-_TURKISH_I = str.maketrans({"İ": "i", "ı": "i"})
-_PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _legal_words() -> frozenset[str]:
-    canonical = {word for form in _LEGAL_PHRASES.values() for word in form}
-    return frozenset(terms().legal | canonical | {"sti", "pt", "as"}) - {"sanayi", "ticaret"}
-
-
-@lru_cache(maxsize=1)
-def _generic_words() -> frozenset[str]:
-    return terms().generic | _MORE_GENERIC
-
-
-@lru_cache(maxsize=1)
-def _native_legal_forms() -> tuple[tuple[str, str], ...]:
-    """Chinese and Korean legal forms from the screening glossary (longest first), with
-    their English reading: 股份有限公司 -> "co ltd", 주식회사 -> "co ltd"."""
-    legal = terms().legal
-    found = [
-        (term, english)
-        for language in ("zh", "ko")
-        for term, english in terms().glossary.get(language, ())
-        if all(word in legal for word in english.split())
-    ]
-    return tuple(sorted(found, key=lambda kv: -len(kv[0])))
-
-
-def fold(name: str) -> str:
-    """``normalize_name``, then the Turkish İ and ı read as i, accents removed and "&"
-    read as "and": "ÇALIK  Tekstil" and "Çalık tekstil" both give "calik tekstil"."""
-    text = name.replace("&", " and ")
-    if text.isascii() and text.isprintable():
-        # What normalize_name gives for printable ASCII (nothing hidden, NFKC and case
-        # folding are lower()), without its per-character passes.
-        return " ".join(_PUNCT.sub(" ", text.lower()).replace("_", " ").split())
-    text = normalize_name(text.translate(_TURKISH_I))
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
-    return text
-
-
-def _join_initials(tokens: list[str]) -> list[str]:
-    """Runs of single letters written apart are one word: "s a" -> "sa", "l l c" -> "llc"."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*tokens, ""]:
-        if len(token) == 1 and token.isascii() and token.isalpha():
-            run.append(token)
-            continue
-        if run:
-            out.append("".join(run))
-            run = []
-        if token:
-            out.append(token)
-    return out
-
-
-def _unify_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Legal forms rewritten to one form each; also the legal forms as written."""
-    out: list[str] = []
-    changed: list[str] = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i] not in _FIRST_WORDS:
-            out.append(tokens[i])
-            i += 1
-            continue
-        for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
-            phrase = tuple(tokens[i : i + length])
-            form = _LEGAL_PHRASES.get(phrase)
-            if form is not None:
-                out.extend(form)
-                changed.append(" ".join(phrase))
-                i += length
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out, changed
-
-
-def _native_legal_in_english(text: str) -> tuple[str, list[str]]:
-    changed: list[str] = []
-    if text.isascii():  # the native legal forms are written in other scripts
-        return text, changed
-    for term, english in _native_legal_forms():
-        if term in text:
-            text = text.replace(term, f" {english} ")
-            changed.append(term)
-    return text, changed
-
-
-@lru_cache(maxsize=300_000)
-def _key_and_forms(name: str) -> tuple[str, tuple[str, ...]]:
-    folded = fold(name)
-    folded, native = _native_legal_in_english(folded)
-    tokens, changed = _unify_legal(_join_initials(folded.split()))
-    return " ".join(tokens), tuple(native + changed)
-
-
-def duplicate_key(name: str) -> str:
-    """The name two records share when they are surely the same name: ``fold`` and legal
-    forms read alike ("Acme Textile Co., Ltd." and "ACME TEXTILE COMPANY LIMITED" both
-    give "acme textile co ltd"; "Çalık Denim A.Ş." and "ÇALIK DENİM ANONİM ŞİRKETİ" both
-    give "calik denim as")."""
-    return _key_and_forms(name)[0]
-
 
 # --- candidates and pairs ----------------------------------------------------------------
 
@@ -282,7 +107,7 @@ def _form(owner: int, name: str) -> _Form | None:
     key = duplicate_key(name)
     if not key:
         return None
-    legal, generic = _legal_words(), _generic_words()
+    legal, generic = legal_words(), generic_words()
     core_words = [w for w in key.split() if w not in legal]
     distinctive_words = tuple(w for w in core_words if w not in generic)
     romanized: list[tuple[str, str, str]] = []
@@ -403,13 +228,13 @@ def _name_reason(a: _Form, b: _Form) -> str:
         return f"same name apart from letter case, punctuation or spacing: {a.name!r}, {b.name!r}"
     read_alike = []
     names = (a.name, b.name)
-    if any(normalize_name(n.translate(_TURKISH_I)) != normalize_name(n) for n in names):
+    if any(normalize_name(n.translate(TURKISH_I)) != normalize_name(n) for n in names):
         read_alike.append("the Turkish İ and ı and the letter i")
-    if any(fold(n) != normalize_name(n.translate(_TURKISH_I).replace("&", " and ")) for n in names):
+    if any(fold(n) != normalize_name(n.translate(TURKISH_I).replace("&", " and ")) for n in names):
         read_alike.append("accented and plain letters")
     if any("&" in n for n in names):
         read_alike.append("'&' and 'and'")
-    forms_a, forms_b = _key_and_forms(a.name)[1], _key_and_forms(b.name)[1]
+    forms_a, forms_b = key_and_forms(a.name)[1], key_and_forms(b.name)[1]
     differing = [
         " ".join(forms) or "none"
         for forms in (

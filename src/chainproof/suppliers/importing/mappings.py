@@ -19,11 +19,13 @@ from chainproof.domain.import_mapping import (
     MappedRecord,
     MappingError,
     entity_fields,
+    field_label,
     mapped_records,
     mapping_from_columns,
     mapping_problems,
     parse_mapping,
     propose,
+    required_fields,
 )
 from chainproof.domain.tabular import RowError
 from chainproof.suppliers.importing.base import ImportFailed
@@ -134,9 +136,7 @@ def mapping_for(
 
 
 def _required_words(entity: str) -> list[str]:
-    from chainproof.domain.import_mapping import required_fields
-
-    return list(required_fields(entity))
+    return [field_label(name) for name in required_fields(entity)]
 
 
 def _header_words(header: list[str]) -> str:

@@ -28,9 +28,11 @@ from chainproof.domain.import_mapping import (
     entity_fields,
     mapped_records,
     mapping_problems,
+    propose,
 )
 from chainproof.domain.supply_columns import COLUMN_SETS
-from chainproof.suppliers.importing.base import ImportReport, Progress
+from chainproof.domain.tabular import TableFileError
+from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
 from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
 from chainproof.suppliers.importing.reading import ListFile, read_list
 from chainproof.suppliers.importing.review import Evaluation
@@ -108,9 +110,6 @@ def batch_open(
 ) -> ImportBatch:
     """Read an upload and keep every row, with a proposed (or the named) mapping.
     Raises ImportFailed (nothing kept) when the file cannot be read."""
-    from chainproof.domain.tabular import TableFileError
-    from chainproof.suppliers.importing.base import ImportFailed
-
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown kind of list {entity!r}")
     try:
@@ -150,8 +149,6 @@ def batch_open(
 
 
 def _proposed(listing: ListFile, entity: str) -> dict[str, str]:
-    from chainproof.domain.import_mapping import propose
-
     return dict(propose(listing.header, entity).columns)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -24,9 +25,27 @@ def browser(monkeypatch):
     # database calls are still plain synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        launched = _launch(playwright)
         yield launched
         launched.close()
+
+
+def _launch(playwright, attempts: int = 3):
+    """Start Chromium, again after a pause if it dies while starting: on a loaded CI
+    machine it has been seen to end with SIGTRAP at launch, once, and start fine the next
+    time. A browser that never starts still fails the test, with the last launch log."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(1, attempts + 1):
+        try:
+            return playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=["--disable-gpu"]
+            )
+        except PlaywrightError:
+            if attempt == attempts:
+                raise
+            time.sleep(2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def open_page(browser, live_server, outside):

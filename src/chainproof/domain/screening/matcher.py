@@ -95,6 +95,7 @@ class Variant:
     weights: tuple[float, ...]
     distinctive: str  # distinctive tokens joined, for spacing-insensitive comparison
     core: str = ""  # every token but legal forms, joined
+    roles: tuple[str, ...] = ()  # the part each token plays (ROLES); derived from weights if empty
     # Derived once, so comparing two variants does no set-up work.
     token_set: frozenset[str] = field(default=frozenset(), compare=False)
     positions: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -110,10 +111,30 @@ class Variant:
         object.__setattr__(self, "token_set", distinctive)
         object.__setattr__(self, "positions", positions)
         object.__setattr__(self, "total_weight", sum(self.weights))
+        if len(self.roles) != len(self.tokens):
+            object.__setattr__(self, "roles", tuple(_role_of(w) for w in self.weights))
 
     @property
     def has_distinctive(self) -> bool:
         return bool(self.distinctive)
+
+
+# The part a word plays in a name, as the review screen names it.
+DISTINCTIVE, GENERIC, PLACE, LEGAL, NUMBER, INITIALS = (
+    "distinctive",
+    "generic",
+    "place",
+    "legal form",
+    "number",
+    "initials",
+)
+ROLES = (DISTINCTIVE, GENERIC, PLACE, LEGAL, NUMBER, INITIALS)
+
+
+def _role_of(weight: float) -> str:
+    if weight == LEGAL_WEIGHT:
+        return LEGAL
+    return DISTINCTIVE if weight == 1.0 else GENERIC
 
 
 def _weight(token: str, t: Terms) -> float:
@@ -380,10 +401,12 @@ def best_comparison(query: Sequence[Variant], entry: Sequence[Variant]) -> Compa
 class ListEntry:
     key: str  # stable id, e.g. "uflpa:123"
     list_code: str
-    names: tuple[str, ...]  # primary name first, then aliases
+    names: tuple[str, ...]  # primary name first, then aliases (or the entities it names)
     country: str = ""
     identifiers: tuple[str, ...] = ()
     address: str = ""
+    status: str = ""  # as the list states it ("Active", "Inactive-Pending Litigation"); "" if none
+    title: str = ""  # the entry as published, when its names were taken apart from it
 
 
 @dataclass(frozen=True)
@@ -394,6 +417,31 @@ class Match:
     query_name: str
     comparison: Comparison
     qualifiers: tuple[tuple[str, float], ...]
+
+    def details(self) -> dict[str, object]:
+        """The comparison as data, for the review screen: each name's words with the part
+        each played (distinctive, generic, place, legal form, number, initials), which words
+        agreed with which and how closely, and what besides the name moved the score."""
+        how = self.comparison
+
+        def side(name: str, variant: Variant) -> dict[str, object]:
+            return {
+                "name": name,
+                "how": variant.how,
+                "text": variant.text,
+                "words": [
+                    [token, role] for token, role in zip(variant.tokens, variant.roles, strict=True)
+                ],
+            }
+
+        return {
+            "score": self.score,
+            "query": side(self.query_name, how.query),
+            "entry": side(self.entry_name, how.entry),
+            "agreed": [[x, y, s] for x, y, s in how.agreed],
+            "qualifiers": [[name, delta] for name, delta in self.qualifiers],
+            "entry_status": self.entry.status,
+        }
 
     def explanation(self) -> str:
         how = self.comparison

@@ -97,7 +97,8 @@ def test_a_chinese_name_that_reads_as_the_latin_name_is_doubtful():
         pair = _two("华孚色纺股份有限公司", latin)
         assert pair is not None, latin
         assert not pair.sure
-        assert "the Chinese name 华孚色纺股份有限公司 reads as 'hua fu se fang'" in pair.reason
+        assert "the Chinese name 华孚色纺股份有限公司 reads as 'hua" in pair.reason
+        assert "huafusefang" in pair.reason.replace(" ", "")
 
 
 def test_a_chinese_name_with_business_words_reads_as_its_english_rendering():

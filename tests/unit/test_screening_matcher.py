@@ -117,8 +117,9 @@ def test_generic_words_alone_do_not_make_a_match(index):
 def test_explanations_name_the_variants_and_the_words(index):
     match = index.screen(["김정은"])[0]
     text = match.explanation()
-    assert "North Korean usage, as a name" in text
-    assert "jong~jong" in text
+    assert "'김정은' read " in text
+    assert match.comparison.query.how in {v.how for v in variants("김정은")}
+    assert "jong" in text
     assert "KIM JONG UN" in text
 
 

@@ -1,0 +1,299 @@
+"""How alike two spellings of names are (chainproof-names v3), and why.
+
+Words are paired across the two names: the same word, the same word with a typo (how many
+letters may differ grows with the word's length: none up to three letters, a transposition
+or a missing letter in four, one letter from five, two from nine), or one word against
+several written together ("HoshineSilicon" / "Hoshine Silicon", "Mirim" / "Mi Rim").
+
+The score is the agreement of the words that say which company or person it is (the
+harmonic mean of how much of each name's distinctive words the other covers), lowered by at
+most 15% when only one name has generic words or places, at most 25% when both have
+and they differ. Legal forms do not count. Then:
+- no distinctive word agrees: at most 0.50;
+- both names carry numbers and they differ ("SOUTH HILL 2" / "SOUTH HILL 5"): at most 0.45;
+- two persons each with a given name the other lacks ("HAN, Kwon Hwan" / "HAN, Kwon U"):
+  at most 0.60;
+- a name that is the initials of the other's words ("XPCC" / "Xinjiang Production and
+  Construction Corps"): 0.80 unless the words agree better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
+
+from chainproof.domain.screening.variants import SOUNDS, WRITTEN, Variant
+from chainproof.domain.screening.words import LEGAL, NUMBER
+
+QUICK_REJECT = 45  # spelling similarity (percent) below which two names are not compared
+NO_DISTINCTIVE_CAP = 0.5  # a match on generic words alone scores at most this
+NUMBERS_DIFFER_CAP = 0.45
+NUMBERS_PARTLY_CAP = 0.6
+GIVEN_NAME_CAP = 0.6
+INITIALS_SCORE = 0.8
+SUPPORT_SHARE = 0.15  # how much generic words and places only one name has lower a score
+SUPPORT_SHARE_BOTH = 0.25  # ... and generic words and places both names have, when they differ
+_MAX_RUN = 4  # at most this many words written together are compared with one
+
+
+@dataclass(frozen=True)
+class Comparison:
+    score: float
+    query: Variant
+    entry: Variant
+    agreed: tuple[tuple[str, str, float], ...]
+    notes: tuple[str, ...] = ()  # what capped the score, in words
+
+
+def allowed_edits(length: int) -> int:
+    """Letters that may differ in a word of this length (the longer of the two)."""
+    if length <= 3:
+        return 0
+    if length <= 8:
+        return 1
+    return 2
+
+
+@lru_cache(maxsize=500_000)
+def similar(a: str, b: str) -> float:
+    """How alike two words are: 1.0 the same, the ratio of their spellings when they differ
+    by no more letters than their length allows, else 0.0. Numbers agree only exactly."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
+        return 0.0
+    longest = max(len(a), len(b))
+    edits = allowed_edits(longest)
+    if edits == 0 or abs(len(a) - len(b)) > edits:
+        return 0.0
+    distance = OSA.distance(a, b, score_cutoff=edits)
+    if distance > edits:
+        return 0.0
+    if longest == 4 and len(a) == len(b) and Levenshtein.distance(a, b) == 1:
+        return 0.0  # one letter changed in four letters is another word ("Mira", "Mika")
+    return fuzz.ratio(a, b) / 100
+
+
+class _Pairing:
+    """Words of two names paired, and how well each word is covered."""
+
+    def __init__(self, a: Variant, b: Variant, explain: bool) -> None:
+        self.a, self.b = a, b
+        self.cover_a = [0.0] * len(a.tokens)
+        self.cover_b = [0.0] * len(b.tokens)
+        self.key_agrees = False
+        self.agreed: list[tuple[str, str, float]] | None = [] if explain else None
+
+    def pair(self, left: Sequence[int], right: Sequence[int], similarity: float) -> None:
+        a, b = self.a, self.b
+        for i in left:
+            self.cover_a[i] = max(self.cover_a[i], similarity)
+        for j in right:
+            self.cover_b[j] = max(self.cover_b[j], similarity)
+        if any(i in a.key for i in left) and any(j in b.key for j in right):
+            self.key_agrees = True
+        if self.agreed is not None:
+            self.agreed.append(
+                (
+                    " ".join(a.tokens[i] for i in left),
+                    " ".join(b.tokens[j] for j in right),
+                    round(similarity, 3),
+                )
+            )
+
+
+def _best_single(
+    token: str, role: str, others: Variant, taken: list[float]
+) -> tuple[int, float] | None:
+    """The other name's word most like this one; a word the other name already paired
+    exactly is not paired again by a likeness ("Hwan" is not "Han" twice)."""
+    j = others.positions.get(token)
+    if j is not None:
+        return j, 1.0
+    if role == NUMBER:
+        return None
+    best: tuple[int, float] | None = None
+    for k, (other, other_role) in enumerate(zip(others.tokens, others.roles, strict=True)):
+        if (other_role == LEGAL) != (role == LEGAL) or taken[k] == 1.0:
+            continue
+        s = similar(token, other)
+        if s and (best is None or s > best[1]):
+            best = (k, s)
+    return best
+
+
+def _best_run(token: str, others: Variant) -> tuple[list[int], float] | None:
+    """Several neighbouring words of the other name that, written together, are this one."""
+    tokens = others.tokens
+    for start in range(len(tokens) - 1):
+        if not token.startswith(tokens[start][:1]) or others.roles[start] == LEGAL:
+            continue
+        joined = tokens[start]
+        for end in range(start + 1, min(len(tokens), start + _MAX_RUN)):
+            if others.roles[end] == LEGAL:
+                break
+            joined += tokens[end]
+            if len(joined) > len(token) + 1:
+                break
+            if len(joined) >= len(token) - 1:
+                s = _run_similar(token, joined)
+                if s:
+                    return list(range(start, end + 1)), s
+    return None
+
+
+def _run_similar(token: str, joined: str) -> float:
+    """Words written together agree with one word exactly, or with one letter different
+    in six or more ("Kwangchol" / "Kwang Chol"; never "Kimjongil" / "Kim Jong")."""
+    if token == joined:
+        return 1.0
+    if min(len(token), len(joined)) < 6 or OSA.distance(token, joined, score_cutoff=1) > 1:
+        return 0.0
+    return fuzz.ratio(token, joined) / 100
+
+
+def _harmonic(x: float, y: float) -> float:
+    return 2 * x * y / (x + y) if x + y else 0.0
+
+
+def _mean(values: list[float], positions: Sequence[int] | frozenset[int]) -> float:
+    return sum(values[i] for i in positions) / len(positions) if positions else 0.0
+
+
+def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
+    """The score of two spellings, with the words that agreed when `explain`."""
+    notes: list[str] = []
+    if (
+        a.key_tokens.isdisjoint(b.key_tokens)
+        and fuzz.ratio(a.core, b.core, score_cutoff=QUICK_REJECT) == 0
+        and not _initials_of(a, b)
+        and not _initials_of(b, a)
+    ):
+        return Comparison(0.0, a, b, ())
+    pairing = _Pairing(a, b, explain)
+    for i, (token, role) in enumerate(zip(a.tokens, a.roles, strict=True)):
+        single = _best_single(token, role, b, pairing.cover_b)
+        if single is not None:
+            pairing.pair((i,), (single[0],), single[1])
+        elif role != LEGAL and role != NUMBER:
+            run = _best_run(token, b)
+            if run is not None:
+                pairing.pair((i,), run[0], run[1])
+    for j, (token, role) in enumerate(zip(b.tokens, b.roles, strict=True)):
+        if pairing.cover_b[j]:
+            continue
+        single = _best_single(token, role, a, pairing.cover_a)
+        if single is not None:
+            pairing.pair((single[0],), (j,), single[1])
+        elif role != LEGAL and role != NUMBER:
+            run = _best_run(token, a)
+            if run is not None:
+                pairing.pair(run[0], (j,), run[1])
+    key_score = _harmonic(_mean(pairing.cover_a, a.key), _mean(pairing.cover_b, b.key))
+    if a.support and b.support:
+        support = _harmonic(_mean(pairing.cover_a, a.support), _mean(pairing.cover_b, b.support))
+        score = key_score * (1 - SUPPORT_SHARE_BOTH * (1 - support))
+    elif a.support or b.support:
+        score = key_score * (1 - SUPPORT_SHARE)  # one name says more about what it does
+    else:
+        score = key_score
+    if not pairing.key_agrees and score > NO_DISTINCTIVE_CAP:
+        score = NO_DISTINCTIVE_CAP
+        notes.append("no distinctive word agrees")
+    score = _numbers_cap(a, b, score, notes)
+    if (a.person or b.person) and score > GIVEN_NAME_CAP:
+        missing_a = any(pairing.cover_a[i] == 0 for i in a.key)
+        missing_b = any(pairing.cover_b[j] == 0 for j in b.key)
+        if missing_a and missing_b:
+            score = GIVEN_NAME_CAP
+            notes.append("a given name differs")
+    agreed = pairing.agreed or []
+    if score < INITIALS_SCORE:
+        for short, long in ((a, b), (b, a)):
+            if _initials_of(short, long):
+                score = INITIALS_SCORE
+                notes = ["initials of the other name's words"]
+                word = next(iter(short.key_tokens))
+                pair = (word, long.initials) if short is a else (long.initials, word)
+                agreed = [(*pair, INITIALS_SCORE)]
+                break
+    return Comparison(round(score, 4), a, b, tuple(agreed), tuple(notes))
+
+
+def _numbers_cap(a: Variant, b: Variant, score: float, notes: list[str]) -> float:
+    if not (a.numbers and b.numbers) or a.numbers == b.numbers:
+        return score
+    if a.numbers.isdisjoint(b.numbers):
+        if score > NUMBERS_DIFFER_CAP:
+            notes.append(
+                f"numbers differ: {', '.join(sorted(a.numbers))} vs {', '.join(sorted(b.numbers))}"
+            )
+        return min(score, NUMBERS_DIFFER_CAP)
+    if score > NUMBERS_PARTLY_CAP:
+        notes.append("some numbers differ")
+    return min(score, NUMBERS_PARTLY_CAP)
+
+
+def _initials_of(short: Variant, long: Variant) -> bool:
+    """`short` is one word, the initials of `long`'s words ("PLA", "People's Liberation
+    Army"); at least three letters."""
+    if len(short.key_tokens) != 1 or not long.initials:
+        return False
+    word = next(iter(short.key_tokens))
+    return len(word) >= 3 and word == long.initials and len(long.key_tokens) > 1
+
+
+def compare_variants(a: Variant, b: Variant) -> Comparison:
+    """The comparison of two spellings, explained."""
+    return score_variants(a, b, explain=True)
+
+
+def _comparable(
+    query: Sequence[Variant], entry: Sequence[Variant]
+) -> list[tuple[Variant, Variant]]:
+    """The pairs of spellings worth comparing. Korean sound keys are compared with sound
+    keys (a name spelled as its own key has none, and its spelling stands in); two names in
+    Chinese characters are compared as written, never by how they sound."""
+    written_q = query[0].text if query else ""
+    written_e = entry[0].text if entry else ""
+    both_han = _has_han(written_q) and _has_han(written_e)
+    both_sounds = any(v.how == SOUNDS for v in query) and any(v.how == SOUNDS for v in entry)
+    pairs = []
+    for a in query:
+        if both_han and a.how not in WRITTEN:
+            continue
+        a_sounds = a.how == SOUNDS
+        for b in entry:
+            if both_han and b.how not in WRITTEN:
+                continue
+            if both_sounds and (b.how == SOUNDS) != a_sounds:
+                continue
+            pairs.append((a, b))
+    return pairs
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def best_pair(
+    query: Sequence[Variant], entry: Sequence[Variant]
+) -> tuple[float, Variant, Variant] | None:
+    best: tuple[float, Variant, Variant] | None = None
+    for a, b in _comparable(query, entry):
+        score = score_variants(a, b).score
+        if best is None or score > best[0]:
+            best = (score, a, b)
+            if score == 1.0:
+                break
+    return best
+
+
+def best_comparison(query: Sequence[Variant], entry: Sequence[Variant]) -> Comparison | None:
+    """The best-scoring pair of variants of two names, explained."""
+    pair = best_pair(query, entry)
+    return None if pair is None else compare_variants(pair[1], pair[2])

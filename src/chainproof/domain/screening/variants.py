@@ -1,0 +1,249 @@
+"""Every spelling of a name worth comparing, each saying how it was made (chainproof-names).
+
+- Latin letters: as written, and for names that may be Korean a spelling-blind sound key.
+- Chinese characters: split into words (place, brand, industry words, legal form: see
+  chinese.py), then each word romanized on its own ("阿克苏华孚色纺有限公司" -> "akesu huafu
+  sefang co ltd") and once more with the industry words in English ("akesu huafu color
+  spinning co ltd"); as written, in those words, for comparing with other Chinese names
+  (characters, never sounds: 高石 and 高市 are different names that read alike).
+- Japanese (kana, or kanji when the record is Japanese): read as Japanese, not as pinyin.
+- Korean hangul: Revised Romanization, McCune-Reischauer, North Korean usage.
+- Cyrillic: the romanizations lists and trade documents use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from chainproof.domain.screening.chinese import segment
+from chainproof.domain.screening.korean import korean_sounds
+from chainproof.domain.screening.translit import (
+    cyrillic_variants,
+    hangul_spellings,
+    hangul_variants,
+    is_cyrillic,
+    is_han,
+    is_hangul,
+    pinyin_variants,
+)
+from chainproof.domain.screening.words import (
+    GENERIC,
+    KEY_ROLES,
+    LEGAL,
+    NUMBER,
+    PLACE,
+    WEIGHTS,
+    fold,
+    initials,
+    read_words,
+    terms,
+)
+
+SOUNDS = "Korean sounds"
+AS_WRITTEN = "as written"
+WRITTEN_IN_WORDS = "as written, in words"
+WRITTEN = frozenset({AS_WRITTEN, WRITTEN_IN_WORDS})
+_PERSON = re.compile(r"^[^,]+,[^,]+$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    text: str
+    how: str
+    tokens: tuple[str, ...]
+    roles: tuple[str, ...]
+    person: bool = False  # a person's name: every given name must agree
+    # Derived once, so comparing two variants does no set-up work.
+    weights: tuple[float, ...] = field(default=(), compare=False)
+    key: frozenset[int] = field(default=frozenset(), compare=False)  # positions that say which
+    key_tokens: frozenset[str] = field(default=frozenset(), compare=False)
+    support: tuple[int, ...] = field(default=(), compare=False)  # generic words and places
+    positions: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    core: str = field(default="", compare=False)  # every word but legal forms, joined
+    distinctive: str = field(default="", compare=False)  # the key words, joined
+    initials: str = field(default="", compare=False)
+    numbers: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __post_init__(self) -> None:
+        tokens, roles = self.tokens, self.roles
+        positions: dict[str, int] = {}
+        for j, token in enumerate(tokens):
+            positions.setdefault(token, j)
+        key = [j for j, role in enumerate(roles) if role in KEY_ROLES]
+        if not key:  # a name of generic words only: those are what say which
+            key = [j for j, role in enumerate(roles) if role != LEGAL] or list(range(len(roles)))
+        chosen = frozenset(key)
+        support = tuple(j for j, role in enumerate(roles) if j not in chosen and role != LEGAL)
+        setter = object.__setattr__
+        setter(self, "weights", tuple(WEIGHTS[role] for role in roles))
+        setter(self, "key", chosen)
+        setter(self, "key_tokens", frozenset(tokens[j] for j in chosen))
+        setter(self, "support", support)
+        setter(self, "positions", positions)
+        setter(self, "core", "".join(t for t, r in zip(tokens, roles, strict=True) if r != LEGAL))
+        setter(self, "distinctive", "".join(tokens[j] for j in sorted(chosen)))
+        setter(self, "initials", initials(tokens, roles))
+        setter(
+            self,
+            "numbers",
+            frozenset(t for t, r in zip(tokens, roles, strict=True) if r == NUMBER),
+        )
+
+    @property
+    def has_distinctive(self) -> bool:
+        return bool(self.distinctive)
+
+
+def make_variant(text: str, how: str, *, person: bool = False) -> Variant | None:
+    folded = fold(text)
+    if not folded:
+        return None
+    tokens, roles = read_words(folded)
+    if not tokens:
+        return None
+    return Variant(" ".join(tokens), how, tokens, roles, person)
+
+
+def _is_person(name: str, variant: Variant | None) -> bool:
+    """ "FAMILY, Given" with nothing but names: a person as the lists write them."""
+    if variant is None or not _PERSON.match(name.strip()) or len(variant.tokens) > 5:
+        return False
+    return all(role not in (LEGAL, GENERIC) for role in variant.roles)
+
+
+# --- Chinese, Korean and other scripts ---------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _glossary_pattern(language: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """The language's business words (longest first, so the longest wins) or a space."""
+    glossary = terms().glossary.get(language, ())
+    alternatives = "|".join(re.escape(term) for term, _ in glossary)
+    pattern = re.compile(f"({alternatives})|\\s+" if alternatives else r"\s+")
+    return pattern, dict(glossary)
+
+
+def _gloss(text: str, language: str, romanize: Callable[[str], str]) -> str:
+    """Render known business words in English; other runs by their transliteration."""
+    pattern, english = _glossary_pattern(language)
+    out: list[str] = []
+    position = 0
+    for found in pattern.finditer(text):
+        if found.start() > position:
+            out.append(romanize(text[position : found.start()]))
+        if found.group(1):
+            out.append(english[found.group(1)])
+        position = found.end()
+    if position < len(text):
+        out.append(romanize(text[position:]))
+    return " ".join(out)
+
+
+def _pinyin_joined(run: str) -> str:
+    """The pinyin of a run of text, syllables joined (text pinyin leaves alone stays)."""
+    return pinyin_variants(run)[0].replace(" ", "")
+
+
+def _rr_joined(run: str) -> str:
+    return hangul_variants(run)[0].replace(" ", "")
+
+
+def _chinese_variants(name: str) -> list[Variant | None]:
+    words = segment(name)
+    if not words:
+        joined = _gloss(name, "zh", _pinyin_joined)
+        return [make_variant(joined, "Chinese terms in English")]
+    written: list[tuple[str, str]] = []
+    pinyin: list[tuple[str, str]] = []
+    english: list[tuple[str, str]] = []
+    for word in words:
+        kind = word.kind
+        if kind == "other":
+            folded = fold(word.text)
+            if folded:
+                tokens, roles = read_words(folded)
+                pairs = list(zip(tokens, roles, strict=True))
+                written += pairs
+                pinyin += pairs
+                english += pairs
+            continue
+        if kind == "legal":
+            short = read_words(fold(word.english or word.pinyin))
+            pairs = [(token, LEGAL) for token in short[0]]
+            written.append((word.text, LEGAL))
+            pinyin += pairs
+            english += pairs
+        elif kind == "place":
+            place = word.english or word.pinyin
+            written.append((word.text, PLACE))
+            pinyin.append((place, PLACE))
+            english.append((place, PLACE))
+        elif kind == "industry":
+            written.append((word.text, GENERIC))
+            pinyin.append((word.pinyin, GENERIC))
+            rendered = read_words(fold(word.english))[0] if word.english else (word.pinyin,)
+            english += [(token, GENERIC) for token in rendered]
+        else:  # the brand, and anything else that says which company
+            written.append((word.text, "distinctive"))
+            pinyin.append((word.pinyin, "distinctive"))
+            english.append((word.pinyin, "distinctive"))
+    found: list[Variant | None] = []
+    for how, pairs in (
+        (WRITTEN_IN_WORDS, written),
+        ("pinyin, word by word", pinyin),
+        ("Chinese terms in English", english),
+    ):
+        pairs = [(t, r) for t, r in pairs if t]
+        if pairs:
+            tokens = tuple(t for t, _ in pairs)
+            found.append(Variant(" ".join(tokens), how, tokens, tuple(r for _, r in pairs)))
+    return found
+
+
+def _japanese_variants(name: str) -> list[Variant | None]:
+    try:
+        from chainproof.domain.screening.translit import japanese_variants
+    except ImportError:  # pragma: no cover - until the Japanese reader lands
+        return []
+    return [make_variant(text, "Japanese reading") for text in japanese_variants(name)]
+
+
+def _is_kana(name: str) -> bool:
+    return any("\u3040" <= c <= "\u30ff" or "\uff66" <= c <= "\uff9f" for c in name)
+
+
+@lru_cache(maxsize=200_000)
+def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
+    """Every spelling of a name worth comparing. `japanese`: the record is Japanese, so
+    kanji are read as Japanese (a name with kana always is)."""
+    written = make_variant(name, AS_WRITTEN)
+    person = _is_person(name, written)
+    if person and written is not None:
+        written = Variant(written.text, written.how, written.tokens, written.roles, True)
+    found: list[Variant | None] = [written]
+    if is_han(name) or _is_kana(name):
+        if japanese or _is_kana(name):
+            found += _japanese_variants(name)
+        else:
+            found += _chinese_variants(name)
+    if is_hangul(name):
+        as_name = False
+        for how, spelling in hangul_spellings(name):
+            as_name = as_name or "as a name" in how
+            found.append(make_variant(spelling, how, person="as a name" in how))
+        found.append(make_variant(_gloss(name, "ko", _rr_joined), "Korean terms in English"))
+    if written is not None and written.text.isascii() and len(written.tokens) <= 6:
+        sounds = korean_sounds(written.tokens, written.roles, person=person)
+        if sounds != written.tokens:
+            # Same words, same parts: a generic word stays generic however it is spelled.
+            found.append(Variant(" ".join(sounds), SOUNDS, sounds, written.roles, person))
+    if is_cyrillic(name):
+        found += [make_variant(text, "Cyrillic in Latin") for text in cyrillic_variants(name)]
+    unique: dict[str, Variant] = {}
+    for variant in found:
+        if variant is not None and variant.text not in unique:
+            unique[variant.text] = variant
+    return tuple(unique.values())

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (the Cyrillic table holds Cyrillic letters on purpose)
 """Transliteration of names into Latin spellings, in every form lists and suppliers use.
 
 - Korean hangul: Revised Romanization (South Korea, 2000) and McCune-Reischauer, strict
@@ -6,15 +5,50 @@
   apostrophes dropped, as OFAC writes), and the North Korean usage that writes ㅈ as "j"
   ("Kim Jong Un").
 - Chinese characters: Hanyu Pinyin through pypinyin, with and without tone marks.
-- Cyrillic: a BGN/PCGN-style table.
+- Cyrillic (translit_cyrillic): BGN/PCGN, the Russian passport, common English usage, a
+  scholarly spelling and the Ukrainian systems; legal forms written out are shortened.
+- Japanese (translit_ja): kana and kanji read as Japanese (pykakasi), written in Hepburn
+  as lists write it, in keyboard and passport spellings too; legal forms rendered apart.
 
-Each function returns a list of distinct variants; callers index all of them.
+Each function returns a tuple of distinct variants, likeliest first; callers index all of
+them. The Cyrillic and Japanese functions are importable from here too.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from chainproof.domain.screening.translit_cyrillic import (
+    cyrillic_legal_forms,
+    cyrillic_spellings,
+    cyrillic_variants,
+    is_cyrillic,
+)
+from chainproof.domain.screening.translit_ja import (
+    is_kana,
+    japanese_legal_forms,
+    japanese_spellings,
+    japanese_variants,
+)
+
+__all__ = [
+    "cyrillic_legal_forms",
+    "cyrillic_spellings",
+    "cyrillic_variants",
+    "hangul_spellings",
+    "hangul_variants",
+    "is_cyrillic",
+    "is_han",
+    "is_hangul",
+    "is_kana",
+    "japanese_legal_forms",
+    "japanese_spellings",
+    "japanese_variants",
+    "pinyin_variants",
+    "romanize_mr",
+    "romanize_rr",
+]
 
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 
@@ -249,58 +283,6 @@ def _nk_syllable(part: tuple[int, int, int]) -> str:
     onset = MR_INITIAL[initial]
     onset = {"ch": "j", "ch'": "ch"}.get(onset, onset)
     return _plain(onset + MR_VOWEL[vowel] + FINAL[final]).capitalize()
-
-
-_CYRILLIC = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-    "і": "i",
-    "ї": "yi",
-    "є": "ye",
-    "ґ": "g",
-    "ў": "w",
-}
-
-
-def is_cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
-
-
-@lru_cache(maxsize=50_000)
-def cyrillic_variants(text: str) -> tuple[str, ...]:
-    latin = "".join(_CYRILLIC.get(c, _CYRILLIC.get(c.lower(), c)) for c in text.lower())
-    return (latin,)
 
 
 def is_han(text: str) -> bool:

@@ -21,12 +21,14 @@ from functools import lru_cache
 from chainproof.domain.screening.chinese import segment
 from chainproof.domain.screening.korean import korean_sounds
 from chainproof.domain.screening.translit import (
-    cyrillic_variants,
+    cyrillic_spellings,
     hangul_spellings,
     hangul_variants,
     is_cyrillic,
     is_han,
     is_hangul,
+    is_kana,
+    japanese_spellings,
     pinyin_variants,
 )
 from chainproof.domain.screening.words import (
@@ -204,15 +206,7 @@ def _chinese_variants(name: str) -> list[Variant | None]:
 
 
 def _japanese_variants(name: str) -> list[Variant | None]:
-    try:
-        from chainproof.domain.screening.translit import japanese_variants
-    except ImportError:  # pragma: no cover - until the Japanese reader lands
-        return []
-    return [make_variant(text, "Japanese reading") for text in japanese_variants(name)]
-
-
-def _is_kana(name: str) -> bool:
-    return any("\u3040" <= c <= "\u30ff" or "\uff66" <= c <= "\uff9f" for c in name)
+    return [make_variant(text, f"Japanese, {how}") for how, text in japanese_spellings(name)]
 
 
 @lru_cache(maxsize=200_000)
@@ -224,8 +218,8 @@ def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
     if person and written is not None:
         written = Variant(written.text, written.how, written.tokens, written.roles, True)
     found: list[Variant | None] = [written]
-    if is_han(name) or _is_kana(name):
-        if japanese or _is_kana(name):
+    if is_han(name) or is_kana(name):
+        if japanese or is_kana(name):
             found += _japanese_variants(name)
         else:
             found += _chinese_variants(name)
@@ -241,7 +235,7 @@ def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
             # Same words, same parts: a generic word stays generic however it is spelled.
             found.append(Variant(" ".join(sounds), SOUNDS, sounds, written.roles, person))
     if is_cyrillic(name):
-        found += [make_variant(text, "Cyrillic in Latin") for text in cyrillic_variants(name)]
+        found += [make_variant(text, f"Cyrillic, {how}") for how, text in cyrillic_spellings(name)]
     unique: dict[str, Variant] = {}
     for variant in found:
         if variant is not None and variant.text not in unique:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from chainproof.domain.screening.variants import SOUNDS, WRITTEN, Variant
@@ -116,25 +116,49 @@ def _best_single(
         return j, 1.0
     if role == NUMBER:
         return None
-    best: tuple[int, float] | None = None
-    for k, (other, other_role) in enumerate(zip(others.tokens, others.roles, strict=True)):
-        if (other_role == LEGAL) != (role == LEGAL) or taken[k] == 1.0:
+    for k, s in _alike(token, role == LEGAL, others.tokens, others.roles):
+        if taken[k] != 1.0:
+            return k, s
+    return None
+
+
+@lru_cache(maxsize=500_000)
+def _alike(
+    token: str, legal: bool, tokens: tuple[str, ...], roles: tuple[str, ...]
+) -> tuple[tuple[int, float], ...]:
+    """Words of a name like this one, most alike first (names share many words, so the
+    answers are remembered)."""
+    if len(token) <= 3:
+        return ()
+    found = []
+    for _, _, k in process.extract(
+        token, tokens, scorer=OSA.distance, score_cutoff=2, limit=None
+    ):
+        if (roles[k] == LEGAL) != legal:
             continue
-        s = similar(token, other)
-        if s and (best is None or s > best[1]):
-            best = (k, s)
-    return best
+        s = similar(token, tokens[k])
+        if s:
+            found.append((k, s))
+    found.sort(key=lambda item: -item[1])
+    return tuple(found)
 
 
-def _best_run(token: str, others: Variant) -> tuple[list[int], float] | None:
+def _best_run(token: str, others: Variant) -> tuple[tuple[int, ...], float] | None:
     """Several neighbouring words of the other name that, written together, are this one."""
-    tokens = others.tokens
+    return _run(token, others.tokens, others.roles) if len(token) >= 4 else None
+
+
+@lru_cache(maxsize=500_000)
+def _run(
+    token: str, tokens: tuple[str, ...], roles: tuple[str, ...]
+) -> tuple[tuple[int, ...], float] | None:
+    first = token[0]
     for start in range(len(tokens) - 1):
-        if not token.startswith(tokens[start][:1]) or others.roles[start] == LEGAL:
+        if tokens[start][0] != first or roles[start] == LEGAL:
             continue
         joined = tokens[start]
         for end in range(start + 1, min(len(tokens), start + _MAX_RUN)):
-            if others.roles[end] == LEGAL:
+            if roles[end] == LEGAL:
                 break
             joined += tokens[end]
             if len(joined) > len(token) + 1:
@@ -142,7 +166,7 @@ def _best_run(token: str, others: Variant) -> tuple[list[int], float] | None:
             if len(joined) >= len(token) - 1:
                 s = _run_similar(token, joined)
                 if s:
-                    return list(range(start, end + 1)), s
+                    return tuple(range(start, end + 1)), s
     return None
 
 

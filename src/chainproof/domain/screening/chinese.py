@@ -388,9 +388,7 @@ def _brand_pieces(text: str, norm: str) -> list[ChineseWord]:
         return []
     if len(norm) <= BRAND_RUN:
         return [ChineseWord(text, BRAND, _pinyin(norm), "")]
-    cuts = list(range(0, len(norm) - 1, 2))
-    if len(norm) % 2:
-        cuts = cuts[:-1] or [0]  # an odd character joins the last piece
+    cuts = list(range(0, len(norm) - 1, 2))  # an odd last character joins the last piece
     bounds = [*cuts, len(norm)]
     return [ChineseWord(text[a:b], BRAND, _pinyin(norm[a:b]), "") for a, b in pairwise(bounds)]
 

@@ -242,6 +242,12 @@ def test_words_that_are_not_places_have_no_key(word):
     assert place_key(word) is None
 
 
+def test_a_county_named_like_a_common_word_is_no_place_in_latin_but_a_city_is():
+    assert place_key("longhua") is None  # the county 隆化, and 龙华 (a common word)
+    assert place_key("Jinan") == "jinan"  # the city 济南, though 金安 reads the same
+    assert place_key("Datong") == "datong"  # the city 大同, though 大通 reads the same
+
+
 def test_two_latin_words_that_name_a_place():
     assert is_place_pair("Inner", "Mongolia") == "neimenggu"
     assert is_place_pair("Xin", "Jiang") == "xinjiang"

@@ -117,8 +117,10 @@ def _lexicon() -> _Lexicon:
     common = frozenset(str(place_data["common_words"]).split())
     short = frozenset(str(s) for s in place_data["latin_short"])
     places: dict[str, list[_Place]] = {}
-    keys: dict[str, str] = {}
-    spellings: list[tuple[str, str]] = []
+    keyed: list[tuple[str, str, int]] = []  # (key, key, level)
+    spelled: list[tuple[str, str, int]] = []  # (pinyin, key, level)
+    conventional: list[tuple[str, str, int]] = []  # (spelling, key, 0: always)
+    common_pinyin: set[str] = set()
     lines = [str(place_data["country"]), *str(place_data["places"]).splitlines()]
     for line in lines:
         code, name, bare, pinyin, *rest = line.split()
@@ -132,14 +134,23 @@ def _lexicon() -> _Lexicon:
             places.setdefault(form, []).append(place)
         # Latin: provinces, prefectures, counties and county-level cities (districts only in
         # Xinjiang and Tibet, or with a spelling of their own), never a common word.
-        if is_common or (district and code[:2] not in ("65", "54") and not rest):
+        if is_common:
+            common_pinyin.add(pinyin)
+        elif not district or code[:2] in ("65", "54") or rest:
+            keyed.append((key, key, level))
+            spelled.append((pinyin, key, level))
+            conventional += [(spelling, key, 0) for spelling in rest]
+    # Keys and listed spellings first (山西 is "shanxi", 陕西 only "shaanxi"); a county's pinyin
+    # never when it is also a common word's (龙华 and the county 隆化 are both "longhua"; the
+    # cities 济南 and 大同 stay, though 金安 and 大通 read the same); nothing shorter than
+    # LATIN_MIN letters but the listed short ones.
+    latin: dict[str, str] = {}
+    for spelling, key, level in keyed + conventional + spelled:
+        if len(spelling) < LATIN_MIN and spelling not in short:
             continue
-        keys[key] = key
-        spellings += [(pinyin, key)] + [(spelling, key) for spelling in rest]
-    latin = dict(keys)
-    for spelling, key in spellings:
-        if len(spelling) >= LATIN_MIN or spelling in short:
-            latin.setdefault(spelling, key)
+        if level == 3 and spelling in common_pinyin:
+            continue
+        latin.setdefault(spelling, key)
     words: dict[str, tuple[str, str]] = {}
     for kind in (INDUSTRY, LEGAL):
         for term, english in word_data[kind].items():
@@ -153,7 +164,7 @@ def _lexicon() -> _Lexicon:
         places={form: tuple(found) for form, found in places.items()},
         words=words,
         traditional=traditional,
-        latin={k: v for k, v in latin.items() if k not in common},
+        latin=latin,
         pairs=pairs,
         longest_place=max(map(len, places)),
         longest_word=max(map(len, words)),

@@ -267,7 +267,7 @@ def _read_run(
         if only is not None and only.bare and only.level == 3 and len(head) == 1:
             head.pop()
             i = start
-            last = None if bracketed else state.last_place
+            last = state.last_place
     words: list[ChineseWord] = []
     for start, end, read in head:
         if read is None:  # a town: its name without 镇 or 乡

@@ -58,10 +58,11 @@ def test_fold_removes_case_width_accents_and_punctuation():
 
 
 def test_variants_say_how_they_were_made():
-    hows = {v.how for v in variants("新疆生产建设兵团")}
-    assert {"as written", "pinyin", "pinyin, joined", "Chinese terms in English"} <= hows
-    gloss = next(v for v in variants("新疆生产建设兵团") if v.how == "Chinese terms in English")
+    found = {v.how: v for v in variants("新疆生产建设兵团")}
+    assert {"as written", "pinyin, word by word", "Chinese terms in English"} <= set(found)
+    gloss = found["Chinese terms in English"]
     assert gloss.text == "xinjiang production construction corps"
+    assert gloss.roles[0] == "place"
 
 
 @pytest.fixture(scope="module")

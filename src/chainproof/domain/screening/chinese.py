@@ -194,6 +194,12 @@ def _normalize(name: str, table: dict[int, str]) -> str:
     return "".join(out).translate(table)
 
 
+def simplified(text: str) -> str:
+    """The text with traditional characters as simplified ones (and full-width forms
+    plain), so that 華孚紡織 and 华孚纺织 are the same characters."""
+    return _normalize(text, _lexicon().traditional)
+
+
 @dataclass
 class _State:
     """What the words read so far say about the next ones."""

@@ -82,6 +82,7 @@ ALGORITHM = "chainproof-names"
 VERSION = "3"
 FUZZY_TOKEN_LENGTH = 5  # shorter words are only looked up as written
 CANDIDATE_SPELLING = 70  # spelling similarity (percent, spaces removed) that makes a candidate
+SPELLED = 10  # candidates from the spelling search, besides those from words
 COMMON_WORD = 20  # a word in more list names than this does not by itself make candidates
 COUNTRY_AGREE = 0.03
 COUNTRY_CONFLICT = -0.10
@@ -239,10 +240,12 @@ class ListIndex:
             for token in _index_words(variant):
                 for near in self.near_tokens(token):
                     points = 1000 if near == token else 900
-                    owners = self.by_token[near]
-                    rare = rare or len(owners) <= COMMON_WORD
+                    owners = self.by_token.get(near, ())
+                    if near == token and not rare:
+                        rare = 0 < len(owners) <= COMMON_WORD
                     for key in owners:
                         found[key] += points
+        spelled: Counter[tuple[str, str]] = Counter()
         if not rare:
             cores, owners_of = self._cores()
             searched: set[str] = set()
@@ -258,10 +261,17 @@ class ListIndex:
                     limit=limit,
                 ):
                     for key in owners_of[position]:
-                        found[key] += int(score)
+                        spelled[key] = max(spelled[key], int(score))
         # Ties broken by key, so the same name finds the same candidates in every process.
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
-        return [key for key, _ in ranked[:limit]]
+        ranked = [key for key, _ in sorted(found.items(), key=lambda i: (-i[1], i[0]))[:limit]]
+        if spelled:  # names spelled alike keep a place however many share a common word
+            chosen = set(ranked)
+            ranked += [
+                key
+                for key, _ in sorted(spelled.items(), key=lambda i: (-i[1], i[0]))[:SPELLED]
+                if key not in chosen
+            ]
+        return ranked
 
     def _cores(self) -> tuple[list[str], list[list[tuple[str, str]]]]:
         if self.core_list is None:

@@ -66,6 +66,8 @@ def similar(a: str, b: str) -> float:
         return 1.0
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
         return 0.0
+    if not (a.isascii() and b.isascii()) and (_has_han(a) or _has_han(b)):
+        return 0.0  # a Chinese character is a syllable and a word: no typos
     longest = max(len(a), len(b))
     edits = allowed_edits(longest)
     if edits == 0 or abs(len(a) - len(b)) > edits:
@@ -131,9 +133,7 @@ def _alike(
     if len(token) <= 3:
         return ()
     found = []
-    for _, _, k in process.extract(
-        token, tokens, scorer=OSA.distance, score_cutoff=2, limit=None
-    ):
+    for _, _, k in process.extract(token, tokens, scorer=OSA.distance, score_cutoff=2, limit=None):
         if (roles[k] == LEGAL) != legal:
             continue
         s = similar(token, tokens[k])

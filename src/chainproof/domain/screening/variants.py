@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from chainproof.domain.screening.chinese import segment
+from chainproof.domain.screening.chinese import segment, simplified
 from chainproof.domain.screening.korean import korean_sounds
 from chainproof.domain.screening.translit import (
     cyrillic_spellings,
@@ -175,21 +175,21 @@ def _chinese_variants(name: str) -> list[Variant | None]:
         if kind == "legal":
             short = read_words(fold(word.english or word.pinyin))
             pairs = [(token, LEGAL) for token in short[0]]
-            written.append((word.text, LEGAL))
+            written.append((simplified(word.text), LEGAL))
             pinyin += pairs
             english += pairs
         elif kind == "place":
             place = word.english or word.pinyin
-            written.append((word.text, PLACE))
+            written.append((word.english or simplified(word.text), PLACE))
             pinyin.append((place, PLACE))
             english.append((place, PLACE))
         elif kind == "industry":
-            written.append((word.text, GENERIC))
+            written.append((simplified(word.text), GENERIC))
             pinyin.append((word.pinyin, GENERIC))
             rendered = read_words(fold(word.english))[0] if word.english else (word.pinyin,)
             english += [(token, GENERIC) for token in rendered]
         else:  # the brand, and anything else that says which company
-            written.append((word.text, "distinctive"))
+            written.append((simplified(word.text), "distinctive"))
             pinyin.append((word.pinyin, "distinctive"))
             english.append((word.pinyin, "distinctive"))
     found: list[Variant | None] = []

@@ -411,6 +411,8 @@ def _brand_pieces(text: str, norm: str) -> list[ChineseWord]:
 
 
 def _fold_latin(token: str) -> str:
+    if token.isascii() and token.isalpha() and token.islower():
+        return token  # already folded (the matcher's words are)
     if not token.isascii():
         token = unicodedata.normalize("NFKD", token)
         token = "".join(c for c in token if not unicodedata.combining(c))
@@ -423,6 +425,7 @@ def place_key(latin_token: str) -> str | None:
     return _lexicon().latin.get(_fold_latin(latin_token))
 
 
+@lru_cache(maxsize=100_000)
 def is_place_pair(first: str, second: str) -> str | None:
     """The key of the place two Latin words name together ("Inner", "Mongolia" ->
     "neimenggu"; "Xin", "Jiang" -> "xinjiang"), or None."""

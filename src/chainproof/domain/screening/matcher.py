@@ -169,6 +169,15 @@ def _index_words(variant: Variant) -> list[str]:
     return words
 
 
+def _ends(variant: Variant) -> tuple[str, ...]:
+    """The first and last three letters of a variant's distinctive part (its core when it
+    has none), marked as which end."""
+    text = variant.distinctive or variant.core
+    if len(text) < 3:
+        return ()
+    return (f"<{text[:3]}", f">{text[-3:]}")
+
+
 def _deletions(token: str) -> set[str]:
     """The token with one letter left out, each way (a "delete neighbourhood")."""
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
@@ -185,7 +194,7 @@ class ListIndex:
     name_variants: dict[tuple[str, str], tuple[Variant, ...]] = field(default_factory=dict)
     by_token: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    core_list: tuple[list[str], list[list[tuple[str, str]]]] | None = None
+    ends: dict[str, dict[str, list[tuple[str, str]]]] | None = None
     _near: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -247,12 +256,14 @@ class ListIndex:
                         found[key] += points
         spelled: Counter[tuple[str, str]] = Counter()
         if not rare:
-            cores, owners_of = self._cores()
             searched: set[str] = set()
             for variant in query:
                 if variant.how == SOUNDS or len(variant.core) < 4 or variant.core in searched:
                     continue
                 searched.add(variant.core)
+                cores, owners_of = self._spelled_like(variant)
+                if not cores:
+                    continue
                 for _, score, position in process.extract(
                     variant.core,
                     cores,
@@ -273,15 +284,24 @@ class ListIndex:
             ]
         return ranked
 
-    def _cores(self) -> tuple[list[str], list[list[tuple[str, str]]]]:
-        if self.core_list is None:
-            by_core: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    def _spelled_like(self, variant: Variant) -> tuple[list[str], list[list[tuple[str, str]]]]:
+        """Entry spellings (every word but legal forms, joined) that begin or end with the
+        same three letters of their distinctive part as this variant: a name misspelled or
+        spaced differently keeps one end (comparing with every entry costs too much)."""
+        if self.ends is None:
+            ends: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(dict)
             for key, found in self.name_variants.items():
-                for variant in found:
-                    if variant.core:
-                        by_core[variant.core].append(key)
-            self.core_list = (list(by_core), list(by_core.values()))
-        return self.core_list
+                for entry_variant in found:
+                    if entry_variant.how == SOUNDS or not entry_variant.core:
+                        continue
+                    for end in _ends(entry_variant):
+                        ends[end].setdefault(entry_variant.core, []).append(key)
+            self.ends = dict(ends)
+        merged: dict[str, list[tuple[str, str]]] = {}
+        for end in _ends(variant):
+            for core, keys in self.ends.get(end, {}).items():
+                merged.setdefault(core, []).extend(keys)
+        return list(merged), list(merged.values())
 
     def screen(
         self,

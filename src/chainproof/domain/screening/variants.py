@@ -72,27 +72,34 @@ class Variant:
     def __post_init__(self) -> None:
         tokens, roles = self.tokens, self.roles
         positions: dict[str, int] = {}
-        for j, token in enumerate(tokens):
+        key: list[int] = []
+        plain: list[str] = []  # every word but legal forms
+        numbers: list[str] = []
+        for j, (token, role) in enumerate(zip(tokens, roles, strict=True)):
             positions.setdefault(token, j)
-        key = [j for j, role in enumerate(roles) if role in KEY_ROLES]
+            if role in KEY_ROLES:
+                key.append(j)
+            if role != LEGAL:
+                plain.append(token)
+            if role == NUMBER:
+                numbers.append(token)
         if not key:  # a name of generic words only: those are what say which
             key = [j for j, role in enumerate(roles) if role != LEGAL] or list(range(len(roles)))
         chosen = frozenset(key)
-        support = tuple(j for j, role in enumerate(roles) if j not in chosen and role != LEGAL)
         setter = object.__setattr__
         setter(self, "weights", tuple(WEIGHTS[role] for role in roles))
         setter(self, "key", chosen)
-        setter(self, "key_tokens", frozenset(tokens[j] for j in chosen))
-        setter(self, "support", support)
-        setter(self, "positions", positions)
-        setter(self, "core", "".join(t for t, r in zip(tokens, roles, strict=True) if r != LEGAL))
-        setter(self, "distinctive", "".join(tokens[j] for j in sorted(chosen)))
-        setter(self, "initials", initials(tokens, roles))
+        setter(self, "key_tokens", frozenset(tokens[j] for j in key))
         setter(
             self,
-            "numbers",
-            frozenset(t for t, r in zip(tokens, roles, strict=True) if r == NUMBER),
+            "support",
+            tuple(j for j, role in enumerate(roles) if role != LEGAL and j not in chosen),
         )
+        setter(self, "positions", positions)
+        setter(self, "core", "".join(plain))
+        setter(self, "distinctive", "".join(tokens[j] for j in key))
+        setter(self, "initials", initials(tokens, roles) if len(plain) >= 3 else "")
+        setter(self, "numbers", frozenset(numbers))
 
     @property
     def has_distinctive(self) -> bool:

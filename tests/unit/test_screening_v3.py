@@ -104,7 +104,10 @@ def test_dotted_legal_forms_are_not_distinctive_letters():
 
 def test_typo_tolerance_grows_with_the_word():
     assert [allowed_edits(n) for n in (3, 4, 5, 8, 9, 14)] == [0, 1, 1, 1, 2, 2]
-    assert similar("mira", "mika") == 0.0  # a changed letter in four is another word
+    assert similar("hwasong", "hwasonq") > 0
+    assert similar("mira", "mika") > 0  # a company name may carry a typo
+    assert similar("chol", "chil", person=True) == 0.0  # a person's syllable is another name
+    assert similar("chol", "chl", person=True) > 0
     assert similar("mirim", "mirin") > 0  # one letter in five is a typo
     assert similar("sayed", "sayid") > 0
     assert similar("kim", "kin") == 0.0
@@ -163,8 +166,11 @@ def test_names_mixing_han_and_other_runs_are_screened(name):
     assert index.screen([name])[0].score == 1.0
 
 
-def test_two_chinese_names_are_compared_by_their_characters_not_their_sound():
+def test_two_names_in_one_script_are_compared_by_their_letters_not_their_sound():
     assert score("高石早苗", "高市早苗") < THRESHOLD
+    assert score("김정은", "김정일") < THRESHOLD
+    assert score("김정은", "김 정은") == 1.0
+    assert score("華孚色紡有限公司", "华孚色纺有限公司") == 1.0
 
 
 def test_japanese_names_are_read_as_japanese():

@@ -59,9 +59,10 @@ def allowed_edits(length: int) -> int:
 
 
 @lru_cache(maxsize=500_000)
-def similar(a: str, b: str) -> float:
+def similar(a: str, b: str, person: bool = False) -> float:
     """How alike two words are: 1.0 the same, the ratio of their spellings when they differ
-    by no more letters than their length allows, else 0.0. Numbers agree only exactly."""
+    by no more letters than their length allows, else 0.0. Numbers agree only exactly; in a
+    person's name a changed letter in four is another name ("Chol", "Chil")."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
@@ -75,8 +76,8 @@ def similar(a: str, b: str) -> float:
     distance = OSA.distance(a, b, score_cutoff=edits)
     if distance > edits:
         return 0.0
-    if longest == 4 and len(a) == len(b) and Levenshtein.distance(a, b) == 1:
-        return 0.0  # one letter changed in four letters is another word ("Mira", "Mika")
+    if person and longest == 4 and len(a) == len(b) and Levenshtein.distance(a, b) == 1:
+        return 0.0
     return fuzz.ratio(a, b) / 100
 
 
@@ -109,7 +110,7 @@ class _Pairing:
 
 
 def _best_single(
-    token: str, role: str, others: Variant, taken: list[float]
+    token: str, role: str, others: Variant, taken: list[float], person: bool
 ) -> tuple[int, float] | None:
     """The other name's word most like this one; a word the other name already paired
     exactly is not paired again by a likeness ("Hwan" is not "Han" twice)."""
@@ -118,7 +119,7 @@ def _best_single(
         return j, 1.0
     if role == NUMBER:
         return None
-    for k, s in _alike(token, role == LEGAL, others.tokens, others.roles):
+    for k, s in _alike(token, role == LEGAL, others.tokens, others.roles, person):
         if taken[k] != 1.0:
             return k, s
     return None
@@ -126,7 +127,7 @@ def _best_single(
 
 @lru_cache(maxsize=500_000)
 def _alike(
-    token: str, legal: bool, tokens: tuple[str, ...], roles: tuple[str, ...]
+    token: str, legal: bool, tokens: tuple[str, ...], roles: tuple[str, ...], person: bool
 ) -> tuple[tuple[int, float], ...]:
     """Words of a name like this one, most alike first (names share many words, so the
     answers are remembered)."""
@@ -136,7 +137,7 @@ def _alike(
     for _, _, k in process.extract(token, tokens, scorer=OSA.distance, score_cutoff=2, limit=None):
         if (roles[k] == LEGAL) != legal:
             continue
-        s = similar(token, tokens[k])
+        s = similar(token, tokens[k], person)
         if s:
             found.append((k, s))
     found.sort(key=lambda item: -item[1])
@@ -145,7 +146,9 @@ def _alike(
 
 def _best_run(token: str, others: Variant) -> tuple[tuple[int, ...], float] | None:
     """Several neighbouring words of the other name that, written together, are this one."""
-    return _run(token, others.tokens, others.roles) if len(token) >= 4 else None
+    if len(token) >= 4 or (len(token) >= 2 and not token.isascii()):  # 김정은 / 김 정은
+        return _run(token, others.tokens, others.roles)
+    return None
 
 
 @lru_cache(maxsize=500_000)
@@ -199,8 +202,9 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
     ):
         return Comparison(0.0, a, b, ())
     pairing = _Pairing(a, b, explain)
+    person = a.person or b.person
     for i, (token, role) in enumerate(zip(a.tokens, a.roles, strict=True)):
-        single = _best_single(token, role, b, pairing.cover_b)
+        single = _best_single(token, role, b, pairing.cover_b, person)
         if single is not None:
             pairing.pair((i,), (single[0],), single[1])
         elif role != LEGAL and role != NUMBER:
@@ -210,7 +214,7 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
     for j, (token, role) in enumerate(zip(b.tokens, b.roles, strict=True)):
         if pairing.cover_b[j]:
             continue
-        single = _best_single(token, role, a, pairing.cover_a)
+        single = _best_single(token, role, a, pairing.cover_a, person)
         if single is not None:
             pairing.pair((single[0],), (j,), single[1])
         elif role != LEGAL and role != NUMBER:
@@ -281,23 +285,41 @@ def _comparable(
 ) -> list[tuple[Variant, Variant]]:
     """The pairs of spellings worth comparing. Korean sound keys are compared with sound
     keys (a name spelled as its own key has none, and its spelling stands in); two names in
-    Chinese characters are compared as written, never by how they sound."""
+    the same script other than Latin letters (Chinese characters, hangul, kana, Cyrillic)
+    are compared as written, never by how they sound."""
     written_q = query[0].text if query else ""
     written_e = entry[0].text if entry else ""
-    both_han = _has_han(written_q) and _has_han(written_e)
+    script = _script(written_q)
+    same_script = script != "" and script == _script(written_e)  # same script, not Latin
     both_sounds = any(v.how == SOUNDS for v in query) and any(v.how == SOUNDS for v in entry)
     pairs = []
     for a in query:
-        if both_han and a.how not in WRITTEN:
+        if same_script and a.how not in WRITTEN:
             continue
         a_sounds = a.how == SOUNDS
         for b in entry:
-            if both_han and b.how not in WRITTEN:
+            if same_script and b.how not in WRITTEN:
                 continue
             if both_sounds and (b.how == SOUNDS) != a_sounds:
                 continue
             pairs.append((a, b))
     return pairs
+
+
+def _script(text: str) -> str:
+    """The script a name is written in when it is not Latin letters: "han", "hangul",
+    "kana", "cyrillic" (kana before han: Japanese names mix both); "" otherwise."""
+    if text.isascii():
+        return ""
+    if any("\u3040" <= c <= "\u30ff" for c in text):
+        return "kana"
+    if _has_han(text):
+        return "han"
+    if any("\uac00" <= c <= "\ud7a3" for c in text):
+        return "hangul"
+    if any("\u0400" <= c <= "\u04ff" for c in text):
+        return "cyrillic"
+    return ""
 
 
 def _has_han(text: str) -> bool:

@@ -116,9 +116,10 @@ def fold(text: str) -> str:
         text = text.lower()  # NFKC, case folding and accent removal change nothing else here
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
+        text = unicodedata.normalize(
+            "NFC",
+            "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)),
+        )  # accents dropped, hangul syllables whole again
         text = text.replace("\u0131", "i")  # Turkish dotless i
     return " ".join(_PUNCT.sub(" ", text).replace("_", " ").split())
 

@@ -286,7 +286,9 @@ def report_hard(pairs: list[Pair], scorers: dict[str, Scorer], threshold: float)
             f = results[label][group]
             print(
                 f"  {label:<28}{f.precision:>7.3f}{f.recall:>7.3f}{f.f1:>8.3f}"
-                f"{f.best_f1:>8.3f} ({f.best_at:.2f}){f.recall_at_goal:>7.3f}"
+                f"{f.best_f1:>8.3f} "
+                + (f"({f.best_at:.2f})" if f.best_f1 else "(none)")
+                + f"{f.recall_at_goal:>7.3f}"
                 f"{f.negatives_flagged:>9.3f}{f.errors:>8}"
             )
     for title, pick in (

@@ -1,0 +1,1 @@
+"""Frozen copies of earlier chainproof algorithms, scored beside the current ones."""

@@ -39,7 +39,7 @@ def read(name: str) -> str:
         ),
         (
             "新疆东方希望有色金属有限公司",  # 东方 is a city in Hainan, not inside Xinjiang
-            "新疆:p:xinjiang 东方希望:b:dongfangxiwang 有色金属:i:yousejinshu LTD",
+            "新疆:p:xinjiang 东方:b:dongfang 希望:b:xiwang 有色金属:i:yousejinshu LTD",
         ),
         (
             "新疆天山毛纺织股份有限公司",  # 天山 (a district of Urumqi) is also a common word
@@ -102,7 +102,7 @@ def read(name: str) -> str:
             "新疆天业（集团）有限公司",
             "新疆:p:xinjiang 天业:b:tianye 集团:i:jituan LTD",
         ),
-        ("阿里巴巴（中国）有限公司", "阿里巴巴:b:alibaba 中国:p:zhongguo LTD"),
+        ("阿里巴巴（中国）有限公司", "阿里:b:ali 巴巴:b:baba 中国:p:zhongguo LTD"),
         # a branch, with its place before the branch form
         (
             "阿克苏华孚色纺有限公司阿克苏分公司",
@@ -124,7 +124,7 @@ def read(name: str) -> str:
         ),
         (
             "东方希望集团有限公司",
-            "东方希望:b:dongfangxiwang 集团有限公司:l:jituanyouxiangongsi",
+            "东方:b:dongfang 希望:b:xiwang 集团有限公司:l:jituanyouxiangongsi",
         ),
         (
             "隆基绿能科技股份有限公司",

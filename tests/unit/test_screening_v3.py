@@ -105,7 +105,11 @@ def test_dotted_legal_forms_are_not_distinctive_letters():
 def test_typo_tolerance_grows_with_the_word():
     assert [allowed_edits(n) for n in (3, 4, 5, 8, 9, 14)] == [0, 1, 1, 1, 2, 2]
     assert similar("hwasong", "hwasonq") > 0
-    assert similar("mira", "mika") > 0  # a company name may carry a typo
+    assert similar("mira", "mora") > 0  # one vowel for another: a usual variant
+    assert similar("mira", "mika") == 0.0  # r and k are neither near nor alike: another name
+    assert similar("jincheng", "jinsheng") == 0.0
+    assert similar("baolong", "baolongda") == 0.0  # two letters more: another name
+    assert similar("hoshine", "hoshnie") > 0  # two letters swapped
     assert similar("chol", "chil", person=True) == 0.0  # a person's syllable is another name
     assert similar("chol", "chl", person=True) > 0
     assert similar("mirim", "mirin") > 0  # one letter in five is a typo

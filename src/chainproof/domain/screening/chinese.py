@@ -13,10 +13,12 @@ full-width and half-width brackets, and Latin letters or digits inside (中国 A
 How: places are matched from the start of the name (longest first, each one inside the one
 before it: 新疆 then 东方 is not the Hainan city 东方 but the brand 东方希望), trade words and
 legal forms from the end; what is left in the middle is the brand, one word when it has up
-to four characters (华孚 -> "huafu"), else split by the lexicon and failing that into words of
-two characters. Names that are also common words (东方, 光明, 长安) are places only with their
-suffix (东方市). The data: china_places.yaml (GB/T 2260, MCA 2024 edition) and
-chinese_words.yaml (trade words, legal forms, traditional characters).
+to three characters (华孚 -> "huafu", 宝龙达 -> "baolongda"), else split by the lexicon and
+failing that into words of two characters (a fourth character is more often a trade word the
+lexicon lacks than a longer brand: 华孚时尚; lists writing a brand as one word still meet
+its parts written together). Names that are also common words (东方, 光明, 长安) are
+places only with their suffix (东方市). The data: china_places.yaml (GB/T 2260, MCA 2024
+edition) and chinese_words.yaml (trade words, legal forms, traditional characters).
 
 `place_key` and `is_place_pair` give the same key for a place written in Latin letters, in
 pinyin or in its conventional spelling (Aksu and Akesu are both "akesu"), so that a name in
@@ -35,7 +37,7 @@ from pathlib import Path
 import yaml
 
 PLACE, BRAND, INDUSTRY, LEGAL, OTHER = "place", "brand", "industry", "legal", "other"
-BRAND_RUN = 4  # a leftover of up to this many characters is one brand word
+BRAND_RUN = 3  # a leftover of up to this many characters is one brand word (4: two words)
 LATIN_MIN = 4  # shorter Latin spellings are places only when listed as well known
 
 _DATA = Path(__file__).parent / "data"
@@ -132,11 +134,12 @@ def _lexicon() -> _Lexicon:
         for form, is_bare in forms:
             place = _Place(code, level, district, is_bare, is_common, pinyin, key)
             places.setdefault(form, []).append(place)
-        # Latin: provinces, prefectures, counties and county-level cities (districts only in
-        # Xinjiang and Tibet, or with a spelling of their own), never a common word.
+        # Latin: provinces and prefectures; counties, county-level cities and districts only
+        # in Xinjiang and Tibet or with a spelling of their own (elsewhere a county's pinyin
+        # is as often a brand: 利辛 and 立新 are both "Lixin"); never a common word.
         if is_common:
             common_pinyin.add(pinyin)
-        elif not district or code[:2] in ("65", "54") or rest:
+        elif level < 3 or code[:2] in ("65", "54") or rest:
             keyed.append((key, key, level))
             spelled.append((pinyin, key, level))
             conventional += [(spelling, key, 0) for spelling in rest]

@@ -6,9 +6,10 @@ or a missing letter in four, one letter from five, two from nine), or one word a
 several written together ("HoshineSilicon" / "Hoshine Silicon", "Mirim" / "Mi Rim").
 
 The score is the agreement of the words that say which company or person it is (the
-harmonic mean of how much of each name's distinctive words the other covers), lowered by at
-most 15% when only one name has generic words or places, at most 25% when both have
-and they differ. Legal forms do not count. Then:
+harmonic mean of how much of each name's distinctive words the other covers), lowered when
+both names give places and none agree (x0.8), when both give generic words and they differ
+(by up to 20%), and a little (x0.9) when only one gives generic words.
+Legal forms do not count. Then:
 - no distinctive word agrees: at most 0.50;
 - both names carry numbers and they differ ("SOUTH HILL 2" / "SOUTH HILL 5"): at most 0.45;
 - two persons each with a given name the other lacks ("HAN, Kwon Hwan" / "HAN, Kwon U"):
@@ -22,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from chainproof.domain.screening.variants import SOUNDS, WRITTEN, Variant
-from chainproof.domain.screening.words import LEGAL, NUMBER
+from chainproof.domain.screening.words import GENERIC, LEGAL, NUMBER, PLACE
 
 QUICK_REJECT = 45  # spelling similarity (percent) below which two names are not compared
 NO_DISTINCTIVE_CAP = 0.5  # a match on generic words alone scores at most this
@@ -35,8 +37,9 @@ NUMBERS_DIFFER_CAP = 0.45
 NUMBERS_PARTLY_CAP = 0.6
 GIVEN_NAME_CAP = 0.6
 INITIALS_SCORE = 0.8
-SUPPORT_SHARE = 0.15  # how much generic words and places only one name has lower a score
-SUPPORT_SHARE_BOTH = 0.25  # ... and generic words and places both names have, when they differ
+PLACES_DIFFER = 0.8  # both names give places and none agree
+GENERIC_SHARE = 0.2  # how much generic words both names give can lower a score
+ONE_SIDED = 0.9  # generic words only one name gives
 _MAX_RUN = 4  # at most this many words written together are compared with one
 
 
@@ -61,8 +64,12 @@ def allowed_edits(length: int) -> int:
 @lru_cache(maxsize=500_000)
 def similar(a: str, b: str, person: bool = False) -> float:
     """How alike two words are: 1.0 the same, the ratio of their spellings when they differ
-    by no more letters than their length allows, else 0.0. Numbers agree only exactly; in a
-    person's name a changed letter in four is another name ("Chol", "Chil")."""
+    by no more than their length allows (one letter from four, two from nine; never two
+    letters more or fewer) and every changed letter is a slip (a key next to it, a letter
+    that looks like it, one vowel for another, a usual spelling variant: "Hwasonq",
+    "Sayid"); else 0.0. "Jincheng" and "Jinsheng", "Yinhai" and "Yintai" are other names.
+    Numbers agree only exactly; in a person's name a changed letter in four letters is
+    another name ("Chol", "Chil")."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
@@ -71,14 +78,48 @@ def similar(a: str, b: str, person: bool = False) -> float:
         return 0.0  # a Chinese character is a syllable and a word: no typos
     longest = max(len(a), len(b))
     edits = allowed_edits(longest)
-    if edits == 0 or abs(len(a) - len(b)) > edits:
+    if edits == 0 or abs(len(a) - len(b)) > 1:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=edits)
     if distance > edits:
         return 0.0
-    if person and longest == 4 and len(a) == len(b) and Levenshtein.distance(a, b) == 1:
-        return 0.0
+    if distance == Levenshtein.distance(a, b):  # no letters swapped: look at the changes
+        changed = [(a[i], b[j]) for kind, i, j in Levenshtein.editops(a, b) if kind == "replace"]
+        if changed and ((person and longest == 4) or not all(map(_slip, changed))):
+            return 0.0
     return fuzz.ratio(a, b) / 100
+
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR_KEYS = {
+    (row[i], row[j])
+    for row in _KEYBOARD
+    for i in range(len(row))
+    for j in (i - 1, i + 1)
+    if 0 <= j < len(row)
+} | {
+    (upper[i], lower[j])
+    for upper, lower in pairwise(_KEYBOARD)
+    for i in range(len(upper))
+    for j in (i - 1, i)
+    if 0 <= j < len(lower)
+}
+_NEAR_KEYS |= {(y, x) for x, y in _NEAR_KEYS}
+_LOOK_OR_SOUND_ALIKE = {
+    frozenset(pair)
+    for pair in ("qg", "li", "ij", "uv", "mn", "ce", "ck", "kq", "sz", "vw", "jy", "iy", "rn")
+}
+_VOWELS = frozenset("aeiou")
+
+
+def _slip(change: tuple[str, str]) -> bool:
+    """One letter typed or read for another by mistake, or spelled another usual way."""
+    x, y = change
+    return (
+        (x, y) in _NEAR_KEYS
+        or frozenset(change) in _LOOK_OR_SOUND_ALIKE
+        or (x in _VOWELS and y in _VOWELS)
+    )
 
 
 class _Pairing:
@@ -90,6 +131,10 @@ class _Pairing:
         self.cover_b = [0.0] * len(b.tokens)
         self.key_agrees = False
         self.agreed: list[tuple[str, str, float]] | None = [] if explain else None
+        # A place on one side that is a distinctive word on the other ("Fuhai" the county,
+        # 福海 the brand) counts as distinctive on both.
+        self.key_a: set[int] = set(a.key)
+        self.key_b: set[int] = set(b.key)
 
     def pair(self, left: Sequence[int], right: Sequence[int], similarity: float) -> None:
         a, b = self.a, self.b
@@ -97,8 +142,16 @@ class _Pairing:
             self.cover_a[i] = max(self.cover_a[i], similarity)
         for j in right:
             self.cover_b[j] = max(self.cover_b[j], similarity)
-        if any(i in a.key for i in left) and any(j in b.key for j in right):
+        left_key = any(i in a.key for i in left)
+        right_key = any(j in b.key for j in right)
+        if left_key and right_key:
             self.key_agrees = True
+        elif left_key and any(b.roles[j] == PLACE for j in right):
+            self.key_agrees = True
+            self.key_b.update(right)
+        elif right_key and any(a.roles[i] == PLACE for i in left):
+            self.key_agrees = True
+            self.key_a.update(left)
         if self.agreed is not None:
             self.agreed.append(
                 (
@@ -221,14 +274,9 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
             run = _best_run(token, a)
             if run is not None:
                 pairing.pair(run[0], (j,), run[1])
-    key_score = _harmonic(_mean(pairing.cover_a, a.key), _mean(pairing.cover_b, b.key))
-    if a.support and b.support:
-        support = _harmonic(_mean(pairing.cover_a, a.support), _mean(pairing.cover_b, b.support))
-        score = key_score * (1 - SUPPORT_SHARE_BOTH * (1 - support))
-    elif a.support or b.support:
-        score = key_score * (1 - SUPPORT_SHARE)  # one name says more about what it does
-    else:
-        score = key_score
+    key_a, key_b = pairing.key_a, pairing.key_b
+    score = _harmonic(_mean(pairing.cover_a, key_a), _mean(pairing.cover_b, key_b))
+    score *= _context(a, key_a, pairing.cover_a, b, key_b, pairing.cover_b, notes)
     if not pairing.key_agrees and score > NO_DISTINCTIVE_CAP:
         score = NO_DISTINCTIVE_CAP
         notes.append("no distinctive word agrees")
@@ -250,6 +298,35 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
                 agreed = [(*pair, INITIALS_SCORE)]
                 break
     return Comparison(round(score, 4), a, b, tuple(agreed), tuple(notes))
+
+
+def _context(
+    a: Variant,
+    key_a: set[int],
+    cover_a: list[float],
+    b: Variant,
+    key_b: set[int],
+    cover_b: list[float],
+    notes: list[str],
+) -> float:
+    """How much the places and generic words lower a score: places both names give and
+    none of which agree (a company of another city), generic words both give that differ
+    (another trade), a little when only one name says more."""
+    factor = 1.0
+    for role, differ, label in ((PLACE, PLACES_DIFFER, "places"), (GENERIC, None, "trades")):
+        on_a = [i for i in a.support if a.roles[i] == role and i not in key_a]
+        on_b = [j for j in b.support if b.roles[j] == role and j not in key_b]
+        if on_a and on_b:
+            agree = _harmonic(_mean(cover_a, on_a), _mean(cover_b, on_b))
+            if differ is not None:
+                if agree == 0:
+                    factor *= differ
+                    notes.append(f"the {label} differ")
+            else:
+                factor *= 1 - GENERIC_SHARE * (1 - agree)
+        elif role == GENERIC and (on_a or on_b):
+            factor *= ONE_SIDED  # one name says more about what it does
+    return factor
 
 
 def _numbers_cap(a: Variant, b: Variant, score: float, notes: list[str]) -> float:

@@ -212,8 +212,17 @@ def _chinese_variants(name: str) -> list[Variant | None]:
     return found
 
 
+_KANA_VOWEL = re.compile(r"(?<=[bcdfghjkmprstz])u(?=[bcdfghjkmprstz]|\b)")
+
+
 def _japanese_variants(name: str) -> list[Variant | None]:
-    return [make_variant(text, f"Japanese, {how}") for how, text in japanese_spellings(name)]
+    found = [make_variant(text, f"Japanese, {how}") for how, text in japanese_spellings(name)]
+    if is_kana(name) and japanese_spellings(name):
+        # A foreign word in katakana gains a vowel after its consonants: テクマシュ is
+        # "tekumashu" for "Tekmash"; without those u's it meets the word as written.
+        bare = _KANA_VOWEL.sub("", japanese_spellings(name)[0][1])
+        found.append(make_variant(bare, "Japanese, foreign word without added vowels"))
+    return found
 
 
 @lru_cache(maxsize=200_000)

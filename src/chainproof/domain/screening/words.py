@@ -69,6 +69,7 @@ class Terms:
     )  # first word -> (words, short form), longest first
     same: dict[str, str] = field(default_factory=dict)  # legal form -> the one read for it
     connecting: frozenset[str] = frozenset()
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +98,7 @@ def terms() -> Terms:
         phrases,
         same,
         frozenset(data["connecting"]),
+        {str(k): tuple(str(v).split()) for k, v in data["abbreviations"].items()},
     )
 
 
@@ -150,7 +152,9 @@ def _is_number(token: str) -> bool:
 def read_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tokens, roles) of a folded name."""
     t = terms()
-    tokens = _join_single_letters(folded.split())
+    tokens = []
+    for token in _join_single_letters(folded.split()):
+        tokens.extend(t.abbreviations.get(token, (token,)))
     out: list[str] = []
     roles: list[str] = []
     i = 0
@@ -193,10 +197,9 @@ def _one_word(token: str) -> tuple[str, str]:
         return t.same.get(token, token), LEGAL
     if token in t.generic:
         return token, GENERIC
-    if len(token) >= 4:
-        key = place_key(token)
-        if key is not None:
-            return key, PLACE
+    key = place_key(token)
+    if key is not None:
+        return key, PLACE
     return token, DISTINCTIVE
 
 

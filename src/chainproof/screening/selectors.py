@@ -10,14 +10,23 @@ from chainproof.screening.models import ScreeningHit
 
 
 def risk_hits(organization_id: int) -> dict[NodeKey, list[EntityHit]]:
-    """Open and confirmed hits, for the risk engine (dismissed hits say nothing)."""
+    """Open and confirmed hits, for the risk engine (dismissed hits say nothing), each with
+    its entry's status: the methodology weighs a hit on an inactive entry less."""
     found: dict[NodeKey, list[EntityHit]] = defaultdict(list)
-    for node_type, node_id, list_code, entry, status, edition, score in ScreeningHit.objects.filter(
+    rows = ScreeningHit.objects.filter(
         organization_id=organization_id,
         status__in=(ScreeningHit.Status.OPEN, ScreeningHit.Status.CONFIRMED),
     ).values_list(
-        "node_type", "node_id", "list_code", "entry_name", "status", "list_edition", "score"
-    ):
+        "node_type",
+        "node_id",
+        "list_code",
+        "entry_name",
+        "status",
+        "list_edition",
+        "score",
+        "entry_status",
+    )
+    for node_type, node_id, list_code, entry, status, edition, score, entry_status in rows:
         found[NodeKey.of_type(node_type, node_id)].append(
             EntityHit(
                 list_code,
@@ -25,6 +34,7 @@ def risk_hits(organization_id: int) -> dict[NodeKey, list[EntityHit]]:
                 confirmed=status == ScreeningHit.Status.CONFIRMED,
                 edition=edition,
                 detail=f"name score {float(score):.2f}",
+                status=entry_status,
             )
         )
     return dict(found)

@@ -1,7 +1,7 @@
 """Screening suppliers and facilities against the lists, and the analyst's decisions.
 
-A dismissed hit stays dismissed until the record's names, the list entry or the
-algorithm version change; then it is reopened for review.
+A dismissed hit stays dismissed until the record's names, the list entry (its names,
+country or status) or the algorithm version change; then it is reopened for review.
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ from django.utils import timezone
 from chainproof.audit.services import audit_record, audit_record_many
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
+from chainproof.domain.screening.entries import (
+    IN_FORCE,
+    entry_standing,
+    split_entities,
+    status_words,
+)
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
 from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind
@@ -106,10 +112,21 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
     wro = current_dataset("cbp_wro_findings", organization_id)
     if wro is not None:
         editions["cbp_wro"] = f"{wro.edition} (as of {wro.as_of})"
-        for pk, entity, aliases, iso2 in WroFinding.objects.filter(
-            dataset=wro, status__in=("Active", "Partially Modified")
-        ).values_list("pk", "entity", "aliases", "iso2"):
-            entries.append(ListEntry(f"cbp_wro:{pk}", "cbp_wro", (entity, *aliases), iso2))
+        # Every order, whatever its status: an inactive one is shown as such and weighed
+        # less by the risk methodology, not hidden.
+        for pk, entity, aliases, iso2, status in WroFinding.objects.filter(dataset=wro).values_list(
+            "pk", "entity", "aliases", "iso2", "status"
+        ):
+            entries.append(
+                ListEntry(
+                    f"cbp_wro:{pk}",
+                    "cbp_wro",
+                    wro_names(entity, aliases),
+                    iso2,
+                    status=status,
+                    title=entity,
+                )
+            )
     watch = list(WatchlistEntry.objects.filter(organization_id=organization_id))
     if watch:
         editions["watchlist"] = f"{len(watch)} entries"
@@ -126,13 +143,28 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
     return entries, editions
 
 
+def wro_names(entity: str, aliases: list[str]) -> tuple[str, ...]:
+    """The names a WRO/Finding is screened under: each entity its text names, then each
+    of its aliases (taken apart the same way)."""
+    names: list[str] = []
+    for text in (entity, *aliases):
+        for name in split_entities(text) if text else ():
+            if name not in names:
+                names.append(name)
+    return tuple(names) or (entity,)
+
+
 def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
     """The index of every list in force, built once per set of editions."""
     entries, editions = list_entries(organization_id)
     key = (
         organization_id,
         tuple(sorted(editions.items())),
-        sha256_bytes(repr([(e.key, e.names, e.country, e.address) for e in entries]).encode()),
+        sha256_bytes(
+            repr(
+                [(e.key, e.names, e.country, e.address, e.status, e.title) for e in entries]
+            ).encode()
+        ),
     )
     index = _INDEXES.get(key)
     if index is None:
@@ -144,6 +176,35 @@ def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
 
 def _fingerprint(*parts: Any) -> str:
     return sha256_bytes(repr(parts).encode("utf-8"))
+
+
+def entry_fingerprint(entry: ListEntry) -> str:
+    """What a dismissal was made against: the entry's names, country and status. A status
+    that leaves the entry in force ("Active", or none) counts as none, so the entries
+    screened before statuses were keep their fingerprints; any other status, and any
+    change of it, is part of it."""
+    if entry_standing(entry.status) != IN_FORCE:
+        return _fingerprint(entry.names, entry.country, entry.status)
+    return _fingerprint(entry.names, entry.country)
+
+
+def _what_changed(hit: ScreeningHit, names_fp: str, entry_fp: str, entry: ListEntry) -> str:
+    """Why a decided hit is reopened, in words."""
+    found = []
+    if hit.names_fingerprint != names_fp:
+        found.append("the record's names changed")
+    if hit.entry_fingerprint != entry_fp:
+        before, after = hit.entry_status, entry.status
+        if before != after and entry_standing(before) != entry_standing(after):
+            found.append(
+                f"the entry's status changed from {status_words(before) or 'none'} "
+                f"to {status_words(after) or 'none'}"
+            )
+        else:
+            found.append("the list entry changed")
+    if hit.algorithm_version != VERSION:
+        found.append(f"the algorithm changed (v{hit.algorithm_version} to v{VERSION})")
+    return "; ".join(found)
 
 
 def records(
@@ -187,6 +248,8 @@ def screen(
     }
     now = timezone.now()
     created, reopened, updated = [], [], []
+    why: dict[int, str] = {}  # reopened hit -> what changed, in words
+    restated: set[NodeKey] = set()  # records whose hits' entry status changed
     for done, (node, display, names, country, address) in enumerate(todo, start=1):
         if done % 500 == 0:
             progress(done, len(todo), "screening")
@@ -194,7 +257,7 @@ def screen(
         for match in index.screen(
             [n for n in names if n], country=country, address=address, threshold=cutoff
         ):
-            entry_fp = _fingerprint(match.entry.names, match.entry.country)
+            entry_fp = entry_fingerprint(match.entry)
             hit = existing.get((node, match.entry.key))
             values = _values(match, editions, names_fp, entry_fp, display)
             if hit is None:
@@ -217,8 +280,11 @@ def screen(
             if hit.status == ScreeningHit.Status.DISMISSED and not changed:
                 continue  # stays dismissed
             if hit.status != ScreeningHit.Status.OPEN and changed:
+                why[id(hit)] = _what_changed(hit, names_fp, entry_fp, match.entry)
                 hit.status, hit.reason = ScreeningHit.Status.OPEN, ""
                 reopened.append(hit)
+            if hit.entry_status != match.entry.status:
+                restated.add(node)  # the risk engine weighs the hit anew
             for field, value in values.items():
                 setattr(hit, field, value)
             hit.updated_at = now
@@ -233,6 +299,8 @@ def screen(
                     "entry_name",
                     "entry_names",
                     "entry_country",
+                    "entry_status",
+                    "details",
                     "score",
                     "explanation",
                     "algorithm",
@@ -269,9 +337,7 @@ def screen(
                     "object_type": "screening.screeninghit",
                     "object_id": hit.pk,
                     "object_repr": str(hit)[:300],
-                    "after": {
-                        "reason": "the record's names, the list entry or the algorithm changed"
-                    },
+                    "after": {"reason": why.get(id(hit), "")},
                 }
                 for hit in reopened
             ]
@@ -291,6 +357,7 @@ def screen(
             ],
         )
         nodes_hit = {NodeKey.of_type(h.node_type, h.node_id) for h in [*created, *reopened]}
+        nodes_hit |= restated
         recompute.hits_changed(organization_id, nodes_hit, actor=actor)
     return {
         "records": len(todo),
@@ -312,6 +379,8 @@ def _values(
         "entry_name": match.entry_name[:500],
         "entry_names": list(match.entry.names),
         "entry_country": match.entry.country,
+        "entry_status": match.entry.status[:60],
+        "details": {**match.details(), "entry_title": match.entry.title},
         "score": round(match.score, 4),
         "explanation": match.explanation(),
         "algorithm": ALGORITHM,

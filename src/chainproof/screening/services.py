@@ -7,7 +7,7 @@ country or status) or the algorithm version change; then it is reopened for revi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -400,6 +400,17 @@ def screening_request(*, organization: Any, actor: Any) -> Job:
 
 def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> ScreeningHit:
     """Confirm a hit (a true match) or dismiss it (with the reason why)."""
+    return hits_decide(hits=[hit], actor=actor, status=status, reason=reason)[0]
+
+
+def hits_decide(
+    *, hits: Sequence[ScreeningHit], actor: Any, status: str, reason: str
+) -> list[ScreeningHit]:
+    """Confirm or dismiss hits together (listings of one entity on one record: the same
+    company on the UFLPA list, in a WRO and under an alias), with one reason: all or none,
+    one audit event per hit naming the others, one recomputation. The hits must all be of
+    one organization; the caller fetched each through the access helper and owns the
+    transaction."""
     if status not in (ScreeningHit.Status.CONFIRMED, ScreeningHit.Status.DISMISSED):
         raise ValidationError({"status": "Confirm or dismiss."})
     reason = reason.strip()
@@ -407,26 +418,40 @@ def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> Sc
         raise ValidationError(
             {"reason": "Say why this is not a match: the next reviewer and CBP will ask."}
         )
-    before = {"status": hit.status, "reason": hit.reason}
-    hit.status, hit.reason = status, reason[:2000]
-    hit.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
-    hit.reviewed_at = hit.updated_at = timezone.now()
-    hit.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(
-        action=f"screening.hit_{status}",
-        actor=actor,
-        organization=hit.organization_id,
-        obj=hit,
-        before=before,
-        after={
-            "status": status,
-            "reason": hit.reason,
-            "score": str(hit.score),
-            "entry": hit.entry_name,
-            "algorithm": hit.algorithm_version,
-        },
-    )
+    chosen = list({hit.pk: hit for hit in hits}.values())
+    if not chosen:
+        raise ValidationError({"hits": "Choose at least one hit to decide."})
+    organizations = {hit.organization_id for hit in chosen}
+    if len(organizations) != 1:
+        raise ValidationError({"hits": "The hits are not all of one organization."})
+    (organization_id,) = organizations
+    now = timezone.now()
+    reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    for hit in chosen:
+        before = {"status": hit.status, "reason": hit.reason}
+        hit.status, hit.reason = status, reason[:2000]
+        hit.reviewed_by, hit.reviewed_at, hit.updated_at = reviewer, now, now
+        hit.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+        others = [other.pk for other in chosen if other.pk != hit.pk]
+        audit_record(
+            action=f"screening.hit_{status}",
+            actor=actor,
+            organization=organization_id,
+            obj=hit,
+            before=before,
+            after={
+                "status": status,
+                "reason": hit.reason,
+                "score": str(hit.score),
+                "entry": hit.entry_name,
+                "entry_status": hit.entry_status,
+                "algorithm": hit.algorithm_version,
+                **({"decided_with": others} if others else {}),
+            },
+        )
     recompute.hits_changed(
-        hit.organization_id, [NodeKey.of_type(hit.node_type, hit.node_id)], actor=actor
+        organization_id,
+        {NodeKey.of_type(hit.node_type, hit.node_id) for hit in chosen},
+        actor=actor,
     )
-    return hit
+    return chosen

@@ -21,7 +21,7 @@ def demo(alice, refdata):
 def test_register_sorts_filters_and_exports(csrf_client, demo):
     csrf_client.sign_in(demo)
     page = csrf_client.get("/risk/").content.decode()
-    assert "chainproof-default v2" in page
+    assert "chainproof-default v3" in page
     assert page.index("critical") < page.index(">low<")
     products = csrf_client.get(
         "/risk/", {"node_type": "product", "presumption": "uflpa", "status": "applies"}
@@ -115,19 +115,19 @@ def test_the_engine_version_is_shown_with_the_methodology(csrf_client, demo, mon
     csrf_client.sign_in(demo)
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
     panel = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
-    assert "Methodology chainproof-default v2; engine chainproof-risk v1;" in panel
+    assert "Methodology chainproof-default v3; engine chainproof-risk v2;" in panel
     product_page = csrf_client.get(f"/suppliers/products/{module.pk}/").content.decode()
-    assert "with chainproof-default v2 (engine chainproof-risk v1)" in product_page
+    assert "with chainproof-default v3 (engine chainproof-risk v2)" in product_page
     body = csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
-    assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "1")
+    assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "2")
     listing = csrf_client.get("/api/v1/risk/assessments").json()["items"]
     assert listing
-    assert all(item["engine_version"] == "1" for item in listing)
+    assert all(item["engine_version"] == "2" for item in listing)
 
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "2")
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "3")
     risk_score_all(organization_id=demo.organization.pk)
     history = csrf_client.get(f"/api/v1/risk/product/{module.pk}").json()
-    assert [(h["engine_version"], h["is_current"]) for h in history] == [("2", True), ("1", False)]
+    assert [(h["engine_version"], h["is_current"]) for h in history] == [("3", True), ("2", False)]
     rows = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
     table = rows[rows.index('id="history"') :]
-    assert table.index("chainproof-risk v2") < table.index("chainproof-risk v1")
+    assert table.index("chainproof-risk v3") < table.index("chainproof-risk v2")

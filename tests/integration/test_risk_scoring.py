@@ -94,7 +94,7 @@ def test_golden_clean_chain_is_low(demo):
 
 def test_assessments_record_methodology_and_editions(demo):
     pollock = _product(demo.organization, "SEA-POL-200")
-    assert str(pollock.methodology) == "chainproof-default v2"  # the latest bundled
+    assert str(pollock.methodology) == "chainproof-default v3"  # the latest bundled
     assert pollock.editions["tip_tiers"].startswith("TIP Reports 2001-2025")
     assert pollock.as_of
 
@@ -150,8 +150,8 @@ def test_a_facility_edit_queues_a_rescore_job(demo, django_capture_on_commit_cal
 
 def test_an_adjusted_methodology_is_a_new_version_used_from_then_on(demo):
     org = demo.organization
-    bundled = MethodologyVersion.objects.get(organization__isnull=True, version="2")
-    content = bundled.content.replace('version: "2"', 'version: "2-acme"').replace(
+    bundled = MethodologyVersion.objects.get(organization__isnull=True, version="3")
+    content = bundled.content.replace('version: "3"', 'version: "3-acme"').replace(
         "  xinjiang:                # worksite in the Xinjiang Uyghur Autonomous Region "
         "(UFLPA)\n    points: 80",
         "  xinjiang:                # worksite in the Xinjiang Uyghur Autonomous Region "
@@ -173,13 +173,13 @@ def test_an_adjusted_methodology_is_a_new_version_used_from_then_on(demo):
             organization=org,
             actor=demo.user,
             based_on=bundled,
-            content=content.replace("  high: 50", "  high: 5").replace('"2-acme"', '"3"'),
+            content=content.replace("  high: 50", "  high: 5").replace('"3-acme"', '"4"'),
         )
 
 
 def test_cli_score_and_as_of(demo, capsys):
     call_command("risk", "score", "--all", "--organization", demo.organization.slug)
-    assert "records scored with chainproof-default v2" in capsys.readouterr().out
+    assert "records scored with chainproof-default v3" in capsys.readouterr().out
     call_command(
         "risk", "score", "--product", "SOL-MOD-400", "--organization", demo.organization.slug
     )

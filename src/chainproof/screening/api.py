@@ -33,6 +33,7 @@ class MatchOut(Schema):
     entry_name: str
     entry_names: list[str]
     entry_country: str
+    entry_status: str
     qualifiers: list[QualifierOut]
     explanation: str
 
@@ -49,8 +50,10 @@ class HitOut(Schema):
     node_name: str
     list_code: str
     entry_name: str
+    entry_status: str
     score: Decimal
     explanation: str
+    details: dict[str, Any]
     algorithm: str
     algorithm_version: str
     list_edition: str
@@ -99,6 +102,7 @@ def search(
                 "entry_name": m.entry_name,
                 "entry_names": list(m.entry.names),
                 "entry_country": m.entry.country,
+                "entry_status": m.entry.status,
                 "qualifiers": [{"reason": r, "delta": d} for r, d in m.qualifiers],
                 "explanation": m.explanation(),
             }

@@ -61,8 +61,19 @@ class ScreeningHit(models.Model):
     entry_name = models.CharField(max_length=500)
     entry_names = models.JSONField(default=list)
     entry_country = models.CharField(max_length=2, blank=True)
+    entry_status = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text='The entry\'s status as the list states it ("Inactive-Pending Litigation").',
+    )
     score = models.DecimalField(max_digits=5, decimal_places=4)
     explanation = models.TextField()
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The comparison as data (Match.details()): each name's words and parts, "
+        "the words that agreed, the qualifiers; empty for hits found before it was kept.",
+    )
     algorithm = models.CharField(max_length=40)
     algorithm_version = models.CharField(max_length=20)
     list_edition = models.CharField(max_length=200)

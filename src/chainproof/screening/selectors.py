@@ -1,23 +1,37 @@
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from chainproof.domain.countries import readable_name
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import EntityHit
+from chainproof.domain.screening.entries import Listing, near_identical
 from chainproof.screening.models import ScreeningHit
 
 
 def risk_hits(organization_id: int) -> dict[NodeKey, list[EntityHit]]:
-    """Open and confirmed hits, for the risk engine (dismissed hits say nothing)."""
+    """Open and confirmed hits, for the risk engine (dismissed hits say nothing), each with
+    its entry's status: the methodology weighs a hit on an inactive entry less."""
     found: dict[NodeKey, list[EntityHit]] = defaultdict(list)
-    for node_type, node_id, list_code, entry, status, edition, score in ScreeningHit.objects.filter(
+    rows = ScreeningHit.objects.filter(
         organization_id=organization_id,
         status__in=(ScreeningHit.Status.OPEN, ScreeningHit.Status.CONFIRMED),
     ).values_list(
-        "node_type", "node_id", "list_code", "entry_name", "status", "list_edition", "score"
-    ):
+        "node_type",
+        "node_id",
+        "list_code",
+        "entry_name",
+        "status",
+        "list_edition",
+        "score",
+        "entry_status",
+    )
+    for node_type, node_id, list_code, entry, status, edition, score, entry_status in rows:
         found[NodeKey.of_type(node_type, node_id)].append(
             EntityHit(
                 list_code,
@@ -25,6 +39,7 @@ def risk_hits(organization_id: int) -> dict[NodeKey, list[EntityHit]]:
                 confirmed=status == ScreeningHit.Status.CONFIRMED,
                 edition=edition,
                 detail=f"name score {float(score):.2f}",
+                status=entry_status,
             )
         )
     return dict(found)
@@ -57,3 +72,112 @@ def counts(organization_id: int) -> dict[str, int]:
         .values("status")
         .annotate(n=Count("pk"))
     }
+
+
+# --- the review screen ---------------------------------------------------------------------
+
+
+def _distinctive(hit: ScreeningHit) -> frozenset[str]:
+    """The matched listed name's distinctive words, from the stored comparison."""
+    entry = (hit.details or {}).get("entry") or {}
+    return frozenset(
+        str(word[0])
+        for word in entry.get("words") or ()
+        if len(word) == 2 and word[1] == "distinctive"
+    )
+
+
+def listing(hit: ScreeningHit) -> Listing:
+    """What a hit says about the entry it matched, for telling listings of one entity."""
+    return Listing(
+        hit.entry_name,
+        tuple(str(name) for name in hit.entry_names or ()),
+        float(hit.score),
+        _distinctive(hit),
+    )
+
+
+def near_identical_hits(hit: ScreeningHit) -> list[ScreeningHit]:
+    """The record's other open hits that list the same entity as this one (the rule:
+    ``domain.screening.entries.near_identical``), best first: decided together with it."""
+    mine = listing(hit)
+    others = ScreeningHit.objects.filter(
+        organization_id=hit.organization_id,
+        node_type=hit.node_type,
+        node_id=hit.node_id,
+        status=ScreeningHit.Status.OPEN,
+    ).exclude(pk=hit.pk)
+    return [
+        other for other in others.order_by("-score", "pk") if near_identical(mine, listing(other))
+    ]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    part: str  # distinctive, generic, place, legal form, number, initials
+    agreed: bool  # agreed with a word of the other name
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str  # the name as stored
+    how: str  # how it was read: "as written", "pinyin", "Chinese terms in English"...
+    words: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    record: Side
+    entry: Side
+    agreed: tuple[str, ...]  # "huafu = huafu", "textiles ≈ textile (0.93)"
+    qualifiers: tuple[str, ...]  # "same country China: +0.03 to the score"
+
+
+def comparison(hit: ScreeningHit) -> Comparison | None:
+    """The stored comparison in words for the review screen; None for a hit found before
+    comparisons were kept (its explanation text says the same in one line)."""
+    details = hit.details or {}
+    if not details.get("query") or not details.get("entry"):
+        return None
+    agreed_pairs = [pair for pair in details.get("agreed") or () if len(pair) == 3]
+    query_agreed = {str(x) for x, _, _ in agreed_pairs}
+    entry_agreed = {str(y) for _, y, _ in agreed_pairs}
+
+    def side(data: dict[str, Any], agreed: set[str]) -> Side:
+        return Side(
+            str(data.get("name", "")),
+            str(data.get("how", "")),
+            tuple(
+                Word(str(text), str(part), str(text) in agreed)
+                for text, part in (w for w in data.get("words") or () if len(w) == 2)
+            ),
+        )
+
+    return Comparison(
+        side(details["query"], query_agreed),
+        side(details["entry"], entry_agreed),
+        tuple(
+            f"{x} = {y}" if float(s) >= 1 else f"{x} ≈ {y} ({float(s):.2f})"
+            for x, y, s in agreed_pairs
+        ),
+        tuple(
+            f"{_countries_in_words(str(text))}: {float(delta):+.2f} to the score"
+            for text, delta in (q for q in details.get("qualifiers") or () if len(q) == 2)
+        ),
+    )
+
+
+_CODE = re.compile(r"\b[A-Z]{2}\b")
+
+
+def _countries_in_words(text: str) -> str:
+    """A qualifier with its country codes named: "same country CN" reads "same country
+    China"."""
+
+    def named(found: re.Match[str]) -> str:
+        code = found.group()
+        name = readable_name(code, "")
+        return name if name != code else code
+
+    return _CODE.sub(named, text)

@@ -1,13 +1,13 @@
 """Screening suppliers and facilities against the lists, and the analyst's decisions.
 
-A dismissed hit stays dismissed until the record's names, the list entry or the
-algorithm version change; then it is reopened for review.
+A dismissed hit stays dismissed until the record's names, the list entry (its names,
+country or status) or the algorithm version change; then it is reopened for review.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,12 @@ from django.utils import timezone
 from chainproof.audit.services import audit_record, audit_record_many
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
+from chainproof.domain.screening.entries import (
+    IN_FORCE,
+    entry_standing,
+    split_entities,
+    status_words,
+)
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
 from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind
@@ -106,10 +112,21 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
     wro = current_dataset("cbp_wro_findings", organization_id)
     if wro is not None:
         editions["cbp_wro"] = f"{wro.edition} (as of {wro.as_of})"
-        for pk, entity, aliases, iso2 in WroFinding.objects.filter(
-            dataset=wro, status__in=("Active", "Partially Modified")
-        ).values_list("pk", "entity", "aliases", "iso2"):
-            entries.append(ListEntry(f"cbp_wro:{pk}", "cbp_wro", (entity, *aliases), iso2))
+        # Every order, whatever its status: an inactive one is shown as such and weighed
+        # less by the risk methodology, not hidden.
+        for pk, entity, aliases, iso2, status in WroFinding.objects.filter(dataset=wro).values_list(
+            "pk", "entity", "aliases", "iso2", "status"
+        ):
+            entries.append(
+                ListEntry(
+                    f"cbp_wro:{pk}",
+                    "cbp_wro",
+                    wro_names(entity, aliases),
+                    iso2,
+                    status=status,
+                    title=entity,
+                )
+            )
     watch = list(WatchlistEntry.objects.filter(organization_id=organization_id))
     if watch:
         editions["watchlist"] = f"{len(watch)} entries"
@@ -126,13 +143,28 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
     return entries, editions
 
 
+def wro_names(entity: str, aliases: list[str]) -> tuple[str, ...]:
+    """The names a WRO/Finding is screened under: each entity its text names, then each
+    of its aliases (taken apart the same way)."""
+    names: list[str] = []
+    for text in (entity, *aliases):
+        for name in split_entities(text) if text else ():
+            if name not in names:
+                names.append(name)
+    return tuple(names) or (entity,)
+
+
 def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
     """The index of every list in force, built once per set of editions."""
     entries, editions = list_entries(organization_id)
     key = (
         organization_id,
         tuple(sorted(editions.items())),
-        sha256_bytes(repr([(e.key, e.names, e.country, e.address) for e in entries]).encode()),
+        sha256_bytes(
+            repr(
+                [(e.key, e.names, e.country, e.address, e.status, e.title) for e in entries]
+            ).encode()
+        ),
     )
     index = _INDEXES.get(key)
     if index is None:
@@ -144,6 +176,35 @@ def list_index(organization_id: int) -> tuple[ListIndex, dict[str, str]]:
 
 def _fingerprint(*parts: Any) -> str:
     return sha256_bytes(repr(parts).encode("utf-8"))
+
+
+def entry_fingerprint(entry: ListEntry) -> str:
+    """What a dismissal was made against: the entry's names, country and status. A status
+    that leaves the entry in force ("Active", or none) counts as none, so the entries
+    screened before statuses were keep their fingerprints; any other status, and any
+    change of it, is part of it."""
+    if entry_standing(entry.status) != IN_FORCE:
+        return _fingerprint(entry.names, entry.country, entry.status)
+    return _fingerprint(entry.names, entry.country)
+
+
+def _what_changed(hit: ScreeningHit, names_fp: str, entry_fp: str, entry: ListEntry) -> str:
+    """Why a decided hit is reopened, in words."""
+    found = []
+    if hit.names_fingerprint != names_fp:
+        found.append("the record's names changed")
+    if hit.entry_fingerprint != entry_fp:
+        before, after = hit.entry_status, entry.status
+        if before != after and entry_standing(before) != entry_standing(after):
+            found.append(
+                f"the entry's status changed from {status_words(before) or 'none'} "
+                f"to {status_words(after) or 'none'}"
+            )
+        else:
+            found.append("the list entry changed")
+    if hit.algorithm_version != VERSION:
+        found.append(f"the algorithm changed (v{hit.algorithm_version} to v{VERSION})")
+    return "; ".join(found)
 
 
 def records(
@@ -187,6 +248,8 @@ def screen(
     }
     now = timezone.now()
     created, reopened, updated = [], [], []
+    why: dict[int, str] = {}  # reopened hit -> what changed, in words
+    restated: set[NodeKey] = set()  # records whose hits' entry status changed
     for done, (node, display, names, country, address) in enumerate(todo, start=1):
         if done % 500 == 0:
             progress(done, len(todo), "screening")
@@ -194,7 +257,7 @@ def screen(
         for match in index.screen(
             [n for n in names if n], country=country, address=address, threshold=cutoff
         ):
-            entry_fp = _fingerprint(match.entry.names, match.entry.country)
+            entry_fp = entry_fingerprint(match.entry)
             hit = existing.get((node, match.entry.key))
             values = _values(match, editions, names_fp, entry_fp, display)
             if hit is None:
@@ -217,8 +280,11 @@ def screen(
             if hit.status == ScreeningHit.Status.DISMISSED and not changed:
                 continue  # stays dismissed
             if hit.status != ScreeningHit.Status.OPEN and changed:
+                why[id(hit)] = _what_changed(hit, names_fp, entry_fp, match.entry)
                 hit.status, hit.reason = ScreeningHit.Status.OPEN, ""
                 reopened.append(hit)
+            if hit.entry_status != match.entry.status:
+                restated.add(node)  # the risk engine weighs the hit anew
             for field, value in values.items():
                 setattr(hit, field, value)
             hit.updated_at = now
@@ -233,6 +299,8 @@ def screen(
                     "entry_name",
                     "entry_names",
                     "entry_country",
+                    "entry_status",
+                    "details",
                     "score",
                     "explanation",
                     "algorithm",
@@ -269,9 +337,7 @@ def screen(
                     "object_type": "screening.screeninghit",
                     "object_id": hit.pk,
                     "object_repr": str(hit)[:300],
-                    "after": {
-                        "reason": "the record's names, the list entry or the algorithm changed"
-                    },
+                    "after": {"reason": why.get(id(hit), "")},
                 }
                 for hit in reopened
             ]
@@ -291,6 +357,7 @@ def screen(
             ],
         )
         nodes_hit = {NodeKey.of_type(h.node_type, h.node_id) for h in [*created, *reopened]}
+        nodes_hit |= restated
         recompute.hits_changed(organization_id, nodes_hit, actor=actor)
     return {
         "records": len(todo),
@@ -312,6 +379,8 @@ def _values(
         "entry_name": match.entry_name[:500],
         "entry_names": list(match.entry.names),
         "entry_country": match.entry.country,
+        "entry_status": match.entry.status[:60],
+        "details": {**match.details(), "entry_title": match.entry.title},
         "score": round(match.score, 4),
         "explanation": match.explanation(),
         "algorithm": ALGORITHM,
@@ -331,6 +400,17 @@ def screening_request(*, organization: Any, actor: Any) -> Job:
 
 def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> ScreeningHit:
     """Confirm a hit (a true match) or dismiss it (with the reason why)."""
+    return hits_decide(hits=[hit], actor=actor, status=status, reason=reason)[0]
+
+
+def hits_decide(
+    *, hits: Sequence[ScreeningHit], actor: Any, status: str, reason: str
+) -> list[ScreeningHit]:
+    """Confirm or dismiss hits together (listings of one entity on one record: the same
+    company on the UFLPA list, in a WRO and under an alias), with one reason: all or none,
+    one audit event per hit naming the others, one recomputation. The hits must all be of
+    one organization; the caller fetched each through the access helper and owns the
+    transaction."""
     if status not in (ScreeningHit.Status.CONFIRMED, ScreeningHit.Status.DISMISSED):
         raise ValidationError({"status": "Confirm or dismiss."})
     reason = reason.strip()
@@ -338,26 +418,40 @@ def hit_decide(*, hit: ScreeningHit, actor: Any, status: str, reason: str) -> Sc
         raise ValidationError(
             {"reason": "Say why this is not a match: the next reviewer and CBP will ask."}
         )
-    before = {"status": hit.status, "reason": hit.reason}
-    hit.status, hit.reason = status, reason[:2000]
-    hit.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
-    hit.reviewed_at = hit.updated_at = timezone.now()
-    hit.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(
-        action=f"screening.hit_{status}",
-        actor=actor,
-        organization=hit.organization_id,
-        obj=hit,
-        before=before,
-        after={
-            "status": status,
-            "reason": hit.reason,
-            "score": str(hit.score),
-            "entry": hit.entry_name,
-            "algorithm": hit.algorithm_version,
-        },
-    )
+    chosen = list({hit.pk: hit for hit in hits}.values())
+    if not chosen:
+        raise ValidationError({"hits": "Choose at least one hit to decide."})
+    organizations = {hit.organization_id for hit in chosen}
+    if len(organizations) != 1:
+        raise ValidationError({"hits": "The hits are not all of one organization."})
+    (organization_id,) = organizations
+    now = timezone.now()
+    reviewer = actor if getattr(actor, "is_authenticated", False) else None
+    for hit in chosen:
+        before = {"status": hit.status, "reason": hit.reason}
+        hit.status, hit.reason = status, reason[:2000]
+        hit.reviewed_by, hit.reviewed_at, hit.updated_at = reviewer, now, now
+        hit.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at", "updated_at"])
+        others = [other.pk for other in chosen if other.pk != hit.pk]
+        audit_record(
+            action=f"screening.hit_{status}",
+            actor=actor,
+            organization=organization_id,
+            obj=hit,
+            before=before,
+            after={
+                "status": status,
+                "reason": hit.reason,
+                "score": str(hit.score),
+                "entry": hit.entry_name,
+                "entry_status": hit.entry_status,
+                "algorithm": hit.algorithm_version,
+                **({"decided_with": others} if others else {}),
+            },
+        )
     recompute.hits_changed(
-        hit.organization_id, [NodeKey.of_type(hit.node_type, hit.node_id)], actor=actor
+        organization_id,
+        {NodeKey.of_type(hit.node_type, hit.node_id) for hit in chosen},
+        actor=actor,
     )
-    return hit
+    return chosen

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
 from chainproof.common.paging import paginate
+from chainproof.domain.screening.entries import LIST_NAMES, entry_standing
 from chainproof.jobs.views import start_and_follow
 from chainproof.screening import selectors
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
 from chainproof.screening.services import (
-    hit_decide,
+    hits_decide,
     list_index,
     screening_request,
     threshold,
@@ -59,7 +60,12 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
         {
             **paginate(request, hits),
             "params": params,
-            "counts": selectors.counts(membership.organization_id),
+            "counts": [
+                (ScreeningHit.Status(status).label, n)
+                for status, n in sorted(selectors.counts(membership.organization_id).items())
+                if status in ScreeningHit.Status.values
+            ],
+            "list_codes": LIST_NAMES,
             "threshold": threshold(membership.organization_id),
             "error": error,
         },
@@ -70,13 +76,22 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     membership = current_membership(request)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
-    error = ""
+    alike = selectors.near_identical_hits(hit)
+    error, chosen = "", {other.pk for other in alike}
     if request.method == "POST":
         require_role(membership, Role.ANALYST)
+        wanted = {int(v) for v in request.POST.getlist("together") if v.isdigit()} - {hit.pk}
+        together = [get_for_member(membership, ScreeningHit, pk=pk) for pk in sorted(wanted)]
+        chosen = {other.pk for other in together}
         try:
+            if chosen - {other.pk for other in alike}:
+                raise ValidationError(
+                    "Only open hits of this record that list the same entity can be decided "
+                    "with it; reload the page to see which are."
+                )
             with transaction.atomic():
-                hit_decide(
-                    hit=hit,
+                decided = hits_decide(
+                    hits=[hit, *together],
                     actor=request.user,
                     status=request.POST.get("status", ""),
                     reason=request.POST.get("reason", ""),
@@ -84,7 +99,10 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
         except ValidationError as exc:
             error = "; ".join(exc.messages)
         else:
-            messages.success(request, f"Hit {hit.get_status_display().lower()}.")
+            what = hit.get_status_display().lower()
+            messages.success(
+                request, f"Hit {what}." if len(decided) == 1 else f"{len(decided)} hits {what}."
+            )
             return redirect("screening:queue")
     return render(
         request,
@@ -95,7 +113,11 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
             "record_url": "suppliers:supplier"
             if hit.node_type == "supplier"
             else "suppliers:facility",
+            "comparison": selectors.comparison(hit),
+            "standing": entry_standing(hit.entry_status),
+            "alike": [(other, other.pk in chosen) for other in alike],
         },
+        status=400 if error else 200,
     )
 
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from chainproof.domain.screening.entries import LIST_NAMES, list_name
+
 register = template.Library()
 
 PRINT_WIDTH = 640  # CSS pixels across the printed page
@@ -64,18 +66,13 @@ def common_name(subject: str) -> str:
     return str(subject)
 
 
-LIST_LABELS = {
-    "uflpa": "UFLPA Entity List",
-    "ofac_sdn_dprk": "OFAC SDN list (North Korea)",
-    "cbp_wro": "CBP Withhold Release Orders and Findings",
-    "watchlist": "Your watchlist",
-}
+LIST_LABELS = LIST_NAMES  # one wording for every page and the evidence package
 
 
 @register.filter
 def list_label(code: str) -> str:
     """A screening list by its name."""
-    return LIST_LABELS.get(str(code), str(code))
+    return list_name(str(code))
 
 
 @register.filter

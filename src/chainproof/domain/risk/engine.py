@@ -44,7 +44,7 @@ from chainproof.domain.risk.rules import own_points, own_reasons
 from chainproof.domain.risk.wro import wro_matches
 
 ENGINE_NAME = "chainproof-risk"
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: list hits weighed by the entry's status; lists named in full
 
 __all__ = [
     "APPLIES",

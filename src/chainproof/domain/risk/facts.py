@@ -14,6 +14,7 @@ from functools import cached_property, lru_cache
 
 from chainproof.domain.names import core_name, normalize_name
 from chainproof.domain.nodes import NodeKey
+from chainproof.domain.screening.entries import split_entities
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class EntityHit:
     confirmed: bool  # reviewed and confirmed by an analyst
     edition: str = ""
     detail: str = ""
+    status: str = ""  # the entry's status as the list states it ("Inactive-Pending Litigation")
 
 
 @dataclass(frozen=True)
@@ -201,5 +203,11 @@ def classify_wro(
         effective=effective,
         keywords=goods_keywords(merchandise),
         all_products=merchandise.strip().casefold() == "all products",
-        core_names=frozenset(c for c in (core_name(n) for n in (entity, *aliases)) if c),
+        core_names=frozenset(
+            c
+            for c in (
+                core_name(n) for text in (entity, *aliases) for n in (text, *split_entities(text))
+            )
+            if c
+        ),
     )

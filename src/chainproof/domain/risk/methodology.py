@@ -40,6 +40,17 @@ FACTOR_KEYS: dict[str, dict[str, str]] = {
 }
 
 
+# Factors a methodology may leave out, with what they are then: each added after
+# methodologies were first written, defaulting to how those scored.
+ENTRY_STATUS = "entity_list_entry_status"
+OPTIONAL_FACTORS: dict[str, tuple[dict[str, str], dict[str, float]]] = {
+    # The share of its points a list hit keeps when the entry is inactive (Inactive,
+    # Revoked) or partially modified; before version 3 such entries were not screened, so
+    # a methodology without this factor counts them fully.
+    ENTRY_STATUS: ({"inactive": "share", "modified": "share"}, {"inactive": 1.0, "modified": 1.0}),
+}
+
+
 class MethodologyError(ValueError):
     """The methodology text is not valid; the message names where."""
 
@@ -118,17 +129,28 @@ def parse_methodology(text: str) -> Methodology:
     factors_doc = document["factors"]
     if not isinstance(factors_doc, dict):
         raise MethodologyError("factors: expected a mapping")
-    unknown = sorted(set(factors_doc) - set(FACTOR_KEYS))
+    unknown = sorted(set(factors_doc) - set(FACTOR_KEYS) - set(OPTIONAL_FACTORS))
     if unknown:
         raise MethodologyError(
             f"factors: unknown factor(s) {', '.join(unknown)}; expected "
-            f"{', '.join(sorted(FACTOR_KEYS))}"
+            f"{', '.join(sorted([*FACTOR_KEYS, *OPTIONAL_FACTORS]))}"
         )
     factors: dict[str, dict[str, float]] = {}
     for factor, keys in FACTOR_KEYS.items():
         body = factors_doc.get(factor)
         if not isinstance(body, dict):
             raise MethodologyError(f"factors.{factor}: missing")
+        factors[factor] = {
+            key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
+            for key, kind in keys.items()
+        }
+    for factor, (keys, defaults) in OPTIONAL_FACTORS.items():
+        body = factors_doc.get(factor)
+        if body is None:
+            factors[factor] = dict(defaults)
+            continue
+        if not isinstance(body, dict):
+            raise MethodologyError(f"factors.{factor}: expected {', '.join(keys)}")
         factors[factor] = {
             key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
             for key, kind in keys.items()

@@ -15,6 +15,12 @@ from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import Edge, NodeFacts, ReferenceFacts, goods_keywords
 from chainproof.domain.risk.results import APPLIES, DOES_NOT_APPLY, MAY_APPLY, Presumption
 from chainproof.domain.risk.wro import wro_matches
+from chainproof.domain.screening.entries import (
+    IN_FORCE,
+    INACTIVE,
+    entry_standing,
+    status_words,
+)
 
 PRODUCTION = frozenset(
     {"mining", "farming", "fishing", "processing", "manufacturing", "assembly", "packaging"}
@@ -88,14 +94,20 @@ def own_findings(facts: NodeFacts, ref: ReferenceFacts) -> list[Finding]:
     if facts.xinjiang_reason:
         found.append(("uflpa", 0, f"{where} is in Xinjiang: {facts.xinjiang_reason}"))
     for hit in facts.entity_hits:
+        # A confirmed match with an inactive entry (Inactive, Revoked) only says the
+        # presumption may apply; the entry's status is said either way.
+        standing = entry_standing(hit.status)
+        rank = 0 if hit.confirmed and standing != INACTIVE else 1
+        note = f"; the entry is {status_words(hit.status)}" if standing != IN_FORCE else ""
         if hit.list_code == "uflpa":
             found.append(
                 (
                     "uflpa",
-                    0 if hit.confirmed else 1,
+                    rank,
                     f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r} on the "
                     "UFLPA Entity List"
-                    + ("" if hit.confirmed else " (screening hit not yet reviewed)"),
+                    + ("" if hit.confirmed else " (screening hit not yet reviewed)")
+                    + note,
                 )
             )
         elif hit.list_code == "ofac_sdn_dprk":
@@ -104,16 +116,16 @@ def own_findings(facts: NodeFacts, ref: ReferenceFacts) -> list[Finding]:
                     SANCTIONS,
                     0,
                     f"{where} {'matches' if hit.confirmed else 'may match'} "
-                    f"{hit.entry!r} on OFAC's North Korea SDN list",
+                    f"{hit.entry!r} on OFAC's North Korea SDN list" + note,
                 )
             )
         elif hit.list_code == "cbp_wro":
             found.append(
                 (
                     "section_307",
-                    0 if hit.confirmed else 1,
+                    rank,
                     f"{where} {'is' if hit.confirmed else 'may be'} {hit.entry!r}, named "
-                    "in a WRO/Finding",
+                    "in a WRO/Finding" + note,
                 )
             )
     for order in wro_matches(facts, ref):

@@ -4,9 +4,15 @@ reason naming the evidence and the dataset edition it comes from."""
 from __future__ import annotations
 
 from chainproof.domain.risk.facts import NodeFacts, ReferenceFacts
-from chainproof.domain.risk.methodology import Methodology
+from chainproof.domain.risk.methodology import ENTRY_STATUS, Methodology
 from chainproof.domain.risk.results import Reason
 from chainproof.domain.risk.wro import wro_matches
+from chainproof.domain.screening.entries import (
+    IN_FORCE,
+    entry_standing,
+    list_name,
+    status_words,
+)
 
 MAX_SCORE = 100.0
 
@@ -114,12 +120,20 @@ def own_reasons(facts: NodeFacts, ref: ReferenceFacts, m: Methodology) -> list[R
     for hit in facts.entity_hits:
         factor = "entity_list_confirmed" if hit.confirmed else "entity_list_possible"
         state = "confirmed match" if hit.confirmed else "possible match, not yet reviewed"
+        points, standing = m.points(factor), entry_standing(hit.status)
+        counts = ""
+        if standing != IN_FORCE:
+            # An entry no longer (fully) in force still says something: it counts less.
+            share = m.points(ENTRY_STATUS, standing)
+            points = round(points * share, 2)
+            counts = f"; entry {status_words(hit.status)}: counts {share_words(share)}"
         add(
             Reason(
                 factor,
-                f"{_list_label(hit.list_code)}: {state} with {hit.entry!r}"
-                + (f" ({hit.detail})" if hit.detail else ""),
-                m.points(factor),
+                f"{list_name(hit.list_code)}: {state} with {hit.entry!r}"
+                + (f" ({hit.detail})" if hit.detail else "")
+                + counts,
+                points,
                 hit.edition or "screening",
             )
         )
@@ -192,9 +206,7 @@ def _tier_label(code: str) -> str:
     return {"T1": "Tier 1", "T2": "Tier 2", "T2WL": "Tier 2 Watch List", "T3": "Tier 3"}[code]
 
 
-def _list_label(code: str) -> str:
-    return {
-        "uflpa": "UFLPA Entity List",
-        "ofac_sdn_dprk": "OFAC SDN (North Korea)",
-        "cbp_wro": "CBP WRO/Finding",
-    }.get(code, code)
+def share_words(share: float) -> str:
+    """A share as people say it: "half", "three quarters", "60%"."""
+    words = {0.0: "nothing", 0.25: "a quarter", 0.5: "half", 0.75: "three quarters", 1.0: "fully"}
+    return words.get(round(share, 4), f"{share:.0%}")

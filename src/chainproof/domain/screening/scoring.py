@@ -233,7 +233,7 @@ def _run_similar(token: str, joined: str) -> float:
         return 1.0
     if min(len(token), len(joined)) < 6 or OSA.distance(token, joined, score_cutoff=1) > 1:
         return 0.0
-    return fuzz.ratio(token, joined) / 100
+    return similar(token, joined)
 
 
 def _harmonic(x: float, y: float) -> float:

@@ -32,6 +32,7 @@ from chainproof.domain.screening.translit import (
     pinyin_variants,
 )
 from chainproof.domain.screening.words import (
+    DISTINCTIVE,
     GENERIC,
     KEY_ROLES,
     LEGAL,
@@ -217,11 +218,23 @@ _KANA_VOWEL = re.compile(r"(?<=[bcdfghjkmprstz])u(?=[bcdfghjkmprstz]|\b)")
 
 def _japanese_variants(name: str) -> list[Variant | None]:
     found = [make_variant(text, f"Japanese, {how}") for how, text in japanese_spellings(name)]
-    if is_kana(name) and japanese_spellings(name):
+    first = found[0] if found else None
+    if is_kana(name) and first is not None:
         # A foreign word in katakana gains a vowel after its consonants: テクマシュ is
         # "tekumashu" for "Tekmash"; without those u's it meets the word as written.
-        bare = _KANA_VOWEL.sub("", japanese_spellings(name)[0][1])
-        found.append(make_variant(bare, "Japanese, foreign word without added vowels"))
+        tokens = tuple(
+            _KANA_VOWEL.sub("", token) if role == DISTINCTIVE else token
+            for token, role in zip(first.tokens, first.roles, strict=True)
+        )
+        if tokens != first.tokens:
+            found.append(
+                Variant(
+                    " ".join(tokens),
+                    "Japanese, foreign word without added vowels",
+                    tokens,
+                    first.roles,
+                )
+            )
     return found
 
 

@@ -118,12 +118,24 @@ def fold(text: str) -> str:
         text = text.lower()  # NFKC, case folding and accent removal change nothing else here
     else:
         text = unicodedata.normalize("NFKC", text).casefold()
-        text = unicodedata.normalize(
-            "NFC",
-            "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)),
-        )  # accents dropped, hangul syllables whole again
+        text = unicodedata.normalize("NFC", _drop_accents(unicodedata.normalize("NFKD", text)))
         text = text.replace("\u0131", "i")  # Turkish dotless i
     return " ".join(_PUNCT.sub(" ", text).replace("_", " ").split())
+
+
+def _drop_accents(decomposed: str) -> str:
+    """Accents off Latin, Greek and Cyrillic letters ("Ç" -> "c"); the marks other scripts
+    write with (kana voicing marks, Thai and Indic vowel signs) kept."""
+    out = []
+    base = ""
+    for char in decomposed:
+        if unicodedata.combining(char):
+            if base and ord(base) < 0x0530:
+                continue
+        else:
+            base = char
+        out.append(char)
+    return "".join(out)
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:

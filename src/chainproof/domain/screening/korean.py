@@ -13,6 +13,9 @@ from chainproof.domain.screening.words import DISTINCTIVE
 
 _KOREAN_SOUNDS = (
     ("'", ""),
+    ("th", "t"),  # aspirates written with an h (McCune-Reischauer as some lists type it)
+    ("kh", "k"),
+    ("ph", "p"),
     ("tch", "j"),
     ("ch", "j"),
     ("kk", "g"),

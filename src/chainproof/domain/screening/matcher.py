@@ -159,13 +159,15 @@ class Match:
 
 def _index_words(variant: Variant) -> list[str]:
     """The words that say which (distinctive words, numbers), each two neighbours but legal
-    forms written together, and the initials of a name of three or more words."""
+    forms written together, and the initials of a name of three or more words (of all of
+    them and of its first three, four... words)."""
     tokens, roles = variant.tokens, variant.roles
     words = [tokens[j] for j in sorted(variant.key)]
     plain = [t for t, r in zip(tokens, roles, strict=True) if r != LEGAL]
     words += ["".join(pair) for pair in pairwise(plain)]
-    if variant.initials:
-        words.append(variant.initials)
+    letters = variant.initials
+    if letters:  # the initials, and those of the first words ("FTB": Foreign Trade Bank of ...)
+        words += [letters[:end] for end in range(3, min(len(letters), 8) + 1)]
     return words
 
 

@@ -14,8 +14,9 @@ Legal forms do not count. Then:
 - both names carry numbers and they differ ("SOUTH HILL 2" / "SOUTH HILL 5"): at most 0.45;
 - two persons each with a given name the other lacks ("HAN, Kwon Hwan" / "HAN, Kwon U"):
   at most 0.60;
-- a name that is the initials of the other's words ("XPCC" / "Xinjiang Production and
-  Construction Corps"): 0.80 unless the words agree better.
+- a number only one name carries ("MI RIM" / "MI RIM 2"): at most 0.65.
+A word may also agree with the initials of three or more of the other name's words ("XPCC"
+/ "Xinjiang Production and Construction Corps", "WPK" / "Workers' Party of Korea"), at 0.85.
 """
 
 from __future__ import annotations
@@ -29,14 +30,22 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from chainproof.domain.screening.variants import SOUNDS, WRITTEN, Variant
-from chainproof.domain.screening.words import GENERIC, LEGAL, NUMBER, PLACE
+from chainproof.domain.screening.words import (
+    DISTINCTIVE,
+    GENERIC,
+    INITIALS,
+    LEGAL,
+    NUMBER,
+    PLACE,
+)
 
 QUICK_REJECT = 45  # spelling similarity (percent) below which two names are not compared
 NO_DISTINCTIVE_CAP = 0.5  # a match on generic words alone scores at most this
 NUMBERS_DIFFER_CAP = 0.45
 NUMBERS_PARTLY_CAP = 0.6
+NUMBER_ONE_SIDED_CAP = 0.65
 GIVEN_NAME_CAP = 0.6
-INITIALS_SCORE = 0.8
+INITIALS_SIMILARITY = 0.85  # a word that is the initials of the other's words
 PLACES_DIFFER = 0.8  # both names give places and none agree
 GENERIC_SHARE = 0.2  # how much generic words both names give can lower a score
 ONE_SIDED = 0.9  # generic words only one name gives
@@ -68,8 +77,10 @@ def similar(a: str, b: str, person: bool = False) -> float:
     letters more or fewer) and every changed letter is a slip (a key next to it, a letter
     that looks like it, one vowel for another, a usual spelling variant: "Hwasonq",
     "Sayid"); else 0.0. "Jincheng" and "Jinsheng", "Yinhai" and "Yintai" are other names.
-    Numbers agree only exactly; in a person's name a changed letter in four letters is
-    another name ("Chol", "Chil")."""
+    Numbers agree only exactly; in a person's name a word of up to five letters (a Korean
+    syllable) agrees by a letter doubled, left out or swapped inside it, or a vowel
+    ("Choll", "Kyung" for "Kyong"), never by another consonant or first letter ("Yong",
+    "Myong")."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
@@ -78,15 +89,29 @@ def similar(a: str, b: str, person: bool = False) -> float:
         return 0.0  # a Chinese character is a syllable and a word: no typos
     longest = max(len(a), len(b))
     edits = allowed_edits(longest)
-    if edits == 0 or abs(len(a) - len(b)) > 1:
+    if edits == 0:  # three letters: only two swapped ("Kyu", "Kuy")
+        swapped = len(a) == len(b) == 3 and OSA.distance(a, b) == 1 != Levenshtein.distance(a, b)
+        return 0.67 if swapped else 0.0
+    if abs(len(a) - len(b)) > 1:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=edits)
     if distance > edits:
         return 0.0
     if distance == Levenshtein.distance(a, b):  # no letters swapped: look at the changes
-        changed = [(a[i], b[j]) for kind, i, j in Levenshtein.editops(a, b) if kind == "replace"]
-        if changed and ((person and longest == 4) or not all(map(_slip, changed))):
-            return 0.0
+        operations = Levenshtein.editops(a, b)
+        if person and longest <= 5:
+            # A syllable of a name: a letter doubled or left out inside it, or o for u
+            # (Kyong, Kyung), is a slip; another letter or another first letter is another
+            # syllable (Chol, Chil; Yong, Myong).
+            kind, i, j = operations[0]
+            if kind == "replace" and {a[i], b[j]} != {"o", "u"}:
+                return 0.0
+            if kind != "replace" and (i == 0 or j == 0):
+                return 0.0
+        else:
+            changed = [(a[i], b[j]) for kind, i, j in operations if kind == "replace"]
+            if changed and not all(map(_slip, changed)):
+                return 0.0
     return fuzz.ratio(a, b) / 100
 
 
@@ -107,19 +132,14 @@ _NEAR_KEYS = {
 _NEAR_KEYS |= {(y, x) for x, y in _NEAR_KEYS}
 _LOOK_OR_SOUND_ALIKE = {
     frozenset(pair)
-    for pair in ("qg", "li", "ij", "uv", "mn", "ce", "ck", "kq", "sz", "vw", "jy", "iy", "rn")
+    for pair in ("qg", "li", "ij", "uv", "mn", "ce", "ck", "kq", "sz", "vw", "jy", "iy", "ou", "ei")
 }
-_VOWELS = frozenset("aeiou")
 
 
 def _slip(change: tuple[str, str]) -> bool:
     """One letter typed or read for another by mistake, or spelled another usual way."""
     x, y = change
-    return (
-        (x, y) in _NEAR_KEYS
-        or frozenset(change) in _LOOK_OR_SOUND_ALIKE
-        or (x in _VOWELS and y in _VOWELS)
-    )
+    return (x, y) in _NEAR_KEYS or frozenset(change) in _LOOK_OR_SOUND_ALIKE
 
 
 class _Pairing:
@@ -135,6 +155,7 @@ class _Pairing:
         # 福海 the brand) counts as distinctive on both.
         self.key_a: set[int] = set(a.key)
         self.key_b: set[int] = set(b.key)
+        self.singles: list[tuple[int, int]] = []  # words paired one to one
 
     def pair(self, left: Sequence[int], right: Sequence[int], similarity: float) -> None:
         a, b = self.a, self.b
@@ -142,6 +163,8 @@ class _Pairing:
             self.cover_a[i] = max(self.cover_a[i], similarity)
         for j in right:
             self.cover_b[j] = max(self.cover_b[j], similarity)
+        if len(left) == 1 and len(right) == 1:
+            self.singles.append((left[0], right[0]))
         left_key = any(i in a.key for i in left)
         right_key = any(j in b.key for j in right)
         if left_key and right_key:
@@ -169,7 +192,12 @@ def _best_single(
     exactly is not paired again by a likeness ("Hwan" is not "Han" twice)."""
     j = others.positions.get(token)
     if j is not None:
-        return j, 1.0
+        if taken[j] != 1.0:
+            return j, 1.0
+        for k, other in enumerate(others.tokens):  # the same word again ("CHANG, Chang-ha")
+            if other == token and taken[k] != 1.0:
+                return k, 1.0
+        return None
     if role == NUMBER:
         return None
     for k, s in _alike(token, role == LEGAL, others.tokens, others.roles, person):
@@ -184,8 +212,6 @@ def _alike(
 ) -> tuple[tuple[int, float], ...]:
     """Words of a name like this one, most alike first (names share many words, so the
     answers are remembered)."""
-    if len(token) <= 3:
-        return ()
     found = []
     for _, _, k in process.extract(token, tokens, scorer=OSA.distance, score_cutoff=2, limit=None):
         if (roles[k] == LEGAL) != legal:
@@ -197,10 +223,13 @@ def _alike(
     return tuple(found)
 
 
-def _best_run(token: str, others: Variant) -> tuple[tuple[int, ...], float] | None:
-    """Several neighbouring words of the other name that, written together, are this one."""
+def _best_run(token: str, others: Variant, person: bool) -> tuple[tuple[int, ...], float] | None:
+    """Several neighbouring words of the other name that, written together, are this one
+    (in a person's name, exactly: "Kyongbok" is not "Kyong Ok")."""
     if len(token) >= 4 or (len(token) >= 2 and not token.isascii()):  # 김정은 / 김 정은
-        return _run(token, others.tokens, others.roles)
+        found = _run(token, others.tokens, others.roles)
+        if found is not None and (not person or found[1] == 1.0):
+            return found
     return None
 
 
@@ -250,8 +279,8 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
     if (
         a.key_tokens.isdisjoint(b.key_tokens)
         and fuzz.ratio(a.core, b.core, score_cutoff=QUICK_REJECT) == 0
-        and not _initials_of(a, b)
-        and not _initials_of(b, a)
+        and not _may_be_initials(a, b)
+        and not _may_be_initials(b, a)
     ):
         return Comparison(0.0, a, b, ())
     pairing = _Pairing(a, b, explain)
@@ -260,8 +289,8 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
         single = _best_single(token, role, b, pairing.cover_b, person)
         if single is not None:
             pairing.pair((i,), (single[0],), single[1])
-        elif role != LEGAL and role != NUMBER:
-            run = _best_run(token, b)
+        elif role != LEGAL:
+            run = _best_run(token, b, person) or _initials_run(token, role, b)
             if run is not None:
                 pairing.pair((i,), run[0], run[1])
     for j, (token, role) in enumerate(zip(b.tokens, b.roles, strict=True)):
@@ -270,8 +299,8 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
         single = _best_single(token, role, a, pairing.cover_a, person)
         if single is not None:
             pairing.pair((single[0],), (j,), single[1])
-        elif role != LEGAL and role != NUMBER:
-            run = _best_run(token, a)
+        elif role != LEGAL:
+            run = _best_run(token, a, person) or _initials_run(token, role, a)
             if run is not None:
                 pairing.pair(run[0], (j,), run[1])
     key_a, key_b = pairing.key_a, pairing.key_b
@@ -287,16 +316,10 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
         if missing_a and missing_b:
             score = GIVEN_NAME_CAP
             notes.append("a given name differs")
+        elif _given_names_swapped(pairing.singles):
+            score = GIVEN_NAME_CAP
+            notes.append("the given names are in another order")
     agreed = pairing.agreed or []
-    if score < INITIALS_SCORE:
-        for short, long in ((a, b), (b, a)):
-            if _initials_of(short, long):
-                score = INITIALS_SCORE
-                notes = ["initials of the other name's words"]
-                word = next(iter(short.key_tokens))
-                pair = (word, long.initials) if short is a else (long.initials, word)
-                agreed = [(*pair, INITIALS_SCORE)]
-                break
     return Comparison(round(score, 4), a, b, tuple(agreed), tuple(notes))
 
 
@@ -329,9 +352,20 @@ def _context(
     return factor
 
 
+def _given_names_swapped(singles: list[tuple[int, int]]) -> bool:
+    """Whether the given names of two persons stand in another order ("KIM, Chol Man" and
+    "KIM, Man Chol" are two people); the family name may stand first or last."""
+    given = sorted((i, j) for i, j in singles if i and j)
+    return any(j1 > j2 for (_, j1), (_, j2) in pairwise(given))
+
+
 def _numbers_cap(a: Variant, b: Variant, score: float, notes: list[str]) -> float:
-    if not (a.numbers and b.numbers) or a.numbers == b.numbers:
+    if a.numbers == b.numbers:
         return score
+    if not (a.numbers and b.numbers):
+        if score > NUMBER_ONE_SIDED_CAP:
+            notes.append("a number only one name has")
+        return min(score, NUMBER_ONE_SIDED_CAP)
     if a.numbers.isdisjoint(b.numbers):
         if score > NUMBERS_DIFFER_CAP:
             notes.append(
@@ -343,13 +377,25 @@ def _numbers_cap(a: Variant, b: Variant, score: float, notes: list[str]) -> floa
     return min(score, NUMBERS_PARTLY_CAP)
 
 
-def _initials_of(short: Variant, long: Variant) -> bool:
-    """`short` is one word, the initials of `long`'s words ("PLA", "People's Liberation
-    Army"); at least three letters."""
-    if len(short.key_tokens) != 1 or not long.initials:
-        return False
-    word = next(iter(short.key_tokens))
-    return len(word) >= 3 and word == long.initials and len(long.key_tokens) > 1
+def _may_be_initials(short: Variant, long: Variant) -> bool:
+    """Whether a word of `short` could be the initials of words of `long`."""
+    return any(3 <= len(token) <= 8 and token in long.initials for token in short.key_tokens)
+
+
+def _initials_run(token: str, role: str, others: Variant) -> tuple[tuple[int, ...], float] | None:
+    """Three or more neighbouring words of the other name whose first letters are this
+    word ("PLA" / "People's Liberation Army", "WPK" / "Workers' Party of Korea ...",
+    "RFC" / "Russian Financial Corporation")."""
+    if role not in (DISTINCTIVE, INITIALS) or not 3 <= len(token) <= 8 or not token.isalpha():
+        return None
+    if token not in others.initials:
+        return None
+    firsts = [t[0] for t in others.tokens]
+    size = len(token)
+    for start in range(len(firsts) - size + 1):
+        if "".join(firsts[start : start + size]) == token:
+            return tuple(range(start, start + size)), INITIALS_SIMILARITY
+    return None
 
 
 def compare_variants(a: Variant, b: Variant) -> Comparison:

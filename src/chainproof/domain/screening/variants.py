@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from chainproof.domain.screening.chinese import segment, simplified
+from chainproof.domain.screening.entries import split_entities
 from chainproof.domain.screening.korean import korean_sounds
 from chainproof.domain.screening.translit import (
     cyrillic_spellings,
@@ -40,7 +41,6 @@ from chainproof.domain.screening.words import (
     PLACE,
     WEIGHTS,
     fold,
-    initials,
     read_words,
     terms,
 )
@@ -99,7 +99,7 @@ class Variant:
         setter(self, "positions", positions)
         setter(self, "core", "".join(plain))
         setter(self, "distinctive", "".join(tokens[j] for j in key))
-        setter(self, "initials", initials(tokens, roles) if len(plain) >= 3 else "")
+        setter(self, "initials", "".join(t[0] for t in tokens) if len(tokens) >= 3 else "")
         setter(self, "numbers", frozenset(numbers))
 
     @property
@@ -159,6 +159,32 @@ def _pinyin_joined(run: str) -> str:
 
 def _rr_joined(run: str) -> str:
     return hangul_variants(run)[0].replace(" ", "")
+
+
+def _mr_joined(run: str) -> str:
+    """McCune-Reischauer without breves and apostrophes, as OFAC writes Korean."""
+    spellings = hangul_variants(run)
+    return spellings[min(2, len(spellings) - 1)].replace(" ", "")
+
+
+def _hangul_variants(name: str) -> list[Variant | None]:
+    """Romanizations (RR, McCune-Reischauer, North Korean usage), business words in
+    English with the rest in either romanization, and each one's Korean sound key (so that
+    조경철 as "Cho Kyong Chol" meets "JO, Kyong-Chol")."""
+    found: list[Variant | None] = []
+    for how, spelling in hangul_spellings(name):
+        found.append(make_variant(spelling, how, person="as a name" in how))
+    found.append(make_variant(_gloss(name, "ko", _rr_joined), "Korean terms in English"))
+    found.append(
+        make_variant(_gloss(name, "ko", _mr_joined), "Korean terms in English, McCune-Reischauer")
+    )
+    sounded: list[Variant | None] = []
+    for variant in found:
+        if variant is None or not variant.text.isascii():
+            continue
+        keys = korean_sounds(variant.tokens, variant.roles, person=variant.person)
+        sounded.append(Variant(" ".join(keys), SOUNDS, keys, variant.roles, variant.person))
+    return found + sounded
 
 
 def _chinese_variants(name: str) -> list[Variant | None]:
@@ -241,7 +267,21 @@ def _japanese_variants(name: str) -> list[Variant | None]:
 @lru_cache(maxsize=200_000)
 def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
     """Every spelling of a name worth comparing. `japanese`: the record is Japanese, so
-    kanji are read as Japanese (a name with kana always is)."""
+    kanji are read as Japanese (a name with kana always is). A text that names several
+    entities ("Fuchu Prison; Union Kogyo Co., Ltd.", as some orders are published) gives
+    the spellings of each, and a tail such as "and its subsidiaries" is left out."""
+    if ";" in name or "(" in name or " and " in name.lower():
+        parts = split_entities(name)
+        if parts and parts != (name,):
+            unique: dict[str, Variant] = {}
+            for part in parts:
+                for variant in _one_name(part, japanese):
+                    unique.setdefault(variant.text, variant)
+            return tuple(unique.values())
+    return _one_name(name, japanese)
+
+
+def _one_name(name: str, japanese: bool) -> tuple[Variant, ...]:
     written = make_variant(name, AS_WRITTEN)
     person = _is_person(name, written)
     if person and written is not None:
@@ -253,11 +293,7 @@ def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
         else:
             found += _chinese_variants(name)
     if is_hangul(name):
-        as_name = False
-        for how, spelling in hangul_spellings(name):
-            as_name = as_name or "as a name" in how
-            found.append(make_variant(spelling, how, person="as a name" in how))
-        found.append(make_variant(_gloss(name, "ko", _rr_joined), "Korean terms in English"))
+        found += _hangul_variants(name)
     if written is not None and written.text.isascii() and len(written.tokens) <= 6:
         sounds = korean_sounds(written.tokens, written.roles, person=person)
         if sounds != written.tokens:

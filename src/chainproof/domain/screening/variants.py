@@ -281,7 +281,27 @@ def variants(name: str, japanese: bool = False) -> tuple[Variant, ...]:
     return _one_name(name, japanese)
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9&.'\- ]*[A-Za-z0-9.]")
+
+
 def _one_name(name: str, japanese: bool) -> tuple[Variant, ...]:
+    found = _spellings(name, japanese)
+    if is_han(name) or is_kana(name):
+        latin = " ".join(m.group(0) for m in _LATIN_RUN.finditer(name) if len(m.group(0)) >= 2)
+        if latin:
+            # "Hoshine 合盛硅业有限公司": the same company in two scripts; each part is
+            # also compared on its own.
+            native = _LATIN_RUN.sub(" ", name).strip()
+            more = [*_spellings(latin, japanese), *(_spellings(native, japanese) if native else ())]
+            unique = {v.text: v for v in found}
+            for variant in more:
+                unique.setdefault(variant.text, variant)
+            return tuple(unique.values())
+    return found
+
+
+@lru_cache(maxsize=200_000)
+def _spellings(name: str, japanese: bool) -> tuple[Variant, ...]:
     written = make_variant(name, AS_WRITTEN)
     person = _is_person(name, written)
     if person and written is not None:

@@ -70,6 +70,9 @@ class Terms:
     same: dict[str, str] = field(default_factory=dict)  # legal form -> the one read for it
     connecting: frozenset[str] = frozenset()
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    countries: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(
+        default_factory=dict
+    )  # first word -> (words, the one word), longest first
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +89,19 @@ def terms() -> Terms:
     for phrase, short in data["legal_phrases"].items():
         words = tuple(str(phrase).split())
         by_first.setdefault(words[0], []).append((words, tuple(str(short).split())))
+    countries: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for phrase, short in data["country_phrases"].items():
+        words = tuple(str(phrase).split())
+        countries.setdefault(words[0], []).append((words, (str(short),)))
     phrases = {
         first: tuple(sorted(found, key=lambda item: -len(item[0])))
         for first, found in by_first.items()
     }
     legal = frozenset(data["legal_forms"]) | frozenset(same.values())
+    country_phrases = {
+        first: tuple(sorted(found, key=lambda item: -len(item[0])))
+        for first, found in countries.items()
+    }
     return Terms(
         legal,
         frozenset(data["generic"]),
@@ -99,6 +110,7 @@ def terms() -> Terms:
         same,
         frozenset(data["connecting"]),
         {str(k): tuple(str(v).split()) for k, v in data["abbreviations"].items()},
+        country_phrases,
     )
 
 
@@ -180,6 +192,12 @@ def read_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
                 roles.append(LEGAL)
             i += length
             continue
+        country = _phrase_at(tokens, i, t, t.countries)
+        if country is not None:
+            out.append(country[1][0])
+            roles.append(GENERIC)
+            i += country[0]
+            continue
         if token in t.connecting and out:
             i += 1
             continue
@@ -215,8 +233,13 @@ def _one_word(token: str) -> tuple[str, str]:
     return token, DISTINCTIVE
 
 
-def _phrase_at(tokens: list[str], i: int, t: Terms) -> tuple[int, tuple[str, ...]] | None:
-    for words, short in t.phrases.get(tokens[i], ()):
+def _phrase_at(
+    tokens: list[str],
+    i: int,
+    t: Terms,
+    phrases: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] | None = None,
+) -> tuple[int, tuple[str, ...]] | None:
+    for words, short in (t.phrases if phrases is None else phrases).get(tokens[i], ()):
         if tuple(tokens[i : i + len(words)]) == words:
             return len(words), short
     return None

@@ -9,7 +9,26 @@ short name written in Western order. A given name "Rim" stays "rim".
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from chainproof.domain.screening.words import DISTINCTIVE
+
+# A Korean syllable in Latin letters (McCune-Reischauer, Revised Romanization, and the
+# spellings people use): an optional first consonant, a vowel, an optional last consonant.
+_SYLLABLE = (
+    r"(?:kk|tt|pp|ss|jj|tch|ch|sh|th|kh|ph|k|g|n|d|t|r|l|m|b|p|s|j|h|y|w)?"
+    r"(?:yae|wae|yeo|ae|ya|eo|ye|oe|wa|wo|we|wi|yu|eu|ui|yo|oo|ee|a|e|i|o|u)"
+    r"(?:ng|k|n|t|l|m|p|g|d|b)?"
+)
+_KOREAN_WORD = re.compile(f"(?:{_SYLLABLE}){{1,4}}")
+
+
+@lru_cache(maxsize=100_000)
+def may_be_korean_word(word: str) -> bool:
+    """Whether a word may be Korean syllables written in Latin letters (at most four)."""
+    return _KOREAN_WORD.fullmatch(word) is not None
+
 
 _KOREAN_SOUNDS = (
     ("'", ""),

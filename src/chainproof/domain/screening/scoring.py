@@ -47,7 +47,8 @@ NUMBER_ONE_SIDED_CAP = 0.65
 GIVEN_NAME_CAP = 0.6
 INITIALS_SIMILARITY = 0.85  # a word that is the initials of the other's words
 PLACES_DIFFER = 0.8  # both names give places and none agree
-GENERIC_SHARE = 0.2  # how much generic words both names give can lower a score
+GENERIC_SHARE = 0.35  # how much generic words both names give can lower a score
+GENERIC_SHARE_READ = 0.2  # ... when one name was read from another script
 ONE_SIDED = 0.9  # generic words only one name gives
 _MAX_RUN = 4  # at most this many words written together are compared with one
 
@@ -89,9 +90,9 @@ def similar(a: str, b: str, person: bool = False) -> float:
         return 0.0  # a Chinese character is a syllable and a word: no typos
     longest = max(len(a), len(b))
     edits = allowed_edits(longest)
-    if edits == 0:  # three letters: only two swapped ("Kyu", "Kuy")
+    if edits == 0:  # three letters: in a person's name, two swapped ("Kyu", "Kuy")
         swapped = len(a) == len(b) == 3 and OSA.distance(a, b) == 1 != Levenshtein.distance(a, b)
-        return 0.67 if swapped else 0.0
+        return 0.67 if swapped and person else 0.0
     if abs(len(a) - len(b)) > 1:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=edits)
@@ -309,6 +310,14 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
     if not pairing.key_agrees and score > NO_DISTINCTIVE_CAP:
         score = NO_DISTINCTIVE_CAP
         notes.append("no distinctive word agrees")
+    elif (
+        (a.generic_only or b.generic_only)
+        and score > NO_DISTINCTIVE_CAP
+        and "the places differ" in notes
+    ):
+        # "Heze Cotton and Linen Economic and Trade Development Corporation": when a name
+        # has only generic words, its place is what says which.
+        score = NO_DISTINCTIVE_CAP
     score = _numbers_cap(a, b, score, notes)
     if (a.person or b.person) and score > GIVEN_NAME_CAP:
         missing_a = any(pairing.cover_a[i] == 0 for i in a.key)
@@ -321,6 +330,9 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
             notes.append("the given names are in another order")
     agreed = pairing.agreed or []
     return Comparison(round(score, 4), a, b, tuple(agreed), tuple(notes))
+
+
+_LATIN_WRITTEN = WRITTEN | {SOUNDS}
 
 
 def _context(
@@ -336,6 +348,9 @@ def _context(
     none of which agree (a company of another city), generic words both give that differ
     (another trade), a little when only one name says more."""
     factor = 1.0
+    # Trade words read from another script may be rendered otherwise (色纺 as "color
+    # spinning" or "textiles"): they weigh less there than between two names as written.
+    share = GENERIC_SHARE if a.how in WRITTEN and b.how in _LATIN_WRITTEN else GENERIC_SHARE_READ
     for role, differ, label in ((PLACE, PLACES_DIFFER, "places"), (GENERIC, None, "trades")):
         on_a = [i for i in a.support if a.roles[i] == role and i not in key_a]
         on_b = [j for j in b.support if b.roles[j] == role and j not in key_b]
@@ -346,7 +361,7 @@ def _context(
                     factor *= differ
                     notes.append(f"the {label} differ")
             else:
-                factor *= 1 - GENERIC_SHARE * (1 - agree)
+                factor *= 1 - share * (1 - agree)
         elif role == GENERIC and (on_a or on_b):
             factor *= ONE_SIDED  # one name says more about what it does
     return factor

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from chainproof.domain.screening.chinese import segment, simplified
 from chainproof.domain.screening.entries import split_entities
-from chainproof.domain.screening.korean import korean_sounds
+from chainproof.domain.screening.korean import korean_sounds, may_be_korean_word
 from chainproof.domain.screening.translit import (
     cyrillic_spellings,
     hangul_spellings,
@@ -69,6 +69,7 @@ class Variant:
     distinctive: str = field(default="", compare=False)  # the key words, joined
     initials: str = field(default="", compare=False)
     numbers: frozenset[str] = field(default=frozenset(), compare=False)
+    generic_only: bool = field(default=False, compare=False)  # no word says which by itself
 
     def __post_init__(self) -> None:
         tokens, roles = self.tokens, self.roles
@@ -84,8 +85,13 @@ class Variant:
                 plain.append(token)
             if role == NUMBER:
                 numbers.append(token)
-        if not key:  # a name of generic words only: those are what say which
-            key = [j for j, role in enumerate(roles) if role != LEGAL] or list(range(len(roles)))
+        generic_only = not key
+        if not key:  # a name of generic words only: those (not its places) say which
+            key = (
+                [j for j, role in enumerate(roles) if role == GENERIC]
+                or [j for j, role in enumerate(roles) if role != LEGAL]
+                or list(range(len(roles)))
+            )
         chosen = frozenset(key)
         setter = object.__setattr__
         setter(self, "weights", tuple(WEIGHTS[role] for role in roles))
@@ -101,10 +107,20 @@ class Variant:
         setter(self, "distinctive", "".join(tokens[j] for j in key))
         setter(self, "initials", "".join(t[0] for t in tokens) if len(tokens) >= 3 else "")
         setter(self, "numbers", frozenset(numbers))
+        setter(self, "generic_only", generic_only)
 
     @property
     def has_distinctive(self) -> bool:
         return bool(self.distinctive)
+
+
+def may_be_korean(variant: Variant) -> bool:
+    """Whether a name in Latin letters may be Korean: short, and every word that says which
+    spelled in Korean syllables ("Kumryong", "Changgwang Sinyong"; not "Maple", "Lotus")."""
+    if len(variant.tokens) > 6:
+        return False
+    words = [variant.tokens[j] for j in variant.key if variant.roles[j] != NUMBER]
+    return bool(words) and all(map(may_be_korean_word, words))
 
 
 def make_variant(text: str, how: str, *, person: bool = False) -> Variant | None:
@@ -314,7 +330,7 @@ def _spellings(name: str, japanese: bool) -> tuple[Variant, ...]:
             found += _chinese_variants(name)
     if is_hangul(name):
         found += _hangul_variants(name)
-    if written is not None and written.text.isascii() and len(written.tokens) <= 6:
+    if written is not None and written.text.isascii() and may_be_korean(written):
         sounds = korean_sounds(written.tokens, written.roles, person=person)
         if sounds != written.tokens:
             # Same words, same parts: a generic word stays generic however it is spelled.

@@ -74,7 +74,8 @@ def test_a_record_named_like_one_entity_of_an_order_hits_the_order(alice, refdat
     union_hit = hits["Union Kogyo Co., Ltd."]
     assert union_hit.node_id == union.pk
     words = dict(map(tuple, union_hit.details["entry"]["words"]))
-    assert words["kogyo"] == "distinctive"
+    assert words["union"] == "distinctive"
+    assert words["kogyo"] == "generic"  # Japanese for "industry"
     assert words["ltd"] == "legal form"
     assert ["kogyo", "kogyo", 1.0] in union_hit.details["agreed"]
 

@@ -16,6 +16,7 @@ by characters, not sounds.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,8 @@ VERSION = "3"
 FUZZY_TOKEN_LENGTH = 5  # shorter words are only looked up as written
 CANDIDATE_SPELLING = 70  # spelling similarity (percent, spaces removed) that makes a candidate
 SPELLED = 10  # candidates from the spelling search, besides those from words
-COMMON_WORD = 20  # a word in more list names than this does not by itself make candidates
+COMMON_WORD = 20  # a word in more list names than this does not spare the spelling search
+MANY_OWNERS = 200  # a word in more list names than this only adds to names already found
 COUNTRY_AGREE = 0.03
 COUNTRY_CONFLICT = -0.10
 ADDRESS_MATCH = 0.8  # addresses this alike add ADDRESS_AGREE
@@ -171,6 +173,15 @@ def _index_words(variant: Variant) -> list[str]:
     return words
 
 
+def _top(found: Counter[tuple[str, str]], limit: int) -> list[tuple[str, str]]:
+    """The `limit` best-scored names; ties broken by key, so the same name finds the same
+    candidates in every process (without sorting every name found)."""
+    if len(found) > limit:
+        least = heapq.nlargest(limit, found.values())[-1]
+        found = Counter({key: value for key, value in found.items() if value >= least})
+    return [key for key, _ in sorted(found.items(), key=lambda i: (-i[1], i[0]))[:limit]]
+
+
 def _ends(variant: Variant) -> tuple[str, ...]:
     """The first and last three letters of a variant's distinctive part (its core when it
     has none), marked as which end."""
@@ -245,17 +256,24 @@ class ListIndex:
         """Entry names sharing a word that says which with the query (spelled alike, written
         together or apart, or as initials); and, unless one such word is rare in the lists,
         entry names whose spelling without spaces is close to the query's."""
-        found: Counter[tuple[str, str]] = Counter()
-        rare = False
+        points: dict[str, int] = {}
         for variant in query:
             for token in _index_words(variant):
                 for near in self.near_tokens(token):
-                    points = 1000 if near == token else 900
-                    owners = self.by_token.get(near, ())
-                    if near == token and not rare:
-                        rare = 0 < len(owners) <= COMMON_WORD
-                    for key in owners:
-                        found[key] += points
+                    points[near] = max(points.get(near, 0), 1000 if near == token else 900)
+        owners_of = {near: self.by_token.get(near, set()) for near in points}
+        rare = any(0 < len(owners_of[near]) <= COMMON_WORD for near in points)
+        found: Counter[tuple[str, str]] = Counter()
+        # Rarer words first; a word in very many names (a watchlist of similar companies)
+        # only adds to names already found, unless it is the rarest the query has.
+        for near in sorted(points, key=lambda word: (len(owners_of[word]), word)):
+            owners = owners_of[near]
+            if found and len(owners) > MANY_OWNERS:
+                for key in found.keys() & owners:
+                    found[key] += points[near]
+            else:
+                for key in owners:
+                    found[key] += points[near]
         spelled: Counter[tuple[str, str]] = Counter()
         if not rare:
             searched: set[str] = set()
@@ -275,15 +293,10 @@ class ListIndex:
                 ):
                     for key in owners_of[position]:
                         spelled[key] = max(spelled[key], int(score))
-        # Ties broken by key, so the same name finds the same candidates in every process.
-        ranked = [key for key, _ in sorted(found.items(), key=lambda i: (-i[1], i[0]))[:limit]]
+        ranked = _top(found, limit)
         if spelled:  # names spelled alike keep a place however many share a common word
             chosen = set(ranked)
-            ranked += [
-                key
-                for key, _ in sorted(spelled.items(), key=lambda i: (-i[1], i[0]))[:SPELLED]
-                if key not in chosen
-            ]
+            ranked += [key for key in _top(spelled, SPELLED) if key not in chosen]
         return ranked
 
     def _spelled_like(self, variant: Variant) -> tuple[list[str], list[list[tuple[str, str]]]]:

@@ -46,8 +46,11 @@ def test_the_hit_page_shows_each_word_with_its_part_and_an_inactive_entry(
     assert "<dd>Dominican Republic (DO)</dd>" in page
     # the record's words and the listed name's, each with its part
     assert "<strong>kingtom</strong><small>distinctive, agreed</small>" in page
-    assert "srl<small>legal form</small>" in page
-    assert '<ul id="agreed"><li>kingtom = kingtom</li><li>aluminio = aluminio</li></ul>' in page
+    assert "<strong>srl</strong><small>legal form, agreed</small>" in page  # S.R.L. / SRL
+    assert (
+        '<ul id="agreed"><li>kingtom = kingtom</li><li>aluminio = aluminio</li>'
+        "<li>srl = srl</li></ul>"
+    ) in page
     assert "<li>same country Dominican Republic: +0.03 to the score</li>" in page
     assert "cbp_wro" not in page  # no code where a word belongs
     queue = html.unescape(csrf_client.get("/screening/").content.decode())

@@ -204,3 +204,74 @@ def test_a_spelling_close_entry_is_a_candidate_even_when_another_shares_a_common
     index = ListIndex.build(entries)
     found = [m.entry.key for m in index.screen(["Golden Star Line Shipping"], threshold=0.7)]
     assert "t:1" in found
+
+
+# --- more of the same classes ------------------------------------------------------------
+
+
+def test_a_text_naming_several_entities_is_compared_entity_by_entity():
+    wro = "Fuchu Prison; Union Kogyo Co., Ltd."
+    assert score("Union Kogyo Co Ltd", wro) == 1.0
+    assert score("Fuchu Prison", wro) == 1.0
+    assert score("Union Tea Co., Ltd.", wro) < THRESHOLD
+    tail = "Hoshine Silicon Industry Co. Ltd. and Subsidiaries"
+    assert score("Hoshine Silicon Industry Co., Ltd.", tail) == 1.0
+
+
+def test_a_name_written_in_two_scripts_meets_either():
+    assert (
+        score("Hoshine 合盛硅业（鄯善）有限公司", "Hoshine Silicon Industry (Shanshan) Co., Ltd")
+        >= 0.9
+    )
+    assert score("Ninestar 纳思达股份有限公司", "Ninestar Corporation") >= 0.9
+
+
+def test_a_name_of_generic_words_only_is_told_apart_by_its_place():
+    heze = "Heze Cotton and Linen Economic and Trade Development Corporation"
+    assert score("Liaocheng Cotton and Linen Economic and Trade Development Corp.", heze) <= 0.5
+    assert score("Heze Cotton & Linen Econ. and Trade Dev. Corp.", heze) >= 0.9
+
+
+def test_the_same_brand_in_another_trade_is_another_company():
+    assert score("Hoa Binh Rubber Co., Ltd.", "Hoa Binh Textile Co., Ltd.") < THRESHOLD
+    assert score("Mersey Wool PLC", "Mersey Cotton Public Limited Company") < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("WPK Central Military Commission", "WORKERS' PARTY OF KOREA CENTRAL MILITARY COMMISSION"),
+        ("FTB", "FOREIGN TRADE BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),
+        ("CENTRAL BANK OF THE DPRK", "CENTRAL BANK OF THE DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"),
+        ("Third Bureau of the RGB", "3RD BUREAU OF THE RGB"),
+        ("F/V Hangton No.112", "Fishing Vessel: Hangton No. 112"),
+    ],
+)
+def test_abbreviations_initials_and_ordinals_as_lists_write_them(a, b):
+    assert score(a, b) >= THRESHOLD
+
+
+def test_korean_sound_keys_only_for_names_spelled_in_korean_syllables():
+    assert score("Lotus Technology", "Lodus Technology") < THRESHOLD
+    assert score("KOREA KUMRYONG TRADING CORPORATION", "Korea Geumryong Trading Corp") >= 0.9
+
+
+def test_given_names_in_another_order_are_another_person():
+    assert score("KIM, Chol Man", "KIM, Man Chol") < THRESHOLD
+    assert score("Jong Un Kim", "KIM, Jong Un") >= 0.9
+    assert score("Kim Ynog Chol", "KIM, Yong Chol") >= THRESHOLD  # two letters swapped
+    assert score("MUN, Kyung Hwan", "MUN, Kyong Hwan") >= THRESHOLD  # u for o
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Cong ty TNHH MTV Minh Long", "Minh Long Company Limited"),
+        ("CTCP Minh Phat", "Minh Phat Joint Stock Company"),
+        ("Akcay Tekstil A.Ş.", "AKCAY TEKSTIL ANONIM SIRKETI"),
+        ("Siemens Energy GmbH & Co. KG", "SIEMENS ENERGY GMBH AND CO KG"),
+        ("Textiles Andinos S.A.C.", "TEXTILES ANDINOS SOCIEDAD ANONIMA CERRADA"),
+    ],
+)
+def test_legal_forms_of_supplier_countries(a, b):
+    assert score(a, b) >= 0.95

@@ -303,7 +303,6 @@ def _spells(acronym: str, before: str) -> bool:
 
 # --- listings of the same entity ---------------------------------------------------------
 
-NEAR_SCORE = 0.05
 
 
 @dataclass(frozen=True)
@@ -318,23 +317,15 @@ class Listing:
 
 
 def near_identical(a: Listing, b: Listing) -> bool:
-    """Whether two hits of one record name the same entity, so that one decision fits both.
-
-    Yes when the matched names are equal once legal forms and connecting words are left out
+    """Whether two hits of one record name the same entity, so that one decision fits both:
+    the matched names are equal once legal forms and connecting words are left out
     ("Hoshine Silicon Industry Co. Ltd." and "HOSHINE SILICON INDUSTRY CO., LTD."), or one
-    entry lists the other's matched name among its own; or when the scores differ by less
-    than NEAR_SCORE and the distinctive words of one matched name are all among the
-    other's ("Hoshine Silicon Industry" and "Hoshine Silicon Industry (Shanshan)").
-    """
+    entry lists the other's matched name among its own. Names that only share words are
+    decided one by one ("Aksu Huafu Color Spinning" and "Xinjiang Huafu Color Spinning
+    Group" are two companies, however close their scores)."""
     key_a, key_b = core_name(a.name), core_name(b.name)
     if not key_a or not key_b:
         return False
     if key_a == key_b:
         return True
-    if key_a in {core_name(n) for n in b.names} or key_b in {core_name(n) for n in a.names}:
-        return True
-    if abs(a.score - b.score) >= NEAR_SCORE:
-        return False
-    words_a = a.distinctive or frozenset(key_a.split())
-    words_b = b.distinctive or frozenset(key_b.split())
-    return bool(words_a and words_b) and (words_a <= words_b or words_b <= words_a)
+    return key_a in {core_name(n) for n in b.names} or key_b in {core_name(n) for n in a.names}

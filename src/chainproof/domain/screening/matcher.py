@@ -262,7 +262,11 @@ class ListIndex:
                 for near in self.near_tokens(token):
                     points[near] = max(points.get(near, 0), 1000 if near == token else 900)
         owners_of = {near: self.by_token.get(near, set()) for near in points}
-        rare = any(0 < len(owners_of[near]) <= COMMON_WORD for near in points)
+        rare = any(  # a word of the query itself (not one spelled like it) in few names
+            0 < len(owners_of[near]) <= COMMON_WORD
+            for near, value in points.items()
+            if value == 1000
+        )
         found: Counter[tuple[str, str]] = Counter()
         # Rarer words first; a word in very many names (a watchlist of similar companies)
         # only adds to names already found, unless it is the rarest the query has.

@@ -350,7 +350,9 @@ def _context(
     factor = 1.0
     # Trade words read from another script may be rendered otherwise (色纺 as "color
     # spinning" or "textiles"): they weigh less there than between two names as written.
-    share = GENERIC_SHARE if a.how in WRITTEN and b.how in _LATIN_WRITTEN else GENERIC_SHARE_READ
+    share = (
+        GENERIC_SHARE if a.how in _LATIN_WRITTEN and b.how in _LATIN_WRITTEN else GENERIC_SHARE_READ
+    )
     for role, differ, label in ((PLACE, PLACES_DIFFER, "places"), (GENERIC, None, "trades")):
         on_a = [i for i in a.support if a.roles[i] == role and i not in key_a]
         on_b = [j for j in b.support if b.roles[j] == role and j not in key_b]

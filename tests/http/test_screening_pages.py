@@ -1,3 +1,5 @@
+import html
+
 import pytest
 
 from chainproof.domain.screening.matcher import VERSION
@@ -197,3 +199,25 @@ def test_only_admins_change_the_threshold(csrf_client, victor, refdata):
     )
     assert refused.status_code == 403
     assert not csrf_refused(refused)
+
+
+def test_search_page_takes_a_country_by_name_and_says_what_it_did_with_the_input(
+    csrf_client, demo
+):
+    csrf_client.sign_in(demo)
+    page = html.unescape(
+        csrf_client.get(
+            "/screening/search/", {"name": "阿克苏华孚色纺有限公司", "country": "China"}
+        ).content.decode()
+    )
+    assert "same country CN" in page  # "China" read as CN, not cut to "Ch" (Switzerland)
+    assert "country CH" not in page
+    assert page.count("<td>Aksu Huafu Color Spinning Co., Ltd.") == 1  # one row, listed twice
+    unknown = csrf_client.get("/screening/search/", {"name": "Acme", "country": "Narnia"})
+    assert "Country not used:" in html.unescape(unknown.content.decode())
+    long_name = csrf_client.get("/screening/search/", {"name": "Acme " * 400})
+    assert "Only the first 1,000 of 1,999 characters were screened." in html.unescape(
+        long_name.content.decode()
+    )
+    empty = csrf_client.get("/screening/search/", {"name": "   "})
+    assert "Type a name to screen." in empty.content.decode()

@@ -43,7 +43,7 @@ def test_the_lookalike_trader_is_queued_with_an_explanation(screened):
     _trader, hit = _lookalike_hit(member.organization)
     assert hit.status == "open"
     assert float(hit.score) >= 0.7
-    assert "hoshyne~hoshine" in hit.explanation
+    assert "hoshyne ≈ hoshine" in hit.explanation
     assert hit.algorithm == "chainproof-names"
     assert "DHS page 2026-07-09" in hit.list_edition
     assert AuditEvent.objects.filter(action="screening.hit_created", object_id=str(hit.pk)).exists()

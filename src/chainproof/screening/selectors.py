@@ -11,6 +11,7 @@ from chainproof.domain.countries import readable_name
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import EntityHit
 from chainproof.domain.screening.entries import Listing, near_identical
+from chainproof.domain.screening.matcher import Match
 from chainproof.screening.models import ScreeningHit
 
 
@@ -181,3 +182,21 @@ def _countries_in_words(text: str) -> str:
         return name if name != code else code
 
     return _CODE.sub(named, text)
+
+
+def search_rows(matches: list[Match]) -> list[dict[str, object]]:
+    """Matches as the search page lists them: an entity the list publishes more than once
+    under the same name (the UFLPA list names some in two sections) is one row that says
+    how many times it is listed."""
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple[str, str, float], dict[str, object]] = {}
+    for match in matches:
+        key = (match.entry.list_code, match.entry_name, match.score)
+        row = seen.get(key)
+        if row is not None:
+            row["times"] = int(str(row["times"])) + 1
+            continue
+        row = {"match": match, "times": 1}
+        seen[key] = row
+        rows.append(row)
+    return rows

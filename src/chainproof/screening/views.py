@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
 from chainproof.common.paging import paginate
+from chainproof.domain.countries import CountryError, resolve_country
 from chainproof.domain.screening.entries import LIST_NAMES, entry_standing
 from chainproof.jobs.views import start_and_follow
+from chainproof.reference.selectors import country_names
 from chainproof.screening import selectors
 from chainproof.screening.models import ScreeningHit, WatchlistEntry
 from chainproof.screening.services import (
@@ -121,21 +123,46 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     )
 
 
+SEARCH_NAME_LIMIT = 1_000  # characters screened from a name typed on the search page
+
+
 def search(request: HttpRequest) -> HttpResponse:
     """Screen any name, without storing anything."""
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
-    name = request.GET.get("name", "").strip()[:300]
-    country = request.GET.get("country", "").strip().upper()[:2]
+    typed = request.GET.get("name", "").strip()
+    name = typed[:SEARCH_NAME_LIMIT]
+    country_typed = request.GET.get("country", "").strip()[:100]
     address = request.GET.get("address", "").strip()[:500]
-    matches = []
+    notes: list[str] = []
+    country = ""
+    if country_typed:
+        try:
+            country = resolve_country(country_typed, country_names(membership.organization_id))
+        except CountryError as exc:
+            notes.append(f"Country not used: {exc}")
+    if len(typed) > SEARCH_NAME_LIMIT:
+        notes.append(
+            f"Only the first {SEARCH_NAME_LIMIT:,} of {len(typed):,} characters were screened."
+        )
+    if "name" in request.GET and not typed:
+        notes.append("Type a name to screen.")
+    rows: list[dict[str, object]] = []
     if name:
         index, _ = list_index(membership.organization_id)
         matches = index.screen([name], country=country, address=address, threshold=0.3, limit=15)
+        rows = selectors.search_rows(matches)
     return render(
         request,
         "screening/search.html",
-        {"name": name, "country": country, "address": address, "matches": matches},
+        {
+            "name": name,
+            "country": country_typed,
+            "country_code": country,
+            "address": address,
+            "rows": rows,
+            "notes": notes,
+        },
     )
 
 

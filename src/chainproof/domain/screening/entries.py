@@ -304,7 +304,6 @@ def _spells(acronym: str, before: str) -> bool:
 # --- listings of the same entity ---------------------------------------------------------
 
 
-
 @dataclass(frozen=True)
 class Listing:
     """What a hit says about the entry it matched: the listed name that matched, every name

@@ -17,16 +17,22 @@ from chainproof.domain.screening.words import DISTINCTIVE
 # A Korean syllable in Latin letters (McCune-Reischauer, Revised Romanization, and the
 # spellings people use): an optional first consonant, a vowel, an optional last consonant.
 _SYLLABLE = (
-    r"(?:kk|tt|pp|ss|jj|tch|ch|sh|th|kh|ph|k|g|n|d|t|r|l|m|b|p|s|j|h|y|w)?"
+    r"(?:kk|tt|pp|ss|jj|tch|ch|sh|th|kh|ph|k|g|n|d|t|r|m|b|p|s|j|h|y|w)?"
     r"(?:yae|wae|yeo|ae|ya|eo|ye|oe|wa|wo|we|wi|yu|eu|ui|yo|oo|ee|a|e|i|o|u)"
     r"(?:ng|k|n|t|l|m|p|g|d|b)?"
 )
-_KOREAN_WORD = re.compile(f"(?:{_SYLLABLE}){{1,4}}")
+# An l begins only a family name as the South writes it (Lee, Lim); the letters and vowel
+# pairs of pinyin and English that Korean romanization never writes (Xinjiang, Tianshan,
+# Maple) rule a word out.
+_KOREAN_WORD = re.compile(f"l?(?:{_SYLLABLE}){{1,4}}")
+_NOT_KOREAN = re.compile(r"[cfqvxz]|ia|ua|uo|ao|ou|ei|iu|ai|le$")
 
 
 @lru_cache(maxsize=100_000)
 def may_be_korean_word(word: str) -> bool:
     """Whether a word may be Korean syllables written in Latin letters (at most four)."""
+    if _NOT_KOREAN.search(word.replace("ch", "")) is not None:
+        return False
     return _KOREAN_WORD.fullmatch(word) is not None
 
 

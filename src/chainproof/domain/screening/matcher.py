@@ -145,7 +145,7 @@ class Match:
     def explanation(self) -> str:
         how = self.comparison
         tokens = (
-            ", ".join(f"{x}~{y}" + ("" if s == 1 else f" ({s:.2f})") for x, y, s in how.agreed)
+            ", ".join(f"{x} = {y}" if s == 1 else f"{x} ≈ {y} ({s:.2f})" for x, y, s in how.agreed)
             or "none"
         )
         qualifiers = "; ".join(f"{name} {delta:+.2f}" for name, delta in self.qualifiers)

@@ -66,6 +66,7 @@ _FAMILY_NAMES = {
     **dict.fromkeys(("ro", "roh", "noh", "no"), "no"),
     **dict.fromkeys(("ryom", "yom"), "yom"),
     **dict.fromkeys(("ryang",), "yang"),
+    **dict.fromkeys(("bag", "barg", "bak"), "bag"),  # Pak, Park, Bak
 }
 
 

@@ -101,11 +101,11 @@ def similar(a: str, b: str, person: bool = False) -> float:
     if distance == Levenshtein.distance(a, b):  # no letters swapped: look at the changes
         operations = Levenshtein.editops(a, b)
         if person and longest <= 5:
-            # A syllable of a name: a letter doubled or left out inside it, or o for u
-            # (Kyong, Kyung), is a slip; another letter or another first letter is another
-            # syllable (Chol, Chil; Yong, Myong).
+            # A syllable of a name: a letter doubled or left out inside it, or a letter
+            # written either way (_NAME_VARIANTS) is a slip; another letter or another
+            # first letter is another syllable (Chol, Chil; Yong, Myong).
             kind, i, j = operations[0]
-            if kind == "replace" and {a[i], b[j]} != {"o", "u"}:
+            if kind == "replace" and frozenset((a[i], b[j])) not in _NAME_VARIANTS:
                 return 0.0
             if kind != "replace" and (i == 0 or j == 0):
                 return 0.0
@@ -135,6 +135,11 @@ _LOOK_OR_SOUND_ALIKE = {
     frozenset(pair)
     for pair in ("qg", "li", "ij", "uv", "mn", "ce", "ck", "kq", "sz", "vw", "jy", "iy", "ou", "ei")
 }
+
+
+# Letters a name's syllable is written with either way: o/u (Kyong, Kyung), i/y (Gaik,
+# Gayk), and voiced or not (Kwang, Gwang; Ken, Gen; Tong, Dong; Pak, Bak).
+_NAME_VARIANTS = {frozenset(pair) for pair in ("ou", "iy", "kg", "td", "pb")}
 
 
 def _slip(change: tuple[str, str]) -> bool:
@@ -310,14 +315,19 @@ def score_variants(a: Variant, b: Variant, explain: bool = False) -> Comparison:
     if not pairing.key_agrees and score > NO_DISTINCTIVE_CAP:
         score = NO_DISTINCTIVE_CAP
         notes.append("no distinctive word agrees")
-    elif (
-        (a.generic_only or b.generic_only)
-        and score > NO_DISTINCTIVE_CAP
-        and "the places differ" in notes
-    ):
+    elif (a.generic_only or b.generic_only) and score > NO_DISTINCTIVE_CAP:
         # "Heze Cotton and Linen Economic and Trade Development Corporation": when a name
-        # has only generic words, its place is what says which.
-        score = NO_DISTINCTIVE_CAP
+        # has only generic words and places, its place is what says which.
+        places_a = [i for i, role in enumerate(a.roles) if role == PLACE]
+        places_b = [j for j, role in enumerate(b.roles) if role == PLACE]
+        if (
+            places_a
+            and places_b
+            and not any(pairing.cover_a[i] for i in places_a)
+            and not any(pairing.cover_b[j] for j in places_b)
+        ):
+            score = NO_DISTINCTIVE_CAP
+            notes.append("the places differ")
     score = _numbers_cap(a, b, score, notes)
     if (a.person or b.person) and score > GIVEN_NAME_CAP:
         missing_a = any(pairing.cover_a[i] == 0 for i in a.key)

@@ -86,12 +86,8 @@ class Variant:
             if role == NUMBER:
                 numbers.append(token)
         generic_only = not key
-        if not key:  # a name of generic words only: those (not its places) say which
-            key = (
-                [j for j, role in enumerate(roles) if role == GENERIC]
-                or [j for j, role in enumerate(roles) if role != LEGAL]
-                or list(range(len(roles)))
-            )
+        if not key:  # a name of generic words and places only: those are what say which
+            key = [j for j, role in enumerate(roles) if role != LEGAL] or list(range(len(roles)))
         chosen = frozenset(key)
         setter = object.__setattr__
         setter(self, "weights", tuple(WEIGHTS[role] for role in roles))

@@ -73,6 +73,8 @@ class Terms:
     countries: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(
         default_factory=dict
     )  # first word -> (words, the one word), longest first
+    generic_same: dict[str, str] = field(default_factory=dict)  # a form -> the one read
+    places: frozenset[str] = frozenset()  # places outside China (China's: chinese.py)
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +113,8 @@ def terms() -> Terms:
         frozenset(data["connecting"]),
         {str(k): tuple(str(v).split()) for k, v in data["abbreviations"].items()},
         country_phrases,
+        {str(word): str(group[0]) for group in data["generic_same"] for word in group},
+        frozenset(str(place) for place in data["places"]),
     )
 
 
@@ -225,11 +229,16 @@ def _one_word(token: str) -> tuple[str, str]:
         return token, NUMBER
     if token in t.legal:
         return t.same.get(token, token), LEGAL
+    same = t.generic_same.get(token)
+    if same is not None:
+        return same, GENERIC
     if token in t.generic:
         return token, GENERIC
     key = place_key(token)
     if key is not None:
         return key, PLACE
+    if token in t.places:
+        return token, PLACE
     return token, DISTINCTIVE
 
 

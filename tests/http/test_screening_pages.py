@@ -201,9 +201,7 @@ def test_only_admins_change_the_threshold(csrf_client, victor, refdata):
     assert not csrf_refused(refused)
 
 
-def test_search_page_takes_a_country_by_name_and_says_what_it_did_with_the_input(
-    csrf_client, demo
-):
+def test_search_page_takes_a_country_by_name_and_says_what_it_did_with_the_input(csrf_client, demo):
     csrf_client.sign_in(demo)
     page = html.unescape(
         csrf_client.get(

@@ -439,4 +439,6 @@ def is_place_pair(first: str, second: str) -> str | None:
     listed = lexicon.pairs.get((a, b))
     if listed is not None:
         return listed
-    return lexicon.latin.get(a + b) if len(a) >= 2 and len(b) >= 2 else None
+    # Written apart ("Xin Jiang"), each part a syllable or more: never two short words that
+    # happen to spell a place together ("Ku Cha" in a person's name is not Kuqa).
+    return lexicon.latin.get(a + b) if len(a) >= 3 and len(b) >= 3 else None

@@ -76,43 +76,51 @@ def similar(a: str, b: str, person: bool = False) -> float:
     """How alike two words are: 1.0 the same, the ratio of their spellings when they differ
     by no more than their length allows (one letter from four, two from nine; never two
     letters more or fewer) and every changed letter is a slip (a key next to it, a letter
-    that looks like it, one vowel for another, a usual spelling variant: "Hwasonq",
-    "Sayid"); else 0.0. "Jincheng" and "Jinsheng", "Yinhai" and "Yintai" are other names.
-    Numbers agree only exactly; in a person's name a word of up to five letters (a Korean
-    syllable) agrees by a letter doubled, left out or swapped inside it, or a vowel
-    ("Choll", "Kyung" for "Kyong"), never by another consonant or first letter ("Yong",
-    "Myong")."""
+    that looks like it, a usual spelling variant: "Hwasonq", "Sayid"); else 0.0.
+    "Jincheng" and "Jinsheng", "Yinhai" and "Yintai" are other names.
+    Numbers agree only exactly; in a person's name a word of up to five letters is a
+    syllable (_syllable_variant)."""
     if a == b:
         return 1.0
-    if a.isdigit() or b.isdigit() or min(len(a), len(b)) <= 2:
+    if a.isdigit() or b.isdigit():
         return 0.0
     if not (a.isascii() and b.isascii()) and (_has_han(a) or _has_han(b)):
         return 0.0  # a Chinese character is a syllable and a word: no typos
+    if person and max(len(a), len(b)) <= 5:
+        return _syllable_variant(a, b)
+    if min(len(a), len(b)) <= 2:
+        return 0.0
     longest = max(len(a), len(b))
     edits = allowed_edits(longest)
-    if edits == 0:  # three letters: in a person's name, two swapped ("Kyu", "Kuy")
-        swapped = len(a) == len(b) == 3 and OSA.distance(a, b) == 1 != Levenshtein.distance(a, b)
-        return 0.67 if swapped and person else 0.0
+    if edits == 0:
+        return 0.0
     if abs(len(a) - len(b)) > 1:
         return 0.0
     distance = OSA.distance(a, b, score_cutoff=edits)
     if distance > edits:
         return 0.0
     if distance == Levenshtein.distance(a, b):  # no letters swapped: look at the changes
-        operations = Levenshtein.editops(a, b)
-        if person and longest <= 5:
-            # A syllable of a name: a letter doubled or left out inside it, or a letter
-            # written either way (_NAME_VARIANTS) is a slip; another letter or another
-            # first letter is another syllable (Chol, Chil; Yong, Myong).
-            kind, i, j = operations[0]
-            if kind == "replace" and frozenset((a[i], b[j])) not in _NAME_VARIANTS:
-                return 0.0
-            if kind != "replace" and (i == 0 or j == 0):
-                return 0.0
-        else:
-            changed = [(a[i], b[j]) for kind, i, j in operations if kind == "replace"]
-            if changed and not all(map(_slip, changed)):
-                return 0.0
+        changed = [(a[i], b[j]) for kind, i, j in Levenshtein.editops(a, b) if kind == "replace"]
+        if changed and not all(map(_slip, changed)):
+            return 0.0
+    return fuzz.ratio(a, b) / 100
+
+
+def _syllable_variant(a: str, b: str) -> float:
+    """Two syllables of a person's name (up to five letters) that are one written two ways:
+    a letter doubled, left out or added inside ("Sou", "Su"), two swapped, or a letter
+    written either way (_NAME_VARIANTS: "Gen", "Ken"). Another letter, or another first
+    letter, is another syllable (Chol, Chil; Yong, Myong)."""
+    if abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 2:
+        return 0.0
+    if OSA.distance(a, b, score_cutoff=1) > 1:
+        return 0.0
+    if Levenshtein.distance(a, b) == 1:
+        kind, i, j = Levenshtein.editops(a, b)[0]
+        if kind == "replace" and frozenset((a[i], b[j])) not in _NAME_VARIANTS:
+            return 0.0
+        if kind != "replace" and (i == 0 or j == 0):
+            return 0.0
     return fuzz.ratio(a, b) / 100
 
 

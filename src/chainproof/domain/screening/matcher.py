@@ -83,6 +83,7 @@ ALGORITHM = "chainproof-names"
 VERSION = "3"
 FUZZY_TOKEN_LENGTH = 5  # shorter words are only looked up as written
 CANDIDATE_SPELLING = 70  # spelling similarity (percent, spaces removed) that makes a candidate
+CANDIDATES = 15  # list names compared in full with each screened name, found by their words
 SPELLED = 10  # candidates from the spelling search, besides those from words
 COMMON_WORD = 20  # a word in more list names than this does not spare the spelling search
 MANY_OWNERS = 200  # a word in more list names than this only adds to names already found
@@ -207,7 +208,7 @@ class ListIndex:
     name_variants: dict[tuple[str, str], tuple[Variant, ...]] = field(default_factory=dict)
     by_token: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    ends: dict[str, dict[str, list[tuple[str, str]]]] | None = None
+    ends: dict[str, tuple[list[str], list[list[tuple[str, str]]]]] | None = None
     _near: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -252,7 +253,9 @@ class ListIndex:
             self._near[token] = result
         return result
 
-    def candidates(self, query: Sequence[Variant], limit: int = 25) -> list[tuple[str, str]]:
+    def candidates(
+        self, query: Sequence[Variant], limit: int = CANDIDATES
+    ) -> list[tuple[str, str]]:
         """Entry names sharing a word that says which with the query (spelled alike, written
         together or apart, or as initials); and, unless one such word is rare in the lists,
         entry names whose spelling without spaces is close to the query's."""
@@ -285,28 +288,29 @@ class ListIndex:
                 if variant.how == SOUNDS or len(variant.core) < 4 or variant.core in searched:
                     continue
                 searched.add(variant.core)
-                cores, owners_of = self._spelled_like(variant)
-                if not cores:
-                    continue
-                for _, score, position in process.extract(
-                    variant.core,
-                    cores,
-                    scorer=fuzz.ratio,
-                    score_cutoff=CANDIDATE_SPELLING,
-                    limit=limit,
-                ):
-                    for key in owners_of[position]:
-                        spelled[key] = max(spelled[key], int(score))
+                for cores, spelled_owners in self._spelled_like(variant):
+                    for _, score, position in process.extract(
+                        variant.core,
+                        cores,
+                        scorer=fuzz.ratio,
+                        score_cutoff=CANDIDATE_SPELLING,
+                        limit=limit,
+                    ):
+                        for key in spelled_owners[position]:
+                            spelled[key] = max(spelled[key], int(score))
         ranked = _top(found, limit)
         if spelled:  # names spelled alike keep a place however many share a common word
             chosen = set(ranked)
             ranked += [key for key in _top(spelled, SPELLED) if key not in chosen]
         return ranked
 
-    def _spelled_like(self, variant: Variant) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    def _spelled_like(
+        self, variant: Variant
+    ) -> list[tuple[list[str], list[list[tuple[str, str]]]]]:
         """Entry spellings (every word but legal forms, joined) that begin or end with the
-        same three letters of their distinctive part as this variant: a name misspelled or
-        spaced differently keeps one end (comparing with every entry costs too much)."""
+        same three letters of their distinctive part as this variant, with their names, one
+        list per end: a name misspelled or spaced differently keeps one end (comparing with
+        every entry costs too much)."""
         if self.ends is None:
             ends: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(dict)
             for key, found in self.name_variants.items():
@@ -315,12 +319,10 @@ class ListIndex:
                         continue
                     for end in _ends(entry_variant):
                         ends[end].setdefault(entry_variant.core, []).append(key)
-            self.ends = dict(ends)
-        merged: dict[str, list[tuple[str, str]]] = {}
-        for end in _ends(variant):
-            for core, keys in self.ends.get(end, {}).items():
-                merged.setdefault(core, []).extend(keys)
-        return list(merged), list(merged.values())
+            self.ends = {
+                end: (list(by_core), list(by_core.values())) for end, by_core in ends.items()
+            }
+        return [self.ends[end] for end in _ends(variant) if end in self.ends]
 
     def screen(
         self,

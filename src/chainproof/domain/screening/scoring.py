@@ -21,7 +21,7 @@ A word may also agree with the initials of three or more of the other name's wor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -100,7 +100,11 @@ def similar(a: str, b: str, person: bool = False) -> float:
     if distance > edits:
         return 0.0
     if distance == Levenshtein.distance(a, b):  # no letters swapped: look at the changes
-        changed = [(a[i], b[j]) for kind, i, j in Levenshtein.editops(a, b) if kind == "replace"]
+        changed = [
+            (a[op.src_pos], b[op.dest_pos])
+            for op in Levenshtein.editops(a, b)
+            if op.tag == "replace"
+        ]
         if changed and not all(map(_slip, changed)):
             return 0.0
     return fuzz.ratio(a, b) / 100
@@ -116,7 +120,8 @@ def _syllable_variant(a: str, b: str) -> float:
     if OSA.distance(a, b, score_cutoff=1) > 1:
         return 0.0
     if Levenshtein.distance(a, b) == 1:
-        kind, i, j = Levenshtein.editops(a, b)[0]
+        (op,) = list(Levenshtein.editops(a, b))
+        kind, i, j = op.tag, op.src_pos, op.dest_pos
         if kind == "replace" and frozenset((a[i], b[j])) not in _NAME_VARIANTS:
             return 0.0
         if kind != "replace" and (i == 0 or j == 0):
@@ -283,7 +288,7 @@ def _harmonic(x: float, y: float) -> float:
     return 2 * x * y / (x + y) if x + y else 0.0
 
 
-def _mean(values: list[float], positions: Sequence[int] | frozenset[int]) -> float:
+def _mean(values: list[float], positions: Collection[int]) -> float:
     return sum(values[i] for i in positions) / len(positions) if positions else 0.0
 
 

@@ -180,7 +180,7 @@ def _is_number(token: str) -> bool:
 def read_words(folded: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tokens, roles) of a folded name."""
     t = terms()
-    tokens = []
+    tokens: list[str] = []
     for token in _join_single_letters(folded.split()):
         tokens.extend(t.abbreviations.get(token, (token,)))
     out: list[str] = []

@@ -125,13 +125,13 @@ class Match:
         how = self.comparison
 
         def side(name: str, variant: Variant) -> dict[str, object]:
+            # A sound key ("dianshan") is compared, the words as spelled ("tianshan") shown.
+            words = variant.shown or variant.tokens
             return {
                 "name": name,
                 "how": variant.how,
-                "text": variant.text,
-                "words": [
-                    [token, role] for token, role in zip(variant.tokens, variant.roles, strict=True)
-                ],
+                "text": " ".join(words),
+                "words": [[token, role] for token, role in zip(words, variant.roles, strict=True)],
             }
 
         return {
@@ -151,9 +151,11 @@ class Match:
         )
         qualifiers = "; ".join(f"{name} {delta:+.2f}" for name, delta in self.qualifiers)
         notes = "; ".join(how.notes)
+        query_text = " ".join(how.query.shown or how.query.tokens)
+        entry_text = " ".join(how.entry.shown or how.entry.tokens)
         return (
-            f"{self.query_name!r} read {how.query.how} ({how.query.text!r}) vs "
-            f"{self.entry_name!r} read {how.entry.how} ({how.entry.text!r}): "
+            f"{self.query_name!r} read {how.query.how} ({query_text!r}) vs "
+            f"{self.entry_name!r} read {how.entry.how} ({entry_text!r}): "
             f"words agreeing: {tokens}"
             + (f"; {notes}" if notes else "")
             + (f"; {qualifiers}" if qualifiers else "")

@@ -194,11 +194,12 @@ class _Pairing:
         elif right_key and any(a.roles[i] == PLACE for i in left):
             self.key_agrees = True
             self.key_a.update(left)
-        if self.agreed is not None:
+        if self.agreed is not None:  # in the words as spelled, not their sound keys
+            shown_a, shown_b = a.shown or a.tokens, b.shown or b.tokens
             self.agreed.append(
                 (
-                    " ".join(a.tokens[i] for i in left),
-                    " ".join(b.tokens[j] for j in right),
+                    " ".join(shown_a[i] for i in left),
+                    " ".join(shown_b[j] for j in right),
                     round(similarity, 3),
                 )
             )

@@ -59,6 +59,7 @@ class Variant:
     tokens: tuple[str, ...]
     roles: tuple[str, ...]
     person: bool = False  # a person's name: every given name must agree
+    shown: tuple[str, ...] = ()  # the words a person reads, when the tokens are a sound key
     # Derived once, so comparing two variants does no set-up work.
     weights: tuple[float, ...] = field(default=(), compare=False)
     key: frozenset[int] = field(default=frozenset(), compare=False)  # positions that say which
@@ -195,7 +196,9 @@ def _hangul_variants(name: str) -> list[Variant | None]:
         if variant is None or not variant.text.isascii():
             continue
         keys = korean_sounds(variant.tokens, variant.roles, person=variant.person)
-        sounded.append(Variant(" ".join(keys), SOUNDS, keys, variant.roles, variant.person))
+        sounded.append(
+            Variant(" ".join(keys), SOUNDS, keys, variant.roles, variant.person, variant.tokens)
+        )
     return found + sounded
 
 
@@ -330,7 +333,9 @@ def _spellings(name: str, japanese: bool) -> tuple[Variant, ...]:
         sounds = korean_sounds(written.tokens, written.roles, person=person)
         if sounds != written.tokens:
             # Same words, same parts: a generic word stays generic however it is spelled.
-            found.append(Variant(" ".join(sounds), SOUNDS, sounds, written.roles, person))
+            found.append(
+                Variant(" ".join(sounds), SOUNDS, sounds, written.roles, person, written.tokens)
+            )
     if is_cyrillic(name):
         found += [make_variant(text, f"Cyrillic, {how}") for how, text in cyrillic_spellings(name)]
     unique: dict[str, Variant] = {}

@@ -120,6 +120,13 @@ def test_supplier_list_search_filter_sort_and_export(csrf_client, demo):
     assert "Padma" not in page
     native = csrf_client.get("/suppliers/", {"q": "丹东"}).content.decode()
     assert "Dandong Yalu Seafood" in native
+    by_ref = csrf_client.get("/suppliers/", {"q": "S-BD"}).content.decode()  # a ref's start
+    assert "Meghna Knitwear Ltd." in by_ref
+    assert "Padma Composite Mills Ltd." in by_ref
+    assert "Kaveri" not in by_ref
+    sites = csrf_client.get("/suppliers/facilities/", {"q": "f-bd"}).content.decode()
+    assert "Meghna Knitwear Gazipur Unit 2" in sites
+    assert "Kaveri Spinning Mill" not in sites
     tier1 = csrf_client.get("/suppliers/", {"tier": "1", "country": "CN"}).content.decode()
     assert "Dandong Yalu" in tier1
     assert "Jiangxi Ganjiang" not in tier1

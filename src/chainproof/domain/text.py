@@ -118,3 +118,9 @@ def visible(text: str, *, multiline: bool = False) -> Visible:
 
 def visible_text(text: str, *, multiline: bool = False) -> str:
     return visible(text, multiline=multiline).text
+
+
+def sentence(text: str) -> str:
+    """The text ended with one full stop (a name ending "Ltd." gets no second one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."

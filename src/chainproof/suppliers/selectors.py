@@ -63,7 +63,8 @@ def supplier_list(
 
 def _supplier_search(organization_id: int, q: str) -> Q:
     """A code (ref, DUNS, LEI...) matches exactly; otherwise words match the normalised
-    name, and text in another script matches the native-script name."""
+    name, one word the start of a reference, and text in another script the native-script
+    name."""
     compact = q.replace(" ", "").replace("-", "").upper()
     by_code = (
         list(
@@ -87,6 +88,8 @@ def _supplier_search(organization_id: int, q: str) -> Q:
     if by_code:
         return Q(pk__in=by_code)
     condition = Q(normalized_name__contains=normalize_name(q)) if normalize_name(q) else Q()
+    if " " not in q.strip():  # the start of a reference ("S-CN" finds S-CN-0001, S-CN-0002)
+        condition |= Q(ref__istartswith=q.strip())
     if not q.isascii():
         condition |= Q(native_name__icontains=q.strip())
     return condition
@@ -107,7 +110,7 @@ def facility_list(
         qs = qs.filter(
             Q(normalized_name__contains=norm)
             | Q(native_name__icontains=q)
-            | Q(ref__iexact=q)
+            | Q(ref__istartswith=q.strip())
             | Q(city__icontains=q)
         )
     if country:

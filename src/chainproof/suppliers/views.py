@@ -18,6 +18,7 @@ from chainproof.common.paging import paginate
 from chainproof.domain.nodes import NodeKind, ids_of
 from chainproof.domain.supply_columns import COLUMN_SETS, parse_bom
 from chainproof.domain.tabular import FieldError
+from chainproof.domain.text import sentence
 from chainproof.reference.selectors import country_names
 from chainproof.suppliers import exporting, services
 from chainproof.suppliers.forms import (
@@ -264,7 +265,7 @@ def supplier_edit(request: HttpRequest, supplier_id: int | None = None) -> HttpR
             ),
         )
         if saved:
-            messages.success(request, f"Saved {saved.legal_name}.")
+            messages.success(request, sentence(f"Saved {saved.legal_name}"))
             return redirect("suppliers:supplier", saved.pk)
     return _form_page(
         request,
@@ -299,7 +300,7 @@ def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpR
             ),
         )
         if saved:
-            messages.success(request, f"Saved {saved.name}.")
+            messages.success(request, sentence(f"Saved {saved.name}"))
             return redirect("suppliers:facility", saved.pk)
     return _form_page(
         request,
@@ -330,7 +331,7 @@ def material_edit(request: HttpRequest, material_id: int | None = None) -> HttpR
             ),
         )
         if saved:
-            messages.success(request, f"Saved {saved.name}.")
+            messages.success(request, sentence(f"Saved {saved.name}"))
             return redirect("suppliers:materials")
     return _form_page(
         request,
@@ -368,7 +369,7 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
 
         saved = _save(request, form, write)
         if saved:
-            messages.success(request, f"Saved {saved.sku}.")
+            messages.success(request, sentence(f"Saved {saved.sku}"))
             return redirect("suppliers:product", saved.pk)
     return _form_page(
         request,

@@ -37,3 +37,17 @@ def presumptions(record: Any) -> dict[str, Any]:
 @register.filter
 def regime_label(code: str) -> str:
     return REGIME_LABELS.get(code, code)
+
+
+STATUS_WORDS = {
+    "applies": "applies",
+    "may_apply": "may apply",
+    "does_not_apply": "does not apply",
+    "rebutted": "rebutted",
+}
+
+
+@register.filter
+def presumption_words(status: str) -> str:
+    """A presumption's status in words ("may_apply" -> "may apply")."""
+    return STATUS_WORDS.get(status, status.replace("_", " "))

@@ -115,19 +115,19 @@ def test_the_engine_version_is_shown_with_the_methodology(csrf_client, demo, mon
     csrf_client.sign_in(demo)
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
     panel = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
-    assert "Methodology chainproof-default v3; engine chainproof-risk v2;" in panel
+    assert "Methodology chainproof-default v3; engine chainproof-risk v3;" in panel
     product_page = csrf_client.get(f"/suppliers/products/{module.pk}/").content.decode()
-    assert "with chainproof-default v3 (engine chainproof-risk v2)" in product_page
+    assert "with chainproof-default v3 (engine chainproof-risk v3)" in product_page
     body = csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
-    assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "2")
+    assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "3")
     listing = csrf_client.get("/api/v1/risk/assessments").json()["items"]
     assert listing
-    assert all(item["engine_version"] == "2" for item in listing)
+    assert all(item["engine_version"] == "3" for item in listing)
 
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "3")
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "4")
     risk_score_all(organization_id=demo.organization.pk)
     history = csrf_client.get(f"/api/v1/risk/product/{module.pk}").json()
-    assert [(h["engine_version"], h["is_current"]) for h in history] == [("3", True), ("2", False)]
+    assert [(h["engine_version"], h["is_current"]) for h in history] == [("4", True), ("3", False)]
     rows = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
     table = rows[rows.index('id="history"') :]
-    assert table.index("chainproof-risk v3") < table.index("chainproof-risk v2")
+    assert table.index("chainproof-risk v4") < table.index("chainproof-risk v3")

@@ -33,9 +33,9 @@ def _current(org):
 def test_every_assessment_stores_the_engine_and_its_version(demo):
     rows = list(_current(demo.organization))
     assert len(rows) > 20
-    assert {(a.engine, a.engine_version) for a in rows} == {("chainproof-risk", "2")}
-    assert (engine.ENGINE_NAME, engine.ENGINE_VERSION) == ("chainproof-risk", "2")
-    assert rows[0].engine_label == "chainproof-risk v2"
+    assert {(a.engine, a.engine_version) for a in rows} == {("chainproof-risk", "3")}
+    assert (engine.ENGINE_NAME, engine.ENGINE_VERSION) == ("chainproof-risk", "3")
+    assert rows[0].engine_label == "chainproof-risk v3"
 
 
 @pytest.mark.django_db
@@ -46,13 +46,13 @@ def test_a_new_engine_version_rewrites_an_unchanged_network_once(demo, monkeypat
     assert same["changed"] == 0
     assert RiskAssessment.objects.filter(organization=org).count() == total
 
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "3")
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "4")
     bumped = risk_score_all(organization_id=org.pk)
     assert bumped["changed"] == bumped["nodes"] == total
     assert RiskAssessment.objects.filter(organization=org).count() == 2 * total
-    assert set(_current(org).values_list("engine_version", flat=True)) == {"3"}
+    assert set(_current(org).values_list("engine_version", flat=True)) == {"4"}
     retired = RiskAssessment.objects.filter(organization=org, is_current=False)
-    assert set(retired.values_list("engine_version", flat=True)) == {"2"}
+    assert set(retired.values_list("engine_version", flat=True)) == {"3"}
     # the numbers did not change, only what computed them
     now = {(a.node_type, a.node_id, a.score, a.level, a.fingerprint) for a in _current(org)}
     then = {(a.node_type, a.node_id, a.score, a.level, a.fingerprint) for a in retired}
@@ -69,18 +69,18 @@ def test_a_new_engine_version_rewrites_an_unchanged_network_once(demo, monkeypat
 def test_an_incremental_rescore_stores_the_version_it_runs_with(demo, monkeypatch):
     org = demo.organization
     mill = Facility.objects.get(organization=org, ref="F-IT-01")
-    monkeypatch.setattr(engine, "ENGINE_VERSION", "3")
+    monkeypatch.setattr(engine, "ENGINE_VERSION", "4")
     with transaction.atomic():
         facility_save(
             organization=org.pk, actor=demo.user, facility=mill, data={"dprk_workers": "present"}
         )
     result = risk_rescore(organization_id=org.pk, changed={NodeKey.facility(mill.pk)})
     assert result["changed"] >= 3  # the mill, its company, the scarf
-    bumped = _current(org).filter(engine_version="3")
+    bumped = _current(org).filter(engine_version="4")
     assert bumped.count() == result["changed"]
     assert bumped.filter(node_type="facility", node_id=mill.pk).exists()
     # records the change cannot reach keep the assessment (and version) they had
-    assert _current(org).filter(engine_version="2").count() > 0
+    assert _current(org).filter(engine_version="3").count() > 0
 
 
 @pytest.mark.django_db(transaction=True)

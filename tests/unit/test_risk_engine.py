@@ -225,8 +225,15 @@ def test_propagation_decays_per_tier_and_explains_the_path():
     assert result.scores["f:2"].score == 90.0
     assert result.scores["f:3"].score == 81.0
     assert result.scores["s:3"].score == 81.0  # a company is as risky as its riskiest site
-    assert result.scores["p:1"].score == 72.9
-    assert result.scores["p:1"].level == "high"
+    # 100 x 0.9^3 by decay alone; but UFLPA applies to the module (polysilicon from Shihezi):
+    # a presumption that applies ranks the product at the top, whatever the tier distance
+    plain = score_graph(nodes, edges, REF, M).scores["p:1"]
+    assert (plain.score, plain.level) == (72.9, "high")
+    assert result.scores["p:1"].score == 100.0
+    assert result.scores["p:1"].level == "critical"
+    (presumed,) = [r for r in result.scores["p:1"].reasons if r.factor == "presumption"]
+    assert presumed.points == 27.1
+    assert "presumption applies (UFLPA)" in presumed.evidence
     upstream = next(r for r in result.scores["p:1"].reasons if r.factor == "upstream")
     assert "Polysilicon from Shihezi Plant (CN), 3 tiers up" in upstream.evidence
     assert "Worksite in Xinjiang" in upstream.evidence
@@ -371,3 +378,28 @@ def test_methodology_errors_name_the_problem():
         parse_methodology(DEFAULT.replace("decay_per_tier: 0.9", "decay_per_tier: 1.5"))
     assert M.level_of(74.9) == "high"
     assert M.level_of(75) == "critical"
+
+
+def test_a_product_where_a_presumption_applies_ranks_above_every_product_without_one():
+    nodes, edges = chain()
+    # A second product from a Malaysian line whose North Korean workers are not yet known:
+    # CAATSA 321(b) may apply to it, nothing applies.
+    nodes = {
+        **nodes,
+        "f:9": site("f:9", name="Other Line", country="MY", dprk_workers="unknown"),
+        "p:2": NodeFacts(node="p:2", kind="product", name="Inverter"),
+    }
+    edges = [*edges, Edge("f:9", "p:2", "Inverter")]
+    result = score_graph(nodes, edges, REF, M, presumption_for=["p:1", "p:2"])
+    assert {c.regime: c.status for c in result.presumptions["p:2"]} == {
+        "caatsa_321b": "may_apply",
+        "uflpa": "does_not_apply",
+        "section_307": "does_not_apply",
+    }
+    # its own sites score 20; "may apply" raises it by 10, above a product of like risk
+    # where no presumption may apply, and never to where one applies
+    assert result.scores["f:9"].score == 20.0
+    assert result.scores["p:2"].score == 28.0  # 18 by decay + 10
+    (raised,) = [r for r in result.scores["p:2"].reasons if r.factor == "presumption"]
+    assert "presumption may apply (CAATSA 321(b))" in raised.evidence
+    assert result.scores["p:1"].score == 100.0 > result.scores["p:2"].score

@@ -18,6 +18,7 @@ a change here can change a result: every stored assessment is then written again
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import Edge, NodeFacts, ReferenceFacts
@@ -44,7 +45,11 @@ from chainproof.domain.risk.rules import own_points, own_reasons
 from chainproof.domain.risk.wro import wro_matches
 
 ENGINE_NAME = "chainproof-risk"
-ENGINE_VERSION = "2"  # 2: list hits weighed by the entry's status; lists named in full
+ENGINE_VERSION = "3"  # 2: list hits weighed by the entry's status; lists named in full
+# 3: a product where a presumption applies ranks at the top, one where it may apply above
+#    products of like risk where none does
+PRESUMPTION_APPLIES_SCORE = 100.0  # a product where a presumption applies scores this
+PRESUMPTION_MAY_APPLY_RAISE = 10.0  # ... where one may apply, this much more (below 100)
 
 __all__ = [
     "APPLIES",
@@ -90,6 +95,41 @@ def score_graph(
     scores = node_scores(nodes, own, flow, m, skip=frozenset(boundary or ()))
     wanted = sorted(set(presumption_for) & set(nodes))
     presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
+    for product, checks in presumptions.items():
+        if product in scores:
+            scores[product] = _ranked_by_presumption(scores[product], checks, m)
     return RiskResult(
         scores, presumptions, flags, m.label, dict(ref.editions), ENGINE_NAME, ENGINE_VERSION
+    )
+
+
+_REGIME_WORDS = {"caatsa_321b": "CAATSA 321(b)", "uflpa": "UFLPA", "section_307": "Section 307"}
+
+
+def _ranked_by_presumption(
+    score: NodeScore, checks: Sequence[Presumption], m: Methodology
+) -> NodeScore:
+    """A presumption that applies puts the product at the top of the register whatever the
+    tier distance of its risk (customs presumes forced labor until rebutted); one that may
+    apply raises it above products of like risk where none does."""
+    applies = [c for c in checks if c.status == APPLIES]
+    may = [c for c in checks if c.status == MAY_APPLY]
+    if applies:
+        target = PRESUMPTION_APPLIES_SCORE
+        which = ", ".join(_REGIME_WORDS.get(c.regime, c.regime) for c in applies)
+        evidence = f"presumption applies ({which}): the product ranks at the top until rebutted"
+    elif may:
+        target = min(score.score + PRESUMPTION_MAY_APPLY_RAISE, PRESUMPTION_APPLIES_SCORE - 0.1)
+        which = ", ".join(_REGIME_WORDS.get(c.regime, c.regime) for c in may)
+        evidence = f"presumption may apply ({which}): ranked above products where none does"
+    else:
+        return score
+    if target <= score.score:
+        return score
+    reason = Reason("presumption", evidence, round(target - score.score, 1), "presumption checks")
+    return replace(
+        score,
+        score=round(target, 1),
+        level=m.level_of(target),
+        reasons=(*score.reasons, reason),
     )

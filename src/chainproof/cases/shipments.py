@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record, snapshot
@@ -21,6 +22,7 @@ from chainproof.cases.models import Shipment, ShipmentLine
 from chainproof.domain.cases.shipment_columns import SHIPMENT_FIELDS, SHIPMENT_LINES
 from chainproof.domain.records import ref_key
 from chainproof.domain.tabular import FieldError, clip
+from chainproof.domain.text import visible_text
 from chainproof.suppliers.models import Facility, Product, SupplyLink
 
 COLUMNS = {c.name: c for c in SHIPMENT_LINES.columns}
@@ -213,6 +215,7 @@ def shipment_write(
 ) -> Shipment:
     """Store checked values (and, when given, the complete list of lines); audited."""
     org = int(getattr(organization, "pk", organization))
+    reference = visible_text(reference)  # as it is stored: "A\u200bB" is the shipment AB
     if _duplicate_entry(org, values, shipment):
         number = values["entry_number"]
         raise ValidationError(
@@ -225,19 +228,28 @@ def shipment_write(
         namesakes = namesakes.exclude(pk=shipment.pk)
     if namesakes.exists():
         raise ValidationError({"reference": f"A shipment {reference} exists already."})
-    if shipment is None:
-        shipment = Shipment.objects.create(
-            organization_id=org,
-            reference=reference,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            **fields,
-        )
-    else:
-        for name, value in fields.items():
-            setattr(shipment, name, value)
-        shipment.reference = reference
-        shipment.updated_at = timezone.now()
-        shipment.save()
+    try:
+        # A savepoint: the check above compares case-insensitively, the database's unique
+        # constraint exactly, and text the two read differently must still be refused in
+        # words, never as a server error.
+        with transaction.atomic():
+            if shipment is None:
+                shipment = Shipment.objects.create(
+                    organization_id=org,
+                    reference=reference,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    **fields,
+                )
+            else:
+                for name, value in fields.items():
+                    setattr(shipment, name, value)
+                shipment.reference = reference
+                shipment.updated_at = timezone.now()
+                shipment.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"reference": f"A shipment {reference} (or its entry number) exists already."}
+        ) from None
     if lines is not None:
         _lines_replace(shipment, lines)
     audit_record(

@@ -120,6 +120,8 @@ def test_supplier_list_search_filter_sort_and_export(csrf_client, demo):
     assert "Padma" not in page
     native = csrf_client.get("/suppliers/", {"q": "丹东"}).content.decode()
     assert "Dandong Yalu Seafood" in native
+    assert '<option value="-name" >name, Z to A</option>' in page  # the sort list in words
+    assert ">-name<" not in page
     by_ref = csrf_client.get("/suppliers/", {"q": "S-BD"}).content.decode()  # a ref's start
     assert "Meghna Knitwear Ltd." in by_ref
     assert "Padma Composite Mills Ltd." in by_ref

@@ -23,6 +23,16 @@ from chainproof.suppliers.models import (
     SupplyLink,
 )
 
+SORT_LABELS = {  # what the sort list says
+    "name": "name, A to Z",
+    "-name": "name, Z to A",
+    "country": "country, A to Z",
+    "-country": "country, Z to A",
+    "tier": "tier, nearest first",
+    "-tier": "tier, farthest first",
+    "updated": "changed, oldest first",
+    "-updated": "changed, newest first",
+}
 SUPPLIER_SORTS = {
     "name": ("legal_name", "pk"),
     "-name": ("-legal_name", "-pk"),

@@ -30,6 +30,7 @@ from chainproof.suppliers.forms import (
 )
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import (
+    SORT_LABELS,
     SUPPLIER_SORTS,
     facility_list,
     links_of_facility,
@@ -91,7 +92,7 @@ def supplier_index(request: HttpRequest) -> HttpResponse:
             **paginate(request, suppliers),
             "params": params,
             "sort": sort,
-            "sorts": SUPPLIER_SORTS,
+            "sorts": {key: SORT_LABELS[key] for key in SUPPLIER_SORTS},
             "countries": countries,
             "names": country_names(org_id),
         },

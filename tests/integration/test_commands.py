@@ -109,3 +109,33 @@ def test_a_command_on_a_database_never_set_up_says_what_to_run(tmp_path):
     assert result.returncode == 2
     assert "Run `chainproof init`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_option_of_every_chainproof_command_is_described():
+    import argparse
+
+    from django.core.management import get_commands, load_command_class
+
+    django_own = {"--version", "--verbosity", "--settings", "--pythonpath", "--traceback"}
+    django_own |= {"--no-color", "--force-color", "--skip-checks", "-h", "--help"}
+    undescribed: list[str] = []
+    seen = 0
+
+    def walk(parser: argparse.ArgumentParser, where: str) -> None:
+        nonlocal seen
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{where} {name}")
+                continue
+            if set(action.option_strings) & django_own:
+                continue
+            seen += 1
+            if not action.help or action.help == argparse.SUPPRESS:
+                undescribed.append(f"{where} {'/'.join(action.option_strings) or action.dest}")
+
+    for name, app in sorted(get_commands().items()):
+        if app.startswith("chainproof."):
+            walk(load_command_class(app, name).create_parser("chainproof", name), name)
+    assert seen > 50  # the walk reached the commands' own options
+    assert undescribed == []

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             dest="action", required=True, metavar="{create,list,add-member}"
         )
         create = sub.add_parser("create", help="Create an organization (an importer company).")
-        create.add_argument("name")
+        create.add_argument("name", help="The organization's name.")
         create.add_argument("--slug", help="Short id used in URLs and commands.")
         sub.add_parser("list", help="List organizations and member counts.")
         add = sub.add_parser(
@@ -34,9 +34,11 @@ class Command(BaseCommand):
             help="Give a user a role in an organization (creates the user if needed).",
         )
         add.add_argument("slug", help="The organization's slug.")
-        add.add_argument("username")
-        add.add_argument("--role", choices=Role.values, required=True)
-        add.add_argument("--email", default="")
+        add.add_argument("username", help="The person's user name (created if new).")
+        add.add_argument(
+            "--role", choices=Role.values, required=True, help="What the person may do there."
+        )
+        add.add_argument("--email", default="", help="The person's email address.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

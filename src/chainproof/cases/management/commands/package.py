@@ -50,7 +50,9 @@ class Command(BaseCommand):
             help="Check a package file; exit 1 and name every problem when one is found.",
             description="Needs no database: the package carries its manifest and signature.",
         )
-        verify.add_argument("file", type=Path, metavar="PACKAGE.zip")
+        verify.add_argument(
+            "file", type=Path, metavar="PACKAGE.zip", help="The package ZIP to check."
+        )
         verify.add_argument(
             "--fingerprint",
             metavar="SHA256",

@@ -36,7 +36,13 @@ class Command(OrganizationCommand):
             "was refused.",
         )
         add_organization_argument(add)
-        add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        add.add_argument(
+            "files",
+            nargs="+",
+            type=Path,
+            metavar="FILE",
+            help="The files to store, one document each.",
+        )
         add.add_argument(
             "--category",
             action="append",
@@ -54,8 +60,15 @@ class Command(OrganizationCommand):
             help="What the files are: " + ", ".join(RECORD_TYPE_LABELS),
         )
         add.add_argument("--title", help="Title (default: from each file's name).")
-        add.add_argument("--issuer", default="")
-        add.add_argument("--valid-until", type=iso_date, metavar="YYYY-MM-DD")
+        add.add_argument(
+            "--issuer", default="", help="Who issued the documents (an auditor, a ministry)."
+        )
+        add.add_argument(
+            "--valid-until",
+            type=iso_date,
+            metavar="YYYY-MM-DD",
+            help="The last day the documents are valid (an expiry notice goes out before it).",
+        )
         for option in KINDS:
             add.add_argument(
                 f"--{option}",

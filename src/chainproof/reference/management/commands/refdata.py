@@ -34,7 +34,12 @@ class Command(BaseCommand):
                 "anything is written; one bad row loads nothing."
             ),
         )
-        load.add_argument("paths", nargs="*", metavar="PATH")
+        load.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="A manifest (.yaml) or CSV files of one kind (default: the bundled datasets).",
+        )
         load.add_argument("--kind", choices=sorted(KINDS), help="Kind of the CSV files.")
         load.add_argument("--edition", help="Edition name, e.g. 'TIP 2026'.")
         load.add_argument("--as-of", type=iso_date, help="Date the data is as of (YYYY-MM-DD).")

@@ -34,10 +34,19 @@ class Command(BaseCommand):
             "the reference editions in force on that date (not stored).",
         )
         which = score.add_mutually_exclusive_group(required=True)
-        which.add_argument("--all", action="store_true")
-        which.add_argument("--product", metavar="SKU")
-        which.add_argument("--supplier", metavar="ID", type=int)
-        score.add_argument("--as-of", type=iso_date, metavar="DATE")
+        which.add_argument(
+            "--all", action="store_true", help="Every supplier, worksite and product."
+        )
+        which.add_argument("--product", metavar="SKU", help="One product, by its SKU.")
+        which.add_argument(
+            "--supplier", metavar="ID", type=int, help="One supplier, by its number."
+        )
+        score.add_argument(
+            "--as-of",
+            type=iso_date,
+            metavar="DATE",
+            help="Score with the reference data in force on this day (YYYY-MM-DD).",
+        )
         add_organization_argument(score)
 
     def handle(self, *args: Any, **options: Any) -> None:

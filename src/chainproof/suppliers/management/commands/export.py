@@ -24,8 +24,14 @@ class Command(OrganizationCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("what", choices=[*ENTITIES, "production-units"])
-        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument(
+            "what",
+            choices=[*ENTITIES, "production-units"],
+            help="What to export: one kind of record, or production units (worksite by product).",
+        )
+        parser.add_argument(
+            "--format", choices=["csv", "xlsx"], default="csv", help="File format (default csv)."
+        )
         parser.add_argument(
             "--output", "-o", help="File to write (default: standard output for CSV)."
         )

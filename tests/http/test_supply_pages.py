@@ -182,6 +182,10 @@ def test_create_and_edit_a_supplier_through_the_form(csrf_client, demo):
     assert AuditEvent.objects.filter(
         action="supplier.created", object_id=str(supplier.pk), actor=demo.user
     ).exists()
+    history = csrf_client.get(f"/suppliers/{supplier.pk}/").content.decode()
+    assert "Created" in history
+    assert "organization_id" not in history  # no field names where words belong
+    assert "normalized_name" not in history
     bad = csrf_client.post(
         "/suppliers/new/",
         {

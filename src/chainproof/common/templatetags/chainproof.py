@@ -14,6 +14,28 @@ def action_words(action: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+# Fields a person never set: kept in the audit trail, left out of a record's history.
+_BOOKKEEPING = frozenset(
+    {"id", "organization_id", "created_at", "updated_at", "normalized_name", "text_warning"}
+)
+_FIELD_WORDS = {"legal_name": "legal name", "native_name": "name in its own script"}
+
+
+@register.filter
+def changed_words(event: Any) -> str:
+    """What an audited change changed, in words: the fields whose value differs, by name
+    ("legal name, country"), without bookkeeping fields; nothing for a creation."""
+    before, after = getattr(event, "before", None), getattr(event, "after", None)
+    if not isinstance(after, dict) or not isinstance(before, dict) or not before:
+        return ""
+    names = [
+        _FIELD_WORDS.get(key, key.removesuffix("_id").replace("_", " "))
+        for key in after
+        if key not in _BOOKKEEPING and before.get(key) != after.get(key)
+    ]
+    return ", ".join(names)
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """``{{ names|get_item:code }}``: a dictionary lookup with a variable key."""

@@ -169,28 +169,17 @@ def test_lists_by_their_names():
 
 
 def test_listings_of_the_same_entity_are_near_identical():
-    uflpa = Listing(
-        "HOSHINE SILICON INDUSTRY CO., LTD.", ("HOSHINE SILICON INDUSTRY CO., LTD.",), 0.9
-    )
-    wro = Listing(
-        "Hoshine Silicon Industry Co. Ltd.",
-        ("Hoshine Silicon Industry Co. Ltd.",),
-        0.7,  # far apart in score, same name once legal forms go
-    )
-    assert near_identical(uflpa, wro)
+    uflpa = Listing("HOSHINE SILICON INDUSTRY CO., LTD.", ("HOSHINE SILICON INDUSTRY CO., LTD.",))
+    wro = Listing("Hoshine Silicon Industry Co. Ltd.", ("Hoshine Silicon Industry Co. Ltd.",))
+    assert near_identical(uflpa, wro)  # the same name once legal forms go
     # an alias of one entry is the other's name
-    alias = Listing("Hesheng Silicon", ("Hoshine Silicon (Shanshan) Co.", "Hesheng Silicon"), 0.8)
-    other = Listing("Hoshine Silicon (Shanshan) Co., Ltd.", ("Hoshine Silicon (Shanshan)",), 0.75)
+    alias = Listing("Hesheng Silicon", ("Hoshine Silicon (Shanshan) Co.", "Hesheng Silicon"))
+    other = Listing("Hoshine Silicon (Shanshan) Co., Ltd.", ("Hoshine Silicon (Shanshan)",))
     assert near_identical(alias, other)
-    # names that only share words are decided one by one, however close their scores
-    shanshan = Listing(
-        "Hoshine Silicon Industry (Shanshan) Co., Ltd and subsidiaries",
-        (),
-        0.88,
-        frozenset({"hoshine", "shanshan"}),
-    )
-    plain = Listing("Hoshine Silicon Industry Co.", (), 0.91, frozenset({"hoshine"}))
+    # names that only share words are decided one by one
+    shanshan = Listing("Hoshine Silicon Industry (Shanshan) Co., Ltd and subsidiaries", ())
+    plain = Listing("Hoshine Silicon Industry Co.", ())
     assert not near_identical(shanshan, plain)
-    group = Listing("Xinjiang Huafu Color Spinning Group Co., Ltd.", (), 0.96)
-    aksu = Listing("Aksu Huafu Color Spinning Co., Ltd.", (), 1.0)
+    group = Listing("Xinjiang Huafu Color Spinning Group Co., Ltd.", ())
+    aksu = Listing("Aksu Huafu Color Spinning Co., Ltd.", ())
     assert not near_identical(group, aksu)

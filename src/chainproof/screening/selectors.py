@@ -78,24 +78,9 @@ def counts(organization_id: int) -> dict[str, int]:
 # --- the review screen ---------------------------------------------------------------------
 
 
-def _distinctive(hit: ScreeningHit) -> frozenset[str]:
-    """The matched listed name's distinctive words, from the stored comparison."""
-    entry = (hit.details or {}).get("entry") or {}
-    return frozenset(
-        str(word[0])
-        for word in entry.get("words") or ()
-        if len(word) == 2 and word[1] == "distinctive"
-    )
-
-
 def listing(hit: ScreeningHit) -> Listing:
     """What a hit says about the entry it matched, for telling listings of one entity."""
-    return Listing(
-        hit.entry_name,
-        tuple(str(name) for name in hit.entry_names or ()),
-        float(hit.score),
-        _distinctive(hit),
-    )
+    return Listing(hit.entry_name, tuple(str(name) for name in hit.entry_names or ()))
 
 
 def near_identical_hits(hit: ScreeningHit) -> list[ScreeningHit]:

@@ -306,13 +306,11 @@ def _spells(acronym: str, before: str) -> bool:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a hit says about the entry it matched: the listed name that matched, every name
-    of the entry, the score, and the matched name's distinctive words (empty when unknown)."""
+    """What a hit says about the entry it matched: the listed name that matched and every
+    name of the entry."""
 
     name: str
     names: tuple[str, ...]
-    score: float
-    distinctive: frozenset[str] = frozenset()
 
 
 def near_identical(a: Listing, b: Listing) -> bool:

@@ -252,14 +252,3 @@ def _phrase_at(
         if tuple(tokens[i : i + len(words)]) == words:
             return len(words), short
     return None
-
-
-def initials(tokens: tuple[str, ...], roles: tuple[str, ...]) -> str:
-    """The first letters of a name's words but its legal forms, when it has three or more
-    ("Xinjiang Production Construction Corps" -> "xpcc"); "" otherwise."""
-    letters = [
-        token[0]
-        for token, role in zip(tokens, roles, strict=True)
-        if role != LEGAL and token[0].isascii() and token[0].isalpha()
-    ]
-    return "".join(letters) if len(letters) >= 3 else ""

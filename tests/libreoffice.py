@@ -140,7 +140,9 @@ class LibreOffice:
                 f"LibreOffice took more than {TIMEOUT} s for the {job['action']} job on "
                 f"{job['src']}."
             ) from None
-        if done.returncode < 0 and not last:
+        # Killed by a signal, or its bridge to soffice gone (soffice died mid-job).
+        bridge_gone = "DisposedException" in done.stderr or "URP bridge" in done.stderr
+        if (done.returncode < 0 or bridge_gone) and not last:
             return True
         if done.returncode != 0 or not Path(job["out"]).exists():
             raise AssertionError(

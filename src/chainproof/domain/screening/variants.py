@@ -39,7 +39,6 @@ from chainproof.domain.screening.words import (
     LEGAL,
     NUMBER,
     PLACE,
-    WEIGHTS,
     fold,
     read_words,
     terms,
@@ -61,7 +60,6 @@ class Variant:
     person: bool = False  # a person's name: every given name must agree
     shown: tuple[str, ...] = ()  # the words a person reads, when the tokens are a sound key
     # Derived once, so comparing two variants does no set-up work.
-    weights: tuple[float, ...] = field(default=(), compare=False)
     key: frozenset[int] = field(default=frozenset(), compare=False)  # positions that say which
     key_tokens: frozenset[str] = field(default=frozenset(), compare=False)
     support: tuple[int, ...] = field(default=(), compare=False)  # generic words and places
@@ -91,7 +89,6 @@ class Variant:
             key = [j for j, role in enumerate(roles) if role != LEGAL] or list(range(len(roles)))
         chosen = frozenset(key)
         setter = object.__setattr__
-        setter(self, "weights", tuple(WEIGHTS[role] for role in roles))
         setter(self, "key", chosen)
         setter(self, "key_tokens", frozenset(tokens[j] for j in key))
         setter(
@@ -105,10 +102,6 @@ class Variant:
         setter(self, "initials", "".join(t[0] for t in tokens) if len(tokens) >= 3 else "")
         setter(self, "numbers", frozenset(numbers))
         setter(self, "generic_only", generic_only)
-
-    @property
-    def has_distinctive(self) -> bool:
-        return bool(self.distinctive)
 
 
 def may_be_korean(variant: Variant) -> bool:

@@ -57,6 +57,19 @@ def current_for(organization_id: int, node_type: str, node_id: int) -> RiskAsses
     ).first()
 
 
+def current_levels(organization_id: int, node_type: str, node_ids: list[int]) -> dict[int, Any]:
+    """The current assessment of each of ``node_ids`` (one query), by id: for a list page."""
+    return {
+        a.node_id: a
+        for a in RiskAssessment.objects.filter(
+            organization_id=organization_id,
+            node_type=node_type,
+            is_current=True,
+            node_id__in=node_ids,
+        ).only("node_id", "level", "score")
+    }
+
+
 def history_for(organization_id: int, node_type: str, node_id: int) -> QuerySet[RiskAssessment]:
     return (
         RiskAssessment.objects.filter(

@@ -26,3 +26,22 @@ def ids_at_risk_level(organization_id: int, node_type: str, level: str) -> Any:
     if not _risk_level_lookups:
         return []
     return _risk_level_lookups[-1](organization_id, node_type, level)
+
+
+# (organization id, node type, ids) -> {id: its current assessment (has .level and .score)}
+CurrentRiskLookup = Callable[[int, str, list[int]], dict[int, Any]]
+
+_current_risk_lookups: list[CurrentRiskLookup] = []
+
+
+def register_current_risk_lookup(lookup: CurrentRiskLookup) -> None:
+    if lookup not in _current_risk_lookups:
+        _current_risk_lookups.append(lookup)
+
+
+def current_risk(organization_id: int, node_type: str, node_ids: list[int]) -> dict[int, Any]:
+    """The current risk assessment of each record shown on a list page, by id; empty when
+    no app knows risk."""
+    if not _current_risk_lookups or not node_ids:
+        return {}
+    return _current_risk_lookups[-1](organization_id, node_type, node_ids)

@@ -28,6 +28,7 @@ from chainproof.suppliers.forms import (
     ProductForm,
     SupplierForm,
 )
+from chainproof.suppliers.lookups import current_risk
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import (
     SORT_LABELS,
@@ -85,11 +86,14 @@ def supplier_index(request: HttpRequest) -> HttpResponse:
     if exported:
         return exported
     countries = distinct_countries(Supplier, org_id)
+    page = paginate(request, suppliers)
+    risks = current_risk(org_id, "supplier", [s.pk for s in page["rows"]])
     return render(
         request,
         "suppliers/supplier_list.html",
         {
-            **paginate(request, suppliers),
+            **page,
+            "rows": [(s, risks.get(s.pk)) for s in page["rows"]],
             "params": params,
             "sort": sort,
             "sorts": {key: SORT_LABELS[key] for key in SUPPLIER_SORTS},
@@ -171,15 +175,21 @@ def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
         membership, Supplier.objects.select_related("parent", "owner"), pk=supplier_id
     )
     upstream, downstream = links_of_supplier(supplier)
+    facilities = list(supplier.facilities.all())
+    own = {f.pk for f in facilities}
+    # What moves between the company and its own worksites is not "upstream": only what
+    # comes from other companies' sites is.
+    received = list(upstream[:200])
     return render(
         request,
         "suppliers/supplier_detail.html",
         {
             "supplier": supplier,
             "identifiers": supplier.identifiers.all(),
-            "facilities": supplier.facilities.all(),
+            "facilities": facilities,
             "subsidiaries": supplier.subsidiaries.all(),
-            "upstream": upstream[:200],
+            "internal": [link for link in received if link.source_facility_id in own],
+            "upstream": [link for link in received if link.source_facility_id not in own],
             "downstream": downstream[:200],
             "products": Product.objects.filter(links__in=downstream).distinct(),
             "history": audit_history_of(

@@ -107,3 +107,16 @@ for (const form of document.querySelectorAll("form[data-dropzone]")) {
     input.value = "";
   });
 }
+
+// A table cell that holds only a date (or a date and a time) never breaks inside it
+// ("2026-/06-23"): marked on load and after each HTMX swap, whichever template drew it.
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?( UTC)?$/;
+function markDates(root) {
+  for (const cell of root.querySelectorAll("td, dd")) {
+    if (!cell.classList.contains("date") && DATE_ONLY.test(cell.textContent.trim())) {
+      cell.classList.add("date");
+    }
+  }
+}
+markDates(document);
+document.addEventListener("htmx:afterSwap", (event) => markDates(event.target));

@@ -46,6 +46,11 @@ def _quiet(done: int, total: int | None, message: str = "") -> None:
 THRESHOLD_RANGE = (Decimal("0.50"), Decimal("0.99"))
 
 
+def percent(fraction: float | Decimal) -> str:
+    """A score or threshold as people read it: 0.7 -> "70%"."""
+    return f"{round(float(fraction) * 100):d}%"
+
+
 def threshold(organization_id: int | None = None) -> float:
     """The organization's review threshold, or the instance default."""
     if organization_id is not None:
@@ -60,17 +65,24 @@ def threshold(organization_id: int | None = None) -> float:
 
 
 def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
-    """Change the review threshold (audited) and screen everything again with it."""
+    """Change the review threshold (audited) and screen everything again with it.
+
+    People read and type the threshold as a percentage ("70", as
+    CHAINPROOF_SCREENING_THRESHOLD_PERCENT takes it); a fraction below 1 ("0.70") is still
+    understood, as older clients send it. Stored as a fraction."""
     low, high = THRESHOLD_RANGE
+    text = value.strip().removesuffix("%").strip() if isinstance(value, str) else value
     try:
-        chosen = Decimal(value.strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, AttributeError):
+        number = Decimal(text)
+    except (InvalidOperation, TypeError):
         raise ValidationError({"threshold": f"Expected a number, found {value!r}."}) from None
-    if not low <= chosen <= high:
+    chosen = (number if number < 1 else number / 100).quantize(Decimal("0.01"))
+    if not number.is_finite() or not low <= chosen <= high:
         raise ValidationError(
             {
-                "threshold": f"Expected a score between {low} and {high} (names sharing only "
-                f"generic words score at most 0.50), found {chosen}."
+                "threshold": f"Expected a percentage between {percent(low)} and "
+                f"{percent(high)} (names sharing only generic words score at most "
+                f"{percent(low)}), found {value}."
             }
         )
     before = threshold(organization_id)
@@ -85,8 +97,8 @@ def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
         object_type="screening.screeningsettings",
         object_id=organization_id,
         object_repr="screening threshold",
-        before={"threshold": f"{before:.2f}"},
-        after={"threshold": str(chosen)},
+        before={"threshold": percent(before)},
+        after={"threshold": percent(chosen)},
     )
     recompute.screening_rules_changed(organization_id, actor=actor)
     return chosen

@@ -19,6 +19,7 @@ from chainproof.screening.models import ScreeningHit, WatchlistEntry
 from chainproof.screening.services import (
     hits_decide,
     list_index,
+    percent,
     screening_request,
     threshold,
     threshold_set,
@@ -43,7 +44,9 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     value=request.POST.get("threshold", ""),
                 )
-            messages.success(request, f"Threshold set to {chosen}; screening runs again.")
+            messages.success(
+                request, f"Review threshold set to {percent(chosen)}; screening runs again."
+            )
             return redirect("screening:queue")
         except ValidationError as exc:
             error = "; ".join(exc.messages)
@@ -69,6 +72,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
             ],
             "list_codes": LIST_NAMES,
             "threshold": threshold(membership.organization_id),
+            "threshold_percent": round(threshold(membership.organization_id) * 100),
             "error": error,
         },
         status=400 if error else 200,

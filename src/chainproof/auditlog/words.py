@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps
 
 from chainproof.jobs.kinds import JobKind
+from chainproof.jobs.results import result_facts
 
 # Actions whose code does not read well on its own.
 ACTION_WORDS = {
@@ -187,6 +188,10 @@ def state_words(state: Any) -> list[Shown]:
         return [Shown("Value", value_words(state))]
     shown = []
     for key, value in state.items():
+        if key == "result" and isinstance(value, dict):  # a job's result: its own labels
+            facts = [Shown(label, text) for label, text in result_facts(value)]
+            shown.append(Shown("Result", "", facts))
+            continue
         flat = isinstance(value, dict) and all(not isinstance(v, dict) for v in value.values())
         if value and flat:
             shown.append(Shown(field_words(str(key)), "", state_words(value)))

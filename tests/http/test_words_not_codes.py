@@ -165,3 +165,14 @@ def test_pages_without_navigation_are_one_centred_column(csrf_client):
 def test_the_job_name_in_the_trail_is_words(scored):
     assert str(scored) == f"Score every record (job {scored.pk})"
     assert Job.objects.get(pk=scored.pk).kind_label == "Score every record"
+
+
+def test_the_server_error_page_is_styled_and_centred(rf):
+    from chainproof.web.views import server_error
+
+    response = server_error(rf.get("/boom/"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert 'class="layout no-nav"' in body and 'id="error"' in body
+    assert "chainproof/app.css" in body
+    assert "<script" not in body  # nothing that could itself fail or break the policy

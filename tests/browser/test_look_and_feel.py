@@ -136,6 +136,17 @@ def test_layout_at_1024_px_never_scrolls_sideways(browser, live_server, alice, r
         # The main column keeps a readable width beside the navigation.
         assert page.locator("main").bounding_box()["width"] > 700, url
 
+    # The register's columns fit beside the navigation: nothing scrolls inside its box and
+    # the main reason keeps a readable width.
+    page.goto(f"{live_server.url}/risk/")
+    fits = page.evaluate(
+        "() => { const t = document.querySelector('#risk-register');"
+        " return t.scrollWidth <= t.parentElement.clientWidth + 1; }"
+    )
+    assert fits
+    reason = page.locator("#risk-register tbody tr td:last-child").first.bounding_box()
+    assert reason["width"] >= 200
+
     # Dates stay on one line.
     page.goto(f"{live_server.url}/suppliers/{supplier.pk}/")
     for time in page.locator("#upstream time").all():

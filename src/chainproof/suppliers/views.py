@@ -120,6 +120,7 @@ def facility_index(request: HttpRequest) -> HttpResponse:
             **paginate(request, facilities),
             "params": params,
             "countries": distinct_countries(Facility, org_id),
+            "names": country_names(org_id),
         },
     )
 

@@ -176,3 +176,20 @@ def test_the_server_error_page_is_styled_and_centred(rf):
     assert 'class="layout no-nav"' in body and 'id="error"' in body
     assert "chainproof/app.css" in body
     assert "<script" not in body  # nothing that could itself fail or break the policy
+
+
+def test_an_imports_changed_fields_read_as_words():
+    from chainproof.jobs.results import import_summary
+
+    summary = import_summary(
+        {
+            "entity": "suppliers",
+            "rows": 1,
+            "created": 0,
+            "updated": 1,
+            "changes": [
+                {"row": 2, "action": "update", "record": "Acme", "fields": {"legal_name": "A"}}
+            ],
+        }
+    )
+    assert summary.changes[0]["field_words"] == "legal name"

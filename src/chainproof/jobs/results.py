@@ -99,7 +99,15 @@ def import_summary(result: dict[str, Any]) -> ImportSummary:
     for change in result.get("changes") or []:
         if isinstance(change, dict):
             action = str(change.get("action", ""))
-            summary.changes.append({**change, "action_text": action_words(action, dry_run=dry_run)})
+            fields = change.get("fields") if isinstance(change.get("fields"), dict) else {}
+            summary.changes.append(
+                {
+                    **change,
+                    "action_text": action_words(action, dry_run=dry_run),
+                    # "legal_name" -> "legal name": the fields in words, not as keys.
+                    "field_words": ", ".join(str(k).replace("_", " ") for k in fields),
+                }
+            )
     return summary
 
 

@@ -193,3 +193,11 @@ def test_an_imports_changed_fields_read_as_words():
         }
     )
     assert summary.changes[0]["field_words"] == "legal name"
+
+
+def test_a_dataset_code_reads_as_its_title_wherever_listed():
+    from chainproof.reference.templatetags.reference_words import dataset_title
+
+    assert dataset_title("cbp_wro_findings") == "CBP Withhold Release Orders and Findings"
+    assert dataset_title("uflpa_entity_list") == "UFLPA Entity List"
+    assert dataset_title("some_new_list") == "some new list"

@@ -99,7 +99,8 @@ def import_summary(result: dict[str, Any]) -> ImportSummary:
     for change in result.get("changes") or []:
         if isinstance(change, dict):
             action = str(change.get("action", ""))
-            fields = change.get("fields") if isinstance(change.get("fields"), dict) else {}
+            given = change.get("fields")
+            fields: dict[str, Any] = given if isinstance(given, dict) else {}
             summary.changes.append(
                 {
                     **change,

@@ -59,10 +59,13 @@ def test_a_job_event_reads_as_a_sentence(csrf_client, scored):
     # No internal number in the heading that differs from the address, no raw codes,
     # no dash printed inside a box: an empty "before" says so in words.
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.content.decode(), re.S)[1]
-    assert "#" not in heading and f"{event.seq}" not in heading.replace(f"job {scored.pk}", "")
+    assert "#" not in heading
+    assert f"{event.seq}" not in heading.replace(f"job {scored.pk}", "")
     visible = text.split("For auditors:")[0]
-    assert "job.succeeded" not in visible and "risk.score_all" not in visible
-    assert "'—'" not in page.content.decode() and "&#x27;—&#x27;" not in page.content.decode()
+    assert "job.succeeded" not in visible
+    assert "risk.score_all" not in visible
+    assert "'—'" not in page.content.decode()
+    assert "&#x27;—&#x27;" not in page.content.decode()
     assert "Nothing before" in text
     assert "Records scored" in text  # the result's figures, labelled, in the "after" box
     # The stored codes remain for an auditor, below, in their own section.
@@ -85,21 +88,25 @@ def test_a_changed_record_names_its_fields_in_words(csrf_client, scored, alice):
     ).latest("pk")
     text = _text(csrf_client.get(f"/audit/{event.pk}/"))
     assert "legal name changed" in text
-    assert "Legal name" in text and "legal_name" not in text.split("For auditors:")[0]
+    assert "Legal name" in text
+    assert "legal_name" not in text.split("For auditors:")[0]
 
 
 def test_the_audit_log_lists_events_in_words(csrf_client, scored):
     page = csrf_client.get("/audit/", {"object_type": "jobs.job"})
     rows = page.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert "Job finished" in rows and "Score every record" in rows
-    assert "job.succeeded" not in rows and "jobs.job" not in rows
+    assert "Job finished" in rows
+    assert "Score every record" in rows
+    assert "job.succeeded" not in rows
+    assert "jobs.job" not in rows
     assert not re.search(r"[a-z_]+\.[a-z_]+ #\d+", rows)  # no "risk.score_all #5 (running)"
     # The filter offers the actions in words, with the code only as the value sent.
     assert '<option value="job.succeeded">Job finished</option>' in page.content.decode()
     assert '<option value="jobs.job" selected>Job</option>' in page.content.decode()
     only = csrf_client.get("/audit/", {"action": "job.succeeded"})
     only_rows = only.content.decode().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert "Job finished" in only_rows and "Job queued" not in only_rows
+    assert "Job finished" in only_rows
+    assert "Job queued" not in only_rows
 
 
 def test_a_job_page_shows_its_result_as_labelled_figures(csrf_client, scored):
@@ -112,7 +119,9 @@ def test_a_job_page_shows_its_result_as_labelled_figures(csrf_client, scored):
     text = _text(page)
     assert f"Records scored {scored.result['nodes']}" in " ".join(text.split())
     assert "Methodology" in text
-    assert "{" not in text and "&#x27;nodes&#x27;" not in body and "'nodes'" not in body
+    assert "{" not in text
+    assert "&#x27;nodes&#x27;" not in body
+    assert "'nodes'" not in body
 
 
 def test_result_figures_of_an_unknown_handler_still_read_as_words():
@@ -140,7 +149,8 @@ def test_the_supplier_list_shows_each_risk_level_in_a_word(csrf_client, scored, 
     page = csrf_client.get("/suppliers/", {"risk": "critical"})
     table = page.content.decode().split('id="supplier-table"', 1)[1].split("</table>", 1)[0]
     assert "<th>Risk</th>" in table
-    assert 'class="badge risk-critical"' in table and ">Critical</a>" in table
+    assert 'class="badge risk-critical"' in table
+    assert ">Critical</a>" in table
     assert "risk-low" not in table  # the filter and the column agree
     # Countries by name, not by code.
     assert ">China</td>" in table
@@ -173,7 +183,8 @@ def test_the_server_error_page_is_styled_and_centred(rf):
     response = server_error(rf.get("/boom/"))
     assert response.status_code == 500
     body = response.content.decode()
-    assert 'class="layout no-nav"' in body and 'id="error"' in body
+    assert 'class="layout no-nav"' in body
+    assert 'id="error"' in body
     assert "chainproof/app.css" in body
     assert "<script" not in body  # nothing that could itself fail or break the policy
 

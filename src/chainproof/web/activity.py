@@ -17,7 +17,7 @@ from chainproof.jobs.models import Job
 # What each outcome of a job is called, and which moment of the job it dates.
 _JOB_MOMENT = {
     "queued": ("waiting to start", "created_at"),
-    "running": ("running, started", "started_at"),
+    "running": ("running", "started_at"),
     "succeeded": ("finished", "finished_at"),
     "failed": ("failed", "finished_at"),
     "rejected": ("refused its file", "finished_at"),
@@ -53,6 +53,7 @@ _PHRASES = {
     "job.reclaimed": "taken over by another worker",
     "job.extended": "extended",
     "job.succeeded": "finished",
+    "job.rejected": "refused its file",
     "screening.completed": "Names screened against the lists",
     "risk.methodology_saved": "Risk methodology saved",
     "reference.dataset_loaded": "Reference dataset loaded",
@@ -80,25 +81,26 @@ def ago(moment: object) -> str:
 
 @dataclass(frozen=True)
 class JobLine:
-    text: str  # "Score every record: finished 5 minutes ago"
+    text: str  # "Score every record: finished"
     outcome: str
     url: str
     when: object
+    ago: str  # "5 minutes ago"
 
 
 def recent_jobs(organization_id: int, limit: int = 6) -> list[JobLine]:
     lines = []
-    for job in Job.objects.filter(organization_id=organization_id).order_by("-created_at", "-pk")[
-        :limit
-    ]:
+    jobs = Job.objects.filter(organization_id=organization_id).order_by("-created_at", "-pk")
+    for job in jobs[:limit]:
         words, field = _JOB_MOMENT.get(job.outcome, (job.outcome_label.lower(), "created_at"))
         when = getattr(job, field) or job.created_at
         lines.append(
             JobLine(
-                text=f"{job.kind_label}: {words} {ago(when)}",
+                text=f"{job.kind_label}: {words}",
                 outcome=job.outcome,
                 url=reverse("jobs:detail", args=[job.pk]),
                 when=when,
+                ago=ago(when),
             )
         )
     return lines

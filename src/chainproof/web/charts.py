@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-FONT = 13  # px, in the viewBox's units (the chart scales with its box)
+WIDTH = 560
+FONT = 14  # px, in the viewBox's units (the chart scales with its box)
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,7 @@ def line_chart(
     height = top + plot_h + bottom
     plot_w = WIDTH - left - right
     known = [v for s in series for v in s.values if v is not None]
-    scale_top = ceiling if ceiling is not None else max([*known, 0]) or 1
-    if ceiling is None and scale_top > 1:
-        scale_top = float(_nice(scale_top))
+    scale_top = float(ceiling if ceiling is not None else _nice(max([*known, 0])))
     desc = desc or _describe(labels, series, unit)
     parts = _head(ident, title, desc, height, "line-chart")
     step = plot_w / max(1, len(labels))
@@ -216,12 +214,16 @@ def line_chart(
 
 
 def _nice(value: float) -> int:
-    """The next round number at or above ``value`` (for the top of a scale)."""
+    """The round number at or above ``value`` that tops a scale of counts: at least 2, and
+    even, so the middle line of the scale is a whole number too."""
+    if value <= 2:
+        return 2
     magnitude = 10 ** (len(str(int(value))) - 1)
-    for factor in (1, 2, 5, 10):
-        if factor * magnitude >= value:
-            return int(factor * magnitude)
-    return int(10 * magnitude)
+    for factor in (1, 2, 4, 6, 8, 10):
+        top = factor * magnitude
+        if top >= value and top % 2 == 0:
+            return top
+    return 10 * magnitude
 
 
 def _describe(labels: Sequence[str], series: Sequence[Series], unit: str) -> str:

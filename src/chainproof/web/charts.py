@@ -218,7 +218,7 @@ def _nice(value: float) -> int:
     even, so the middle line of the scale is a whole number too."""
     if value <= 2:
         return 2
-    magnitude = 10 ** (len(str(int(value))) - 1)
+    magnitude: int = 10 ** (len(str(int(value))) - 1)
     for factor in (1, 2, 4, 6, 8, 10):
         top = factor * magnitude
         if top >= value and top % 2 == 0:

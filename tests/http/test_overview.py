@@ -252,3 +252,53 @@ def test_month_ends_run_back_from_today():
         dt.date(2026, 3, 14),
     ]
     assert timezone.localdate() == month_ends(timezone.localdate())[-1]
+
+
+def test_another_organization_sees_none_of_these_records(csrf_client, alice, bob, demo):
+    csrf_client.sign_in(bob)
+    shown = figures(csrf_client.get("/"))
+    assert {count for count, _ in shown.values()} == {0}
+    everything = csrf_client.get("/questionnaires/requests/").content.decode()
+    assert table_rows(everything, "request-list") == 0
+
+
+def test_the_strongest_presumption_decides_which_figure_counts_a_product(alice, refdata):
+    from chainproof.risk.models import RiskAssessment
+    from chainproof.risk.selectors import register
+    from chainproof.risk.services import methodology_in_use
+
+    org = alice.organization.pk
+    methodology = methodology_in_use(org)
+    statuses = {
+        1: ("does_not_apply", "applies", "may_apply"),  # UFLPA applies
+        2: ("may_apply", "does_not_apply", "does_not_apply"),
+        3: ("does_not_apply", "does_not_apply", "does_not_apply"),
+        4: ("", "", ""),  # not checked
+    }
+    for node_id, (caatsa, uflpa, s307) in statuses.items():
+        RiskAssessment.objects.create(
+            organization_id=org,
+            node_type="product",
+            node_id=node_id,
+            node_name=f"Product {node_id}",
+            score=50,
+            own_score=50,
+            level="medium",
+            caatsa_status=caatsa,
+            uflpa_status=uflpa,
+            section307_status=s307,
+            methodology=methodology,
+            engine="test",
+            engine_version="1",
+            as_of=timezone.localdate(),
+            fingerprint=str(node_id),
+        )
+
+    def ids(status):
+        found = register(org, node_type="product", presumption="any", status=status)
+        return sorted(found.values_list("node_id", flat=True))
+
+    assert ids("applies") == [1]
+    assert ids("may_apply") == [2]
+    assert ids("does_not_apply") == [3]
+    assert ids("") == [1, 2, 3]

@@ -56,11 +56,13 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
         list_code=params["list_code"],
         q=params["q"],
     )
+    page = paginate(request, hits)
+    page["rows"] = selectors.with_entry_kinds(page["rows"])
     return render(
         request,
         "screening/queue.html",
         {
-            **paginate(request, hits),
+            **page,
             "params": params,
             "counts": [
                 (ScreeningHit.Status(status).label, n)
@@ -106,6 +108,7 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
                 request, f"Hit {what}." if len(decided) == 1 else f"{len(decided)} hits {what}."
             )
             return redirect("screening:queue")
+    selectors.with_entry_kinds([hit])
     return render(
         request,
         "screening/hit.html",

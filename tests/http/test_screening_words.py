@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from chainproof.jobs.models import Job
+from chainproof.jobs.services import run_pending
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
 from chainproof.suppliers.models import Supplier
@@ -112,19 +113,31 @@ def test_a_record_is_not_screened_yet_until_a_screening_ran(csrf_client, alice, 
     assert "Not screened yet." in text
     assert "No list entry resembles" not in text
     assert "Screen now" in text
-    # the button starts a screening (CSRF enforced)
-    assert csrf_refused(csrf_client.post("/screening/run/"))
-    started = csrf_client.post("/screening/run/", {"csrfmiddlewaretoken": csrf_token_from(page)})
-    assert started.status_code == 302
-    job = Job.objects.get(organization=alice.organization, kind="screening.screen")
-    assert started["Location"] == f"/jobs/{job.pk}/"
     # a viewer is told the same, without the button
     csrf_client.sign_in(victor)
     viewer = _visible(csrf_client.get(f"/suppliers/{supplier.pk}/"))
     assert "Not screened yet." in viewer
     assert "Screen now" not in viewer
+    # the button starts a screening (CSRF enforced)
+    csrf_client.sign_in(alice)
+    page = csrf_client.get(f"/suppliers/{supplier.pk}/")
+    assert csrf_refused(csrf_client.post("/screening/run/"))
+    started = csrf_client.post("/screening/run/", {"csrfmiddlewaretoken": csrf_token_from(page)})
+    assert started.status_code == 302
+    job = Job.objects.get(organization=alice.organization, kind="screening.screen")
+    assert started["Location"] == f"/jobs/{job.pk}/"
+    # the run's page says what was screened against which lists, in words
+    assert run_pending() >= 1
+    run = _visible(csrf_client.get(f"/jobs/{job.pk}/"))
+    assert re.search(
+        r"Screened \d+ records against UFLPA Entity List, OFAC SDN list \(North Korea\) and "
+        r"CBP Withhold Release Orders and Findings: \d+ new hits?\.",
+        run,
+    ), run
+    assert "Review the hits" in run
+    assert not LIST_CODES.search(run)
+    assert "'records'" not in run
     # once a screening ran, a clean record says so; a record added later is not screened yet
-    screen(organization_id=alice.organization.pk, actor=alice.user)
     with_hits = ScreeningHit.objects.filter(node_type="supplier").values("node_id")
     clean = (
         Supplier.objects.filter(organization=alice.organization).exclude(pk__in=with_hits).first()

@@ -22,6 +22,7 @@ from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.screening.entries import (
     IN_FORCE,
     entry_standing,
+    list_name,
     split_entities,
     status_words,
     wro_entry_kind,
@@ -372,6 +373,7 @@ def screen(
         "updated": len(updated),
         "algorithm": f"{ALGORITHM} v{VERSION}",
         "seconds": round(time.perf_counter() - started, 2),
+        "lists": [list_name(code) for code in editions],
     }
 
 

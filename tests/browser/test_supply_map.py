@@ -78,6 +78,10 @@ def test_map_zooms_pans_fits_and_highlights_the_risk_path(
     assert zoomed != whole
     assert float(zoomed.split()[2]) < float(whole.split()[2])
     assert page.inner_text("[data-map-zoom-level]") == "Zoom 125%"
+    page.click("[data-map-zoom=in]")
+    page.locator("#supply-chain-map").screenshot(path=str(tmp_path / "map-zoomed.png"))
+    page.click("[data-map-zoom=out]")
+    assert _view_box(page) == zoomed
     # drag moves the view; the drag does not open the box it ends on
     box = page.locator("#chain-map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

@@ -80,7 +80,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     membership = current_membership(request)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
-    alike = selectors.near_identical_hits(hit)
+    alike = selectors.with_entry_kinds(selectors.near_identical_hits(hit))
     error, chosen = "", {other.pk for other in alike}
     if request.method == "POST":
         require_role(membership, Role.ANALYST)

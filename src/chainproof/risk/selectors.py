@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chainproof.risk.models import RiskAssessment
 
@@ -20,6 +20,26 @@ PRESUMPTION_FIELDS = {
     "uflpa": "uflpa_status",
     "section_307": "section307_status",
 }
+
+ANY_PRESUMPTION = "any"
+# A presumption's statuses from the strongest down.
+PRESUMPTION_STRENGTH = ("applies", "may_apply", "does_not_apply")
+
+
+def strongest_presumption(status: str) -> Q:
+    """Records whose strongest presumption, over every regime, is ``status`` ("applies":
+    at least one applies; "may_apply": one may apply and none applies); any status when
+    empty: at least one regime was checked."""
+    fields = list(PRESUMPTION_FIELDS.values())
+    if status not in PRESUMPTION_STRENGTH:
+        return ~Q(**dict.fromkeys(fields, ""))
+    found = Q()
+    for field in fields:
+        found |= Q(**{field: status})
+    for stronger in PRESUMPTION_STRENGTH[: PRESUMPTION_STRENGTH.index(status)]:
+        for field in fields:
+            found &= ~Q(**{field: stronger})
+    return found
 
 
 def register(
@@ -46,6 +66,8 @@ def register(
     if presumption in PRESUMPTION_FIELDS:
         field = PRESUMPTION_FIELDS[presumption]
         qs = qs.filter(**{field: status}) if status else qs.exclude(**{field: ""})
+    elif presumption == ANY_PRESUMPTION:
+        qs = qs.filter(strongest_presumption(status))
     if q:
         qs = qs.filter(node_name__icontains=q)
     return qs.order_by(*SORTS.get(sort, SORTS["-score"]), "pk")
@@ -55,19 +77,6 @@ def current_for(organization_id: int, node_type: str, node_id: int) -> RiskAsses
     return RiskAssessment.objects.filter(
         organization_id=organization_id, node_type=node_type, node_id=node_id, is_current=True
     ).first()
-
-
-def current_levels(organization_id: int, node_type: str, node_ids: list[int]) -> dict[int, Any]:
-    """The current assessment of each of ``node_ids`` (one query), by id: for a list page."""
-    return {
-        a.node_id: a
-        for a in RiskAssessment.objects.filter(
-            organization_id=organization_id,
-            node_type=node_type,
-            is_current=True,
-            node_id__in=node_ids,
-        ).only("node_id", "level", "score")
-    }
 
 
 def history_for(organization_id: int, node_type: str, node_id: int) -> QuerySet[RiskAssessment]:

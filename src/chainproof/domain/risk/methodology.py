@@ -43,12 +43,17 @@ FACTOR_KEYS: dict[str, dict[str, str]] = {
 # Factors a methodology may leave out, with what they are then: each added after
 # methodologies were first written, defaulting to how those scored.
 ENTRY_STATUS = "entity_list_entry_status"
+NOT_ASKED = "dprk_workers_not_asked"
 OPTIONAL_FACTORS: dict[str, tuple[dict[str, str], dict[str, float]]] = {
     # The share of its points a list hit keeps when the entry is inactive (Inactive,
     # Revoked) or partially modified; before version 3 such entries were not screened, so
     # a methodology without this factor counts them fully.
     ENTRY_STATUS: ({"inactive": "share", "modified": "share"}, {"inactive": 1.0, "modified": 1.0}),
 }
+# Factors that, when left out, price as another factor does: until version 4 a new
+# worksite's North Korean workers defaulted to "unknown", so a methodology without a price
+# for "not yet asked" prices it as "unknown" (it scores as it did).
+PRICED_AS: dict[str, str] = {NOT_ASKED: "dprk_workers_unknown"}
 
 
 class MethodologyError(ValueError):
@@ -129,11 +134,11 @@ def parse_methodology(text: str) -> Methodology:
     factors_doc = document["factors"]
     if not isinstance(factors_doc, dict):
         raise MethodologyError("factors: expected a mapping")
-    unknown = sorted(set(factors_doc) - set(FACTOR_KEYS) - set(OPTIONAL_FACTORS))
+    known = set(FACTOR_KEYS) | set(OPTIONAL_FACTORS) | set(PRICED_AS)
+    unknown = sorted(set(factors_doc) - known)
     if unknown:
         raise MethodologyError(
-            f"factors: unknown factor(s) {', '.join(unknown)}; expected "
-            f"{', '.join(sorted([*FACTOR_KEYS, *OPTIONAL_FACTORS]))}"
+            f"factors: unknown factor(s) {', '.join(unknown)}; expected {', '.join(sorted(known))}"
         )
     factors: dict[str, dict[str, float]] = {}
     for factor, keys in FACTOR_KEYS.items():
@@ -154,6 +159,17 @@ def parse_methodology(text: str) -> Methodology:
         factors[factor] = {
             key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
             for key, kind in keys.items()
+        }
+    for factor, like in PRICED_AS.items():
+        body = factors_doc.get(factor)
+        if body is None:
+            factors[factor] = dict(factors[like])
+            continue
+        if not isinstance(body, dict):
+            raise MethodologyError(f"factors.{factor}: expected {', '.join(FACTOR_KEYS[like])}")
+        factors[factor] = {
+            key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
+            for key, kind in FACTOR_KEYS[like].items()
         }
     tip_doc = factors_doc["tip_tier"].get("points")
     if not isinstance(tip_doc, dict) or set(tip_doc) != set(TIP_CODES):

@@ -196,3 +196,43 @@ def parse_methodology(text: str) -> Methodology:
         signals=signals,
         sha256=sha256_bytes(text.encode("utf-8")),
     )
+
+
+def methodology_document(m: Methodology) -> dict[str, Any]:
+    """A parsed methodology as the mapping its YAML holds (every factor, every number)."""
+    factors: dict[str, Any] = {}
+    for factor, keys in FACTOR_KEYS.items():
+        body: dict[str, Any] = {key: _plain(m.factors[factor][key]) for key in keys}
+        if factor == "tip_tier":
+            body = {"points": {c: _plain(m.tip_points[c]) for c in TIP_CODES}, **body}
+        factors[factor] = body
+    for factor in [*OPTIONAL_FACTORS, *PRICED_AS]:
+        factors[factor] = {key: _plain(value) for key, value in m.factors[factor].items()}
+    return {
+        "name": m.name,
+        "version": m.version,
+        "description": m.description,
+        "levels": {name: _plain(bound) for name, bound in m.levels},
+        "propagation": {"decay_per_tier": _plain(m.decay_per_tier), "max_depth": m.max_depth},
+        "factors": factors,
+        "signals": {code: _plain(points) for code, points in m.signals.items()},
+    }
+
+
+def methodology_yaml(document: dict[str, Any], *, based_on: str = "") -> str:
+    """The YAML text stored for a methodology edited in a form: the numbers in the
+    order people read them, with a note of what it was based on."""
+    header = "# Edited in chainproof's methodology form"
+    if based_on:
+        header += f", based on {based_on}"
+    header += (
+        ".\n# Each number is a judgement: see the bundled methodology files for the "
+        "reasoning behind the defaults.\n"
+    )
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=88)
+    return header + body
+
+
+def _plain(number: float) -> int | float:
+    """80.0 -> 80, 0.85 -> 0.85: numbers written as people write them."""
+    return int(number) if float(number).is_integer() else float(number)

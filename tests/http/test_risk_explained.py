@@ -2,6 +2,7 @@
 factors are words, a question not yet asked is a gap on the page, and the heat map says
 how to read it."""
 
+import csv
 import re
 
 import pytest
@@ -53,7 +54,7 @@ def test_the_main_reason_is_the_largest_factor_everywhere(csrf_client, demo, six
     plant = six_factors
     row = csrf_client.get("/risk/", {"q": "Shihezi", "node_type": "facility"}).content.decode()
     row = row[row.index('id="risk-register"') :]
-    assert "Worksite in Xinjiang:" in row
+    assert "Worksite in Xinjiang: city" in row
     assert "TIP 2025" not in row
     # the record's page: the badge's one line, and the explanation
     facility_page = csrf_client.get(f"/suppliers/facilities/{plant.pk}/").content.decode()
@@ -70,9 +71,15 @@ def test_the_main_reason_is_the_largest_factor_everywhere(csrf_client, demo, six
     export = csrf_client.get("/risk/", {"q": "Shihezi", "node_type": "facility", "format": "csv"})
     lines = export.content.decode("utf-8-sig").splitlines()
     header = lines[0].split(",")
+    assert "main factor" in header
     assert "main reason" in header
-    assert "Worksite in Xinjiang: Worksite in Xinjiang" in lines[1]
-    assert lines[1].index("Worksite in Xinjiang") < lines[1].index("TIP Report tier")
+    row = next(csv.DictReader(lines))
+    assert row["main factor"] == "Worksite in Xinjiang"
+    assert row["main reason"].startswith("Worksite in Xinjiang: city")
+    assert row["main reason"].endswith("(80 points)")
+    top = row["top reasons"]
+    assert top.startswith("Worksite in Xinjiang")  # then the others, largest first
+    assert re.findall(r"\((\d+) points\)", top) == ["80", "20", "20"]
     body = csrf_client.get(f"/api/v1/risk/facility/{plant.pk}").json()[0]
     assert body["main_reason"]["factor"] == "xinjiang"
     assert body["main_reason"]["label"] == "Worksite in Xinjiang"

@@ -162,3 +162,25 @@ def test_country_facts_alone_never_make_a_site_critical_on_the_demo(alice, refda
     assert len(levels) == 84
     assert levels.count("critical") <= 15
     assert sum(1 for a in current if float(a.score) == 100.0) <= 6
+
+
+def test_on_the_demo_register_products_where_a_presumption_applies_come_first(alice, refdata):
+    from tests.supply import load_demo
+
+    load_demo(alice.organization)
+    risk_score_all(organization_id=alice.organization.pk)
+    products = list(register(alice.organization.pk, node_type="product"))
+    applies = [
+        a for a in products if "applies" in (a.caatsa_status, a.uflpa_status, a.section307_status)
+    ]
+    assert [a.node_name for a in applies] == ["Monocrystalline solar module 400 W"]
+    assert products[: len(applies)] == applies
+    module = applies[0]
+    assert (float(module.score), module.level) == (100.0, "critical")
+    assert module.main_reason["factor"] == "presumption"
+    # a product where a presumption may apply ranks above the one where none does
+    clean = next(a for a in products if a.node_name == "Merino wool scarf")
+    assert clean.caatsa_status == clean.uflpa_status == clean.section307_status == "does_not_apply"
+    may = [a for a in products if a not in applies and a != clean]
+    assert may
+    assert all(float(a.score) > float(clean.score) for a in may)

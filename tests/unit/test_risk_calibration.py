@@ -215,3 +215,31 @@ def test_a_product_where_a_presumption_applies_ranks_above_every_product_without
         assert result.scores[top].level == "critical"
         for other in others:
             assert result.scores[top].score > result.scores[other].score
+
+
+def test_risk_from_upstream_is_the_main_reason_only_when_it_sets_the_score():
+    own = [
+        Reason("tip_tier", "Facility in CN; TIP 2025: Tier 3", 20, ""),
+        Reason("dol_goods", "DOL List of Goods: Fish, CN", 20, ""),
+        Reason("dprk_workers_unknown", "not ruled out", 20, ""),
+        Reason("migrant_workers", "700 of 1200", 10, ""),
+    ]
+    weaker = Reason("upstream", "Upstream: ... (its own points are higher)", 43.35, "")
+    # own points 70 are higher than the 43 carried in: the largest own reason is the main
+    assert main_reason([*own, weaker]).factor == "tip_tier"
+    assert ranked([*own, weaker])[0].factor == "tip_tier"
+    stronger = Reason("upstream", "Upstream: Polysilicon from Shihezi", 85, "")
+    assert main_reason([*own, stronger]) is stronger
+    # a presumption that applies is why a product is at the top
+    presumed = Reason("presumption", "presumption applies (UFLPA): ...", 15, "")
+    assert main_reason([stronger, presumed]) is presumed
+
+
+def test_equal_points_go_to_the_factor_with_more_points_in_all():
+    reasons = [
+        Reason("dol_goods", "DOL List of Goods: Garments, VN", 20, ""),
+        Reason("dol_goods", "DOL List of Goods: Cotton, VN", 10, ""),
+        Reason("signal:ilo_indicator_found", "Audit: debt bondage", 20, ""),
+        Reason("signal:ilo_indicator_found", "Audit: retention of documents", 20, ""),
+    ]
+    assert main_reason(reasons).evidence == "Audit: debt bondage"

@@ -233,7 +233,7 @@ _DPRK_ANSWERS = one_of("none", "present", "unknown", "not_asked", case_insensiti
 def _dprk_workers(value: str) -> str:
     """'not asked', 'Not yet asked' and 'not_asked' are the same answer."""
     words = "_".join(value.replace("-", " ").split()).casefold()
-    return _DPRK_ANSWERS({"not_yet_asked": "not_asked"}.get(words, words))
+    return str(_DPRK_ANSWERS({"not_yet_asked": "not_asked"}.get(words, words)))
 
 
 def _coordinates_paired(row: dict[str, Any]) -> list[tuple[str, str, str]]:

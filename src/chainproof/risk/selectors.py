@@ -73,7 +73,12 @@ def level_counts(organization_id: int) -> dict[str, int]:
         organization_id=organization_id, is_current=True
     ).values_list("level", flat=True):
         counts[level] += 1
-    return dict(counts)
+    # worst first, as the register reads
+    order = ("critical", "high", "medium", "low")
+    return {
+        level: counts[level]
+        for level in sorted(counts, key=lambda lv: (order.index(lv) if lv in order else 9, lv))
+    }
 
 
 def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
-from chainproof.domain.risk.labels import factor_label, main_reason, ranked
+from chainproof.domain.risk.labels import factor_label, ranked
 from chainproof.domain.risk.methodology import MethodologyError, parse_methodology
 from chainproof.jobs.views import start_and_follow
 from chainproof.risk import selectors
@@ -58,6 +58,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 "CAATSA 321(b)",
                 "UFLPA",
                 "Section 307",
+                "main factor",
                 "main reason",
                 "top reasons",
                 "methodology",
@@ -75,7 +76,8 @@ def register(request: HttpRequest) -> HttpResponse:
                     a.caatsa_status,
                     a.uflpa_status,
                     a.section307_status,
-                    _reason_text(main_reason(a.reasons)),
+                    factor_label(str(a.main_reason["factor"])) if a.main_reason else "",
+                    _reason_text(a.main_reason),
                     "; ".join(_reason_text(r) for r in ranked(a.reasons)[:3]),
                     str(a.methodology),
                     a.computed_at.isoformat(),
@@ -98,7 +100,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def _reason_text(reason: dict[str, Any] | None) -> str:
     if reason is None:
         return ""
-    return f"{factor_label(reason['factor'])}: {reason['evidence']} ({reason['points']:g} points)"
+    return f"{reason['evidence']} ({reason['points']:g} points)"
 
 
 def node(request: HttpRequest, node_type: str, node_id: int) -> HttpResponse:

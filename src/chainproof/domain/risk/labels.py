@@ -66,22 +66,56 @@ def factor_label(factor: str) -> str:
     return FACTOR_LABELS.get(factor, factor.replace("_", " ").capitalize())
 
 
+def _get(reason: Any, key: str) -> Any:
+    return reason.get(key) if isinstance(reason, Mapping) else getattr(reason, key)
+
+
 def _points(reason: Any) -> float:
-    value = reason.get("points") if isinstance(reason, Mapping) else reason.points
     try:
-        return float(value or 0)
+        return float(_get(reason, "points") or 0)
     except (TypeError, ValueError):
         return 0.0
 
 
-def ranked(reasons: Iterable[Any]) -> list[Any]:
-    """Reasons largest first; equal points keep the engine's order."""
-    listed = list(reasons)
-    return [r for _, r in sorted(enumerate(listed), key=lambda x: (-_points(x[1]), x[0]))]
+def _by_points(reasons: list[Any]) -> list[Any]:
+    """Largest first; among equal points, the factor with more points in all (two audit
+    findings of 20 before one listed good of 20), then the engine's order."""
+    totals: dict[str, float] = {}
+    for reason in reasons:
+        factor = str(_get(reason, "factor"))
+        totals[factor] = totals.get(factor, 0.0) + _points(reason)
+    order = sorted(
+        enumerate(reasons),
+        key=lambda x: (-_points(x[1]), -totals[str(_get(x[1], "factor"))], x[0]),
+    )
+    return [reason for _, reason in order]
 
 
 def main_reason(reasons: Iterable[Any]) -> Any | None:
-    """The reason with the most points (the first of equals), or None when nothing
-    scores: the reason a person is shown first, everywhere."""
-    top = ranked(reasons)
+    """The reason that puts the score where it is, or None when nothing scores.
+
+    A presumption that applies is it (it ranks the product at the top). Risk from
+    upstream is it when it sets the score (more than the record's own points); otherwise
+    the largest of the record's own reasons is, never the first one listed."""
+    listed = list(reasons)
+    for reason in listed:
+        if _get(reason, "factor") == "presumption" and str(_get(reason, "evidence")).startswith(
+            "presumption applies"
+        ):
+            return reason
+    own = [r for r in listed if _get(r, "factor") not in ("upstream", "presumption")]
+    own_total = min(100.0, sum(_points(r) for r in own))
+    upstream = [r for r in listed if _get(r, "factor") == "upstream"]
+    if upstream and _points(upstream[0]) > own_total:
+        return upstream[0]
+    top = _by_points(own) or _by_points(listed)
     return top[0] if top and _points(top[0]) > 0 else None
+
+
+def ranked(reasons: Iterable[Any]) -> list[Any]:
+    """Reasons as a person reads them: the main reason first, then the others largest
+    first."""
+    listed = list(reasons)
+    main = main_reason(listed)
+    rest = _by_points([r for r in listed if r is not main])
+    return [main, *rest] if main is not None else rest

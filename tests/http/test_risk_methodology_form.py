@@ -2,6 +2,8 @@
 the YAML that would be stored; saving through the one write path (a new version, audited,
 every score recomputed by a job); the errors a person can make."""
 
+import re
+
 import pytest
 
 from chainproof.audit.models import AuditEvent
@@ -30,6 +32,14 @@ def form_data(org, action="preview", **changes):
     form = MethodologyForm(base=base, version="4.1")
     data = {name: field.initial for name, field in form.fields.items()}
     return {**data, "action": action, **changes}
+
+
+def previewed_then_saved(csrf_client, data):
+    """Preview the numbers, then press "Save" on the page that shows the preview."""
+    page = csrf_client.submit(URL, {**data, "action": "preview"}).content.decode()
+    token = re.search(r'name="previewed" value="([0-9a-f]{64})"', page)
+    assert token, "the preview offers to save"
+    return csrf_client.submit(URL, {**data, "action": "save", "previewed": token[1]})
 
 
 def _stored(org):
@@ -78,8 +88,8 @@ def test_preview_counts_the_records_that_would_change_level_and_saves_nothing(cs
 def test_saving_stores_a_new_version_audited_and_recomputes_every_score(csrf_client, demo):
     org = demo.organization
     csrf_client.sign_in(demo)
-    response = csrf_client.submit(
-        URL, form_data(org, "save", factor__xinjiang__points=60, decay_per_tier=0.8)
+    response = previewed_then_saved(
+        csrf_client, form_data(org, factor__xinjiang__points=60, decay_per_tier=0.8)
     )
     assert response.status_code == 302
     (saved,) = _stored(org)
@@ -129,8 +139,8 @@ def test_errors_are_named_and_nothing_is_saved(csrf_client, demo, changes, messa
 def test_a_version_that_exists_is_refused(csrf_client, demo):
     org = demo.organization
     csrf_client.sign_in(demo)
-    assert csrf_client.submit(URL, form_data(org, "save")).status_code == 302
-    again = csrf_client.submit(URL, form_data(org, "save", level_critical=80))
+    assert previewed_then_saved(csrf_client, form_data(org)).status_code == 302
+    again = previewed_then_saved(csrf_client, form_data(org, level_critical=80))
     assert "chainproof-default version 4.1 exists already" in again.content.decode()
     assert _stored(org).count() == 1
 
@@ -143,3 +153,27 @@ def test_only_an_admin_may_preview_or_save_and_csrf_is_enforced(csrf_client, dem
     csrf_client.sign_in(demo)
     assert csrf_refused(csrf_client.post(URL, form_data(org, "save")))
     assert not _stored(org).exists()
+
+
+def test_only_the_numbers_previewed_are_saved(csrf_client, demo):
+    org = demo.organization
+    csrf_client.sign_in(demo)
+    # no preview yet: the page shows one instead of saving
+    direct = csrf_client.submit(URL, form_data(org, "save", level_critical=90))
+    page = direct.content.decode()
+    assert direct.status_code == 200
+    assert "the numbers changed since the preview (or none was made)" in page
+    assert 'id="preview"' in page
+    # previewed with one number, then another typed in before saving: previewed again
+    page = csrf_client.submit(URL, form_data(org, level_critical=90)).content.decode()
+    token = re.search(r'name="previewed" value="([0-9a-f]{64})"', page)[1]
+    changed = csrf_client.submit(
+        URL, {**form_data(org, "save", level_critical=95), "previewed": token}
+    )
+    assert "the numbers changed since the preview" in changed.content.decode()
+    assert not _stored(org).exists()
+    saved = csrf_client.submit(
+        URL, {**form_data(org, "save", level_critical=90), "previewed": token}
+    )
+    assert saved.status_code == 302
+    assert parse_methodology(_stored(org).get().content).levels[-1] == ("critical", 90.0)

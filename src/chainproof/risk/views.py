@@ -171,6 +171,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
     content = request.POST.get("content", in_use.content)
     error = ""
     preview = None
+    previewed = ""
     candidate_yaml = ""
     form = MethodologyForm(base=base, version=_next_version(org_id, base.name, base.version))
     if request.method == "POST":
@@ -186,8 +187,18 @@ def methodology(request: HttpRequest) -> HttpResponse:
                 except MethodologyError as exc:
                     form.add_error(None, str(exc))
                 else:
+                    # Saved only as previewed: numbers changed after the preview are
+                    # previewed again first.
+                    if action == "save" and request.POST.get("previewed") != candidate.sha256:
+                        action = "preview"
+                        form.add_error(
+                            None,
+                            "the numbers changed since the preview (or none was made): "
+                            "check this preview, then save.",
+                        )
                     if action == "preview":
                         preview = methodology_preview(org_id, base, candidate)
+                        previewed = candidate.sha256
         if action != "preview" and (action != "save" or form.is_valid()):
             text = candidate_yaml if action == "save" else content
             try:
@@ -220,5 +231,6 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": preview,
             "candidate_yaml": candidate_yaml,
+            "previewed": previewed,
         },
     )

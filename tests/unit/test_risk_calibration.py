@@ -161,7 +161,7 @@ def test_every_factor_has_words():
 def test_a_methodology_written_from_the_form_reads_back_the_same():
     text = methodology_yaml(methodology_document(V4), based_on=V4.label)
     again = parse_methodology(text)
-    assert text.startswith("# Edited in chainproof's methodology form, based on chainproof")
+    assert text.startswith("# Edited in chainproof's methodology form,\n# based on chainproof")
     assert (again.levels, again.decay_per_tier, again.factors, again.tip_points) == (
         V4.levels,
         V4.decay_per_tier,

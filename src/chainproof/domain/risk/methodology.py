@@ -222,14 +222,14 @@ def methodology_document(m: Methodology) -> dict[str, Any]:
 def methodology_yaml(document: dict[str, Any], *, based_on: str = "") -> str:
     """The YAML text stored for a methodology edited in a form: the numbers in the
     order people read them, with a note of what it was based on."""
-    header = "# Edited in chainproof's methodology form"
-    if based_on:
-        header += f", based on {based_on}"
-    header += (
-        ".\n# Each number is a judgement: see the bundled methodology files for the "
-        "reasoning behind the defaults.\n"
+    header = "# Edited in chainproof's methodology form" + (
+        f",\n# based on {based_on}.\n" if based_on else ".\n"
     )
-    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=88)
+    header += (
+        "# Each number is a judgement; the reasoning behind the default numbers\n"
+        "# is in the methodology files bundled with chainproof.\n"
+    )
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=76)
     return header + body
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chainproof.risk.models import RiskAssessment
 
@@ -20,6 +20,26 @@ PRESUMPTION_FIELDS = {
     "uflpa": "uflpa_status",
     "section_307": "section307_status",
 }
+
+ANY_PRESUMPTION = "any"
+# A presumption's statuses from the strongest down.
+PRESUMPTION_STRENGTH = ("applies", "may_apply", "does_not_apply")
+
+
+def strongest_presumption(status: str) -> Q:
+    """Records whose strongest presumption, over every regime, is ``status`` ("applies":
+    at least one applies; "may_apply": one may apply and none applies); any status when
+    empty: at least one regime was checked."""
+    fields = list(PRESUMPTION_FIELDS.values())
+    if status not in PRESUMPTION_STRENGTH:
+        return ~Q(**dict.fromkeys(fields, ""))
+    found = Q()
+    for field in fields:
+        found |= Q(**{field: status})
+    for stronger in PRESUMPTION_STRENGTH[: PRESUMPTION_STRENGTH.index(status)]:
+        for field in fields:
+            found &= ~Q(**{field: stronger})
+    return found
 
 
 def register(
@@ -46,6 +66,8 @@ def register(
     if presumption in PRESUMPTION_FIELDS:
         field = PRESUMPTION_FIELDS[presumption]
         qs = qs.filter(**{field: status}) if status else qs.exclude(**{field: ""})
+    elif presumption == ANY_PRESUMPTION:
+        qs = qs.filter(strongest_presumption(status))
     if q:
         qs = qs.filter(node_name__icontains=q)
     return qs.order_by(*SORTS.get(sort, SORTS["-score"]), "pk")

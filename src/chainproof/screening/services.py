@@ -22,8 +22,10 @@ from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.screening.entries import (
     IN_FORCE,
     entry_standing,
+    list_name,
     split_entities,
     status_words,
+    wro_entry_kind,
 )
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
 from chainproof.jobs import recompute
@@ -102,11 +104,15 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
             continue
         editions[code] = f"{dataset.edition} (as of {dataset.as_of})"
         for row in EntityListEntry.objects.filter(dataset=dataset).values(
-            "pk", "primary_name", "aliases", "iso2"
+            "pk", "primary_name", "aliases", "iso2", "entity_type"
         ):
             entries.append(
                 ListEntry(
-                    f"{code}:{row['pk']}", code, (row["primary_name"], *row["aliases"]), row["iso2"]
+                    f"{code}:{row['pk']}",
+                    code,
+                    (row["primary_name"], *row["aliases"]),
+                    row["iso2"],
+                    kind=row["entity_type"],
                 )
             )
     wro = current_dataset("cbp_wro_findings", organization_id)
@@ -125,6 +131,7 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
                     iso2,
                     status=status,
                     title=entity,
+                    kind=wro_entry_kind(entity),
                 )
             )
     watch = list(WatchlistEntry.objects.filter(organization_id=organization_id))
@@ -366,6 +373,7 @@ def screen(
         "updated": len(updated),
         "algorithm": f"{ALGORITHM} v{VERSION}",
         "seconds": round(time.perf_counter() - started, 2),
+        "lists": [list_name(code) for code in editions],
     }
 
 
@@ -380,7 +388,11 @@ def _values(
         "entry_names": list(match.entry.names),
         "entry_country": match.entry.country,
         "entry_status": match.entry.status[:60],
-        "details": {**match.details(), "entry_title": match.entry.title},
+        "details": {
+            **match.details(),
+            "entry_title": match.entry.title,
+            "entry_kind": match.entry.kind,
+        },
         "score": round(match.score, 4),
         "explanation": match.explanation(),
         "algorithm": ALGORITHM,

@@ -56,11 +56,13 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
         list_code=params["list_code"],
         q=params["q"],
     )
+    page = paginate(request, hits)
+    page["rows"] = selectors.with_entry_kinds(page["rows"])
     return render(
         request,
         "screening/queue.html",
         {
-            **paginate(request, hits),
+            **page,
             "params": params,
             "counts": [
                 (ScreeningHit.Status(status).label, n)
@@ -78,7 +80,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     membership = current_membership(request)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
-    alike = selectors.near_identical_hits(hit)
+    alike = selectors.with_entry_kinds(selectors.near_identical_hits(hit))
     error, chosen = "", {other.pk for other in alike}
     if request.method == "POST":
         require_role(membership, Role.ANALYST)
@@ -106,6 +108,7 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
                 request, f"Hit {what}." if len(decided) == 1 else f"{len(decided)} hits {what}."
             )
             return redirect("screening:queue")
+    selectors.with_entry_kinds([hit])
     return render(
         request,
         "screening/hit.html",

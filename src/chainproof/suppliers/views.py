@@ -8,6 +8,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.models import Membership
@@ -19,8 +21,10 @@ from chainproof.domain.nodes import NodeKind, ids_of
 from chainproof.domain.supply_columns import COLUMN_SETS, parse_bom
 from chainproof.domain.tabular import FieldError
 from chainproof.domain.text import sentence
+from chainproof.fileformats.svg_png import png_from_svg
 from chainproof.reference.selectors import country_names
 from chainproof.suppliers import exporting, services
+from chainproof.suppliers.chain_map import map_file_svg, product_risk_map
 from chainproof.suppliers.forms import (
     FacilityForm,
     LinkForm,
@@ -35,7 +39,6 @@ from chainproof.suppliers.selectors import (
     facility_list,
     links_of_facility,
     links_of_supplier,
-    product_map,
     supplier_list,
 )
 
@@ -214,18 +217,40 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     membership = _reader(request)
     product = get_for_member(membership, Product, pk=product_id)
+    risk_map = product_risk_map(product, path_from=request.GET.get("path", ""))
     return render(
         request,
         "suppliers/product_detail.html",
         {
             "product": product,
             "inputs": product.inputs.select_related("material", "component"),
-            "map": product_map(product),
+            "map": risk_map.map,
+            "risk_map": risk_map,
             "history": audit_history_of(
                 membership.organization_id, "suppliers.product", str(product.pk)
             )[:50],
         },
     )
+
+
+def product_map_file(request: HttpRequest, product_id: int, fmt: str) -> HttpResponse:
+    """The product's map as a file: SVG (the drawing with its title and legend) or PNG
+    (the same drawing as a picture); the risk path of ``?path=`` highlighted."""
+    membership = _reader(request)
+    product = get_for_member(membership, Product, pk=product_id)
+    if fmt not in ("svg", "png"):
+        raise Http404("The map is downloaded as SVG or PNG.")
+    risk_map = product_risk_map(product, path_from=request.GET.get("path", ""))
+    today = timezone.localdate()
+    when = f"Drawn {today.day} {today:%B %Y} by chainproof."
+    svg, width, height = map_file_svg(risk_map, when=when)
+    name = get_valid_filename(f"{product.sku or product.pk}-supply-chain.{fmt}")
+    if fmt == "svg":
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(png_from_svg(svg, width, height), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- create and edit ---------------------------------------------------------------------

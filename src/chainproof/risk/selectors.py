@@ -95,12 +95,32 @@ def level_counts(organization_id: int) -> dict[str, int]:
         organization_id=organization_id, is_current=True
     ).values_list("level", flat=True):
         counts[level] += 1
-    return dict(counts)
+    # worst first, as the register reads
+    order = ("critical", "high", "medium", "low")
+    return {
+        level: counts[level]
+        for level in sorted(counts, key=lambda lv: (order.index(lv) if lv in order else 9, lv))
+    }
 
 
 def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
-    """Exposure by country and good: worksites, and the highest score among them."""
+    """Exposure by country and good: worksites, and the highest score among them.
+
+    The columns are one kind of thing: goods as the DOL List of Goods names them (the
+    goods the organization's materials are marked with), so "Cotton" from India and from
+    China sit in one column. Worksites whose goods are not on the list are counted apart.
+    """
+    from chainproof.suppliers.models import Material
+
+    listed = {
+        good.casefold(): good
+        for goods in Material.objects.filter(organization_id=organization_id).values_list(
+            "dol_goods", flat=True
+        )
+        for good in goods or ()
+    }
     cells: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    unlisted = 0
     for country, goods, score, level in (
         RiskAssessment.objects.filter(
             organization_id=organization_id, is_current=True, node_type="facility"
@@ -109,7 +129,10 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
         .values_list("country", "goods", "score", "level")
         .iterator(chunk_size=5000)
     ):
-        for good in set(goods):
+        made = {listed[g.casefold()] for g in goods if g.casefold() in listed}
+        if not made:
+            unlisted += 1
+        for good in made:
             cells[(country, good)].append((float(score), level))
     totals: dict[str, int] = defaultdict(int)
     for (_, good), scores in cells.items():
@@ -131,7 +154,12 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
                 }
             )
         rows.append({"country": country, "cells": row})
-    return {"goods": goods, "rows": rows}
+    return {
+        "goods": goods,
+        "rows": rows,
+        "unlisted": unlisted,
+        "more_goods": max(0, len(totals) - len(goods)),
+    }
 
 
 def node_ids_at_level(organization_id: int, node_type: str, level: str) -> QuerySet[Any]:

@@ -318,7 +318,7 @@ def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpR
     membership = _writer(request)
     org_id = membership.organization_id
     facility = get_for_member(membership, Facility, pk=facility_id) if facility_id else None
-    initial: dict[str, Any] = {"kind": "factory", "dprk_workers": "unknown"}
+    initial: dict[str, Any] = {"kind": "factory", "dprk_workers": "not_asked"}
     if facility:
         initial = {name: getattr(facility, name) for name in services.FACILITY_FIELDS}
         initial["supplier"] = facility.supplier_id

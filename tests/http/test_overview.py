@@ -221,6 +221,9 @@ def test_recent_work_is_told_in_words(csrf_client, alice, refdata):
     assert sum("Score every record" in line for line in lines) == 2  # queued, finished
     for code in ("risk.score_all", "job.succeeded", "job.enqueued", "(running)", "#"):
         assert code not in activity + work
+    datasets = re.search(r'id="reference-data".*?</table>', body, re.S).group(0)
+    assert "uflpa_entity_list" not in datasets
+    assert "UFLPA Entity List" in datasets
 
 
 def test_a_viewer_sees_the_figures_but_not_the_audit_trail(csrf_client, victor, refdata):

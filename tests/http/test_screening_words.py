@@ -192,3 +192,12 @@ def test_the_decisions_are_told_apart_by_words_and_style(csrf_client, screened):
     assert done.status_code == 302
     hit.refresh_from_db()
     assert hit.status == "confirmed"
+
+
+def test_match_scores_read_as_percentages_like_the_threshold(csrf_client, screened):
+    """The threshold is typed as 70 (per cent); a hit's score reads on the same scale."""
+    csrf_client.sign_in(screened)
+    hit = _vessel_hit(screened)
+    body = csrf_client.get(f"/screening/hits/{hit.pk}/").content.decode()
+    assert f"{round(hit.score * 100)}% alike" in body
+    assert f"{hit.score:.2f}" not in body.split('id="comparison"')[1].split("</h2>")[0]

@@ -83,3 +83,11 @@ def country_words(code: str) -> str:
     code = str(code or "").upper()
     name = readable_name(code, "") if code else ""
     return f"{name} ({code})" if name and name != code else code
+
+
+@register.filter
+def similarity(score: float | None) -> str:
+    """A match score as the threshold is read and typed: 0.834 -> "83%"."""
+    if score is None:
+        return ""
+    return f"{round(float(score) * 100)}%"

@@ -131,6 +131,10 @@ def test_a_new_worksite_shows_its_north_korean_workers_as_a_question_not_yet_ask
         assert "Not yet asked: whether North Korean nationals are employed" in gaps
         assert "ask in the questionnaire" in gaps
         assert "Not yet asked: how many people work here" in gaps
+    # the list of worksites shows the gap too, in words
+    rows = csrf_client.get("/suppliers/facilities/", {"q": "Changzhou"}).content.decode()
+    row = rows[rows.index("Changzhou Frame Plant") :].split("</tr>")[0]
+    assert "North Korean workers: not yet asked" in row
     # once answered, the gap is closed
     with transaction.atomic():
         facility_save(

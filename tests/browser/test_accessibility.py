@@ -298,6 +298,8 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(
     )
     hit = ScreeningHit.objects.filter(organization=organization).first()
     job = Job.objects.filter(organization=organization).first()
+    assert hit is not None, "the demo's screening found no hit: no hit page to check"
+    assert job is not None, "no background job was queued: no job page to check"
     named = [
         f"/suppliers/{Supplier.objects.filter(organization=organization).first().pk}/",
         f"/suppliers/facilities/{Facility.objects.filter(organization=organization).first().pk}/",

@@ -56,6 +56,9 @@ def test_the_main_reason_is_the_largest_factor_everywhere(csrf_client, demo, six
     row = row[row.index('id="risk-register"') :]
     assert "Worksite in Xinjiang: city" in row
     assert "TIP 2025" not in row
+    # the record's kind and country in words
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.split("</tr>")[1], re.S)
+    assert cells[1:3] == ["worksite", "China"]
     # the record's page: the badge's one line, and the explanation
     facility_page = csrf_client.get(f"/suppliers/facilities/{plant.pk}/").content.decode()
     assert re.search(r"Main reason: Worksite in Xinjiang[^<]*\(80 points\)", facility_page)

@@ -243,3 +243,17 @@ def test_equal_points_go_to_the_factor_with_more_points_in_all():
         Reason("signal:ilo_indicator_found", "Audit: retention of documents", 20, ""),
     ]
     assert main_reason(reasons).evidence == "Audit: debt bondage"
+
+
+def test_a_factor_that_adds_up_outranks_a_single_larger_reason():
+    """Three possible list matches of 15 (45 in all) say more about a worksite at 95 than
+    its country's TIP tier (20): the main reason is the factor that brings the most points."""
+    reasons = [
+        Reason("tip_tier", "Facility in CN; TIP 2025: Tier 3", 20, ""),
+        Reason("dol_goods", "DOL List of Goods: Polysilicon, CN", 20, ""),
+        Reason("entity_list_possible", "CBP WRO: possible match with Hoshine", 15, ""),
+        Reason("entity_list_possible", "UFLPA Entity List: possible match (1)", 15, ""),
+        Reason("entity_list_possible", "UFLPA Entity List: possible match (2)", 15, ""),
+    ]
+    assert main_reason(reasons).evidence == "CBP WRO: possible match with Hoshine"
+    assert [r.factor for r in ranked(reasons)][:3] == ["entity_list_possible"] * 3

@@ -50,7 +50,7 @@ class OutboundEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"email #{self.pk} to {self.to} ({self.status})"
+        return f"“{self.subject}” to {self.to}"
 
     @property
     def given_up(self) -> bool:

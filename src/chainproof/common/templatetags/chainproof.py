@@ -4,7 +4,24 @@ from typing import Any
 
 from django import template
 
+from chainproof.domain.countries import readable_name
+
 register = template.Library()
+
+RECORD_TYPES = {"facility": "worksite", "supplier": "supplier", "product": "product"}
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """A country by its name: "CN" -> "China"; an empty code stays empty."""
+    code = str(code or "").strip().upper()
+    return readable_name(code, "") if code else ""
+
+
+@register.filter
+def record_type(node_type: str) -> str:
+    """A scored or screened record's kind in words: a facility is a "worksite"."""
+    return RECORD_TYPES.get(str(node_type), str(node_type).replace("_", " "))
 
 
 @register.filter

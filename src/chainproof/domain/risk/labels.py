@@ -78,15 +78,16 @@ def _points(reason: Any) -> float:
 
 
 def _by_points(reasons: list[Any]) -> list[Any]:
-    """Largest first; among equal points, the factor with more points in all (two audit
-    findings of 20 before one listed good of 20), then the engine's order."""
+    """The factor with the most points in all first (three possible list matches of 15
+    before one listed good of 20; two audit findings of 20 before one listed good of 20),
+    within a factor the largest reason first, then the engine's order."""
     totals: dict[str, float] = {}
     for reason in reasons:
         factor = str(_get(reason, "factor"))
         totals[factor] = totals.get(factor, 0.0) + _points(reason)
     order = sorted(
         enumerate(reasons),
-        key=lambda x: (-_points(x[1]), -totals[str(_get(x[1], "factor"))], x[0]),
+        key=lambda x: (-totals[str(_get(x[1], "factor"))], -_points(x[1]), x[0]),
     )
     return [reason for _, reason in order]
 

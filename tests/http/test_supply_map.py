@@ -34,10 +34,13 @@ def _shihezi(member):
     return Facility.objects.get(organization=member.organization, ref="F-CN-05")
 
 
+def _path_words(page):
+    return html.unescape(re.search(r'id="map-path-words"[^>]*>([^<]*)<', page).group(1))
+
+
 def _source_of(page):
     """The node the page's sentence names as setting the score."""
-    words = re.search(r'id="map-path-words"[^>]*>([^<]*)<', page).group(1)
-    return html.unescape(words).rsplit(". ", 1)[1].removesuffix(" sets the score.")
+    return _path_words(page).rsplit(". ", 1)[1].removesuffix(" sets the score.")
 
 
 def _own_points_set_the_score(member, name):
@@ -52,13 +55,27 @@ def _nodes(root):
     return {g.get("data-node"): g for g in root.iter(f"{SVG}g") if g.get("data-node")}
 
 
-def test_product_page_highlights_the_path_to_the_site_that_sets_the_score(csrf_client, scored):
+def test_a_presumption_that_applies_leads_the_path_to_the_worksite_that_makes_it_apply(
+    csrf_client, scored
+):
+    """The solar module is at the top because the UFLPA presumption applies (polysilicon
+    from Shihezi, Xinjiang): its path leads there, not to the highest score on the way."""
     csrf_client.sign_in(scored)
-    page = csrf_client.get(f"/suppliers/products/{_solar(scored).pk}/").content.decode()
+    solar = _solar(scored)
+    assert (
+        RiskAssessment.objects.get(
+            node_type="product", node_id=solar.pk, is_current=True
+        ).uflpa_status
+        == "applies"
+    )
+    page = csrf_client.get(f"/suppliers/products/{solar.pk}/").content.decode()
     assert 'id="chain-map"' in page
     assert "Show the risk path of" in page
-    assert "Risk path: Monocrystalline solar module 400 W (critical · 100) ← Penang" in page
-    assert _own_points_set_the_score(scored, _source_of(page))
+    words = _path_words(page)
+    assert words.startswith(
+        "Risk path: Monocrystalline solar module 400 W (critical · 100) ← Penang"
+    )
+    assert words.endswith("Tianshan Polysilicon Shihezi Plant makes the UFLPA presumption apply.")
     assert "Sets the score · critical" in page
     assert page.count('class="edge on-path"') >= 2
     assert "chainproof/map.js" in page
@@ -109,7 +126,9 @@ def test_svg_download_is_a_document_with_title_legend_nodes_and_the_path(csrf_cl
     assert len(sources) == 1
     assert sources[0].startswith("f:")
     assert "on-path" in nodes["importer"].get("class")
-    assert f"{nodes[sources[0]].get('data-name')} sets the score." in " ".join(texts)
+    source = nodes[sources[0]].get("data-name")
+    assert source == "Tianshan Polysilicon Shihezi Plant"
+    assert f"{source} makes the UFLPA presumption apply." in " ".join(texts)
     on_path = [p for p in root.iter(f"{SVG}path") if "on-path" in (p.get("class") or "")]
     assert len(on_path) >= 2
     assert not list(root.iter(f"{SVG}a"))  # no links to the app inside the file

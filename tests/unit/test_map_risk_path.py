@@ -1,7 +1,7 @@
 """The risk path on the supply-chain map: from a node up to the node whose own points set
 its score, following the riskiest input as the risk engine does."""
 
-from chainproof.domain.map_layout import risk_path
+from chainproof.domain.map_layout import path_to_any, risk_path
 from chainproof.domain.nodes import IMPORTER, NodeKey
 
 A, B, C, D, E = (NodeKey.facility(n) for n in range(1, 6))
@@ -56,3 +56,21 @@ def test_a_cycle_ends_the_path_instead_of_running_forever():
 
 def test_a_node_nobody_scored_is_a_path_of_itself():
     assert risk_path(A, {A: [B]}, {B: 50}, {B: 50}) == [A]
+
+
+def test_a_path_to_the_worksite_that_makes_a_presumption_apply_ignores_higher_scores():
+    # importer <- A <- B <- C (95, the highest on the way) <- E (Xinjiang, 100)
+    #                    B <- D (Xinjiang, 80)
+    inputs = {IMPORTER: [A], A: [B], B: [C, D], C: [E]}
+    score = {A: 58, B: 68, C: 95, D: 80, E: 100}
+    assert path_to_any(IMPORTER, inputs, [D, E], score) == [IMPORTER, A, B, C, E]
+    assert path_to_any(IMPORTER, inputs, [D], score) == [IMPORTER, A, B, D]
+    # equal scores: the nearest wins
+    assert path_to_any(IMPORTER, inputs, [D, E], {**score, D: 100}) == [IMPORTER, A, B, D]
+
+
+def test_no_path_when_no_target_is_upstream_and_cycles_end():
+    inputs = {IMPORTER: [A], A: [B], B: [A]}
+    assert path_to_any(IMPORTER, inputs, [C], {A: 1, B: 2}) == []
+    assert path_to_any(IMPORTER, inputs, [], {}) == []
+    assert path_to_any(IMPORTER, inputs, [B], {}) == [IMPORTER, A, B]

@@ -106,3 +106,41 @@ def risk_path(
         path.append(current)
         seen.add(current)
     return path
+
+
+def path_to_any(
+    start: NodeKey,
+    inputs: Mapping[NodeKey, Iterable[NodeKey]],
+    targets: Iterable[NodeKey],
+    score: Mapping[NodeKey, float],
+) -> list[NodeKey]:
+    """The chain from ``start`` up to one of ``targets``, ``start`` first, or [] when none is
+    upstream of it. For a presumption that applies, the path that makes the product risky
+    leads to the worksite that makes it apply (in Xinjiang, with North Korean workers),
+    whatever the scores on the way: the highest-scored such worksite, the nearest among
+    equals; on the way, inputs are tried highest score first (ties: the lower node key)."""
+    wanted = set(targets)
+    parent: dict[NodeKey, NodeKey | None] = {start: None}
+    depth = {start: 0}
+    frontier = [start]
+    reached: list[NodeKey] = []
+    while frontier:
+        following: list[NodeKey] = []
+        for node in frontier:
+            ordered = sorted(inputs.get(node, ()), key=lambda n: (-score.get(n, 0.0), n))
+            for upstream in ordered:
+                if upstream in parent:
+                    continue
+                parent[upstream] = node
+                depth[upstream] = depth[node] + 1
+                following.append(upstream)
+                if upstream in wanted:
+                    reached.append(upstream)
+        frontier = following
+    if not reached:
+        return []
+    end = min(reached, key=lambda n: (-score.get(n, 0.0), depth[n], n))
+    path = [end]
+    while (step := parent[path[-1]]) is not None:
+        path.append(step)
+    return path[::-1]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from chainproof.domain.nodes import NodeKey
+from chainproof.domain.risk.results import APPLIES
 from chainproof.risk.models import RiskAssessment
 from chainproof.suppliers.lookups import NodeRisk
 
@@ -26,9 +27,14 @@ def current_node_risks(organization_id: int, nodes: Iterable[NodeKey]) -> dict[N
                 is_current=True,
                 node_type=node_type,
                 node_id__in=ids[start : start + _CHUNK],
-            ).values_list("node_id", "score", "own_score", "level")
-            for node_id, score, own_score, level in rows:
+            ).values_list("node_id", "score", "own_score", "level", "uflpa_status", "caatsa_status")
+            for node_id, score, own_score, level, uflpa, caatsa in rows:
+                applies = tuple(
+                    regime
+                    for regime, status in (("uflpa", uflpa), ("caatsa_321b", caatsa))
+                    if status == APPLIES
+                )
                 found[NodeKey.of_type(node_type, node_id)] = NodeRisk(
-                    float(score), float(own_score), level
+                    float(score), float(own_score), level, applies
                 )
     return found

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chainproof.domain.map_layout import risk_path
+from chainproof.domain.map_layout import path_to_any, risk_path
 from chainproof.domain.nodes import IMPORTER, NodeKey
 from chainproof.suppliers.lookups import risk_scores
 from chainproof.suppliers.models import Product
@@ -25,6 +25,14 @@ LEGEND = (
 )
 
 
+# The map's flag that makes each presumption apply to a product downstream of the worksite.
+PRESUMPTION_FLAGS = {"uflpa": "Xinjiang", "caatsa_321b": "North Korean workers"}
+PRESUMPTION_WORDS = {
+    "uflpa": "the UFLPA presumption",
+    "caatsa_321b": "the CAATSA 321(b) presumption",
+}
+
+
 @dataclass
 class RiskMap:
     product: Product
@@ -35,6 +43,8 @@ class RiskMap:
     # the highlighted path, the chosen node first: MapNodes
     path: list[MapNode] = field(default_factory=list)
     legend: tuple[tuple[str, str], ...] = LEGEND
+    # the presumption the product's path explains ("uflpa"), when one applies
+    presumption: str = ""
 
     @property
     def selected_text(self) -> str:
@@ -44,6 +54,10 @@ class RiskMap:
     def path_words(self) -> str:
         """The highlighted path in a sentence, for the page and the file's legend."""
         names = [self._name(n) + (f" ({n.risk})" if n.risk else "") for n in self.path]
+        if len(self.path) > 1 and self.presumption:
+            source = self._name(self.path[-1])
+            regime = PRESUMPTION_WORDS.get(self.presumption, self.presumption)
+            return f"Risk path: {' ← '.join(names)}. {source} makes {regime} apply."
         if len(self.path) > 1:
             return f"Risk path: {' ← '.join(names)}. {self._name(self.path[-1])} sets the score."
         if self.path and self.path[0].risk:
@@ -88,6 +102,19 @@ def product_risk_map(product: Product, *, path_from: str = "") -> RiskMap:
     for key, node in nodes.items():
         if key in score or key == IMPORTER:
             node.path = risk_path(key, inputs, score, own, always_follow=[IMPORTER])
+    # A presumption that applies puts the product at the top: its path leads to the
+    # worksite that makes the presumption apply, not to the highest score on the way.
+    product_risk = found.get(product_key)
+    applies = product_risk.applies if product_risk is not None else ()
+    culprits = [
+        key
+        for key, node in nodes.items()
+        if ("uflpa" in applies and PRESUMPTION_FLAGS["uflpa"] in node.flags)
+        or ("caatsa_321b" in applies and PRESUMPTION_FLAGS["caatsa_321b"] in node.flags)
+    ]
+    presumption_path = path_to_any(IMPORTER, inputs, culprits, score) if culprits else []
+    if presumption_path:
+        nodes[IMPORTER].path = presumption_path
     wanted = _parse(path_from)
     selected = wanted if wanted in nodes and nodes[wanted].path else IMPORTER
     path = nodes[selected].path if selected in nodes else []
@@ -104,12 +131,17 @@ def product_risk_map(product: Product, *, path_from: str = "") -> RiskMap:
         key=lambda n: (-score[n.node], n.label, n.node),
     )
     choices += [(str(n.node), f"{n.label} ({n.risk})") for n in ranked]
+    explained = ""
+    if presumption_path and selected == IMPORTER:
+        flags = nodes[presumption_path[-1]].flags
+        explained = next(r for r in applies if PRESUMPTION_FLAGS[r] in flags)
     return RiskMap(
         product=product,
         map=drawn,
         selected=selected,
         choices=choices,
         path=[nodes[key] for key in path],
+        presumption=explained,
     )
 
 

@@ -34,11 +34,13 @@ def ids_at_risk_level(organization_id: int, node_type: str, level: str) -> Any:
 
 @dataclass(frozen=True)
 class NodeRisk:
-    """A node's current risk as the map shows it: the score, its own points, the level."""
+    """A node's current risk as the map shows it: the score, its own points, the level,
+    and for a product the presumptions that apply to it ("uflpa", "caatsa_321b")."""
 
     score: float
     own_score: float
     level: str
+    applies: tuple[str, ...] = ()
 
 
 # (organization id, node keys) -> each scored node's current risk

@@ -308,9 +308,9 @@ def product_map(product: Product) -> ProductMap:
             if f.in_xinjiang:
                 flags.append("Xinjiang")
             if f.dprk_workers == "present":
-                flags.append("DPRK workers")
+                flags.append("North Korean workers")
             elif f.dprk_workers == "unknown":
-                flags.append("DPRK workers unknown")
+                flags.append("North Korean workers not ruled out")
             nodes[node] = MapNode(
                 node,
                 f.name[:34],

@@ -1,15 +1,20 @@
-"""The REST API root: /api/v1/, OpenAPI docs at /api/v1/docs."""
+"""The REST API root: /api/v1/; its reference at /api/v1/docs (a page of chainproof's, drawn
+from the schema at /api/v1/openapi.json) and Swagger UI's explorer at /api/v1/explorer."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from ninja import NinjaAPI, Swagger
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
+from ninja import NinjaAPI
 
 from chainproof.accounts.api import router as accounts_router
 from chainproof.api import errors
 from chainproof.api.auth import BearerTokenAuth, MemberSessionAuth
 from chainproof.api.openapi import document_errors, member_or_sign_in
+from chainproof.api.reference import ChainproofExplorer, ChainproofReference
 from chainproof.auditlog.api import router as audit_router
 from chainproof.cases.api import router as cases_router
 from chainproof.diligence.api import router as diligence_router
@@ -23,15 +28,18 @@ from chainproof.screening.api import router as screening_router
 from chainproof.suppliers.api import router as suppliers_router
 
 
-class ChainproofDocs(Swagger):
-    """Swagger UI in a page of ours: a language and a main landmark (api/docs.html)."""
-
-    template = "api/docs.html"
-
-
 class ChainproofAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return document_errors(super().get_openapi_schema(**kwargs))
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """Ninja's, and Swagger UI's explorer beside the reference, under the same rule."""
+        explorer = member_or_sign_in(partial(_explorer, api=self))
+        return [path("explorer", explorer, name="explorer"), *super()._get_urls()]
+
+
+def _explorer(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    return ChainproofExplorer().render_page(request, api, **kwargs)
 
 
 api = ChainproofAPI(
@@ -44,7 +52,7 @@ api = ChainproofAPI(
         "organization of the token or session."
     ),
     urls_namespace="api",
-    docs=ChainproofDocs(),
+    docs=ChainproofReference(),
     docs_url="/docs",
     docs_decorator=member_or_sign_in,
     auth=[BearerTokenAuth(), MemberSessionAuth()],

@@ -25,6 +25,7 @@ class _Page(HTMLParser):
         self.headings: dict[str, str] = {}  # operation anchor -> "GET /api/v1/..." text
         self.rows: dict[str, list[list[str]]] = {}  # operation anchor -> rows of its tables
         self._article = ""
+        self._operation = False
         self._in_h3 = False
         self._cell: list[str] | None = None
         self._row: list[str] | None = None
@@ -40,8 +41,9 @@ class _Page(HTMLParser):
             self.scripts += 1
         if tag == "article":
             self._article = attributes["id"]
+            self._operation = "operation" in attributes.get("class", "")
             self.rows[self._article] = []
-        if tag == "h3" and self._article:
+        if tag == "h3" and self._operation:
             self._in_h3 = True
             self._text = []
         if tag == "tr" and self._article:
@@ -130,6 +132,16 @@ def test_the_reference_shows_parameters_body_and_responses(csrf_client, alice):
     token = page.rows[anchor["POST /api/v1/tokens"]]
     assert ["Field", "Type", "Required", "Description"] in token
     assert any(row[:3] == ["name", "string", "required"] for row in token), token
+    # The fields of what the operations answer: every named schema, linked from its uses.
+    assert any(
+        row[:3] == ["legal_name", "string", "required"] for row in page.rows["schema-supplierin"]
+    )
+    paged = page.rows["schema-pagedsupplierout"]
+    assert ["items", "list of SupplierOut (see SupplierOut)", "required", ""] in paged
+    schema = _schema(csrf_client)
+    named = {f"schema-{name.lower()}" for name in schema["components"]["schemas"]}
+    assert named <= set(page.ids), named - set(page.ids)
+    assert "schema-supplierout" in page.anchors
 
 
 def test_the_reference_says_how_to_get_a_token(csrf_client, alice):

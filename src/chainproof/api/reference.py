@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 _METHODS = ("get", "post", "put", "patch", "delete")
 _WHERE = {"path": "path", "query": "query string", "header": "header", "cookie": "cookie"}
-_REF = "#/components/schemas/"
 
 
 @dataclass
@@ -30,6 +29,7 @@ class Field:
     type: str
     required: bool
     description: str
+    refs: list[str] = field(default_factory=list)  # the schemas its type names
 
 
 @dataclass
@@ -37,6 +37,17 @@ class Response:
     status: str
     description: str
     body: str
+    refs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Model:
+    """A named schema (components/schemas): a body or an answer's fields."""
+
+    name: str
+    anchor: str
+    description: str
+    fields: list[Field]
 
 
 @dataclass
@@ -64,7 +75,7 @@ class Section:
 def describe(schema: dict[str, Any]) -> str:
     """A JSON schema's type in a few words: "integer", "list of SupplierOut", "date or null"."""
     if "$ref" in schema:
-        return str(schema["$ref"]).removeprefix(_REF)
+        return _named(schema["$ref"])
     for combined in ("anyOf", "oneOf", "allOf"):
         if combined in schema:
             return " or ".join(dict.fromkeys(describe(part) for part in schema[combined]))
@@ -78,6 +89,29 @@ def describe(schema: dict[str, Any]) -> str:
     if schema.get("format"):
         return f"{kind} ({schema['format']})" if kind != "string" else str(schema["format"])
     return str(kind) or "any"
+
+
+def refs(schema: Any) -> list[str]:
+    """The named schemas a JSON schema refers to, in order, once each."""
+    found: list[str] = []
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            found.append(_named(schema["$ref"]))
+        for value in schema.values():
+            found.extend(refs(value))
+    elif isinstance(schema, list):
+        for value in schema:
+            found.extend(refs(value))
+    return list(dict.fromkeys(found))
+
+
+def _named(ref: Any) -> str:
+    """The name a $ref points to: "#/components/schemas/X" (or "#/$defs/X", as in ErrorOut)."""
+    return str(ref).rsplit("/", 1)[-1]
+
+
+def schema_anchor(name: str) -> str:
+    return f"schema-{slugify(name)}"
 
 
 def _note(schema: dict[str, Any]) -> str:
@@ -98,8 +132,24 @@ def _note(schema: dict[str, Any]) -> str:
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in schema:
-        return dict(components.get(str(schema["$ref"]).removeprefix(_REF), {}))
+        return dict(components.get(_named(schema["$ref"]), {}))
     return schema
+
+
+def _fields(schema: dict[str, Any]) -> list[Field]:
+    """The properties of an object schema, each with its type and whether it is required."""
+    required = set(schema.get("required", []))
+    return [
+        Field(
+            name=name,
+            where="body",
+            type=describe(prop),
+            required=name in required,
+            description=_note(prop),
+            refs=refs(prop),
+        )
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _body(operation: dict[str, Any], components: dict[str, Any]) -> tuple[str, str, list[Field]]:
@@ -108,34 +158,35 @@ def _body(operation: dict[str, Any], components: dict[str, Any]) -> tuple[str, s
         return "", "", []
     media_type, described = next(iter(content.items()))
     given = described.get("schema", {})
-    schema = _resolve(given, components)
-    required = set(schema.get("required", []))
-    fields = []
-    for name, prop in schema.get("properties", {}).items():
-        prop_schema = _resolve(prop, components) if "$ref" in prop else prop
-        fields.append(
-            Field(
-                name=name,
-                where="body",
-                type=describe(prop),
-                required=name in required,
-                description=_note(prop_schema if "$ref" not in prop else prop),
-            )
-        )
     name = describe(given) if "$ref" in given else ""
-    return media_type, name, fields
+    return media_type, name, _fields(_resolve(given, components))
+
+
+def models(schema: dict[str, Any]) -> list[Model]:
+    """Every named schema, by name."""
+    components = schema.get("components", {}).get("schemas", {})
+    return [
+        Model(
+            name=name,
+            anchor=schema_anchor(name),
+            description=str(definition.get("description", "")),
+            fields=_fields(definition),
+        )
+        for name, definition in sorted(components.items())
+    ]
 
 
 def _responses(operation: dict[str, Any]) -> list[Response]:
     answers = []
     for status, response in sorted(operation.get("responses", {}).items()):
         content = response.get("content", {})
-        body = ""
+        body, named = "", []
         if content:
             media_type, described = next(iter(content.items()))
             body = describe(described.get("schema", {})) if described.get("schema") else ""
             body = body or media_type
-        answers.append(Response(str(status), str(response.get("description", "")), body))
+            named = refs(described.get("schema", {}))
+        answers.append(Response(str(status), str(response.get("description", "")), body, named))
     return answers
 
 
@@ -171,6 +222,7 @@ def sections(schema: dict[str, Any]) -> list[Section]:
                                     or parameter.get("schema", {}).get("description", ""),
                                 }
                             ),
+                            refs=refs(parameter.get("schema", {})),
                         )
                         for parameter in operation.get("parameters", [])
                     ],
@@ -193,6 +245,7 @@ class ChainproofReference(DocsBase):
         context = {
             "api": schema.get("info", {}),
             "sections": found,
+            "models": models(schema),
             "operations": sum(len(section.operations) for section in found),
             "openapi_url": self.get_openapi_url(api, kwargs),
         }

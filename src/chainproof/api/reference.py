@@ -120,7 +120,7 @@ def _note(schema: dict[str, Any]) -> str:
     for part in schema.get("anyOf", []):  # an optional value: the bounds of its non-null kind
         if part.get("type") != "null":
             schema = {**part, **schema}
-    if "default" in schema and schema["default"] not in ("", None):
+    if "default" in schema and schema["default"] not in ("", None, [], {}):
         parts.append(f"Default: {schema['default']}.")
     for key, label in (("minimum", "At least"), ("maximum", "At most")):
         if key in schema and schema[key] < 2**53:

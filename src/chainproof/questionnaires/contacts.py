@@ -257,3 +257,34 @@ def contact_password_set(*, user: User, password: str, organization_id: int) -> 
         obj=user,
         after={"by": "supplier contact"},
     )
+
+
+def contact_language_set(
+    *, user: Any, organization_id: int, supplier_id: int, language: str
+) -> int:
+    """The contact picked a language in the portal: their requests (those sent to their
+    address) remember it, so the next emails and workbooks are in it. Returns how many
+    requests changed."""
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        return 0
+    changed = list(
+        QuestionnaireRequest.objects.filter(
+            organization_id=organization_id,
+            supplier_id=supplier_id,
+            contact_email__iexact=email,
+        ).exclude(language=language)
+    )
+    for qr in changed:
+        before = qr.language
+        qr.language = language
+        qr.save(update_fields=["language"])
+        audit_record(
+            action="questionnaire.language_set",
+            actor=user,
+            organization=organization_id,
+            obj=qr,
+            before={"language": before},
+            after={"language": language},
+        )
+    return len(changed)

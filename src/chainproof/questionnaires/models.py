@@ -30,6 +30,9 @@ class QuestionnaireVersion(models.Model):
     layout = models.JSONField()
     # Other workbook layouts this version can be read from (layout maps, data only).
     layouts = models.JSONField(default=list, blank=True)
+    # The texts in other languages ({language: document}, data/translations): what the
+    # supplier read. The English definition above stays the version's meaning.
+    translations = models.JSONField(default=dict, blank=True)
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(default=timezone.now)
 
@@ -90,6 +93,9 @@ class QuestionnaireRequest(models.Model):
         "suppliers.Supplier", on_delete=models.PROTECT, related_name="questionnaire_requests"
     )
     contact_email = models.EmailField(blank=True)
+    # The contact's language (portal, emails, workbook): chosen by the contact in the
+    # portal; until then guessed from the supplier's country ("" = not known yet).
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_SENT)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +139,13 @@ class QuestionnaireRequest(models.Model):
         return "Overdue" if self.is_overdue else self.get_status_display()
 
     @property
+    def contact_language(self) -> str:
+        """The language to write to the contact in: theirs, or their country's."""
+        from chainproof.questionnaires.languages import for_country, supported
+
+        return supported(self.language) or for_country(self.supplier.country)
+
+    @property
     def editable_by_supplier(self) -> bool:
         return self.status in ("sent", "opened", "in_progress", "returned")
 
@@ -147,6 +160,7 @@ class Submission(models.Model):
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT)
     answers = models.JSONField()
     source = models.CharField(max_length=10)  # web | workbook
+    language = models.CharField(max_length=10, blank=True)  # the language the supplier read
     workbook_sha256 = models.CharField(max_length=64, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     submitted_by = models.ForeignKey(

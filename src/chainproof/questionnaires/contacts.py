@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from chainproof.accounts.models import Membership, User
 from chainproof.accounts.roles import Role
@@ -88,9 +89,9 @@ def invitation_check(token: str) -> QuestionnaireRequest:
     GET or HEAD changes nothing)."""
     qr = _by_token(token)
     if qr is None:
-        raise InvitationInvalid("This link is not valid: it may be mistyped or replaced.")
+        raise InvitationInvalid(_("This link is not valid: it may be mistyped or replaced."))
     if qr.token_expires_at is None or qr.token_expires_at <= timezone.now():
-        raise InvitationInvalid("This link has expired.", expired=True)
+        raise InvitationInvalid(_("This link has expired."), expired=True)
     return qr
 
 
@@ -158,8 +159,11 @@ def _contact_account(qr: QuestionnaireRequest) -> User:
         )
     except ValidationError as exc:
         raise InvitationInvalid(
-            f"The contact address of this request ({email!r}) is not valid; ask the company "
-            "that sent the questionnaire to correct it."
+            _(
+                "The contact address of this request (%(email)s) is not valid; ask the "
+                "company that sent the questionnaire to correct it."
+            )
+            % {"email": email}
         ) from exc
     membership_create(
         organization=qr.campaign.organization,
@@ -177,7 +181,7 @@ def invitation_open(token: str) -> tuple[User, QuestionnaireRequest]:
     with transaction.atomic():
         qr = _by_token(token, lock=True)
         if qr is None or invitation_check(token).pk != qr.pk:
-            raise InvitationInvalid("This link is not valid: it may be mistyped or replaced.")
+            raise InvitationInvalid(_("This link is not valid: it may be mistyped or replaced."))
         user = _contact_account(qr)
         now = timezone.now()
         before = qr.status

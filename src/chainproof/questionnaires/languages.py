@@ -17,6 +17,30 @@ from django.utils.cache import patch_vary_headers
 SESSION_KEY = "portal_language"
 ENGLISH = "en"
 
+SPANISH_SPEAKING = frozenset(
+    [
+        "MX",
+        "ES",
+        "AR",
+        "BO",
+        "CL",
+        "CO",
+        "CR",
+        "CU",
+        "DO",
+        "EC",
+        "GT",
+        "HN",
+        "NI",
+        "PA",
+        "PE",
+        "PR",
+        "PY",
+        "SV",
+        "UY",
+        "VE",
+    ]
+)
 # The language a supplier in this country most likely reads (the portal offers every one).
 COUNTRY_LANGUAGES = {
     "CN": "zh-hans",
@@ -25,12 +49,8 @@ COUNTRY_LANGUAGES = {
     "KR": "ko",
     "TR": "tr",
     "BD": "bn",
-    **{
-        code: "es"
-        for code in (
-            "MX ES AR BO CL CO CR CU DO EC GT HN NI PA PE PR PY SV UY VE".split()
-        )
-    },
+    # Spanish-speaking Latin America and Spain (Mexico first among chainproof's suppliers).
+    **dict.fromkeys(SPANISH_SPEAKING, "es"),
 }
 
 

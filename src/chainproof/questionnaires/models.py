@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailPurpose(models.TextChoices):
@@ -75,13 +76,13 @@ class QuestionnaireRequest(models.Model):
     """One supplier's questionnaire in one campaign, from invitation to acceptance."""
 
     class Status(models.TextChoices):
-        NOT_SENT = "not_sent", "Not sent"
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned for correction"
+        NOT_SENT = "not_sent", _("Not sent")
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for correction")
 
     OPEN_STATUSES = ("not_sent", "sent", "opened", "in_progress", "returned")
 
@@ -93,8 +94,8 @@ class QuestionnaireRequest(models.Model):
         "suppliers.Supplier", on_delete=models.PROTECT, related_name="questionnaire_requests"
     )
     contact_email = models.EmailField(blank=True)
-    # The contact's language (portal, emails, workbook): chosen by the contact in the
-    # portal; until then guessed from the supplier's country ("" = not known yet).
+    # The contact's language (portal, emails, workbook), chosen by the contact in the
+    # portal ("" = not known yet: emails in English and the country's language).
     language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_SENT)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -136,14 +137,7 @@ class QuestionnaireRequest(models.Model):
 
     @property
     def display_status(self) -> str:
-        return "Overdue" if self.is_overdue else self.get_status_display()
-
-    @property
-    def contact_language(self) -> str:
-        """The language to write to the contact in: theirs, or their country's."""
-        from chainproof.questionnaires.languages import for_country, supported
-
-        return supported(self.language) or for_country(self.supplier.country)
+        return str(_("Overdue")) if self.is_overdue else str(self.get_status_display())
 
     @property
     def editable_by_supplier(self) -> bool:

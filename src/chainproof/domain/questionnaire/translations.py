@@ -16,7 +16,7 @@ A file, by question id::
     questions:
       company_name: 贵公司的法定名称                    # the text alone, or:
       scope: {text: ..., help: ..., expects: ..., choices: {company: ..., goods: ...}}
-      worksites: {text: ..., columns: {name: 工作场所名称, dprk_nationals: {label: ..., choices: {...}}}}
+      worksites: {text: ..., columns: {name: 工作场所名称, country: {label: ..., choices: ...}}}
 """
 
 from __future__ import annotations

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('questionnaires', '0002_attachment_document'),
+        ("questionnaires", "0002_attachment_document"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='questionnairerequest',
-            name='language',
+            model_name="questionnairerequest",
+            name="language",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AddField(
-            model_name='questionnaireversion',
-            name='translations',
+            model_name="questionnaireversion",
+            name="translations",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='language',
+            model_name="submission",
+            name="language",
             field=models.CharField(blank=True, max_length=10),
         ),
     ]

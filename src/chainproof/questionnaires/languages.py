@@ -13,8 +13,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_noop
 
 SESSION_KEY = "portal_language"
+
+# The page shell's words a supplier contact sees (web/base.html and the navigation),
+# translated with the portal's.
+SHELL_WORDS = (
+    gettext_noop("Skip to content"),
+    gettext_noop("Change password"),
+    gettext_noop("Sign out"),
+    gettext_noop("My questionnaires"),
+)
 ENGLISH = "en"
 
 SPANISH_SPEAKING = frozenset(

@@ -262,7 +262,13 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             groups = grouped(questionnaire, exc.checked, request_id=qr.pk)
         except WorkbookProblems as exc:
             if exc.checked is not None and exc.checked.issues:
-                groups = grouped(questionnaire, exc.checked, request_id=qr.pk)
+                upload = request.FILES.get("file")
+                groups = grouped(
+                    questionnaire,
+                    exc.checked,
+                    request_id=qr.pk,
+                    file_name=(upload.name if upload else "") or "workbook",
+                )
             problems = [] if groups else exc.messages
         except ValidationError as exc:
             problems = exc.messages

@@ -103,9 +103,10 @@ def issue_message(issue: Issue, question: Question) -> str:
 
 
 def grouped(
-    questionnaire: Questionnaire, checked: Checked, *, request_id: int
+    questionnaire: Questionnaire, checked: Checked, *, request_id: int, file_name: str = ""
 ) -> list[SectionProblems]:
-    """Every issue and missing answer of `checked`, by section, in questionnaire order."""
+    """Every issue and missing answer of `checked`, by section, in questionnaire order;
+    an issue found in a workbook (`file_name`) also names its cell."""
     issues: dict[str, list[Issue]] = {}
     for issue in checked.issues:
         issues.setdefault(issue.question, []).append(issue)
@@ -117,9 +118,10 @@ def grouped(
         for question in section.questions:
             link = f"{url}#q-{question.id}"
             for issue in issues.get(question.id, []):
-                group.problems.append(
-                    Problem(question.number, question.text, issue_message(issue, question), link)
-                )
+                message = issue_message(issue, question)
+                if issue.where and file_name:
+                    message = f"{file_name} {issue.where}: {message}"
+                group.problems.append(Problem(question.number, question.text, message, link))
             if question.id in missing:
                 message = (
                     _("Add at least %(n)s row.") % {"n": question.min_rows}

@@ -171,4 +171,4 @@ def compile_dir(locale_dir: Path) -> list[Path]:
 if __name__ == "__main__":  # pragma: no cover - a developer's tool
     for directory in sys.argv[1:]:
         for path in compile_dir(Path(directory)):
-            print(path)
+            sys.stdout.write(f"{path}\n")

@@ -56,13 +56,13 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 # A translation says the version's meaning in another language; it may be
                 # added or corrected later (the English definition never changes).
                 with transaction.atomic():
-                    before = _digests(existing.translations)
+                    digests = _digests(existing.translations)
                     existing.translations = translations
                     existing.save(update_fields=["translations"])
                     audit_record(
                         action="questionnaire.translations_updated",
                         obj=existing,
-                        before={"translations": before},
+                        before={"translations": digests},
                         after={"translations": _digests(translations)},
                     )
             if existing.layouts != extra:

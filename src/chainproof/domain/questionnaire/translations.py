@@ -109,8 +109,9 @@ def _flatten(document: Mapping[str, Any]) -> dict[str, Any]:
                 flat[f"{base}.{key}"] = entry[key]
         for value, text in (entry.get("choices") or {}).items():
             flat[f"{base}.choices.{value}"] = text
-        for cid, col in (entry.get("columns") or {}).items():
-            col_entry = {"label": col} if isinstance(col, str) else dict(col or {})
+        columns: dict[str, Any] = entry.get("columns") or {}
+        for cid, col in columns.items():
+            col_entry: dict[str, Any] = {"label": col} if isinstance(col, str) else dict(col or {})
             if "label" in col_entry:
                 flat[f"{base}.columns.{cid}.label"] = col_entry["label"]
             for value, text in (col_entry.get("choices") or {}).items():

@@ -221,7 +221,7 @@ class LinkForm(OrgForm):
     def limit(self) -> None:
         org = self.organization_id
         facilities = [
-            (f"f:{f.pk}", f"{f.name} ({f.supplier.legal_name}, {f.country})")
+            (f"f:{f.pk}", f"{f.name} ({f.supplier.legal_name if f.supplier else ''}, {f.country})")
             for f in Facility.objects.filter(organization_id=org)
             .select_related("supplier")
             .order_by("name", "pk")
@@ -230,13 +230,13 @@ class LinkForm(OrgForm):
             (f"s:{s.pk}", f"{s.legal_name} ({s.country})")
             for s in Supplier.objects.filter(organization_id=org).order_by("legal_name", "pk")
         ]
-        self.fields["source"].choices = [
+        self.fields["source"].choices = [  # type: ignore[attr-defined]
             ("", "Choose where the goods come from"),
             ("Worksites", facilities),
             ("Suppliers (worksite unknown)", suppliers),
             ("Other", [("unknown", "Origin unknown")]),
         ]
-        self.fields["target"].choices = [
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
             ("", "Choose where the goods go"),
             ("Worksites", facilities),
             ("Suppliers", suppliers),

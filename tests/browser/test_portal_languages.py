@@ -179,3 +179,55 @@ def test_the_new_campaign_form_selects_all_or_no_suppliers(browser, live_server,
     page.click("#select-all")
     assert page.locator("input[name=suppliers]:checked").count() == total
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [375, 1024])
+def test_the_portal_fits_a_phone_and_a_small_laptop(browser, live_server, invited, alice, width):
+    """Every portal page at 375 px (a phone) and 1024 px: nothing wider than the screen
+    (a wide table scrolls inside its own box), in Chinese, Bengali and Korean script.
+    With CHAINPROOF_SCREENSHOTS=<dir>, each page is saved there to be looked at."""
+    import os
+
+    campaign, qr = invited
+    link = _link(campaign, alice, live_server)
+    outside: list[str] = []
+    page = open_page(browser, live_server, outside)
+    page.set_viewport_size({"width": width, "height": 900})
+    shots = os.environ.get("CHAINPROOF_SCREENSHOTS")
+
+    def fits(name: str) -> None:
+        if shots:
+            page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+        # The portal's content (the page shell's top bar is the shell's own): nothing
+        # reaches past the screen's right edge, and the main column does not scroll sideways.
+        right = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main *')]"
+            ".filter(e => !e.closest('.table-wrap') || e.classList.contains('table-wrap'))"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert right <= width, (name, right)
+        main = page.evaluate(
+            "[document.querySelector('main').scrollWidth,"
+            " document.querySelector('main').clientWidth]"
+        )
+        assert main[0] <= main[1], (name, main)
+
+    page.goto(link)
+    page.select_option("#language-select", "bn")
+    page.wait_for_selector("html[lang=bn]")
+    fits("invite-bn")
+    page.click("#open-link button")
+    page.wait_for_selector("#sections")
+    fits("request-bn")
+    page.select_option("#language-select", "zh-hans")
+    page.wait_for_selector("html[lang=zh-hans]")
+    page.click("#submit")
+    page.wait_for_selector("#problems")
+    fits("problems-zh")
+    page.goto(f"{live_server.url}/portal/requests/{qr.pk}/sections/operations/")
+    fits("worksites-zh")
+    page.select_option("#language-select", "ko")
+    page.wait_for_selector("html[lang=ko]")
+    page.goto(f"{live_server.url}/portal/requests/{qr.pk}/sections/policies/")
+    fits("policies-ko")
+    assert outside == []

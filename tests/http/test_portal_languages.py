@@ -125,6 +125,9 @@ def test_every_portal_page_in_each_language(invited, language):
     assert translated["questions"]["policy_dprk"]["text"] in section
     assert translated["answers"]["unknown"] in section
     assert home_words in client.get("/portal/").content.decode()
+    if language == "zh-hans":
+        operations = client.get(f"/portal/requests/{qr.pk}/sections/operations/")
+        assert '<option value="CN" >中国 (CN)</option>' in operations.content.decode()
     workbook = client.get(f"/portal/requests/{qr.pk}/workbook.xlsx")
     assert workbook.status_code == 200
 

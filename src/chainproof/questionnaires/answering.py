@@ -32,6 +32,7 @@ from chainproof.fileformats.questionnaire_workbook import (
     workbook_kind,
 )
 from chainproof.fileformats.questionnaire_workbook_build import build_workbook
+from chainproof.questionnaires.country_names import localized
 from chainproof.questionnaires.languages import codes, supported
 from chainproof.questionnaires.models import (
     Attachment,
@@ -203,7 +204,7 @@ def workbook_for(qr: QuestionnaireRequest, language: str = "en") -> bytes:
     return build_workbook(
         questionnaire,
         translated_layout(layout, words.sheets),
-        countries=countries_for(qr.organization_id),
+        countries=localized(countries_for(qr.organization_id), language),
         words=words,
         meta={
             "language": language,

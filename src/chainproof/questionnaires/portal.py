@@ -53,6 +53,7 @@ from chainproof.questionnaires.contacts import (
     new_link_request,
     request_opened,
 )
+from chainproof.questionnaires.country_names import localized
 from chainproof.questionnaires.exporting import XLSX
 from chainproof.questionnaires.models import QuestionnaireRequest
 from chainproof.questionnaires.portal_problems import grouped
@@ -413,6 +414,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
         documents.setdefault(attachment.question, []).append(attachment)
     fields = []
     countries = selectors.countries_for(qr.organization_id)
+    shown_countries = localized(countries, language)
     for question in section.questions:
         value = answers.get(question.id)
         fields.append(
@@ -436,7 +438,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
             "questionnaire": questionnaire,
             "section": section,
             "fields": fields,
-            "countries": sorted(countries.items(), key=lambda c: c[1]),
+            "countries": sorted(shown_countries.items(), key=lambda c: c[1]),
             "previous": questionnaire.sections[index - 1] if index else None,
             "next": questionnaire.sections[index + 1]
             if index + 1 < len(questionnaire.sections)

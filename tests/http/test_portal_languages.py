@@ -6,25 +6,30 @@ the answer and the language the supplier read."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from openpyxl import load_workbook
 
 from chainproof.audit.models import AuditEvent
 from chainproof.domain.questionnaire.answers import check
+from chainproof.domain.questionnaire.cell_map import translated_layout
 from chainproof.domain.questionnaire.translations import bundled_translations
 from chainproof.outbox.models import OutboundEmail
 from chainproof.questionnaires.contacts import link_issue
 from chainproof.questionnaires.models import QuestionnaireRequest, Submission
 from chainproof.questionnaires.selectors import current_answers
 from chainproof.questionnaires.versions import definition
+from chainproof.questionnaires.workbook_words import workbook_words
 from tests.csrf_client import CsrfClient, csrf_token_from
 from tests.invitation_helpers import open_link
-from tests.questionnaire_helpers import TYPED, countries, sent_request, strt
+from tests.questionnaire_helpers import TYPED, countries, fill, sent_request, strt
 
 LANGUAGES = ("zh-hans", "vi", "es", "ko", "tr", "bn")
 
@@ -226,3 +231,36 @@ def test_the_analyst_sees_the_english_question_beside_the_answer_and_the_languag
     assert '<div class="muted asked" lang="zh-hans">您希望客户了解的其他任何情况</div>' in row
     assert "宿舍于2024年建成。" in row  # stored as given
     assert '<html lang="en-us">' in review or '<html lang="en">' in review
+
+
+def test_a_workbook_downloaded_in_chinese_is_filled_in_chinese_and_submitted(invited):
+    qr, _ = invited
+    client = _signed_in(invited, "zh-hans")
+    downloaded = client.get(f"/portal/requests/{qr.pk}/workbook.xlsx").content
+    book = load_workbook(io.BytesIO(downloaded))
+    assert {"填写说明", "声明", "问题", "工作场所", "国家和地区", "检查"} <= set(book.sheetnames)
+    questionnaire, layout = strt()
+    chinese, _ = definition(qr.campaign.questionnaire, "zh-hans")
+    sheets = workbook_words("zh-hans").sheets
+    # Every choice typed as the Chinese drop-down offers it; countries as "中国 (CN)".
+    typed = {}
+    for qid, value in TYPED.items():
+        english, shown = questionnaire.questions[qid], chinese.questions[qid]
+        if english.type in ("yes_no", "yes_no_unknown", "choice", "multi_choice"):
+            labels = {c.label: z.label for c, z in zip(english.choices, shown.choices, strict=True)}
+            value = " | ".join(labels[p.strip()] for p in value.split("|"))
+        typed[qid] = value
+    assert typed["wages_paid_to"] == "直接支付给每位工人（银行账户，或凭签字领取现金）"
+    filled = fill(downloaded, translated_layout(layout, sheets), typed)
+    sent = client.submit(
+        f"/portal/requests/{qr.pk}/",
+        {"action": "workbook", "file": SimpleUploadedFile("问卷.xlsx", filled)},
+    )
+    assert sent.status_code == 302, sent.content.decode()[:3000]
+    qr.refresh_from_db()
+    assert qr.status == "submitted"
+    assert qr.answers["wages_paid_to"] == "worker"
+    assert qr.answers["fee_structure_verified"] == ["contract_review", "worker_interviews"]
+    submission = Submission.objects.get(request=qr)
+    assert submission.language == "zh-hans"
+    assert submission.warnings == []  # the Chinese checker sheet's formulas are chainproof's

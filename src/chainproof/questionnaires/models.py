@@ -34,6 +34,7 @@ class QuestionnaireVersion(models.Model):
     # The texts in other languages ({language: document}, data/translations): what the
     # supplier read. The English definition above stays the version's meaning.
     translations = models.JSONField(default=dict, blank=True)
+    translations_sha256 = models.CharField(max_length=64, blank=True)  # of the above
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(default=timezone.now)
 

@@ -58,7 +58,8 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 with transaction.atomic():
                     digests = _digests(existing.translations)
                     existing.translations = translations
-                    existing.save(update_fields=["translations"])
+                    existing.translations_sha256 = _digest(translations)
+                    existing.save(update_fields=["translations", "translations_sha256"])
                     audit_record(
                         action="questionnaire.translations_updated",
                         obj=existing,
@@ -88,6 +89,7 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 layout=default_layout(definition).as_document(),
                 layouts=extra,
                 translations=translations,
+                translations_sha256=_digest(translations),
                 sha256=snap["sha256"],
             )
             audit_record(
@@ -97,6 +99,10 @@ def versions_sync() -> list[QuestionnaireVersion]:
             )
         found.append(version)
     return found
+
+
+def _digest(translations: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(translations or {}, sort_keys=True).encode()).hexdigest()
 
 
 def _digests(translations: dict[str, Any]) -> dict[str, str]:
@@ -129,10 +135,7 @@ def definition(
     """The definition and workbook layout of a stored version, its texts in `language`
     (English when the version has no translation into it). Whatever the language, a
     choice's label in any of the version's languages reads as that choice."""
-    digest = hashlib.sha256(
-        json.dumps(version.translations or {}, sort_keys=True).encode()
-    ).hexdigest()
-    return _definition(version.sha256, version.key, language, digest)
+    return _definition(version.sha256, version.key, language, version.translations_sha256)
 
 
 def languages_of(version: QuestionnaireVersion) -> list[str]:

@@ -1,6 +1,7 @@
 """The ``chainproof`` command: Django's management commands with chainproof's settings.
 
-``chainproof --help`` lists chainproof's own commands first, then Django's.
+``chainproof --help`` lists chainproof's own commands first, then Django's own under
+"Advanced".
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _help_text() -> str:
         "chainproof commands:",
         *(f"  {n.ljust(width)}{s}" for n, s in ours),
         "",
-        "Django commands (run with chainproof's settings):",
+        "Advanced (Django's own commands, run with chainproof's settings; rarely needed:",
+        "`chainproof init` migrates the database and `chainproof org` manages members):",
         *(f"  {n.ljust(width)}{s}" for n, s in django_cmds),
         "",
         "Configuration comes from environment variables (see README.md): CHAINPROOF_DATA_DIR,",

@@ -1,5 +1,7 @@
 """The REST API: bearer tokens, session + CSRF, organization scoping, error shape."""
 
+import json
+
 import pytest
 
 from chainproof.accounts.models import ApiToken
@@ -130,5 +132,21 @@ def test_openapi_docs_are_served_locally(csrf_client, alice):
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
     assert b"/static/ninja/" in docs.content
-    schema = csrf_client.get("/api/v1/openapi.json").json()
+    served = csrf_client.get("/api/v1/openapi.json").content
+    schema = json.loads(served)
     assert "/api/v1/reference/goods" in schema["paths"]
+    # Swagger UI refuses a document with a key twice in one object ("duplicated mapping
+    # key": the page then shows no operation at all).
+    assert _keys_given_twice(served) == []
+
+
+def _keys_given_twice(document: bytes) -> list[str]:
+    twice: list[str] = []
+
+    def pairs_to_dict(pairs):
+        keys = [key for key, _ in pairs]
+        twice.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(document, object_pairs_hook=pairs_to_dict)
+    return twice

@@ -21,7 +21,7 @@ def demo(alice, refdata):
 def test_register_sorts_filters_and_exports(csrf_client, demo):
     csrf_client.sign_in(demo)
     page = csrf_client.get("/risk/").content.decode()
-    assert "chainproof-default v3" in page
+    assert "chainproof-default v4" in page
     assert page.index("critical") < page.index(">low<")
     products = csrf_client.get(
         "/risk/", {"node_type": "product", "presumption": "uflpa", "status": "applies"}
@@ -86,7 +86,9 @@ def test_recompute_and_methodology_need_roles_and_csrf(csrf_client, demo, victor
     csrf_client.sign_in(victor)
     page = csrf_client.get("/risk/methodology/")
     assert page.status_code == 200
-    assert b"readonly" in page.content
+    assert b'id="stored-yaml"' in page.content  # a viewer reads the stored YAML
+    assert b'id="methodology-form"' not in page.content  # and has no form to change it
+    assert csrf_client.submit("/risk/methodology/", {"action": "preview"}).status_code == 403
     viewer = csrf_client.submit("/risk/recompute/", from_page="/risk/")
     assert viewer.status_code == 403
     assert not csrf_refused(viewer)  # the role refuses it
@@ -115,9 +117,9 @@ def test_the_engine_version_is_shown_with_the_methodology(csrf_client, demo, mon
     csrf_client.sign_in(demo)
     module = Product.objects.get(organization=demo.organization, sku="SOL-MOD-400")
     panel = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
-    assert "Methodology chainproof-default v3; engine chainproof-risk v3;" in panel
+    assert "Methodology chainproof-default v4; engine chainproof-risk v3;" in panel
     product_page = csrf_client.get(f"/suppliers/products/{module.pk}/").content.decode()
-    assert "with chainproof-default v3 (engine chainproof-risk v3)" in product_page
+    assert "with chainproof-default v4 (engine chainproof-risk v3)" in product_page
     body = csrf_client.get(f"/api/v1/risk/products/{module.pk}/presumptions").json()
     assert (body["engine"], body["engine_version"]) == ("chainproof-risk", "3")
     listing = csrf_client.get("/api/v1/risk/assessments").json()["items"]

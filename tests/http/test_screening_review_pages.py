@@ -68,7 +68,9 @@ def test_a_hit_found_before_comparisons_were_kept_shows_its_explanation(
     ScreeningHit.objects.filter(pk=hit.pk).update(details={}, entry_status="")
     csrf_client.sign_in(alice)
     _, page = _page(csrf_client, hit)
-    assert f'<p id="explanation">{hit.explanation}</p>' in page
+    assert "same country JP" in hit.explanation  # stored with the code, shown with the name
+    shown = hit.explanation.replace("same country JP", "same country Japan")
+    assert f'<p id="explanation">{shown}</p>' in page
     assert "<small>distinctive" not in page
     assert 'id="entry-standing"' not in page
     assert "none given: in force" in page

@@ -62,6 +62,15 @@ def test_help_lists_every_chainproof_command_and_djangos():
         "createsuperuser",
     ):
         assert f"\n  {command} " in result.stdout
+    # chainproof's commands come first; Django's own (flush, startproject) only after a
+    # heading that says they are advanced.
+    ours, _, advanced = result.stdout.partition("\nAdvanced (Django's own commands")
+    assert advanced, result.stdout
+    for command in ("init", "start", "serve", "refdata", "audit", "org"):
+        assert f"\n  {command} " in ours
+    for command in ("flush", "startproject", "migrate", "createsuperuser", "shell"):
+        assert f"\n  {command} " not in ours
+        assert f"\n  {command} " in advanced
 
 
 def test_unknown_option_is_one_clear_error():

@@ -94,7 +94,7 @@ def test_golden_clean_chain_is_low(demo):
 
 def test_assessments_record_methodology_and_editions(demo):
     pollock = _product(demo.organization, "SEA-POL-200")
-    assert str(pollock.methodology) == "chainproof-default v3"  # the latest bundled
+    assert str(pollock.methodology) == "chainproof-default v4"  # the latest bundled
     assert pollock.editions["tip_tiers"].startswith("TIP Reports 2001-2025")
     assert pollock.as_of
 
@@ -179,7 +179,7 @@ def test_an_adjusted_methodology_is_a_new_version_used_from_then_on(demo):
 
 def test_cli_score_and_as_of(demo, capsys):
     call_command("risk", "score", "--all", "--organization", demo.organization.slug)
-    assert "records scored with chainproof-default v3" in capsys.readouterr().out
+    assert "records scored with chainproof-default v4" in capsys.readouterr().out
     call_command(
         "risk", "score", "--product", "SOL-MOD-400", "--organization", demo.organization.slug
     )

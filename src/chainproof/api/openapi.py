@@ -35,7 +35,10 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     body = {"application/json": {"schema": {"$ref": _ERROR_REF}}}
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # One key per status, as text: a status given both in `response` (200) and in
+            # openapi_extra ("200") would be served twice, which Swagger UI refuses to read.
+            responses = {str(status): r for status, r in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in _ERRORS.items():
                 responses.setdefault(status, {"description": description, "content": body})
     return schema

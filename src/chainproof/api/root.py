@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from chainproof.accounts.api import router as accounts_router
 from chainproof.api import errors
@@ -23,6 +23,12 @@ from chainproof.screening.api import router as screening_router
 from chainproof.suppliers.api import router as suppliers_router
 
 
+class ChainproofDocs(Swagger):
+    """Swagger UI in a page of ours: a language and a main landmark (api/docs.html)."""
+
+    template = "api/docs.html"
+
+
 class ChainproofAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         return document_errors(super().get_openapi_schema(**kwargs))
@@ -38,6 +44,7 @@ api = ChainproofAPI(
         "organization of the token or session."
     ),
     urls_namespace="api",
+    docs=ChainproofDocs(),
     docs_url="/docs",
     docs_decorator=member_or_sign_in,
     auth=[BearerTokenAuth(), MemberSessionAuth()],

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -10,14 +11,17 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.audit.models import AuditEvent
 from chainproof.audit.selectors import audit_events_for, verify_organization_chain
+from chainproof.auditlog.words import action_sentence, type_words
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False, label="Action starts with")
-    object_type = forms.CharField(required=False, label="Object type")
-    object_id = forms.CharField(required=False, label="Object id")
+    # A select in words; any text is still accepted (an address may carry a prefix such as
+    # "membership." to filter every action of a kind).
+    action = forms.CharField(required=False, label="What happened", widget=forms.Select)
+    object_type = forms.CharField(required=False, label="Kind of record", widget=forms.Select)
+    object_id = forms.CharField(required=False, label="Record number")
     actor = forms.CharField(required=False, label="Actor")
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
@@ -26,11 +30,23 @@ class AuditFilterForm(forms.Form):
         required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, actions: list[str], types: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices in words; the stored code is the value (a code typed into the address
+        # still filters, as a prefix, when it names a known action).
+        in_words = sorted(((a, action_sentence(a)) for a in actions), key=lambda c: c[1])
+        self.fields["action"].widget.choices = [("", "Anything"), *in_words]
+        kinds = sorted(((t, type_words(t)) for t in types if t), key=lambda c: c[1])
+        self.fields["object_type"].widget.choices = [("", "Any"), *kinds]
+
 
 def log(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.ADMIN)
-    form = AuditFilterForm(request.GET or None)
+    mine = AuditEvent.objects.filter(organization_id=membership.organization_id)
+    actions = list(mine.values_list("action", flat=True).distinct().order_by("action"))
+    types = list(mine.values_list("object_type", flat=True).distinct().order_by("object_type"))
+    form = AuditFilterForm(request.GET or None, actions=actions, types=types)
     filters: dict[str, str | date | None] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
@@ -66,17 +82,7 @@ def log(request: HttpRequest) -> HttpResponse:
                 for e in events.iterator()
             ),
         )
-    actions = (
-        AuditEvent.objects.filter(organization_id=membership.organization_id)
-        .values_list("action", flat=True)
-        .distinct()
-        .order_by("action")
-    )
-    return render(
-        request,
-        "audit/log.html",
-        {"form": form, "actions": actions, **paginate(request, events)},
-    )
+    return render(request, "audit/log.html", {"form": form, **paginate(request, events)})
 
 
 def detail(request: HttpRequest, event_id: int) -> HttpResponse:

@@ -65,6 +65,25 @@ def open_cases_by_days_left(organization_id: int) -> list[OpenCase]:
     return sorted(rows, key=lambda r: (r.days_left is None, r.days_left or 0, r.case.number))
 
 
+# Open cases grouped by the days left to their next deadline (the overview's figures and
+# the filter of the case list): key -> (words, the test on days left, None when none ahead).
+DAYS_LEFT_GROUPS: dict[str, tuple[str, Any]] = {
+    "week": ("under 7 days left", lambda d: d is not None and d < 7),
+    "three-weeks": ("7 to 20 days left", lambda d: d is not None and 7 <= d < 21),
+    "later": ("21 days or more left", lambda d: d is not None and d >= 21),
+    "none": ("no deadline ahead", lambda d: d is None),
+}
+
+
+def open_cases_due(organization_id: int, group: str) -> list[OpenCase]:
+    """The open cases of one days-left group (every open case for an unknown group)."""
+    rows = open_cases_by_days_left(organization_id)
+    if group not in DAYS_LEFT_GROUPS:
+        return rows
+    test = DAYS_LEFT_GROUPS[group][1]
+    return [row for row in rows if test(row.days_left)]
+
+
 def _chain_targets(case: DetentionCase) -> Q:
     query = Q(pk__in=[])
     for line in case.lines.select_related("product"):

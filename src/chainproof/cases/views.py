@@ -81,11 +81,14 @@ def index(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     org = membership.organization_id
+    due = request.GET.get("due", "")
     return render(
         request,
         "cases/index.html",
         {
-            "open_cases": selectors.open_cases_by_days_left(org),
+            "open_cases": selectors.open_cases_due(org, due),
+            "due": due if due in selectors.DAYS_LEFT_GROUPS else "",
+            "due_groups": [(k, v[0]) for k, v in selectors.DAYS_LEFT_GROUPS.items()],
             "closed_cases": selectors.cases_for(org).filter(status__in=DetentionCase.CLOSED)[:50],
             "shipments": selectors.shipments_for(org).count(),
             "can_edit": membership.has_role(Role.ANALYST),

@@ -67,3 +67,42 @@ def layered(depth: Mapping[NodeKey, int], edges: Iterable[tuple[NodeKey, NodeKey
             placed[node] = Placed(node, d, x, y)
     width = MARGIN * 2 + (max_depth + 1) * (NODE_W + GAP_X) - GAP_X
     return MapLayout(placed, width, height)
+
+
+def risk_path(
+    start: NodeKey,
+    inputs: Mapping[NodeKey, Iterable[NodeKey]],
+    score: Mapping[NodeKey, float],
+    own: Mapping[NodeKey, float],
+    *,
+    always_follow: Iterable[NodeKey] = (),
+) -> list[NodeKey]:
+    """The chain from ``start`` up to the node that sets its score, ``start`` first.
+
+    The risk engine gives a node the higher of its own points and its riskiest input's
+    score (decayed per tier); so while a node's score is above its own points, the score
+    came from its riskiest input, and the path goes on there (the higher score wins, ties
+    go to the lower node key, as in the engine). It stops at the node whose own points set
+    its score, at a node without scored inputs, or where it would come back on itself.
+    A node in ``always_follow`` (the importer: its score is the product's) is followed to
+    its riskiest input whatever its own points."""
+    follow = set(always_follow)
+    path = [start]
+    seen = {start}
+    current = start
+    while True:
+        here = score.get(current)
+        explained_upstream = here is not None and here > own.get(current, 0.0)
+        if current not in follow and not explained_upstream:
+            break
+        candidates = [
+            node
+            for node in inputs.get(current, ())
+            if node not in seen and score.get(node, 0.0) > 0
+        ]
+        if not candidates:
+            break
+        current = min(candidates, key=lambda node: (-score[node], node))
+        path.append(current)
+        seen.add(current)
+    return path

@@ -226,6 +226,14 @@ def _lower(value: Any) -> Any:
     return "" if value is None else visible_text(value).lower() if isinstance(value, str) else value
 
 
+def _dprk_workers(value: Any) -> Any:
+    """'Not yet asked', 'not-asked' and 'not_asked' are the same answer."""
+    value = _lower(value)
+    if isinstance(value, str):
+        value = "_".join(value.replace("-", " ").split())
+    return {"not_yet_asked": "not_asked"}.get(value, value)
+
+
 def _country(value: Any) -> Any:
     return (value or "").strip().upper() if isinstance(value, str) or value is None else value
 
@@ -324,7 +332,7 @@ ACTIVITIES = (
     "transport",
 )
 FACILITY_KINDS = ("factory", "farm", "mine", "processing_plant", "vessel", "warehouse", "other")
-DPRK_WORKERS = ("none", "present", "unknown")
+DPRK_WORKERS = ("none", "present", "unknown", "not_asked")
 SECTORS = (
     "cotton",
     "tomatoes",
@@ -406,7 +414,7 @@ FACILITY = RecordSpec(
         "notes": _paragraphs,
         "country": _country,
         "kind": _lower,
-        "dprk_workers": _lower,
+        "dprk_workers": _dprk_workers,
         "activities": lambda v: [a.lower() for a in _names(v)],
     },
     choices={"kind": FACILITY_KINDS, "dprk_workers": DPRK_WORKERS},

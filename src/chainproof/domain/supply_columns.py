@@ -227,6 +227,15 @@ def _workers_consistent(row: dict[str, Any]) -> list[tuple[str, str, str]]:
     return problems
 
 
+_DPRK_ANSWERS = one_of("none", "present", "unknown", "not_asked", case_insensitive=True)
+
+
+def _dprk_workers(value: str) -> str:
+    """'not asked', 'Not yet asked' and 'not_asked' are the same answer."""
+    words = "_".join(value.replace("-", " ").split()).casefold()
+    return str(_DPRK_ANSWERS({"not_yet_asked": "not_asked"}.get(words, words)))
+
+
 def _coordinates_paired(row: dict[str, Any]) -> list[tuple[str, str, str]]:
     if (row.get("latitude") is None) != (row.get("longitude") is None):
         return [("longitude", "latitude and longitude together", "only one of them")]
@@ -333,9 +342,10 @@ FACILITIES = ColumnSet(
         Column("migrant_workers", workers, required=False, help="A number or a range."),
         Column(
             "dprk_workers",
-            one_of("none", "present", "unknown", case_insensitive=True),
+            _dprk_workers,
             required=False,
-            help="North Korean nationals on site: none, present or unknown (default unknown).",
+            help="North Korean nationals on site: none, present, unknown (asked, not known) "
+            "or not asked (the default when empty: nobody has asked yet).",
         ),
         Column("dprk_worker_count", workers, required=False),
         Column(

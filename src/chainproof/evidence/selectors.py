@@ -6,10 +6,12 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from chainproof.domain.evidence.categories import CATEGORY_BY_CODE
 from chainproof.evidence.models import (
@@ -42,12 +44,20 @@ def documents_for(
     target_type: str = "",
     target_id: int | None = None,
     deleted: bool = False,
+    expires_within: int | None = None,
+    today: date | None = None,
 ) -> QuerySet[Document]:
     """The organization's documents, newest first; ``q`` matches the metadata, the file
-    name, the words inside the current versions and the names of linked records."""
+    name, the words inside the current versions and the names of linked records;
+    ``expires_within`` keeps those valid until a day from today to that many days ahead."""
     documents = Document.objects.filter(
         organization_id=organization_id, deleted_at__isnull=not deleted
     )
+    if expires_within is not None:
+        start = today or timezone.localdate()
+        documents = documents.filter(
+            valid_until__gte=start, valid_until__lte=start + timedelta(days=expires_within)
+        )
     if category:
         documents = documents.filter(categories__code=category)
     if record_type:

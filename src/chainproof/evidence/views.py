@@ -50,7 +50,9 @@ from chainproof.evidence.targets import target_parse, targets_parse
 from chainproof.evidence.verification import last_verification, problems_for, verification_start
 from chainproof.jobs.views import start_and_follow
 
-FILTERS = ("q", "category", "record_type", "status", "target_type", "target_id")
+FILTERS = ("q", "category", "record_type", "status", "target_type", "target_id", "expires")
+# The expiry windows a list can be filtered by (days ahead), e.g. from the overview.
+EXPIRY_WINDOWS = (30, 60, 90)
 
 
 def _choices() -> dict[str, Any]:
@@ -60,6 +62,7 @@ def _choices() -> dict[str, Any]:
         "languages": LANGUAGES,
         "statuses": Document.Status.choices,
         "target_types": DocumentLink.Target.choices,
+        "expiry_windows": EXPIRY_WINDOWS,
     }
 
 
@@ -129,6 +132,7 @@ def document_index(request: HttpRequest) -> HttpResponse:
     org = membership.organization_id
     params = {k: request.GET.get(k, "").strip() for k in FILTERS}
     target_id = int(params["target_id"]) if params["target_id"].isdigit() else None
+    expires = int(params["expires"]) if params["expires"].isdigit() else None
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         rows = (
@@ -141,6 +145,7 @@ def document_index(request: HttpRequest) -> HttpResponse:
                 status=params["status"],
                 target_type=params["target_type"],
                 target_id=target_id,
+                expires_within=expires,
             )
         )
         return export_response(fmt, "evidence-documents", EXPORT_COLUMNS, map(_export_row, rows))
@@ -157,6 +162,7 @@ def document_index(request: HttpRequest) -> HttpResponse:
                 status=params["status"],
                 target_type=params["target_type"],
                 target_id=target_id,
+                expires_within=expires,
             ),
         )
     run = last_verification(org)

@@ -9,7 +9,12 @@ from django.db import models
 from django.utils import timezone
 
 from chainproof.jobs.kinds import JobKind
-from chainproof.jobs.results import ImportSummary, import_summary, rejected_heading
+from chainproof.jobs.results import (
+    ImportSummary,
+    import_summary,
+    rejected_heading,
+    result_facts,
+)
 
 # What gives away an error written for programmers: a traceback, a source file, a path on
 # the server (POSIX with two or more parts, or a Windows drive).
@@ -88,7 +93,8 @@ class Job(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} ({self.status})"
+        # What a person reads wherever a job is named (the audit trail, the overview).
+        return f"{self.kind_label} (job {self.pk})"
 
     @property
     def kind_label(self) -> str:
@@ -141,6 +147,11 @@ class Job(models.Model):
         if self.is_rejected or not isinstance(result, dict) or not result.get("entity"):
             return None
         return import_summary(result)
+
+    @property
+    def result_facts(self) -> list[tuple[str, str]]:
+        """The result's figures with labels in words, for the job page."""
+        return result_facts(self.result)
 
     @property
     def rejected_heading(self) -> str:

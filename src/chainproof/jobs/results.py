@@ -99,7 +99,16 @@ def import_summary(result: dict[str, Any]) -> ImportSummary:
     for change in result.get("changes") or []:
         if isinstance(change, dict):
             action = str(change.get("action", ""))
-            summary.changes.append({**change, "action_text": action_words(action, dry_run=dry_run)})
+            given = change.get("fields")
+            fields: dict[str, Any] = given if isinstance(given, dict) else {}
+            summary.changes.append(
+                {
+                    **change,
+                    "action_text": action_words(action, dry_run=dry_run),
+                    # "legal_name" -> "legal name": the fields in words, not as keys.
+                    "field_words": ", ".join(str(k).replace("_", " ") for k in fields),
+                }
+            )
     return summary
 
 
@@ -110,3 +119,74 @@ def rejected_heading(result: dict[str, Any], file_name: str = "") -> str:
     if not total:
         return f"Nothing was imported{source}."
     return f"Nothing was imported{source}: {total:,} problem{'' if total == 1 else 's'}."
+
+
+# What each figure of a finished job's result means, in words. A key not listed here reads
+# from its own name ("requests_reminded" -> "Requests reminded"), so a new handler's result
+# never shows as a Python dictionary.
+RESULT_LABELS = {
+    "nodes": "Records scored",
+    "changed": "Scores changed",
+    "unchanged": "Scores unchanged",
+    "methodology": "Methodology",
+    "as_of": "Scored as of",
+    "seconds": "Time taken (seconds)",
+    "records": "Records screened",
+    "new_hits": "New possible matches",
+    "reopened": "Matches reopened",
+    "updated": "Matches updated",
+    "algorithm": "Matching method",
+    "editions": "List editions used",
+    "read": "Documents read",
+    "no_text": "Documents without text",
+    "failed": "Failed",
+    "checkpoints": "Checkpoints signed",
+    "chains": "Audit chains",
+    "files": "Files deleted",
+    "bytes": "Bytes freed",
+    "jobs": "Jobs whose uploads were deleted",
+    "checked": "Documents checked",
+    "missing": "Documents missing",
+    "altered": "Documents altered",
+    "expired": "Documents expired",
+    "announced": "Expiries announced",
+    "newly_overdue": "Corrective actions newly overdue",
+    "requests_reminded": "Evidence requests reminded",
+    "reminders_queued": "Deadline reminders queued",
+    "reminded": "Questionnaire reminders sent",
+    "sent": "Emails sent",
+    "left": "Emails still waiting",
+    "added": "Entries added",
+    "file_name": "File",
+}
+# Keys that steer the page rather than report a figure.
+_NOT_FIGURES = frozenset({"ok", "summary", "link", "link_text", "errors", "message"})
+
+
+def _value_words(value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "none"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_words(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_label(str(k))}: {_value_words(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _label(key: str) -> str:
+    words = RESULT_LABELS.get(key) or key.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def result_facts(result: Any) -> list[tuple[str, str]]:
+    """A finished job's result as labelled figures for a definition list:
+    ``{"nodes": 84, "changed": 3}`` -> ``[("Records scored", "84"), ("Scores changed", "3")]``."""
+    if not isinstance(result, dict):
+        return [] if result in (None, "") else [("Result", _value_words(result))]
+    return [(_label(str(k)), _value_words(v)) for k, v in result.items() if k not in _NOT_FIGURES]

@@ -5,7 +5,7 @@ records it, and is sent once that transaction commits."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,13 +29,18 @@ def campaign_create(
     supplier_ids: Iterable[int],
     reminder_days: int = 7,
     message: str = "",
+    as_of: date | None = None,
 ) -> Campaign:
-    """A campaign and one request per chosen supplier (not yet sent)."""
+    """A campaign and one request per chosen supplier (not yet sent). ``as_of`` dates a
+    campaign recorded after the fact (the demo's past campaign): its due date must follow
+    that day, and the campaign is dated then."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "A campaign needs a name."})
-    if due_date <= timezone.localdate():
-        raise ValidationError({"due_date": f"Expected a date after today, found {due_date}."})
+    start = as_of or timezone.localdate()
+    if due_date <= start:
+        after = "today" if as_of is None else start
+        raise ValidationError({"due_date": f"Expected a date after {after}, found {due_date}."})
     if not 1 <= reminder_days <= 90:
         raise ValidationError({"reminder_days": "Expected 1 to 90 days."})
     suppliers = list(
@@ -51,6 +56,11 @@ def campaign_create(
         reminder_days=reminder_days,
         message=message.strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **(
+            {"created_at": timezone.make_aware(datetime.combine(as_of, time(9)))}
+            if as_of is not None
+            else {}
+        ),
     )
     requests = QuestionnaireRequest.objects.bulk_create(
         [
@@ -73,6 +83,7 @@ def campaign_create(
             "questionnaire": questionnaire.key,
             "due_date": due_date,
             "suppliers": len(requests),
+            **({"as_of": as_of} if as_of is not None else {}),
         },
     )
     return campaign

@@ -5,9 +5,10 @@ accepted responses contribute. Nothing here writes."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from chainproof.domain.nodes import NodeKey
@@ -142,6 +143,37 @@ def status_counts(campaign: Campaign) -> dict[str, int]:
     for qr in campaign.requests.select_related("campaign"):
         counts[qr.display_status] += 1
     return dict(counts)
+
+
+# The states a list of requests across campaigns can be filtered by (the overview's
+# figures link to them): key -> words.
+REQUEST_STATES = {
+    "outstanding": "outstanding (not yet submitted)",
+    "overdue": "overdue (not submitted by the due date)",
+    "to-review": "submitted, to review",
+}
+
+
+def requests_in_state(
+    organization_id: int, state: str, *, today: date | None = None
+) -> QuerySet[QuestionnaireRequest]:
+    """Requests of the organization's open campaigns in one of ``REQUEST_STATES``
+    (every request for an unknown state), the oldest due date first."""
+    today = today or timezone.localdate()
+    rows = QuestionnaireRequest.objects.filter(organization_id=organization_id)
+    if state in REQUEST_STATES:
+        rows = rows.filter(campaign__status=Campaign.Status.OPEN)
+    if state == "outstanding":
+        rows = rows.filter(status__in=QuestionnaireRequest.OPEN_STATUSES)
+    elif state == "overdue":
+        rows = rows.filter(
+            status__in=QuestionnaireRequest.OPEN_STATUSES, campaign__due_date__lt=today
+        )
+    elif state == "to-review":
+        rows = rows.filter(status=QuestionnaireRequest.Status.SUBMITTED)
+    return rows.select_related("supplier", "campaign").order_by(
+        "campaign__due_date", "supplier__legal_name", "pk"
+    )
 
 
 def risk_signals(organization_id: int) -> dict[NodeKey, list[ReportedSignal]]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:campaign_id>/", views.campaign_detail, name="campaign"),
     path("<int:campaign_id>/rollup/", views.campaign_rollup, name="rollup"),
     path("<int:campaign_id>/workbooks.zip", views.campaign_workbooks, name="workbooks"),
+    path("requests/", views.request_index, name="requests"),
     path("requests/<int:request_id>/", views.request_review, name="request"),
     path("files/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

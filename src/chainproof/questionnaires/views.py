@@ -47,6 +47,23 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaires/campaigns.html", page)
 
 
+def request_index(request: HttpRequest) -> HttpResponse:
+    """Requests across campaigns, filtered by state (outstanding, overdue, to review)."""
+    membership = current_membership(request)
+    require_role(membership, Role.VIEWER)
+    state = request.GET.get("state", "")
+    rows = selectors.requests_in_state(membership.organization_id, state)
+    return render(
+        request,
+        "questionnaires/requests.html",
+        {
+            **paginate(request, rows),
+            "state": state if state in selectors.REQUEST_STATES else "",
+            "states": selectors.REQUEST_STATES,
+        },
+    )
+
+
 def _supplier_choices(membership: Any, params: dict[str, str]) -> Any:
     suppliers = scoped(membership, Supplier).filter(status=Supplier.Status.ACTIVE)
     if params.get("country"):

@@ -12,6 +12,7 @@ from chainproof.accounts.access import get_for_member, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import Id, Pages
+from chainproof.domain.risk.labels import factor_label, main_reason, ranked
 from chainproof.risk import selectors
 from chainproof.risk.views import NODE_MODELS
 
@@ -28,6 +29,7 @@ class AssessmentOut(Schema):
     own_score: Decimal
     level: str
     reasons: list[dict[str, Any]]
+    main_reason: dict[str, Any] | None
     presumptions: list[dict[str, Any]]
     sanctions_flags: list[str]
     methodology: str
@@ -41,6 +43,16 @@ class AssessmentOut(Schema):
     @staticmethod
     def resolve_methodology(obj: Any) -> str:
         return str(obj.methodology)
+
+    @staticmethod
+    def resolve_reasons(obj: Any) -> list[dict[str, Any]]:
+        """Largest first, each with its factor in words beside the id."""
+        return [{**r, "label": factor_label(r["factor"])} for r in ranked(obj.reasons)]
+
+    @staticmethod
+    def resolve_main_reason(obj: Any) -> dict[str, Any] | None:
+        top = main_reason(obj.reasons)
+        return {**top, "label": factor_label(top["factor"])} if top else None
 
 
 class RegisterFilters(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -104,6 +106,14 @@ class RiskAssessment(models.Model):
     @property
     def node_key(self) -> str:
         return f"{self.node_type[0]}:{self.node_id}"
+
+    @property
+    def main_reason(self) -> dict[str, Any] | None:
+        """The reason with the most points (not the first): what a person reads first."""
+        from chainproof.domain.risk.labels import main_reason
+
+        top: dict[str, Any] | None = main_reason(self.reasons)
+        return top
 
     def presumption(self, regime: str) -> dict[str, object] | None:
         return next((p for p in self.presumptions if p.get("regime") == regime), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chainproof.risk.models import RiskAssessment
 
@@ -20,6 +20,26 @@ PRESUMPTION_FIELDS = {
     "uflpa": "uflpa_status",
     "section_307": "section307_status",
 }
+
+ANY_PRESUMPTION = "any"
+# A presumption's statuses from the strongest down.
+PRESUMPTION_STRENGTH = ("applies", "may_apply", "does_not_apply")
+
+
+def strongest_presumption(status: str) -> Q:
+    """Records whose strongest presumption, over every regime, is ``status`` ("applies":
+    at least one applies; "may_apply": one may apply and none applies); any status when
+    empty: at least one regime was checked."""
+    fields = list(PRESUMPTION_FIELDS.values())
+    if status not in PRESUMPTION_STRENGTH:
+        return ~Q(**dict.fromkeys(fields, ""))
+    found = Q()
+    for field in fields:
+        found |= Q(**{field: status})
+    for stronger in PRESUMPTION_STRENGTH[: PRESUMPTION_STRENGTH.index(status)]:
+        for field in fields:
+            found &= ~Q(**{field: stronger})
+    return found
 
 
 def register(
@@ -46,6 +66,8 @@ def register(
     if presumption in PRESUMPTION_FIELDS:
         field = PRESUMPTION_FIELDS[presumption]
         qs = qs.filter(**{field: status}) if status else qs.exclude(**{field: ""})
+    elif presumption == ANY_PRESUMPTION:
+        qs = qs.filter(strongest_presumption(status))
     if q:
         qs = qs.filter(node_name__icontains=q)
     return qs.order_by(*SORTS.get(sort, SORTS["-score"]), "pk")
@@ -73,12 +95,32 @@ def level_counts(organization_id: int) -> dict[str, int]:
         organization_id=organization_id, is_current=True
     ).values_list("level", flat=True):
         counts[level] += 1
-    return dict(counts)
+    # worst first, as the register reads
+    order = ("critical", "high", "medium", "low")
+    return {
+        level: counts[level]
+        for level in sorted(counts, key=lambda lv: (order.index(lv) if lv in order else 9, lv))
+    }
 
 
 def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
-    """Exposure by country and good: worksites, and the highest score among them."""
+    """Exposure by country and good: worksites, and the highest score among them.
+
+    The columns are one kind of thing: goods as the DOL List of Goods names them (the
+    goods the organization's materials are marked with), so "Cotton" from India and from
+    China sit in one column. Worksites whose goods are not on the list are counted apart.
+    """
+    from chainproof.suppliers.models import Material
+
+    listed = {
+        good.casefold(): good
+        for goods in Material.objects.filter(organization_id=organization_id).values_list(
+            "dol_goods", flat=True
+        )
+        for good in goods or ()
+    }
     cells: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    unlisted = 0
     for country, goods, score, level in (
         RiskAssessment.objects.filter(
             organization_id=organization_id, is_current=True, node_type="facility"
@@ -87,7 +129,10 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
         .values_list("country", "goods", "score", "level")
         .iterator(chunk_size=5000)
     ):
-        for good in set(goods):
+        made = {listed[g.casefold()] for g in goods if g.casefold() in listed}
+        if not made:
+            unlisted += 1
+        for good in made:
             cells[(country, good)].append((float(score), level))
     totals: dict[str, int] = defaultdict(int)
     for (_, good), scores in cells.items():
@@ -109,7 +154,12 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
                 }
             )
         rows.append({"country": country, "cells": row})
-    return {"goods": goods, "rows": rows}
+    return {
+        "goods": goods,
+        "rows": rows,
+        "unlisted": unlisted,
+        "more_goods": max(0, len(totals) - len(goods)),
+    }
 
 
 def node_ids_at_level(organization_id: int, node_type: str, level: str) -> QuerySet[Any]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,10 +12,15 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
+from chainproof.domain.risk.labels import factor_label, ranked
+from chainproof.domain.risk.methodology import MethodologyError, parse_methodology
 from chainproof.jobs.views import start_and_follow
 from chainproof.risk import selectors
+from chainproof.risk.forms import MethodologyForm
 from chainproof.risk.models import MethodologyVersion
+from chainproof.risk.preview import methodology_preview
 from chainproof.risk.services import (
+    methodology_for,
     methodology_in_use,
     methodology_save,
     risk_recompute_request,
@@ -51,6 +58,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 "CAATSA 321(b)",
                 "UFLPA",
                 "Section 307",
+                "main factor",
+                "main reason",
                 "top reasons",
                 "methodology",
                 "computed",
@@ -67,13 +76,13 @@ def register(request: HttpRequest) -> HttpResponse:
                     a.caatsa_status,
                     a.uflpa_status,
                     a.section307_status,
-                    "; ".join(
-                        r["evidence"] for r in sorted(a.reasons, key=lambda r: -r["points"])[:3]
-                    ),
-                    str(a.methodology_id),
+                    factor_label(str(a.main_reason["factor"])) if a.main_reason else "",
+                    _reason_text(a.main_reason),
+                    "; ".join(_reason_text(r) for r in ranked(a.reasons)[:3]),
+                    str(a.methodology),
                     a.computed_at.isoformat(),
                 ]
-                for a in rows.iterator()
+                for a in rows.select_related("methodology").iterator()
             ),
         )
     return render(
@@ -86,6 +95,12 @@ def register(request: HttpRequest) -> HttpResponse:
             "methodology": methodology_in_use(membership.organization_id),
         },
     )
+
+
+def _reason_text(reason: dict[str, Any] | None) -> str:
+    if reason is None:
+        return ""
+    return f"{reason['evidence']} ({reason['points']:g} points)"
 
 
 def node(request: HttpRequest, node_type: str, node_id: int) -> HttpResponse:
@@ -112,8 +127,20 @@ def node(request: HttpRequest, node_type: str, node_id: int) -> HttpResponse:
 def heatmap(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
+    version = methodology_in_use(membership.organization_id)
+    levels = methodology_for(version).levels
+    bands = [
+        {"level": name, "low": bound, "high": levels[i + 1][1] if i + 1 < len(levels) else None}
+        for i, (name, bound) in enumerate(levels)
+    ]
     return render(
-        request, "risk/heatmap.html", {"map": selectors.heatmap(membership.organization_id)}
+        request,
+        "risk/heatmap.html",
+        {
+            "map": selectors.heatmap(membership.organization_id),
+            "bands": bands,
+            "methodology": version,
+        },
     )
 
 
@@ -121,28 +148,78 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return start_and_follow(request, risk_recompute_request, back="risk:register")
 
 
+def _next_version(organization_id: int, name: str, base: str) -> str:
+    """The first free "4.1", "4.2" ... after the version a form adjusts."""
+    taken = set(
+        MethodologyVersion.objects.filter(organization_id=organization_id, name=name).values_list(
+            "version", flat=True
+        )
+    )
+    stem = base.split(".")[0] if base.split(".")[0].isdigit() else base
+    n = 1
+    while f"{stem}.{n}" in taken:
+        n += 1
+    return f"{stem}.{n}"
+
+
 def methodology(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
-    in_use = methodology_in_use(membership.organization_id)
+    org_id = membership.organization_id
+    in_use = methodology_in_use(org_id)
+    base = methodology_for(in_use)
     content = request.POST.get("content", in_use.content)
     error = ""
+    preview = None
+    previewed = ""
+    candidate_yaml = ""
+    form = MethodologyForm(base=base, version=_next_version(org_id, base.name, base.version))
     if request.method == "POST":
         require_role(membership, Role.ADMIN)
-        try:
-            with transaction.atomic():
-                saved = methodology_save(
-                    organization=membership.organization,
-                    actor=request.user,
-                    content=content,
-                    based_on=in_use,
+        action = request.POST.get("action", "")
+        if action in ("preview", "save"):
+            form = MethodologyForm(request.POST, base=base)
+            content = in_use.content
+            if form.is_valid():
+                candidate_yaml = form.yaml_text()
+                try:
+                    candidate = parse_methodology(candidate_yaml)
+                except MethodologyError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    # Saved only as previewed: numbers changed after the preview are
+                    # previewed again first.
+                    if action == "save" and request.POST.get("previewed") != candidate.sha256:
+                        action = "preview"
+                        form.add_error(
+                            None,
+                            "the numbers changed since the preview (or none was made): "
+                            "check this preview, then save.",
+                        )
+                    if action == "preview":
+                        preview = methodology_preview(org_id, base, candidate)
+                        previewed = candidate.sha256
+        if action != "preview" and (action != "save" or form.is_valid()):
+            text = candidate_yaml if action == "save" else content
+            try:
+                with transaction.atomic():
+                    saved = methodology_save(
+                        organization=membership.organization,
+                        actor=request.user,
+                        content=text,
+                        based_on=in_use,
+                    )
+            except ValidationError as exc:
+                if action == "save":
+                    form.add_error(None, "; ".join(exc.messages))
+                else:
+                    error = "; ".join(exc.messages)
+            else:
+                messages.success(
+                    request, f"Saved {saved}; every score is being recomputed with it."
                 )
-        except ValidationError as exc:
-            error = "; ".join(exc.messages)
-        else:
-            messages.success(request, f"Saved {saved}; every score is being recomputed with it.")
-            return redirect("risk:methodology")
-    versions = MethodologyVersion.objects.filter(organization_id=membership.organization_id)
+                return redirect("risk:methodology")
+    versions = MethodologyVersion.objects.filter(organization_id=org_id)
     return render(
         request,
         "risk/methodology.html",
@@ -151,5 +228,9 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "content": content,
             "error": error,
             "versions": versions,
+            "form": form,
+            "preview": preview,
+            "candidate_yaml": candidate_yaml,
+            "previewed": previewed,
         },
     )

@@ -19,12 +19,32 @@ def screen_job(job: Job, progress: Progress) -> dict[str, Any]:
     if job.organization_id is None:
         raise ValueError("a screening job needs an organization")
     nodes = job.params.get("nodes")
-    return screen(
+    result = screen(
         organization_id=job.organization_id,
         nodes=parse_all(nodes) if nodes else None,
         actor=job.created_by,
         progress=progress,
     )
+    return {
+        **result,
+        "summary": run_summary(result),
+        "link": reverse("screening:queue"),
+        "link_text": "Review the hits",
+    }
+
+
+def run_summary(result: dict[str, Any]) -> str:
+    """A screening run in a sentence: what was screened against which lists, what it found."""
+    lists = [str(name) for name in result.get("lists") or ()]
+    against = (
+        ", ".join(lists[:-1]) + " and " + lists[-1] if len(lists) > 1 else "".join(lists)
+    ) or "no list (none is loaded)"
+    records = int(result.get("records") or 0)
+    new, reopened = int(result.get("new_hits") or 0), int(result.get("reopened") or 0)
+    found = f"{new} new hit{'s' if new != 1 else ''}" + (
+        f", {reopened} decided hit{'s' if reopened != 1 else ''} reopened" if reopened else ""
+    )
+    return f"Screened {records} record{'s' if records != 1 else ''} against {against}: {found}."
 
 
 @handler(JobKind.SCREENING_WATCHLIST_IMPORT)

@@ -87,6 +87,9 @@ class ScreeningHit(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Not stored: what the list entry is, in words ("Vessel"), set for the review pages by
+    # ``selectors.with_entry_kinds``.
+    entry_kind_words: str = ""
 
     class Meta:
         ordering = ["-score", "pk"]

@@ -2,16 +2,25 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from chainproof.audit.selectors import audit_events_for
 from chainproof.domain.countries import readable_name
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import EntityHit
-from chainproof.domain.screening.entries import Listing, near_identical
+from chainproof.domain.screening.entries import (
+    Listing,
+    entry_kind_words,
+    near_identical,
+    wro_entry_kind,
+)
 from chainproof.domain.screening.matcher import Match
+from chainproof.reference.models import EntityListEntry, WroFinding
 from chainproof.screening.models import ScreeningHit
 
 
@@ -185,3 +194,66 @@ def search_rows(matches: list[Match]) -> list[dict[str, object]]:
         seen[key] = row
         rows.append(row)
     return rows
+
+
+def with_entry_kinds(hits: Iterable[ScreeningHit]) -> list[ScreeningHit]:
+    """The hits, each with ``entry_kind_words``: what its list entry is ("Vessel",
+    "Individual"), "" for an entity. Taken from the hit's stored comparison; for a hit
+    stored before kinds were kept, from the list entry itself (one query per list)."""
+    hits = list(hits)
+    wanted: dict[str, dict[int, list[ScreeningHit]]] = defaultdict(lambda: defaultdict(list))
+    for hit in hits:
+        details = hit.details or {}
+        hit.entry_kind_words = entry_kind_words(str(details.get("entry_kind") or ""))
+        if "entry_kind" not in details:
+            code, _, row = hit.entry_key.partition(":")
+            if row.isdigit():
+                wanted[code][int(row)].append(hit)
+    for code, rows in wanted.items():
+        if code == "cbp_wro":
+            found = {
+                pk: wro_entry_kind(entity)
+                for pk, entity in WroFinding.objects.filter(pk__in=rows).values_list("pk", "entity")
+            }
+        elif code in ("uflpa", "ofac_sdn_dprk"):
+            found = dict(
+                EntityListEntry.objects.filter(pk__in=rows, list_code=code).values_list(
+                    "pk", "entity_type"
+                )
+            )
+        else:
+            continue
+        for pk, kind in found.items():
+            for hit in rows[pk]:
+                hit.entry_kind_words = entry_kind_words(kind)
+    return hits
+
+
+_QUALIFIER_COUNTRIES = re.compile(
+    r"(?<=same country )[A-Z]{2}\b"
+    r"|(?<=country )[A-Z]{2}(?= vs )"
+    r"|(?<=country [A-Z]{2} vs )[A-Z]{2}\b"
+)
+
+
+def explanation_in_words(text: str) -> str:
+    """A one-line explanation with the countries of its qualifiers named ("same country
+    CN +0.03" reads "same country China +0.03"); the names compared are left as they are
+    (a two-letter word in a name is no country)."""
+
+    def named(found: re.Match[str]) -> str:
+        code = found.group()
+        name = readable_name(code, "")
+        return name if name != code else code
+
+    return _QUALIFIER_COUNTRIES.sub(named, text)
+
+
+def last_screened_at(organization_id: int) -> datetime | None:
+    """When the organization's names were last screened (a run completed), or None."""
+    return (
+        audit_events_for(organization_id, action="screening.completed")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )

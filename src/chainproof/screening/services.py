@@ -22,8 +22,10 @@ from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.screening.entries import (
     IN_FORCE,
     entry_standing,
+    list_name,
     split_entities,
     status_words,
+    wro_entry_kind,
 )
 from chainproof.domain.screening.matcher import ALGORITHM, VERSION, ListEntry, ListIndex, Match
 from chainproof.jobs import recompute
@@ -46,6 +48,11 @@ def _quiet(done: int, total: int | None, message: str = "") -> None:
 THRESHOLD_RANGE = (Decimal("0.50"), Decimal("0.99"))
 
 
+def percent(fraction: float | Decimal) -> str:
+    """A score or threshold as people read it: 0.7 -> "70%"."""
+    return f"{round(float(fraction) * 100):d}%"
+
+
 def threshold(organization_id: int | None = None) -> float:
     """The organization's review threshold, or the instance default."""
     if organization_id is not None:
@@ -60,17 +67,24 @@ def threshold(organization_id: int | None = None) -> float:
 
 
 def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
-    """Change the review threshold (audited) and screen everything again with it."""
+    """Change the review threshold (audited) and screen everything again with it.
+
+    People read and type the threshold as a percentage ("70", as
+    CHAINPROOF_SCREENING_THRESHOLD_PERCENT takes it); a fraction below 1 ("0.70") is still
+    understood, as older clients send it. Stored as a fraction."""
     low, high = THRESHOLD_RANGE
+    text = value.strip().removesuffix("%").strip() if isinstance(value, str) else value
     try:
-        chosen = Decimal(value.strip()).quantize(Decimal("0.01"))
-    except (InvalidOperation, AttributeError):
+        number = Decimal(text)
+    except (InvalidOperation, TypeError):
         raise ValidationError({"threshold": f"Expected a number, found {value!r}."}) from None
-    if not low <= chosen <= high:
+    chosen = (number if number < 1 else number / 100).quantize(Decimal("0.01"))
+    if not number.is_finite() or not low <= chosen <= high:
         raise ValidationError(
             {
-                "threshold": f"Expected a score between {low} and {high} (names sharing only "
-                f"generic words score at most 0.50), found {chosen}."
+                "threshold": f"Expected a percentage between {percent(low)} and "
+                f"{percent(high)} (names sharing only generic words score at most "
+                f"{percent(low)}), found {value}."
             }
         )
     before = threshold(organization_id)
@@ -85,8 +99,8 @@ def threshold_set(*, organization_id: int, actor: Any, value: str) -> Decimal:
         object_type="screening.screeningsettings",
         object_id=organization_id,
         object_repr="screening threshold",
-        before={"threshold": f"{before:.2f}"},
-        after={"threshold": str(chosen)},
+        before={"threshold": percent(before)},
+        after={"threshold": percent(chosen)},
     )
     recompute.screening_rules_changed(organization_id, actor=actor)
     return chosen
@@ -102,11 +116,15 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
             continue
         editions[code] = f"{dataset.edition} (as of {dataset.as_of})"
         for row in EntityListEntry.objects.filter(dataset=dataset).values(
-            "pk", "primary_name", "aliases", "iso2"
+            "pk", "primary_name", "aliases", "iso2", "entity_type"
         ):
             entries.append(
                 ListEntry(
-                    f"{code}:{row['pk']}", code, (row["primary_name"], *row["aliases"]), row["iso2"]
+                    f"{code}:{row['pk']}",
+                    code,
+                    (row["primary_name"], *row["aliases"]),
+                    row["iso2"],
+                    kind=row["entity_type"],
                 )
             )
     wro = current_dataset("cbp_wro_findings", organization_id)
@@ -125,6 +143,7 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
                     iso2,
                     status=status,
                     title=entity,
+                    kind=wro_entry_kind(entity),
                 )
             )
     watch = list(WatchlistEntry.objects.filter(organization_id=organization_id))
@@ -366,6 +385,7 @@ def screen(
         "updated": len(updated),
         "algorithm": f"{ALGORITHM} v{VERSION}",
         "seconds": round(time.perf_counter() - started, 2),
+        "lists": [list_name(code) for code in editions],
     }
 
 
@@ -380,7 +400,11 @@ def _values(
         "entry_names": list(match.entry.names),
         "entry_country": match.entry.country,
         "entry_status": match.entry.status[:60],
-        "details": {**match.details(), "entry_title": match.entry.title},
+        "details": {
+            **match.details(),
+            "entry_title": match.entry.title,
+            "entry_kind": match.entry.kind,
+        },
         "score": round(match.score, 4),
         "explanation": match.explanation(),
         "algorithm": ALGORITHM,

@@ -19,6 +19,7 @@ from chainproof.screening.models import ScreeningHit, WatchlistEntry
 from chainproof.screening.services import (
     hits_decide,
     list_index,
+    percent,
     screening_request,
     threshold,
     threshold_set,
@@ -43,7 +44,9 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     value=request.POST.get("threshold", ""),
                 )
-            messages.success(request, f"Threshold set to {chosen}; screening runs again.")
+            messages.success(
+                request, f"Review threshold set to {percent(chosen)}; screening runs again."
+            )
             return redirect("screening:queue")
         except ValidationError as exc:
             error = "; ".join(exc.messages)
@@ -56,11 +59,13 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
         list_code=params["list_code"],
         q=params["q"],
     )
+    page = paginate(request, hits)
+    page["rows"] = selectors.with_entry_kinds(page["rows"])
     return render(
         request,
         "screening/queue.html",
         {
-            **paginate(request, hits),
+            **page,
             "params": params,
             "counts": [
                 (ScreeningHit.Status(status).label, n)
@@ -69,6 +74,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
             ],
             "list_codes": LIST_NAMES,
             "threshold": threshold(membership.organization_id),
+            "threshold_percent": round(threshold(membership.organization_id) * 100),
             "error": error,
         },
         status=400 if error else 200,
@@ -78,7 +84,7 @@ def hit_queue(request: HttpRequest) -> HttpResponse:
 def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
     membership = current_membership(request)
     hit = get_for_member(membership, ScreeningHit, pk=hit_id)
-    alike = selectors.near_identical_hits(hit)
+    alike = selectors.with_entry_kinds(selectors.near_identical_hits(hit))
     error, chosen = "", {other.pk for other in alike}
     if request.method == "POST":
         require_role(membership, Role.ANALYST)
@@ -106,6 +112,7 @@ def hit_detail(request: HttpRequest, hit_id: int) -> HttpResponse:
                 request, f"Hit {what}." if len(decided) == 1 else f"{len(decided)} hits {what}."
             )
             return redirect("screening:queue")
+    selectors.with_entry_kinds([hit])
     return render(
         request,
         "screening/hit.html",

@@ -147,7 +147,7 @@ class FacilityIn(BodyIn):
     products_made: str = ""
     total_workers: Count | None = None
     migrant_workers: Count | None = None
-    dprk_workers: str = "unknown"
+    dprk_workers: str = "not_asked"
     dprk_worker_count: Count | None = None
     figures_date: date | None = None
     notes: str = ""

@@ -134,7 +134,8 @@ class Facility(OrgOwned):
     class DprkWorkers(models.TextChoices):
         NONE = "none", "None (confirmed)"
         PRESENT = "present", "Present (count known)"
-        UNKNOWN = "unknown", "Unknown"
+        UNKNOWN = "unknown", "Unknown (asked, not known)"
+        NOT_ASKED = "not_asked", "Not yet asked"
 
     ref = models.CharField(max_length=64, blank=True, help_text="Your own code for this site.")
     name = models.CharField(max_length=300)
@@ -159,7 +160,7 @@ class Facility(OrgOwned):
     dprk_workers = models.CharField(
         max_length=10,
         choices=DprkWorkers.choices,
-        default=DprkWorkers.UNKNOWN,
+        default=DprkWorkers.NOT_ASKED,
         help_text="North Korean nationals at this worksite.",
     )
     dprk_worker_count = models.PositiveIntegerField(null=True, blank=True)

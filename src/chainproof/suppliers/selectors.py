@@ -202,6 +202,12 @@ class MapNode:
     x: int = 0
     y: int = 0
     kind: str = "node"
+    # filled by ``chain_map.risk_overlay``: the node's risk in words, the keys of the path
+    # that sets its score, and whether it is on the highlighted path (its source: the end)
+    risk: str = ""
+    path: list[NodeKey] = field(default_factory=list)
+    on_path: bool = False
+    path_source: bool = False
 
     @property
     def short_label(self) -> str:
@@ -356,6 +362,9 @@ def product_map(product: Product) -> ProductMap:
             {
                 "path": f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}",
                 "gap": source.kind is NodeKind.GAP,
+                "source": source,
+                "target": target,
+                "on_path": False,
             }
         )
     return result

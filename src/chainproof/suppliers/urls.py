@@ -16,6 +16,11 @@ urlpatterns = [
     path("products/new/", views.product_edit, name="product_new"),
     path("products/<int:product_id>/", views.product_detail, name="product"),
     path("products/<int:product_id>/edit/", views.product_edit, name="product_edit"),
+    path(
+        "products/<int:product_id>/map.<slug:fmt>",
+        views.product_map_file,
+        name="product_map_file",
+    ),
     path("materials/", views.material_index, name="materials"),
     path("materials/new/", views.material_edit, name="material_new"),
     path("materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.models import Membership
@@ -15,12 +17,14 @@ from chainproof.accounts.roles import Role
 from chainproof.audit.selectors import audit_history_of
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
-from chainproof.domain.nodes import NodeKind, ids_of
+from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.supply_columns import COLUMN_SETS, parse_bom
 from chainproof.domain.tabular import FieldError
 from chainproof.domain.text import sentence
+from chainproof.fileformats.svg_png import png_from_svg
 from chainproof.reference.selectors import country_names
 from chainproof.suppliers import exporting, services
+from chainproof.suppliers.chain_map import map_file_svg, product_risk_map
 from chainproof.suppliers.forms import (
     FacilityForm,
     LinkForm,
@@ -28,6 +32,7 @@ from chainproof.suppliers.forms import (
     ProductForm,
     SupplierForm,
 )
+from chainproof.suppliers.lookups import risk_scores
 from chainproof.suppliers.models import Facility, Material, Product, Supplier, SupplyLink
 from chainproof.suppliers.selectors import (
     SORT_LABELS,
@@ -35,7 +40,6 @@ from chainproof.suppliers.selectors import (
     facility_list,
     links_of_facility,
     links_of_supplier,
-    product_map,
     supplier_list,
 )
 
@@ -85,11 +89,14 @@ def supplier_index(request: HttpRequest) -> HttpResponse:
     if exported:
         return exported
     countries = distinct_countries(Supplier, org_id)
+    page = paginate(request, suppliers)
+    risks = risk_scores(org_id, [NodeKey.supplier(s.pk) for s in page["rows"]])
     return render(
         request,
         "suppliers/supplier_list.html",
         {
-            **paginate(request, suppliers),
+            **page,
+            "rows": [(s, risks.get(NodeKey.supplier(s.pk))) for s in page["rows"]],
             "params": params,
             "sort": sort,
             "sorts": {key: SORT_LABELS[key] for key in SUPPLIER_SORTS},
@@ -116,6 +123,7 @@ def facility_index(request: HttpRequest) -> HttpResponse:
             **paginate(request, facilities),
             "params": params,
             "countries": distinct_countries(Facility, org_id),
+            "names": country_names(org_id),
         },
     )
 
@@ -171,15 +179,21 @@ def supplier_detail(request: HttpRequest, supplier_id: int) -> HttpResponse:
         membership, Supplier.objects.select_related("parent", "owner"), pk=supplier_id
     )
     upstream, downstream = links_of_supplier(supplier)
+    facilities = list(supplier.facilities.all())
+    own = {f.pk for f in facilities}
+    # What moves between the company and its own worksites is not "upstream": only what
+    # comes from other companies' sites is.
+    received = list(upstream[:200])
     return render(
         request,
         "suppliers/supplier_detail.html",
         {
             "supplier": supplier,
             "identifiers": supplier.identifiers.all(),
-            "facilities": supplier.facilities.all(),
+            "facilities": facilities,
             "subsidiaries": supplier.subsidiaries.all(),
-            "upstream": upstream[:200],
+            "internal": [link for link in received if link.source_facility_id in own],
+            "upstream": [link for link in received if link.source_facility_id not in own],
             "downstream": downstream[:200],
             "products": Product.objects.filter(links__in=downstream).distinct(),
             "history": audit_history_of(
@@ -214,18 +228,40 @@ def facility_detail(request: HttpRequest, facility_id: int) -> HttpResponse:
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
     membership = _reader(request)
     product = get_for_member(membership, Product, pk=product_id)
+    risk_map = product_risk_map(product, path_from=request.GET.get("path", ""))
     return render(
         request,
         "suppliers/product_detail.html",
         {
             "product": product,
             "inputs": product.inputs.select_related("material", "component"),
-            "map": product_map(product),
+            "map": risk_map.map,
+            "risk_map": risk_map,
             "history": audit_history_of(
                 membership.organization_id, "suppliers.product", str(product.pk)
             )[:50],
         },
     )
+
+
+def product_map_file(request: HttpRequest, product_id: int, fmt: str) -> HttpResponse:
+    """The product's map as a file: SVG (the drawing with its title and legend) or PNG
+    (the same drawing as a picture); the risk path of ``?path=`` highlighted."""
+    membership = _reader(request)
+    product = get_for_member(membership, Product, pk=product_id)
+    if fmt not in ("svg", "png"):
+        raise Http404("The map is downloaded as SVG or PNG.")
+    risk_map = product_risk_map(product, path_from=request.GET.get("path", ""))
+    today = timezone.localdate()
+    when = f"Drawn {today.day} {today:%B %Y} by chainproof."
+    svg, width, height = map_file_svg(risk_map, when=when)
+    name = get_valid_filename(f"{product.sku or product.pk}-supply-chain.{fmt}")
+    if fmt == "svg":
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(png_from_svg(svg, width, height), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 # --- create and edit ---------------------------------------------------------------------
@@ -282,7 +318,7 @@ def facility_edit(request: HttpRequest, facility_id: int | None = None) -> HttpR
     membership = _writer(request)
     org_id = membership.organization_id
     facility = get_for_member(membership, Facility, pk=facility_id) if facility_id else None
-    initial: dict[str, Any] = {"kind": "factory", "dprk_workers": "unknown"}
+    initial: dict[str, Any] = {"kind": "factory", "dprk_workers": "not_asked"}
     if facility:
         initial = {name: getattr(facility, name) for name in services.FACILITY_FIELDS}
         initial["supplier"] = facility.supplier_id

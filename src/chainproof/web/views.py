@@ -6,8 +6,11 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from chainproof.audit.selectors import audit_events_for
 from chainproof.reference.selectors import visible_datasets
+from chainproof.web import activity, overview
+from chainproof.web.charts import Bar, Series, bar_chart, line_chart
+
+LEVEL_WORDS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -18,8 +21,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if membership:
         org_id = membership.organization_id
         context["datasets"] = visible_datasets(org_id).order_by("kind", "-as_of")
+        context["groups"] = overview.headline(org_id)
+        levels = overview.risk_distribution(org_id)
+        context["levels"] = [(LEVEL_WORDS[row.level], row) for row in levels]
+        context["levels_chart"] = bar_chart(
+            [Bar(LEVEL_WORDS[row.level], row.count, f"bar-{row.level}") for row in levels],
+            ident="chart-risk-levels",
+            title="Records by current risk level",
+        )
+        found = overview.trends(org_id)
+        context["months"] = found["months"]
+        context["trends"] = [
+            {
+                "trend": trend,
+                "chart": line_chart(
+                    found["months"],
+                    [Series(name, values, marker) for name, values, marker in trend.series],
+                    ident=trend.ident,
+                    title=trend.title,
+                    unit=trend.unit,
+                    ceiling=trend.ceiling,
+                ),
+                "rows": [
+                    (month, [values[i] for _, values, _ in trend.series])
+                    for i, month in enumerate(found["months"])
+                ],
+            }
+            for trend in found["trends"]
+        ]
+        context["jobs"] = activity.recent_jobs(org_id)
         if membership.has_role("admin"):
-            context["recent_events"] = audit_events_for(org_id)[:8]
+            context["recent_events"] = activity.recent_events(org_id)
     return render(request, "web/dashboard.html", context)
 
 

@@ -54,7 +54,7 @@ class NodeFacts:
     goods: tuple[str, ...] = ()  # goods made or handled here
     sectors: tuple[str, ...] = ()  # CBP high-priority sectors of those goods
     activities: tuple[str, ...] = ()
-    dprk_workers: str = ""  # none | present | unknown ("" if no site)
+    dprk_workers: str = ""  # none | present | unknown | not_asked ("" if no site)
     dprk_worker_count: int | None = None
     total_workers: int | None = None
     migrant_workers: int | None = None

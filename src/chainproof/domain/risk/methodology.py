@@ -43,12 +43,17 @@ FACTOR_KEYS: dict[str, dict[str, str]] = {
 # Factors a methodology may leave out, with what they are then: each added after
 # methodologies were first written, defaulting to how those scored.
 ENTRY_STATUS = "entity_list_entry_status"
+NOT_ASKED = "dprk_workers_not_asked"
 OPTIONAL_FACTORS: dict[str, tuple[dict[str, str], dict[str, float]]] = {
     # The share of its points a list hit keeps when the entry is inactive (Inactive,
     # Revoked) or partially modified; before version 3 such entries were not screened, so
     # a methodology without this factor counts them fully.
     ENTRY_STATUS: ({"inactive": "share", "modified": "share"}, {"inactive": 1.0, "modified": 1.0}),
 }
+# Factors that, when left out, price as another factor does: until version 4 a new
+# worksite's North Korean workers defaulted to "unknown", so a methodology without a price
+# for "not yet asked" prices it as "unknown" (it scores as it did).
+PRICED_AS: dict[str, str] = {NOT_ASKED: "dprk_workers_unknown"}
 
 
 class MethodologyError(ValueError):
@@ -129,11 +134,11 @@ def parse_methodology(text: str) -> Methodology:
     factors_doc = document["factors"]
     if not isinstance(factors_doc, dict):
         raise MethodologyError("factors: expected a mapping")
-    unknown = sorted(set(factors_doc) - set(FACTOR_KEYS) - set(OPTIONAL_FACTORS))
+    known = set(FACTOR_KEYS) | set(OPTIONAL_FACTORS) | set(PRICED_AS)
+    unknown = sorted(set(factors_doc) - known)
     if unknown:
         raise MethodologyError(
-            f"factors: unknown factor(s) {', '.join(unknown)}; expected "
-            f"{', '.join(sorted([*FACTOR_KEYS, *OPTIONAL_FACTORS]))}"
+            f"factors: unknown factor(s) {', '.join(unknown)}; expected {', '.join(sorted(known))}"
         )
     factors: dict[str, dict[str, float]] = {}
     for factor, keys in FACTOR_KEYS.items():
@@ -154,6 +159,17 @@ def parse_methodology(text: str) -> Methodology:
         factors[factor] = {
             key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
             for key, kind in keys.items()
+        }
+    for factor, like in PRICED_AS.items():
+        body = factors_doc.get(factor)
+        if body is None:
+            factors[factor] = dict(factors[like])
+            continue
+        if not isinstance(body, dict):
+            raise MethodologyError(f"factors.{factor}: expected {', '.join(FACTOR_KEYS[like])}")
+        factors[factor] = {
+            key: _number(body.get(key), f"factors.{factor}.{key}", share=kind == "share")
+            for key, kind in FACTOR_KEYS[like].items()
         }
     tip_doc = factors_doc["tip_tier"].get("points")
     if not isinstance(tip_doc, dict) or set(tip_doc) != set(TIP_CODES):
@@ -180,3 +196,43 @@ def parse_methodology(text: str) -> Methodology:
         signals=signals,
         sha256=sha256_bytes(text.encode("utf-8")),
     )
+
+
+def methodology_document(m: Methodology) -> dict[str, Any]:
+    """A parsed methodology as the mapping its YAML holds (every factor, every number)."""
+    factors: dict[str, Any] = {}
+    for factor, keys in FACTOR_KEYS.items():
+        body: dict[str, Any] = {key: _plain(m.factors[factor][key]) for key in keys}
+        if factor == "tip_tier":
+            body = {"points": {c: _plain(m.tip_points[c]) for c in TIP_CODES}, **body}
+        factors[factor] = body
+    for factor in [*OPTIONAL_FACTORS, *PRICED_AS]:
+        factors[factor] = {key: _plain(value) for key, value in m.factors[factor].items()}
+    return {
+        "name": m.name,
+        "version": m.version,
+        "description": m.description,
+        "levels": {name: _plain(bound) for name, bound in m.levels},
+        "propagation": {"decay_per_tier": _plain(m.decay_per_tier), "max_depth": m.max_depth},
+        "factors": factors,
+        "signals": {code: _plain(points) for code, points in m.signals.items()},
+    }
+
+
+def methodology_yaml(document: dict[str, Any], *, based_on: str = "") -> str:
+    """The YAML text stored for a methodology edited in a form: the numbers in the
+    order people read them, with a note of what it was based on."""
+    header = "# Edited in chainproof's methodology form" + (
+        f",\n# based on {based_on}.\n" if based_on else ".\n"
+    )
+    header += (
+        "# Each number is a judgement; the reasoning behind the default numbers\n"
+        "# is in the methodology files bundled with chainproof.\n"
+    )
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=76)
+    return header + body
+
+
+def _plain(number: float) -> int | float:
+    """80.0 -> 80, 0.85 -> 0.85: numbers written as people write them."""
+    return int(number) if float(number).is_integer() else float(number)

@@ -61,6 +61,14 @@ def own_findings(facts: NodeFacts, ref: ReferenceFacts) -> list[Finding]:
             )
     elif facts.dprk_workers == "unknown" and producing and facts.kind == "facility":
         found.append(("caatsa_321b", 1, f"North Korean nationals at {where} are not ruled out"))
+    elif facts.dprk_workers == "not_asked" and producing and facts.kind == "facility":
+        found.append(
+            (
+                "caatsa_321b",
+                1,
+                f"whether North Korean nationals work at {where} has not been asked yet",
+            )
+        )
     if facts.site_unknown:
         found.append(("caatsa_321b", 1, f"the worksite of {where} is not known"))
         if facts.country in ("CN", ""):

@@ -4,7 +4,7 @@ reason naming the evidence and the dataset edition it comes from."""
 from __future__ import annotations
 
 from chainproof.domain.risk.facts import NodeFacts, ReferenceFacts
-from chainproof.domain.risk.methodology import ENTRY_STATUS, Methodology
+from chainproof.domain.risk.methodology import ENTRY_STATUS, NOT_ASKED, Methodology
 from chainproof.domain.risk.results import Reason
 from chainproof.domain.risk.wro import wro_matches
 from chainproof.domain.screening.entries import (
@@ -15,6 +15,7 @@ from chainproof.domain.screening.entries import (
 )
 
 MAX_SCORE = 100.0
+NOT_ASKED_VALUE = "not_asked"  # a site's North Korean workers: the question not yet asked
 
 
 def own_points(facts: NodeFacts, ref: ReferenceFacts, m: Methodology) -> tuple[float, list[Reason]]:
@@ -148,17 +149,27 @@ def own_reasons(facts: NodeFacts, ref: ReferenceFacts, m: Methodology) -> list[R
                 "supply chain data",
             )
         )
-    elif facts.dprk_workers == "unknown" and is_site:
+    elif facts.dprk_workers in ("unknown", NOT_ASKED_VALUE) and is_site:
         host = country in ref.dprk_hosts
-        add(
-            Reason(
-                "dprk_workers_unknown",
-                "North Korean nationals at this site not ruled out"
-                + (" in a country reported to host them" if host else ""),
-                m.points("dprk_workers_unknown", "in_host_country" if host else "points"),
-                "supply chain data",
+        asked = facts.dprk_workers == "unknown"
+        factor = "dprk_workers_unknown" if asked else NOT_ASKED
+        points = m.points(factor, "in_host_country" if host else "points")
+        # Not yet asked is a gap to close, not a finding: it adds only what the
+        # methodology prices it at (nothing since version 4), and says so.
+        if asked or points:
+            add(
+                Reason(
+                    factor,
+                    (
+                        "North Korean nationals at this site not ruled out"
+                        if asked
+                        else "Whether North Korean nationals work at this site: not yet asked"
+                    )
+                    + (" in a country reported to host them" if host else ""),
+                    points,
+                    "supply chain data",
+                )
             )
-        )
 
     if facts.total_workers and facts.migrant_workers is not None:
         share = facts.migrant_workers / facts.total_workers

@@ -34,6 +34,26 @@ def list_name(code: str) -> str:
     return LIST_NAMES.get(code, code)
 
 
+# --- what kind of thing an entry is ------------------------------------------------------
+
+# The kinds a list states (OFAC's "type": entity, individual, vessel, aircraft), in words.
+# An entity, the usual case, is not called out.
+ENTRY_KIND_WORDS = {"vessel": "Vessel", "individual": "Individual", "aircraft": "Aircraft"}
+# A CBP order on one ship reads "Fishing Vessel: Da Wang" (not "Fishing Vessels owned by").
+_ONE_VESSEL = re.compile(r"^\s*(?:fishing\s+)?vessel\s*:", re.IGNORECASE)
+
+
+def entry_kind_words(kind: str) -> str:
+    """An entry's kind as the review pages show it ("Vessel"); "" for an entity or none."""
+    return ENTRY_KIND_WORDS.get(kind.strip().casefold(), "")
+
+
+def wro_entry_kind(entity: str) -> str:
+    """What a Withhold Release Order names, from its text: "vessel" for an order on one ship
+    ("Fishing Vessel: Lien Yi Hsing No. 12"), else "" (an entity, or several)."""
+    return "vessel" if _ONE_VESSEL.match(entity) else ""
+
+
 # --- whether an entry is in force ---------------------------------------------------------
 
 IN_FORCE, INACTIVE, MODIFIED = "in force", "inactive", "modified"

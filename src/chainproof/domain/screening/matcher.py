@@ -107,6 +107,7 @@ class ListEntry:
     address: str = ""
     status: str = ""  # as the list states it ("Active", "Inactive-Pending Litigation"); "" if none
     title: str = ""  # the entry as published, when its names were taken apart from it
+    kind: str = ""  # what the list says it is ("vessel", "individual", "entity"); "" if it does not
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class FacilityPlanner(Planner):
             if not row.get("ref") and match is not None:
                 raw["ref"] = match.ref
             raw["kind"] = raw["kind"] or "factory"
-            raw["dprk_workers"] = raw["dprk_workers"] or "unknown"
+            raw["dprk_workers"] = raw["dprk_workers"] or "not_asked"
             values = self.clean(line, raw)
             if values is None:
                 continue

@@ -9,6 +9,7 @@ from chainproof.accounts.commands import add_organization_argument, organization
 from chainproof.common.commands import fail, iso_date, progress_bar
 from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import score_graph
+from chainproof.domain.risk.labels import factor_label, ranked
 from chainproof.risk.selectors import current_for
 from chainproof.risk.services import (
     methodology_for,
@@ -129,9 +130,9 @@ class Command(BaseCommand):
         presumptions: list[dict[str, Any]],
     ) -> None:
         self.stdout.write(f"\n{name}: {score:g} ({level})")
-        for reason in sorted(reasons, key=lambda r: -r["points"]):
+        for reason in ranked(reasons):
             self.stdout.write(
-                f"  {reason['points']:>5g}  {reason['factor']}: "
+                f"  {reason['points']:>5g}  {factor_label(reason['factor'])}: "
                 f"{reason['evidence']}  [{reason['source']}]"
             )
         for check in presumptions:

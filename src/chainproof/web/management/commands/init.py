@@ -11,6 +11,7 @@ from chainproof.accounts.services import DemoSetup, demo_organization_ensure
 from chainproof.cases.demo import demo_case_load
 from chainproof.common.commands import fail
 from chainproof.diligence.demo import demo_evidence_load
+from chainproof.questionnaires.demo import demo_campaigns_load
 from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
@@ -69,6 +70,13 @@ class Command(BaseCommand):
             + (" and the due-diligence program" if evidence["program"] else "")
             + " stored."
         )
+        campaigns = demo_campaigns_load(organization=demo.organization)
+        if campaigns:
+            self.stdout.write(
+                "Demo questionnaires: "
+                + "; ".join(f"{c.name} ({c.requests.count()} suppliers)" for c in campaigns)
+                + "."
+            )
         screened = screen(organization_id=demo.organization.pk)
         self.stdout.write(
             f"Screening: {screened['records']} names screened, {screened['new_hits']} new hit(s) "

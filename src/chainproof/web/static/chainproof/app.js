@@ -9,6 +9,35 @@ document.addEventListener("change", (event) => {
   }
 });
 
+// A box that scrolls (a table wider than its panel, the supply-chain map) can be scrolled
+// from the keyboard too: while it scrolls it takes the focus, as a region named after its
+// table's caption or its section's heading. Checked on load, on resize and after each swap.
+function scrollersReachable() {
+  for (const box of document.querySelectorAll(".table-wrap, .map-wrap, .panel, [data-scrolls]")) {
+    const style = getComputedStyle(box);
+    const scrolls =
+      (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + 1) ||
+      (/auto|scroll/.test(style.overflowY) && box.scrollHeight > box.clientHeight + 1);
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      const named = box.querySelector("caption, h2, h3") || box.closest("section")?.querySelector("h2, h3");
+      box.dataset.scrolls = "";
+      box.tabIndex = 0;
+      if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+      if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+        box.setAttribute("aria-label", (named?.textContent.trim() || "Table") + " (scrolls)");
+      }
+    } else if (!scrolls && box.hasAttribute("data-scrolls")) {
+      box.removeAttribute("data-scrolls");
+      box.removeAttribute("tabindex");
+      if (box.getAttribute("role") === "region") box.removeAttribute("role");
+      if (box.getAttribute("aria-label")?.endsWith(" (scrolls)")) box.removeAttribute("aria-label");
+    }
+  }
+}
+scrollersReachable();
+window.addEventListener("resize", scrollersReachable);
+document.addEventListener("htmx:afterSettle", scrollersReachable);
+
 // Evidence: files dropped on (or chosen in) a form marked data-dropzone are listed at once,
 // then sent one after another, one request each, with a progress bar per file; the answer
 // (stored, its SHA-256, or why it was refused) replaces the bar. One at a time keeps a slow
@@ -107,3 +136,16 @@ for (const form of document.querySelectorAll("form[data-dropzone]")) {
     input.value = "";
   });
 }
+
+// A table cell that holds only a date (or a date and a time) never breaks inside it
+// ("2026-/06-23"): marked on load and after each HTMX swap, whichever template drew it.
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?( UTC)?$/;
+function markDates(root) {
+  for (const cell of root.querySelectorAll("td, dd")) {
+    if (!cell.classList.contains("date") && DATE_ONLY.test(cell.textContent.trim())) {
+      cell.classList.add("date");
+    }
+  }
+}
+markDates(document);
+document.addEventListener("htmx:afterSwap", (event) => markDates(event.target));

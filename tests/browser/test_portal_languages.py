@@ -198,8 +198,8 @@ def test_the_portal_fits_a_phone_and_a_small_laptop(browser, live_server, invite
     def fits(name: str) -> None:
         if shots:
             page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
-        # The portal's content (the page shell's top bar is the shell's own): nothing
-        # reaches past the screen's right edge, and the main column does not scroll sideways.
+        # Nothing in the content reaches past the screen's right edge, the main column does
+        # not scroll sideways, and neither does the page.
         right = page.evaluate(
             "Math.max(...[...document.querySelectorAll('main *')]"
             ".filter(e => !e.closest('.table-wrap') || e.classList.contains('table-wrap'))"
@@ -211,6 +211,8 @@ def test_the_portal_fits_a_phone_and_a_small_laptop(browser, live_server, invite
             " document.querySelector('main').clientWidth]"
         )
         assert main[0] <= main[1], (name, main)
+        whole = page.evaluate("document.documentElement.scrollWidth")
+        assert whole <= width, (name, whole)  # the top bar too (the username is an email)
 
     page.goto(link)
     page.select_option("#language-select", "bn")

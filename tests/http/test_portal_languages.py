@@ -88,6 +88,7 @@ def test_the_language_picked_is_remembered_for_the_contact(invited, alice):
     page = client.get(f"/portal/requests/{qr.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert "强迫劳动尽职调查问卷" in text
+    assert "wang@sunrise.example · 供应商联系人" in text  # the shell speaks Chinese too
     assert "声明" in text
     assert "提交回答" in text
     # Changed again from a page of the portal, signed in: the requests follow.

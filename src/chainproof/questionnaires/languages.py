@@ -24,6 +24,7 @@ SHELL_WORDS = (
     gettext_noop("Change password"),
     gettext_noop("Sign out"),
     gettext_noop("My questionnaires"),
+    gettext_noop("Supplier contact"),  # the role shown beside the username
 )
 ENGLISH = "en"
 

@@ -180,6 +180,18 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-us"
+# The languages of the supplier portal, its emails and the questionnaire (the analyst's pages
+# are in English). The portal picks one per request (questionnaires/languages.py); the
+# translations are in questionnaires/locale, compiled .mo files committed with their .po.
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("vi", "Tiếng Việt"),
+    ("es", "Español"),
+    ("ko", "한국어"),
+    ("tr", "Türkçe"),
+    ("bn", "বাংলা"),
+]
 TIME_ZONE = env_str("CHAINPROOF_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -288,6 +288,17 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(
     supplier.click("#submit")  # with answers missing: the problems are listed
     supplier.wait_for_selector("#problems")
     crawl.check(supplier, "portal:request, answers missing")
+    # The same pages in the scripts a supplier reads (Chinese, Bengali): fonts, lang, labels.
+    for language in ("zh-hans", "bn"):
+        supplier.goto(f"{base}/portal/requests/{request.pk}/sections/declaration/")
+        with supplier.expect_navigation():
+            supplier.select_option("#language-select", language)
+        assert supplier.eval_on_selector("html", "html => html.lang") == language
+        crawl.check(supplier, f"portal:section in {language}")
+        supplier.goto(f"{base}/portal/requests/{request.pk}/")
+        supplier.click("#submit")
+        supplier.wait_for_selector("#problems")
+        crawl.check(supplier, f"portal:request in {language}, answers missing")
 
     # The administrator: every entry of the navigation and every kind of page beyond it.
     admin = open_page(browser, live_server, outside)
@@ -338,6 +349,8 @@ def test_no_serious_or_critical_accessibility_violation_on_any_page(
         "portal:section",
         "portal:evidence",
         "portal:request, answers missing",
+        "portal:section in zh-hans",
+        "portal:request in bn, answers missing",
         "api:openapi-view",  # the API reference, from the navigation
     ):
         assert kind in crawl.kinds, (kind, crawl.pages)

@@ -39,8 +39,9 @@ def test_every_page_but_login_requires_sign_in(csrf_client):
         if url == "/accounts/login/" or url.startswith("/accounts/password/reset/"):
             assert response.status_code == 200, url  # signing in, and a forgotten password
             continue
-        if url in ("/portal/invite/", "/portal/invite/new/"):
-            assert response.status_code == 405, url  # POST only: a link's button, "new link"
+        if url in ("/portal/invite/", "/portal/invite/new/", "/portal/language/"):
+            # POST only: a link's button, "new link", the portal's language picker
+            assert response.status_code == 405, url
             continue
         if url.startswith("/portal/invite/"):
             assert response.status_code == 410, url  # the invitation link is the sign-in

@@ -42,7 +42,12 @@ BY_PREFIX = {
     ("diligence/", "request_id"): "evidence_request_id",
     ("diligence/", "pk"): "supplier_id",
 }
-SLUGS = {"node_type": "supplier", "kind": "supplier", "section_id": "declaration"}
+SLUGS = {
+    "node_type": "supplier",
+    "kind": "supplier",
+    "section_id": "declaration",
+    "fmt": "svg",
+}
 # Not objects of one organization: shared reference data, tokens in links, file templates.
 SHARED = {
     "accounts/password/reset/<uidb64>/<token>/": "a password-reset link carries its own token",

@@ -172,6 +172,10 @@ def test_the_heat_map_has_a_title_a_legend_and_goods_as_columns(csrf_client, dem
     for product in ("Organic cotton crew T-shirt", "10,000 mAh power bank", "Aluminium frame"):
         assert product not in columns
     body = page[page.index("<tbody>") :]
+    rows = re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', body)
+    assert "China" in rows
+    assert "Viet Nam" in rows or "Vietnam" in rows
+    assert "CN" not in rows
     # each cell says its level in words, not by colour alone
     assert re.search(r'<span class="count">\d+</span> <span class="level">critical</span>', body)
     assert 'href="/risk/?node_type=facility&country=CN&good=Polysilicon"' in body

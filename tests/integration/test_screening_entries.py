@@ -90,7 +90,7 @@ def test_an_inactive_order_is_screened_its_hit_carries_the_status_and_counts_hal
     risk_score_all(organization_id=alice.organization.pk)
     reasons = current_for(alice.organization.pk, "supplier", kingtom.pk).reasons
     (possible,) = [r for r in reasons if r["factor"] == "entity_list_possible"]
-    assert possible["points"] == 10  # 20, counted half
+    assert possible["points"] == 7.5  # 15 (chainproof-default-4), counted half
     assert possible["evidence"].startswith(
         "CBP Withhold Release Orders and Findings: possible match, not yet reviewed with "
         "'Kingtom Aluminio S.R.L.'"

@@ -299,14 +299,14 @@ def open_workbook(data: bytes, source: str) -> Workbook:
         raise WorkbookRejected(source, exc.reason) from None
 
 
-def formulas_note(archive: Workbook) -> str:
+def formulas_note(archive: Workbook, checkers: frozenset[str] = frozenset()) -> str:
     """A warning for the reviewer when the workbook as sent holds formulas outside the
     Checker sheet ('' when it holds none). They were never evaluated and are never written
     again into a workbook chainproof makes; the stored original keeps them. An .xls file
     cannot say: the warning says so."""
     if isinstance(archive, CalamineWorkbook) and archive.kind == "xls":
         return XLS_FORMULA_WARNING
-    found = archive.formula_cells(11, skip={CHECKER_SHEET})
+    found = archive.formula_cells(11, skip={CHECKER_SHEET, *checkers})
     if not found:
         return ""
     return (

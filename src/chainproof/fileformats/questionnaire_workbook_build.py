@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from chainproof.domain.questionnaire.answers import is_blank
@@ -33,6 +34,65 @@ from chainproof.fileformats.questionnaire_workbook import CHECKER_SHEET, META_MA
 # (the Declaration) is formatted so.
 TEXT_FORMAT = "@"
 TEXT_ANSWER_TYPES = ("text", "email")
+
+
+@dataclass(frozen=True)
+class WorkbookWords:
+    """The workbook's own words (the questionnaire's come translated with it), in English
+    unless the caller gives them in another language. `sheets` renames the sheets
+    (English name -> this language's); the layout handed to ``build_workbook`` must name
+    them the same way (``cell_map.translated_layout``)."""
+
+    sheets: Mapping[str, str] = field(default_factory=dict)
+    how_to: tuple[str, ...] = (
+        "How to fill this workbook:",
+        "1. Complete the Declaration sheet; it is pre-filled with what your customer already "
+        "knows.",
+        "2. Answer every question on the Questions sheet in the yellow cells of column C. Choose "
+        "from the drop-down lists where there is one; for several answers separate them with |.",
+        "3. List every worksite that makes the covered goods on the Worksites sheet, one per row.",
+        "4. List countries on the Countries sheet, one per row (choose from the drop-down list).",
+        "5. The Checker sheet counts the required answers still missing. Send the workbook back "
+        "when it shows 0.",
+        "Questions marked 'Only if' apply only for the answer named. Dates: YYYY-MM-DD. Type "
+        "values, not formulas. Send supporting documents through the supplier portal, named as "
+        "in the question.",
+        "Do not rename sheets or move cells: the workbook is read cell by cell.",
+    )
+    declaration_title: str = "{title} - Declaration"
+    answer_here: str = "Answer in the yellow cells of column C."
+    headers: tuple[str, str, str, str] = ("No.", "Question", "Answer", "Notes")
+    not_on_list_title: str = "Not on the list"
+    not_on_list: str = "Choose one of the answers in the drop-down list."
+    choose_country: str = "Choose a country from the list."
+    type_number: str = "Type a number"
+    type_number_range: str = "Type a number from {low} to {high}"
+    type_date: str = "Type a date as YYYY-MM-DD."
+    fill_table: str = "Fill in the {sheet} sheet."
+    list_in: str = "List them in column {column} of the {sheet} sheet."
+    several: str = "Several answers allowed, separated by |: "
+    table_intro: str = "One row per worksite (up to {max_rows}). Columns marked * are required."
+    countries_title: str = "Countries"
+    countries_intro: str = "One country per row; choose from the drop-down list."
+    required: str = "Required"
+    only_if: str = "Only if {number} is {answers}"
+    or_word: str = " or "
+    date_note: str = "A date, YYYY-MM-DD"
+    percentage_note: str = "A percentage, 0-100"
+    document_note: str = "Type the file name of the document you send through the supplier portal"
+    proof: str = "Proof expected: {text}"
+    still_missing: str = "Required answers still missing:"
+    checker_headers: tuple[str, str, str] = ("No.", "Question", "Status")
+    rows_without: str = "{sheet} sheet: rows without {column} (required)"
+    status_missing: str = "Missing"
+    status_ok: str = "OK"
+    status_not_needed: str = "Not needed"
+
+    def sheet(self, english: str) -> str:
+        return self.sheets.get(english, english)
+
+
+ENGLISH = WorkbookWords()
 
 
 def _display(question_choices: tuple[Choice, ...], value: Any) -> Any:
@@ -58,8 +118,10 @@ def build_workbook(
     countries: Mapping[str, str],
     meta: Mapping[str, str],
     answers: Mapping[str, Any] | None = None,
+    words: WorkbookWords = ENGLISH,
 ) -> bytes:
-    """The workbook for one supplier; `answers` pre-fills (declaration facts, or a draft)."""
+    """The workbook for one supplier; `answers` pre-fills (declaration facts, or a draft);
+    `words` are the workbook's own texts and sheet names in the supplier's language."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -74,26 +136,10 @@ def build_workbook(
 
     book = Workbook()
     intro = book.active
-    intro.title = "Instructions"
+    intro.title = words.sheet("Instructions")
     intro["A1"] = questionnaire.title
     intro["A1"].font = title_font
-    lines = [
-        questionnaire.summary,
-        "",
-        "How to fill this workbook:",
-        "1. Complete the Declaration sheet; it is pre-filled with what your customer already "
-        "knows.",
-        "2. Answer every question on the Questions sheet in the yellow cells of column C. Choose "
-        "from the drop-down lists where there is one; for several answers separate them with |.",
-        "3. List every worksite that makes the covered goods on the Worksites sheet, one per row.",
-        "4. List countries on the Countries sheet, one per row (choose from the drop-down list).",
-        "5. The Checker sheet counts the required answers still missing. Send the workbook back "
-        "when it shows 0.",
-        "Questions marked 'Only if' apply only for the answer named. Dates: YYYY-MM-DD. Type "
-        "values, not formulas. Send supporting documents through the supplier portal, named as "
-        "in the question.",
-        "Do not rename sheets or move cells: the workbook is read cell by cell.",
-    ]
+    lines = [questionnaire.summary, "", *words.how_to]
     for row, line in enumerate(lines, start=3):
         intro.cell(row=row, column=1, value=line).alignment = wrap
     intro.column_dimensions["A"].width = 110
@@ -130,8 +176,8 @@ def build_workbook(
                 formula1=source,
                 allow_blank=True,
                 showErrorMessage=True,
-                errorTitle="Not on the list",
-                error="Choose one of the answers in the drop-down list.",
+                errorTitle=words.not_on_list_title,
+                error=words.not_on_list,
             ),
             ref,
         )
@@ -146,7 +192,7 @@ def build_workbook(
                 formula1=source,
                 allow_blank=True,
                 showErrorMessage=True,
-                error="Choose a country from the list.",
+                error=words.choose_country,
             ),
             ref,
         )
@@ -165,8 +211,9 @@ def build_workbook(
                 formula2=str(1e15 if high is None else high),
                 allow_blank=True,
                 showErrorMessage=True,
-                error="Type a number"
-                + (f" from {low:g} to {high:g}" if low is not None and high is not None else ""),
+                error=words.type_number_range.format(low=f"{low:g}", high=f"{high:g}")
+                if low is not None and high is not None
+                else words.type_number,
             ),
             ref,
         )
@@ -181,19 +228,23 @@ def build_workbook(
                 formula1="1",
                 allow_blank=True,
                 showErrorMessage=True,
-                error="Type a date as YYYY-MM-DD.",
+                error=words.type_date,
             ),
             ref,
         )
 
     sheets: dict[str, Any] = {}
     for name in ("Declaration", "Questions"):
-        ws = book.create_sheet(name)
+        ws = book.create_sheet(words.sheet(name))
         sheets[name] = ws
-        ws["A1"] = questionnaire.title + (" - Declaration" if name == "Declaration" else "")
+        ws["A1"] = (
+            words.declaration_title.format(title=questionnaire.title)
+            if name == "Declaration"
+            else questionnaire.title
+        )
         ws["A1"].font = title_font
-        ws["A2"] = "Answer in the yellow cells of column C."
-        for col, text in enumerate(("No.", "Question", "Answer", "Notes"), start=1):
+        ws["A2"] = words.answer_here
+        for col, text in enumerate(words.headers, start=1):
             ws.cell(row=QUESTION_FIRST_ROW - 1, column=col, value=text).font = bold
         ws.column_dimensions["A"].width = 7
         ws.column_dimensions["B"].width = 70
@@ -202,7 +253,7 @@ def build_workbook(
         ws.freeze_panes = f"A{QUESTION_FIRST_ROW}"
 
     # Rows follow default_layout; a custom layout only reads, it is never written.
-    next_row = {"Declaration": QUESTION_FIRST_ROW, "Questions": QUESTION_FIRST_ROW}
+    next_row = {sheets[n].title: QUESTION_FIRST_ROW for n in ("Declaration", "Questions")}
     for section in questionnaire.sections:
         ws = sheets[sheet_of(section.id)]
         title_row = next_row[ws.title]
@@ -213,12 +264,12 @@ def build_workbook(
             next_row[ws.title] += 1
             ws.cell(row=row, column=1, value=question.number)
             ws.cell(row=row, column=2, value=question.text).alignment = wrap
-            notes = _notes(questionnaire, question)
+            notes = _notes(questionnaire, question, words)
             if question.id in layout.tables:
-                notes.insert(0, f"Fill in the {layout.tables[question.id].sheet} sheet.")
+                notes.insert(0, words.fill_table.format(sheet=layout.tables[question.id].sheet))
             elif question.id in layout.lists:
                 ref = layout.lists[question.id]
-                notes.insert(0, f"List them in column {ref.column} of the {ref.sheet} sheet.")
+                notes.insert(0, words.list_in.format(column=ref.column, sheet=ref.sheet))
             ws.cell(row=row, column=4, value="; ".join(notes)).alignment = wrap
             ref_cell = layout.cells.get(question.id)
             if ref_cell is None:
@@ -253,12 +304,11 @@ def build_workbook(
             elif question.type == "date":
                 date_validation(ws, coordinate)
                 cell.number_format = "yyyy-mm-dd"
-            elif question.type in TEXT_ANSWER_TYPES and ws.title == "Declaration":
+            elif question.type in TEXT_ANSWER_TYPES and ws is sheets["Declaration"]:
                 cell.number_format = TEXT_FORMAT
             if question.type in ("multi_choice",):
                 cell.comment = Comment(
-                    "Several answers allowed, separated by |: "
-                    + " | ".join(c.label for c in question.choices),
+                    words.several + " | ".join(c.label for c in question.choices),
                     "chainproof",
                 )
 
@@ -267,7 +317,7 @@ def build_workbook(
         ws = book.create_sheet(table.sheet)
         ws["A1"] = question.text
         ws["A1"].font = title_font
-        ws["A2"] = f"One row per worksite (up to {table.max_rows}). Columns marked * are required."
+        ws["A2"] = words.table_intro.format(max_rows=table.max_rows)
         for column in question.columns:
             letter = table.columns[column.id]
             header = ws[f"{letter}{TABLE_FIRST_ROW - 1}"]
@@ -296,10 +346,10 @@ def build_workbook(
         ws.freeze_panes = f"A{table.first_row}"
 
     if layout.lists:
-        ws = book.create_sheet("Countries")
-        ws["A1"] = "Countries"
+        ws = book.create_sheet(words.sheet("Countries"))
+        ws["A1"] = words.countries_title
         ws["A1"].font = title_font
-        ws["A2"] = "One country per row; choose from the drop-down list."
+        ws["A2"] = words.countries_intro
         for qid, ref in layout.lists.items():
             question = questionnaire.questions[qid]
             header = ws[f"{ref.column}{ref.first_row - 1}"]
@@ -315,7 +365,7 @@ def build_workbook(
                     code, countries.get(code, code)
                 )
 
-    formulas = _checker(book, questionnaire, layout)
+    formulas = _checker(book, questionnaire, layout, words)
 
     meta_sheet = book.create_sheet(META_SHEET)
     meta_sheet.sheet_state = "veryHidden"
@@ -336,25 +386,30 @@ def build_workbook(
     return out.getvalue()
 
 
-def _notes(questionnaire: Questionnaire, question: Question) -> list[str]:
+def _notes(questionnaire: Questionnaire, question: Question, words: WorkbookWords) -> list[str]:
     notes = []
     if question.required:
-        notes.append("Required")
+        notes.append(words.required)
     if question.show_if is not None:
         source = questionnaire.questions[question.show_if.question]
         labels = [
             next((c.label for c in source.choices if c.value == v), v)
             for v in question.show_if.values
         ]
-        notes.append(f"Only if {source.number} is " + " or ".join(repr(label) for label in labels))
+        notes.append(
+            words.only_if.format(
+                number=source.number,
+                answers=words.or_word.join(repr(label) for label in labels),
+            )
+        )
     if question.type == "date":
-        notes.append("A date, YYYY-MM-DD")
+        notes.append(words.date_note)
     if question.type == "percentage":
-        notes.append("A percentage, 0-100")
+        notes.append(words.percentage_note)
     if question.type == "document":
-        notes.append("Type the file name of the document you send through the supplier portal")
+        notes.append(words.document_note)
     if question.expects:
-        notes.append(f"Proof expected: {question.expects}")
+        notes.append(words.proof.format(text=question.expects))
     if question.help:
         notes.append(question.help)
     return notes
@@ -391,19 +446,21 @@ def _column_span(table: Any) -> Any:
     return span
 
 
-def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tuple[str, str]]:
+def _checker(
+    book: Any, questionnaire: Questionnaire, layout: CellMap, words: WorkbookWords
+) -> set[tuple[str, str]]:
     """The checker sheet; returns the (sheet, cell) of every formula it holds."""
     from openpyxl.styles import Font
 
-    ws = book.create_sheet(CHECKER_SHEET, 1)
-    ws["A1"] = CHECKER_SHEET
+    ws = book.create_sheet(words.sheet(CHECKER_SHEET), 1)
+    ws["A1"] = ws.title
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = "Required answers still missing:"
+    ws["A2"] = words.still_missing
     ws["A2"].font = Font(bold=True)
     ws.column_dimensions["A"].width = 7
     ws.column_dimensions["B"].width = 80
     ws.column_dimensions["C"].width = 14
-    for col, text in enumerate(("No.", "Question", "Status"), start=1):
+    for col, text in enumerate(words.checker_headers, start=1):
         ws.cell(row=4, column=col, value=text).font = Font(bold=True)
     row = 5
     formulas: set[tuple[str, str]] = set()
@@ -435,7 +492,7 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
                 ws.cell(
                     row=row,
                     column=2,
-                    value=f"{table.sheet} sheet: rows without {column.label} (required)",
+                    value=words.rows_without.format(sheet=table.sheet, column=column.label),
                 )
                 ws.cell(row=row, column=3, value=f"={count}")
                 formulas.add((ws.title, f"C{row}"))
@@ -448,10 +505,11 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
             missing = f'COUNTIF({span},"<>")=0'
         else:
             continue
-        status = f'IF({missing},"Missing","OK")'
+        missing_word, ok_word = _excel_text(words.status_missing), _excel_text(words.status_ok)
+        status = f'IF({missing},"{missing_word}","{ok_word}")'
         condition = _condition_formula(questionnaire, question, layout)
         if condition:
-            status = f'IF({condition},{status},"Not needed")'
+            status = f'IF({condition},{status},"{_excel_text(words.status_not_needed)}")'
         ws.cell(row=row, column=1, value=question.number)
         ws.cell(row=row, column=2, value=question.text)
         ws.cell(row=row, column=3, value=f"={status}")
@@ -459,7 +517,9 @@ def _checker(book: Any, questionnaire: Questionnaire, layout: CellMap) -> set[tu
         row += 1
     # Each count cell is added on its own: SUM skips a number some engines hand over as
     # an array's result.
-    ws["C2"] = f'=COUNTIF(C5:C{max(5, row - 1)},"Missing")' + "".join(f"+{c}" for c in counts)
+    ws["C2"] = f'=COUNTIF(C5:C{max(5, row - 1)},"{_excel_text(words.status_missing)}")' + "".join(
+        f"+{c}" for c in counts
+    )
     ws["C2"].font = Font(bold=True)
     formulas.add((ws.title, "C2"))
     return formulas

@@ -12,11 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chainproof.audit.services import audit_record
 from chainproof.domain.evidence.categories import dhs_category
 from chainproof.domain.questionnaire.answers import Checked, check, is_blank
-from chainproof.domain.questionnaire.cell_map import pick_layout
+from chainproof.domain.questionnaire.cell_map import pick_layout, translated_layout
 from chainproof.evidence.documents import LinkTarget, document_create
 from chainproof.evidence.models import Document
 from chainproof.evidence.receiving import Received, checked_file_keep, file_receive
@@ -31,6 +32,8 @@ from chainproof.fileformats.questionnaire_workbook import (
     workbook_kind,
 )
 from chainproof.fileformats.questionnaire_workbook_build import build_workbook
+from chainproof.questionnaires.country_names import localized
+from chainproof.questionnaires.languages import codes, supported
 from chainproof.questionnaires.models import (
     Attachment,
     QuestionnaireRequest,
@@ -39,6 +42,7 @@ from chainproof.questionnaires.models import (
 )
 from chainproof.questionnaires.selectors import countries_for, current_answers
 from chainproof.questionnaires.versions import definition, layouts_of
+from chainproof.questionnaires.workbook_words import checker_sheets, workbook_words
 
 
 def _into_locker(
@@ -75,7 +79,9 @@ def _receive(data: bytes, file_name: str) -> Received:
 
 
 def not_editable_reason(qr: QuestionnaireRequest) -> str:
-    return f"This questionnaire is {qr.get_status_display().lower()}."
+    return _("This questionnaire can no longer be changed (status: %(status)s).") % {
+        "status": qr.get_status_display()
+    }
 
 
 def _require_editable(qr: QuestionnaireRequest) -> None:
@@ -124,13 +130,19 @@ def draft_save(*, qr: QuestionnaireRequest, actor: Any, answers: dict[str, Any])
 
 
 def _submit(
-    qr: QuestionnaireRequest, actor: Any, checked: Checked, source: str, **extra: Any
+    qr: QuestionnaireRequest,
+    actor: Any,
+    checked: Checked,
+    source: str,
+    language: str = "",
+    **extra: Any,
 ) -> Submission:
     submission = Submission.objects.create(
         request=qr,
         questionnaire=qr.campaign.questionnaire,
         answers=_jsonable(checked.values),
         source=source,
+        language=language,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
         **extra,
     )
@@ -155,7 +167,12 @@ def _submit(
         actor=actor,
         organization=qr.organization_id,
         obj=qr,
-        after={"source": source, "submission": submission.pk, "answers": len(checked.values)},
+        after={
+            "source": source,
+            "submission": submission.pk,
+            "answers": len(checked.values),
+            "language": language,
+        },
     )
     return submission
 
@@ -169,22 +186,28 @@ class NotComplete(ValidationError):
         super().__init__(problems)
 
 
-def web_submit(*, qr: QuestionnaireRequest, actor: Any) -> Submission:
-    """Submit the draft as it stands; refused while anything is wrong or missing."""
+def web_submit(*, qr: QuestionnaireRequest, actor: Any, language: str = "") -> Submission:
+    """Submit the draft as it stands; refused while anything is wrong or missing.
+    `language` is the one the supplier read the questions in (kept with the submission)."""
     _require_editable(qr)
     checked = _recheck(qr, current_answers(qr))
     if not checked.complete:
         raise NotComplete(checked)
-    return _submit(qr, actor, checked, "web")
+    return _submit(qr, actor, checked, "web", language)
 
 
-def workbook_for(qr: QuestionnaireRequest) -> bytes:
-    questionnaire, layout = definition(qr.campaign.questionnaire)
+def workbook_for(qr: QuestionnaireRequest, language: str = "en") -> bytes:
+    """The request's workbook, in `language`: sheet names, instructions, questions and
+    drop-down lists (read back in any language: see ``workbook_submit``)."""
+    questionnaire, layout = definition(qr.campaign.questionnaire, language)
+    words = workbook_words(language)
     return build_workbook(
         questionnaire,
-        layout,
-        countries=countries_for(qr.organization_id),
+        translated_layout(layout, words.sheets),
+        countries=localized(countries_for(qr.organization_id), language),
+        words=words,
         meta={
+            "language": language,
             "campaign": str(qr.campaign_id),
             "campaign name": qr.campaign.name,
             "request": qr.reference,
@@ -239,11 +262,21 @@ def workbook_submit(
                     raise WorkbookProblems([f"{file_name}: unknown questionnaire version {key}"])
                 version = other
         questionnaire, layout = definition(version)
+        language = supported(meta.get("language")) or ""
+        if language:
+            # chainproof's workbook in the supplier's language: its sheets named in it.
+            layout = translated_layout(layout, workbook_words(language).sheets)
         if not meta:
             # Not a chainproof workbook: another layout, recognised by its sheets.
             names = sheet_names(archive)
             candidates = layouts_of(version)
-            picked = pick_layout(names, candidates)
+            # chainproof's own workbook in any language, its identification sheet lost.
+            translated = [
+                translated_layout(candidates[0], workbook_words(code).sheets)
+                for code in codes()
+                if workbook_words(code).sheets
+            ]
+            picked = pick_layout(names, [*candidates, *translated])
             if picked is None:
                 raise WorkbookProblems(
                     [
@@ -259,7 +292,7 @@ def workbook_submit(
         result, checked = check_workbook(
             archive, questionnaire, layout, countries=countries_for(qr.organization_id)
         )
-        warnings = [*result.warnings, *filter(None, [formulas_note(archive)])]
+        warnings = [*result.warnings, *filter(None, [formulas_note(archive, checker_sheets())])]
     except WorkbookRejected as exc:
         raise WorkbookProblems([str(exc)]) from None
     finally:
@@ -304,7 +337,13 @@ def workbook_submit(
         checked = rechecked
     else:
         submission = _submit(
-            qr, actor, checked, "workbook", workbook_sha256=digest, warnings=warnings
+            qr,
+            actor,
+            checked,
+            "workbook",
+            language,
+            workbook_sha256=digest,
+            warnings=warnings,
         )
     Attachment.objects.create(
         organization_id=qr.organization_id,

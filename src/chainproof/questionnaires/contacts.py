@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from chainproof.accounts.models import Membership, User
 from chainproof.accounts.roles import Role
@@ -88,9 +89,9 @@ def invitation_check(token: str) -> QuestionnaireRequest:
     GET or HEAD changes nothing)."""
     qr = _by_token(token)
     if qr is None:
-        raise InvitationInvalid("This link is not valid: it may be mistyped or replaced.")
+        raise InvitationInvalid(_("This link is not valid: it may be mistyped or replaced."))
     if qr.token_expires_at is None or qr.token_expires_at <= timezone.now():
-        raise InvitationInvalid("This link has expired.", expired=True)
+        raise InvitationInvalid(_("This link has expired."), expired=True)
     return qr
 
 
@@ -158,8 +159,11 @@ def _contact_account(qr: QuestionnaireRequest) -> User:
         )
     except ValidationError as exc:
         raise InvitationInvalid(
-            f"The contact address of this request ({email!r}) is not valid; ask the company "
-            "that sent the questionnaire to correct it."
+            _(
+                "The contact address of this request (%(email)s) is not valid; ask the "
+                "company that sent the questionnaire to correct it."
+            )
+            % {"email": email}
         ) from exc
     membership_create(
         organization=qr.campaign.organization,
@@ -177,7 +181,7 @@ def invitation_open(token: str) -> tuple[User, QuestionnaireRequest]:
     with transaction.atomic():
         qr = _by_token(token, lock=True)
         if qr is None or invitation_check(token).pk != qr.pk:
-            raise InvitationInvalid("This link is not valid: it may be mistyped or replaced.")
+            raise InvitationInvalid(_("This link is not valid: it may be mistyped or replaced."))
         user = _contact_account(qr)
         now = timezone.now()
         before = qr.status
@@ -257,3 +261,34 @@ def contact_password_set(*, user: User, password: str, organization_id: int) -> 
         obj=user,
         after={"by": "supplier contact"},
     )
+
+
+def contact_language_set(
+    *, user: Any, organization_id: int, supplier_id: int, language: str
+) -> int:
+    """The contact picked a language in the portal: their requests (those sent to their
+    address) remember it, so the next emails and workbooks are in it. Returns how many
+    requests changed."""
+    email = (getattr(user, "email", "") or "").strip()
+    if not email:
+        return 0
+    changed = list(
+        QuestionnaireRequest.objects.filter(
+            organization_id=organization_id,
+            supplier_id=supplier_id,
+            contact_email__iexact=email,
+        ).exclude(language=language)
+    )
+    for qr in changed:
+        before = qr.language
+        qr.language = language
+        qr.save(update_fields=["language"])
+        audit_record(
+            action="questionnaire.language_set",
+            actor=user,
+            organization=organization_id,
+            obj=qr,
+            before={"language": before},
+            after={"language": language},
+        )
+    return len(changed)

@@ -1,4 +1,5 @@
-"""What chainproof writes to supplier contacts. The texts are templates under
+"""What chainproof writes to supplier contacts, in the contact's language (the one they
+picked in the portal, else their country's). The texts are templates under
 ``questionnaires/email/``; each message is handed to the outbox, which sends it after the
 transaction that records it commits."""
 
@@ -7,27 +8,49 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from chainproof.outbox.models import OutboundEmail
 from chainproof.outbox.services import email_queue
+from chainproof.questionnaires.languages import ENGLISH, for_country, name_of, supported
 from chainproof.questionnaires.models import EmailPurpose, QuestionnaireRequest
+from chainproof.questionnaires.versions import definition
+
+
+def _render(
+    qr: QuestionnaireRequest, template: str, language: str, context: dict[str, Any]
+) -> tuple[str, str]:
+    with translation.override(language):
+        questionnaire, _ = definition(qr.campaign.questionnaire, language)
+        context = {
+            "campaign": qr.campaign,
+            "questionnaire_title": questionnaire.title,
+            "organization": qr.campaign.organization,
+            "supplier": qr.supplier,
+            **context,
+        }
+        subject = render_to_string(f"questionnaires/email/{template}_subject.txt", context)
+        body = render_to_string(f"questionnaires/email/{template}.txt", context).strip()
+    return subject.strip(), body
 
 
 def _queue(
     qr: QuestionnaireRequest, template: str, purpose: str, actor: Any, **context: Any
 ) -> OutboundEmail:
-    context = {
-        "campaign": qr.campaign,
-        "organization": qr.campaign.organization,
-        "supplier": qr.supplier,
-        **context,
-    }
-    subject = render_to_string(f"questionnaires/email/{template}_subject.txt", context)
+    """In the contact's language once they chose one; until then in English followed by
+    the language of the supplier's country (when it is one of the portal's)."""
+    chosen = supported(qr.language)
+    subject, body = _render(qr, template, chosen or ENGLISH, context)
+    guess = for_country(qr.supplier.country)
+    if chosen is None and guess != ENGLISH:
+        other_subject, other_body = _render(qr, template, guess, context)
+        subject = f"{subject} / {other_subject}"
+        body = f"{body}\n\n— {name_of(guess)} —\n\n{other_body}"
     return email_queue(
         organization=qr.organization_id,
         to=qr.contact_email,
         subject=subject,
-        body=render_to_string(f"questionnaires/email/{template}.txt", context).strip() + "\n",
+        body=body + "\n",
         purpose=purpose,
         related=qr,
         actor=actor,

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class EmailPurpose(models.TextChoices):
@@ -30,6 +31,10 @@ class QuestionnaireVersion(models.Model):
     layout = models.JSONField()
     # Other workbook layouts this version can be read from (layout maps, data only).
     layouts = models.JSONField(default=list, blank=True)
+    # The texts in other languages ({language: document}, data/translations): what the
+    # supplier read. The English definition above stays the version's meaning.
+    translations = models.JSONField(default=dict, blank=True)
+    translations_sha256 = models.CharField(max_length=64, blank=True)  # of the above
     sha256 = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(default=timezone.now)
 
@@ -72,13 +77,13 @@ class QuestionnaireRequest(models.Model):
     """One supplier's questionnaire in one campaign, from invitation to acceptance."""
 
     class Status(models.TextChoices):
-        NOT_SENT = "not_sent", "Not sent"
-        SENT = "sent", "Sent"
-        OPENED = "opened", "Opened"
-        IN_PROGRESS = "in_progress", "In progress"
-        SUBMITTED = "submitted", "Submitted"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned for correction"
+        NOT_SENT = "not_sent", _("Not sent")
+        SENT = "sent", _("Sent")
+        OPENED = "opened", _("Opened")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for correction")
 
     OPEN_STATUSES = ("not_sent", "sent", "opened", "in_progress", "returned")
 
@@ -90,6 +95,9 @@ class QuestionnaireRequest(models.Model):
         "suppliers.Supplier", on_delete=models.PROTECT, related_name="questionnaire_requests"
     )
     contact_email = models.EmailField(blank=True)
+    # The contact's language (portal, emails, workbook), chosen by the contact in the
+    # portal ("" = not known yet: emails in English and the country's language).
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_SENT)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
@@ -130,7 +138,7 @@ class QuestionnaireRequest(models.Model):
 
     @property
     def display_status(self) -> str:
-        return "Overdue" if self.is_overdue else self.get_status_display()
+        return str(_("Overdue")) if self.is_overdue else str(self.get_status_display())
 
     @property
     def editable_by_supplier(self) -> bool:
@@ -147,6 +155,7 @@ class Submission(models.Model):
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT)
     answers = models.JSONField()
     source = models.CharField(max_length=10)  # web | workbook
+    language = models.CharField(max_length=10, blank=True)  # the language the supplier read
     workbook_sha256 = models.CharField(max_length=64, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     submitted_by = models.ForeignKey(

@@ -15,6 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from chainproof.accounts.access import current_membership, get_for_member
@@ -22,9 +25,15 @@ from chainproof.accounts.middleware import SESSION_ORG_KEY
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.diligence.models import EvidenceRequest
-from chainproof.domain.questionnaire.answers import AnswerError, display, is_blank, parse_value
+from chainproof.domain.questionnaire.answers import (
+    AnswerError,
+    Checked,
+    display,
+    is_blank,
+    parse_value,
+)
 from chainproof.domain.questionnaire.definition import Question
-from chainproof.questionnaires import selectors
+from chainproof.questionnaires import languages, selectors
 from chainproof.questionnaires.answering import (
     NotComplete,
     WorkbookProblems,
@@ -37,14 +46,17 @@ from chainproof.questionnaires.answering import (
 )
 from chainproof.questionnaires.contacts import (
     InvitationInvalid,
+    contact_language_set,
     contact_password_set,
     invitation_check,
     invitation_open,
     new_link_request,
     request_opened,
 )
+from chainproof.questionnaires.country_names import localized
 from chainproof.questionnaires.exporting import XLSX
 from chainproof.questionnaires.models import QuestionnaireRequest
+from chainproof.questionnaires.portal_problems import grouped
 from chainproof.questionnaires.versions import definition
 
 
@@ -52,14 +64,17 @@ def checked_upload(request: HttpRequest, field: str) -> UploadedFile[bytes] | No
     """The uploaded file, refused before it is read when it is larger than allowed."""
     upload = request.FILES.get(field)
     if upload is not None and (upload.size is None or upload.size > settings.UPLOAD_MAX_BYTES):
-        raise ValidationError(f"Expected at most {settings.UPLOAD_MAX_BYTES:,} bytes.")
+        raise ValidationError(
+            _("The file is too large: at most %(size)s bytes.")
+            % {"size": f"{settings.UPLOAD_MAX_BYTES:,}"}
+        )
     return upload
 
 
 def supplier_membership(request: HttpRequest) -> Membership:
     membership = current_membership(request)
     if membership.role != Role.SUPPLIER or membership.supplier_id is None:
-        raise Http404("The supplier portal is for supplier contacts.")
+        raise Http404(_("The supplier portal is for supplier contacts."))
     return membership
 
 
@@ -92,6 +107,7 @@ def invite(request: HttpRequest, token: str) -> HttpResponse:
         qr = invitation_check(token)
     except InvitationInvalid as exc:
         return _dead_end(request, token, exc)
+    languages.use_request_language(request, qr.language)
     return render(request, "questionnaires/portal_invite.html", {"qr": qr, "token": token})
 
 
@@ -104,9 +120,51 @@ def invite_open(request: HttpRequest) -> HttpResponse:
         user, qr = invitation_open(token)
     except InvitationInvalid as exc:
         return _dead_end(request, token, exc)
+    picked = languages.chosen(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[SESSION_ORG_KEY] = qr.organization_id
+    if picked:
+        # Chosen on the link's page: the contact's language from now on (emails too).
+        request.session[languages.SESSION_KEY] = picked
+        with transaction.atomic():
+            contact_language_set(
+                user=user,
+                organization_id=qr.organization_id,
+                supplier_id=qr.supplier_id,
+                language=picked,
+            )
     return redirect("portal:request", request_id=qr.pk)
+
+
+@login_not_required
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The language picker on every portal page: remembered for the session and, for a
+    signed-in contact, on their requests (so emails and workbooks follow)."""
+    picked = languages.supported(request.POST.get("language"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    if picked is None:
+        return redirect(back or "portal:home")
+    request.session[languages.SESSION_KEY] = picked
+    membership = getattr(request, "membership", None)
+    if (
+        request.user.is_authenticated
+        and membership is not None
+        and membership.role == Role.SUPPLIER
+        and membership.supplier_id is not None
+    ):
+        with transaction.atomic():
+            contact_language_set(
+                user=request.user,
+                organization_id=membership.organization_id,
+                supplier_id=membership.supplier_id,
+                language=picked,
+            )
+    return redirect(back or "portal:home")
 
 
 @login_not_required
@@ -135,7 +193,9 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         update_session_auth_hash(request, user)
         messages.success(
-            request, f"Password set. Next time, sign in with the username {user.get_username()}."
+            request,
+            _("Password set. Next time, sign in with the username %(username)s.")
+            % {"username": user.get_username()},
         )
         return redirect("portal:home")
     return render(
@@ -159,19 +219,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
+    language = languages.use_request_language(request, qr.language)
+    questionnaire, _layout = definition(qr.campaign.questionnaire, language)
     problems: list[str] = []
+    groups: list[Any] = []
     if request.method == "POST" and qr.editable_by_supplier:
         action = request.POST.get("action", "")
         try:
             with transaction.atomic():
                 if action == "submit":
-                    web_submit(qr=qr, actor=request.user)
-                    messages.success(request, "Submitted. Thank you.")
+                    web_submit(qr=qr, actor=request.user, language=language)
+                    messages.success(request, _("Submitted. Thank you."))
                     return redirect("portal:request", request_id=qr.pk)
                 if action == "workbook":
                     upload = checked_upload(request, "file")
                     if upload is None:
-                        raise ValidationError("Choose the filled workbook (.xlsx, .ods or .xls).")
+                        raise ValidationError(
+                            _("Choose the filled workbook (.xlsx, .ods or .xls).")
+                        )
                     outcome = workbook_submit(
                         qr=qr,
                         actor=request.user,
@@ -179,41 +244,63 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                         file_name=upload.name or "workbook.xlsx",
                     )
                     if outcome.submission is not None:
-                        messages.success(request, "Workbook read and submitted. Thank you.")
+                        messages.success(request, _("Workbook read and submitted. Thank you."))
                     else:
                         messages.warning(
                             request,
-                            f"Workbook read ({outcome.layout}) and saved as a draft: "
-                            f"{len(outcome.missing)} required answer(s) still missing; "
-                            "complete them below, then submit.",
+                            ngettext(
+                                "Workbook read and saved as a draft: %(n)s required answer is "
+                                "still missing; complete it below, then submit.",
+                                "Workbook read and saved as a draft: %(n)s required answers are "
+                                "still missing; complete them below, then submit.",
+                                len(outcome.missing),
+                            )
+                            % {"n": len(outcome.missing)},
                         )
                     return redirect("portal:request", request_id=qr.pk)
-                raise ValidationError(f"Unknown action {action!r}.")
-        except (NotComplete, WorkbookProblems, ValidationError) as exc:
+                raise ValidationError(_("Unknown action."))
+        except NotComplete as exc:
+            groups = grouped(questionnaire, exc.checked, request_id=qr.pk)
+        except WorkbookProblems as exc:
+            if exc.checked is not None and exc.checked.issues:
+                upload = request.FILES.get("file")
+                groups = grouped(
+                    questionnaire,
+                    exc.checked,
+                    request_id=qr.pk,
+                    file_name=(upload.name if upload else "") or "workbook",
+                )
+            problems = [] if groups else exc.messages
+        except ValidationError as exc:
             problems = exc.messages
     elif request.method == "POST":
         problems = [not_editable_reason(qr)]
     if qr.status == QuestionnaireRequest.Status.SENT:
         with transaction.atomic():
             request_opened(qr=qr, actor=request.user)
+    count = len(problems) + sum(len(g.problems) for g in groups)
     return render(
         request,
         "questionnaires/portal_request.html",
         {
             "qr": qr,
-            "progress": selectors.section_progress(qr),
+            "questionnaire": questionnaire,
+            "progress": selectors.section_progress(qr, language),
             "problems": problems,
+            "problem_groups": groups,
+            "problem_count": count,
             "comments": qr.comments.select_related("author").order_by("created_at"),
-            "review": selectors.answer_rows(qr) if not qr.editable_by_supplier else None,
+            "review": selectors.answer_rows(qr, language) if not qr.editable_by_supplier else None,
         },
-        status=400 if problems else 200,
+        status=400 if count else 200,
     )
 
 
 def workbook(request: HttpRequest, request_id: int) -> HttpResponse:
     membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
-    response = HttpResponse(workbook_for(qr), content_type=XLSX)
+    language = languages.use_request_language(request, qr.language)
+    response = HttpResponse(workbook_for(qr, language), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{qr.reference}.xlsx"'
     return response
 
@@ -270,12 +357,14 @@ def _form_answers(request: HttpRequest, questions: list[Question]) -> dict[str, 
 def section_page(request: HttpRequest, request_id: int, section_id: str) -> HttpResponse:
     membership = supplier_membership(request)
     qr = _own_request(membership, request_id)
-    questionnaire, _ = definition(qr.campaign.questionnaire)
+    language = languages.use_request_language(request, qr.language)
+    questionnaire, _layout = definition(qr.campaign.questionnaire, language)
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
-        raise Http404("No such section.")
+        raise Http404(_("No such section."))
     index = questionnaire.sections.index(section)
     problems: list[str] = []
+    groups: list[Any] = []
     if request.method == "POST":
         if not qr.editable_by_supplier:
             problems = [not_editable_reason(qr)]
@@ -291,7 +380,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
                             data=upload.read(),
                             file_name=upload.name or "document",
                         )
-                        messages.success(request, f"Uploaded {upload.name}.")
+                        messages.success(request, _("Uploaded %(name)s.") % {"name": upload.name})
                         return redirect("portal:section", request_id=qr.pk, section_id=section.id)
                     checked = draft_save(
                         qr=qr,
@@ -301,12 +390,13 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
                 here = {q.id for q in section.questions}
                 wrong = [i for i in checked.issues if i.question in here]
                 if wrong:
-                    problems = [
-                        f"{questionnaire.questions[i.question].number}: {str(i).split(': ', 1)[-1]}"
-                        for i in wrong
-                    ]
+                    groups = grouped(
+                        questionnaire,
+                        Checked(checked.values, wrong, []),
+                        request_id=qr.pk,
+                    )
                 else:
-                    messages.success(request, "Saved as a draft.")
+                    messages.success(request, _("Saved as a draft."))
                     if request.POST.get("next") and index + 1 < len(questionnaire.sections):
                         following = questionnaire.sections[index + 1]
                         return redirect("portal:section", request_id=qr.pk, section_id=following.id)
@@ -314,7 +404,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
             except ValidationError as exc:
                 problems = exc.messages
     answers = selectors.current_answers(qr)
-    if problems and request.method == "POST" and not request.FILES:
+    if (problems or groups) and request.method == "POST" and not request.FILES:
         answers = {**answers, **_form_answers(request, list(section.questions))}
     comments: dict[str, list[Any]] = {}
     for comment in qr.comments.filter(question__in=[q.id for q in section.questions]):
@@ -324,6 +414,7 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
         documents.setdefault(attachment.question, []).append(attachment)
     fields = []
     countries = selectors.countries_for(qr.organization_id)
+    shown_countries = localized(countries, language)
     for question in section.questions:
         value = answers.get(question.id)
         fields.append(
@@ -347,14 +438,16 @@ def section_page(request: HttpRequest, request_id: int, section_id: str) -> Http
             "questionnaire": questionnaire,
             "section": section,
             "fields": fields,
-            "countries": sorted(countries.items(), key=lambda c: c[1]),
+            "countries": sorted(shown_countries.items(), key=lambda c: c[1]),
             "previous": questionnaire.sections[index - 1] if index else None,
             "next": questionnaire.sections[index + 1]
             if index + 1 < len(questionnaire.sections)
             else None,
             "problems": problems,
+            "problem_groups": groups,
+            "problem_count": len(problems) + sum(len(g.problems) for g in groups),
         },
-        status=400 if problems else 200,
+        status=400 if problems or groups else 200,
     )
 
 
@@ -365,4 +458,7 @@ def _condition_text(questionnaire: Any, question: Question) -> str:
     labels = [
         next((c.label for c in source.choices if c.value == v), v) for v in question.show_if.values
     ]
-    return f"Only if {source.number} is " + " or ".join(f"“{label}”" for label in labels)
+    return _("Only if %(number)s is %(answers)s") % {
+        "number": source.number,
+        "answers": _(" or ").join(f"“{label}”" for label in labels),
+    }

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from chainproof.accounts.access import get_for_member
 from chainproof.accounts.roles import Role
@@ -32,20 +33,23 @@ def evidence_request_page(request: HttpRequest, request_id: int) -> HttpResponse
         try:
             upload = checked_upload(request, "file")
             if upload is None:
-                raise ValidationError("Choose a file.")
+                raise ValidationError(_("Choose a file."))
             received = file_receive(upload, upload.name or "unnamed")
             if received.warnings:
                 raise ValidationError(
                     f"{received.original_name}: "
                     + " ".join(received.warnings)
-                    + " Send a plain PDF (print it)."
+                    + " "
+                    + _("Send a plain PDF (print it).")
                 )
             with transaction.atomic():
                 evidence_request_answer(request=asked, actor=request.user, received=received)
         except ValidationError as exc:
             error = "; ".join(exc.messages)
         else:
-            messages.success(request, f"{received.original_name} sent. Thank you.")
+            messages.success(
+                request, _("%(name)s sent. Thank you.") % {"name": received.original_name}
+            )
             return redirect("portal:evidence", request_id=asked.pk)
     return render(
         request,

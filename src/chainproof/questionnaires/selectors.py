@@ -63,10 +63,18 @@ def current_answers(qr: QuestionnaireRequest) -> dict[str, Any]:
     return qr.answers or prefill(qr)
 
 
-def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+def answer_rows(
+    qr: QuestionnaireRequest, language: str = "en", *, asked_in: str = ""
+) -> list[dict[str, Any]]:
     """Each question with its answer as read, flags, issues and comments (for review and
-    for the supplier's view of a returned request)."""
-    questionnaire, _ = definition(qr.campaign.questionnaire)
+    for the supplier's view of a returned request), the texts in `language`; with
+    `asked_in`, each row also holds the question as the supplier read it in that language."""
+    questionnaire, _ = definition(qr.campaign.questionnaire, language)
+    asked = (
+        definition(qr.campaign.questionnaire, asked_in)[0]
+        if asked_in and asked_in != language
+        else None
+    )
     answers = qr.answers or {}
     checked = check(questionnaire, answers, countries=countries_for(qr.organization_id))
     flags: dict[str, list[str]] = {}
@@ -89,6 +97,7 @@ def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "question": question,
+                    "asked": asked.questions[question.id].text if asked else "",
                     "value": value,
                     "shown": "" if question.type == "table" else display(question, value),
                     "table": value if question.type == "table" else None,
@@ -103,11 +112,11 @@ def answer_rows(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
     return sections
 
 
-def section_progress(qr: QuestionnaireRequest) -> list[dict[str, Any]]:
+def section_progress(qr: QuestionnaireRequest, language: str = "en") -> list[dict[str, Any]]:
     missing = set(qr.missing or [])
     wrong = {i["question"] for i in qr.issues or []}
     commented = Counter(qr.comments.values_list("question", flat=True))
-    questionnaire, _ = definition(qr.campaign.questionnaire)
+    questionnaire, _ = definition(qr.campaign.questionnaire, language)
     answers = current_answers(qr)
     return [
         {

@@ -3,7 +3,10 @@ version never changes), and the definition and workbook layouts of a stored one.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
+from typing import Any
 
 from django.db import transaction
 
@@ -19,6 +22,11 @@ from chainproof.domain.questionnaire.definition import (
     Questionnaire,
     definition_from_snapshot,
     snapshot,
+)
+from chainproof.domain.questionnaire.translations import (
+    bundled_translations,
+    translate,
+    with_aliases,
 )
 from chainproof.questionnaires.models import QuestionnaireVersion
 
@@ -36,6 +44,7 @@ def versions_sync() -> list[QuestionnaireVersion]:
             if (doc.get("questionnaire"), str(doc.get("version")))
             == (definition.id, definition.version)
         ]
+        translations = bundled_translations(definition)
         existing = QuestionnaireVersion.objects.filter(key=definition.key).first()
         if existing is not None:
             if existing.sha256 != snap["sha256"]:
@@ -43,6 +52,20 @@ def versions_sync() -> list[QuestionnaireVersion]:
                     f"{path.name}: {definition.key} is already stored with different content; "
                     "publish changes as a new version"
                 )
+            if existing.translations != translations:
+                # A translation says the version's meaning in another language; it may be
+                # added or corrected later (the English definition never changes).
+                with transaction.atomic():
+                    digests = _digests(existing.translations)
+                    existing.translations = translations
+                    existing.translations_sha256 = _digest(translations)
+                    existing.save(update_fields=["translations", "translations_sha256"])
+                    audit_record(
+                        action="questionnaire.translations_updated",
+                        obj=existing,
+                        before={"translations": digests},
+                        after={"translations": _digests(translations)},
+                    )
             if existing.layouts != extra:
                 with transaction.atomic():
                     before = [d["name"] for d in existing.layouts]
@@ -65,6 +88,8 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 document=snap["document"],
                 layout=default_layout(definition).as_document(),
                 layouts=extra,
+                translations=translations,
+                translations_sha256=_digest(translations),
                 sha256=snap["sha256"],
             )
             audit_record(
@@ -76,16 +101,46 @@ def versions_sync() -> list[QuestionnaireVersion]:
     return found
 
 
-@lru_cache(maxsize=32)
-def _definition(sha256: str, key: str) -> tuple[Questionnaire, LayoutMap]:
+def _digest(translations: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(translations or {}, sort_keys=True).encode()).hexdigest()
+
+
+def _digests(translations: dict[str, Any]) -> dict[str, str]:
+    """Each language's translation by the SHA-256 of its text (for the audit trail)."""
+    return {
+        language: hashlib.sha256(
+            json.dumps(document, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+        for language, document in sorted((translations or {}).items())
+    }
+
+
+@lru_cache(maxsize=64)
+def _definition(
+    sha256: str, key: str, language: str, translations_digest: str
+) -> tuple[Questionnaire, LayoutMap]:
     version = QuestionnaireVersion.objects.get(key=key)
     questionnaire = definition_from_snapshot({"document": version.document, "sha256": sha256})
-    return questionnaire, parse_layout(version.layout, questionnaire)
+    layout = parse_layout(version.layout, questionnaire)
+    translations = version.translations or {}
+    questionnaire = with_aliases(questionnaire, translations)
+    if language in translations:
+        questionnaire = translate(questionnaire, translations[language])
+    return questionnaire, layout
 
 
-def definition(version: QuestionnaireVersion) -> tuple[Questionnaire, LayoutMap]:
-    """The definition and workbook layout of a stored version."""
-    return _definition(version.sha256, version.key)
+def definition(
+    version: QuestionnaireVersion, language: str = "en"
+) -> tuple[Questionnaire, LayoutMap]:
+    """The definition and workbook layout of a stored version, its texts in `language`
+    (English when the version has no translation into it). Whatever the language, a
+    choice's label in any of the version's languages reads as that choice."""
+    return _definition(version.sha256, version.key, language, version.translations_sha256)
+
+
+def languages_of(version: QuestionnaireVersion) -> list[str]:
+    """English and every language the version is translated into."""
+    return ["en", *sorted(version.translations or {})]
 
 
 def layouts_of(version: QuestionnaireVersion) -> list[LayoutMap]:

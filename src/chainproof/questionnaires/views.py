@@ -17,7 +17,7 @@ from chainproof.accounts.access import current_membership, get_for_member, requi
 from chainproof.accounts.roles import Role
 from chainproof.blobs import BlobStoreUnavailable, blob_store, checked_chunks
 from chainproof.common.paging import paginate
-from chainproof.questionnaires import selectors
+from chainproof.questionnaires import languages, selectors
 from chainproof.questionnaires.campaigns import campaign_create, invitations_send
 from chainproof.questionnaires.exporting import XLSX, rollup_xlsx, safe_file_name, workbooks_zip
 from chainproof.questionnaires.models import (
@@ -232,13 +232,18 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
         except ValidationError as exc:
             error = "; ".join(exc.messages)
     questionnaire, _ = definition(qr.campaign.questionnaire)
+    # The question in English beside the answer as given, and the language it was read in.
+    submission = qr.submissions.first()
+    used = (submission.language if submission else "") or qr.language
     return render(
         request,
         "questionnaires/review.html",
         {
             "qr": qr,
             "questionnaire": questionnaire,
-            "sections": selectors.answer_rows(qr),
+            "language_used": languages.name_of(used) if used else "",
+            "asked_language": used,
+            "sections": selectors.answer_rows(qr, asked_in=used),
             "changes": worksite_changes(qr) if qr.status == "submitted" else [],
             "submissions": qr.submissions.all()[:10],
             "workbooks": qr.attachments.filter(kind=Attachment.Kind.WORKBOOK),

@@ -41,7 +41,7 @@ class ScreeningSettings(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"screening threshold {self.threshold}"
+        return f"screening threshold {round(float(self.threshold) * 100)}%"
 
 
 class ScreeningHit(models.Model):
@@ -104,4 +104,5 @@ class ScreeningHit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.node_name} ~ {self.entry_name} ({self.score})"
+        alike = round(float(self.score) * 100)
+        return f"{self.node_name} resembles {self.entry_name} ({alike}% alike)"

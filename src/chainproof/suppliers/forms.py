@@ -178,20 +178,20 @@ class ProductForm(OrgForm):
 
 
 class LinkForm(OrgForm):
-    source_facility = forms.ModelChoiceField(
-        queryset=Facility.objects.none(), required=False, label="From facility"
+    """A supply link: where the goods come from and where they go, each chosen in one
+    control (a worksite, a supplier whose worksite is unknown, or origin unknown / us)."""
+
+    # Each one-control field stands for these fields of the record (and of the service).
+    COVERS = {
+        "source": ("source_facility", "source_supplier", "source_unknown"),
+        "target": ("target_facility", "target_supplier", "target_importer"),
+    }
+    source = forms.ChoiceField(
+        label="From", help_text="A worksite; a supplier whose worksite is unknown; or unknown."
     )
-    source_supplier = forms.ModelChoiceField(
-        queryset=Supplier.objects.none(), required=False, label="From supplier (site unknown)"
+    target = forms.ChoiceField(
+        label="To", help_text="A worksite, a supplier, or us (the importer)."
     )
-    source_unknown = forms.BooleanField(required=False, label="Origin unknown")
-    target_facility = forms.ModelChoiceField(
-        queryset=Facility.objects.none(), required=False, label="To facility"
-    )
-    target_supplier = forms.ModelChoiceField(
-        queryset=Supplier.objects.none(), required=False, label="To supplier"
-    )
-    target_importer = forms.BooleanField(required=False, label="To us (the importer)")
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
     material = forms.ModelChoiceField(queryset=Material.objects.none(), required=False)
     valid_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -203,22 +203,68 @@ class LinkForm(OrgForm):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        initial = dict(kwargs.pop("initial", None) or {})
+        # A link to this page may preselect an end by its record (?target_facility=12).
+        for end, (facility, supplier, _) in self.COVERS.items():
+            if initial.get(facility):
+                initial.setdefault(end, f"f:{initial[facility]}")
+            elif initial.get(supplier):
+                initial.setdefault(end, f"s:{initial[supplier]}")
+        super().__init__(*args, initial=initial, **kwargs)
+
+    @classmethod
+    def initial_keys(cls) -> set[str]:
+        """The query parameters that may preselect a field (an end by its record too)."""
+        return {*cls.base_fields, *(n for names in cls.COVERS.values() for n in names)}
+
     def limit(self) -> None:
         org = self.organization_id
-        for name, model in (
-            ("source_facility", Facility),
-            ("target_facility", Facility),
-            ("source_supplier", Supplier),
-            ("target_supplier", Supplier),
-            ("product", Product),
-            ("material", Material),
-        ):
+        facilities = [
+            (f"f:{f.pk}", f"{f.name} ({f.supplier.legal_name if f.supplier else ''}, {f.country})")
+            for f in Facility.objects.filter(organization_id=org)
+            .select_related("supplier")
+            .order_by("name", "pk")
+        ]
+        suppliers = [
+            (f"s:{s.pk}", f"{s.legal_name} ({s.country})")
+            for s in Supplier.objects.filter(organization_id=org).order_by("legal_name", "pk")
+        ]
+        self.fields["source"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose where the goods come from"),
+            ("Worksites", facilities),
+            ("Suppliers (worksite unknown)", suppliers),
+            ("Other", [("unknown", "Origin unknown")]),
+        ]
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose where the goods go"),
+            ("Worksites", facilities),
+            ("Suppliers", suppliers),
+            ("Other", [("importer", "Us (the importer)")]),
+        ]
+        for name, model in (("product", Product), ("material", Material)):
             self.fields[name].queryset = model.objects.filter(  # type: ignore[attr-defined]
                 organization_id=org
             )
 
+    def _end(self, name: str) -> dict[str, Any]:
+        facility, supplier, other = self.COVERS[name]
+        value = self.cleaned_data.get(name) or ""
+        out: dict[str, Any] = {
+            facility: None,
+            supplier: None,
+            other: value in ("unknown", "importer"),
+        }
+        kind, _, pk = value.partition(":")
+        if kind == "f":
+            out[facility] = Facility.objects.get(organization_id=self.organization_id, pk=pk)
+        elif kind == "s":
+            out[supplier] = Supplier.objects.get(organization_id=self.organization_id, pk=pk)
+        return out
+
     def data_for_service(self) -> dict[str, Any]:
-        return dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.COVERS}
+        return {**data, **self._end("source"), **self._end("target")}
 
 
 IMPORT_KINDS = [

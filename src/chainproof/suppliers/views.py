@@ -449,7 +449,7 @@ def link_new(request: HttpRequest) -> HttpResponse:
     form = LinkForm(
         request.POST or None,
         organization_id=org_id,
-        initial={k: v for k, v in request.GET.items() if k in LinkForm.base_fields},
+        initial={k: v for k, v in request.GET.items() if k in LinkForm.initial_keys()},
     )
     if request.method == "POST" and form.is_valid():
         saved = _save(

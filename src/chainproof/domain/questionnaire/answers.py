@@ -100,6 +100,9 @@ def _pick(choices: tuple[Choice, ...], raw: Any) -> str:
     for choice in choices:
         if text in (choice.value.casefold(), choice.label.casefold()):
             return choice.value
+    for choice in choices:
+        if any(text == alias.casefold() for alias in choice.aliases):
+            return choice.value
     if text in ("y", "n") and {c.value for c in choices} >= {"yes", "no"}:
         return "yes" if text == "y" else "no"
     raise AnswerError("one of " + ", ".join(repr(c.label) for c in choices), raw)

@@ -12,7 +12,8 @@ layout (a customer's own sheet, another STRT edition) is read by writing its map
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -262,6 +263,23 @@ def default_layout(questionnaire: Questionnaire) -> CellMap:
         cells,
         tables,
         lists,
+    )
+
+
+def translated_layout(layout: CellMap, names: Mapping[str, str]) -> CellMap:
+    """The same cells on sheets renamed (English name -> another language's), for
+    chainproof's workbook written in the supplier's language; the name stays the same."""
+    if not names:
+        return layout
+
+    def sheet(name: str) -> str:
+        return names.get(name, name)
+
+    return replace(
+        layout,
+        cells={q: replace(c, sheet=sheet(c.sheet)) for q, c in layout.cells.items()},
+        tables={q: replace(t, sheet=sheet(t.sheet)) for q, t in layout.tables.items()},
+        lists={q: replace(li, sheet=sheet(li.sheet)) for q, li in layout.lists.items()},
     )
 
 

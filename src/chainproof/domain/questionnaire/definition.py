@@ -65,6 +65,9 @@ class Choice:
     value: str
     label: str
     outcome: Outcome = Outcome()
+    # The label in the definition's other languages: an answer written in any of them
+    # (a workbook's drop-down) reads as this choice.
+    aliases: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@
 
     const empty = document.createElement("p");
     empty.className = "picker-empty muted";
-    empty.textContent = "Nothing matches.";
+    empty.textContent = select.dataset.pickerEmpty || "Nothing matches.";
     empty.hidden = true;
 
     const items = Array.from(select.options, (option, index) => {
@@ -108,7 +108,8 @@
         remove.type = "button";
         remove.className = "picker-chip";
         remove.dataset.value = option.value;
-        remove.setAttribute("aria-label", `Remove ${option.textContent}`);
+        const removeWords = select.dataset.pickerRemove || "Remove {name}";
+        remove.setAttribute("aria-label", removeWords.replace("{name}", option.textContent));
         remove.textContent = `${option.textContent} ×`;
         chip.append(remove);
         chosen.append(chip);

@@ -41,6 +41,9 @@ class ParsedEdition:
     as_of: date
     source: str  # the address or file it was read from
     notes: list[str] = field(default_factory=list)  # what was skipped, and why
+    # Rows of companion tables read from the same files, by name, in the columns of the
+    # shared data's CSV of that name: OFAC's ADD.CSV gives "ofac_sdn_dprk_addresses".
+    related: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     def csv_bytes(self) -> bytes:
         """The rows in chainproof's CSV layout for the kind (what `datasets_load` reads)."""
@@ -57,3 +60,13 @@ class ParsedEdition:
 # modules of this package.
 Parser = Callable[[Mapping[str, bytes], date], ParsedEdition]
 PARSERS: dict[str, Parser] = {}
+
+
+def _register() -> None:
+    from chainproof.reference.sources import cbp_wro, dhs_uflpa, dol_goods, ofac_sdn, state_tip
+
+    for module in (dhs_uflpa, ofac_sdn, cbp_wro, dol_goods, state_tip):
+        PARSERS[module.KIND] = module.parse
+
+
+_register()

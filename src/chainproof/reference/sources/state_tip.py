@@ -19,6 +19,7 @@ import pycountry
 from chainproof.domain.refdata import TIER_CODES
 from chainproof.reference.sources import ParsedEdition, SourceFormatError
 from chainproof.reference.sources._common import (
+    HtmlPage,
     clean,
     country_code,
     describe_header,
@@ -62,36 +63,63 @@ def _iso3(code: str) -> str:
     return str(country.alpha_3) if country is not None else ""
 
 
+def _placements(page: HtmlPage) -> tuple[list[tuple[str, str, str, str]], str]:
+    """(country, tier as written, year cell, where) of every placement, and the text around
+    the table(s) (where the report year is stated). Two layouts: one table of "Country" and
+    "Tier" columns; or one table per tier, introduced by its heading ("TIER 1", "TIER 2
+    WATCH LIST", "SPECIAL CASES"), each cell a country."""
+    for table in page.tables:
+        if table.rows and not header_index(table.rows[0], COLUMNS)[1]:
+            header = table.rows[0]
+            positions, _ = header_index(header, COLUMNS)
+            extra, _ = header_index(header, OPTIONAL)
+            found = []
+            for number, cells in enumerate(table.rows[1:], start=2):
+                cells = cells + [""] * (len(header) - len(cells))
+                year = clean(cells[extra["year"]]) if "year" in extra else ""
+                found.append(
+                    (
+                        clean(cells[positions["country"]]),
+                        clean(cells[positions["tier"]]),
+                        year,
+                        f"row {number}",
+                    )
+                )
+            return found, " ".join([table.caption, *table.before])
+    found, context = [], []
+    for index, table in enumerate(page.tables, start=1):
+        heading = table.caption or (table.before[-1] if table.before else "")
+        tier = _tier(heading)
+        if tier is None:
+            continue
+        context.extend([table.caption, *table.before])
+        for number, cells in enumerate(table.rows, start=1):
+            for cell in cells:
+                if clean(cell):
+                    found.append((clean(cell), tier, "", f"{heading} table {index}, row {number}"))
+    if found:
+        return found, " ".join(context)
+    best = max(page.tables, key=lambda t: len(t.rows), default=None)
+    raise SourceFormatError(
+        SOURCE,
+        "a table with the columns 'Country' and 'Tier' (or one table per tier under its heading)",
+        describe_header(best.rows[0]) if best and best.rows else "no table",
+    )
+
+
 def parse(files: Mapping[str, bytes], today: date) -> ParsedEdition:
     name, data = one_file(files, SOURCE, (".html", ".htm"), "the TIP Report tier placement page")
     page = read_html(SOURCE, name, data)
-    chosen = None
-    for table in page.tables:
-        if table.rows and not header_index(table.rows[0], COLUMNS)[1]:
-            chosen = table
-            break
-    if chosen is None:
-        best = max(page.tables, key=lambda t: len(t.rows), default=None)
-        raise SourceFormatError(
-            SOURCE,
-            "a table with the columns 'Country' and 'Tier'",
-            describe_header(best.rows[0]) if best and best.rows else "no table",
-        )
-    header = chosen.rows[0]
-    positions, _ = header_index(header, COLUMNS)
-    extra, _ = header_index(header, OPTIONAL)
-    stated = _YEAR.search(" ".join([page.title, chosen.caption, *chosen.before]))
+    placements, context = _placements(page)
+    stated = _YEAR.search(" ".join([page.title, context]))
     rows: list[dict[str, str]] = []
     special: list[str] = []
     seen: set[tuple[str, str]] = set()
     notes: list[str] = []
-    for number, cells in enumerate(chosen.rows[1:], start=2):
-        cells = cells + [""] * (len(header) - len(cells))
-        country = clean(cells[positions["country"]])
-        raw_tier = clean(cells[positions["tier"]])
+    year_column = any(year for _, _, year, _ in placements)
+    for country, raw_tier, year_cell, where in placements:
         if not country and not raw_tier:
             continue
-        where = f"row {number}"
         tier = _tier(raw_tier)
         if tier is None:
             raise SourceFormatError(
@@ -105,7 +133,6 @@ def parse(files: Mapping[str, bytes], today: date) -> ParsedEdition:
         code = country_code(country)
         if not code:
             raise SourceFormatError(SOURCE, f"a country ({where})", repr(country))
-        year_cell = clean(cells[extra["year"]]) if "year" in extra else ""
         if stated:
             year = stated.group(1)
         elif re.fullmatch(r"20\d\d", year_cell):
@@ -140,7 +167,7 @@ def parse(files: Mapping[str, bytes], today: date) -> ParsedEdition:
     if not stated:
         notes.append(
             "the page states no report year; "
-            + ("read from the Year column" if "year" in extra else f"taken as {today.year}")
+            + ("read from the Year column" if year_column else f"taken as {today.year}")
         )
     if special:
         notes.append(

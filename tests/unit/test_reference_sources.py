@@ -383,11 +383,21 @@ def test_tip_unknown_tier_is_refused():
 @pytest.mark.parametrize("kind", sorted(PARSERS))
 def test_an_oversized_file_is_refused_unread(kind, monkeypatch):
     monkeypatch.setattr(_common, "MAX_SOURCE_BYTES", 100)
-    monkeypatch.setattr("chainproof.reference.sources._common.MAX_SOURCE_BYTES", 100)
     name = {"ofac_sdn_dprk": "SDN.CSV", "dol_goods": "big.csv"}.get(kind, "page.html")
     with pytest.raises(SourceFormatError) as caught:
         PARSERS[kind]({name: b"x" * 1000}, TODAY)
     assert "at most" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "names"),
+    [("ofac_sdn_dprk", ("SDN.CSV",)), ("cbp_wro_findings", ("cbp_wro.html",))],
+)
+def test_too_many_rows_are_refused(kind, names, monkeypatch):
+    monkeypatch.setattr(_common, "MAX_SOURCE_ROWS", 5)
+    with pytest.raises(SourceFormatError) as caught:
+        parse(kind, *names)
+    assert caught.value.expected == "at most 5 rows"
 
 
 def test_no_file_and_a_binary_file_are_refused():

@@ -159,8 +159,9 @@ class _TableReader(HTMLParser):
     BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "section", "br"})
     SKIPPED = frozenset({"script", "style", "noscript", "template"})
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.source = source
         self.tables: list[HtmlTable] = []
         self.texts: list[str] = []  # blocks of text outside tables since the last table
         self.title = ""
@@ -241,7 +242,7 @@ class _TableReader(HTMLParser):
                 if (self._in_thead or self._row_all_th) and len(table.rows) == table.header_rows:
                     table.header_rows += 1
                 table.rows.append(self._row)
-                count_rows("page", len(table.rows))
+                count_rows(self.source, len(table.rows))
             self._row = None
 
     def handle_data(self, data: str) -> None:
@@ -268,7 +269,7 @@ def read_html(source: str, name: str, data: bytes) -> HtmlPage:
     text = text_of(source, name, data)
     if not re.search(r"<\s*(html|body|table|div|p)\b", text[:200_000], re.IGNORECASE):
         raise SourceFormatError(source, "an HTML page", f"{name} is not HTML ({text[:40]!r}...)")
-    reader = _TableReader()
+    reader = _TableReader(source)
     try:
         reader.feed(text)
         reader.close()

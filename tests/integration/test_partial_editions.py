@@ -6,7 +6,9 @@ from datetime import date
 import pytest
 from django.db import transaction
 
+from chainproof.audit.models import AuditEvent
 from chainproof.domain.nodes import NodeKey
+from chainproof.domain.screening.matcher import ListEntry
 from chainproof.reference.models import (
     Dataset,
     DprkLaborStatement,
@@ -19,7 +21,7 @@ from chainproof.risk.selectors import current_for
 from chainproof.risk.services import risk_score_all
 from chainproof.risk.snapshot import reference_facts
 from chainproof.screening.models import ScreeningHit
-from chainproof.screening.services import list_entries, screen
+from chainproof.screening.services import entry_fingerprint, hit_decide, list_entries, screen
 from chainproof.suppliers.services import facility_save, supplier_save
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +260,33 @@ def test_a_country_with_no_tier_is_unknown_not_unranked(alice, refdata):
     )
     assert "TIP tier unknown" in reason["evidence"]
     assert "not ranked" not in reason["evidence"]
+
+
+def test_a_dismissed_ofac_hit_reopens_once_the_list_gives_the_entrys_country(alice, refdata):
+    org = alice.organization
+    with transaction.atomic():
+        supplier = supplier_save(
+            organization=org.pk,
+            actor=alice.user,
+            data={"legal_name": "Korea Tangun Trading Corporation", "country": "KP"},
+        )
+    screen(organization_id=org.pk, actor=alice.user)
+    hit = _hit(org, NodeKey.supplier(supplier.pk), "TANGUN")
+    hit_decide(hit=hit, actor=alice.user, status="dismissed", reason="another company")
+    # As it was recorded before the address edition: the entry had no country.
+    fingerprint_before = hit.entry_fingerprint
+    listed = ListEntry(hit.entry_key, "ofac_sdn_dprk", tuple(hit.entry_names))
+    ScreeningHit.objects.filter(pk=hit.pk).update(
+        entry_country="", entry_fingerprint=entry_fingerprint(listed)
+    )
+    screen(organization_id=org.pk, actor=alice.user)
+    hit.refresh_from_db()
+    assert hit.status == "open"
+    assert hit.entry_fingerprint == fingerprint_before
+    reopened = AuditEvent.objects.filter(action="screening.hit_reopened", object_id=str(hit.pk))
+    assert reopened.get().after["reason"] == "the list now gives the entry's country"
+    # Screened again with nothing changed, a new dismissal holds.
+    hit_decide(hit=hit, actor=alice.user, status="dismissed", reason="another company")
+    screen(organization_id=org.pk, actor=alice.user)
+    hit.refresh_from_db()
+    assert hit.status == "dismissed"

@@ -262,6 +262,9 @@ def _what_changed(hit: ScreeningHit, names_fp: str, entry_fp: str, entry: ListEn
                 f"the entry's status changed from {status_words(before) or 'none'} "
                 f"to {status_words(after) or 'none'}"
             )
+        elif hit.entry_country != entry.country and not hit.entry_country:
+            # e.g. OFAC entries, once an address edition gives their countries
+            found.append("the list now gives the entry's country")
         else:
             found.append("the list entry changed")
     if hit.algorithm_version != VERSION:

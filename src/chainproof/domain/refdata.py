@@ -30,7 +30,15 @@ from chainproof.domain.tabular import (
 
 DatasetFileError = TableFileError
 
-__all__ = ["KINDS", "DatasetFileError", "DatasetKind", "RowError", "get_kind", "validate_dataset"]
+__all__ = [
+    "KINDS",
+    "DatasetFileError",
+    "DatasetKind",
+    "RowError",
+    "get_kind",
+    "trust_words",
+    "validate_dataset",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +48,12 @@ class DatasetKind(ColumnSet):
     code: str
     title: str
     description: str
+    # What the list does not cover, in sentences a reader can act on; shown on the
+    # reference pages beside the dataset.
+    known_gaps: tuple[str, ...] = ()
+    # For an additional (partial) edition: the kind whose rows it completes. Its rows never
+    # replace the main kind's; they fill what the main kind lacks (see risk.snapshot).
+    supplements: str = ""
 
 
 # --- cross-column checks -----------------------------------------------------------------
@@ -86,6 +100,14 @@ TIP_TIERS = DatasetKind(
     title="TIP Report tier placements",
     description="US State Department Trafficking in Persons Report: tier of each country, "
     "by report year.",
+    known_gaps=(
+        "No full tier list for the report years 2016-2019 and 2021.",
+        "2022 and 2024 list only Tier 2 Watch List and Tier 3: a country missing from those "
+        "years is not known to be Tier 1 or Tier 2.",
+        'A country missing for a year is unknown for that year, not "not ranked".',
+        "Special Case is not coded for any year; the United States is not included for "
+        "2001-2015; the Democratic Republic of the Congo has no 2023 row.",
+    ),
     columns=(
         Column("report_year", whole_number(2000, 2100)),
         Column("country_name_source", text),
@@ -107,6 +129,11 @@ DOL_GOODS = DatasetKind(
     title="DOL List of Goods Produced by Child Labor or Forced Labor",
     description="US Department of Labor (ILAB) TVPRA List: good and country pairs, with the "
     "kind of exploitation and, for downstream goods, the exploited input's country.",
+    known_gaps=(
+        "This is the 2022 edition of the list; the 2024 edition (204 goods from 82 countries "
+        "and areas) was not available.",
+        'The source has no "year added" field.',
+    ),
     columns=(
         Column("good", text),
         Column("sector", text, required=False),
@@ -129,6 +156,11 @@ CBP_WRO_FINDINGS = DatasetKind(
     title="CBP Withhold Release Orders and Findings",
     description="Section 307 orders: detention (WRO) or seizure (Finding) of named "
     "merchandise from named entities or countries.",
+    known_gaps=(
+        "A third party's parse of CBP's file: active and partially modified orders only; "
+        "revoked orders are not included.",
+        "Some orders of the official file may be missing (the official list has about 97 records).",
+    ),
     columns=(
         Column("effective_date", iso_date),
         Column("country_name_source", text),
@@ -149,6 +181,11 @@ UFLPA_ENTITY_LIST = DatasetKind(
     title="UFLPA Entity List",
     description="DHS list of entities under UFLPA section 2(d)(2)(B); goods they make are "
     "presumed made with forced labor.",
+    known_gaps=(
+        "The list as of the date of the DHS page it was read from; entities added later "
+        "(e.g. on 3 August 2026) are not in this edition.",
+        "Aliases were split from the published text on a best-effort basis.",
+    ),
     columns=(
         Column("section", one_of("i", "ii", "iii", "iv", "v")),
         Column("section_description", text),
@@ -168,6 +205,13 @@ OFAC_SDN_DPRK = DatasetKind(
     title="OFAC SDN list: North Korea programs",
     description="Specially Designated Nationals carrying a DPRK sanctions program tag, with "
     "their alternate names.",
+    known_gaps=(
+        "Only entries carrying a North Korea (DPRK) program tag.",
+        "Addresses and countries come from a separate file, OFAC's address list, which may be "
+        "up to about 2.5 months older than the names: addresses changed in between are not "
+        "reflected.",
+        "No remarks (dates of birth, identifiers) in this edition.",
+    ),
     columns=(
         Column("ent_num", whole_number(1, 10**9)),
         Column("name", text),
@@ -184,6 +228,11 @@ DPRK_OVERSEAS_LABOR = DatasetKind(
     title="North Korean overseas labor: host countries",
     description="Statements, from TIP Report summaries, that North Korean nationals work in "
     "a country or region. Incomplete by nature; organizations can add their own.",
+    known_gaps=(
+        "Incomplete by nature: only countries a source names; a country not listed is not "
+        "known to be free of North Korean workers.",
+        "The 2018 North Korea supply-chain advisory annex was not available.",
+    ),
     columns=(
         Column("host_country_or_region", text),
         Column("iso2", ISO2, required=False),
@@ -196,6 +245,97 @@ DPRK_OVERSEAS_LABOR = DatasetKind(
         Column("last_seen_date", iso_date, required=False),
         Column("note", text, required=False),
     ),
+    country_columns=("iso2",),
+    checks=(_seen_dates_ordered,),
+)
+
+# Additional (partial) editions: rows that fill gaps of a main kind, each with its evidence.
+
+TRUST_LABELS = {
+    "PRIMARY TEXT": "primary text: State Department narrative",
+    "THIRD-PARTY EXCERPT": "third-party excerpt of the State Department narrative",
+    "SECONDARY": "secondary source: news or third-party page",
+}
+
+
+def trust_words(note: str) -> str:
+    """How far a row of an additional edition can be trusted, in words, from the label its
+    ``note`` begins with ("SECONDARY ...; DERIVED ..." -> "secondary source: news or
+    third-party page, derived"); "" when the note carries no label."""
+    head = note.split("|", 1)[0].strip()
+    for label, words in TRUST_LABELS.items():
+        if head.upper().startswith(label):
+            return words + (", derived" if "DERIVED" in head else "")
+    return ""
+
+
+def _trust_label_given(row: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if trust_words(row.get("note") or ""):
+        return []
+    expected = "a note beginning with " + ", ".join(TRUST_LABELS)
+    return [("note", expected, (row.get("note") or "")[:60])]
+
+
+TIP_TIERS_ADDITIONS = DatasetKind(
+    code="tip_tiers_additions",
+    title="TIP Report tier placements: additions for single countries",
+    description="Tier placements for single countries in years the main table lacks, each "
+    "from one page about one country, with its evidence and a trust label. They fill gaps of "
+    "the main table and never replace it.",
+    supplements="tip_tiers",
+    known_gaps=(
+        "Not a tier list: each row comes from one page about one country. A country missing "
+        'for a year is unknown for that year, not "not ranked".',
+        "Only 13 countries, in 2016-2019, 2021, 2022 (Tier 2) and 2024 (Tier 2).",
+        "Rows marked derived were inferred from a statement covering several years; secondary "
+        "rows come from news or third-party pages, not the State Department's text.",
+    ),
+    columns=TIP_TIERS.columns,
+    key=("report_year", "iso2"),
+    country_columns=("iso2",),
+    checks=(_tier_code_agrees, _trust_label_given),
+)
+
+OFAC_SDN_DPRK_ADDRESSES = DatasetKind(
+    code="ofac_sdn_dprk_addresses",
+    title="OFAC SDN list: North Korea programs, addresses",
+    description="The addresses and countries OFAC's address file (ADD.CSV) gives for the "
+    "North Korea entries, joined to them by OFAC's entry number.",
+    supplements="ofac_sdn_dprk",
+    known_gaps=(
+        "May be up to about 2.5 months older than the name list: addresses changed in between "
+        "are not reflected, and entries designated later have none.",
+        "Many entries (most vessels) have only an empty address upstream.",
+    ),
+    columns=(
+        Column("ent_num", whole_number(1, 10**9)),
+        Column("name", text),
+        Column("type", one_of("entity", "individual", "vessel", "aircraft")),
+        list_column("dprk_programs", ";", required=False),
+        Column("add_num", whole_number(1, 10**9)),
+        Column("address", text, required=False),
+        Column("city_state_province_postal", text, required=False),
+        Column("country_name_source", text, required=False),
+        Column("iso2", ISO2, required=False),
+        Column("add_remarks", text, required=False),
+    ),
+    key=("ent_num", "add_num"),
+    country_columns=("iso2",),
+)
+
+DPRK_OVERSEAS_LABOR_ADDITIONS = DatasetKind(
+    code="dprk_overseas_labor_additions",
+    title="North Korean overseas labor: more statements",
+    description="Further statements that North Korean nationals work in a country, from TIP "
+    "Report narratives and news reports of them; the source is in the note. They add to "
+    "the main list.",
+    supplements="dprk_overseas_labor",
+    known_gaps=(
+        "Kenya, Malaysia and Thailand come from one news article paraphrasing the 2021 TIP "
+        "Report (secondary, no sector stated).",
+        "One Russia row's report year is not shown by its source (probably 2024).",
+    ),
+    columns=DPRK_OVERSEAS_LABOR.columns,
     country_columns=("iso2",),
     checks=(_seen_dates_ordered,),
 )
@@ -224,6 +364,9 @@ KINDS: dict[str, DatasetKind] = {
         OFAC_SDN_DPRK,
         DPRK_OVERSEAS_LABOR,
         ILO_INDICATORS,
+        TIP_TIERS_ADDITIONS,
+        OFAC_SDN_DPRK_ADDRESSES,
+        DPRK_OVERSEAS_LABOR_ADDITIONS,
     )
 }
 

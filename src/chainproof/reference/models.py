@@ -188,6 +188,31 @@ class EntityListEntry(DatasetRow):
         return self.primary_name[:100]
 
 
+class EntityAddress(DatasetRow):
+    """An address a list gives for one of its entries (OFAC's ADD.CSV), joined to the entry
+    by the list's own entry number (``EntityListEntry.source_id``)."""
+
+    list_code = models.CharField(max_length=40)
+    source_id = models.CharField(max_length=40)
+    address_id = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    city = models.TextField(blank=True, help_text="City, state or province, postal code.")
+    country_name_source = models.CharField(max_length=200, blank=True)
+    iso2 = models.CharField(max_length=2, blank=True)
+    remarks = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["source_id", "address_id"]
+        indexes = [models.Index(fields=["dataset", "source_id"], name="address_dataset_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}: {self.one_line or self.iso2}"
+
+    @property
+    def one_line(self) -> str:
+        return ", ".join(p for p in (self.address, self.city, self.country_name_source) if p)
+
+
 class DprkLaborStatement(DatasetRow):
     host = models.CharField(max_length=200)
     iso2 = models.CharField(max_length=2, blank=True)

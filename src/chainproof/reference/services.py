@@ -26,6 +26,7 @@ from chainproof.reference.models import (
     Country,
     Dataset,
     DprkLaborStatement,
+    EntityAddress,
     EntityListEntry,
     GoodEntry,
     IloIndicator,
@@ -169,6 +170,19 @@ def _ofac(row: dict[str, Any]) -> EntityListEntry:
     )
 
 
+def _ofac_address(row: dict[str, Any]) -> EntityAddress:
+    return EntityAddress(
+        list_code="ofac_sdn_dprk",
+        source_id=str(row["ent_num"]),
+        address_id=str(row["add_num"]),
+        address=row["address"] or "",
+        city=row["city_state_province_postal"] or "",
+        country_name_source=row["country_name_source"] or "",
+        iso2=row["iso2"] or "",
+        remarks=row["add_remarks"] or "",
+    )
+
+
 def _dprk(row: dict[str, Any]) -> DprkLaborStatement:
     return DprkLaborStatement(
         host=row["host_country_or_region"],
@@ -201,6 +215,10 @@ ROW_BUILDERS: dict[str, tuple[type[models.Model], Callable[[dict[str, Any]], Any
     "ofac_sdn_dprk": (EntityListEntry, _ofac),
     "dprk_overseas_labor": (DprkLaborStatement, _dprk),
     "ilo_indicators": (IloIndicator, _ilo),
+    # Additional (partial) editions: same rows as the kind they complete.
+    "tip_tiers_additions": (TipPlacement, _tip),
+    "ofac_sdn_dprk_addresses": (EntityAddress, _ofac_address),
+    "dprk_overseas_labor_additions": (DprkLaborStatement, _dprk),
 }
 
 

@@ -7,7 +7,7 @@ same declarations drive the CSV/XLSX export of what the user is looking at.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import models
@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from chainproof.reference.models import (
     Country,
     DprkLaborStatement,
+    EntityAddress,
     EntityListEntry,
     GoodEntry,
     IloIndicator,
@@ -358,8 +359,56 @@ ILO = Table(
     search=("name", "description"),
 )
 
+# Additional (partial) editions: the same rows as the kind they complete.
+TIP_ADDITIONS = replace(
+    TIP,
+    slug="tip-additions",
+    kind="tip_tiers_additions",
+    title="TIP tier placements: additions for single countries",
+)
+
+DPRK_ADDITIONS = replace(
+    DPRK,
+    slug="dprk-labor-additions",
+    kind="dprk_overseas_labor_additions",
+    title="North Korean overseas labor: more statements",
+)
+
+OFAC_ADDRESSES = Table(
+    slug="ofac-addresses",
+    kind="ofac_sdn_dprk_addresses",
+    title="OFAC SDN: North Korea programs, addresses",
+    model=EntityAddress,
+    columns=(
+        Col("UID", lambda r: r.source_id, numeric=True),
+        Col("Address", lambda r: r.address),
+        Col("City, province, postal code", lambda r: r.city),
+        Col(
+            "Country",
+            lambda r: r.country_name_source,
+            lambda r: country_link(r.iso2, r.country_name_source) if r.iso2 else "",
+        ),
+        Col("Remarks", lambda r: r.remarks),
+    ),
+    search=("source_id", "address", "city", "country_name_source", "iso2"),
+    filters=(Filter("country", "Country", "iso2", _distinct("iso2")),),
+)
+
 TABLES: dict[str, Table] = {
-    t.slug: t for t in (COUNTRIES, TIP, GOODS, WROS, UFLPA, OFAC, DPRK, ILO)
+    t.slug: t
+    for t in (
+        COUNTRIES,
+        TIP,
+        GOODS,
+        WROS,
+        UFLPA,
+        OFAC,
+        DPRK,
+        ILO,
+        TIP_ADDITIONS,
+        OFAC_ADDRESSES,
+        DPRK_ADDITIONS,
+    )
 }
 TABLE_FOR_KIND: dict[str, Table] = {t.kind: t for t in TABLES.values()}
 

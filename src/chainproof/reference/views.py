@@ -13,7 +13,7 @@ from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
-from chainproof.domain.refdata import KINDS
+from chainproof.domain.refdata import KINDS, DatasetKind, trust_words
 from chainproof.reference.forms import DatasetUploadForm
 from chainproof.reference.models import (
     Country,
@@ -56,6 +56,12 @@ def _dataset_for(request: HttpRequest, membership: Membership, kind: str) -> Dat
     return current_dataset(kind, membership.organization_id, on=_as_of(request))
 
 
+def _completes(kind: str) -> DatasetKind | None:
+    """The main kind an additional (partial) edition completes, if it is one."""
+    found = KINDS.get(kind)
+    return KINDS.get(found.supplements) if found and found.supplements else None
+
+
 def index(request: HttpRequest) -> HttpResponse:
     membership = _reader(request)
     org_id = membership.organization_id
@@ -83,6 +89,8 @@ def table(request: HttpRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {
         "spec": spec,
         "dataset": dataset,
+        "kind": KINDS.get(spec.kind),
+        "completes": _completes(spec.kind),
         "editions": editions_of(spec.kind, membership.organization_id),
         "q": request.GET.get("q", "").strip(),
         "as_of": request.GET.get("as_of", ""),
@@ -125,6 +133,7 @@ def dataset_detail(request: HttpRequest, dataset_id: int) -> HttpResponse:
         {
             "dataset": dataset,
             "kind": KINDS.get(dataset.kind),
+            "completes": _completes(dataset.kind),
             "table": TABLE_FOR_KIND.get(dataset.kind),
             "is_current": current_dataset(dataset.kind, membership.organization_id) == dataset,
         },
@@ -149,7 +158,17 @@ def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
     wro_ds, wros = rows("cbp_wro_findings", WroFinding, iso2=iso2)
     dprk_ds, dprk = rows("dprk_overseas_labor", DprkLaborStatement, iso2=iso2)
     uflpa_ds, uflpa = rows("uflpa_entity_list", EntityListEntry, iso2=iso2)
+    # The additional editions complete the main ones: a TIP year the main table has keeps
+    # its tier; the additions fill the years it lacks (as the risk engine does).
+    tip_added_ds, tips_added = rows("tip_tiers_additions", TipPlacement, iso2=iso2)
+    dprk_added_ds, dprk_added = rows("dprk_overseas_labor_additions", DprkLaborStatement, iso2=iso2)
     tips = list(tips.order_by("report_year"))
+    years = {t.report_year for t in tips}
+    for added in tips_added:
+        if added.report_year not in years:
+            added.trust = trust_words(added.note)
+            tips.append(added)
+    tips.sort(key=lambda t: t.report_year)
     return render(
         request,
         "reference/country.html",
@@ -164,6 +183,10 @@ def country_detail(request: HttpRequest, iso2: str) -> HttpResponse:
             "wro_ds": wro_ds,
             "dprk": dprk,
             "dprk_ds": dprk_ds,
+            "tip_added_ds": tip_added_ds,
+            "tips_added": any(getattr(t, "trust", None) is not None for t in tips),
+            "dprk_added": dprk_added,
+            "dprk_added_ds": dprk_added_ds,
             "uflpa_count": uflpa.count(),
             "uflpa_ds": uflpa_ds,
         },

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from chainproof.domain.editions import Placement, combine_placements, latest_placements
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
+from chainproof.domain.refdata import trust_words
 from chainproof.domain.risk.facts import (
     Edge,
     NodeFacts,
@@ -40,15 +42,28 @@ def reference_facts(organization_id: int, on: date) -> ReferenceFacts:
             editions[kind] = f"{found.edition} (as of {found.as_of})"
         return found
 
-    tip: dict[str, tuple[int, str]] = {}
-    tip_ds = dataset("tip_tiers")
-    if tip_ds is not None:
-        for iso2, year, code in (
-            TipPlacement.objects.filter(dataset=tip_ds, report_year__lte=on.year)
-            .order_by("iso2", "report_year")
-            .values_list("iso2", "report_year", "tier_code")
-        ):
-            tip[iso2] = (year, code)  # ordered by year, so the latest wins
+    # The main TIP table, completed by the additional edition: a (year, country) cell of
+    # the main table wins; the additions fill the cells it lacks (domain.editions).
+    def placements(kind: str) -> list[Placement]:
+        found = dataset(kind)
+        if found is None:
+            return []
+        added = kind != "tip_tiers"
+        return [
+            Placement(iso2, year, code, trust_words(note) if added else "", added)
+            for iso2, year, code, note in TipPlacement.objects.filter(
+                dataset=found, report_year__lte=on.year
+            ).values_list("iso2", "report_year", "tier_code", "note")
+        ]
+
+    latest = latest_placements(
+        combine_placements(placements("tip_tiers"), placements("tip_tiers_additions")),
+        up_to_year=on.year,
+    )
+    tip = {iso2: (p.year, p.tier_code) for iso2, p in latest.items()}
+    tip_trust = {
+        iso2: p.trust or "additional edition" for iso2, p in latest.items() if p.from_additions
+    }
     goods: dict[tuple[str, str], tuple[str, ...]] = {}
     goods_ds = dataset("dol_goods")
     if goods_ds is not None:
@@ -80,14 +95,28 @@ def reference_facts(organization_id: int, on: date) -> ReferenceFacts:
                     effective=order.effective_date.isoformat(),
                 )
             )
+    # Host countries: the main list's statements first, then the additional edition's for
+    # countries the main list does not name.
     hosts: dict[str, str] = {}
-    dprk_ds = dataset("dprk_overseas_labor")
-    if dprk_ds is not None:
+    hosts_added: set[str] = set()
+    for kind in ("dprk_overseas_labor", "dprk_overseas_labor_additions"):
+        dprk_ds = dataset(kind)
+        if dprk_ds is None:
+            continue
         for statement in DprkLaborStatement.objects.filter(dataset=dprk_ds).exclude(iso2=""):
-            hosts.setdefault(statement.iso2, statement.excerpt)
+            if statement.iso2 not in hosts:
+                hosts[statement.iso2] = statement.excerpt
+                if kind != "dprk_overseas_labor":
+                    hosts_added.add(statement.iso2)
     dataset("uflpa_entity_list")
     return ReferenceFacts(
-        tip=tip, goods=goods, wros=tuple(wros), dprk_hosts=hosts, editions=editions
+        tip=tip,
+        goods=goods,
+        wros=tuple(wros),
+        dprk_hosts=hosts,
+        editions=editions,
+        tip_trust=tip_trust,
+        dprk_hosts_added=frozenset(hosts_added),
     )
 
 

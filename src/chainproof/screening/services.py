@@ -32,7 +32,7 @@ from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
-from chainproof.reference.models import EntityListEntry, WroFinding
+from chainproof.reference.models import EntityAddress, EntityListEntry, WroFinding
 from chainproof.reference.selectors import current_dataset
 from chainproof.screening.models import ScreeningHit, ScreeningSettings, WatchlistEntry
 from chainproof.suppliers.models import Facility, Supplier
@@ -110,21 +110,27 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
     """Every entry screened against: the lists in force and the organization's watchlist."""
     entries: list[ListEntry] = []
     editions: dict[str, str] = {}
-    for kind, code in (("uflpa_entity_list", "uflpa"), ("ofac_sdn_dprk", "ofac_sdn_dprk")):
+    for kind, code in LIST_CODES.items():
         dataset = current_dataset(kind, organization_id)
         if dataset is None:
             continue
         editions[code] = f"{dataset.edition} (as of {dataset.as_of})"
+        places = _list_addresses(kind, organization_id, editions)
         for row in EntityListEntry.objects.filter(dataset=dataset).values(
-            "pk", "primary_name", "aliases", "iso2", "entity_type"
+            "pk", "primary_name", "aliases", "iso2", "entity_type", "source_id"
         ):
+            countries, addresses = places.get(row["source_id"], ((), ()))
+            countries = tuple(dict.fromkeys(c for c in (row["iso2"], *countries) if c))
             entries.append(
                 ListEntry(
                     f"{code}:{row['pk']}",
                     code,
                     (row["primary_name"], *row["aliases"]),
-                    row["iso2"],
+                    countries[0] if countries else "",
                     kind=row["entity_type"],
+                    address=addresses[0] if addresses else "",
+                    other_countries=countries[1:],
+                    other_addresses=addresses[1:],
                 )
             )
     wro = current_dataset("cbp_wro_findings", organization_id)
@@ -160,6 +166,43 @@ def list_entries(organization_id: int) -> tuple[list[ListEntry], dict[str, str]]
             )
         )
     return entries, editions
+
+
+# Address editions that complete an entity list: OFAC's ADD.CSV for the SDN list.
+ADDRESS_KINDS = {"ofac_sdn_dprk": "ofac_sdn_dprk_addresses"}
+LIST_CODES = {"uflpa_entity_list": "uflpa", "ofac_sdn_dprk": "ofac_sdn_dprk"}
+
+
+def kind_code(kind: str) -> str:
+    return LIST_CODES.get(kind, kind)
+
+
+def _list_addresses(
+    kind: str, organization_id: int, editions: dict[str, str]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The countries and addresses the address edition in force gives for each entry of a
+    list, by the list's entry number; empty when the list has no address edition."""
+    address_kind = ADDRESS_KINDS.get(kind)
+    dataset = current_dataset(address_kind, organization_id) if address_kind else None
+    if dataset is None:
+        return {}
+    # The list's edition names the address edition too, so a hit records both.
+    editions[kind_code(kind)] += f"; addresses: {dataset.edition} (as of {dataset.as_of})"
+    countries: dict[str, list[str]] = {}
+    addresses: dict[str, list[str]] = {}
+    for place in EntityAddress.objects.filter(dataset=dataset).order_by("source_id", "pk"):
+        if place.iso2:
+            countries.setdefault(place.source_id, []).append(place.iso2)
+        if place.address or place.city:
+            line = ", ".join(p for p in (place.address, place.city) if p)
+            addresses.setdefault(place.source_id, []).append(line)
+    return {
+        key: (
+            tuple(dict.fromkeys(countries.get(key, ()))),
+            tuple(dict.fromkeys(addresses.get(key, ()))),
+        )
+        for key in countries.keys() | addresses.keys()
+    }
 
 
 def wro_names(entity: str, aliases: list[str]) -> tuple[str, ...]:
@@ -219,6 +262,9 @@ def _what_changed(hit: ScreeningHit, names_fp: str, entry_fp: str, entry: ListEn
                 f"the entry's status changed from {status_words(before) or 'none'} "
                 f"to {status_words(after) or 'none'}"
             )
+        elif hit.entry_country != entry.country and not hit.entry_country:
+            # e.g. OFAC entries, once an address edition gives their countries
+            found.append("the list now gives the entry's country")
         else:
             found.append("the list entry changed")
     if hit.algorithm_version != VERSION:

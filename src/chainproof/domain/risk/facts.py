@@ -102,6 +102,11 @@ class ReferenceFacts:
     wros: tuple[WroOrder, ...]
     dprk_hosts: dict[str, str]  # iso2 -> what the source says
     editions: dict[str, str]  # dataset kind -> "edition (as of date)"
+    # Facts that come from an additional (partial) edition rather than the main one: the
+    # tier's trust words by country ("secondary source: news or third-party page, derived"),
+    # and the host countries known only from the additions.
+    tip_trust: dict[str, str] = field(default_factory=dict)
+    dprk_hosts_added: frozenset[str] = frozenset()
 
     def edition(self, kind: str) -> str:
         return self.editions.get(kind, "not loaded")

@@ -38,29 +38,34 @@ def own_reasons(facts: NodeFacts, ref: ReferenceFacts, m: Methodology) -> list[R
             add(
                 Reason(
                     "tip_tier",
-                    f"{where} in {country}; no TIP tier in the edition in force",
+                    f"{where} in {country}; TIP tier unknown: none in the editions in force",
                     points,
                     ref.edition("tip_tiers"),
                 )
             )
         else:
             year, code = tip
+            trust = ref.tip_trust.get(country)
             add(
                 Reason(
                     "tip_tier",
-                    f"{where} in {country}; TIP {year}: {_tier_label(code)}",
+                    f"{where} in {country}; TIP {year}: {_tier_label(code)}"
+                    + (f" ({trust})" if trust else ""),
                     m.tip_points[code],
-                    ref.edition("tip_tiers"),
+                    ref.edition("tip_tiers_additions" if trust else "tip_tiers"),
                 )
             )
         if country in ref.dprk_hosts and is_site:
+            added = country in ref.dprk_hosts_added
             add(
                 Reason(
                     "dprk_host_country",
                     f"{country} is reported to host North Korean workers: "
                     f"{ref.dprk_hosts[country][:160]}",
                     m.points("dprk_host_country"),
-                    ref.edition("dprk_overseas_labor"),
+                    ref.edition(
+                        "dprk_overseas_labor_additions" if added else "dprk_overseas_labor"
+                    ),
                 )
             )
 

@@ -108,6 +108,18 @@ class ListEntry:
     status: str = ""  # as the list states it ("Active", "Inactive-Pending Litigation"); "" if none
     title: str = ""  # the entry as published, when its names were taken apart from it
     kind: str = ""  # what the list says it is ("vessel", "individual", "entity"); "" if it does not
+    # A list may give several addresses in several countries (OFAC): the first is in
+    # ``country``/``address``, the others here.
+    other_countries: tuple[str, ...] = ()
+    other_addresses: tuple[str, ...] = ()
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for c in (self.country, *self.other_countries) if c))
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return tuple(a for a in (self.address, *self.other_addresses) if a)
 
 
 @dataclass(frozen=True)
@@ -371,15 +383,16 @@ def _qualifiers(
 ) -> tuple[tuple[str, float], ...]:
     """What besides the name moves the score: country, identifiers, address."""
     found: list[tuple[str, float]] = []
-    if country and entry.country:
-        if country == entry.country:
+    listed = entry.countries
+    if country and listed:
+        if country in listed:
             found.append((f"same country {country}", COUNTRY_AGREE))
         else:
-            found.append((f"country {country} vs {entry.country}", COUNTRY_CONFLICT))
+            found.append((f"country {country} vs {', '.join(listed)}", COUNTRY_CONFLICT))
     if identifiers and set(identifiers) & set(entry.identifiers):
         found.append(("identifier matches", 1.0))
-    if address and entry.address:
-        similarity = address_similarity(address, entry.address)
+    if address and entry.addresses:
+        similarity = max(address_similarity(address, known) for known in entry.addresses)
         if similarity >= ADDRESS_MATCH:
             found.append((f"similar address ({similarity:.2f})", ADDRESS_AGREE))
     return tuple(found)

@@ -28,13 +28,14 @@ def pytest_configure(config: pytest.Config) -> None:
 # (CHAINPROOF_TESTS_SECOND_DATABASE=1) a test that reads no database proves nothing new, so it
 # is deselected there: tests/unit without database access (pytest-django refuses them any), and
 # tests marked same_on_every_database (their subprocesses use no database, or an SQLite file
-# of their own whatever the suite runs on).
+# of their own whatever the suite runs on), and tests marked markup_only (axe-core on every
+# page: what a page is made of does not depend on the database it was read from).
 _DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 _UNIT = os.path.join(os.path.dirname(__file__), "unit") + os.sep
 
 
 def _reads_no_database(item: pytest.Item) -> bool:
-    if item.get_closest_marker("same_on_every_database"):
+    if item.get_closest_marker("same_on_every_database") or item.get_closest_marker("markup_only"):
         return True
     uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES.intersection(
         getattr(item, "fixturenames", ())

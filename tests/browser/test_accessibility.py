@@ -54,7 +54,11 @@ from chainproof.suppliers.models import Facility, Product, Supplier
 from tests.browser.conftest import open_page
 from tests.supply import load_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.markup_only,
+    pytest.mark.django_db(transaction=True),
+]
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 IMPACTS = ("critical", "serious", "moderate", "minor")

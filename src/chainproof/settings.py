@@ -235,6 +235,27 @@ CASE_REMINDER_DAYS = tuple(
     for day in env_list("CHAINPROOF_CASE_REMINDER_DAYS", ["14", "7", "3", "1"])
     if day.strip().isdigit()
 ) or (14, 7, 3, 1)
+# Reference lists kept current (reference/updates.py): where each list is fetched from, in
+# its publisher's format (CHAINPROOF_REFDATA_URL_<KIND>, several addresses separated by
+# spaces), how long a fetch may take, how often the worker checks (days; 0 never), and
+# whether a changed list found by that check is loaded at once (True) or only announced.
+REFDATA_DEFAULT_URLS = {
+    "uflpa_entity_list": "https://www.dhs.gov/uflpa-entity-list",
+    "ofac_sdn_dprk": " ".join(
+        f"https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/{name}"
+        for name in ("SDN.CSV", "ALT.CSV", "ADD.CSV")
+    ),
+    "cbp_wro_findings": "https://www.cbp.gov/trade/forced-labor/withhold-release-orders-and-findings",
+    "dol_goods": "https://www.dol.gov/agencies/ilab/reports/child-labor/list-of-goods",
+    "tip_tiers": "https://www.state.gov/trafficking-in-persons-report/",
+}
+REFDATA_URLS = {
+    kind: env_str(f"CHAINPROOF_REFDATA_URL_{kind.upper()}", default).split()
+    for kind, default in REFDATA_DEFAULT_URLS.items()
+}
+REFDATA_FETCH_TIMEOUT = env_int("CHAINPROOF_REFDATA_FETCH_TIMEOUT", 60, minimum=1, maximum=600)
+REFDATA_CHECK_DAYS = env_int("CHAINPROOF_REFDATA_CHECK_DAYS", 7, minimum=0)
+REFDATA_AUTO_LOAD = env_bool("CHAINPROOF_REFDATA_AUTO_LOAD", True)
 # Text recognition of scans and images (Tesseract); languages as Tesseract names them.
 OCR_LANGUAGES = env_str("CHAINPROOF_OCR_LANGUAGES", "eng+chi_sim+chi_tra+kor+vie")
 OCR_MAX_PAGES = env_int("CHAINPROOF_OCR_MAX_PAGES", 50, minimum=1)

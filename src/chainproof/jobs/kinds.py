@@ -21,6 +21,7 @@ class JobKind(StrEnum):
     EVIDENCE_EXPIRY = "evidence.expiry"
     DILIGENCE_OVERDUE = "diligence.overdue"
     CASES_REMIND = "cases.remind"
+    REFERENCE_CHECK = "reference.check_updates"
 
     @property
     def label(self) -> str:
@@ -44,4 +45,5 @@ _LABELS = {
     JobKind.EVIDENCE_EXPIRY: "Mark expired evidence and announce what expires soon",
     JobKind.DILIGENCE_OVERDUE: "Raise the risk of records with overdue corrective actions",
     JobKind.CASES_REMIND: "Send reminders of case deadlines",
+    JobKind.REFERENCE_CHECK: "Check the official sources for new editions of the lists",
 }

@@ -5,3 +5,6 @@ class ReferenceConfig(AppConfig):
     name = "chainproof.reference"
     label = "reference"
     verbose_name = "Reference data"
+
+    def ready(self) -> None:
+        from chainproof.reference import jobs  # noqa: F401  (registers the update check)

@@ -42,3 +42,43 @@ class DatasetUploadForm(forms.Form):
                 "This is a spreadsheet or PDF, not CSV text. Export it as CSV (UTF-8) first."
             )
         return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+class UpdateUploadForm(forms.Form):
+    """A list downloaded from its publisher (or in chainproof's CSV layout), to compare
+    with the edition in force before loading it."""
+
+    kind = forms.ChoiceField(label="List", choices=[(k.code, k.title) for k in KINDS.values()])
+    list_files = MultipleFileField(
+        label="Files",
+        help_text="The page or files as the publisher serves them (OFAC: SDN.CSV, ALT.CSV and "
+        "ADD.CSV together), or one CSV file in chainproof's layout.",
+    )
+
+    def clean_list_files(self) -> Any:
+        uploads = self.cleaned_data["list_files"]
+        if not uploads:
+            raise forms.ValidationError("Choose at least one file.")
+        total = sum(upload.size for upload in uploads)
+        if total > MAX_REFERENCE_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The files are {total:,} bytes; the limit is {MAX_REFERENCE_FILE_BYTES:,}."
+            )
+        if any(upload.size == 0 for upload in uploads):
+            raise forms.ValidationError("A file is empty.")
+        return uploads

@@ -242,3 +242,45 @@ class IloIndicator(DatasetRow):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+
+class PendingUpdate(models.Model):
+    """A new edition of a list, fetched or uploaded, parsed and validated, waiting for an
+    administrator to load it or discard it; the diff against the edition in force when it
+    was checked is kept with it (``diff``, see domain/refdata_diff.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        LOADED = "loaded", "Loaded"
+        DISCARDED = "discarded", "Discarded"
+
+    kind = models.CharField(max_length=40)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    edition = models.CharField(max_length=120)
+    as_of = models.DateField()
+    source = models.TextField()
+    file_name = models.CharField(max_length=255)
+    data = models.BinaryField(help_text="The rows in chainproof's CSV layout for the kind.")
+    sha256 = models.CharField(max_length=64)
+    row_count = models.PositiveIntegerField()
+    notes = models.TextField(blank=True)
+    diff = models.JSONField()
+    based_on = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    loaded = models.ForeignKey(
+        Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.edition} ({self.status})"

@@ -27,6 +27,7 @@ from chainproof.reference.models import (
 from chainproof.reference.selectors import current_dataset, editions_of
 from chainproof.reference.services import DatasetFile, ReferenceLoadError, datasets_load
 from chainproof.reference.tables import TABLE_FOR_KIND, TABLES, Table, table_rows
+from chainproof.reference.update_views import update_panel
 
 
 def _reader(request: HttpRequest) -> Membership:
@@ -77,7 +78,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 "current": current,
             }
         )
-    return render(request, "reference/index.html", {"groups": groups})
+    return render(
+        request, "reference/index.html", {"groups": groups, "updates": update_panel(membership)}
+    )
 
 
 def table(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,14 @@ from chainproof.reference.services import (
     read_file,
     read_manifest,
 )
+from chainproof.reference.updates import UpdateError, updatable_kinds, update_check, update_load
 
 
 class Command(BaseCommand):
     help = "Load and list reference datasets (TIP tiers, DOL goods, WROs, entity lists, ...)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{load,list}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{load,list,update}")
         load = sub.add_parser(
             "load",
             help="Load the bundled datasets, a manifest (.yaml), or CSV files of one kind.",
@@ -52,10 +54,46 @@ class Command(BaseCommand):
             help="Load for one organization only (default: public, for every organization).",
         )
         sub.add_parser("list", help="List loaded datasets with edition, as-of, rows, checksum.")
+        update = sub.add_parser(
+            "update",
+            help="Fetch lists from their publishers, show what changed, and load the new editions.",
+            description=(
+                "Fetch each list from its publisher's address (CHAINPROOF_REFDATA_URL_<KIND>), "
+                "or read a downloaded file with --from, in the publisher's format or in "
+                "chainproof's CSV layout; validate it, print the diff against the edition in "
+                "force, and load it as a new public edition after confirmation. The old "
+                "edition stays queryable. A failed fetch or a changed layout changes nothing."
+            ),
+        )
+        update.add_argument(
+            "datasets",
+            nargs="*",
+            metavar="DATASET",
+            help="Kinds of list to update (default: every list with a source address: "
+            + ", ".join(updatable_kinds())
+            + ").",
+        )
+        update.add_argument(
+            "--from",
+            dest="sources",
+            action="append",
+            metavar="FILE_OR_URL",
+            help="Read this downloaded file or address instead of the configured source "
+            "(one DATASET; repeat for lists published as several files, e.g. SDN.CSV, "
+            "ALT.CSV and ADD.CSV).",
+        )
+        update.add_argument(
+            "--yes",
+            action="store_true",
+            help="Load every changed list without asking (for scripts; needed when standard "
+            "input is not a terminal).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             self._list()
+        elif options["action"] == "update":
+            self._update(options)
         else:
             self._load(options)
 
@@ -69,6 +107,63 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{ds.kind:<20} {ds.edition:<48} as of {ds.as_of}  {ds.row_count:>6} rows  "
                 f"sha256 {ds.sha256[:16]}…  {owner}"
+            )
+
+    def _update(self, options: dict[str, Any]) -> None:
+        kinds = list(dict.fromkeys(options["datasets"])) or updatable_kinds()
+        unknown = [kind for kind in kinds if kind not in KINDS]
+        if unknown:
+            fail(f"unknown dataset {', '.join(unknown)}; expected some of {', '.join(KINDS)}")
+        sources = options["sources"]
+        if sources and len(kinds) != 1:
+            fail("--from reads one list: name exactly one DATASET")
+        failures = refused = 0
+        for kind in kinds:
+            try:
+                plan = update_check(kind, sources=sources)
+            except UpdateError as exc:
+                failures += 1
+                self.stderr.write(f"{kind}: not updated. {exc}")
+                for error in exc.errors[:20]:
+                    self.stderr.write(f"  {error}")
+                continue
+            current = plan.current.edition if plan.current else "none loaded"
+            self.stdout.write(f"{plan.title} ({kind}): edition in force {current!r}")
+            self.stdout.write(f"  new: {plan.spec.edition!r}, as of {plan.spec.as_of}")
+            for note in plan.notes:
+                self.stdout.write(f"  note: {note}")
+            self.stdout.write("  " + plan.diff.text().replace("\n", "\n  "))
+            if not plan.needs_loading:
+                self.stdout.write("  Nothing to load.")
+                continue
+            if not options["yes"]:
+                if not sys.stdin.isatty():
+                    refused += 1
+                    self.stderr.write(
+                        f"{kind}: not loaded: standard input is not a terminal, so no one "
+                        "can confirm; run again with --yes to load it."
+                    )
+                    continue
+                answer = input(f"Load {plan.spec.edition!r} as a new edition? [y/N] ")
+                if answer.strip().lower() not in ("y", "yes"):
+                    self.stdout.write("  Not loaded.")
+                    continue
+            try:
+                outcome = update_load(plan)
+            except UpdateError as exc:
+                failures += 1
+                self.stderr.write(f"{kind}: not loaded. {exc}")
+                continue
+            ds = outcome.dataset
+            self.stdout.write(
+                f"  Loaded {ds.edition!r} ({ds.row_count} rows, as of {ds.as_of}); the "
+                "re-screen and re-score are queued."
+            )
+        if failures or refused:
+            fail(
+                f"{failures} list(s) failed, {refused} not loaded for want of confirmation"
+                if failures
+                else f"{refused} list(s) not loaded for want of confirmation (use --yes)"
             )
 
     def _load(self, options: dict[str, Any]) -> None:

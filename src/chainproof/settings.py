@@ -237,7 +237,7 @@ CASE_REMINDER_DAYS = tuple(
 ) or (14, 7, 3, 1)
 # Reference lists kept current (reference/updates.py): where each list is fetched from, in
 # its publisher's format (CHAINPROOF_REFDATA_URL_<KIND>, several addresses separated by
-# spaces), how long a fetch may take, how often the worker checks (days; 0 never), and
+# spaces; "off" not to fetch it), how long a fetch may take, how often the worker checks (days; 0 never), and
 # whether a changed list found by that check is loaded at once (True) or only announced.
 REFDATA_DEFAULT_URLS = {
     "uflpa_entity_list": "https://www.dhs.gov/uflpa-entity-list",
@@ -250,7 +250,11 @@ REFDATA_DEFAULT_URLS = {
     "tip_tiers": "https://www.state.gov/trafficking-in-persons-report/",
 }
 REFDATA_URLS = {
-    kind: env_str(f"CHAINPROOF_REFDATA_URL_{kind.upper()}", default).split()
+    kind: [
+        address
+        for address in env_str(f"CHAINPROOF_REFDATA_URL_{kind.upper()}", default).split()
+        if address.lower() != "off"
+    ]
     for kind, default in REFDATA_DEFAULT_URLS.items()
 }
 REFDATA_FETCH_TIMEOUT = env_int("CHAINPROOF_REFDATA_FETCH_TIMEOUT", 60, minimum=1, maximum=600)

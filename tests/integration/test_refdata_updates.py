@@ -114,8 +114,8 @@ def test_a_changed_list_gives_the_expected_diff_and_loads_as_a_new_edition(refda
         "status_changed": 0,
         "fields_changed": 0,
     }
-    assert diff.added == (NEW_ENT_NUM,)
-    assert diff.removed == (ofac_source["removed"],)
+    assert diff.added == (f"EXAMPLE NEW TRADING CORPORATION (entry {NEW_ENT_NUM})",)
+    assert diff.removed[0].endswith(f"(entry {ofac_source['removed']})")
     [renamed] = diff.renamed
     assert (renamed.old_name, renamed.new_name) == (
         ofac_source["old_name"],

@@ -52,8 +52,8 @@ def test_add_remove_rename_and_aliases_change_one_entry_each():
         ofac(5, "KOREA FIVE MINING"),  # added; 3 removed
     ]
     diff = edition_diff("ofac_sdn_dprk", OLD, new)
-    assert diff.added == ("5",)
-    assert diff.removed == ("3",)
+    assert diff.added == ("KOREA FIVE MINING (entry 5)",)
+    assert diff.removed == ("KOREA THREE BANK (entry 3)",)
     assert [(c.old_name, c.new_name) for c in diff.renamed] == [
         ("KOREA ONE TRADING", "KOREA ONE TRADING GROUP")
     ]
@@ -127,7 +127,7 @@ def test_ambiguous_overlaps_are_not_guessed():
     old = [uflpa("Alpha One", ["Shared"]), uflpa("Alpha Two", ["Shared"])]
     new = [uflpa("Alpha Three", ["Shared"])]
     diff = edition_diff("uflpa_entity_list", old, new)
-    assert diff.added == ("Alpha Three",)
+    assert diff.added == ("Alpha Three (section i of the list)",)
     assert len(diff.removed) == 2
 
 

@@ -33,16 +33,20 @@ class Identity:
     status: str = ""  # the column whose change is a change of status (WRO status, TIP tier)
     rename_by_names: bool = False  # pair unmatched entries whose names overlap
     rename_key: tuple[str, ...] = ()  # ...or that agree on these columns (one to one)
-    label: tuple[str, ...] = ()  # the columns that name an entry to a reader (default: key)
+    label: str = ""  # how an entry is named to a reader, from its columns (default: its key)
 
 
 IDENTITIES: dict[str, Identity] = {
-    "countries": Identity(("alpha2",), name="name", status="code_status"),
+    "countries": Identity(
+        ("alpha2",), name="name", status="code_status", label="{name} ({alpha2})"
+    ),
     "tip_tiers": Identity(
-        ("report_year", "iso2"), status="tier", label=("country_name_source", "report_year")
+        ("report_year", "iso2"),
+        status="tier",
+        label="{country_name_source}, TIP Report {report_year}",
     ),
     "dol_goods": Identity(
-        ("good", "iso2", "input_country_iso2"), label=("good", "country_name_source")
+        ("good", "iso2", "input_country_iso2"), label="{good} from {country_name_source}"
     ),
     "cbp_wro_findings": Identity(
         ("entity", "effective_date"),
@@ -51,16 +55,26 @@ IDENTITIES: dict[str, Identity] = {
         status="status",
         rename_by_names=True,
         rename_key=("effective_date", "type", "merchandise"),
-        label=("entity", "type", "effective_date"),
+        label="{entity} ({type} of {effective_date})",
     ),
+    # An entity may be listed under several sections: one entry per section.
     "uflpa_entity_list": Identity(
-        ("primary_name",), name="primary_name", aliases="aliases", rename_by_names=True
+        ("section", "primary_name"),
+        name="primary_name",
+        aliases="aliases",
+        rename_by_names=True,
+        label="{primary_name} (section {section} of the list)",
     ),
-    "ofac_sdn_dprk": Identity(("ent_num",), name="name", aliases="alternate_names"),
+    "ofac_sdn_dprk": Identity(
+        ("ent_num",), name="name", aliases="alternate_names", label="{name} (entry {ent_num})"
+    ),
     "dprk_overseas_labor": Identity(
-        ("host_country_or_region", "excerpt_verbatim"), label=("host_country_or_region",)
+        ("host_country_or_region", "excerpt_verbatim"),
+        label="{host_country_or_region}: “{excerpt_verbatim}”",
     ),
-    "ilo_indicators": Identity(("indicator_number",), name="indicator"),
+    "ilo_indicators": Identity(
+        ("indicator_number",), name="indicator", label="{indicator_number}. {indicator}"
+    ),
 }
 
 
@@ -294,9 +308,17 @@ def _key(identity: Identity, row: Row) -> tuple[str, ...]:
 
 
 def _label(identity: Identity, row: Row) -> str:
-    columns = identity.label or identity.key
-    parts = [_plain(row.get(c)) for c in columns if _plain(row.get(c))]
-    text = ", ".join(parts) or "(unnamed entry)"
+    if identity.label:
+        values = {column: _plain(value) for column, value in row.items()}
+        try:
+            text = identity.label.format_map(values)
+        except KeyError:
+            text = ""
+    else:
+        text = ""
+    if not text:
+        text = ", ".join(_plain(row.get(c)) for c in identity.key if _plain(row.get(c)))
+    text = text or "(unnamed entry)"
     return text if len(text) <= 200 else text[:199] + "…"
 
 

@@ -52,7 +52,7 @@ CHANGED = {
 
 def serve(files: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             body = files.get(self.path.lstrip("/"), b"")
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", "text/csv")

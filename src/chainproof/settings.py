@@ -237,8 +237,9 @@ CASE_REMINDER_DAYS = tuple(
 ) or (14, 7, 3, 1)
 # Reference lists kept current (reference/updates.py): where each list is fetched from, in
 # its publisher's format (CHAINPROOF_REFDATA_URL_<KIND>, several addresses separated by
-# spaces; "off" not to fetch it), how long a fetch may take, how often the worker checks (days; 0 never), and
-# whether a changed list found by that check is loaded at once (True) or only announced.
+# spaces; "off" not to fetch it), how long a fetch may take, how often the worker checks
+# (days; 0 never), and whether a changed list that check finds is loaded at once (True)
+# or only announced.
 REFDATA_DEFAULT_URLS = {
     "uflpa_entity_list": "https://www.dhs.gov/uflpa-entity-list",
     "ofac_sdn_dprk": " ".join(

@@ -37,6 +37,7 @@ PARAMS = {
     "shipment_id": "shipment_id",
     "case_id": "case_id",
     "version": "package_version",
+    "pending_id": "pending_update_id",
 }
 BY_PREFIX = {
     ("diligence/", "request_id"): "evidence_request_id",
@@ -54,6 +55,7 @@ SHARED = {
     "reference/datasets/<int:dataset_id>/": "reference data is shared by every organization",
     "reference/countries/<str:iso2>/": "reference data is shared by every organization",
     "reference/<slug:slug>/": "reference data is shared by every organization",
+    "reference/updates/check/<slug:kind>/": "checks a public list's official source",
     "suppliers/templates/<slug:entity>.<slug:fmt>": "blank import templates",
     "portal/invite/<str:token>/": "an invitation link carries its own token",
     "diligence/program/<slug:kind>/": "a list of the member's own records",
@@ -105,6 +107,7 @@ def world(alice, bob, refdata, settings, tmp_path):
     from chainproof.outbox.services import email_queue
     from chainproof.questionnaires.answering import document_upload
     from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
+    from chainproof.reference.models import PendingUpdate
 
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGE_BACKEND = "local"
@@ -140,6 +143,20 @@ def world(alice, bob, refdata, settings, tmp_path):
         built.ids[org]["job_id"] = list(
             Job.objects.filter(organization=member.organization).values_list("pk", flat=True)
         )
+        built.ids[org]["pending_update_id"] = [
+            PendingUpdate.objects.create(
+                kind="ilo_indicators",
+                organization=member.organization,
+                edition="probe",
+                as_of="2026-01-01",
+                source="probe",
+                file_name="probe.csv",
+                data=b"",
+                sha256="0" * 64,
+                row_count=0,
+                diff={},
+            ).pk
+        ]
     return built
 
 

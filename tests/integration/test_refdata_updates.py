@@ -466,3 +466,26 @@ def test_a_failed_scheduled_fetch_is_reported_and_changes_nothing(
     assert not OutboundEmail.objects.exists()
     assert Dataset.objects.filter(kind="ofac_sdn_dprk").count() == 1
     assert date.today()  # the check ran today: nothing else to record
+
+
+def test_a_file_over_the_size_limit_is_refused(refdata, publisher, monkeypatch):
+    monkeypatch.setattr("chainproof.reference.updates.MAX_REFERENCE_FILE_BYTES", 100)
+    url = publisher.serve("/big.csv", b"x" * 500)
+    with pytest.raises(UpdateError, match="reference files may be at most 100 bytes"):
+        update_check("ofac_sdn_dprk", sources=[url])
+
+
+def test_the_check_runs_as_a_job_of_the_worker(refdata, ofac_source, alice, bob, settings):
+    from chainproof.jobs.services import job_enqueue, run_pending
+
+    settings.REFDATA_URLS = {"ofac_sdn_dprk": settings.REFDATA_URLS["ofac_sdn_dprk"]}
+    _emails(alice, bob)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = job_enqueue(kind=JobKind.REFERENCE_CHECK)
+    Job.objects.exclude(pk=job.pk).delete()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_pending(limit=1)
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert list(job.result["changed"]) == ["ofac_sdn_dprk"]
+    assert OutboundEmail.objects.filter(purpose__startswith="refdata:").count() == 2

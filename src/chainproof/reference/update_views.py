@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -75,8 +75,7 @@ def _checked(request: HttpRequest, membership: Membership, check: object) -> Htt
 def update_check_view(request: HttpRequest, kind: str) -> HttpResponse:
     membership = _admin(request)
     if kind not in KINDS:
-        messages.error(request, "No such list.")
-        return redirect("reference:index")
+        raise Http404("No such list.")
     return _checked(
         request,
         membership,

@@ -489,3 +489,24 @@ def test_the_check_runs_as_a_job_of_the_worker(refdata, ofac_source, alice, bob,
     assert job.status == Job.Status.SUCCEEDED
     assert list(job.result["changed"]) == ["ofac_sdn_dprk"]
     assert OutboundEmail.objects.filter(purpose__startswith="refdata:").count() == 2
+
+
+def test_a_tip_page_of_one_year_replaces_that_year_and_keeps_the_others(refdata, publisher):
+    header, rows = _rows("tip_tier_placements.csv")
+    latest = max(int(r["report_year"]) for r in rows)
+    year = [dict(r) for r in rows if int(r["report_year"]) == latest]
+    changed = next(r for r in year if r["tier"] == "Tier 2")
+    changed.update(tier="Tier 2 Watch List", tier_code="T2WL")
+    url = publisher.serve("/tip.csv", _csv(header, year))
+    plan = update_check("tip_tiers", sources=[url])
+    assert plan.diff.counts() == {
+        "added": 0,
+        "removed": 0,
+        "renamed": 0,
+        "aliases_changed": 0,
+        "status_changed": 1,
+        "fields_changed": 0,
+    }
+    assert any("carried over from the edition in force" in note for note in plan.notes)
+    dataset = update_load(plan).dataset
+    assert dataset.row_count == len(rows)

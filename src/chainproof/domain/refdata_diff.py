@@ -34,6 +34,7 @@ class Identity:
     rename_by_names: bool = False  # pair unmatched entries whose names overlap
     rename_key: tuple[str, ...] = ()  # ...or that agree on these columns (one to one)
     label: str = ""  # how an entry is named to a reader, from its columns (default: its key)
+    same_as_status: tuple[str, ...] = ()  # columns restating the status (the tier's code)
 
 
 IDENTITIES: dict[str, Identity] = {
@@ -43,6 +44,7 @@ IDENTITIES: dict[str, Identity] = {
     "tip_tiers": Identity(
         ("report_year", "iso2"),
         status="tier",
+        same_as_status=("tier_code",),
         label="{country_name_source}, TIP Report {report_year}",
     ),
     "dol_goods": Identity(
@@ -330,7 +332,7 @@ def _names(identity: Identity, row: Row) -> set[str]:
 
 
 def _compare(identity: Identity, old: Row, new: Row) -> EntryChange | None:
-    skip = {identity.name, identity.aliases, identity.status} - {""}
+    skip = {identity.name, identity.aliases, identity.status, *identity.same_as_status} - {""}
     old_name = _plain(old.get(identity.name)) if identity.name else ""
     new_name = _plain(new.get(identity.name)) if identity.name else ""
     added: tuple[str, ...] = ()

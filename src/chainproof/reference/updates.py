@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -350,6 +350,41 @@ def _stored_rows(dataset: Dataset) -> list[dict[str, Any]]:
 
 # --- checking and loading ----------------------------------------------------------------
 
+# Lists published a part at a time: the TIP Report gives one year's tiers. The new edition
+# is the one in force with the parts the publisher's file covers replaced, so a year the
+# file does not give keeps its placements (and a year no edition gives stays unknown).
+PUBLISHED_BY_PART = {"tip_tiers": "report_year"}
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _carry_over(parsed: ParsedEdition, current: Dataset | None) -> ParsedEdition:
+    column = PUBLISHED_BY_PART.get(parsed.kind)
+    if column is None or current is None:
+        return parsed
+    given = {str(row.get(column, "")).strip() for row in parsed.rows}
+    kept = [
+        {name: _as_text(value) for name, value in row.items()}
+        for row in _stored_rows(current)
+        if _as_text(row.get(column)) not in given
+    ]
+    if not kept:
+        return parsed
+    parts = ", ".join(sorted(given))
+    note = (
+        f"The file gives {column.replace('_', ' ')} {parts} only; the other "
+        f"{len(kept)} rows are carried over from the edition in force ({current.edition})."
+    )
+    return replace(parsed, rows=kept + list(parsed.rows), notes=[*parsed.notes, note])
+
 
 def _edition_name(parsed: ParsedEdition, digest: str, organization_id: int | None) -> str:
     """The parser's edition name, made unique when another file already holds it."""
@@ -389,8 +424,10 @@ def update_check(
         ) from None
     if parsed.kind != kind:
         raise UpdateError(f"{kind}: the parser returned rows of {parsed.kind}")
-    data = parsed.csv_bytes()
     organization_id = getattr(organization, "pk", organization)
+    current = current_dataset(kind, organization_id, on=today)
+    parsed = _carry_over(parsed, current)
+    data = parsed.csv_bytes()
     digest = sha256_bytes(data)
     spec = DatasetFile(
         kind=kind,
@@ -410,7 +447,6 @@ def update_check(
             exc.errors,
             exc.total,
         ) from None
-    current = current_dataset(kind, organization_id, on=today)
     if validated.existing is not None:
         new_rows = _stored_rows(validated.existing)
     else:

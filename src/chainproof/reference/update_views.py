@@ -5,6 +5,7 @@ administrator's organization, as uploads on the page always have."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from chainproof.reference.pending import (
 )
 from chainproof.reference.updates import (
     UpdateError,
+    UpdatePlan,
     source_addresses,
     updatable_kinds,
     update_check,
@@ -53,10 +55,12 @@ def _admin(request: HttpRequest) -> Membership:
     return membership
 
 
-def _checked(request: HttpRequest, membership: Membership, check: object) -> HttpResponse:
+def _checked(
+    request: HttpRequest, membership: Membership, check: Callable[[], UpdatePlan]
+) -> HttpResponse:
     """Store the checked edition and show its diff, or say what went wrong."""
     try:
-        plan = check()  # type: ignore[operator]
+        plan = check()
     except UpdateError as exc:
         messages.error(request, f"Nothing was changed. {exc}")
         for error in exc.errors[:10]:

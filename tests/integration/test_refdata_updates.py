@@ -265,7 +265,7 @@ def test_the_command_reads_a_downloaded_file_and_reports_a_broken_one(refdata, t
             stderr=err,
         )
     assert "uflpa_entity_list: not updated" in err.getvalue()
-    assert "broken_layout.html" in err.getvalue()
+    assert "is not the one expected" in err.getvalue()
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -510,3 +510,36 @@ def test_a_tip_page_of_one_year_replaces_that_year_and_keeps_the_others(refdata,
     assert any("carried over from the edition in force" in note for note in plan.notes)
     dataset = update_load(plan).dataset
     assert dataset.row_count == len(rows)
+
+
+OFFICIAL = Path(__file__).resolve().parents[1] / "data" / "official_formats"
+
+
+def test_the_publishers_own_files_go_through_the_same_flow(refdata, publisher, settings):
+    urls = [
+        publisher.serve(f"/ofac/{name}", (OFFICIAL / name).read_bytes())
+        for name in ("SDN.CSV", "ALT.CSV", "ADD.CSV")
+    ]
+    settings.REFDATA_URLS = {**settings.REFDATA_URLS, "ofac_sdn_dprk": urls}
+    plan = update_check("ofac_sdn_dprk")
+    assert plan.diff.added  # the fixture's invented entries
+    assert plan.diff.new_count == len(plan.spec.data.splitlines()) - 1
+    dataset = update_load(plan).dataset
+    assert current_dataset("ofac_sdn_dprk") == dataset
+    assert sorted(publisher.requests) == ["/ofac/ADD.CSV", "/ofac/ALT.CSV", "/ofac/SDN.CSV"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("uflpa_entity_list", "uflpa_entity_list_changed_layout.html"),
+        ("cbp_wro_findings", "cbp_wro_changed_layout.html"),
+        ("tip_tiers", "tip_tiers_changed_layout.html"),
+    ],
+)
+def test_a_publishers_changed_layout_loads_nothing(refdata, publisher, kind, name):
+    url = publisher.serve(f"/{name}", (OFFICIAL / name).read_bytes(), content_type="text/html")
+    before = Dataset.objects.count()
+    with pytest.raises(UpdateError, match="is not the one expected"):
+        update_check(kind, sources=[url])
+    assert Dataset.objects.count() == before

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_token_expiry"),
-        ("reference", "0001_initial"),
+        ("reference", "0002_entityaddress"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -524,9 +524,41 @@ def test_the_publishers_own_files_go_through_the_same_flow(refdata, publisher, s
     plan = update_check("ofac_sdn_dprk")
     assert plan.diff.added  # the fixture's invented entries
     assert plan.diff.new_count == len(plan.spec.data.splitlines()) - 1
+    # ADD.CSV's addresses come with the names, as their own edition, loaded together
+    (addresses,) = plan.related
+    assert addresses.kind == "ofac_sdn_dprk_addresses"
+    assert any("rows of OFAC" in note or "addresses" in note.lower() for note in plan.notes)
     dataset = update_load(plan).dataset
     assert current_dataset("ofac_sdn_dprk") == dataset
+    loaded = current_dataset("ofac_sdn_dprk_addresses")
+    assert loaded is not None
+    assert loaded.edition == addresses.edition
+    assert loaded.row_count == len(addresses.data.splitlines()) - 1 > 0
     assert sorted(publisher.requests) == ["/ofac/ADD.CSV", "/ofac/ALT.CSV", "/ofac/SDN.CSV"]
+
+
+def test_an_update_checked_on_the_page_keeps_the_addresses_until_it_is_loaded(
+    refdata, publisher, settings, alice, csrf_client
+):
+    urls = [
+        publisher.serve(f"/ofac/{name}", (OFFICIAL / name).read_bytes())
+        for name in ("SDN.CSV", "ALT.CSV", "ADD.CSV")
+    ]
+    settings.REFDATA_URLS = {**settings.REFDATA_URLS, "ofac_sdn_dprk": urls}
+    csrf_client.sign_in(alice)
+    csrf_client.submit("/reference/updates/check/ofac_sdn_dprk/", from_page="/reference/")
+    pending = PendingUpdate.objects.get()
+    assert [r["kind"] for r in pending.related] == ["ofac_sdn_dprk_addresses"]
+    before = current_dataset("ofac_sdn_dprk_addresses", alice.organization.pk)
+    csrf_client.submit(
+        f"/reference/updates/{pending.pk}/decide/",
+        {"decision": "load"},
+        from_page=f"/reference/updates/{pending.pk}/",
+    )
+    after = current_dataset("ofac_sdn_dprk_addresses", alice.organization.pk)
+    assert after != before
+    assert after.organization == alice.organization
+    assert after.edition == pending.related[0]["edition"]
 
 
 @pytest.mark.parametrize(

@@ -265,6 +265,12 @@ class PendingUpdate(models.Model):
     data = models.BinaryField(help_text="The rows in chainproof's CSV layout for the kind.")
     sha256 = models.CharField(max_length=64)
     row_count = models.PositiveIntegerField()
+    related = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Editions of other kinds read from the same files (OFAC's addresses), each "
+        "with its kind, file name, edition and rows as CSV text, loaded with the list.",
+    )
     notes = models.TextField(blank=True)
     diff = models.JSONField()
     based_on = models.ForeignKey(

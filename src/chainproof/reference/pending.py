@@ -5,6 +5,7 @@ was shown."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,17 @@ def pending_create(plan: UpdatePlan, *, organization: Any, actor: Any) -> Pendin
             sha256=sha256_bytes(spec.data),
             row_count=plan.diff.new_count,
             notes="\n".join(plan.notes),
+            related=[
+                {
+                    "kind": f.kind,
+                    "file_name": f.file_name,
+                    "edition": f.edition,
+                    "as_of": f.as_of.isoformat(),
+                    "source": f.source,
+                    "csv": f.data.decode("utf-8"),
+                }
+                for f in plan.related
+            ],
             diff=plan.diff.as_dict(),
             based_on=plan.current,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -85,7 +97,20 @@ def pending_load(pending: PendingUpdate, *, actor: Any) -> Dataset:
             source=pending.source,
             notes=pending.notes,
         )
-        plan = UpdatePlan(pending.kind, spec, pending_diff(pending), pending.based_on)
+        related = [
+            DatasetFile(
+                kind=r["kind"],
+                file_name=r["file_name"],
+                data=r["csv"].encode("utf-8"),
+                edition=r["edition"],
+                as_of=date.fromisoformat(r["as_of"]),
+                source=r["source"],
+            )
+            for r in pending.related
+        ]
+        plan = UpdatePlan(
+            pending.kind, spec, pending_diff(pending), pending.based_on, related=related
+        )
         outcome = update_load(plan, organization=pending.organization, actor=actor)
         pending.status = PendingUpdate.Status.LOADED
         pending.loaded = outcome.dataset

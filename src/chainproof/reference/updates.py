@@ -85,6 +85,9 @@ class UpdatePlan:
     current: Dataset | None
     notes: list[str] = field(default_factory=list)
     already_loaded: Dataset | None = None  # this very file is an edition already loaded
+    # editions of other kinds read from the same files (OFAC's ADD.CSV: the entries'
+    # addresses), loaded with the list in the same transaction
+    related: list[DatasetFile] = field(default_factory=list)
 
     @property
     def needs_loading(self) -> bool:
@@ -458,6 +461,8 @@ def update_check(
             f"This edition is as of {parsed.as_of}, before the edition in force "
             f"({current.as_of}): loaded, it would not replace it."
         )
+    related = _related_files(parsed, spec, organization_id, countries)
+    notes += [f"With {count_rows(f)} rows of {get_kind(f.kind).title}." for f in related]
     return UpdatePlan(
         kind=kind,
         spec=spec,
@@ -465,12 +470,53 @@ def update_check(
         current=current,
         notes=notes,
         already_loaded=validated.existing,
+        related=related,
     )
+
+
+def count_rows(spec: DatasetFile) -> int:
+    """The rows of a CSV in chainproof's layout (its header not counted)."""
+    return max(0, len(spec.data.decode("utf-8").strip().splitlines()) - 1)
+
+
+def _related_files(
+    parsed: ParsedEdition, spec: DatasetFile, organization_id: int | None, countries: set[str]
+) -> list[DatasetFile]:
+    """The other kinds the publisher's files carried, as files to load beside the list,
+    each validated as strictly as the list (a bad row refuses the whole update)."""
+    files = []
+    for related_kind, rows in sorted(parsed.related.items()):
+        try:
+            get_kind(related_kind)
+        except ValueError:
+            continue  # a kind chainproof does not keep
+        part = ParsedEdition(related_kind, rows, parsed.edition, parsed.as_of, parsed.source)
+        data = part.csv_bytes()
+        related = DatasetFile(
+            kind=related_kind,
+            file_name=f"{related_kind}-{parsed.as_of.isoformat()}.csv",
+            data=data,
+            edition=_edition_name(part, sha256_bytes(data), organization_id),
+            as_of=parsed.as_of,
+            source=spec.source,
+        )
+        try:
+            _validate(related, organization_id, countries)
+        except ReferenceLoadError as exc:
+            raise UpdateError(
+                f"{related_kind}: the rows read with the list cannot be used, so nothing "
+                f"was loaded: {exc}",
+                exc.errors,
+                exc.total,
+            ) from None
+        files.append(related)
+    return files
 
 
 def update_load(plan: UpdatePlan, *, organization: Any = None, actor: Any = None) -> LoadOutcome:
     """Load the checked edition (audited; re-screen and re-score queued after commit)."""
     try:
-        return datasets_load([plan.spec], organization=organization, actor=actor)[0]
+        loaded = datasets_load([plan.spec, *plan.related], organization=organization, actor=actor)
+        return next(o for o in loaded if o.dataset.kind == plan.kind)
     except ReferenceLoadError as exc:
         raise UpdateError(str(exc), exc.errors, exc.total) from None

@@ -261,6 +261,12 @@ REFDATA_URLS = {
 REFDATA_FETCH_TIMEOUT = env_int("CHAINPROOF_REFDATA_FETCH_TIMEOUT", 60, minimum=1, maximum=600)
 REFDATA_CHECK_DAYS = env_int("CHAINPROOF_REFDATA_CHECK_DAYS", 7, minimum=0)
 REFDATA_AUTO_LOAD = env_bool("CHAINPROOF_REFDATA_AUTO_LOAD", True)
+# The scheduled check never loads on its own an edition that removes more than this share
+# (per cent) of the entries in force (a page cut short, a file half downloaded): it holds
+# it, and the administrators decide.
+REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT = env_int(
+    "CHAINPROOF_REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT", 20, minimum=0, maximum=100
+)
 # Text recognition of scans and images (Tesseract); languages as Tesseract names them.
 OCR_LANGUAGES = env_str("CHAINPROOF_OCR_LANGUAGES", "eng+chi_sim+chi_tra+kor+vie")
 OCR_MAX_PAGES = env_int("CHAINPROOF_OCR_MAX_PAGES", 50, minimum=1)

@@ -455,6 +455,34 @@ def test_without_auto_load_the_admins_are_told_once_and_nothing_loads(
     assert "not loaded yet" in mails[0].subject
 
 
+def test_an_edition_that_removes_most_of_the_list_is_held_not_loaded(
+    refdata, publisher, alice, bob, settings
+):
+    """A publisher's page cut short looks like a list that lost most of its entries: the
+    scheduled check does not load it on its own; the administrators are told, once."""
+    _emails(alice, bob)
+    F = OFFICIAL
+    urls = [publisher.serve(f"/ofac/{n}", (F / n).read_bytes()) for n in ("SDN.CSV", "ALT.CSV")]
+    settings.REFDATA_URLS = {**settings.REFDATA_URLS, "ofac_sdn_dprk": urls}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = lists_check(["ofac_sdn_dprk"])
+        second = lists_check(["ofac_sdn_dprk"])
+    assert "ofac_sdn_dprk" in first["held"]
+    assert not first["changed"]
+    assert second["unchanged"] == ["ofac_sdn_dprk"]  # told once
+    assert current_dataset("ofac_sdn_dprk") == refdata["ofac_sdn_dprk"]
+    mails = OutboundEmail.objects.filter(purpose__startswith="refdata:ofac_sdn_dprk:")
+    assert sorted(m.to for m in mails) == ["alice@acme.example", "bob@borealis.example"]
+    assert "held for you" in mails[0].subject
+    assert "would remove 544 of the 544 entries in force" in mails[0].body
+    # a higher limit lets the same edition load
+    settings.REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT = 100
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        third = lists_check(["ofac_sdn_dprk"])
+    assert "ofac_sdn_dprk" in third["changed"]
+    assert current_dataset("ofac_sdn_dprk") != refdata["ofac_sdn_dprk"]
+
+
 def test_a_failed_scheduled_fetch_is_reported_and_changes_nothing(
     refdata, publisher, alice, bob, settings
 ):

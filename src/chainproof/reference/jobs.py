@@ -3,8 +3,9 @@
 CHAINPROOF_REFDATA_AUTO_LOAD is on (the default: its re-screen and re-score are queued as
 for any load), and the administrators of every organization get the diff by email. With
 auto-load off they get the diff once per new file, to load it with `chainproof refdata
-update` or on the reference-data page. A failed fetch changes nothing; it is reported in
-the job's result."""
+update` or on the reference-data page; so do they, with nothing loaded, for an edition that
+would remove more than CHAINPROOF_REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT of the entries in
+force. A failed fetch changes nothing; it is reported in the job's result."""
 
 from __future__ import annotations
 
@@ -44,9 +45,27 @@ def _admins() -> dict[int, list[str]]:
     return {org: sorted(emails) for org, emails in found.items()}
 
 
-def _announce(plan: UpdatePlan, *, loaded: bool, purpose: str) -> int:
+def _removes_too_much(plan: UpdatePlan) -> bool:
+    """More entries removed than the share the scheduled check may load on its own."""
+    if not plan.diff.old_count:
+        return False
+    share = 100 * len(plan.diff.removed) / plan.diff.old_count
+    return share > settings.REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT
+
+
+def _announce(plan: UpdatePlan, *, loaded: bool, purpose: str, held: bool = False) -> int:
     title = plan.title
-    if loaded:
+    if held:
+        subject = f"Reference data: {title} changed a lot; the new edition is held for you"
+        action = (
+            f"The new edition would remove {len(plan.diff.removed)} of the "
+            f"{plan.diff.old_count} entries in force, more than the "
+            f"{settings.REFDATA_AUTO_LOAD_MAX_REMOVED_PERCENT}% the scheduled check loads on "
+            "its own (a page cut short or a file half downloaded looks like this). Nothing "
+            "was loaded: check the publisher's list, then load it with `chainproof refdata "
+            "update` or with Check for updates on the reference-data page."
+        )
+    elif loaded:
         subject = f"Reference data: {title} changed; the new edition is loaded"
         action = (
             f"The new edition {plan.spec.edition!r} (as of {plan.spec.as_of}) is loaded; "
@@ -96,8 +115,10 @@ def lists_check(kinds: list[str] | None = None) -> dict[str, Any]:
             outcome["unchanged"].append(kind)
             continue
         purpose = f"refdata:{kind}:{sha256_bytes(plan.spec.data)[:16]}"
+        held = settings.REFDATA_AUTO_LOAD and _removes_too_much(plan)
+        loading = settings.REFDATA_AUTO_LOAD and not held
         with transaction.atomic():
-            if settings.REFDATA_AUTO_LOAD:
+            if loading:
                 try:
                     update_load(plan)
                 except UpdateError as exc:
@@ -106,8 +127,11 @@ def lists_check(kinds: list[str] | None = None) -> dict[str, Any]:
             elif OutboundEmail.objects.filter(purpose=purpose).exists():
                 outcome["unchanged"].append(kind)  # announced already; waiting for an admin
                 continue
-            outcome["emails"] += _announce(plan, loaded=settings.REFDATA_AUTO_LOAD, purpose=purpose)
-        outcome["changed"][kind] = plan.diff.summary()
+            outcome["emails"] += _announce(plan, loaded=loading, purpose=purpose, held=held)
+        if held:
+            outcome.setdefault("held", {})[kind] = plan.diff.summary()
+        else:
+            outcome["changed"][kind] = plan.diff.summary()
     return outcome
 
 

@@ -173,3 +173,46 @@ def sent_request(member, supplier_ref: str = "S-VN-01"):
     qr.status = "sent"
     qr.save()
     return qr
+
+
+def invited_with_draft(
+    member, *, supplier_ref: str, email: str, campaign_name: str, left_open: tuple[str, ...]
+):
+    """A one-supplier campaign (the demo supply chain loaded first) whose request already
+    holds a draft of every typed answer outside the ``left_open`` sections: what the browser
+    tests leave for the supplier to answer in the portal. Returns (campaign, request)."""
+    from datetime import date, timedelta
+
+    from django.db import transaction
+
+    from chainproof.domain.questionnaire.answers import check
+    from chainproof.questionnaires.campaigns import campaign_create
+    from chainproof.questionnaires.models import QuestionnaireRequest
+    from chainproof.questionnaires.versions import definition, versions_sync
+    from chainproof.suppliers.models import Supplier
+    from tests.supply import load_demo
+
+    load_demo(member.organization)
+    supplier = Supplier.objects.get(organization=member.organization, ref=supplier_ref)
+    supplier.contact_email = email
+    supplier.save()
+    version = versions_sync()[0]
+    with transaction.atomic():
+        campaign = campaign_create(
+            organization_id=member.organization.pk,
+            actor=member.user,
+            name=campaign_name,
+            questionnaire=version,
+            due_date=date.today() + timedelta(days=30),
+            supplier_ids=[supplier.pk],
+        )
+    qr = QuestionnaireRequest.objects.get(campaign=campaign)
+    questionnaire, _ = definition(version)
+    later = {k: v for k, v in TYPED.items() if questionnaire.questions[k].section not in left_open}
+    qr.answers = {
+        **check(questionnaire, later, countries=countries()).values,
+        "company_name": supplier.legal_name,
+        "company_country": supplier.country,
+    }
+    qr.save()
+    return campaign, qr

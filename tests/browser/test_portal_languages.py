@@ -15,15 +15,12 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from chainproof.domain.questionnaire.answers import check
 from chainproof.outbox.models import OutboundEmail
 from chainproof.outbox.services import email_send_due
-from chainproof.questionnaires.campaigns import campaign_create, invitations_send
+from chainproof.questionnaires.campaigns import invitations_send
 from chainproof.questionnaires.models import QuestionnaireRequest, Submission
-from chainproof.questionnaires.versions import definition, versions_sync
-from chainproof.suppliers.models import Supplier
 from tests.browser.conftest import open_page
-from tests.questionnaire_helpers import TYPED, countries
+from tests.questionnaire_helpers import invited_with_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,32 +28,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def invited(alice, refdata):
     """A Chinese supplier invited by email; all but the declaration already drafted."""
-    from tests.supply import load_demo
-
-    load_demo(alice.organization)
-    supplier = Supplier.objects.get(organization=alice.organization, ref="S-CN-01")
-    supplier.contact_email = "wang@sunrise.example"
-    supplier.save()
-    version = versions_sync()[0]
-    with transaction.atomic():
-        campaign = campaign_create(
-            organization_id=alice.organization.pk,
-            actor=alice.user,
-            name="2026 供应商问卷",
-            questionnaire=version,
-            due_date=date.today() + timedelta(days=30),
-            supplier_ids=[supplier.pk],
-        )
-    qr = QuestionnaireRequest.objects.get(campaign=campaign)
-    questionnaire, _ = definition(version)
-    later = {k: v for k, v in TYPED.items() if questionnaire.questions[k].section != "declaration"}
-    qr.answers = {
-        **check(questionnaire, later, countries=countries()).values,
-        "company_name": supplier.legal_name,
-        "company_country": supplier.country,
-    }
-    qr.save()
-    return campaign, qr
+    return invited_with_draft(
+        alice,
+        supplier_ref="S-CN-01",
+        email="wang@sunrise.example",
+        campaign_name="2026 供应商问卷",
+        left_open=("declaration",),
+    )
 
 
 def _link(campaign, alice, live_server) -> str:

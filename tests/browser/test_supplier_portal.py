@@ -9,57 +9,32 @@ is refused and counted.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.db import transaction
 
-from chainproof.domain.questionnaire.answers import check
 from chainproof.outbox.services import email_send_due
-from chainproof.questionnaires.campaigns import campaign_create, invitations_send
-from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
-from chainproof.questionnaires.versions import definition, versions_sync
-from chainproof.suppliers.models import Supplier
+from chainproof.questionnaires.campaigns import invitations_send
+from chainproof.questionnaires.models import Attachment
 from tests.browser.conftest import open_page
-from tests.questionnaire_helpers import TYPED, countries
+from tests.questionnaire_helpers import invited_with_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def invited(alice, refdata):
-    from tests.supply import load_demo
-
-    load_demo(alice.organization)
-    supplier = Supplier.objects.get(organization=alice.organization, ref="S-VN-01")
-    supplier.contact_email = "lan@lotus.example"
-    supplier.save()
-    version = versions_sync()[0]
-    with transaction.atomic():
-        campaign = campaign_create(
-            organization_id=alice.organization.pk,
-            actor=alice.user,
-            name="Browser campaign",
-            questionnaire=version,
-            due_date=date.today() + timedelta(days=30),
-            supplier_ids=[supplier.pk],
-        )
-    qr = QuestionnaireRequest.objects.get(campaign=campaign)
-    # Everything but the declaration and the policies is already in the draft.
-    questionnaire, _ = definition(version)
-    later = {
-        k: v
-        for k, v in TYPED.items()
-        if questionnaire.questions[k].section not in ("declaration", "policies")
-    }
-    qr.answers = {
-        **check(questionnaire, later, countries=countries()).values,
-        "company_name": supplier.legal_name,
-        "company_country": supplier.country,
-    }
-    qr.save()
-    return campaign, qr
+    """A Vietnamese supplier invited by email; all but the declaration and the policies
+    already drafted."""
+    return invited_with_draft(
+        alice,
+        supplier_ref="S-VN-01",
+        email="lan@lotus.example",
+        campaign_name="Browser campaign",
+        left_open=("declaration", "policies"),
+    )
 
 
 def test_supplier_fills_two_sections_uploads_and_submits(

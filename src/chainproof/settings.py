@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "chainproof.diligence",
     "chainproof.cases",
     "chainproof.questionnaires",
+    "chainproof.statements",
+    "chainproof.interchange",
     "chainproof.outbox",
     "chainproof.api",
 ]

@@ -3,6 +3,7 @@ version never changes), and the definition and workbook layouts of a stored one.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from functools import lru_cache
@@ -31,10 +32,13 @@ from chainproof.domain.questionnaire.translations import (
 from chainproof.questionnaires.models import QuestionnaireVersion
 
 
-def versions_sync() -> list[QuestionnaireVersion]:
-    """Make every bundled questionnaire version available (a shipped version never changes:
-    a different file under the same version is refused)."""
-    found = []
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[tuple[str, dict[str, Any], Questionnaire, list[Any], dict[str, Any]], ...]:
+    """Every bundled version read from its files: (file name, snapshot, definition, extra
+    layouts, translations). The files ship with the code and never change while a process
+    runs, so they are read once per process (reading them took about a second, on every
+    page and API call that lists the versions)."""
+    bundled = []
     for path in sorted(DATA_DIR.glob("*.yaml")):
         snap = snapshot(path)
         definition = definition_from_snapshot(snap)
@@ -44,12 +48,20 @@ def versions_sync() -> list[QuestionnaireVersion]:
             if (doc.get("questionnaire"), str(doc.get("version")))
             == (definition.id, definition.version)
         ]
-        translations = bundled_translations(definition)
+        bundled.append((path.name, snap, definition, extra, bundled_translations(definition)))
+    return tuple(bundled)
+
+
+def versions_sync() -> list[QuestionnaireVersion]:
+    """Make every bundled questionnaire version available (a shipped version never changes:
+    a different file under the same version is refused)."""
+    found = []
+    for file_name, snap, definition, extra, translations in _bundled():
         existing = QuestionnaireVersion.objects.filter(key=definition.key).first()
         if existing is not None:
             if existing.sha256 != snap["sha256"]:
                 raise RuntimeError(
-                    f"{path.name}: {definition.key} is already stored with different content; "
+                    f"{file_name}: {definition.key} is already stored with different content; "
                     "publish changes as a new version"
                 )
             if existing.translations != translations:
@@ -57,7 +69,7 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 # added or corrected later (the English definition never changes).
                 with transaction.atomic():
                     digests = _digests(existing.translations)
-                    existing.translations = translations
+                    existing.translations = copy.deepcopy(translations)
                     existing.translations_sha256 = _digest(translations)
                     existing.save(update_fields=["translations", "translations_sha256"])
                     audit_record(
@@ -69,7 +81,7 @@ def versions_sync() -> list[QuestionnaireVersion]:
             if existing.layouts != extra:
                 with transaction.atomic():
                     before = [d["name"] for d in existing.layouts]
-                    existing.layouts = extra
+                    existing.layouts = copy.deepcopy(extra)
                     existing.save(update_fields=["layouts"])
                     audit_record(
                         action="questionnaire.layouts_updated",
@@ -85,10 +97,10 @@ def versions_sync() -> list[QuestionnaireVersion]:
                 questionnaire_id=definition.id,
                 version=definition.version,
                 title=definition.title,
-                document=snap["document"],
+                document=copy.deepcopy(snap["document"]),
                 layout=default_layout(definition).as_document(),
-                layouts=extra,
-                translations=translations,
+                layouts=copy.deepcopy(extra),
+                translations=copy.deepcopy(translations),
                 translations_sha256=_digest(translations),
                 sha256=snap["sha256"],
             )

@@ -284,9 +284,7 @@ def _version_1_1() -> QuestionnaireVersion:
     )
 
 
-def test_another_version_lists_the_questions_left_unanswered_and_the_answers_dropped(
-    answered, bob
-):
+def test_another_version_lists_the_questions_left_unanswered_and_the_answers_dropped(answered, bob):
     qr, link = _request(
         bob,
         ref="BOR-8",
@@ -442,3 +440,39 @@ def test_another_supplier_can_neither_see_nor_confirm(answered, borealis, bob):
     assert answered.analyst.get(f"/questionnaires/requests/{qr.pk}/answered.xlsx").status_code == (
         404
     )
+
+
+def test_a_workbook_answered_in_vietnamese_is_offered_in_spanish(answered, borealis):
+    acme, qr = answered.qr, borealis.qr
+    picked = answered.supplier.submit(
+        "/portal/language/", {"language": "vi", "next": _page(acme)}, from_page=_page(acme)
+    )
+    assert picked.status_code == 302
+    workbook = answered.supplier.get(f"{_page(acme)}answered.xlsx").content
+    book = load_workbook(io.BytesIO(workbook))
+    assert "Declaration" not in book.sheetnames  # the sheets named in Vietnamese
+    assert f"REQ-{acme.pk}" in book.worksheets[0]["A2"].value
+    assert "chainproof" in book.worksheets[0]["A2"].value
+    assert "Your answers" not in book.worksheets[0]["A2"].value
+
+    borealis.supplier.submit(
+        "/portal/language/", {"language": "es", "next": _page(qr)}, from_page=_page(qr)
+    )
+    body, token = _offer(borealis.supplier, qr, workbook)
+    assert "¿Usar las respuestas de otra solicitud?" in body
+    assert "de Borealis Trading?" in body
+    assert "Usar las respuestas y enviar" in body
+    cancelled = borealis.supplier.submit(
+        f"{_page(qr)}reuse/", {"token": token, "choice": "cancel"}, from_page=_page(qr)
+    )
+    assert cancelled.status_code == 302
+    assert "no se guardó nada" in borealis.supplier.get(_page(qr)).content.decode()
+    saved = borealis.supplier.submit(
+        f"{_page(qr)}reuse/", {"token": token, "choice": "draft"}, from_page=_page(qr)
+    )
+    assert saved.status_code == 302
+    qr.refresh_from_db()
+    assert qr.status == "in_progress"
+    assert qr.missing == []
+    assert qr.answers["worksites"][1]["name"] == TYPED["worksites"][1]["name"]
+    assert qr.answers["company_name"] == "Lotus Garment Company Limited"

@@ -476,3 +476,33 @@ def test_a_workbook_answered_in_vietnamese_is_offered_in_spanish(answered, borea
     assert qr.missing == []
     assert qr.answers["worksites"][1]["name"] == TYPED["worksites"][1]["name"]
     assert qr.answers["company_name"] == "Lotus Garment Company Limited"
+
+
+def _with_meta(data: bytes, key: str, value: str) -> bytes:
+    book = load_workbook(io.BytesIO(data))
+    for row in book["_chainproof"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("version", "9.9", "x.xlsx: unknown questionnaire version chainproof-strt@9.9"),
+        ("state", "blank", "this workbook belongs to REQ-"),
+    ],
+)
+def test_an_altered_identification_sheet_is_refused(answered, borealis, key, value, message):
+    qr = borealis.qr
+    altered = _with_meta(answered.workbook, key, value)
+    refused = borealis.supplier.submit(
+        _page(qr), {"action": "workbook", "file": _upload(altered, "x.xlsx")}
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert message in body
+    assert not TOKEN.search(body)
+    assert not Attachment.objects.filter(request=qr).exists()

@@ -155,6 +155,14 @@ def _read(qr: QuestionnaireRequest, data: bytes, file_name: str) -> _Read:
         source = QuestionnaireVersion.objects.filter(key=key).first()
         if source is None:
             raise WorkbookProblems([f"{file_name}: unknown questionnaire version {key}"])
+        asked = qr.campaign.questionnaire
+        if source.questionnaire_id != asked.questionnaire_id:
+            raise WorkbookProblems(
+                [
+                    f"{file_name}: expected answers to {asked.title} ({asked.questionnaire_id}), "
+                    f"found answers to another questionnaire ({source.questionnaire_id})"
+                ]
+            )
         source_questionnaire, layout = definition(source)
         language = supported(meta.get("language")) or ""
         if language:

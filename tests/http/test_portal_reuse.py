@@ -176,8 +176,7 @@ def test_an_accepted_response_is_reused_with_another_customer(answered, borealis
     body, token = _offer(borealis.supplier, qr, answered.workbook)
     assert "Use answers from another request?" in body
     assert f"REQ-{acme.pk} in the file" in body
-    assert "answered on " + date.today().isoformat() in body
-    assert "for Lotus Garment Co., Ltd." in body
+    assert f"answered for Lotus Garment Co., Ltd. on {date.today().isoformat()}" in body
     assert f"this request (REQ-{qr.pk}) from Borealis Trading?" in body
     rebound = body.split('id="reuse-rebound"')[1].split("</section>")[0]
     assert "Lotus Garment Co., Ltd." in rebound
@@ -505,4 +504,26 @@ def test_an_altered_identification_sheet_is_refused(answered, borealis, key, val
     body = refused.content.decode()
     assert message in body
     assert not TOKEN.search(body)
+    assert not Attachment.objects.filter(request=qr).exists()
+
+
+def test_answers_to_another_questionnaire_are_refused(answered, borealis):
+    shipped = versions_sync()[0]
+    document = {**copy.deepcopy(shipped.document), "id": "other-survey"}
+    QuestionnaireVersion.objects.create(
+        key="other-survey@1.0",
+        questionnaire_id="other-survey",
+        version="1.0",
+        title="Another survey",
+        document=document,
+        layout=default_layout(parse_definition(document)).as_document(),
+        sha256="22" * 32,
+    )
+    qr = borealis.qr
+    altered = _with_meta(answered.workbook, "questionnaire", "other-survey")
+    refused = borealis.supplier.submit(
+        _page(qr), {"action": "workbook", "file": _upload(altered, "x.xlsx")}
+    )
+    assert refused.status_code == 400
+    assert "found answers to another questionnaire (other-survey)" in refused.content.decode()
     assert not Attachment.objects.filter(request=qr).exists()

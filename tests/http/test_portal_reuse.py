@@ -170,6 +170,8 @@ def test_an_accepted_response_is_reused_with_another_customer(answered, borealis
     analyst_copy = answered.analyst.get(f"/questionnaires/requests/{acme.pk}/answered.xlsx")
     assert analyst_copy.status_code == 200
     assert _all_cells(analyst_copy.content) == cells
+    review = answered.analyst.get(f"/questionnaires/requests/{acme.pk}/").content.decode()
+    assert f'href="/questionnaires/requests/{acme.pk}/answered.xlsx"' in review
 
     # Uploaded to Borealis's request: a confirmation, nothing stored yet.
     qr = borealis.qr

@@ -33,6 +33,8 @@ MODULES = [
         "portal.py",
         "portal_evidence.py",
         "portal_problems.py",
+        "portal_reuse.py",
+        "reuse.py",
         "contacts.py",
         "answering.py",
         "languages.py",

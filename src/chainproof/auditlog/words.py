@@ -73,6 +73,7 @@ ACTION_WORDS = {
     "questionnaire.accepted": "Questionnaire accepted",
     "questionnaire.returned": "Questionnaire returned for correction",
     "questionnaire.submitted": "Questionnaire submitted",
+    "questionnaire.answers_reused": "Answers reused from a workbook answered for another request",
     "questionnaire.invitation_sent": "Questionnaire invitation sent",
     "screening.hit_confirmed": "Screening hit confirmed as a match",
     "screening.hit_dismissed": "Screening hit dismissed",

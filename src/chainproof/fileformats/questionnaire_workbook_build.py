@@ -119,9 +119,11 @@ def build_workbook(
     meta: Mapping[str, str],
     answers: Mapping[str, Any] | None = None,
     words: WorkbookWords = ENGLISH,
+    note: str = "",
 ) -> bytes:
     """The workbook for one supplier; `answers` pre-fills (declaration facts, or a draft);
-    `words` are the workbook's own texts and sheet names in the supplier's language."""
+    `words` are the workbook's own texts and sheet names in the supplier's language; `note`
+    is a line shown under the title of the instructions (what this copy holds)."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -139,6 +141,10 @@ def build_workbook(
     intro.title = words.sheet("Instructions")
     intro["A1"] = questionnaire.title
     intro["A1"].font = title_font
+    if note:
+        intro["A2"] = note
+        intro["A2"].font = bold
+        intro["A2"].alignment = wrap
     lines = [questionnaire.summary, "", *words.how_to]
     for row, line in enumerate(lines, start=3):
         intro.cell(row=row, column=1, value=line).alignment = wrap

@@ -219,6 +219,19 @@ def workbook_for(qr: QuestionnaireRequest, language: str = "en") -> bytes:
     )
 
 
+# The identification sheet's "state" of a workbook holding a submitted or accepted
+# response (``reuse.answered_workbook_for``): what a supplier may reuse for another request.
+ANSWERED = "answered"
+
+
+class AnsweredElsewhere(Exception):
+    """The workbook holds the answers given to another request (named as in the file)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
 class WorkbookProblems(ValidationError):
     def __init__(self, messages: list[str], checked: Checked | None = None) -> None:
         self.checked = checked
@@ -249,6 +262,10 @@ def workbook_submit(
         version = qr.campaign.questionnaire
         if meta:
             if meta.get("request") and meta["request"] != qr.reference:
+                if meta.get("state") == ANSWERED:
+                    # Answered for another request: offered for reuse (``reuse.py``), never
+                    # taken without the supplier's confirmation.
+                    raise AnsweredElsewhere(meta["request"])
                 raise WorkbookProblems(
                     [
                         f"{file_name}: this workbook belongs to {meta['request']}, not "

@@ -35,6 +35,7 @@ from chainproof.domain.questionnaire.answers import (
 from chainproof.domain.questionnaire.definition import Question
 from chainproof.questionnaires import languages, selectors
 from chainproof.questionnaires.answering import (
+    AnsweredElsewhere,
     NotComplete,
     WorkbookProblems,
     document_upload,
@@ -57,6 +58,7 @@ from chainproof.questionnaires.country_names import localized
 from chainproof.questionnaires.exporting import XLSX
 from chainproof.questionnaires.models import QuestionnaireRequest
 from chainproof.questionnaires.portal_problems import grouped
+from chainproof.questionnaires.reuse import answered_submission, reuse_offer
 from chainproof.questionnaires.versions import definition
 
 
@@ -237,12 +239,19 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
                         raise ValidationError(
                             _("Choose the filled workbook (.xlsx, .ods or .xls).")
                         )
-                    outcome = workbook_submit(
-                        qr=qr,
-                        actor=request.user,
-                        data=upload.read(),
-                        file_name=upload.name or "workbook.xlsx",
-                    )
+                    data, name = upload.read(), upload.name or "workbook.xlsx"
+                    try:
+                        outcome = workbook_submit(
+                            qr=qr, actor=request.user, data=data, file_name=name
+                        )
+                    except AnsweredElsewhere:
+                        # Answered for another request: nothing is used until confirmed.
+                        offer = reuse_offer(
+                            qr=qr, actor=request.user, data=data, file_name=name, language=language
+                        )
+                        return render(
+                            request, "questionnaires/portal_reuse.html", {"qr": qr, "offer": offer}
+                        )
                     if outcome.submission is not None:
                         messages.success(request, _("Workbook read and submitted. Thank you."))
                     else:
@@ -291,6 +300,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
             "problem_count": count,
             "comments": qr.comments.select_related("author").order_by("created_at"),
             "review": selectors.answer_rows(qr, language) if not qr.editable_by_supplier else None,
+            "answered": answered_submission(qr),
         },
         status=400 if count else 200,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chainproof.questionnaires import portal, portal_evidence
+from chainproof.questionnaires import portal, portal_evidence, portal_reuse
 from chainproof.questionnaires.languages import in_portal_language as lang
 
 app_name = "portal"
@@ -18,6 +18,12 @@ urlpatterns = [
         name="evidence",
     ),
     path("requests/<int:request_id>/workbook.xlsx", lang(portal.workbook), name="workbook"),
+    path(
+        "requests/<int:request_id>/answered.xlsx",
+        lang(portal_reuse.answered_workbook),
+        name="answered_workbook",
+    ),
+    path("requests/<int:request_id>/reuse/", lang(portal_reuse.reuse), name="reuse"),
     path(
         "requests/<int:request_id>/sections/<slug:section_id>/",
         lang(portal.section_page),

@@ -11,5 +11,10 @@ urlpatterns = [
     path("<int:campaign_id>/workbooks.zip", views.campaign_workbooks, name="workbooks"),
     path("requests/", views.request_index, name="requests"),
     path("requests/<int:request_id>/", views.request_review, name="request"),
+    path(
+        "requests/<int:request_id>/answered.xlsx",
+        views.request_answered_workbook,
+        name="answered_workbook",
+    ),
     path("files/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]

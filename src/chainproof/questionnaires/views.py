@@ -10,7 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role, scoped
@@ -25,6 +31,7 @@ from chainproof.questionnaires.models import (
     Campaign,
     QuestionnaireRequest,
 )
+from chainproof.questionnaires.reuse import answered_submission, answered_workbook_for
 from chainproof.questionnaires.review import (
     comment_add,
     request_accept,
@@ -247,10 +254,29 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
             "changes": worksite_changes(qr) if qr.status == "submitted" else [],
             "submissions": qr.submissions.all()[:10],
             "workbooks": qr.attachments.filter(kind=Attachment.Kind.WORKBOOK),
+            "answered": answered_submission(qr),
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+def request_answered_workbook(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The submitted or accepted response as a workbook, as the supplier downloads it to
+    reuse (in the language the supplier read the questions in)."""
+    membership = current_membership(request)
+    qr = get_for_member(
+        membership,
+        QuestionnaireRequest.objects.select_related("supplier", "campaign__questionnaire"),
+        pk=request_id,
+    )
+    submission = answered_submission(qr)
+    if submission is None:
+        raise Http404("There is no submitted or accepted response to download yet.")
+    language = languages.supported(submission.language or qr.language) or "en"
+    response = HttpResponse(answered_workbook_for(qr, language), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{qr.reference}-answered.xlsx"'
+    return response
 
 
 def _file_unavailable(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:

@@ -53,7 +53,8 @@ def figure_change(before: Figure | None, after: Figure | None) -> FigureChange |
     now = "" if after is None or after.value is None else f"{after.value:,}"
     if then == now and not rows:
         return None
-    title = (after or before).title if (after or before) else ""
+    shown = after or before
+    title = shown.title if shown is not None else ""
     return FigureChange(title=title, before=then or "none", after=now or "none", rows=rows)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -168,19 +168,19 @@ def _day(day: dt.date) -> str:
 
 
 def day(value: dt.date | str | None) -> str:
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return _day(value)
+    if isinstance(value, dt.date):
+        return _day(value)
+    try:
+        return _day(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "no base"
 
 
-def table(caption: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+def table(caption: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
     return Table(caption=caption, columns=columns, rows=tuple(rows))

@@ -456,16 +456,17 @@ def detentions(period: Period) -> Figure:
 def effectiveness(period: Period) -> Figure:
     before = period.before()
     measures = []
-    for words, key, pick in (
-        ("Questionnaires answered", "questionnaires", lambda f: f.extra.get("answered", 0)),
-        ("Audits held", "audits_by_kind", lambda f: f.value),
-        ("Findings of forced-labour indicators", "findings_by_indicator", lambda f: f.value),
-        ("Corrective actions closed", "corrective_actions", lambda f: f.extra.get("closed", 0)),
-        ("People trained", "training", lambda f: f.extra.get("attendees", 0)),
-        ("Workers reimbursed recruitment fees", "remediation", lambda f: f.value),
+    for words, key, detail in (
+        ("Questionnaires answered", "questionnaires", "answered"),
+        ("Audits held", "audits_by_kind", ""),
+        ("Findings of forced-labour indicators", "findings_by_indicator", ""),
+        ("Corrective actions closed", "corrective_actions", "closed"),
+        ("People trained", "training", "attendees"),
+        ("Workers reimbursed recruitment fees", "remediation", ""),
     ):
         compute = _FIGURE_FUNCTIONS[key]
-        measures.append((words, int(pick(compute(period)) or 0), int(pick(compute(before)) or 0)))
+        now, then = compute(period), compute(before)
+        measures.append((words, _measure(now, detail), _measure(then, detail)))
     rows = [(words, f"{now:,}", f"{then:,}", _change(now, then)) for words, now, then in measures]
     more = [w.lower() for w, now, then in measures if now > then]
     sentence = (
@@ -486,6 +487,12 @@ def effectiveness(period: Period) -> Figure:
         links=(("Due-diligence program", url("diligence:program")),),
         value=len(more),
     )
+
+
+def _measure(figure: Figure, detail: str) -> int:
+    """The figure's headline number, or one of its details (``extra``)."""
+    value = figure.extra.get(detail) if detail else figure.value
+    return int(value or 0)
 
 
 def _change(now: int, then: int) -> str:

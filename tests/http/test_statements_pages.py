@@ -54,6 +54,11 @@ def test_drafting_editing_approving_and_comparing_a_statement(csrf_client, demo)
     )
     assert backwards.status_code == 400
     assert "before it starts" in backwards.content.decode()
+    ancient = _create(
+        csrf_client, regime="uk_msa", period_start="0001-01-01", period_end="0001-12-31"
+    )
+    assert ancient.status_code == 400
+    assert "expected a date between 1990 and 2200, found 0001-01-01" in ancient.content.decode()
     assert not Statement.objects.filter(organization=org).exists()
 
     # Last year's statement (before the demo records existed), approved by the board.
@@ -105,6 +110,46 @@ def test_drafting_editing_approving_and_comparing_a_statement(csrf_client, demo)
         "Approved by <strong>Board of Acme Imports</strong>"
         in csrf_client.get(detail).content.decode()
     )
+
+    # Published (a web address or nothing), then reopened with a reason and approved again.
+    bad_address = csrf_client.submit(
+        detail, {"action": "publish", "published_on": "2026-01-05", "published_url": "our site"}
+    )
+    assert bad_address.status_code == 400
+    assert "Expected a web address" in bad_address.content.decode()
+    published = csrf_client.submit(
+        detail,
+        {
+            "action": "publish",
+            "published_on": "2026-01-05",
+            "published_url": "https://acme.test/msa",
+        },
+    )
+    assert published.status_code == 302
+    old.refresh_from_db()
+    assert old.status == "published"
+    no_reason = csrf_client.submit(detail, {"action": "reopen", "reason": " "})
+    assert no_reason.status_code == 400
+    assert "Say why the approved statement is reopened." in no_reason.content.decode()
+    reopened = csrf_client.submit(detail, {"action": "reopen", "reason": "Typo in section 2"})
+    assert reopened.status_code == 302
+    old.refresh_from_db()
+    assert old.status == "draft"
+    assert "withdrawn on" in csrf_client.get(detail).content.decode()
+    assert AuditEvent.objects.get(action="statements.statement_reopened").after["reason"] == (
+        "Typo in section 2"
+    )
+    again = csrf_client.submit(
+        detail,
+        {
+            "action": "approve",
+            "approver": "officer",
+            "name": "Ada Officer",
+            "role": "Chief Executive Officer",
+            "approved_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert again.status_code == 302
 
     # This year's statement: its sections, what the law asks, figures with their links.
     today = timezone.localdate()

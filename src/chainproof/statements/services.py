@@ -20,6 +20,7 @@ from chainproof.statements.models import Statement, StatementApproval, Statement
 from chainproof.statements.selectors import active_approval, current_texts, regime_figure_keys
 
 MAX_TEXT = 30_000
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2200, 12, 31)
 MAX_PERIOD_DAYS = 731  # two years: a statement covers a financial year
 
 
@@ -68,6 +69,17 @@ def statement_create(
     chosen = _regime(regime_code)
     start = _date("period_start", "Start of the period", period_start)
     end = _date("period_end", "End of the period", period_end)
+    for field, label, value in (
+        ("period_start", "Start of the period", start),
+        ("period_end", "End of the period", end),
+    ):
+        if not EARLIEST <= value <= LATEST:
+            raise ValidationError(
+                {
+                    field: f"{label}: expected a date between {EARLIEST.year} and {LATEST.year}, "
+                    f"found {value}."
+                }
+            )
     if end < start:
         raise ValidationError(
             {"period_end": f"The period ends ({end}) before it starts ({start})."}

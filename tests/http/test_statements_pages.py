@@ -150,6 +150,10 @@ def test_drafting_editing_approving_and_comparing_a_statement(csrf_client, demo)
         },
     )
     assert again.status_code == 302
+    assert (
+        "this approval was recorded as given by a named officer"
+        in csrf_client.get(detail).content.decode()
+    )
 
     # This year's statement: its sections, what the law asks, figures with their links.
     today = timezone.localdate()

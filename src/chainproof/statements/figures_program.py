@@ -85,12 +85,16 @@ def policies_in_force(period: Period) -> Figure:
     ]
     if policies:
         first = policies[0].values
+        named = (
+            f"{first.get('title', '')} (version {first.get('version', '')}), approved by "
+            f"{first.get('approved_by', '')}, {first.get('approved_by_title', '')}, "
+            f"on {day(first.get('approved_on'))}"
+        )
         sentence = (
-            f"{plural(len(policies), 'policy', 'policies')} on forced labour "
-            f"{'was' if len(policies) == 1 else 'were'} in force at the end of the period"
-            f", among them {first.get('title', '')} (version {first.get('version', '')}), "
-            f"approved by {first.get('approved_by', '')}, {first.get('approved_by_title', '')}, "
-            f"on {day(first.get('approved_on'))}."
+            f"Our policy {named}, was in force at the end of the period."
+            if len(policies) == 1
+            else f"{plural(len(policies), 'policy', 'policies')} on forced labour were in "
+            f"force at the end of the period, among them {named}."
         )
     else:
         sentence = "No policy on forced labour was recorded as in force at the end of the period."
@@ -212,7 +216,8 @@ def audits_by_kind(period: Period) -> Figure:
     agencies = sum(1 for a in audits if a.covers_recruitment_agencies)
     sentence = (
         f"We audited {plural(len({a.supplier_id for a in audits}), 'supplier')} "
-        f"{plural(len(audits), 'time')} in the period: {third:,} by third parties, "
+        f"{'once' if len(audits) == 1 else plural(len(audits), 'time')} in the period: "
+        f"{third:,} by third parties, "
         f"{unannounced:,} unannounced, {agencies:,} covering recruitment agencies."
         if audits
         else "No audits of suppliers or worksites were held in the period."

@@ -37,7 +37,11 @@ def statement_document(statement: Statement) -> StatementDocument:
     ]
     sections: list[Section] = []
     if chosen is not None:
-        facts.append(("Made under", f"{chosen.law} ({chosen.citation})"))
+        short_law = chosen.law.split(" (")[0]
+        made_under = (
+            chosen.citation if short_law in chosen.citation else f"{chosen.law} ({chosen.citation})"
+        )
+        facts.append(("Made under", made_under))
         if approval is not None:
             facts.append(
                 (

@@ -6,8 +6,9 @@ Records with dates are counted in the period (questionnaires sent, audits held, 
 actions opened and closed, training held, cases opened); records without one (suppliers,
 worksites, products) as they stood at the end of the period: those created by then.
 Counts use the apps' own selectors where a list page exists, so a figure is the number of
-rows behind its link. The computations are in ``figures_supply.py`` and
-``figures_program.py``; this module holds the shape and the registry.
+rows behind its link. The computations are in ``figures_supply.py``,
+``figures_program.py`` and ``figures_outcomes.py``; this module holds the shape and the
+registry.
 """
 
 from __future__ import annotations
@@ -136,7 +137,11 @@ def figures_sha256(data: dict[str, Any]) -> str:
 
 def _load() -> None:
     # The computations register themselves when imported.
-    from chainproof.statements import figures_program, figures_supply  # noqa: F401
+    from chainproof.statements import (  # noqa: F401
+        figures_outcomes,
+        figures_program,
+        figures_supply,
+    )
 
 
 # --- helpers for the computations ----------------------------------------------------------

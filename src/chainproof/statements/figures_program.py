@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from chainproof.audit.selectors import audit_events_for
-from chainproof.cases import selectors as cases
 from chainproof.diligence import selectors as diligence
 from chainproof.diligence.models import Audit, CorrectiveAction, Finding, ProgramRecord
 from chainproof.domain.evidence.program import AUDIENCES, POLICY_SCOPES
@@ -39,7 +38,7 @@ def _start_moment(period: Period) -> dt.datetime:
     )
 
 
-def _in_period(field: str, period: Period) -> dict[str, Any]:
+def in_period(field: str, period: Period) -> dict[str, Any]:
     """A filter on a date-time field: within the period, both days included."""
     return {f"{field}__gte": _start_moment(period), f"{field}__lt": period_end_moment(period)}
 
@@ -116,7 +115,7 @@ def policies_in_force(period: Period) -> Figure:
 @computes("questionnaires")
 def questionnaires(period: Period) -> Figure:
     sent = QuestionnaireRequest.objects.filter(
-        organization_id=period.organization_id, **_in_period("sent_at", period)
+        organization_id=period.organization_id, **in_period("sent_at", period)
     )
     total = sent.count()
     answered = sent.filter(submitted_at__isnull=False).count()
@@ -155,7 +154,7 @@ def screening(period: Period) -> Figure:
         audit_events_for(org, action="screening.completed", since=period.start, until=period.end)
     )
     names = max((int((e.after or {}).get("records") or 0) for e in runs), default=0)
-    hits = ScreeningHit.objects.filter(organization_id=org, **_in_period("created_at", period))
+    hits = ScreeningHit.objects.filter(organization_id=org, **in_period("created_at", period))
     status = Counter(hits.values_list("status", flat=True))
     total = sum(status.values())
     rows = [
@@ -289,9 +288,9 @@ def findings_by_indicator(period: Period) -> Figure:
 def _actions(period: Period) -> dict[str, int]:
     org = period.organization_id
     actions = CorrectiveAction.objects.filter(organization_id=org)
-    opened = actions.filter(**_in_period("created_at", period)).count()
+    opened = actions.filter(**in_period("created_at", period)).count()
     closed = actions.filter(
-        status=CorrectiveAction.Status.VERIFIED, **_in_period("verified_at", period)
+        status=CorrectiveAction.Status.VERIFIED, **in_period("verified_at", period)
     ).count()
     overdue = (
         actions.filter(created_at__lt=period_end_moment(period), due_date__lt=period.end)
@@ -415,102 +414,3 @@ def training(period: Period) -> Figure:
         value=len(sessions),
         extra={"attendees": attendees},
     )
-
-
-@computes("detentions")
-def detentions(period: Period) -> Figure:
-    opened = list(
-        cases.cases_for(period.organization_id)
-        .filter(**_in_period("notice_at", period))
-        .order_by("notice_at", "pk")
-    )
-    rows = [
-        (
-            f"Case {c.number}",
-            str(c.shipment),
-            c.get_basis_display(),
-            day(c.notice_at.date()),
-            c.get_status_display(),
-        )
-        for c in opened
-    ]
-    status = Counter(c.get_status_display().lower() for c in opened)
-    sentence = (
-        f"Customs detained {plural(len(opened), 'shipment')} of ours in the period; "
-        + listing([f"{n} {words}" for words, n in sorted(status.items())])
-        + "."
-        if opened
-        else "No shipment of ours was detained by customs in the period."
-    )
-    return Figure(
-        key="detentions",
-        title="Detentions by customs",
-        sentence=sentence,
-        table=table(
-            "Detention cases opened in the period",
-            ("Case", "Shipment", "Basis", "Notice of", "Outcome"),
-            rows,
-        ),
-        row_links=tuple(url("cases:case", c.pk) for c in opened),
-        links=(("Detention cases", url("cases:index")),),
-        value=len(opened),
-    )
-
-
-@computes("effectiveness")
-def effectiveness(period: Period) -> Figure:
-    before = period.before()
-    measures = []
-    for words, key, detail in (
-        ("Questionnaires answered", "questionnaires", "answered"),
-        ("Audits held", "audits_by_kind", ""),
-        ("Findings of forced-labour indicators", "findings_by_indicator", ""),
-        ("Corrective actions closed", "corrective_actions", "closed"),
-        ("People trained", "training", "attendees"),
-        ("Workers reimbursed recruitment fees", "remediation", ""),
-    ):
-        compute = _FIGURE_FUNCTIONS[key]
-        now, then = compute(period), compute(before)
-        measures.append((words, _measure(now, detail), _measure(then, detail)))
-    rows = [(words, f"{now:,}", f"{then:,}", _change(now, then)) for words, now, then in measures]
-    more = [w.lower() for w, now, then in measures if now > then]
-    sentence = (
-        f"Against the period before ({before.words()}), these rose: {listing(more)}."
-        if more
-        else f"None of our measures rose against the period before ({before.words()})."
-    )
-    return Figure(
-        key="effectiveness",
-        title="Measures of effectiveness",
-        sentence=sentence,
-        table=table(
-            "This period compared with the period before",
-            ("Measure", "This period", "Period before", "Change"),
-            rows,
-        ),
-        row_links=(),
-        links=(("Due-diligence program", url("diligence:program")),),
-        value=len(more),
-    )
-
-
-def _measure(figure: Figure, detail: str) -> int:
-    """The figure's headline number, or one of its details (``extra``)."""
-    value = figure.extra.get(detail) if detail else figure.value
-    return int(value or 0)
-
-
-def _change(now: int, then: int) -> str:
-    if now == then:
-        return "no change"
-    return f"{'+' if now > then else '-'}{abs(now - then):,}"
-
-
-_FIGURE_FUNCTIONS = {
-    "questionnaires": questionnaires,
-    "audits_by_kind": audits_by_kind,
-    "findings_by_indicator": findings_by_indicator,
-    "corrective_actions": corrective_actions,
-    "training": training,
-    "remediation": remediation,
-}

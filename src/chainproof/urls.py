@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/", include("chainproof.evidence.urls")),
     path("diligence/", include("chainproof.diligence.urls")),
     path("cases/", include("chainproof.cases.urls")),
+    path("statements/", include("chainproof.statements.urls")),
     path("outbox/", include("chainproof.outbox.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),

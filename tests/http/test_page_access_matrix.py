@@ -38,6 +38,7 @@ PARAMS = {
     "case_id": "case_id",
     "version": "package_version",
     "pending_id": "pending_update_id",
+    "statement_id": "statement_id",
 }
 BY_PREFIX = {
     ("diligence/", "request_id"): "evidence_request_id",
@@ -48,6 +49,7 @@ SLUGS = {
     "kind": "supplier",
     "section_id": "declaration",
     "fmt": "svg",
+    "section": "training",
 }
 # Not objects of one organization: shared reference data, tokens in links, file templates.
 SHARED = {
@@ -108,6 +110,7 @@ def world(alice, bob, refdata, settings, tmp_path):
     from chainproof.questionnaires.answering import document_upload
     from chainproof.questionnaires.models import Attachment, QuestionnaireRequest
     from chainproof.reference.models import PendingUpdate
+    from chainproof.statements.services import statement_create
 
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.STORAGE_BACKEND = "local"
@@ -132,6 +135,14 @@ def world(alice, bob, refdata, settings, tmp_path):
                 purpose="test",
             )
             Job.objects.create(organization=member.organization, kind="suppliers.tiers")
+            statement = statement_create(
+                organization=member.organization,
+                actor=member.user,
+                regime_code="uk_msa",
+                period_start="2026-01-01",
+                period_end="2026-12-31",
+            )
+        built.ids[org]["statement_id"] = [statement.pk]
         built.ids[org]["attachment_id"] = list(
             Attachment.objects.filter(organization=member.organization).values_list("pk", flat=True)
         )

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from chainproof.accounts.models import Membership, Organization, User
+from chainproof.statements.models import Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,13 @@ def test_init_is_idempotent_and_prints_the_password_once(capsys):
     admin = User.objects.get(username="admin")
     assert admin.check_password(password)
     assert Membership.objects.get(user=admin, organization__slug="demo").role == "admin"
+    # Last year's UK statement approved, this year's a draft compared with it.
+    statements = Statement.objects.filter(organization__slug="demo").order_by("period_end")
+    assert [(s.regime, s.status) for s in statements] == [
+        ("uk_msa", "approved"),
+        ("uk_msa", "draft"),
+    ]
+    assert statements[1].previous_id == statements[0].pk
 
     call_command("init")
     second = capsys.readouterr().out

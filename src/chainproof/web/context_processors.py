@@ -14,6 +14,7 @@ NAVIGATION = (
     ("Evidence", "evidence:index"),
     ("Due diligence", "diligence:audits"),
     ("Cases", "cases:index"),
+    ("Statements", "statements:index"),
     ("Reference data", "reference:index"),
 )
 

@@ -16,6 +16,7 @@ from chainproof.questionnaires.versions import versions_sync
 from chainproof.reference.services import ReferenceLoadError, bundled_datasets_load
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.services import screen
+from chainproof.statements.demo import demo_statements_load
 from chainproof.suppliers.demo import demo_supply_chain_load
 from chainproof.suppliers.importing import ImportFailed
 
@@ -90,6 +91,13 @@ class Command(BaseCommand):
         case = demo_case_load(organization=demo.organization)
         if case:
             self.stdout.write(f"Demo detention case: {case}.")
+        statements = demo_statements_load(organization=demo.organization)
+        if statements:
+            self.stdout.write(
+                "Demo statements: "
+                + "; ".join(f"{s.title} ({s.get_status_display().lower()})" for s in statements)
+                + "."
+            )
 
     def _say_credentials(self, demo: DemoSetup) -> None:
         if demo.created and demo.password:

@@ -21,9 +21,10 @@ def regime_of(statement: Statement) -> Regime | None:
     return load_regimes().get(statement.regime)
 
 
-def regime_title(code: str) -> str:
+def regime_law(code: str) -> str:
+    """The law a statement is made under, in words (the list's "Law" column)."""
     found = load_regimes().get(code)
-    return found.title if found else "A statement type chainproof no longer knows"
+    return found.law if found else "A law chainproof no longer knows"
 
 
 def regime_figure_keys(chosen: Regime) -> list[str]:

@@ -79,7 +79,7 @@ def statement_index(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Draft written from the record; edit each section below.")
             return redirect("statements:statement", statement.pk)
     rows = [
-        {"statement": s, "regime": selectors.regime_title(s.regime)}
+        {"statement": s, "regime": selectors.regime_law(s.regime)}
         for s in selectors.statements_for(org)[:200]
     ]
     return render(

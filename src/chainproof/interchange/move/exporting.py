@@ -44,6 +44,7 @@ from chainproof.interchange.move.scope import (
     model_named,
     moved_fields,
     scoped_models,
+    through_of,
 )
 
 Progress = Callable[[int, int | None, str], None]
@@ -190,7 +191,7 @@ def _rows(scoped: Scoped, organization: Organization, refs: _Refs) -> Iterator[d
             value = f.value_from_object(obj)
             values[f.attname] = value
             if f.is_relation and value is not None:
-                target = label(f.related_model)  # type: ignore[arg-type]
+                target = label(f.related_model)
                 refs.targets[target].add(value)
                 refs.where.setdefault(target, f"{scoped.label}.{f.name}")
             elif isinstance(value, str) and _HASH_FIELD.search(f.name) and is_sha256(value):
@@ -204,7 +205,7 @@ def _pairs(
     organization: Organization,
     refs: _Refs,
 ) -> Iterator[list[int]]:
-    through = m2m.remote_field.through
+    through = through_of(m2m)
     source = f"{m2m.m2m_field_name()}_id"
     target = f"{m2m.m2m_reverse_field_name()}_id"
     owners = scoped.rows(organization.pk).values("pk")
@@ -213,7 +214,7 @@ def _pairs(
         .order_by("pk")
         .values_list(source, target)
     )
-    other = label(m2m.related_model)  # type: ignore[arg-type]
+    other = label(m2m.related_model)
     for a, b in pairs.iterator(chunk_size=5000):
         refs.targets[other].add(b)
         refs.where.setdefault(other, f"{scoped.label}.{m2m.name}")

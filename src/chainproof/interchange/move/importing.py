@@ -39,12 +39,14 @@ from chainproof.interchange.move.chain import (
 from chainproof.interchange.move.fileformat import MoveFileError, MoveReader, decode, file_sha256
 from chainproof.interchange.move.scope import (
     SHARED,
+    TYPED_REFERENCES,
     insert_order,
     label,
     many_to_many,
     model_named,
     moved_fields,
     scoped_models,
+    through_of,
 )
 from chainproof.risk.services import bundled_methodologies_ensure
 
@@ -334,6 +336,7 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
     name = f"records/{label(model)}.jsonl"
     fields = {f.attname: f for f in moved_fields(model)}
     mine = maps.ids[label(model)]
+    typed = TYPED_REFERENCES.get(label(model))
     count = 0
     batch: list[tuple[int, models.Model, list[tuple[str, str, int]]]] = []
 
@@ -352,7 +355,7 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
             if f is None:
                 _decoded(fields, attname, raw, name, number)  # refuses
             elif f.is_relation and raw is not None:
-                target = label(f.related_model)  # type: ignore[arg-type]
+                target = label(f.related_model)
                 new = maps.new(target, raw)
                 if new is None and f.null:
                     later.append((attname, target, raw))
@@ -364,12 +367,34 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
                 values[attname] = new
             else:
                 values[attname] = _decoded(fields, attname, raw, name, number)
+        if typed is not None:
+            _typed(values, typed, maps, name, number)
         batch.append((line["pk"], new_instance(model, values), later))
         count += 1
         if len(batch) >= BATCH:
             flush()
     flush()
     return count
+
+
+def _typed(
+    values: dict[str, Any],
+    typed: tuple[str, str, dict[str, str]],
+    maps: _Maps,
+    name: str,
+    number: int,
+) -> None:
+    """A (kind, id) reference, remapped like a foreign key (its targets are written first).
+    One that pointed at nothing on the old instance (a record deleted since) points at
+    nothing here either: 0, never an id that could name another record."""
+    kind_field, id_field, kinds = typed
+    target = kinds.get(values.get(kind_field, ""))
+    if target is None:
+        raise ImportRefused(
+            f"{name}, line {number}: {kind_field} {values.get(kind_field)!r} is not a kind of "
+            "record this chainproof can point at"
+        )
+    values[id_field] = maps.new(target, values[id_field]) or 0
 
 
 def _apply_fixups(maps: _Maps) -> None:
@@ -388,10 +413,10 @@ def _apply_fixups(maps: _Maps) -> None:
 def _pairs(
     reader: MoveReader, owner: str, m2m: models.ManyToManyField[Any, Any], maps: _Maps
 ) -> int:
-    through = m2m.remote_field.through
+    through = through_of(m2m)
     source = f"{m2m.m2m_field_name()}_id"
     target = f"{m2m.m2m_reverse_field_name()}_id"
-    other = label(m2m.related_model)  # type: ignore[arg-type]
+    other = label(m2m.related_model)
     name = f"many/{owner}.{m2m.name}.jsonl"
     rows = []
     for number, (a, b) in enumerate(reader.lines(name), start=1):

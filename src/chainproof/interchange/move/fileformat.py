@@ -154,13 +154,16 @@ class MoveReader:
     def check_parts(self) -> None:
         """Re-hash every part; the first that differs from the manifest is refused."""
         for name, facts in sorted(self.parts.items()):
-            digest = hashlib.sha256()
+            digest, size = hashlib.sha256(), 0
             with self.zip.open(name) as source:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
-            if digest.hexdigest() != facts.get("sha256"):
+                    size += len(chunk)
+                    if size > int(facts.get("bytes") or 0):
+                        break  # longer than written: no need to read the rest
+            if digest.hexdigest() != facts.get("sha256") or size != facts.get("bytes"):
                 raise MoveFileError(
-                    f"{self.path}: part {name} does not have the SHA-256 the manifest gives "
+                    f"{self.path}: part {name} does not have the SHA-256 and size the manifest gives "
                     "(it was changed after the export, or damaged)"
                 )
 

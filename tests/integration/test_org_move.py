@@ -198,6 +198,7 @@ def test_the_audit_chain_verifies_after_the_move_and_names_the_old_one(move):
     with zipfile.ZipFile(move.export) as archive:
         carried = archive.read("audit/events.jsonl")
     assert last.after["source_chain_sha256"] == sha256_bytes(carried)
+    assert Blob.objects.filter(sha256=sha256_bytes(carried)).exists()
     with override_settings(MEDIA_ROOT=move.folder / "moved-files"):
         assert blob_store().verify(sha256_bytes(carried)) == BlobStatus.OK
     # An event about a moved record names the record's new id.

@@ -86,11 +86,13 @@ def organization_export(
     progress: Progress | None = None,
 ) -> ExportResult:
     """Write the organization's file. Refuses (ExportRefused) when its audit chain does
-    not verify. The caller computes nothing; the file is complete when this returns."""
+    not verify. Called outside a transaction it reads one repeatable snapshot; inside one,
+    the caller's transaction is the snapshot."""
     report = progress or (lambda done, total, message: None)
     result = ExportResult(path=path)
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         chain = chain_for(organization.pk)

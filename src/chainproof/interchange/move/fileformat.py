@@ -163,7 +163,8 @@ class MoveReader:
                         break  # longer than written: no need to read the rest
             if digest.hexdigest() != facts.get("sha256") or size != facts.get("bytes"):
                 raise MoveFileError(
-                    f"{self.path}: part {name} does not have the SHA-256 and size the manifest gives "
+                    f"{self.path}: part {name} does not have the SHA-256 and size the manifest "
+                    "gives "
                     "(it was changed after the export, or damaged)"
                 )
 

@@ -454,6 +454,16 @@ def _record_import(
     manifest = reader.manifest
     source = result.source
     assert source is not None  # noqa: S101 (checked before the transaction)
+    if chain_file:
+        # Described like any stored file, so `chainproof evidence verify` re-hashes it too.
+        Blob.objects.get_or_create(
+            sha256=chain_file,
+            defaults={
+                "size": int(reader.parts[EVENTS]["bytes"]),
+                "content_type": "application/jsonl",
+                "backend": blob_store().name,
+            },
+        )
     audit_record(
         action="organization.imported",
         organization=org,

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import models, transaction
 
 from chainproof.accounts.models import Organization
@@ -110,6 +111,12 @@ def organization_import(
         manifest = reader.manifest
         source_org = manifest.get("organization") or {}
         slug = slug or str(source_org.get("slug", ""))
+        try:
+            validate_slug(slug)
+        except ValidationError:
+            raise ImportRefused(
+                f"{slug!r} is not a valid slug (letters, digits, hyphens and underscores)"
+            ) from None
         if Organization.objects.filter(slug=slug).exists():
             raise ImportRefused(
                 f"an organization with the slug {slug!r} already exists on this instance; "

@@ -192,6 +192,8 @@ def test_the_audit_chain_verifies_after_the_move_and_names_the_old_one(move):
     assert last.action == "organization.imported"
     assert "imported from demo.zip, exported at" in last.object_repr
     assert last.after["source_head_hash"] == source[-1].hash
+    suppliers = Supplier.objects.filter(organization=move.moved).count()
+    assert last.after["records_by_kind"]["Suppliers"] == suppliers > 10
     assert last.after["source_events"] == len(source)
     assert last.after["source_key_verified"] is True
     assert last.after["source_checkpoints"] >= 1

@@ -487,7 +487,7 @@ def _record_import(
             "exported_by": f"chainproof {manifest.get('chainproof_version')}",
             "format_version": manifest.get("format_version"),
             "records": result.records,
-            "counts": result.counts,
+            "records_by_kind": _in_words(result.counts),
             "files": result.files,
             "users_created": result.users_created,
             "users_matched": result.users_matched,
@@ -499,3 +499,19 @@ def _record_import(
             "source_chain_sha256": chain_file,
         },
     )
+
+
+def _in_words(counts: dict[str, int]) -> dict[str, int]:
+    """The kinds of record moved, as people call them ("document versions"), without zeros."""
+    words: dict[str, int] = {}
+    for name, count in sorted(counts.items()):
+        if not count:
+            continue
+        app, model_name, *field_name = name.split(".")
+        model = model_named(f"{app}.{model_name}")
+        shown = str(model._meta.verbose_name_plural)
+        if field_name:
+            verbose = model._meta.get_field(field_name[0]).verbose_name  # type: ignore[union-attr]
+            shown = f"{model._meta.verbose_name} {verbose}"
+        words[shown[:1].upper() + shown[1:]] = count
+    return words

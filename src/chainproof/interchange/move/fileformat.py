@@ -27,6 +27,7 @@ FORMAT_NAME = "chainproof-organization"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1 << 20
+MANIFEST_LIMIT = 64 << 20  # a manifest lists parts: even millions of stored files fit
 
 
 class MoveFileError(ValueError):
@@ -125,6 +126,8 @@ class MoveReader:
         names = set(self.zip.namelist())
         if MANIFEST not in names:
             raise MoveFileError(f"{path}: no {MANIFEST} in the file; it is not an export")
+        if self.zip.getinfo(MANIFEST).file_size > MANIFEST_LIMIT:
+            raise MoveFileError(f"{path}: {MANIFEST} is larger than any export writes")
         try:
             self.manifest = json.loads(self.zip.read(MANIFEST))
         except ValueError as exc:

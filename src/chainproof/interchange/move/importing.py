@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from chainproof.accounts.models import Organization
 from chainproof.audit.models import AuditChainHead, AuditEvent
@@ -127,10 +127,15 @@ def organization_import(
         result.source = source_chain_check(reader, source_key)
         report(0, None, "Storing the files")
         chain_file = _store_files(reader, result, dry_run)
-        with transaction.atomic():
-            _write(reader, slug, result, chain_file, report)
-            if dry_run:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                _write(reader, slug, result, chain_file, report)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except IntegrityError as exc:
+            raise ImportRefused(
+                f"the records break a rule of this instance's database ({exc}); nothing was stored"
+            ) from None
         return result
     finally:
         reader.close()
@@ -237,11 +242,13 @@ def _users(reader: MoveReader, org: Organization, maps: _Maps, result: ImportRes
     rights, whatever the old instance gave."""
     user_model = get_user_model()
     mapping = maps.ids[label(user_model)]
+    taken: set[int] = set()  # an account joins once, even if two old accounts share its email
     for line in reader.lines("users.jsonl"):
         values = line["fields"]
         email = str(values.get("email") or "").strip()
         same = list(user_model._default_manager.filter(email__iexact=email)[:2]) if email else []
-        if len(same) == 1:
+        if len(same) == 1 and same[0].pk not in taken:
+            taken.add(same[0].pk)
             mapping[line["pk"]] = same[0].pk
             result.users_matched.append(same[0].get_username())
             continue

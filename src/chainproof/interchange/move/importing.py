@@ -10,6 +10,7 @@ chain verified before it commits. Any problem rolls everything back.
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -238,8 +239,8 @@ def _write(
 
 def _users(reader: MoveReader, org: Organization, maps: _Maps, result: ImportResult) -> None:
     """A person with the same email on this instance is the same person; anyone else gets
-    an account without a password (set through "Forgot your password?") and never staff
-    rights, whatever the old instance gave."""
+    a new account whose password nobody knows (its owner sets one through "Forgot your
+    password?") and never staff rights, whatever the old instance gave."""
     user_model = get_user_model()
     mapping = maps.ids[label(user_model)]
     taken: set[int] = set()  # an account joins once, even if two old accounts share its email
@@ -261,7 +262,10 @@ def _users(reader: MoveReader, org: Organization, maps: _Maps, result: ImportRes
             is_active=bool(values.get("is_active", True)),
             date_joined=decode(user_model._meta.get_field("date_joined"), values["date_joined"]),
         )
-        person.set_unusable_password()
+        # A random password nobody is told: the account cannot be signed into until its
+        # owner sets one through "Forgot your password?" (Django's reset skips accounts
+        # whose password is marked unusable, so it is not marked so).
+        person.set_password(secrets.token_urlsafe(32))
         person.save()
         mapping[line["pk"]] = person.pk
         result.users_created.append(username)

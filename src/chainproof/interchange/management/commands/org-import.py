@@ -74,8 +74,9 @@ class Command(BaseCommand):
             )
         if result.users_created:
             self.stdout.write(
-                "New accounts without a password (each sets one with 'Forgot your password?', "
-                "or `chainproof changepassword NAME`): " + ", ".join(result.users_created)
+                "New accounts, whose password nobody knows (each person sets one with 'Forgot "
+                "your password?' on the sign-in page; an account without an email needs "
+                "`chainproof changepassword NAME`): " + ", ".join(result.users_created)
             )
         if result.users_matched:
             self.stdout.write(

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.management import CommandError, call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.test import override_settings
 
 from chainproof.accounts.models import Membership, Organization
@@ -482,3 +482,17 @@ def test_a_file_that_is_not_an_export_is_refused(move, tmp_path):
         _run("org-import", str(tmp_path / "missing.zip"))
     with pytest.raises(CommandError, match="not a valid slug"):
         _run("org-import", str(move.export), "--slug", "Not A Slug!")
+
+
+def test_an_organization_whose_audit_chain_is_broken_is_not_exported(move):
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET actor_label = %s WHERE chain = %s AND seq = 3",
+            ["someone else", chain_for(move.source.pk)],
+        )
+    target = move.folder / "broken.zip"
+    with pytest.raises(CommandError, match="does not verify") as refused:
+        _run("org-export", "--organization", "demo", str(target))
+    assert "position 3" in str(refused.value)
+    assert not target.exists()

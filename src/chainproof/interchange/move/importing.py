@@ -10,8 +10,6 @@ chain verified before it commits. Any problem rolls everything back.
 
 from __future__ import annotations
 
-import secrets
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,9 +36,10 @@ from chainproof.interchange.move.chain import (
     rechain,
     source_chain_check,
 )
-from chainproof.interchange.move.fileformat import MoveFileError, MoveReader, decode, file_sha256
+from chainproof.interchange.move.fileformat import MoveReader, decode, file_sha256
+from chainproof.interchange.move.ids import IdMaps, ImportRefused, decoded
+from chainproof.interchange.move.outside import shared_import, users_import
 from chainproof.interchange.move.scope import (
-    SHARED,
     TYPED_REFERENCES,
     insert_order,
     label,
@@ -50,18 +49,9 @@ from chainproof.interchange.move.scope import (
     scoped_models,
     through_of,
 )
-from chainproof.risk.services import bundled_methodologies_ensure
 
 Progress = Callable[[int, int | None, str], None]
 BATCH = 1000
-# Shared records chainproof ships: stored on this instance (once) before they are looked up.
-BUNDLED: dict[str, Callable[[], object]] = {
-    "risk.methodologyversion": bundled_methodologies_ensure,
-}
-
-
-class ImportRefused(MoveFileError):
-    """The file cannot be imported here; nothing was stored."""
 
 
 @dataclass
@@ -76,17 +66,6 @@ class ImportResult:
     source: SourceChain | None = None
     files: int = 0
     dry_run: bool = False
-
-
-@dataclass
-class _Maps:
-    """Old id -> new id, per model label."""
-
-    ids: dict[str, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
-    fixups: list[tuple[type[models.Model], int, str, str, int]] = field(default_factory=list)
-
-    def new(self, name: str, old: Any) -> int | None:
-        return self.ids.get(name, {}).get(old)
 
 
 def organization_import(
@@ -203,10 +182,10 @@ def _write(
         or AuditChainHead.objects.filter(chain=chain).exists()
     ):
         raise ImportRefused(f"this instance already holds an audit chain named {chain}")
-    maps = _Maps()
+    maps = IdMaps()
     maps.ids[label(Organization)][source_org.get("id_on_source")] = org.pk
-    _users(reader, org, maps, result)
-    _shared(reader, maps)
+    users_import(reader, org, maps, result.users_created, result.users_matched)
+    shared_import(reader, maps)
     plan = insert_order(scoped_models())
     known = {s.label for s in plan}
     for name in reader.parts:
@@ -237,120 +216,7 @@ def _write(
         raise ImportRefused(f"the re-chained audit trail does not verify: {verified.first_break}")
 
 
-def _users(reader: MoveReader, org: Organization, maps: _Maps, result: ImportResult) -> None:
-    """A person with the same email on this instance is the same person; anyone else gets
-    a new account whose password nobody knows (its owner sets one through "Forgot your
-    password?") and never staff rights, whatever the old instance gave."""
-    user_model = get_user_model()
-    mapping = maps.ids[label(user_model)]
-    taken: set[int] = set()  # an account joins once, even if two old accounts share its email
-    for line in reader.lines("users.jsonl"):
-        values = line["fields"]
-        email = str(values.get("email") or "").strip()
-        same = list(user_model._default_manager.filter(email__iexact=email)[:2]) if email else []
-        if len(same) == 1 and same[0].pk not in taken:
-            taken.add(same[0].pk)
-            mapping[line["pk"]] = same[0].pk
-            result.users_matched.append(same[0].get_username())
-            continue
-        username = _free_username(str(values["username"]), org.slug)
-        person = user_model(
-            username=username,
-            email=email,
-            first_name=values.get("first_name", ""),
-            last_name=values.get("last_name", ""),
-            is_active=bool(values.get("is_active", True)),
-            date_joined=decode(user_model._meta.get_field("date_joined"), values["date_joined"]),
-        )
-        # A random password nobody is told: the account cannot be signed into until its
-        # owner sets one through "Forgot your password?" (Django's reset skips accounts
-        # whose password is marked unusable, so it is not marked so).
-        person.set_password(secrets.token_urlsafe(32))
-        person.save()
-        mapping[line["pk"]] = person.pk
-        result.users_created.append(username)
-
-
-def _free_username(wanted: str, slug: str) -> str:
-    user_model = get_user_model()
-    candidate, number = wanted, 1
-    while user_model._default_manager.filter(username__iexact=candidate).exists():
-        number += 1
-        candidate = f"{wanted}.{slug}" if number == 2 else f"{wanted}.{slug}{number}"
-    return candidate
-
-
-def _shared(reader: MoveReader, maps: _Maps) -> None:
-    for name in sorted(reader.parts):
-        if not name.startswith("shared/"):
-            continue
-        kind_label = name.removeprefix("shared/").removesuffix(".jsonl")
-        kind = SHARED.get(kind_label)
-        if kind is None:
-            raise ImportRefused(f"{name}: this chainproof does not know such shared records")
-        if kind_label in BUNDLED:
-            BUNDLED[kind_label]()
-        model = model_named(kind_label)
-        fields = {f.attname: f for f in moved_fields(model) if not f.is_relation}
-        has_org = any(f.name == "organization" for f in model._meta.concrete_fields)
-        for number, line in enumerate(reader.lines(name), start=1):
-            values = {a: _decoded(fields, a, v, name, number) for a, v in line["fields"].items()}
-            lookup = {k: values[k] for k in kind.key}
-            if has_org:
-                lookup["organization__isnull"] = True
-            found = model._default_manager.filter(**lookup).first()
-            if found is None and kind.create:
-                found = _create_shared(model, values, name, number)
-            if found is None:
-                shown = ", ".join(f"{k} {values[k]}" for k in kind.key)
-                raise ImportRefused(
-                    f"{name}, line {number}: this instance has no {model._meta.verbose_name} "
-                    f"with {shown}: {kind.why_not}"
-                )
-            maps.ids[kind_label][line["pk"]] = found.pk
-
-
-def _create_shared(
-    model: type[models.Model], values: dict[str, Any], name: str, number: int
-) -> models.Model:
-    for f in model._meta.concrete_fields:
-        if (
-            f.unique
-            and not f.primary_key
-            and f.attname in values
-            and model._default_manager.filter(**{f.attname: values[f.attname]}).exists()
-        ):
-            raise ImportRefused(
-                f"{name}, line {number}: this instance has a {model._meta.verbose_name} "
-                f"{values[f.attname]} with other content"
-            )
-    if model is Blob:
-        store = blob_store()
-        present = store.exists(values["sha256"])
-        values = {
-            **values,
-            "backend": store.name,
-            "verified_at": None,
-            "status": Blob.Status.UNVERIFIED if present else Blob.Status.MISSING,
-        }
-    return model._default_manager.create(**values)
-
-
-def _decoded(fields: dict[str, Any], attname: str, value: Any, name: str, number: int) -> Any:
-    f = fields.get(attname)
-    if f is None:
-        raise ImportRefused(
-            f"{name}, line {number}: field {attname!r} is not known to this chainproof version"
-        )
-    try:
-        return decode(f, value)
-    except ValidationError as exc:
-        raise ImportRefused(
-            f"{name}, line {number}: {attname} {value!r} is not valid ({'; '.join(exc.messages)})"
-        ) from None
-
-
-def _records(reader: MoveReader, model: type[models.Model], org: Organization, maps: _Maps) -> int:
+def _records(reader: MoveReader, model: type[models.Model], org: Organization, maps: IdMaps) -> int:
     name = f"records/{label(model)}.jsonl"
     fields = {f.attname: f for f in moved_fields(model)}
     mine = maps.ids[label(model)]
@@ -371,7 +237,7 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
         for attname, raw in line["fields"].items():
             f = fields.get(attname)
             if f is None:
-                _decoded(fields, attname, raw, name, number)  # refuses
+                decoded(fields, attname, raw, name, number)  # refuses
             elif f.is_relation and raw is not None:
                 target = label(f.related_model)
                 new = maps.new(target, raw)
@@ -384,7 +250,7 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
                     )
                 values[attname] = new
             else:
-                values[attname] = _decoded(fields, attname, raw, name, number)
+                values[attname] = decoded(fields, attname, raw, name, number)
         if typed is not None:
             _typed(values, typed, maps, name, number)
         batch.append((line["pk"], new_instance(model, values), later))
@@ -398,7 +264,7 @@ def _records(reader: MoveReader, model: type[models.Model], org: Organization, m
 def _typed(
     values: dict[str, Any],
     typed: tuple[str, str, dict[str, str]],
-    maps: _Maps,
+    maps: IdMaps,
     name: str,
     number: int,
 ) -> None:
@@ -415,7 +281,7 @@ def _typed(
     values[id_field] = maps.new(target, values[id_field]) or 0
 
 
-def _apply_fixups(maps: _Maps) -> None:
+def _apply_fixups(maps: IdMaps) -> None:
     """Optional keys that pointed at rows written later (a parent supplier, a translated
     document, the supplier of a contact) are set once every row is in."""
     for model, pk, attname, target, old in maps.fixups:
@@ -429,7 +295,7 @@ def _apply_fixups(maps: _Maps) -> None:
 
 
 def _pairs(
-    reader: MoveReader, owner: str, m2m: models.ManyToManyField[Any, Any], maps: _Maps
+    reader: MoveReader, owner: str, m2m: models.ManyToManyField[Any, Any], maps: IdMaps
 ) -> int:
     through = through_of(m2m)
     source = f"{m2m.m2m_field_name()}_id"
@@ -456,7 +322,7 @@ def _compare_counts(plan: list[Any], org: Organization, expected: dict[str, int]
             )
 
 
-def _object_id(maps: _Maps, kind: str, old: str) -> str:
+def _object_id(maps: IdMaps, kind: str, old: str) -> str:
     """An event's object under its new id; an id that cannot be followed (a record deleted
     before the export, or one that does not move) is kept as ``source:<id>`` so it never
     names another record here."""

@@ -339,7 +339,7 @@ def _record_import(
     source = result.source
     assert source is not None  # noqa: S101 (checked before the transaction)
     if chain_file:
-        # Described like any stored file, so `chainproof evidence verify` re-hashes it too.
+        # Described like any stored file, so `chainproof evidence verify --all` re-hashes it.
         Blob.objects.get_or_create(
             sha256=chain_file,
             defaults={

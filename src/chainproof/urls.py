@@ -16,6 +16,7 @@ urlpatterns = [
     path("diligence/", include("chainproof.diligence.urls")),
     path("cases/", include("chainproof.cases.urls")),
     path("outbox/", include("chainproof.outbox.urls")),
+    path("interchange/", include("chainproof.interchange.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),
 ]

@@ -246,3 +246,33 @@ def test_a_link_to_an_entity_missing_from_the_file_is_refused(alice):
     failed = _refused(alice, GOOD + "\n" + json.dumps(link))
     assert (failed.problems[0].line, failed.problems[0].entity_id) == (2, "l-1")
     assert "nowhere" in failed.problems[0].message
+
+
+def test_the_os_id_comes_in_through_the_open_supply_hub_mapping_and_matches_again(alice):
+    from chainproof.suppliers.importing import run_import
+
+    header = "os_id,name,address,country_code,lat,lng,number_of_workers\n"
+    first = header + "CN2019303BQ3FZP,Hengtai Dyeing Plant,8 Weiyi Road,CN,30.0,120.58,1200\n"
+    again = header + "cn2019303bq3fzp,Hengtai Dyeing Plant No. 2,8 Weiyi Road,CN,30.0,120.58,1300\n"
+    for text in (first, again):
+        run_import(
+            organization=alice.organization,
+            actor=alice.user,
+            entity="facilities",
+            data=text.encode(),
+            file_name="osh.csv",
+            mapping="open-supply-hub",
+        )
+    site = Facility.objects.get(organization=alice.organization)
+    assert (site.os_id, site.ref, site.name, site.total_workers) == (
+        "CN2019303BQ3FZP",
+        "",
+        "Hengtai Dyeing Plant No. 2",
+        1300,
+    )
+    # Exported to FtM as the OS Hub address of the facility, and read back from it.
+    data = b"".join(ftm_lines(alice.organization))
+    assert b"https://opensupplyhub.org/facilities/CN2019303BQ3FZP" in data
+    fresh = make_member("Fresh Imports", "frida", "admin")
+    ftm_import(organization=fresh.organization, actor=fresh.user, data=data, file_name="a.json")
+    assert Facility.objects.get(organization=fresh.organization).os_id == "CN2019303BQ3FZP"

@@ -134,7 +134,7 @@ def _worksite_entities(org_id: int, ids: _Ids) -> Iterator[dict[str, Any]]:
         _put(site, "country", f.country)
         _put(site, "description", f.products_made)
         _put(site, "notes", f.notes)
-        if getattr(f, "os_id", ""):
+        if f.os_id:
             _put(site, "sourceUrl", OSH_URL + f.os_id)
         place = _address(f, entity_id(ids.prefix, "address", f.pk))
         if place is not None:

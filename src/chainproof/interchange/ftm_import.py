@@ -342,7 +342,7 @@ class _Writer:
             "status": "inactive" if ("inactive" in status or "dissolved" in status) else "active",
         }
         match = self._stored_supplier(identifiers, legal, country)
-        supplier = self._call(
+        supplier: Supplier = self._call(
             read, services.supplier_save, data=data, supplier=match, identifiers=identifiers
         )
         self._count("suppliers", match is None)
@@ -413,14 +413,14 @@ class _Writer:
             )
         os_id = os_id_of(proxy.get("sourceUrl", quiet=True))
         match = None
-        if os_id and hasattr(Facility, "os_id"):
+        if os_id:
             data["os_id"] = os_id
             match = Facility.objects.filter(organization_id=self.org_id, os_id=os_id).first()
         if match is None:
             match = facility_match(
                 self.org_id, supplier.pk if supplier else None, name, data["country"]
             )
-        facility = self._call(read, services.facility_save, data=data, facility=match)
+        facility: Facility = self._call(read, services.facility_save, data=data, facility=match)
         self._count("worksites", match is None)
         return facility
 

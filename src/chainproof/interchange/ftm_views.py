@@ -18,7 +18,7 @@ from chainproof.interchange.ftm_import import FtmImportFailed, FtmImportReport, 
 class FtmUploadForm(forms.Form):
     file = forms.FileField(
         label="FollowTheMoney file",
-        help_text="One entity a line (.ftm.json, .json or .jsonl), from chainproof or another tool.",
+        help_text="One entity a line (.ftm.json, .json or .jsonl), from any FtM tool.",
     )
 
     def clean_file(self) -> object:
@@ -52,7 +52,7 @@ def _page(
         {
             "form": (form or FtmUploadForm()) if may_import else None,
             "failure": failure,
-            "report": report,
+            "report": report.as_dict() if report else None,
         },
         status=status,
     )

@@ -148,7 +148,6 @@ def test_the_osh_list_has_osh_columns_and_a_worksites_values(csrf_client, world)
     assert row["processing_type"] == "Processing"
     assert row["os_id"] == OS_ID
     assert str(row["lat"]) in ("30", "30.0", "30.000000")
-    assert csrf_client.get("/interchange/open-supply-hub.pdf").status_code == 404
 
 
 def test_the_os_id_is_checked_and_shown_on_the_worksite(csrf_client, world):
@@ -189,3 +188,41 @@ def test_an_os_id_belongs_to_one_worksite(world):
             ),
         )
     assert "not used by another worksite" in caught.value.errors[0].expected
+
+
+def test_the_api_writes_and_refuses_os_ids_as_the_form_does(csrf_client, alice, refdata):
+    csrf_client.sign_in(alice)
+    made = csrf_client.api(
+        "post",
+        "/api/v1/facilities",
+        {"name": "Plant A", "country": "CN", "os_id": "cn-2019303-bq3fz-p"},
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["os_id"] == OS_ID
+    twice = csrf_client.api(
+        "post", "/api/v1/facilities", {"name": "Plant B", "country": "CN", "os_id": OS_ID}
+    )
+    assert twice.status_code in (400, 422)
+    assert "OS ID" in twice.content.decode()
+    wrong = csrf_client.api(
+        "post", "/api/v1/facilities", {"name": "Plant C", "country": "CN", "os_id": "CN201930"}
+    )
+    assert wrong.status_code in (400, 422)
+    assert "15 characters" in wrong.content.decode()
+    assert Facility.objects.filter(organization=alice.organization).count() == 1
+
+
+def test_the_worksite_form_saves_the_os_id(csrf_client, alice, refdata):
+    csrf_client.sign_in(alice)
+    response = csrf_client.submit(
+        "/suppliers/facilities/new/",
+        {
+            "name": "Plant F",
+            "country": "CN",
+            "kind": "factory",
+            "dprk_workers": "not_asked",
+            "os_id": OS_ID,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Facility.objects.get(organization=alice.organization).os_id == OS_ID

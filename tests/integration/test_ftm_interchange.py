@@ -205,7 +205,8 @@ def test_an_unknown_schema_is_named_with_its_line_and_id(alice):
         alice, GOOD + "\n" + json.dumps({"id": "x-9", "schema": "Factory", "properties": {}})
     )
     assert (failed.problems[0].line, failed.problems[0].entity_id) == (2, "x-9")
-    assert "unknown schema 'Factory'" in failed.problems[0].message
+    assert failed.problems[0].message.startswith("expected a schema of FollowTheMoney 4")
+    assert failed.problems[0].message.endswith("found 'Factory'")
 
 
 def test_a_company_without_a_name_is_refused(alice):
@@ -217,7 +218,7 @@ def test_a_company_without_a_name_is_refused(alice):
     )
     assert (
         str(failed.problems[0])
-        == "line 2, entity c-2: expected the required property name (missing)"
+        == "line 2, entity c-2: expected the required property name, found none"
     )
 
 

@@ -130,7 +130,13 @@ def read_entities(data: bytes, file_name: str) -> list[_Read]:
         if not raw.strip():
             continue
         if len(raw) > MAX_LINE_BYTES:
-            problems.append(FtmProblem(number, "", f"a line of at most {MAX_LINE_BYTES} bytes"))
+            problems.append(
+                FtmProblem(
+                    number,
+                    "",
+                    f"expected a line of at most {MAX_LINE_BYTES} bytes, found {len(raw)}",
+                )
+            )
             continue
         read = _read_line(number, raw, problems)
         if read is None:
@@ -138,7 +144,9 @@ def read_entities(data: bytes, file_name: str) -> list[_Read]:
         earlier = found.get(read.proxy.id or "")
         if earlier is None:
             if len(found) >= MAX_ENTITIES:
-                problems.append(FtmProblem(number, "", f"at most {MAX_ENTITIES} entities"))
+                problems.append(
+                    FtmProblem(number, "", f"expected at most {MAX_ENTITIES} entities, found more")
+                )
                 break
             found[read.proxy.id or ""] = read
             continue
@@ -149,11 +157,12 @@ def read_entities(data: bytes, file_name: str) -> list[_Read]:
                 FtmProblem(
                     number,
                     read.proxy.id or "",
-                    f"a fragment of line {earlier.line}'s entity with a compatible schema ({exc})",
+                    f"expected a fragment of line {earlier.line}'s entity with a compatible "
+                    f"schema, found {exc}",
                 )
             )
     if not problems and not found:
-        problems.append(FtmProblem(1, "", "at least one entity (the file is empty)"))
+        problems.append(FtmProblem(1, "", "expected at least one entity, found an empty file"))
     if problems:
         raise FtmImportFailed(file_name, problems)
     return list(found.values())
@@ -163,27 +172,32 @@ def _read_line(number: int, raw: bytes, problems: list[FtmProblem]) -> _Read | N
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        problems.append(FtmProblem(number, "", "UTF-8 text"))
+        problems.append(FtmProblem(number, "", "expected UTF-8 text, found other bytes"))
         return None
     except json.JSONDecodeError as exc:
         problems.append(
             FtmProblem(
-                number, "", f"one JSON object (not valid JSON: {exc.msg}, column {exc.colno})"
+                number,
+                "",
+                f"expected one JSON object, found text that is not JSON ({exc.msg}, column "
+                f"{exc.colno})",
             )
         )
         return None
     if not isinstance(data, dict):
-        problems.append(FtmProblem(number, "", f"a JSON object, found a {type(data).__name__}"))
+        problems.append(
+            FtmProblem(number, "", f"expected a JSON object, found a {type(data).__name__}")
+        )
         return None
     entity = str(data.get("id") or "")
     errors = problems_of(data)
     if errors:
-        problems.extend(FtmProblem(number, entity, f"expected {e}") for e in errors)
+        problems.extend(FtmProblem(number, entity, e) for e in errors)
         return None
     try:
         return _Read(number, model.get_proxy(data, cleaned=False))
     except InvalidData as exc:
-        problems.append(FtmProblem(number, entity, f"a valid entity ({exc})"))
+        problems.append(FtmProblem(number, entity, f"expected a valid entity, found {exc}"))
         return None
 
 
@@ -383,7 +397,10 @@ class _Writer:
         if operator_id:
             supplier = self.suppliers.get(operator_id)
             if supplier is None:
-                raise _Refused(read, f"its operator {operator_id} among the file's suppliers")
+                raise _Refused(
+                    read,
+                    f"expected its operator {operator_id} among the file's suppliers, found none",
+                )
         data: dict[str, Any] = {
             "name": name,
             "native_name": native,
@@ -436,7 +453,9 @@ class _Writer:
         if entity in self.suppliers:
             return {f"{side}_supplier": self.suppliers[entity]}
         words = "subject (who supplies)" if side == "source" else "object (who is supplied)"
-        raise _Refused(read, f"its {words} {entity or '(none)'} among the file's entities")
+        raise _Refused(
+            read, f"expected its {words} {entity or '(none)'} among the file's entities, found none"
+        )
 
     def _link(self, read: _Read) -> None:
         proxy = read.proxy
@@ -444,7 +463,8 @@ class _Writer:
         if not summary.strip():
             raise _Refused(
                 read,
-                "a summary that says what is supplied ('Material: cotton' or 'Product SKU: name')",
+                "expected a summary that says what is supplied ('Material: cotton' or "
+                "'Product SKU: name'), found none",
             )
         kind, sku, item_name = item_of(summary)
         data: dict[str, Any] = {
@@ -524,7 +544,7 @@ def _country(read: _Read, place: EntityProxy | None = None) -> str:
             return str(proxy.first(prop, quiet=True)).upper()
     if place is not None and place.first("country", quiet=True):
         return str(place.first("country", quiet=True)).upper()
-    raise _Refused(read, "a country (country, mainCountry or jurisdiction), found none")
+    raise _Refused(read, "expected a country (country, mainCountry or jurisdiction), found none")
 
 
 def _identifiers(read: _Read) -> list[dict[str, str]]:
@@ -547,7 +567,7 @@ def _identifier(read: _Read, prop: str, scheme: str, value: str) -> dict[str, st
     try:
         return {"scheme": scheme, "value": normalise_identifier(scheme, value), "label": ""}
     except SpecError as exc:
-        raise _Refused(read, f"{prop}: expected {exc.expected}, found {exc.found!r}") from None
+        raise _Refused(read, f"expected {exc.expected} in {prop}, found {exc.found!r}") from None
 
 
 def _kind(values: Iterable[str]) -> str:
@@ -572,7 +592,7 @@ def _coordinate(read: _Read, value: str | None) -> Decimal | None:
     try:
         return Decimal(str(value)).quantize(Decimal("0.000001"))
     except InvalidOperation:
-        raise _Refused(read, f"a coordinate as a number, found {value!r}") from None
+        raise _Refused(read, f"expected a coordinate as a number, found {value!r}") from None
 
 
 def _date(read: _Read, value: str | None) -> date | None:
@@ -584,4 +604,4 @@ def _date(read: _Read, value: str | None) -> date | None:
     try:
         return date.fromisoformat(padded)
     except ValueError:
-        raise _Refused(read, f"a date as YYYY-MM-DD, found {value!r}") from None
+        raise _Refused(read, f"expected a date as YYYY-MM-DD, found {value!r}") from None

@@ -95,7 +95,8 @@ def id_prefix(slug: str) -> str:
 
 
 def problems_of(data: dict[str, Any]) -> list[str]:
-    """Why an entity (as its JSON dict) is not valid FollowTheMoney, in words; [] when it is.
+    """Why an entity (as its JSON dict) is not valid FollowTheMoney, each as "expected ...,
+    found ..."; [] when it is valid.
 
     The library's own checks: the schema exists and is not abstract, every property is one
     of the schema's, every value passes its type's strict validation
@@ -103,18 +104,23 @@ def problems_of(data: dict[str, Any]) -> list[str]:
     schema_name = data.get("schema")
     schema = model.get(schema_name) if isinstance(schema_name, str) else None
     if schema is None:
-        return [f"an unknown schema {schema_name!r} (not in FollowTheMoney {_version()})"]
+        return [
+            f"expected a schema of FollowTheMoney {_version()} (Company, Address, "
+            f"UnknownLink...), found {schema_name!r}"
+        ]
     if schema.abstract:
-        return [f"the schema {schema.name} is abstract: entities use one of its kinds"]
+        return [f"expected a schema entities can have, found the abstract schema {schema.name}"]
     problems = []
     if not isinstance(data.get("id"), str) or not registry.entity.validate(data["id"]):
-        problems.append(f"a valid entity id, found {data.get('id')!r}")
+        problems.append(
+            f"expected an entity id (letters, digits, dots and hyphens), found {data.get('id')!r}"
+        )
     properties = data.get("properties") or {}
     if not isinstance(properties, dict):
-        return [*problems, "properties as an object of lists"]
+        return [*problems, "expected properties as an object of lists, found something else"]
     unknown = sorted(p for p in properties if p not in schema.properties)
     if unknown:
-        problems.append(f"properties of {schema.name}, found {', '.join(unknown)}")
+        problems.append(f"expected properties of {schema.name}, found {', '.join(unknown)}")
     shaped = {
         name: [str(v) for v in (values if isinstance(values, list) else [values])]
         for name, values in properties.items()
@@ -124,9 +130,12 @@ def problems_of(data: dict[str, Any]) -> list[str]:
         schema.validate({"properties": shaped})
     except InvalidData as exc:
         errors = (exc.errors or {}).get("properties", {}) if isinstance(exc.errors, dict) else {}
-        problems.extend(f"{name}: {message}" for name, message in sorted(errors.items()))
+        problems.extend(
+            f"expected valid values of {name}, found {message}"
+            for name, message in sorted(errors.items())
+        )
     missing = sorted(name for name in schema.required if not shaped.get(name))
-    problems.extend(f"the required property {name} (missing)" for name in missing)
+    problems.extend(f"expected the required property {name}, found none" for name in missing)
     return problems
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.management.base import CommandParser
@@ -31,7 +30,7 @@ class Command(OrganizationCommand):
                         count += 1
             else:
                 for line in ftm_lines(organization):
-                    sys.stdout.write(line.decode("utf-8"))
+                    self.stdout.write(line.decode("utf-8"), ending="")
                     count += 1
         except OSError as exc:
             fail(f"cannot write {options['output']}: {exc.strerror}")

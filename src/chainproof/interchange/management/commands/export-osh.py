@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,4 +41,4 @@ class Command(OrganizationCommand):
                 fail(f"cannot write {options['output']}: {exc.strerror}")
             self.stderr.write(f"Wrote {options['output']}.")
         else:
-            sys.stdout.write(response.content.decode("utf-8-sig"))
+            self.stdout.write(response.content.decode("utf-8-sig"), ending="")

@@ -277,3 +277,45 @@ def test_the_os_id_comes_in_through_the_open_supply_hub_mapping_and_matches_agai
     fresh = make_member("Fresh Imports", "frida", "admin")
     ftm_import(organization=fresh.organization, actor=fresh.user, data=data, file_name="a.json")
     assert Facility.objects.get(organization=fresh.organization).os_id == "CN2019303BQ3FZP"
+
+
+def test_an_entity_that_matches_a_stored_supplier_fills_it_and_erases_nothing(alice):
+    from django.db import transaction
+
+    from chainproof.suppliers.services import supplier_save
+
+    with transaction.atomic():
+        stored = supplier_save(
+            organization=alice.organization,
+            actor=alice.user,
+            data={
+                "legal_name": "Acme Textiles Co., Ltd.",
+                "country": "CN",
+                "contact_email": "kept@acme.example",
+                "status": "inactive",
+            },
+            identifiers=[{"scheme": "lei", "value": "5493001KJTIIGC8Y1R12"}],
+        )
+    entity = {
+        "id": "os-1",
+        "schema": "Company",
+        "properties": {
+            "name": ["ACME TEXTILES CO LTD"],
+            "country": ["cn"],
+            "dunsCode": ["123456789"],
+            "website": ["https://acme.example"],
+        },
+    }
+    data = json.dumps(entity).encode()
+    report = ftm_import(
+        organization=alice.organization, actor=alice.user, data=data, file_name="o.json"
+    )
+    assert report.updated["suppliers"] == 1
+    stored.refresh_from_db()
+    assert (stored.contact_email, stored.status, stored.website) == (
+        "kept@acme.example",
+        "inactive",
+        "https://acme.example/",  # as FtM writes a URL
+    )
+    assert sorted(stored.identifiers.values_list("scheme", flat=True)) == ["duns", "lei"]
+    assert Supplier.objects.filter(organization=alice.organization).count() == 1

@@ -353,9 +353,23 @@ class _Writer:
                 k for k in proxy.get("keywords", quiet=True) if not k.startswith("chainproof:")
             ],
             "notes": "\n\n".join(proxy.get("notes", quiet=True)),
-            "status": "inactive" if ("inactive" in status or "dissolved" in status) else "active",
+            "status": "inactive"
+            if ("inactive" in status or "dissolved" in status)
+            else "active"
+            if status
+            else "",
         }
         match = self._stored_supplier(identifiers, legal, country)
+        if match is None:
+            data["status"] = data["status"] or "active"
+        else:  # fill what the file gives, erase nothing
+            data = _given(data)
+            known = {(i["scheme"], i["value"]) for i in identifiers}
+            identifiers += [
+                {"scheme": i.scheme, "value": i.value, "label": i.label}
+                for i in match.identifiers.all()
+                if (i.scheme, i.value) not in known
+            ]
         supplier: Supplier = self._call(
             read, services.supplier_save, data=data, supplier=match, identifiers=identifiers
         )
@@ -437,6 +451,10 @@ class _Writer:
             match = facility_match(
                 self.org_id, supplier.pk if supplier else None, name, data["country"]
             )
+        if match is not None:  # fill what the file gives, erase nothing
+            data = _given(data)
+        else:
+            data["kind"] = data["kind"] or Facility.Kind.FACTORY
         facility: Facility = self._call(read, services.facility_save, data=data, facility=match)
         self._count("worksites", match is None)
         return facility
@@ -570,7 +588,8 @@ def _identifier(read: _Read, prop: str, scheme: str, value: str) -> dict[str, st
         raise _Refused(read, f"expected {exc.expected} in {prop}, found {exc.found!r}") from None
 
 
-def _kind(values: Iterable[str]) -> str:
+def _kind(values: list[str]) -> str:
+    """The worksite kind its classification names ('' when it has none)."""
     by_word = {label.casefold(): code for code, label in Facility.Kind.choices}
     for value in values:
         text = value.strip().casefold()
@@ -578,7 +597,12 @@ def _kind(values: Iterable[str]) -> str:
             return by_word[text]
         if text.replace(" ", "_") in Facility.Kind.values:
             return text.replace(" ", "_")
-    return Facility.Kind.OTHER if values else Facility.Kind.FACTORY
+    return Facility.Kind.OTHER if values else ""
+
+
+def _given(data: dict[str, Any]) -> dict[str, Any]:
+    """The values a file gives (what it leaves empty is not a change)."""
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
 
 
 def _activities(values: Iterable[str]) -> list[str]:

@@ -130,8 +130,11 @@ def test_round_trip_into_a_fresh_organization_gives_the_same_graph(demo):
     )
     assert AuditEvent.objects.filter(organization=new, action="import.ftm").count() == 1
     # The same file again changes nothing.
+    events = AuditEvent.objects.filter(organization=new).count()
     again = ftm_import(organization=new, actor=fresh.user, data=data, file_name="demo.ftm.json")
-    assert sum(again.created.values()) == 0
+    assert sum(again.created.values()) == sum(again.updated.values()) == 0
+    assert again.unchanged["links"] == SupplyLink.objects.filter(organization=new).count()
+    assert AuditEvent.objects.filter(organization=new).count() == events + 1  # the import's own
     assert (
         SupplyLink.objects.filter(organization=new).count()
         == SupplyLink.objects.filter(organization=org).count()

@@ -37,7 +37,16 @@ from followthemoney.proxy import EntityProxy
 
 from chainproof.audit.services import audit_record
 from chainproof.domain.hashing import sha256_bytes
-from chainproof.domain.records import SpecError, normalise_identifier, ref_key, supplier_key
+from chainproof.domain.records import (
+    FACILITY,
+    LINK,
+    SUPPLIER,
+    RecordSpec,
+    SpecError,
+    normalise_identifier,
+    ref_key,
+    supplier_key,
+)
 from chainproof.domain.records import material_key as material_name_key
 from chainproof.interchange.ftm_schema import (
     IMPORTER,
@@ -100,6 +109,7 @@ class FtmImportReport:
     entities: int = 0
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # schema -> entities left out
 
     def as_dict(self) -> dict[str, Any]:
@@ -109,6 +119,7 @@ class FtmImportReport:
             "entities": self.entities,
             "created": dict(self.created),
             "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
             "skipped": dict(self.skipped),
         }
 
@@ -370,6 +381,12 @@ class _Writer:
                 for i in match.identifiers.all()
                 if (i.scheme, i.value) not in known
             ]
+            stored_ids = {(i.scheme, i.value) for i in match.identifiers.all()}
+            if _unchanged(match, SUPPLIER, data) and stored_ids == {
+                (i["scheme"], i["value"]) for i in identifiers
+            }:
+                self.report.unchanged["suppliers"] += 1
+                return match
         supplier: Supplier = self._call(
             read, services.supplier_save, data=data, supplier=match, identifiers=identifiers
         )
@@ -453,6 +470,9 @@ class _Writer:
             )
         if match is not None:  # fill what the file gives, erase nothing
             data = _given(data)
+            if _unchanged(match, FACILITY, data):
+                self.report.unchanged["worksites"] += 1
+                return match
         else:
             data["kind"] = data["kind"] or Facility.Kind.FACTORY
         facility: Facility = self._call(read, services.facility_save, data=data, facility=match)
@@ -509,6 +529,9 @@ class _Writer:
             organization_id=self.org_id,
             **{k: v for k, v in data.items() if k not in ("valid_to", "evidence_refs", "notes")},
         ).first()
+        if match is not None and _unchanged(match, LINK, data):
+            self.report.unchanged["links"] += 1
+            return
         self._call(read, services.link_save, data=data, link=match)
         self._count("links", match is None)
 
@@ -598,6 +621,22 @@ def _kind(values: list[str]) -> str:
         if text.replace(" ", "_") in Facility.Kind.values:
             return text.replace(" ", "_")
     return Facility.Kind.OTHER if values else ""
+
+
+def _unchanged(stored: Any, spec: RecordSpec, data: dict[str, Any]) -> bool:
+    """Whether writing ``data`` would leave the stored record as it is (then nothing is
+    written and no audit event says it was updated)."""
+    try:
+        values = spec.normalise(data)
+    except SpecError:
+        return False  # the service says what is wrong
+    for name, value in values.items():
+        if name == "text_warning":
+            continue
+        old = getattr(stored, name)
+        if old != value and not (old in (None, "") and value in (None, "")):
+            return False
+    return True
 
 
 def _given(data: dict[str, Any]) -> dict[str, Any]:

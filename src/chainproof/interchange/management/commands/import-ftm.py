@@ -43,5 +43,7 @@ class Command(OrganizationCommand):
             self.stdout.write(f"  {kind}: {count} added")
         for kind, count in sorted(report.updated.items()):
             self.stdout.write(f"  {kind}: {count} found and updated")
+        for kind, count in sorted(report.unchanged.items()):
+            self.stdout.write(f"  {kind}: {count} found, already as in the file")
         for schema, count in sorted(report.skipped.items()):
             self.stdout.write(f"  {schema}: {count} left out")

@@ -257,10 +257,11 @@ def sort_entities(entities: list[_Read]) -> _Sorted:
         elif schema.is_a("Control") and _role(proxy) == OPERATOR_ROLE:
             pass  # read above
         elif schema.is_a("Ownership"):
-            out.parent.setdefault(
-                proxy.first("asset", quiet=True) or "",
-                (proxy.first("owner", quiet=True) or "", read),
-            )
+            asset = proxy.first("asset", quiet=True) or ""
+            if asset in out.parent:  # a supplier has one parent: the first named
+                out.skipped[schema.name] += 1
+            else:
+                out.parent[asset] = (proxy.first("owner", quiet=True) or "", read)
         elif schema.is_a("UnknownLink") and _role(proxy) in _SUPPLY_ROLES:
             out.links.append(read)
         else:

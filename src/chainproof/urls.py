@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("chainproof.cases.urls")),
     path("statements/", include("chainproof.statements.urls")),
     path("outbox/", include("chainproof.outbox.urls")),
+    path("interchange/", include("chainproof.interchange.urls")),
     path("portal/", include("chainproof.questionnaires.portal_urls")),
     path("api/v1/", api.urls),
 ]

@@ -53,6 +53,7 @@ ACTION_WORDS = {
     "import.products": "Products imported",
     "import.materials": "Materials imported",
     "import.links": "Supply links imported",
+    "import.ftm": "Supply chain imported from FollowTheMoney",
     "import.shipments": "Shipments imported",
     "import.file_received": "Import file received",
     "import.mapping_confirmed": "Import columns confirmed",

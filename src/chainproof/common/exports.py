@@ -22,7 +22,7 @@ from chainproof.fileformats.cells import csv_cell, plain, xlsx_row
 
 # The columns of the import templates and exports that hold identifiers and codes, by
 # column name (a header such as "Postal code" counts as postal_code): suppliers (ref, parent,
-# duns, lei, uscc, tax_id, other_id), facilities (ref, supplier, postal_code), products
+# duns, lei, uscc, tax_id, other_id), facilities (ref, supplier, postal_code, os_id), products
 # (sku, hts_code), links (the refs and SKU they name, evidence_refs), shipments
 # (reference, entry_number, port_code, bill_of_lading, product_sku, hts_code, facility_ref)
 # and phone numbers.
@@ -37,6 +37,7 @@ IDENTIFIER_COLUMNS = (
     "identifier",
     "supplier",
     "postal_code",
+    "os_id",
     "sku",
     "hts_code",
     "from_facility",

@@ -12,7 +12,8 @@ Matching (so that the same record given twice is one record):
 
 - suppliers: ref, then any identifier (DUNS, LEI, USCC, tax id), then normalised legal
   name + country;
-- facilities: ref, then normalised name + country + operating supplier;
+- facilities: ref, then OS ID (Open Supply Hub), then normalised name + country +
+  operating supplier;
 - materials: normalised name; products: SKU (case-insensitive);
 - links: source, target, item carried and valid-from date.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainproof.domain.names import normalize_name
+from chainproof.domain.os_id import normalise_os_id, os_id_problem
 from chainproof.domain.text import describe, visible, visible_text
 
 
@@ -234,6 +236,17 @@ def _dprk_workers(value: Any) -> Any:
     return {"not_yet_asked": "not_asked"}.get(value, value)
 
 
+def _os_id(value: Any) -> Any:
+    """An Open Supply Hub ID in its stored form; SpecError when it is not one."""
+    if value is None or not isinstance(value, str):
+        return "" if value is None else value
+    cleaned = normalise_os_id(visible_text(value))
+    problem = os_id_problem(cleaned) if cleaned else None
+    if problem:
+        raise SpecError("os_id", problem, value)
+    return cleaned
+
+
 def _country(value: Any) -> Any:
     return (value or "").strip().upper() if isinstance(value, str) or value is None else value
 
@@ -386,6 +399,7 @@ FACILITY = RecordSpec(
     kind="facility",
     fields=(
         "ref",
+        "os_id",
         "name",
         "native_name",
         "kind",
@@ -415,6 +429,7 @@ FACILITY = RecordSpec(
         "country": _country,
         "kind": _lower,
         "dprk_workers": _dprk_workers,
+        "os_id": _os_id,
         "activities": lambda v: [a.lower() for a in _names(v)],
     },
     choices={"kind": FACILITY_KINDS, "dprk_workers": DPRK_WORKERS},

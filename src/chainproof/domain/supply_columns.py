@@ -24,6 +24,7 @@ from typing import Any
 from chainproof.domain.hts import HtsError, normalize_hts
 from chainproof.domain.records import (
     ACTIVITIES,
+    FACILITY,
     FACILITY_KINDS,
     SCHEMES,
     SECTORS,
@@ -107,6 +108,14 @@ def identifier(scheme: str) -> Any:
             raise FieldError(exc.expected) from None
 
     return parse
+
+
+def os_id(value: str) -> str:
+    """A cell holding an Open Supply Hub ID (``domain.os_id``)."""
+    try:
+        return str(FACILITY.normalise({"os_id": value})["os_id"])
+    except SpecError as exc:
+        raise FieldError(exc.expected) from None
 
 
 def parse_bom(value: str) -> list[dict[str, Any]]:
@@ -355,6 +364,13 @@ FACILITIES = ColumnSet(
             help="Date of the worker figures, e.g. 2024-11-08.",
         ),
         Column("notes", text, required=False),
+        Column(
+            "os_id",
+            os_id,
+            required=False,
+            help="The Open Supply Hub ID (OS ID), e.g. CN2019303BQ3FZP, when the site is listed.",
+            example="CN2019303BQ3FZP",
+        ),
     ),
     key=("ref",),
     country_columns=("country",),
@@ -452,7 +468,7 @@ COLUMN_SETS: dict[str, ColumnSet] = {
 # (templates format them so; a reader that finds a number there says so).
 TEXT_COLUMNS: dict[str, frozenset[str]] = {
     "suppliers": frozenset({"ref", "parent", "duns", "lei", "uscc", "tax_id", "other_id"}),
-    "facilities": frozenset({"ref", "supplier", "postal_code"}),
+    "facilities": frozenset({"ref", "supplier", "postal_code", "os_id"}),
     "materials": frozenset(),
     "products": frozenset({"sku", "hts_code"}),
     "links": frozenset(

@@ -106,6 +106,7 @@ class SupplierFilters(Schema):
 class FacilityOut(Schema):
     id: int
     ref: str
+    os_id: str
     name: str
     native_name: str
     kind: str
@@ -134,6 +135,7 @@ class FacilityIn(BodyIn):
     name: str
     country: str
     ref: str = ""
+    os_id: str = Field("", max_length=40, description="Open Supply Hub ID, e.g. CN2019303BQ3FZP.")
     native_name: str = ""
     kind: str = "factory"
     supplier_id: Id | None = None

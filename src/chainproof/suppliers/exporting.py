@@ -132,6 +132,7 @@ def facility_rows(
             f.dprk_worker_count,
             f.figures_date,
             f.notes,
+            f.os_id,
             *_attributes(f, attribute_keys or []),
         ]
 

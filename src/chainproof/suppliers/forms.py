@@ -99,6 +99,12 @@ class FacilityForm(OrgForm):
     name = forms.CharField(max_length=300)
     native_name = forms.CharField(max_length=300, required=False)
     ref = forms.CharField(max_length=64, required=False, label="Your reference")
+    os_id = forms.CharField(
+        max_length=40,
+        required=False,
+        label="OS ID",
+        help_text="The site's Open Supply Hub ID, e.g. CN2019303BQ3FZP, if it is listed there.",
+    )
     kind = forms.ChoiceField(choices=Facility.Kind.choices)
     supplier = forms.ModelChoiceField(
         queryset=Supplier.objects.none(), required=False, label="Operated by"

@@ -65,22 +65,33 @@ class FacilityMatcher:
 
     def __init__(self, facilities: Iterable[Facility]) -> None:
         self.by_ref: dict[str, Facility] = {}
+        self.by_os_id: dict[str, Facility] = {}
         self.by_key: dict[tuple[str, str, int | None], Facility] = {}
         for facility in facilities:
             if facility.ref:
                 self.by_ref[ref_key(facility.ref)] = facility
+            if facility.os_id:
+                self.by_os_id[facility.os_id] = facility
             # facility_key of the stored name: derive_facility stored normalize_name(name).
             self.by_key[(facility.normalized_name, facility.country, facility.supplier_id)] = (
                 facility
             )
 
     def find(
-        self, *, ref: str = "", name: str, country: str, supplier_id: int | None
+        self,
+        *,
+        ref: str = "",
+        name: str,
+        country: str,
+        supplier_id: int | None,
+        os_id: str = "",
     ) -> Facility | None:
-        """By ref when one is given (a new ref is a new worksite), else by name + country
-        + supplier."""
+        """By ref when one is given (a new ref is a new worksite), else by OS ID (Open
+        Supply Hub), else by name + country + supplier."""
         if ref:
             return self.by_ref.get(ref_key(ref))
+        if os_id and os_id in self.by_os_id:
+            return self.by_os_id[os_id]
         return self.by_key.get(facility_key(name, country, supplier_id))
 
 

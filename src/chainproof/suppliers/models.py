@@ -138,6 +138,12 @@ class Facility(OrgOwned):
         NOT_ASKED = "not_asked", "Not yet asked"
 
     ref = models.CharField(max_length=64, blank=True, help_text="Your own code for this site.")
+    os_id = models.CharField(
+        "OS ID",
+        max_length=15,
+        blank=True,
+        help_text="The site's Open Supply Hub ID, e.g. CN2019303BQ3FZP (opensupplyhub.org).",
+    )
     name = models.CharField(max_length=300)
     native_name = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FACTORY)
@@ -182,7 +188,12 @@ class Facility(OrgOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "ref"], condition=~Q(ref=""), name="facility_ref_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "os_id"],
+                condition=~Q(os_id=""),
+                name="facility_os_id_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "name"], name="facility_org_name"),

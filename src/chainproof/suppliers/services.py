@@ -222,6 +222,8 @@ def facility_save(
     derive_facility(facility)
     if facility.ref:
         _refuse_duplicate(facility, "ref", f"A worksite with ref {facility.ref!r}")
+    if facility.os_id:
+        _refuse_duplicate(facility, "os_id", f"A worksite with OS ID {facility.os_id}")
     _save_with_audit(
         facility,
         actor=actor,

@@ -859,9 +859,18 @@ OSH_PROCESSING = [("Cut & Sew", "Final Product Assembly", "Cutting|Sewing"),
                   ("Ginning", "Raw Material Processing or Production", "Ginning")]  # fmt: skip
 
 
+OSH_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32
+
+
 def os_id(country: str) -> str:
-    tail = "".join(RNG.choice("0123456789ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(7))
-    return f"{country}{RNG.randint(2019, 2024)}{RNG.randint(1, 365):03d}{tail}"
+    """An OS ID: country, year and day, five base-32 characters and the check character
+    Open Supply Hub computes (the character codes of the country letters plus the base-32
+    value of every later character, modulo 32). Seven characters are drawn, as before, so
+    the rest of the generated files stay as they were."""
+    tail = "".join(RNG.choice(OSH_CHARS) for _ in range(7))[:5]
+    head = f"{country}{RNG.randint(2019, 2024)}{RNG.randint(1, 365):03d}{tail}"
+    total = ord(head[0]) + ord(head[1]) + sum(OSH_CHARS.index(c) for c in head[2:])
+    return head + OSH_CHARS[total % 32]
 
 
 def build_osh() -> dict[str, Any]:

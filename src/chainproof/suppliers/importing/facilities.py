@@ -26,6 +26,36 @@ class FacilityPlanner(Planner):
             organization_id=self.org_id, actor=actor, changes=changes, normalised=True
         )
 
+    def _os_id_free(
+        self,
+        line: int,
+        row: dict[str, Any],
+        match: Facility | None,
+        identity: Any,
+        matcher: FacilityMatcher,
+        os_ids: dict[str, tuple[int, Any]],
+    ) -> bool:
+        """An OS ID names one worksite: not another stored one, not another row's."""
+        os_id = row.get("os_id") or ""
+        if not os_id:
+            return True
+        owner = matcher.by_os_id.get(os_id)
+        if owner is not None and (match is None or owner.pk != match.pk):
+            self.error(
+                line, "os_id", "an OS ID not used by another worksite", f"{os_id} ({owner.name})"
+            )
+            return False
+        earlier = os_ids.setdefault(os_id, (line, identity))
+        if earlier[1] != identity:
+            self.error(
+                line,
+                "os_id",
+                f"an OS ID not given to another worksite in this file (row {earlier[0]})",
+                os_id,
+            )
+            return False
+        return True
+
     def plan(self, rows: Rows) -> list[RecordChange]:
         suppliers = supplier_index(self.org_id)
         facilities = list(Facility.objects.filter(organization_id=self.org_id))
@@ -33,6 +63,7 @@ class FacilityPlanner(Planner):
         chosen = {int(row[MATCH_KEY]) for _, row in rows if row.get(MATCH_KEY)}
         stored = {f.pk: f for f in facilities if f.pk in chosen}
         seen: dict[Any, int] = {}
+        os_ids: dict[str, tuple[int, Any]] = {}  # OS ID -> (row, identity) in this file
         changes = []
         derived_cache: dict[tuple[str, ...], tuple[bool, str]] = {}
         for line, row in rows:
@@ -53,6 +84,7 @@ class FacilityPlanner(Planner):
                 name=row["name"],
                 country=row["country"],
                 supplier_id=supplier_id,
+                os_id=row.get("os_id") or "",
             )
             identity = match.pk if match else ("new", row.get("ref") or "", *key)
             if identity in seen:
@@ -64,11 +96,16 @@ class FacilityPlanner(Planner):
                 )
                 continue
             seen[identity] = line
+            if not self._os_id_free(line, row, match, identity, matcher, os_ids):
+                continue
             raw: dict[str, Any] = {name: row.get(name) for name in _VALUE_FIELDS}
             for name in ("address", "products_made", "notes"):
                 raw[name] = raw[name] or ""
             if not row.get("ref") and match is not None:
                 raw["ref"] = match.ref
+            if not row.get("os_id") and match is not None:
+                raw["os_id"] = match.os_id
+            raw["os_id"] = raw["os_id"] or ""
             raw["kind"] = raw["kind"] or "factory"
             raw["dprk_workers"] = raw["dprk_workers"] or "not_asked"
             values = self.clean(line, raw)

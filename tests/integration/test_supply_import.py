@@ -295,7 +295,8 @@ def test_identifier_owned_by_another_supplier_is_an_error(acme):
             {"ref": "V2", "legal_name": "Two", "country": "CN"},
         ),
     )
-    with pytest.raises(ImportFailed, match="belongs to One"):
+    # The review sees the shared DUNS first: a person must say whether the row is V1.
+    with pytest.raises(ImportFailed, match="same DUNS 111111111; its ref is V1"):
         _import(
             acme,
             "suppliers",

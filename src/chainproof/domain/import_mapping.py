@@ -41,6 +41,7 @@ SYNONYMS_FILE = Path(__file__).parent / "data" / "column_synonyms.yaml"
 # Values carried beside the fields of a record.
 ATTRIBUTES_KEY = "__attributes__"
 MATCH_KEY = "__match__"  # the stored record a row was confirmed to be (its id)
+APART_KEY = "__apart__"  # stored records a person said the row is not (their ids)
 # Exports write custom attributes as "attribute: <key>" columns; a re-import maps them back.
 ATTRIBUTE_PREFIX = "attribute:"
 

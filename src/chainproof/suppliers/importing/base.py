@@ -146,5 +146,35 @@ class Planner(ABC):
         return changed
 
 
+def given(row: dict[str, Any], names: Any) -> set[str]:
+    """The fields a row gives a value for (a column the file does not have, or an empty
+    cell, gives none)."""
+    return {name for name in names if row.get(name) not in (None, "", [], {})}
+
+
+def over_stored(match: Any, values: dict[str, Any], given_fields: set[str]) -> dict[str, Any]:
+    """On an update, the row's values over the stored record's: a field the row gives no
+    value for keeps what is stored. An import never erases a value (a list re-imported
+    with fewer columns, or with empty cells, changes only what it says); a value is
+    cleared on the record's page."""
+    if match is None:
+        return values
+    return {
+        name: value if name in given_fields else getattr(match, name)
+        for name, value in values.items()
+    }
+
+
+def same_but_zeros(given_text: str, stored: str) -> bool:
+    """A code a spreadsheet turned into a number: the stored one with its leading zeros
+    dropped ('100234' for '0000100234')."""
+    return (
+        given_text.isdigit()
+        and stored.isdigit()
+        and len(stored) > len(given_text)
+        and stored.lstrip("0") == given_text.lstrip("0")
+    )
+
+
 def created_fields(values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {name: (None, value) for name, value in values.items()}

@@ -6,10 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from chainproof.bulk import new_instance
-from chainproof.domain.import_mapping import ATTRIBUTES_KEY, MATCH_KEY
+from chainproof.domain.import_mapping import APART_KEY, ATTRIBUTES_KEY, MATCH_KEY
 from chainproof.domain.records import FACILITY, facility_key
 from chainproof.suppliers.batch import RecordChange, facility_save_many
-from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.importing.base import (
+    Planner,
+    Rows,
+    created_fields,
+    given,
+    over_stored,
+)
 from chainproof.suppliers.matching import FacilityMatcher, supplier_index
 from chainproof.suppliers.models import Facility
 from chainproof.suppliers.services import derive_facility
@@ -86,6 +92,8 @@ class FacilityPlanner(Planner):
                 supplier_id=supplier_id,
                 os_id=row.get("os_id") or "",
             )
+            if match is not None and match.pk in (row.get(APART_KEY) or ()):
+                match = None  # a person said this row is not that worksite
             identity = match.pk if match else ("new", row.get("ref") or "", *key)
             if identity in seen:
                 self.error(
@@ -119,6 +127,15 @@ class FacilityPlanner(Planner):
                     **(match.attributes if match else {}),
                     **row[ATTRIBUTES_KEY],
                 }
+            if match is not None:
+                kept = given(row, _VALUE_FIELDS) | {"ref", "name", "country", "os_id"}
+                if row.get("supplier"):
+                    kept.add("supplier_id")
+                if "total_workers" in kept:
+                    kept.add("total_workers_max")
+                if row.get(ATTRIBUTES_KEY):
+                    kept.add("attributes")
+                values = over_stored(match, values, kept)
             probe = new_instance(Facility, dict(values))
             place = (probe.country, probe.subdivision, probe.city, probe.address, probe.native_name)
             if place not in derived_cache:

@@ -7,7 +7,13 @@ from typing import Any
 from chainproof.bulk import new_instance
 from chainproof.domain.records import MATERIAL, material_key
 from chainproof.suppliers.batch import RecordChange, material_save_many
-from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.importing.base import (
+    Planner,
+    Rows,
+    created_fields,
+    given,
+    over_stored,
+)
 from chainproof.suppliers.models import Material
 
 
@@ -55,5 +61,7 @@ class MaterialPlanner(Planner):
                 )
                 changes.append(RecordChange(line, obj, True, created_fields(values)))
             else:
-                changes.append(RecordChange(line, match, False, self.diff(match, values)))
+                kept = given(row, values) | {"name"}
+                fields = self.diff(match, over_stored(match, values, kept))
+                changes.append(RecordChange(line, match, False, fields))
         return changes

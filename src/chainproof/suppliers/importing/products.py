@@ -9,7 +9,13 @@ from typing import Any
 from chainproof.bulk import new_instance
 from chainproof.domain.records import PRODUCT, material_key, ref_key
 from chainproof.suppliers.batch import BomLine, RecordChange, product_save_many
-from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.importing.base import (
+    Planner,
+    Rows,
+    created_fields,
+    given,
+    over_stored,
+)
 from chainproof.suppliers.models import Material, Product, ProductInput
 
 
@@ -80,7 +86,10 @@ class ProductPlanner(Planner):
                 obj = new_instance(Product, {"organization_id": self.org_id, **values})
                 change = RecordChange(line, obj, True, created_fields(values))
             else:
-                change = RecordChange(line, match, False, self.diff(match, values))
+                kept = given(row, values) | {"sku", "name"}
+                change = RecordChange(
+                    line, match, False, self.diff(match, over_stored(match, values, kept))
+                )
             old_bom = boms.get(match.pk, []) if match else []
             if row.get("inputs") is not None and _bom_key(bom) != _bom_key(old_bom):
                 change.inputs = bom

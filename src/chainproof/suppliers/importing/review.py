@@ -24,6 +24,7 @@ from typing import Any
 
 from chainproof.domain.duplicates import Candidate, DuplicatePair, find_duplicates
 from chainproof.domain.import_mapping import (
+    APART_KEY,
     ATTRIBUTES_KEY,
     MATCH_KEY,
     MappedRecord,
@@ -34,7 +35,7 @@ from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
 from chainproof.domain.values import infer_date_order
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.batch import RecordChange
-from chainproof.suppliers.importing.base import Planner
+from chainproof.suppliers.importing.base import Planner, same_but_zeros
 from chainproof.suppliers.matching import supplier_index
 from chainproof.suppliers.models import Facility, Supplier, SupplierIdentifier
 
@@ -269,6 +270,12 @@ def _duplicates(
     refs = {ref_key(row["ref"]) for row in rows.values() if row.get("ref")}
     stored = _stored_candidates(organization_id, entity, refs)
     pairs = find_duplicates(candidates, stored)
+    model = Supplier if entity == "suppliers" else Facility
+    stored_refs = dict(
+        model.objects.filter(organization_id=organization_id)
+        .exclude(ref="")
+        .values_list("pk", "ref")
+    )
     if entity == "facilities":
         operators = _Operators(organization_id, rows)
         pairs = [p for p in pairs if not operators.apart(p.a, p.b)]
@@ -281,7 +288,9 @@ def _duplicates(
             line = b if stored_side is a else a
             if not isinstance(line, int) or line not in rows or line in into:
                 continue
-            if _against_stored(rows[line], line, stored_side, pair, result, decisions, sheet):
+            if _against_stored(
+                rows[line], line, stored_side, pair, result, decisions, sheet, stored_refs
+            ):
                 rows.pop(line)
             continue
         if not isinstance(a, int) or not isinstance(b, int):
@@ -338,14 +347,29 @@ def _against_stored(
     result: Evaluation,
     decisions: Mapping[int, str],
     sheet: str,
+    stored_refs: Mapping[int, str],
 ) -> bool:
-    """Point the row at the stored record it surely is; True when a person must decide."""
+    """Point the row at the stored record it surely is; True when a person must decide.
+    A row whose own ref differs from the record's is never surely it (another supplier
+    with a shared identifier, or the same one under a new code: a person says which)."""
     decision = decisions.get(line, "")
+    stored_ref = stored_refs.get(stored[1], "")
+    own_ref = str(row.get("ref") or "")
+    other_code = bool(
+        own_ref
+        and stored_ref
+        and ref_key(own_ref) != ref_key(stored_ref)
+        and not same_but_zeros(own_ref, stored_ref)
+    )
     if decision == "keep":
+        # Kept apart: the planner must never match the row to that record (by an
+        # identifier they share, say); a clash then needs a person.
+        row.setdefault(APART_KEY, []).append(stored[1])
         return False
-    if pair.sure or decision == "merge":
+    if (pair.sure and not other_code) or decision == "merge":
         row.setdefault(MATCH_KEY, stored[1])
         return False
+    reason = f"{pair.reason}; its ref is {stored_ref}" if other_code else pair.reason
     result.outcomes[line] = RowOutcome(
         line,
         "pending",
@@ -354,13 +378,13 @@ def _against_stored(
                 line,
                 "legal_name" if "legal_name" in row else "name",
                 "a row that is not already stored, or your choice: it may be a record you "
-                f"have ({pair.reason}); merge it with that record or keep it apart",
+                f"have ({reason}); merge it with that record or keep it apart",
                 str(row.get("legal_name") or row.get("name") or ""),
                 sheet,
             )
         ],
         duplicate_of=stored,
-        duplicate_reason=pair.reason,
+        duplicate_reason=reason,
     )
     return True
 
@@ -370,7 +394,7 @@ def _merge(primary: dict[str, Any], other: dict[str, Any], entity: str) -> None:
     as an alias, identifiers and attributes added."""
     name_field = "legal_name" if entity == "suppliers" else "name"
     for key, value in other.items():
-        if key in (name_field, "aliases", ATTRIBUTES_KEY, MATCH_KEY):
+        if key in (name_field, "aliases", ATTRIBUTES_KEY, MATCH_KEY, APART_KEY):
             continue
         if primary.get(key) in (None, "", []) and value not in (None, "", []):
             primary[key] = value

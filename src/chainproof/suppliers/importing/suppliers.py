@@ -6,10 +6,17 @@ from collections import defaultdict
 from typing import Any
 
 from chainproof.bulk import new_instance
-from chainproof.domain.import_mapping import ATTRIBUTES_KEY, MATCH_KEY
+from chainproof.domain.import_mapping import APART_KEY, ATTRIBUTES_KEY, MATCH_KEY
 from chainproof.domain.records import COLUMN_SCHEMES, SUPPLIER, ref_key, supplier_key
 from chainproof.suppliers.batch import Identifier, RecordChange, supplier_save_many
-from chainproof.suppliers.importing.base import Planner, Rows, created_fields
+from chainproof.suppliers.importing.base import (
+    Planner,
+    Rows,
+    created_fields,
+    given,
+    over_stored,
+    same_but_zeros,
+)
 from chainproof.suppliers.matching import NameIndex
 from chainproof.suppliers.models import Supplier, SupplierIdentifier
 from chainproof.suppliers.validation import member_users
@@ -28,6 +35,7 @@ class SupplierPlanner(Planner):
         existing = {s.pk: s for s in Supplier.objects.filter(organization_id=self.org_id)}
         by_ref = {ref_key(s.ref): s for s in existing.values() if s.ref}
         by_key = {(s.normalized_name, s.country): s for s in existing.values()}
+        by_digits = {s.ref.lstrip("0"): s for s in existing.values() if s.ref.isdigit()}
         identifier_owner: dict[tuple[str, str], int] = {}
         ids_of: dict[int, set[Identifier]] = defaultdict(set)
         for scheme, value, label, sid in SupplierIdentifier.objects.filter(
@@ -49,16 +57,43 @@ class SupplierPlanner(Planner):
             if row.get("other_id"):
                 wanted_ids.add(("other", row["other_id"]["value"], row["other_id"]["label"]))
             match = by_ref.get(ref_key(row["ref"])) if row.get("ref") else None
+            if match is None and row.get("ref") and row["ref"].isdigit():
+                # A spreadsheet turned the ref into a number and dropped its leading zeros.
+                match = by_digits.get(row["ref"].lstrip("0"))
             if match is None and row.get(MATCH_KEY) in existing:
                 match = existing[row[MATCH_KEY]]  # chosen in review: the same as a stored one
+            apart = set(row.get(APART_KEY) or ())
+            by_identifier = False
             if match is None:
                 for scheme, value, _ in sorted(wanted_ids):
                     owner = identifier_owner.get((scheme, value))
-                    if owner is not None:
-                        match = existing[owner]
+                    if owner is not None and owner not in apart:
+                        match, by_identifier = existing[owner], True
                         break
             if match is None and not row.get("ref"):
                 match = by_key.get((norm, country))
+                if match is not None and match.pk in apart:
+                    match = None
+            if match is not None and row.get("ref") and same_but_zeros(row["ref"], match.ref):
+                row = {**row, "ref": match.ref}  # a spreadsheet dropped its leading zeros
+            if (
+                by_identifier
+                and match is not None
+                and row.get("ref")
+                and match.ref
+                and ref_key(row["ref"]) != ref_key(match.ref)
+            ):
+                # The file's ref names no stored supplier, but an identifier names one
+                # with another ref: another supplier, or the same one under a new ref.
+                self.error(
+                    line,
+                    "ref",
+                    f"the ref of the supplier stored with this identifier ({match.ref}, "
+                    f"{match.legal_name}), or another identifier: merge the row into that "
+                    "supplier on the review page if it is the same, or correct the identifier",
+                    row["ref"],
+                )
+                continue
             identity = match.pk if match else ("new", row.get("ref") or "", norm, country)
             if identity in seen:
                 self.error(
@@ -124,6 +159,13 @@ class SupplierPlanner(Planner):
                     )
                     continue
                 values["owner_id"] = owner_id
+            if match is not None:
+                kept = given(row, values) | {"ref", "legal_name", "country"}
+                if row.get(ATTRIBUTES_KEY):
+                    kept.add("attributes")
+                if row.get("owner"):
+                    kept.add("owner_id")
+                values = over_stored(match, values, kept)
             if match is None:
                 obj = new_instance(
                     Supplier, {"organization_id": self.org_id, "normalized_name": norm, **values}
@@ -135,6 +177,10 @@ class SupplierPlanner(Planner):
                     fields["normalized_name"] = (match.normalized_name, norm)
                 change = RecordChange(line, match, False, fields)
             old_ids = ids_of.get(match.pk, set()) if match else set()
+            if wanted_ids and match is not None:
+                # The schemes the row gives replace the stored ones; the others are kept.
+                schemes = {s for s, _, _ in wanted_ids} - {"other"}
+                wanted_ids |= {i for i in old_ids if i[0] not in schemes}
             if wanted_ids and {(s, v) for s, v, _ in wanted_ids} != {(s, v) for s, v, _ in old_ids}:
                 change.identifiers = sorted(wanted_ids)
                 change.identifiers_before = sorted(old_ids)

@@ -79,14 +79,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except DatabaseError as exc:
-        if not _no_tables(exc):
+        behind = _unapplied_migrations()
+        if _no_tables(exc) and not _any_applied():
+            sys.stderr.write(
+                "chainproof: the database has no tables yet. Run `chainproof init` (a new data "
+                "directory) or `chainproof migrate` (an existing database) first.\n"
+            )
+            return 2
+        if not behind:
             raise
         sys.stderr.write(
-            "chainproof: the database has no tables yet. Run `chainproof init` (a new data "
-            "directory) or `chainproof migrate` (an existing database) first.\n"
+            f"chainproof: the database is older than this version of chainproof ({behind} "
+            "change(s) to its tables not applied yet). Run `chainproof migrate` first.\n"
         )
         return 2
     return 0
+
+
+def _any_applied() -> bool:
+    """Whether any migration was ever applied to the database."""
+    try:
+        from django.db import connection
+        from django.db.migrations.recorder import MigrationRecorder
+
+        return bool(MigrationRecorder(connection).applied_migrations())
+    except Exception:  # only used to explain another error
+        return False
+
+
+def _unapplied_migrations() -> int:
+    """How many migrations the database still lacks (0 when it cannot tell)."""
+    try:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connection)
+        return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except Exception:  # only used to explain another error
+        return 0
 
 
 def _no_tables(exc: Exception) -> bool:

@@ -128,6 +128,18 @@ def test_a_command_on_a_database_never_set_up_says_what_to_run(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.same_on_every_database  # its own SQLite file in tmp_path
+def test_a_command_on_a_database_behind_the_code_says_to_migrate(tmp_path):
+    env = {"CHAINPROOF_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    # Only the suppliers' tables up to 0005 (and what they need): an older database.
+    rolled = _cli("migrate", "suppliers", "0005", "--verbosity", "0", env_extra=env)
+    assert rolled.returncode == 0, rolled.stderr
+    result = _cli("org", "create", "Behind Inc", env_extra=env)
+    assert result.returncode == 2
+    assert "Run `chainproof migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_every_option_of_every_chainproof_command_is_described():
     import argparse
 

@@ -12,11 +12,13 @@ No signals are sent and no model validation runs: callers validate first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.base import ModelState
 
 from chainproof.common.signals import SKIPPED_APPS, clean_field_value
@@ -219,3 +221,57 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
     return len(rows)
+
+
+def insert_values(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert rows of plain values (``attnames`` order, the primary key left to the table),
+    cleaned and adapted as :func:`insert` does, without building model instances.
+
+    JSON values whose every string is already visible text skip the recursive cleaning:
+    their encoding (ASCII, no escape) shows it in one pass; a value repeated from the
+    previous row (an edition list shared by a batch) is adapted once.
+    """
+    adapters = [
+        _fast_json(model, a, adapt)
+        for a, adapt in zip(attnames, _adapters(model, attnames), strict=True)
+    ]
+    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
+
+    def adapted() -> Iterable[list[Any]]:
+        for values in rows:
+            row = list(values)
+            for i, adapt in special:
+                row[i] = adapt(row[i])
+            yield row
+
+    return insert_rows(model, attnames, adapted())
+
+
+def _fast_json(model: type[models.Model], attname: str, adapt: Adapter) -> Adapter:
+    field = _field(model, attname)
+    if not isinstance(field, models.JSONField):
+        return adapt
+    text_only = type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+    encoder = field.encoder
+    plain = model._meta.app_label in SKIPPED_APPS
+    last: list[Any] = [object(), None]
+
+    def fast(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
+        if value is None or plain:
+            result = adapt(value)
+        else:
+            text = json.dumps(value, cls=encoder)
+            # ASCII output without a backslash: no escaped (control, non-ASCII) character,
+            # so clean_json would return every string as it is.
+            if "\\" not in text and text.isprintable():
+                result = text if text_only else connection.ops.adapt_json_value(value, encoder)
+            else:
+                result = adapt(value)
+        last[0], last[1] = value, result
+        return result
+
+    return fast

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.db import connection
 
 from chainproof.domain.editions import Placement, combine_placements, latest_placements
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
@@ -133,8 +136,12 @@ class _Items:
     dol: dict[NodeKey, tuple[str, ...]]
     sectors: dict[NodeKey, str]
 
+    def name(self, item: NodeKey) -> str:
+        found = self.names.get(item)
+        return str(item) if found is None else found
+
     def goods(self, item: NodeKey) -> tuple[str, ...]:
-        return (self.names.get(item, str(item)), *self.dol.get(item, ()))
+        return (self.name(item), *self.dol.get(item, ()))
 
     def high_risk(self, item: NodeKey) -> bool:
         return bool(self.dol.get(item) or self.sectors.get(item))
@@ -185,8 +192,9 @@ def build_snapshot(
         "product_id",
         "material_id",
     )
+    rows: Iterable[tuple[Any, ...]]
     if only is None:
-        rows = list(active_links(organization_id, on).values_list(*columns))
+        rows = _raw_rows(active_links(organization_id, on).values_list(*columns))
     else:
         facility_ids = ids_of(only, NodeKind.FACILITY)
         supplier_ids = ids_of(only, NodeKind.SUPPLIER)
@@ -231,7 +239,7 @@ def build_snapshot(
             tier1[target].add(source)
         else:
             arriving[target].add(item)
-        snap.edges.append(Edge(source, target, items.names.get(item, str(item))))
+        snap.edges.append(Edge(source, target, items.name(item)))
 
     facilities = Facility.objects.filter(organization_id=organization_id)
     suppliers = Supplier.objects.filter(organization_id=organization_id)
@@ -250,7 +258,7 @@ def build_snapshot(
             "entity_hits": tuple(hits.get(node, ())) + tuple(inherited),
             "signals": tuple(signals.get(node, ())),
             "unknown_inputs": tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
+                UnknownInput(items.name(i), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         }
@@ -322,16 +330,24 @@ def build_snapshot(
             sectors=tuple(sorted({items.sectors[i] for i in inputs if i in items.sectors})),
             entity_hits=(),
             signals=(),
-            unknown_inputs=tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i)) for i in missing
-            )
+            unknown_inputs=tuple(UnknownInput(items.name(i), items.high_risk(i)) for i in missing)
             + tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
+                UnknownInput(items.name(i), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         )
         snap.products.append(node)
     return snap
+
+
+def _raw_rows(queryset: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """A values_list's rows straight from the cursor: integer and flag columns need none
+    of the ORM's per-value converters (a flag may come back as 0/1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
 
 
 def _tier_one(

@@ -226,22 +226,38 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
 def insert_values(
     model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
-    """Insert rows of plain values (``attnames`` order, the primary key left to the table),
-    cleaned and adapted as :func:`insert` does, without building model instances.
+    """Insert rows of plain values (``attnames`` order, the primary key left to the table,
+    other columns their model default, computed once), cleaned and adapted as
+    :func:`insert` does, without building model instances.
 
-    JSON values whose every string is already visible text skip the recursive cleaning:
-    their encoding (ASCII, no escape) shows it in one pass; a value repeated from the
-    previous row (an edition list shared by a batch) is adapted once.
+    The text rule costs one check per row when every text is already visible, and one
+    encoding per JSON value whose strings all are; a JSON value repeated from the previous
+    row (an edition list shared by a batch) is adapted once.
     """
+    plain = model._meta.app_label in SKIPPED_APPS
+    defaults = tuple((a, v) for a, v in _defaults(model) if a not in attnames)
+    attnames = [*attnames, *(a for a, _ in defaults)]
+    extra = tuple(v for _, v in defaults)
+    fields = [_field(model, a) for a in attnames]
+    texts = [
+        i
+        for i, f in enumerate(fields)
+        if not plain and isinstance(f, models.CharField | models.TextField)
+    ]
     adapters = [
-        _fast_json(model, a, adapt)
-        for a, adapt in zip(attnames, _adapters(model, attnames), strict=True)
+        _fast_json(f, _adapter(f), plain) if isinstance(f, models.JSONField) else _adapter(f)
+        for f in fields
     ]
     special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
 
     def adapted() -> Iterable[list[Any]]:
         for values in rows:
-            row = list(values)
+            row = [*values, *extra]
+            if texts:
+                seen = [row[i] for i in texts]
+                if not "".join(v for v in seen if type(v) is str).isprintable():
+                    for i in texts:
+                        row[i] = clean_field_value(fields[i], row[i])
             for i, adapt in special:
                 row[i] = adapt(row[i])
             yield row
@@ -249,13 +265,9 @@ def insert_values(
     return insert_rows(model, attnames, adapted())
 
 
-def _fast_json(model: type[models.Model], attname: str, adapt: Adapter) -> Adapter:
-    field = _field(model, attname)
-    if not isinstance(field, models.JSONField):
-        return adapt
+def _fast_json(field: models.JSONField[Any], adapt: Adapter, plain: bool) -> Adapter:
     text_only = type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
     encoder = field.encoder
-    plain = model._meta.app_label in SKIPPED_APPS
     last: list[Any] = [object(), None]
 
     def fast(value: Any) -> Any:
@@ -264,13 +276,15 @@ def _fast_json(model: type[models.Model], attname: str, adapt: Adapter) -> Adapt
         if value is None or plain:
             result = adapt(value)
         else:
-            text = json.dumps(value, cls=encoder)
-            # ASCII output without a backslash: no escaped (control, non-ASCII) character,
-            # so clean_json would return every string as it is.
-            if "\\" not in text and text.isprintable():
-                result = text if text_only else connection.ops.adapt_json_value(value, encoder)
+            text = json.dumps(value, cls=encoder, ensure_ascii=False)
+            # No backslash: no string holds a control character (JSON escapes those);
+            # printable: none holds another invisible one. clean_json would change nothing.
+            if "\\" in text or not text.isprintable():
+                result = adapt(clean_field_value(field, value))
+            elif text_only:
+                result = text if text.isascii() else adapt(value)
             else:
-                result = adapt(value)
+                result = connection.ops.adapt_json_value(value, encoder)
         last[0], last[1] = value, result
         return result
 

@@ -219,15 +219,32 @@ def build_snapshot(
     supplier_without_site: set[NodeKey] = set()
     tier1: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     snap = Snapshot()
+    # One key object per node, however many links name it (time and memory).
+    keys: dict[tuple[NodeKind, int], NodeKey] = {}
+
+    def key(kind: NodeKind, pk: int) -> NodeKey:
+        found = keys.get((kind, pk))
+        if found is None:
+            found = keys[(kind, pk)] = NodeKey(kind, pk)
+        return found
+
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
-        item = NodeKey.material(material_id) if material_id else NodeKey.product(product_id)
-        source = NodeKey.facility(src_f) if src_f else (NodeKey.supplier(src_s) if src_s else None)
+        item = (
+            key(NodeKind.MATERIAL, material_id)
+            if material_id
+            else key(NodeKind.PRODUCT, product_id)
+        )
+        source = (
+            key(NodeKind.FACILITY, src_f)
+            if src_f
+            else (key(NodeKind.SUPPLIER, src_s) if src_s else None)
+        )
         target = (
-            NodeKey.product(product_id)
+            key(NodeKind.PRODUCT, product_id)
             if to_importer
-            else NodeKey.facility(tgt_f)
+            else key(NodeKind.FACILITY, tgt_f)
             if tgt_f
-            else NodeKey.supplier(tgt_s)
+            else key(NodeKind.SUPPLIER, tgt_s)
         )
         if source is None:
             unknown[target].add(item)
@@ -275,7 +292,7 @@ def build_snapshot(
         "migrant_workers",
         "supplier_id",
     ).iterator(chunk_size=5000):
-        node = NodeKey.facility(row["pk"])
+        node = key(NodeKind.FACILITY, row["pk"])
         made = sorted(shipped.get(node, ()))
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -290,14 +307,16 @@ def build_snapshot(
             dprk_worker_count=row["dprk_worker_count"],
             total_workers=row["total_workers"],
             migrant_workers=row["migrant_workers"],
-            **extras(node, NodeKey.supplier(row["supplier_id"]) if row["supplier_id"] else None),
+            **extras(
+                node, key(NodeKind.SUPPLIER, row["supplier_id"]) if row["supplier_id"] else None
+            ),
         )
         if row["supplier_id"]:
-            snap.edges.append(Edge(node, NodeKey.supplier(row["supplier_id"]), operates=True))
+            snap.edges.append(Edge(node, key(NodeKind.SUPPLIER, row["supplier_id"]), operates=True))
     for pk, legal_name, country, aliases in suppliers.values_list(
         "pk", "legal_name", "country", "aliases"
     ).iterator(chunk_size=5000):
-        node = NodeKey.supplier(pk)
+        node = key(NodeKind.SUPPLIER, pk)
         made = sorted(shipped.get(node, ())) if node in supplier_without_site else []
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -319,7 +338,7 @@ def build_snapshot(
     if only is not None:
         tier1, arriving = _tier_one(organization_id, on, product_ids)
     for pk, name in products.values_list("pk", "name"):
-        node = NodeKey.product(pk)
+        node = key(NodeKind.PRODUCT, pk)
         inputs = bom.get(pk, set())
         reaching = set().union(*(arriving.get(s, set()) for s in tier1.get(node, ())))
         missing = sorted(inputs - reaching) if tier1.get(node) else []

@@ -57,18 +57,28 @@ def _quiet(done: int, total: int | None, message: str = "") -> None:
 def bundled_methodologies_ensure() -> list[MethodologyVersion]:
     """Store every methodology file shipped with chainproof (once)."""
     stored = []
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        parsed = parse_methodology(text)
+    for text, name, version, sha256 in _bundled_files():
         found = MethodologyVersion.objects.filter(
-            organization__isnull=True, name=parsed.name, version=parsed.version
+            organization__isnull=True, name=name, version=version
         ).first()
         if found is None:
             found = MethodologyVersion.objects.create(
-                name=parsed.name, version=parsed.version, content=text, sha256=parsed.sha256
+                name=name, version=version, content=text, sha256=sha256
             )
         stored.append(found)
     return stored
+
+
+@lru_cache(maxsize=1)
+def _bundled_files() -> tuple[tuple[str, str, str, str], ...]:
+    """The methodology files shipped with chainproof (text, name, version, SHA-256), read
+    and parsed once per process: every scoring run asks for them."""
+    found = []
+    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_methodology(text)
+        found.append((text, parsed.name, parsed.version, parsed.sha256))
+    return tuple(found)
 
 
 def methodology_in_use(organization_id: int) -> MethodologyVersion:

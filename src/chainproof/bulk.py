@@ -12,11 +12,13 @@ No signals are sent and no model validation runs: callers validate first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.base import ModelState
 
 from chainproof.common.signals import SKIPPED_APPS, clean_field_value
@@ -219,3 +221,71 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
     return len(rows)
+
+
+def insert_values(
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert rows of plain values (``attnames`` order, the primary key left to the table,
+    other columns their model default, computed once), cleaned and adapted as
+    :func:`insert` does, without building model instances.
+
+    The text rule costs one check per row when every text is already visible, and one
+    encoding per JSON value whose strings all are; a JSON value repeated from the previous
+    row (an edition list shared by a batch) is adapted once.
+    """
+    plain = model._meta.app_label in SKIPPED_APPS
+    defaults = tuple((a, v) for a, v in _defaults(model) if a not in attnames)
+    attnames = [*attnames, *(a for a, _ in defaults)]
+    extra = tuple(v for _, v in defaults)
+    fields = [_field(model, a) for a in attnames]
+    texts = [
+        i
+        for i, f in enumerate(fields)
+        if not plain and isinstance(f, models.CharField | models.TextField)
+    ]
+    adapters = [
+        _fast_json(f, _adapter(f), plain) if isinstance(f, models.JSONField) else _adapter(f)
+        for f in fields
+    ]
+    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
+
+    def adapted() -> Iterable[list[Any]]:
+        for values in rows:
+            row = [*values, *extra]
+            if texts:
+                seen = [row[i] for i in texts]
+                if not "".join(v for v in seen if type(v) is str).isprintable():
+                    for i in texts:
+                        row[i] = clean_field_value(fields[i], row[i])
+            for i, adapt in special:
+                row[i] = adapt(row[i])
+            yield row
+
+    return insert_rows(model, attnames, adapted())
+
+
+def _fast_json(field: models.JSONField[Any], adapt: Adapter, plain: bool) -> Adapter:
+    text_only = type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+    encoder = field.encoder
+    last: list[Any] = [object(), None]
+
+    def fast(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
+        if value is None or plain:
+            result = adapt(value)
+        else:
+            text = json.dumps(value, cls=encoder, ensure_ascii=False)
+            # No backslash: no string holds a control character (JSON escapes those);
+            # printable: none holds another invisible one. clean_json would change nothing.
+            if "\\" in text or not text.isprintable():
+                result = adapt(clean_field_value(field, value))
+            elif text_only:
+                result = text if text.isascii() else adapt(value)
+            else:
+                result = connection.ops.adapt_json_value(value, encoder)
+        last[0], last[1] = value, result
+        return result
+
+    return fast

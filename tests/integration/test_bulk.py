@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chainproof.audit.models import AuditEvent
 from chainproof.audit.services import audit_key, audit_record_many
-from chainproof.bulk import insert, new_instance, reserve_ids, update
+from chainproof.bulk import insert, insert_values, new_instance, reserve_ids, update
 from chainproof.domain.hashing import chain_hash
 from chainproof.suppliers.models import Facility, Material
 
@@ -102,3 +102,28 @@ def test_bulk_audit_rows_store_none_as_null_and_hash_their_own_payload(alice):
     assert updated.prev_hash == created.hash
     for event in (created, updated):
         assert chain_hash(event.prev_hash, event.hash_payload(), audit_key()) == event.hash
+
+
+def test_insert_values_cleans_text_and_json_as_every_save_does_and_stores_the_rest_as_is(alice):
+    org = alice.organization
+    now = timezone.now()
+    columns = ("organization_id", "name", "normalized_name", "country", "activities")
+    columns += ("created_at", "updated_at")
+    shared = ["processing", "packaging"]
+    rows = [
+        (org.pk, "Plain mill", "plain mill", "CN", shared, now, now),
+        (org.pk, "Mill \u200bhidden", "mill", "CN", shared, now, now),  # the same list again
+        (org.pk, "Fabrik Müller", "fabrik müller", "DE", ["Färben", "tab\there"], now, now),
+        (org.pk, "Back\\slash", "back", "CN", ["a\\b", "zero\u200bwidth"], now, now),
+    ]
+    with transaction.atomic():
+        assert insert_values(Facility, columns, iter(rows)) == 4
+    stored = {f.normalized_name: f for f in Facility.objects.filter(organization=org)}
+    assert stored["plain mill"].activities == ["processing", "packaging"]
+    assert stored["mill"].name == "Mill hidden"  # the invisible character removed
+    assert stored["mill"].activities == ["processing", "packaging"]
+    assert stored["fabrik müller"].name == "Fabrik Müller"
+    assert stored["fabrik müller"].activities == ["Färben", "tab\there"]  # JSON: multiline
+    assert stored["back"].name == "Back\\slash"
+    assert stored["back"].activities == ["a\\b", "zerowidth"]
+    assert stored["back"].created_at == now

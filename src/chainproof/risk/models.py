@@ -117,3 +117,22 @@ class RiskAssessment(models.Model):
 
     def presumption(self, regime: str) -> dict[str, object] | None:
         return next((p for p in self.presumptions if p.get("regime") == regime), None)
+
+
+class ScoredComponent(models.Model):
+    """A connected part of an organization's supply graph as the last full run left it: the
+    digest of its inputs and of the assessments stored for its nodes. A full run skips a
+    component whose digest it finds here (nothing to recompute, nothing to write).
+    Derived data, replaced by every full run."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    digest = models.CharField(max_length=64)
+    nodes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "digest"], name="risk_component_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.nodes} node(s): {self.digest[:12]}"

@@ -1,8 +1,7 @@
 """Scoring an organization and storing assessments; managing methodology versions.
 
-An assessment row is written only when a node's result changes (score, level, reasons,
-presumptions, methodology, editions or engine version): the previous row stays, marked
-not current, so the history shows how and why a score changed.
+An assessment row is written only when a node's result changes (``risk.storing``): the
+previous row stays, marked not current, so the history shows how and why a score changed.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +19,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
-from chainproof.bulk import insert, new_instance
+from chainproof.bulk import insert_values
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
-from chainproof.domain.risk.engine import NodeScore, Reason, RiskResult, score_graph
+from chainproof.domain.risk import engine
+from chainproof.domain.risk.components import (
+    batches,
+    canonical,
+    components,
+    edges_by_component,
+    inputs_digest,
+    state_digest,
+)
+from chainproof.domain.risk.engine import Reason, RiskResult, score_graph
 from chainproof.domain.risk.facts import NodeFacts
 from chainproof.domain.risk.methodology import Methodology, MethodologyError, parse_methodology
 from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
-from chainproof.risk.models import MethodologyVersion, RiskAssessment
+from chainproof.risk.models import MethodologyVersion, RiskAssessment, ScoredComponent
 from chainproof.risk.snapshot import build_snapshot, reference_facts
+from chainproof.risk.storing import current_all, current_of, store_changed
 from chainproof.suppliers.graph import links_touching
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
@@ -48,18 +57,28 @@ def _quiet(done: int, total: int | None, message: str = "") -> None:
 def bundled_methodologies_ensure() -> list[MethodologyVersion]:
     """Store every methodology file shipped with chainproof (once)."""
     stored = []
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        parsed = parse_methodology(text)
+    for text, name, version, sha256 in _bundled_files():
         found = MethodologyVersion.objects.filter(
-            organization__isnull=True, name=parsed.name, version=parsed.version
+            organization__isnull=True, name=name, version=version
         ).first()
         if found is None:
             found = MethodologyVersion.objects.create(
-                name=parsed.name, version=parsed.version, content=text, sha256=parsed.sha256
+                name=name, version=version, content=text, sha256=sha256
             )
         stored.append(found)
     return stored
+
+
+@lru_cache(maxsize=1)
+def _bundled_files() -> tuple[tuple[str, str, str, str], ...]:
+    """The methodology files shipped with chainproof (text, name, version, SHA-256), read
+    and parsed once per process: every scoring run asks for them."""
+    found = []
+    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_methodology(text)
+        found.append((text, parsed.name, parsed.version, parsed.sha256))
+    return tuple(found)
 
 
 def methodology_in_use(organization_id: int) -> MethodologyVersion:
@@ -129,33 +148,6 @@ def risk_recompute_request(*, organization: Any, actor: Any) -> Job:
 # --- scoring -----------------------------------------------------------------------------
 
 
-def _fingerprint(
-    score: NodeScore,
-    checks: list[dict[str, Any]],
-    sanctions: list[str],
-    version_id: int,
-    editions: str,
-    engine: tuple[str, str],
-) -> str:
-    """What an assessment says and what computed it, hashed: equal fingerprints mean
-    nothing changed. The engine's name and version are part of it, so a new engine
-    version writes every assessment again, even where the numbers come out the same."""
-    content = repr(
-        (
-            score.score,
-            score.level,
-            score.own_score,
-            tuple((r.factor, r.evidence, r.points, r.source) for r in score.reasons),
-            tuple((c["regime"], c["status"], tuple(c["reasons"])) for c in checks),
-            tuple(sanctions),
-            version_id,
-            editions,
-            engine,
-        )
-    )
-    return sha256_bytes(content.encode("utf-8"))
-
-
 def _store(
     organization_id: int,
     result: RiskResult,
@@ -163,100 +155,27 @@ def _store(
     version: MethodologyVersion,
     on: date,
     progress: Progress,
-    *,
-    partial: bool = False,
 ) -> dict[str, int]:
-    if partial:
-        current = _current_fingerprints(organization_id, set(result.scores))
-    else:
-        current = {
-            NodeKey.of_type(t, n): (pk, fp)
-            for pk, t, n, fp in RiskAssessment.objects.filter(
-                organization_id=organization_id, is_current=True
-            )
-            .values_list("pk", "node_type", "node_id", "fingerprint")
-            .iterator(chunk_size=10000)
-        }
-    now = timezone.now()
-    editions_key = repr(sorted(result.editions.items()))
-    engine = (result.engine, result.engine_version)
-    new_rows, retire = [], []
-    for node, score in result.scores.items():
-        checks = [p.as_dict() for p in result.presumptions.get(node, ())]
-        extra: dict[str, Any] = {
-            "presumptions": checks,
-            "sanctions": list(result.sanctions_flags.get(node, ())),
-        }
-        fingerprint = _fingerprint(
-            score, checks, extra["sanctions"], version.pk, editions_key, engine
-        )
-        previous = current.get(node)
-        if previous is not None and previous[1] == fingerprint:
-            continue
-        if previous is not None:
-            retire.append(previous[0])
-        node_facts = facts[node]
-        new_rows.append(
-            new_instance(
-                RiskAssessment,
-                {
-                    "organization_id": organization_id,
-                    "node_type": node.type_name,
-                    "node_id": node.id,
-                    "node_name": node_facts.name[:300],
-                    "country": node_facts.country,
-                    "score": Decimal(str(score.score)),
-                    "own_score": Decimal(str(score.own_score)),
-                    "level": score.level,
-                    "reasons": [r.as_dict() for r in score.reasons],
-                    "presumptions": extra["presumptions"],
-                    "sanctions_flags": extra["sanctions"],
-                    "goods": sorted(set(node_facts.goods))[:20],
-                    **_statuses(checks),
-                    "methodology_id": version.pk,
-                    "editions": result.editions,
-                    "engine": result.engine,
-                    "engine_version": result.engine_version,
-                    "as_of": on,
-                    "computed_at": now,
-                    "fingerprint": fingerprint,
-                    "is_current": True,
-                },
-            )
-        )
-    progress(0, len(new_rows), "writing assessments")
-    for start in range(0, len(retire), 900):
-        RiskAssessment.objects.filter(pk__in=retire[start : start + 900]).update(is_current=False)
-    insert(new_rows)
-    return {"changed": len(new_rows), "unchanged": len(result.scores) - len(new_rows)}
+    """Store a partial run's changed assessments."""
+    current = current_of(organization_id, set(result.scores))
+    progress(0, len(result.scores), "writing assessments")
+    _, written = store_changed(organization_id, result, facts, version.pk, on, current)
+    return {"changed": written, "unchanged": len(result.scores) - written}
 
 
-def _current_fingerprints(
-    organization_id: int, nodes: set[NodeKey]
-) -> dict[NodeKey, tuple[int, str]]:
-    by_type: dict[str, list[int]] = defaultdict(list)
-    for node in nodes:
-        by_type[node.type_name].append(node.id)
-    found = {}
-    for node_type, ids in by_type.items():
-        for start in range(0, len(ids), 500):
-            for pk, node_id, fingerprint in RiskAssessment.objects.filter(
-                organization_id=organization_id,
-                is_current=True,
-                node_type=node_type,
-                node_id__in=ids[start : start + 500],
-            ).values_list("pk", "node_id", "fingerprint"):
-                found[NodeKey.of_type(node_type, node_id)] = (pk, fingerprint)
-    return found
+BATCH_NODES = 20_000  # components are scored together up to this many nodes
 
 
-def _statuses(presumptions: list[dict[str, Any]]) -> dict[str, str]:
-    found = {p["regime"]: p["status"] for p in presumptions}
-    return {
-        "caatsa_status": found.get("caatsa_321b", ""),
-        "uflpa_status": found.get("uflpa", ""),
-        "section307_status": found.get("section_307", ""),
-    }
+@lru_cache(maxsize=1)
+def _engine_source() -> str:
+    """The code that turns facts into stored assessments, hashed: a change to it (even
+    without a new engine version) makes the next full run recompute everything."""
+    import chainproof.domain.risk as engine_package
+    from chainproof.risk import snapshot, storing
+
+    paths = sorted(Path(engine_package.__file__).parent.glob("*.py"))
+    paths += [Path(snapshot.__file__), Path(storing.__file__)]
+    return sha256_bytes(b"".join(path.read_bytes() for path in paths))
 
 
 def risk_score_all(
@@ -264,8 +183,14 @@ def risk_score_all(
     organization_id: int,
     as_of: date | None = None,
     progress: Progress = _quiet,
+    batch_nodes: int = BATCH_NODES,
 ) -> dict[str, Any]:
-    """Score every supplier, facility and product and store the results."""
+    """Score every supplier, facility and product and store the results.
+
+    The graph is scored one batch of connected components at a time (the same results
+    as all at once: ``domain.risk.components``); a component whose inputs and stored
+    assessments are as the last full run left them is skipped.
+    """
     started = time.perf_counter()
     on = as_of or timezone.localdate()
     version = methodology_in_use(organization_id)
@@ -273,17 +198,81 @@ def risk_score_all(
     progress(0, None, "reading the supply chain")
     ref = reference_facts(organization_id, on)
     snap = build_snapshot(organization_id, on)
+    found = components(snap.nodes, snap.edges)
+    inside = edges_by_component(found, snap.edges)
+    snap.edges = []  # each edge now sits with its component
+    context = (
+        canonical((version.pk, version.sha256, ref, engine.ENGINE_NAME, engine.ENGINE_VERSION))
+        + _engine_source()
+    )
+    current = current_all(organization_id)
+    stored_fp = {node: fp for node, (_, fp) in current.items()}
+    known = set(
+        ScoredComponent.objects.filter(organization_id=organization_id).values_list(
+            "digest", flat=True
+        )
+    )
+    states: dict[str, int] = {}
+    todo: list[tuple[int, str]] = []
+    skipped = 0
+    for index, members in enumerate(found):
+        inputs = inputs_digest(context, members, snap.nodes, inside[index])
+        state = state_digest(inputs, members, stored_fp)
+        if state in known:
+            states[state] = len(members)
+            skipped += len(members)
+        else:
+            todo.append((index, inputs))
     progress(0, len(snap.nodes), "scoring")
-    result = score_graph(snap.nodes, snap.edges, ref, methodology, presumption_for=snap.products)
+    inputs_of = dict(todo)
+    written = done = 0
     with transaction.atomic():
-        written = _store(organization_id, result, snap.nodes, version, on, progress)
+        for batch in batches([(index, len(found[index])) for index, _ in todo], batch_nodes):
+            nodes = {node: snap.nodes[node] for index in batch for node in found[index]}
+            result = score_graph(
+                nodes,
+                [edge for index in batch for edge in inside[index]],
+                ref,
+                methodology,
+                presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
+            )
+            fingerprints, count = store_changed(
+                organization_id, result, nodes, version.pk, on, current
+            )
+            written += count
+            for index in batch:
+                members = found[index]
+                states[state_digest(inputs_of[index], members, fingerprints)] = len(members)
+            done += len(nodes)
+            progress(done, len(snap.nodes), "scoring and writing")
+        _components_replace(organization_id, known, states)
     return {
-        "nodes": len(result.scores),
-        **written,
+        "nodes": len(snap.nodes),
+        "changed": written,
+        "unchanged": len(snap.nodes) - written,
+        "skipped": skipped,
+        "components": len(found),
         "methodology": methodology.label,
         "as_of": on.isoformat(),
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _components_replace(organization_id: int, known: set[str], states: dict[str, int]) -> None:
+    gone = sorted(known - set(states))
+    for start in range(0, len(gone), 900):
+        ScoredComponent.objects.filter(
+            organization_id=organization_id, digest__in=gone[start : start + 900]
+        ).delete()
+    insert_values(
+        ScoredComponent,
+        ("organization_id", "digest", "nodes"),
+        (
+            (organization_id, digest, count)
+            for digest, count in states.items()
+            if digest not in known
+        ),
+    )
 
 
 def links_from(
@@ -372,7 +361,7 @@ def risk_rescore(
         result, presumptions=keep, sanctions_flags={n: tuple(stored[n][1]) for n in stored}
     )
     with transaction.atomic():
-        written = _store(organization_id, result, snap.nodes, version, on, progress, partial=True)
+        written = _store(organization_id, result, snap.nodes, version, on, progress)
     return {
         "affected": len(affected),
         **written,

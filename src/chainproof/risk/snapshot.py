@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.db import connection
 
 from chainproof.domain.editions import Placement, combine_placements, latest_placements
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
@@ -133,8 +136,12 @@ class _Items:
     dol: dict[NodeKey, tuple[str, ...]]
     sectors: dict[NodeKey, str]
 
+    def name(self, item: NodeKey) -> str:
+        found = self.names.get(item)
+        return str(item) if found is None else found
+
     def goods(self, item: NodeKey) -> tuple[str, ...]:
-        return (self.names.get(item, str(item)), *self.dol.get(item, ()))
+        return (self.name(item), *self.dol.get(item, ()))
 
     def high_risk(self, item: NodeKey) -> bool:
         return bool(self.dol.get(item) or self.sectors.get(item))
@@ -185,8 +192,9 @@ def build_snapshot(
         "product_id",
         "material_id",
     )
+    rows: Iterable[tuple[Any, ...]]
     if only is None:
-        rows = list(active_links(organization_id, on).values_list(*columns))
+        rows = _raw_rows(active_links(organization_id, on).values_list(*columns))
     else:
         facility_ids = ids_of(only, NodeKind.FACILITY)
         supplier_ids = ids_of(only, NodeKind.SUPPLIER)
@@ -211,15 +219,32 @@ def build_snapshot(
     supplier_without_site: set[NodeKey] = set()
     tier1: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     snap = Snapshot()
+    # One key object per node, however many links name it (time and memory).
+    keys: dict[tuple[NodeKind, int], NodeKey] = {}
+
+    def key(kind: NodeKind, pk: int) -> NodeKey:
+        found = keys.get((kind, pk))
+        if found is None:
+            found = keys[(kind, pk)] = NodeKey(kind, pk)
+        return found
+
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
-        item = NodeKey.material(material_id) if material_id else NodeKey.product(product_id)
-        source = NodeKey.facility(src_f) if src_f else (NodeKey.supplier(src_s) if src_s else None)
+        item = (
+            key(NodeKind.MATERIAL, material_id)
+            if material_id
+            else key(NodeKind.PRODUCT, product_id)
+        )
+        source = (
+            key(NodeKind.FACILITY, src_f)
+            if src_f
+            else (key(NodeKind.SUPPLIER, src_s) if src_s else None)
+        )
         target = (
-            NodeKey.product(product_id)
+            key(NodeKind.PRODUCT, product_id)
             if to_importer
-            else NodeKey.facility(tgt_f)
+            else key(NodeKind.FACILITY, tgt_f)
             if tgt_f
-            else NodeKey.supplier(tgt_s)
+            else key(NodeKind.SUPPLIER, tgt_s)
         )
         if source is None:
             unknown[target].add(item)
@@ -231,7 +256,7 @@ def build_snapshot(
             tier1[target].add(source)
         else:
             arriving[target].add(item)
-        snap.edges.append(Edge(source, target, items.names.get(item, str(item))))
+        snap.edges.append(Edge(source, target, items.name(item)))
 
     facilities = Facility.objects.filter(organization_id=organization_id)
     suppliers = Supplier.objects.filter(organization_id=organization_id)
@@ -250,7 +275,7 @@ def build_snapshot(
             "entity_hits": tuple(hits.get(node, ())) + tuple(inherited),
             "signals": tuple(signals.get(node, ())),
             "unknown_inputs": tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
+                UnknownInput(items.name(i), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         }
@@ -267,7 +292,7 @@ def build_snapshot(
         "migrant_workers",
         "supplier_id",
     ).iterator(chunk_size=5000):
-        node = NodeKey.facility(row["pk"])
+        node = key(NodeKind.FACILITY, row["pk"])
         made = sorted(shipped.get(node, ()))
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -282,14 +307,16 @@ def build_snapshot(
             dprk_worker_count=row["dprk_worker_count"],
             total_workers=row["total_workers"],
             migrant_workers=row["migrant_workers"],
-            **extras(node, NodeKey.supplier(row["supplier_id"]) if row["supplier_id"] else None),
+            **extras(
+                node, key(NodeKind.SUPPLIER, row["supplier_id"]) if row["supplier_id"] else None
+            ),
         )
         if row["supplier_id"]:
-            snap.edges.append(Edge(node, NodeKey.supplier(row["supplier_id"]), operates=True))
+            snap.edges.append(Edge(node, key(NodeKind.SUPPLIER, row["supplier_id"]), operates=True))
     for pk, legal_name, country, aliases in suppliers.values_list(
         "pk", "legal_name", "country", "aliases"
     ).iterator(chunk_size=5000):
-        node = NodeKey.supplier(pk)
+        node = key(NodeKind.SUPPLIER, pk)
         made = sorted(shipped.get(node, ())) if node in supplier_without_site else []
         snap.nodes[node] = NodeFacts(
             node=node,
@@ -311,7 +338,7 @@ def build_snapshot(
     if only is not None:
         tier1, arriving = _tier_one(organization_id, on, product_ids)
     for pk, name in products.values_list("pk", "name"):
-        node = NodeKey.product(pk)
+        node = key(NodeKind.PRODUCT, pk)
         inputs = bom.get(pk, set())
         reaching = set().union(*(arriving.get(s, set()) for s in tier1.get(node, ())))
         missing = sorted(inputs - reaching) if tier1.get(node) else []
@@ -322,16 +349,24 @@ def build_snapshot(
             sectors=tuple(sorted({items.sectors[i] for i in inputs if i in items.sectors})),
             entity_hits=(),
             signals=(),
-            unknown_inputs=tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i)) for i in missing
-            )
+            unknown_inputs=tuple(UnknownInput(items.name(i), items.high_risk(i)) for i in missing)
             + tuple(
-                UnknownInput(items.names.get(i, str(i)), items.high_risk(i))
+                UnknownInput(items.name(i), items.high_risk(i))
                 for i in sorted(unknown.get(node, ()))
             ),
         )
         snap.products.append(node)
     return snap
+
+
+def _raw_rows(queryset: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
+    """A values_list's rows straight from the cursor: integer and flag columns need none
+    of the ORM's per-value converters (a flag may come back as 0/1)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(size):
+            yield from batch
 
 
 def _tier_one(

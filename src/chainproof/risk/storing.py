@@ -1,0 +1,178 @@
+"""Writing a scoring run's results: only the assessments that changed, in bulk.
+
+An assessment row is written only when a node's result changes (score, level, reasons,
+presumptions, methodology, editions or engine version): the previous row stays, marked
+not current, so the history shows how and why a score changed. Rows are plain values
+sent with ``executemany`` (``chainproof.bulk.insert_values``), no model instances.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from chainproof.bulk import insert_values
+from chainproof.domain.hashing import sha256_bytes
+from chainproof.domain.nodes import NodeKey
+from chainproof.domain.risk.engine import NodeScore, RiskResult
+from chainproof.domain.risk.facts import NodeFacts
+from chainproof.risk.models import RiskAssessment
+
+COLUMNS = (
+    "organization_id",
+    "node_type",
+    "node_id",
+    "node_name",
+    "country",
+    "score",
+    "own_score",
+    "level",
+    "reasons",
+    "presumptions",
+    "sanctions_flags",
+    "goods",
+    "caatsa_status",
+    "uflpa_status",
+    "section307_status",
+    "methodology_id",
+    "editions",
+    "engine",
+    "engine_version",
+    "as_of",
+    "computed_at",
+    "fingerprint",
+    "is_current",
+)
+
+# node -> (assessment id, fingerprint) of its current assessment
+Current = dict[NodeKey, tuple[int, str]]
+
+
+def fingerprint_of(
+    score: NodeScore,
+    checks: list[dict[str, Any]],
+    sanctions: list[str],
+    version_id: int,
+    editions: str,
+    engine: tuple[str, str],
+) -> str:
+    """What an assessment says and what computed it, hashed: equal fingerprints mean
+    nothing changed. The engine's name and version are part of it, so a new engine
+    version writes every assessment again, even where the numbers come out the same."""
+    content = repr(
+        (
+            score.score,
+            score.level,
+            score.own_score,
+            tuple((r.factor, r.evidence, r.points, r.source) for r in score.reasons),
+            tuple((c["regime"], c["status"], tuple(c["reasons"])) for c in checks),
+            tuple(sanctions),
+            version_id,
+            editions,
+            engine,
+        )
+    )
+    return sha256_bytes(content.encode("utf-8"))
+
+
+def statuses(presumptions: list[dict[str, Any]]) -> tuple[str, str, str]:
+    found = {p["regime"]: p["status"] for p in presumptions}
+    return (
+        found.get("caatsa_321b", ""),
+        found.get("uflpa", ""),
+        found.get("section_307", ""),
+    )
+
+
+def current_all(organization_id: int) -> Current:
+    """Every current assessment's id and fingerprint (four columns, streamed)."""
+    return {
+        NodeKey.of_type(t, n): (pk, fp)
+        for pk, t, n, fp in RiskAssessment.objects.filter(
+            organization_id=organization_id, is_current=True
+        )
+        .values_list("pk", "node_type", "node_id", "fingerprint")
+        .iterator(chunk_size=10000)
+    }
+
+
+def current_of(organization_id: int, nodes: Iterable[NodeKey]) -> Current:
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for node in nodes:
+        by_type[node.type_name].append(node.id)
+    found = {}
+    for node_type, ids in by_type.items():
+        for start in range(0, len(ids), 500):
+            for pk, node_id, fingerprint in RiskAssessment.objects.filter(
+                organization_id=organization_id,
+                is_current=True,
+                node_type=node_type,
+                node_id__in=ids[start : start + 500],
+            ).values_list("pk", "node_id", "fingerprint"):
+                found[NodeKey.of_type(node_type, node_id)] = (pk, fingerprint)
+    return found
+
+
+def store_changed(
+    organization_id: int,
+    result: RiskResult,
+    facts: Mapping[NodeKey, NodeFacts],
+    version_id: int,
+    on: date,
+    current: Current,
+) -> tuple[dict[NodeKey, str], int]:
+    """Write the assessments of ``result`` whose fingerprint differs from the current one
+    (retiring that one). Returns the fingerprint of every node scored and how many
+    assessments were written. Call inside a transaction."""
+    now = timezone.now()
+    editions_key = repr(sorted(result.editions.items()))
+    editions = dict(result.editions)  # one object for every row: adapted once
+    engine = (result.engine, result.engine_version)
+    fingerprints: dict[NodeKey, str] = {}
+    retire: list[int] = []
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for node, score in result.scores.items():
+            checks = [p.as_dict() for p in result.presumptions.get(node, ())]
+            sanctions = list(result.sanctions_flags.get(node, ()))
+            fingerprint = fingerprint_of(score, checks, sanctions, version_id, editions_key, engine)
+            fingerprints[node] = fingerprint
+            previous = current.get(node)
+            if previous is not None and previous[1] == fingerprint:
+                continue
+            if previous is not None:
+                retire.append(previous[0])
+            node_facts = facts[node]
+            yield (
+                organization_id,
+                node.type_name,
+                node.id,
+                node_facts.name[:300],
+                node_facts.country,
+                Decimal(str(score.score)),
+                Decimal(str(score.own_score)),
+                score.level,
+                [r.as_dict() for r in score.reasons],
+                checks,
+                sanctions,
+                sorted(set(node_facts.goods))[:20],
+                *statuses(checks),
+                version_id,
+                editions,
+                result.engine,
+                result.engine_version,
+                on,
+                now,
+                fingerprint,
+                True,
+            )
+
+    written = insert_values(RiskAssessment, COLUMNS, rows())
+    for start in range(0, len(retire), 900):
+        RiskAssessment.objects.filter(pk__in=retire[start : start + 900]).update(is_current=False)
+    return fingerprints, written

@@ -1,0 +1,131 @@
+"""The full re-score by connected component, from the database: the same assessments as
+scoring the whole graph at once, unchanged components skipped, and a component whose
+stored assessments were touched by anything else scored again."""
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from chainproof.domain.nodes import NodeKey
+from chainproof.domain.risk.engine import score_graph
+from chainproof.domain.risk.methodology import parse_methodology
+from chainproof.risk.models import RiskAssessment, ScoredComponent
+from chainproof.risk.services import methodology_in_use, risk_rescore, risk_score_all
+from chainproof.risk.snapshot import build_snapshot, reference_facts
+from chainproof.risk.storing import fingerprint_of
+from chainproof.suppliers.models import Facility
+from chainproof.suppliers.services import facility_save
+from tests.supply import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org(alice, refdata):
+    load_demo(alice.organization)
+    return alice.organization
+
+
+def _current(org):
+    return {
+        (a.node_type, a.node_id): a
+        for a in RiskAssessment.objects.filter(organization=org, is_current=True)
+    }
+
+
+def _whole_graph_fingerprints(org):
+    """What the run did before it was split: the whole graph scored at once."""
+    on = timezone.localdate()
+    version = methodology_in_use(org.pk)
+    ref = reference_facts(org.pk, on)
+    snap = build_snapshot(org.pk, on)
+    result = score_graph(
+        snap.nodes,
+        snap.edges,
+        ref,
+        parse_methodology(version.content),
+        presumption_for=snap.products,
+    )
+    editions = repr(sorted(result.editions.items()))
+    return {
+        (node.type_name, node.id): fingerprint_of(
+            score,
+            [p.as_dict() for p in result.presumptions.get(node, ())],
+            list(result.sanctions_flags.get(node, ())),
+            version.pk,
+            editions,
+            (result.engine, result.engine_version),
+        )
+        for node, score in result.scores.items()
+    }
+
+
+def test_scoring_by_component_stores_what_scoring_the_whole_graph_gives(org):
+    first = risk_score_all(organization_id=org.pk, batch_nodes=1)  # one component at a time
+    assert first["components"] > 1
+    assert first["changed"] == first["nodes"] > 20
+    stored = _current(org)
+    assert {key: a.fingerprint for key, a in stored.items()} == _whole_graph_fingerprints(org)
+    # The rows themselves say what the fingerprint covers.
+    assert all(a.reasons and a.level and a.engine_version for a in stored.values())
+    # Scored again in one batch: nothing differs, nothing is written.
+    ScoredComponent.objects.filter(organization=org).delete()
+    again = risk_score_all(organization_id=org.pk, batch_nodes=10_000)
+    assert (again["changed"], again["skipped"]) == (0, 0)
+
+
+def test_an_unchanged_graph_is_skipped_and_a_change_rescoring_only_its_component(org):
+    first = risk_score_all(organization_id=org.pk)
+    assert ScoredComponent.objects.filter(organization=org).count() == first["components"]
+    second = risk_score_all(organization_id=org.pk)
+    assert (second["changed"], second["skipped"]) == (0, second["nodes"])
+
+    facility = Facility.objects.filter(organization=org).order_by("pk").first()
+    with transaction.atomic():
+        facility_save(
+            organization=org.pk,
+            actor=None,
+            facility=facility,
+            data={"dprk_workers": "present", "dprk_worker_count": 4},
+        )
+    third = risk_score_all(organization_id=org.pk)
+    assert third["changed"] >= 1
+    assert 0 < third["skipped"] < third["nodes"]  # the other components were left alone
+    assert current_fp(org, facility) != ""
+    assert _whole_graph_fingerprints(org) == {k: a.fingerprint for k, a in _current(org).items()}
+
+
+def current_fp(org, facility):
+    return RiskAssessment.objects.get(
+        organization=org, node_type="facility", node_id=facility.pk, is_current=True
+    ).fingerprint
+
+
+def test_assessments_changed_or_removed_by_anything_else_are_scored_again(org):
+    risk_score_all(organization_id=org.pk)
+    before = _current(org)
+    facility = Facility.objects.filter(organization=org).order_by("pk").first()
+    # An incremental re-score writes partial results (presumptions kept from the last
+    # full run); a full run must not trust its digests for that component any more.
+    with transaction.atomic():
+        facility_save(
+            organization=org.pk, actor=None, facility=facility, data={"name": "Renamed plant"}
+        )
+    assert risk_rescore(organization_id=org.pk, changed={NodeKey.facility(facility.pk)})["changed"]
+    with transaction.atomic():
+        facility_save(
+            organization=org.pk,
+            actor=None,
+            facility=facility,
+            data={"name": before[("facility", facility.pk)].node_name},
+        )
+    risk_rescore(organization_id=org.pk, changed={NodeKey.facility(facility.pk)})
+    risk_score_all(organization_id=org.pk)
+    assert {k: a.fingerprint for k, a in _current(org).items()} == _whole_graph_fingerprints(org)
+
+    # A current assessment deleted outside the engine comes back on the next full run.
+    victim = next(iter(before))
+    RiskAssessment.objects.filter(organization=org, node_type=victim[0], node_id=victim[1]).delete()
+    result = risk_score_all(organization_id=org.pk)
+    assert result["changed"] == 1
+    assert victim in _current(org)

@@ -307,3 +307,28 @@ def test_a_dataset_changed_to_a_new_object_gets_a_new_resolver(known):
 )
 def test_readable_name_replaces_an_abbreviation_by_the_name(code, name, official, shown):
     assert readable_name(code, name, official) == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("中国大陆", "CN"),
+        ("República Popular China", "CN"),
+        ("Korea, Rep.", "KR"),
+        ("Corea del Sur", "KR"),
+        ("Republik Korea", "KR"),
+        ("Campuchia", "KH"),
+        ("Türkei", "TR"),
+        ("Bangladesch", "BD"),
+        ("Palestine", "PS"),
+        ("Egypt, Arab Rep.", "EG"),
+    ],
+)
+def test_names_from_statistics_offices_and_other_languages(written, code):
+    assert resolve_country(written, None) == code
+
+
+@pytest.mark.parametrize("written", ["N/A", "n/a", "n.a.", "-", "unknown", "TBD"])
+def test_a_cell_saying_no_country_is_known_is_never_read_as_one(written):
+    with pytest.raises(CountryError, match="none is known"):
+        resolve_country(written, None)

@@ -29,6 +29,8 @@ ALIASES_FILE = Path(__file__).parent / "data" / "country_aliases.yaml"
 
 EXPECTED = "a country (its ISO code or its name) in the countries data"
 EXPECTED_CODE = "a country code in the countries data"
+# What people write in a cell when they know no country: never read as a country.
+_PLACEHOLDER = re.compile(r"^\s*(n\s*/\s*a|n\.\s*a\.?|-+|\?+|tbd|tbc|unknown|none)\s*$", re.I)
 SUGGESTION_CUTOFF = 80
 
 Known = Mapping[str, str] | Collection[str] | None
@@ -108,10 +110,11 @@ def readable_name(code: str, name: str, official_name: str = "") -> str:
 @lru_cache(maxsize=1)
 def _alias_data() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     raw: dict[str, Any] = yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
-    aliases = {
-        str(code).upper(): tuple(str(name) for name in names)
-        for code, names in (raw.get("aliases") or {}).items()
-    }
+    aliases: dict[str, tuple[str, ...]] = {}
+    for section in ("aliases", "names_in_other_languages"):
+        for code, names in (raw.get(section) or {}).items():
+            key = str(code).upper()
+            aliases[key] = (*aliases.get(key, ()), *(str(name) for name in names))
     ambiguous = {
         normalise(str(name)): tuple(str(code).upper() for code in codes)
         for name, codes in (raw.get("ambiguous") or {}).items()
@@ -186,6 +189,9 @@ class CountryResolver:
 
     def _read(self, text: str) -> str:
         value = text
+        if _PLACEHOLDER.match(text):
+            # "N/A" is not Namibia (NA), nor "n.a.": a cell saying no country is known.
+            raise CountryError(f"{EXPECTED} (the cell says none is known)", (), value)
         labelled = _LABEL.match(text)
         if labelled:
             if labelled.group(2).upper() in self.codes:

@@ -78,4 +78,3 @@ def finish(worker: subprocess.Popen[str]) -> str:
     out, err = worker.communicate(timeout=120)
     assert worker.returncode == 0, err
     return out
-

@@ -35,8 +35,6 @@ def workers_db(tmp_path, tasks_backend):
     return workers_db_for(tmp_path, tasks_backend.env)
 
 
-
-
 def _wait_for_a_run(log: Path, worker: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while not read_runs(log):

@@ -170,7 +170,9 @@ def job_claim(worker: str | None = None) -> Job | None:
 def _stale(now: Any) -> QuerySet[Job]:
     """Running jobs whose worker has given no sign of life for STALE_AFTER."""
     cutoff = now - STALE_AFTER
-    return Job.objects.filter(_silent(cutoff), status=Job.Status.RUNNING).order_by("started_at", "pk")
+    return Job.objects.filter(_silent(cutoff), status=Job.Status.RUNNING).order_by(
+        "started_at", "pk"
+    )
 
 
 def _silent(cutoff: Any) -> Q:
@@ -231,9 +233,9 @@ def job_sweep(now: Any = None, *, limit: int = 1000) -> int:
     undelivered = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff)
     lost = Q(status=Job.Status.QUEUED) | Q(_silent(cutoff), status=Job.Status.RUNNING)
     candidates = list(
-        Job.objects.filter(undelivered, lost).order_by("pk").values_list("pk", "dispatched_at")[
-            :limit
-        ]
+        Job.objects.filter(undelivered, lost)
+        .order_by("pk")
+        .values_list("pk", "dispatched_at")[:limit]
     )
     dispatched = 0
     for pk, dispatched_at in candidates:

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0002_job_heartbeat_at'),
+        ("jobs", "0002_job_heartbeat_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='dispatched_at',
+            model_name="job",
+            name="dispatched_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -119,3 +119,23 @@ def _lose_the_tasks(backend: str) -> None:
 
         DBTaskResult.objects.all().delete()
     assert waiting_tasks(backend) == 0
+
+
+def test_finished_tasks_are_pruned_after_a_day_from_the_database_backend(tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    from chainproof.jobs.tasks import prune_finished_tasks
+
+    with transaction.atomic():
+        old = job_enqueue(kind=PROBE, params={"log": str(tmp_path / "runs.log")})
+        job_enqueue(kind=PROBE, params={"log": str(tmp_path / "runs.log"), "n": 2})
+    tasks = DBTaskResult.objects.order_by("enqueued_at")
+    assert tasks.count() == 2
+    first = tasks.first()
+    assert first.args_kwargs == {"args": [old.pk], "kwargs": {}}
+    first.claim("test")
+    first.set_successful("succeeded")
+    now = timezone.now()
+    assert prune_finished_tasks(now) == 0  # finished a moment ago
+    assert prune_finished_tasks(now + timedelta(days=1, minutes=1)) == 1
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]

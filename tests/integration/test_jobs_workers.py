@@ -110,9 +110,12 @@ def test_the_job_of_a_worker_that_died_is_taken_over_once(tmp_path, workers_db):
     assert job.attempts == 1
     assert job.claimed_by.split(":")[1] == str(doomed.pid)
     assert job.heartbeat_at > job.started_at  # it beat while its worker lived
-    # Time passes: the dead worker's job has been silent for longer than STALE_AFTER.
+    # Time passes: the dead worker's job has been silent for longer than STALE_AFTER (and
+    # was handed to a worker as long ago: a sweep hands it again, to be taken over).
     long_ago = timezone.now() - STALE_AFTER - STALE_AFTER
-    Job.objects.filter(pk=job.pk).update(started_at=long_ago, heartbeat_at=long_ago)
+    Job.objects.filter(pk=job.pk).update(
+        started_at=long_ago, heartbeat_at=long_ago, dispatched_at=long_ago
+    )
     workers_db.publish()
 
     (tmp_path / "barrier").mkdir()

@@ -9,10 +9,13 @@ the database by default, RQ with Redis for workers on several hosts).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task, task_backends
 
 from chainproof.jobs.models import Job
@@ -43,3 +46,20 @@ def dispatch(job: Job) -> None:
         run_job.enqueue(job.pk)
     else:
         transaction.on_commit(partial(run_job.enqueue, job.pk))
+
+
+# Finished tasks kept in the database backend's table this long (the job records keep what
+# people read: the tasks only carried their numbers).
+KEEP_FINISHED_TASKS = timedelta(days=1)
+
+
+def prune_finished_tasks(now: Any = None) -> int:
+    """Delete the database backend's finished tasks older than KEEP_FINISHED_TASKS (RQ
+    expires its own); returns how many."""
+    if not _delivers_in_the_database():
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - KEEP_FINISHED_TASKS
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted

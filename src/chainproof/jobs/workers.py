@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import close_old_connections, connections
 
 from chainproof.jobs.services import DELIVERED, enqueue_due_periodic, job_sweep, worker_name
+from chainproof.jobs.tasks import prune_finished_tasks
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,8 @@ def task_worker_class() -> type[TaskWorker]:
 
 
 class Scheduler(threading.Thread):
-    """Queues the periodic jobs that are due (every ``interval``) and hands again the jobs
-    whose task was lost (every SWEEP_EVERY)."""
+    """Queues the periodic jobs that are due (every ``interval``); every SWEEP_EVERY hands
+    again the jobs whose task was lost and deletes old finished tasks."""
 
     def __init__(self, interval: float = 1.0) -> None:
         super().__init__(name="chainproof-scheduler", daemon=True)
@@ -164,6 +165,7 @@ class Scheduler(threading.Thread):
                 sweeps -= self.interval
                 if sweeps <= 0:
                     job_sweep()
+                    prune_finished_tasks()
                     sweeps = SWEEP_EVERY
             except Exception:
                 log.exception("background scheduler failed")

@@ -6,6 +6,7 @@ process with a message naming the variable (see chainproof.envreaders).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import warnings
 from pathlib import Path
@@ -227,6 +228,11 @@ if TASKS_BACKEND == "rq":
         raise ConfigError(
             "CHAINPROOF_REDIS_URL: expected an address such as redis://127.0.0.1:6379/0 when "
             "CHAINPROOF_TASKS_BACKEND=rq"
+        )
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ConfigError(
+            "CHAINPROOF_TASKS_BACKEND=rq: the RQ backend is not installed; install chainproof "
+            "with its rq extra (pip install 'chainproof[rq]')"
         )
     INSTALLED_APPS.append("django_rq")
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}

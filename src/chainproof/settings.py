@@ -360,6 +360,10 @@ LOGGING = {
         # PDF rendering logs every step at INFO; only its warnings are worth a line.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The task backends log every task's start and end; the job records say what ran.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        "rq": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

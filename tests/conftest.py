@@ -189,3 +189,38 @@ def s3_settings(s3_endpoint, settings):
     settings.S3_SECRET_ACCESS_KEY = "testing"
     settings.S3_PREFIX = "test/blobs/"
     return S3Bucket(endpoint=s3_endpoint, bucket=bucket, prefix="test/blobs/", client=client)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real redis-server (tests/redis_server.py) for the whole run: its URL."""
+    from tests.redis_server import redis_server
+
+    with redis_server() as url:
+        yield url
+
+
+@dataclass
+class TasksBackend:
+    name: str  # "database" or "rq"
+    env: dict[str, str]  # what a worker process needs to use it
+
+
+@pytest.fixture(params=["database", "rq"])
+def tasks_backend(request, settings):
+    """Each job backend in turn (jobs/tasks.py): this process enqueues through it, and the
+    worker processes a test starts receive through it (``env``). RQ's Redis is emptied
+    first."""
+    if request.param == "database":
+        yield TasksBackend("database", {"CHAINPROOF_TASKS_BACKEND": "database"})
+        return
+    url = request.getfixturevalue("redis_url")
+    import redis
+
+    with redis.Redis.from_url(url) as connection:
+        connection.flushdb()
+    queue = settings.TASKS_QUEUE
+    settings.TASKS_BACKEND = "rq"
+    settings.RQ_QUEUES = {queue: {"URL": url, "DEFAULT_TIMEOUT": -1}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue]}}
+    yield TasksBackend("rq", {"CHAINPROOF_TASKS_BACKEND": "rq", "CHAINPROOF_REDIS_URL": url})

@@ -6,6 +6,7 @@ process with a message naming the variable (see chainproof.envreaders).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import warnings
 from pathlib import Path
@@ -103,6 +104,8 @@ INSTALLED_APPS = [
     "chainproof.interchange",
     "chainproof.outbox",
     "chainproof.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +217,27 @@ UPLOAD_RETENTION_DAYS = env_int("CHAINPROOF_UPLOAD_RETENTION_DAYS", 30, minimum=
 # The address space `chainproof worker` may use (0: no limit): a job that needs more fails
 # with a message instead of exhausting the host's memory.
 WORKER_MEMORY_MB = env_int("CHAINPROOF_WORKER_MEMORY_MB", 1024, minimum=0)
+# Who delivers the jobs to the workers (Django's tasks interface, see jobs/tasks.py): the
+# database by default (no other service), or RQ on Redis for workers on several hosts.
+TASKS_BACKEND = env_choice("CHAINPROOF_TASKS_BACKEND", ("database", "rq"), "database")
+REDIS_URL = env_str("CHAINPROOF_REDIS_URL", "")
+TASKS_QUEUE = "chainproof"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ConfigError(
+            "CHAINPROOF_REDIS_URL: expected an address such as redis://127.0.0.1:6379/0 when "
+            "CHAINPROOF_TASKS_BACKEND=rq"
+        )
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ConfigError(
+            "CHAINPROOF_TASKS_BACKEND=rq: the RQ backend is not installed; install chainproof "
+            "with its rq extra (pip install 'chainproof[rq]')"
+        )
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+    # No time limit from RQ: a job's own heartbeat tells a stopped worker (jobs/services.py).
+    RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": -1}}
 # Stored documents (questionnaire attachments, the evidence locker): content-addressed, kept
 # once per SHA-256, on local disk (files/ in the data directory) or in an S3-compatible
 # object store.
@@ -336,6 +360,10 @@ LOGGING = {
         # PDF rendering logs every step at INFO; only its warnings are worth a line.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The task backends log every task's start and end; the job records say what ran.
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        "rq": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }

@@ -45,6 +45,8 @@ def _probe(job: Any, progress: Any) -> dict[str, Any]:
         os.write(fd, line.encode())
     finally:
         os.close(fd)
+    if job.params.get("fail"):
+        raise ValueError(job.params["fail"])
     if job.params.get("hang_on_attempt") == job.attempts:
         time.sleep(120)  # until the test kills this worker
     time.sleep(job.params.get("sleep", 0))

@@ -102,6 +102,17 @@ def test_bad_setting_is_one_clear_error():
     assert "CHAINPROOF_DEBUG: expected" in result.stderr
 
 
+def test_the_rq_backend_without_a_redis_address_is_one_clear_error():
+    result = _cli(
+        "worker", "--once", env_extra={"CHAINPROOF_TASKS_BACKEND": "rq", "CHAINPROOF_REDIS_URL": ""}
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "chainproof: configuration error: CHAINPROOF_REDIS_URL: expected an address such as "
+        "redis://127.0.0.1:6379/0 when CHAINPROOF_TASKS_BACKEND=rq"
+    )
+
+
 def test_check_deploy_passes_in_a_production_configuration():
     result = _cli(
         "check",

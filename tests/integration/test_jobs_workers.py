@@ -2,22 +2,17 @@
 job is taken over once. Real processes (``chainproof worker`` through ``jobs_probe``),
 really concurrent (they start together and their runs overlap in time).
 
-On PostgreSQL the workers use the test database itself. SQLite's test database lives in
-this process's memory, so the test copies it to a file the workers open, and copies the
-file back afterwards to check what they did (``WorkerDatabase``).
+Each test runs on both task backends (``tasks_backend``: the database, and RQ on a real
+redis-server). The workers open the test database through ``WorkerDatabase``.
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection, transaction
@@ -25,71 +20,19 @@ from django.utils import timezone
 
 from chainproof.audit.models import AuditEvent
 from chainproof.jobs.models import Job
-from chainproof.jobs.services import PERIODIC, STALE_AFTER, job_enqueue
+from chainproof.jobs.services import STALE_AFTER, job_enqueue
+from tests.integration.job_workers import finish, workers_db_for
 from tests.integration.jobs_probe import PROBE, read_runs, register
 
-ROOT = Path(__file__).resolve().parents[2]
 JOBS = 1000
 
 register()
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class WorkerDatabase:
-    """The database worker processes open, as environment variables for them."""
-
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir()
-        self.env = {**os.environ, "CHAINPROOF_DATA_DIR": str(directory)}
-        self.file = directory / "chainproof.sqlite3"
-        if connection.vendor == "sqlite":
-            self.env.pop("DATABASE_URL", None)
-        else:
-            db = connection.settings_dict
-            user = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-            self.env["DATABASE_URL"] = (
-                f"postgresql://{user}@{db['HOST']}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-            )
-
-    def publish(self) -> None:
-        """Let the workers see what this test wrote."""
-        if connection.vendor == "sqlite":
-            connection.ensure_connection()
-            with sqlite3.connect(self.file) as target:
-                connection.connection.backup(target)
-                # As in production, where `chainproof init` made the file a WAL database
-                # long before any worker starts: workers that start together must not race
-                # to switch the journal mode (that needs the file to themselves).
-                target.execute("PRAGMA journal_mode=WAL")
-
-    def collect(self) -> None:
-        """Let this test see what the workers wrote."""
-        if connection.vendor == "sqlite":
-            with sqlite3.connect(self.file) as source:
-                source.backup(connection.connection)
-
-    def start_worker(self, *args: str, **env: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.jobs_probe", "worker", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-
 @pytest.fixture
-def workers_db(tmp_path):
-    # The periodic jobs (reminders) ran a moment ago: the workers run only this test's jobs.
-    Job.objects.bulk_create(Job(kind=kind, status=Job.Status.SUCCEEDED) for kind in PERIODIC)
-    return WorkerDatabase(tmp_path / "data")
-
-
-def _finish(worker: subprocess.Popen[str]) -> str:
-    out, err = worker.communicate(timeout=120)
-    assert worker.returncode == 0, err
-    return out
+def workers_db(tmp_path, tasks_backend):
+    return workers_db_for(tmp_path, tasks_backend.env)
 
 
 def _wait_for_a_run(log: Path, worker: subprocess.Popen[str]) -> None:
@@ -112,7 +55,7 @@ def test_two_worker_processes_of_two_threads_drain_a_thousand_jobs_each_run_once
     barrier = {"CHAINPROOF_PROBE_BARRIER": f"{tmp_path / 'barrier'}:2"}
     (tmp_path / "barrier").mkdir()
     workers = [workers_db.start_worker("--once", "--concurrency", "2", **barrier) for _ in range(2)]
-    outputs = [_finish(worker) for worker in workers]
+    outputs = [finish(worker) for worker in workers]
     wall = time.perf_counter() - started
     workers_db.collect()
 
@@ -167,15 +110,18 @@ def test_the_job_of_a_worker_that_died_is_taken_over_once(tmp_path, workers_db):
     assert job.attempts == 1
     assert job.claimed_by.split(":")[1] == str(doomed.pid)
     assert job.heartbeat_at > job.started_at  # it beat while its worker lived
-    # Time passes: the dead worker's job has been silent for longer than STALE_AFTER.
+    # Time passes: the dead worker's job has been silent for longer than STALE_AFTER (and
+    # was handed to a worker as long ago: a sweep hands it again, to be taken over).
     long_ago = timezone.now() - STALE_AFTER - STALE_AFTER
-    Job.objects.filter(pk=job.pk).update(started_at=long_ago, heartbeat_at=long_ago)
+    Job.objects.filter(pk=job.pk).update(
+        started_at=long_ago, heartbeat_at=long_ago, dispatched_at=long_ago
+    )
     workers_db.publish()
 
     (tmp_path / "barrier").mkdir()
     barrier = {"CHAINPROOF_PROBE_BARRIER": f"{tmp_path / 'barrier'}:2"}
     rescuers = [workers_db.start_worker("--once", **barrier) for _ in range(2)]
-    outputs = [_finish(worker) for worker in rescuers]
+    outputs = [finish(worker) for worker in rescuers]
     workers_db.collect()
 
     assert sorted(outputs) == ["Ran 0 job(s).\n", "Ran 1 job(s).\n"]
@@ -201,7 +147,7 @@ def test_sigterm_lets_the_running_job_finish_then_stops_the_worker(tmp_path, wor
     worker = workers_db.start_worker("--interval", "0.2")
     _wait_for_a_run(log, worker)
     worker.send_signal(signal.SIGTERM)
-    out = _finish(worker)
+    out = finish(worker)
     workers_db.collect()
 
     assert f":{worker.pid} waiting for jobs with 1 thread(s)" in out

@@ -85,6 +85,9 @@ class Job(models.Model):
     # Refreshed while the job runs; a running job silent for STALE_AFTER lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the job was last handed to the task backend (jobs/tasks.py); a job waiting long
+    # after that is handed again (its task may be lost: job_sweep).
+    dispatched_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 

@@ -6,18 +6,19 @@ import logging
 import os
 import socket
 import threading
-import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
 from chainproof.jobs.heartbeat import heartbeat
 from chainproof.jobs.models import Job, internal_error_message, looks_internal
+from chainproof.jobs.tasks import dispatch
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def job_enqueue(
         organization_id=organization_id,
         params=params or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        dispatched_at=timezone.now(),
     )
     audit_record(
         action="job.enqueued",
@@ -119,6 +121,7 @@ def job_enqueue(
         obj=job,
         after={"kind": kind, "params": job.params},
     )
+    dispatch(job)
     return job
 
 
@@ -167,8 +170,80 @@ def job_claim(worker: str | None = None) -> Job | None:
 def _stale(now: Any) -> QuerySet[Job]:
     """Running jobs whose worker has given no sign of life for STALE_AFTER."""
     cutoff = now - STALE_AFTER
-    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    return Job.objects.filter(silent, status=Job.Status.RUNNING).order_by("started_at", "pk")
+    return Job.objects.filter(_silent(cutoff), status=Job.Status.RUNNING).order_by(
+        "started_at", "pk"
+    )
+
+
+def _silent(cutoff: Any) -> Q:
+    return Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+
+
+# How many jobs each thread ran through job_deliver (thread ident -> count): what
+# `chainproof worker --once` reports.
+DELIVERED: Counter[int] = Counter()
+_delivered_lock = threading.Lock()
+
+
+def job_deliver(job_id: int, worker: str | None = None) -> Job | None:
+    """Run the job ``job_id`` on delivery of its task, if it is still for this worker to
+    run: waiting in the queue, or running under a worker that stopped (reclaimed, or given
+    up after MAX_ATTEMPTS). Returns the finished job, or None when there was nothing to do
+    (another delivery of the same task, or another worker, has it; it finished; it is gone).
+
+    The claim is the one ``job_claim`` makes: the row locked FOR UPDATE SKIP LOCKED on
+    PostgreSQL, and an UPDATE that repeats the condition it was read on everywhere.
+    """
+    worker = worker or worker_name()
+    with transaction.atomic():
+        now = timezone.now()
+        job = Job.objects.filter(pk=job_id).select_for_update(skip_locked=True).first()
+        if job is None:
+            return None
+        if job.status == Job.Status.QUEUED:
+            if not _claim(job, worker, now, ""):
+                return None
+        elif _stale(now).filter(pk=job.pk).exists():
+            if job.attempts >= MAX_ATTEMPTS:
+                _give_up(job, now)
+                return None
+            previous = job.claimed_by
+            message = f"restarted: the worker running it ({previous}) stopped"
+            if not _claim(job, worker, now, message):
+                return None
+            _audit_reclaim(job, previous)
+        else:
+            return None
+    with _delivered_lock:
+        DELIVERED[threading.get_ident()] += 1
+    return job_run(job)
+
+
+def job_sweep(now: Any = None, *, limit: int = 1000) -> int:
+    """Hand again to the task backend the jobs whose task may be lost: queued but not
+    dispatched for STALE_AFTER (a backend that lost its queue, a process that stopped
+    between commit and dispatch, a job queued before tasks were used), and running jobs
+    whose worker stopped (their task re-delivered reclaims them). Returns how many.
+
+    Each is re-dispatched under a conditional UPDATE of ``dispatched_at``, so workers
+    sweeping together dispatch it once; a second delivery would run it once anyway.
+    """
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    undelivered = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=cutoff)
+    lost = Q(status=Job.Status.QUEUED) | Q(_silent(cutoff), status=Job.Status.RUNNING)
+    candidates = list(
+        Job.objects.filter(undelivered, lost)
+        .order_by("pk")
+        .values_list("pk", "dispatched_at")[:limit]
+    )
+    dispatched = 0
+    for pk, dispatched_at in candidates:
+        with transaction.atomic():
+            if Job.objects.filter(pk=pk, dispatched_at=dispatched_at).update(dispatched_at=now):
+                dispatch(Job(pk=pk))
+                dispatched += 1
+    return dispatched
 
 
 def _claim(job: Job, worker: str, now: Any, message: str) -> bool:
@@ -334,49 +409,3 @@ def run_pending(*, limit: int | None = None, worker: str | None = None) -> int:
         job_run(job)
         count += 1
     return count
-
-
-class BackgroundWorker(threading.Thread):
-    """A worker thread: `chainproof serve` runs one in-process, `chainproof worker` several.
-
-    It claims and runs one job at a time (so a stop request waits for one job only) and
-    polls every ``interval`` seconds when the queue is empty. ``once`` stops it instead
-    when nothing is left; ``periodic`` has it queue the periodic jobs that are due.
-    """
-
-    def __init__(
-        self,
-        interval: float = 1.0,
-        *,
-        once: bool = False,
-        periodic: bool = True,
-        name: str = "chainproof-worker",
-    ) -> None:
-        super().__init__(name=name, daemon=True)
-        self.interval = interval
-        self.once = once
-        self.periodic = periodic
-        self.stopping = threading.Event()
-        self.ran = 0
-
-    def run(self) -> None:
-        next_periodic = 0.0
-        while not self.stopping.is_set():
-            ran = 0
-            try:
-                close_old_connections()
-                if self.periodic and time.monotonic() >= next_periodic:
-                    enqueue_due_periodic()
-                    next_periodic = time.monotonic() + self.interval
-                ran = run_pending(limit=1)
-            except Exception:
-                log.exception("background worker loop failed")
-            self.ran += ran
-            if not ran:
-                if self.once:
-                    break
-                self.stopping.wait(self.interval)
-        connections.close_all()  # this thread's own connection
-
-    def stop(self) -> None:
-        self.stopping.set()

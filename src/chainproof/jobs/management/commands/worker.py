@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chainproof.jobs.services import (
     MAX_ATTEMPTS,
     STALE_AFTER,
-    BackgroundWorker,
     enqueue_due_periodic,
+    job_sweep,
     worker_name,
 )
+from chainproof.jobs.workers import Scheduler, TaskWorker, task_worker_class
 
 
 class Command(BaseCommand):
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         f"without a heartbeat, and given up once it has stopped {MAX_ATTEMPTS} workers. "
         "SIGTERM or Ctrl-C lets the running jobs finish, then exits. The process may use "
         "CHAINPROOF_WORKER_MEMORY_MB of address space (default 1024; 0: no limit): a job that "
-        "needs more fails with a message, and the worker goes on."
+        "needs more fails with a message, and the worker goes on.\n\n"
+        "Jobs reach the workers through Django's tasks interface: through the database "
+        "(default), or through Redis with CHAINPROOF_TASKS_BACKEND=rq and "
+        "CHAINPROOF_REDIS_URL (see README, Running at scale)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,17 +62,19 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--interval: expected a number of seconds above 0, found {interval}"
             )
-        limit_memory(settings.WORKER_MEMORY_MB, threads)
+        limit_memory(settings.WORKER_MEMORY_MB, threads + 1)
         if once:
             enqueue_due_periodic()
+            job_sweep()
+        worker_class = task_worker_class()
         workers = [
-            BackgroundWorker(
-                interval, once=once, periodic=not once and i == 0, name=f"chainproof-worker-{i}"
-            )
-            for i in range(threads)
+            worker_class(interval, once=once, name=f"chainproof-worker-{i}") for i in range(threads)
         ]
+        scheduler = None if once else Scheduler(interval)
 
         def stop(*_: Any) -> None:
+            if scheduler is not None:
+                scheduler.stop()
             for worker in workers:
                 worker.stop()
 
@@ -80,6 +86,8 @@ class Command(BaseCommand):
                 f"Worker {host}:{pid} waiting for jobs with {threads} thread(s) "
                 "(Ctrl-C or SIGTERM stops)."
             )
+        if scheduler is not None:
+            scheduler.start()
         for worker in workers:
             worker.start()
         try:
@@ -92,7 +100,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Ran {sum(worker.ran for worker in workers)} job(s).")
 
 
-def _wait(workers: list[BackgroundWorker]) -> None:
+def _wait(workers: list[TaskWorker]) -> None:
     while any(worker.is_alive() for worker in workers):
         for worker in workers:
             worker.join(timeout=0.5)

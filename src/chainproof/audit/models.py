@@ -105,12 +105,17 @@ HASHED_FIELDS = (
 )
 
 
-def hash_payload_of(values: Mapping[str, Any]) -> dict[str, Any]:
+def hash_payload_of(values: Mapping[str, Any], created_at: str | None = None) -> dict[str, Any]:
     """The hashed content of an event given as {attribute: value} (bulk writes build no
-    instances): the same as ``AuditEvent.hash_payload``."""
+    instances): the same as ``AuditEvent.hash_payload``. ``created_at``: the time as
+    ``created_at_text`` gives it, when the caller has it already."""
     payload = {name: values[name] for name in HASHED_FIELDS}
-    payload["created_at"] = payload["created_at"].isoformat(timespec="microseconds")
+    payload["created_at"] = created_at or created_at_text(payload["created_at"])
     return payload
+
+
+def created_at_text(moment: Any) -> str:
+    return str(moment.isoformat(timespec="microseconds"))
 
 
 class AuditChainHead(models.Model):

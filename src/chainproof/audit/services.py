@@ -13,7 +13,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from chainproof.audit.context import current_request_id
-from chainproof.audit.models import AuditChainHead, AuditEvent, hash_payload_of
+from chainproof.audit.models import (
+    AuditChainHead,
+    AuditEvent,
+    created_at_text,
+    hash_payload_of,
+)
 from chainproof.bulk import CHUNK, insert_values
 from chainproof.domain.hashing import GENESIS_HASH, chain_hash
 
@@ -142,6 +147,7 @@ def audit_record_many(
     head = _locked_head(common["chain"])
     seq, prev = head.seq, head.hash
     key = audit_key()
+    created = created_at_text(common["created_at"])
     rows: list[dict[str, Any]] = []
     for entry in itertools.chain([first], remaining):
         seq += 1
@@ -160,7 +166,7 @@ def audit_record_many(
             "prev_hash": prev,
             "keyed": True,
         }
-        values["hash"] = prev = chain_hash(prev, hash_payload_of(values), key)
+        values["hash"] = prev = chain_hash(prev, hash_payload_of(values, created), key)
         rows.append(values)
         if len(rows) == CHUNK:
             insert_values(AuditEvent, rows)

@@ -140,6 +140,7 @@ def _run_import(
         return report
     with transaction.atomic():
         evaluation = sort_rows()
+        records.clear()  # what the rows became is in the evaluation: free them before writing
         write_evaluation(
             organization_id=org_id,
             actor=actor,

@@ -13,8 +13,9 @@ No signals are sent and no model validation runs: callers validate first.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -50,6 +51,11 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
     ops = connection.ops
     if isinstance(field, models.JSONField):
         encoder = field.encoder
+        if type(ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value:
+            # The backend stores json.dumps(value, cls=encoder): the same text from one
+            # encoder made once, rather than one made per value.
+            encode = (encoder or json.JSONEncoder)().encode
+            return lambda v: None if v is None else encode(v)
         # None is SQL NULL, as the ORM stores it (JSON null would be a value).
         return lambda v: None if v is None else ops.adapt_json_value(v, encoder)
     if isinstance(field, models.DateTimeField):
@@ -63,11 +69,13 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
 
 
 @lru_cache(maxsize=64)
-def _defaults(model: Any) -> tuple[tuple[str, Any], ...]:
-    return tuple(
-        (field.attname, field.get_default())
-        for field in model._meta.concrete_fields
-        if not field.primary_key
+def _defaults(model: Any) -> Mapping[str, Any]:
+    return MappingProxyType(
+        {
+            field.attname: field.get_default()
+            for field in model._meta.concrete_fields
+            if not field.primary_key
+        }
     )
 
 
@@ -77,10 +85,11 @@ def new_instance(model: type[models.Model], values: dict[str, Any]) -> Any:
     state = ModelState()
     state.db = None
     state.adding = True
-    obj.__dict__.update(dict(_defaults(model)))
-    obj.__dict__["_state"] = state
-    obj.__dict__[model._meta.pk.attname] = None
-    obj.__dict__.update(values)
+    attributes = obj.__dict__
+    attributes.update(_defaults(model))
+    attributes["_state"] = state
+    attributes[model._meta.pk.attname] = None
+    attributes.update(values)
     return obj
 
 
@@ -166,10 +175,44 @@ _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
 
 
 def _text_first(field: models.Field[Any, Any], adapt: Adapter) -> Adapter:
+    if isinstance(field, models.JSONField):
+
+        def adapted_json(value: Any) -> Any:
+            return adapt(clean_field_value(field, value))
+
+        return adapted_json
+
     def adapted(value: Any) -> Any:
+        # Printable text (nearly every value) is what clean_field_value returns as it is.
+        if type(value) is str and value.isprintable():
+            return value if adapt is _identity else adapt(value)
         return adapt(clean_field_value(field, value))
 
     return adapted
+
+
+def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert rows given as {attname: value} (every row with the same attnames, no primary
+    key), adapted and cleaned as ``insert`` does, without building model instances.
+    Returns the new primary keys, in the order of the rows."""
+    if not rows:
+        return []
+    attnames = list(rows[0])
+    adapters = _adapters(model, attnames)
+    ids = reserve_ids(model, len(rows))
+    pk = model._meta.pk.attname
+    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
+
+    def adapted() -> Iterable[list[Any]]:
+        for new_id, values in zip(ids, rows, strict=True):
+            row = [values[name] for name in attnames]
+            for i, adapt in special:
+                row[i] = adapt(row[i])
+            row.append(new_id)
+            yield row
+
+    insert_rows(model, [*attnames, pk], adapted())
+    return ids
 
 
 def insert(objects: list[Any]) -> None:
@@ -235,7 +278,7 @@ def insert_values(
     row (an edition list shared by a batch) is adapted once.
     """
     plain = model._meta.app_label in SKIPPED_APPS
-    defaults = tuple((a, v) for a, v in _defaults(model) if a not in attnames)
+    defaults = tuple((a, v) for a, v in _defaults(model).items() if a not in attnames)
     attnames = [*attnames, *(a for a, _ in defaults)]
     extra = tuple(v for _, v in defaults)
     fields = [_field(model, a) for a in attnames]

@@ -1,6 +1,7 @@
 """chainproof.bulk on the database under test (SQLite by default, PostgreSQL with
 DATABASE_URL): ids, inserted values and updated columns read back through the ORM."""
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from chainproof.audit.models import AuditEvent
-from chainproof.audit.services import audit_key, audit_record_many
+from chainproof.audit.selectors import verify_organization_chain
+from chainproof.audit.services import audit_key, audit_record, audit_record_many
 from chainproof.bulk import insert, insert_values, new_instance, reserve_ids, update
 from chainproof.domain.hashing import chain_hash
 from chainproof.suppliers.models import Facility, Material
@@ -127,3 +129,65 @@ def test_insert_values_cleans_text_and_json_as_every_save_does_and_stores_the_re
     assert stored["back"].name == "Back\\slash"
     assert stored["back"].activities == ["a\\b", "zerowidth"]
     assert stored["back"].created_at == now
+
+
+def test_bulk_audit_from_a_generator_in_chunks_continues_the_chain_one_by_one_writes(
+    alice, monkeypatch
+):
+    """Events read from a generator and inserted a few at a time (CHUNK) link to the
+    events written one by one before and after them, each hashed over what is stored."""
+    monkeypatch.setattr("chainproof.audit.services.CHUNK", 3)
+    org = alice.organization
+
+    def entries():
+        for i in range(7):
+            yield {
+                "action": "facility.created",
+                "object_type": "suppliers.facility",
+                "object_id": i,
+                "object_repr": f"Çalık Mill {i}",
+                "after": {"name": f"Çalık Mill {i}", "workers": i, "tags": ["新疆", "x"]},
+            }
+
+    with transaction.atomic():
+        audit_record(action="note.written", actor=alice.user, organization=org)
+        assert audit_record_many(organization=org, actor=alice.user, entries=entries()) == 7
+        assert audit_record_many(organization=org, actor=alice.user, entries=iter(())) == 0
+        audit_record(action="note.written", actor=alice.user, organization=org)
+    events = list(AuditEvent.objects.filter(organization=org).order_by("seq"))
+    assert [e.seq for e in events] == list(range(events[0].seq, events[0].seq + len(events)))
+    bulk = [e for e in events if e.action == "facility.created"]
+    assert [e.object_id for e in bulk] == [str(i) for i in range(7)]
+    assert bulk[2].after == {"name": "Çalık Mill 2", "workers": 2, "tags": ["新疆", "x"]}
+    assert bulk[2].before is None
+    for previous, event in itertools.pairwise(events):
+        assert event.prev_hash == previous.hash
+        assert chain_hash(event.prev_hash, event.hash_payload(), audit_key()) == event.hash
+    verification = verify_organization_chain(org.pk)
+    assert verification.first_break is None
+    assert verification.checked == len(events)
+
+
+def test_insert_cleans_hidden_characters_and_keeps_printable_text_as_it_is(alice):
+    now = timezone.now()
+    names = ["Mill\u200b One", "Mill  Two ", "Mill\x00Three"]
+    objects = [
+        new_instance(
+            Facility,
+            {
+                "organization_id": alice.organization.pk,
+                "name": name,
+                "normalized_name": name.lower(),
+                "country": "CN",
+                "address": "1 Road\n2nd floor",
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        for name in names
+    ]
+    with transaction.atomic():
+        insert(objects)
+    stored = {f.pk: f for f in Facility.objects.filter(pk__in=[o.pk for o in objects])}
+    assert [stored[o.pk].name for o in objects] == ["Mill One", "Mill  Two ", "MillThree"]
+    assert stored[objects[0].pk].address == "1 Road\n2nd floor"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -11,8 +13,13 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from chainproof.audit.context import current_request_id
-from chainproof.audit.models import AuditChainHead, AuditEvent
-from chainproof.bulk import insert, new_instance
+from chainproof.audit.models import (
+    AuditChainHead,
+    AuditEvent,
+    created_at_text,
+    hash_payload_of,
+)
+from chainproof.bulk import CHUNK, insert_dicts
 from chainproof.domain.hashing import GENESIS_HASH, chain_hash
 
 GLOBAL_CHAIN = "global"
@@ -108,18 +115,22 @@ def audit_record_many(
     *,
     organization: Any,
     actor: Any,
-    entries: list[dict[str, Any]],
+    entries: Iterable[dict[str, Any]],
     plain_json: bool = False,
 ) -> int:
-    """Append many events to one chain at once (bulk imports): one lock, bulk inserts.
+    """Append many events to one chain at once (bulk imports): one lock, bulk inserts of
+    ``CHUNK`` events (``entries`` may be a generator: they are read as they are written).
 
     Each entry has action, object_type, object_id, object_repr and optionally before
-    and after. Each event is an ``AuditEvent`` hashed over its own ``hash_payload``, so
-    the chain is exactly what ``audit_record`` would have written one by one.
+    and after. Each event is hashed over ``hash_payload_of`` its values (what
+    ``AuditEvent.hash_payload`` gives for the stored event), built without model
+    instances, so the chain is exactly what ``audit_record`` would have written one by one.
     ``plain_json`` promises that before/after hold only JSON types already (str, int,
     bool, None, lists, dicts with str keys), which skips a normalising round trip.
     """
-    if not entries:
+    remaining = iter(entries)
+    first = next(remaining, None)
+    if first is None:
         return 0
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransaction("audit events written outside a transaction")
@@ -136,33 +147,35 @@ def audit_record_many(
     head = _locked_head(common["chain"])
     seq, prev = head.seq, head.hash
     key = audit_key()
-    events = []
-    for entry in entries:
+    created = created_at_text(common["created_at"])
+    rows: list[dict[str, Any]] = []
+    for entry in itertools.chain([first], remaining):
         seq += 1
         before, after = entry.get("before"), entry.get("after")
         if not plain_json:
             before, after = to_json(before), to_json(after)
-        event = new_instance(
-            AuditEvent,
-            {
-                **common,
-                "seq": seq,
-                "action": entry["action"],
-                "object_type": entry.get("object_type", ""),
-                "object_id": str(entry.get("object_id", "")),
-                "object_repr": str(entry.get("object_repr", ""))[:300],
-                "before": before,
-                "after": after,
-                "prev_hash": prev,
-                "keyed": True,
-            },
-        )
-        event.hash = prev = chain_hash(prev, event.hash_payload(), key)
-        events.append(event)
-    insert(events)
+        values = {
+            **common,
+            "seq": seq,
+            "action": entry["action"],
+            "object_type": entry.get("object_type", ""),
+            "object_id": str(entry.get("object_id", "")),
+            "object_repr": str(entry.get("object_repr", ""))[:300],
+            "before": before,
+            "after": after,
+            "prev_hash": prev,
+            "keyed": True,
+        }
+        values["hash"] = prev = chain_hash(prev, hash_payload_of(values, created), key)
+        rows.append(values)
+        if len(rows) == CHUNK:
+            insert_dicts(AuditEvent, rows)
+            rows = []
+    insert_dicts(AuditEvent, rows)
+    written = seq - head.seq
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
-    return len(entries)
+    return written
 
 
 def audit_chain_lock(organization: Any) -> None:

@@ -101,15 +101,19 @@ def xinjiang_match(
     """
     if country and country.upper() != "CN":
         return None
-    region, everything = _term_sets()
-    fields = (
-        ("subdivision", subdivision, everything),
-        ("city", city, everything),
-        ("address", address, region),
-    )
-    for field, value, terms in fields:
+    for field, value in (("subdivision", subdivision), ("city", city), ("address", address)):
         if value:
-            term = _match(value, terms, streets_excluded=field == "address")
+            term = _field_match(field, value)
             if term is not None:
                 return RegionMatch(field, value, term)
     return None
+
+
+@lru_cache(maxsize=65_536)
+def _field_match(field: str, value: str) -> str | None:
+    """The term of the region found in one field (a list of worksites repeats its
+    provinces and cities: each is read once)."""
+    region, everything = _term_sets()
+    if field == "address":
+        return _match(value, region, streets_excluded=True)
+    return _match(value, everything)

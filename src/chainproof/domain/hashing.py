@@ -25,11 +25,16 @@ GENESIS_HASH = "0" * 64
 _CHUNK = 1024 * 1024
 
 
+# One encoder for every call: json.dumps with these arguments would build a new one each
+# time (the text is the same).
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> bytes:
     """Encode JSON-compatible data the same way every time (sorted keys, no spaces)."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -51,7 +56,7 @@ def chain_hash(prev_hash: str, payload: Mapping[str, Any], key: bytes | None = N
         raise ValueError(f"previous hash must be 64 hex characters, found {len(prev_hash)}")
     message = prev_hash.encode("ascii") + b"\n" + canonical_json(dict(payload))
     if key is not None:
-        return hmac.new(key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(key, message, "sha256").hex()
     return hashlib.sha256(message).hexdigest()
 
 

@@ -25,7 +25,10 @@ _SPACE = re.compile(r"\s+")
 def normalize_name(name: str) -> str:
     """The matching form of a name: what a reader sees (domain.text), NFKC, case-folded,
     punctuation as spaces."""
-    folded = unicodedata.normalize("NFKC", visible_text(name)).casefold()
+    if name.isascii() and name.isprintable():
+        folded = name.lower()  # what the three steps below give for printable ASCII
+    else:
+        folded = unicodedata.normalize("NFKC", visible_text(name)).casefold()
     without_punct = _PUNCT.sub(" ", folded).replace("_", " ")
     return _SPACE.sub(" ", without_punct).strip()
 

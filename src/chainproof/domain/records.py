@@ -316,7 +316,10 @@ class RecordSpec:
             value = data.get(name)
             items = value if isinstance(value, list | tuple) else [value]
             removed = [
-                char for item in items if isinstance(item, str) for char in visible(item).removed
+                char
+                for item in items
+                if isinstance(item, str) and not (item.isascii() and item.isprintable())
+                for char in visible(item).removed
             ]
             if removed:
                 notes.append(f"{name.replace('_', ' ')}: {describe(removed)}")

@@ -346,12 +346,13 @@ def check_records(
     """Type every row; a row with a problem is left out and its problems kept by row."""
     out = CheckedRecords()
     keys: dict[tuple[Any, ...], int] = {}
+    plan = _column_plan(spec)
     for line, record in records:
         out.count += 1
         if WIDTH_MARK in record:
             out.add(RowError(line, "", f"{width} cells", f"{record[WIDTH_MARK]} cells", sheet))
             continue
-        row, row_errors = _validate_row(spec, line, record, known_countries, sheet)
+        row, row_errors = _validate_row(spec, line, record, known_countries, sheet, plan)
         for error in row_errors:
             out.add(error)
         if row_errors:
@@ -380,28 +381,53 @@ def _key_part(value: Any) -> Any:
     return value.casefold() if isinstance(value, str) else value
 
 
+_ColumnPlan = tuple[str, Parser, bool, bool, bool, bool]
+
+
+def _column_plan(spec: ColumnSet) -> tuple[_ColumnPlan, ...]:
+    """Each column as the row loop reads it: name, parser, required, a list, a value that
+    may have lost a leading zero, a country."""
+    return tuple(
+        (
+            c.name,
+            c.parse,
+            c.required,
+            c.is_list,
+            c.name in spec.zero_sensitive,
+            c.name in spec.country_columns,
+        )
+        for c in spec.columns
+    )
+
+
 def _validate_row(
     spec: ColumnSet,
     line: int,
     record: Mapping[str, str],
     known_countries: Collection[str] | None,
     sheet: str,
+    plan: tuple[_ColumnPlan, ...] | None = None,
 ) -> tuple[dict[str, Any], list[RowError]]:
     row: dict[str, Any] = {}
     errors: list[RowError] = []
-    numeric = set((record.get(NUMERIC_MARK) or "").split("\t")) - {""}
-    for column in spec.columns:
-        raw = (record.get(column.name) or "").strip()
-        if raw == "":
-            if column.required:
-                errors.append(RowError(line, column.name, "a value", "", sheet))
-            row[column.name] = [] if column.is_list else None
+    marked = record.get(NUMERIC_MARK)
+    numeric = set(marked.split("\t")) - {""} if marked else _NO_NUMBERS
+    get = record.get
+    for name, parse, required, is_list, zero_sensitive, country in plan or _column_plan(spec):
+        raw = get(name)
+        if raw:
+            raw = raw.strip()
+        if not raw:
+            if required:
+                errors.append(RowError(line, name, "a value", "", sheet))
+            row[name] = [] if is_list else None
             continue
-        if column.name in numeric and raw.isdigit() and len(raw.lstrip("0")) > SPREADSHEET_DIGITS:
+        in_numbers = name in numeric
+        if in_numbers and raw.isdigit() and len(raw.lstrip("0")) > SPREADSHEET_DIGITS:
             errors.append(
                 RowError(
                     line,
-                    column.name,
+                    name,
                     f"text (a number of {len(raw)} digits is more than the "
                     f"{SPREADSHEET_DIGITS} a spreadsheet keeps: the last digits were lost; "
                     "format the column as text and type it again)",
@@ -411,32 +437,35 @@ def _validate_row(
             )
             continue
         try:
-            value = column.parse(raw)
+            value = parse(raw)
         except FieldError as exc:
             hint = (
                 NUMBER_HINT
-                if column.name in numeric and "format the column as text" not in exc.expected
+                if in_numbers and "format the column as text" not in exc.expected
                 else ""
             )
-            errors.append(RowError(line, column.name, exc.expected + hint, clip(raw), sheet))
+            errors.append(RowError(line, name, exc.expected + hint, clip(raw), sheet))
             continue
-        if column.name in numeric and column.name in spec.zero_sensitive:
-            note = spec.number_note(column.name, raw) if spec.number_note else None
+        if in_numbers and zero_sensitive:
+            note = spec.number_note(name, raw) if spec.number_note else None
             if note:
-                errors.append(RowError(line, column.name, f"text ({note})", clip(raw), sheet))
+                errors.append(RowError(line, name, f"text ({note})", clip(raw), sheet))
                 continue
-        if known_countries is not None and column.name in spec.country_columns:
+        if country and known_countries is not None:
             try:
                 value = resolve_country(str(value), known_countries)
             except CountryError as exc:
-                errors.append(RowError(line, column.name, exc.expected, clip(raw), sheet))
+                errors.append(RowError(line, name, exc.expected, clip(raw), sheet))
                 continue
-        row[column.name] = value
+        row[name] = value
     if not errors:
         for check in spec.checks:
             for column_name, expected, found in check(row):
                 errors.append(RowError(line, column_name, expected, found, sheet))
     return row, errors
+
+
+_NO_NUMBERS: frozenset[str] = frozenset()
 
 
 def clip(value: str, limit: int = 80) -> str:

@@ -117,6 +117,8 @@ def visible(text: str, *, multiline: bool = False) -> Visible:
 
 
 def visible_text(text: str, *, multiline: bool = False) -> str:
+    if text.isascii() and text.isprintable():
+        return text  # nothing to take out (as ``visible`` finds, without building its result)
     return visible(text, multiline=multiline).text
 
 

@@ -317,7 +317,7 @@ def infer_date_order(values: Iterable[str]) -> str | None:
     it or the values disagree (ask the person). Values that are not dates are ignored."""
     day_first = month_first = other = False
     year_first = 0
-    for value in values:
+    for value in dict.fromkeys(values):  # the answer depends only on the distinct values
         folded = _clean(value)
         if not folded:
             continue

@@ -237,7 +237,7 @@ def csv_rows(decoded: CsvText, source: str) -> Iterator[list[str]]:
     )
     try:
         for cells in reader:
-            yield [unescaped(c) for c in cells]
+            yield [unescaped(c) if c[:1] == "'" else c for c in cells]
     except csv.Error as exc:
         raise _refuse(source, reader.line_num, "well-formed CSV", str(exc)) from None
 

@@ -10,7 +10,7 @@ per record. Call inside the transaction that planned the changes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -88,8 +88,13 @@ class StaleRecords(Exception):
         super().__init__(f"{len(changes)} records changed since they were planned")
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def show(value: Any) -> Any:
     """A value as plain JSON, for reports and audit rows."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
@@ -171,26 +176,29 @@ def _audit(
     changes: list[RecordChange],
     more: Any = None,
 ) -> None:
-    entries = []
-    for change in changes:
-        before = None if change.created else {k: show(a) for k, (a, _) in change.fields.items()}
-        after = {k: show(b) for k, (_, b) in change.fields.items()}
-        if more is not None:
-            extra_before, extra_after = more(change)
-            if before is not None:
-                before |= extra_before
-            after |= extra_after
-        entries.append(
-            {
-                "action": f"{spec.kind}.{'created' if change.created else 'updated'}",
-                "object_type": model._meta.label_lower,
+    object_type = model._meta.label_lower
+    created_action, updated_action = f"{spec.kind}.created", f"{spec.kind}.updated"
+
+    def entries() -> Iterator[dict[str, Any]]:  # read as they are written: memory stays flat
+        for change in changes:
+            fields = change.fields
+            before = None if change.created else {k: show(a) for k, (a, _) in fields.items()}
+            after = {k: show(b) for k, (_, b) in fields.items()}
+            if more is not None:
+                extra_before, extra_after = more(change)
+                if before is not None:
+                    before |= extra_before
+                after |= extra_after
+            yield {
+                "action": created_action if change.created else updated_action,
+                "object_type": object_type,
                 "object_id": change.obj.pk,
                 "object_repr": str(change),
                 "before": before,
                 "after": after,
             }
-        )
-    audit_record_many(organization=organization_id, actor=actor, entries=entries, plain_json=True)
+
+    audit_record_many(organization=organization_id, actor=actor, entries=entries(), plain_json=True)
 
 
 def _save_many(

@@ -18,6 +18,9 @@ was stored. A dry run sorts exactly as the real run does, without writing.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +44,20 @@ def _noop(done: int, total: int | None, message: str = "") -> None:
     return None
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a list is imported. An import builds hundreds of
+    thousands of small objects that all live to its end; the collector would walk them
+    again and again (a third of the import's time at 300,000 rows) and free nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     *,
     organization: Any,
@@ -58,6 +75,34 @@ def run_import(
     saved or shipped mapping, or "Header=field;..." text. Without ``import_valid`` one
     problem refuses the whole file; with it the ready rows are imported and the rest kept
     as a pending batch for review. A dry run evaluates exactly as the real run does."""
+    with _collector_paused():
+        return _run_import(
+            organization=organization,
+            actor=actor,
+            entity=entity,
+            data=data,
+            file_name=file_name,
+            dry_run=dry_run,
+            progress=progress,
+            mapping=mapping,
+            import_valid=import_valid,
+            date_order=date_order,
+        )
+
+
+def _run_import(
+    *,
+    organization: Any,
+    actor: Any,
+    entity: str,
+    data: bytes,
+    file_name: str,
+    dry_run: bool,
+    progress: Progress,
+    mapping: str | None,
+    import_valid: bool,
+    date_order: str | None,
+) -> ImportReport:
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown import kind {entity!r}; expected one of {', '.join(ENTITIES)}")
     org_id = getattr(organization, "pk", organization)
@@ -95,6 +140,7 @@ def run_import(
         return report
     with transaction.atomic():
         evaluation = sort_rows()
+        records.clear()  # what the rows became is in the evaluation: free them before writing
         write_evaluation(
             organization_id=org_id,
             actor=actor,

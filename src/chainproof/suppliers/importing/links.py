@@ -61,6 +61,13 @@ class LinkPlanner(Planner):
         }
         seen: dict[tuple[Any, ...], int] = {}
         changes = []
+        references = (
+            ("from_facility", facilities.find, "source_facility_id"),
+            ("from_supplier", suppliers.find, "source_supplier_id"),
+            ("to_facility", facilities.find, "target_facility_id"),
+            ("to_supplier", suppliers.find, "target_supplier_id"),
+        )
+        org_id = self.org_id
         for line, row in rows:
             values: dict[str, Any] = {
                 "source_facility_id": None,
@@ -77,14 +84,9 @@ class LinkPlanner(Planner):
                 "notes": row.get("notes") or "",
             }
             ok = True
-            for column, index, target in (
-                ("from_facility", facilities, "source_facility_id"),
-                ("from_supplier", suppliers, "source_supplier_id"),
-                ("to_facility", facilities, "target_facility_id"),
-                ("to_supplier", suppliers, "target_supplier_id"),
-            ):
+            for column, find, target in references:
                 if row.get(column):
-                    found, problem = index.find(row[column])
+                    found, problem = find(row[column])
                     if found is None:
                         kind = "facility" if "facility" in column else "supplier"
                         self.error(
@@ -118,7 +120,7 @@ class LinkPlanner(Planner):
                     row.get("to_facility") or row.get("to_supplier") or "",
                 )
                 continue
-            key = tuple(values[name] for name in _KEY)
+            key = tuple(map(values.__getitem__, _KEY))
             if key in seen:
                 self.error(
                     line,
@@ -132,7 +134,7 @@ class LinkPlanner(Planner):
             label = _link_label(row)
             match = existing.get(key)
             if match is None:
-                obj = new_instance(SupplyLink, {"organization_id": self.org_id, **values})
+                obj = new_instance(SupplyLink, {"organization_id": org_id, **values})
                 created = {k: (None, v) for k, v in values.items() if v not in (None, "", False)}
                 changes.append(RecordChange(line, obj, True, created, label=label))
             else:

@@ -83,10 +83,11 @@ class Evaluation:
         return [o for o in self.outcomes.values() if o.duplicate_of is not None]
 
 
-def as_record(record: MappedRecord) -> tuple[int, dict[str, str]]:
+def as_record(record: MappedRecord) -> tuple[int, Mapping[str, str]]:
+    if not record.numeric:
+        return record.line, record.values  # read, never changed
     values = dict(record.values)
-    if record.numeric:
-        values[NUMERIC_MARK] = "\t".join(sorted(record.numeric))
+    values[NUMERIC_MARK] = "\t".join(sorted(record.numeric))
     return record.line, values
 
 

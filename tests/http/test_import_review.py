@@ -284,3 +284,37 @@ def test_custom_attributes_show_on_the_detail_page_and_survive_an_export_round_t
     _post(csrf_client, f"/suppliers/imports/{again.pk}/", {"action": "import"})
     shenzhen.refresh_from_db()
     assert shenzhen.attributes == {"Sector": "Textiles"}
+
+
+def test_a_number_the_spreadsheet_stored_is_confirmed_by_typing_it_again(csrf_client, member):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["legal_name", "country", "tax_id"])
+    sheet.append(["Izmir Denim Sanayi", "TR", 1234567890])  # typed as a number in Excel
+    buffer = io.BytesIO()
+    book.save(buffer)
+    csrf_client.sign_in(member)
+    _upload(csrf_client, buffer.getvalue(), name="list.xlsx")
+    batch = ImportBatch.objects.get()
+    _confirm(csrf_client, batch)
+    row = ImportRow.objects.get(batch=batch)
+    assert "format the column as text" in str(row.problems)
+    answer = _post(
+        csrf_client,
+        f"/suppliers/imports/{batch.pk}/",
+        {
+            "action": "edit",
+            "row": str(row.line),
+            "field-legal_name": "Izmir Denim Sanayi",
+            "field-country": "TR",
+            "field-tax_id": "1234567890",
+        },
+    )
+    assert answer.status_code == 302
+    row.refresh_from_db()
+    assert row.edits == {"tax_id": "1234567890"}
+    assert row.problems == []
+    _post(csrf_client, f"/suppliers/imports/{batch.pk}/", {"action": "import"})
+    assert Supplier.objects.get().identifiers.get().value == "1234567890"

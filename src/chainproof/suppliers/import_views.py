@@ -297,8 +297,11 @@ def _edit_row(request: HttpRequest, row: ImportRow) -> list[str]:
     changed = []
     for name in fields:
         posted = request.POST.get(f"field-{name}")
-        if posted is None or posted.strip() == str(values.get(name, "")).strip():
+        if posted is None:
             continue
+        typed_again = current is not None and name in current.numeric
+        if posted.strip() == str(values.get(name, "")).strip() and not typed_again:
+            continue  # unchanged (a number the spreadsheet stored counts as typed now)
         row_edit(row, actor=request.user, field=name, value=posted)
         changed.append(field_label(name))
     return changed

@@ -140,3 +140,27 @@ def test_records_carry_fields_attributes_and_numeric_cells():
     assert first.attributes == {"Phone": "+86 1"}
     assert first.numeric == {"notes"}
     assert records[1].values == {WIDTH_MARK: "8"}
+
+
+def test_german_turkish_and_bengali_headers_are_proposed():
+    suppliers = propose(
+        ["Lieferant", "Tedarikçi", "Land", "USt-IdNr.", "Straße", "PLZ", "Ort"], "suppliers"
+    ).columns
+    assert suppliers == {
+        "Lieferant": "ref",
+        "Tedarikçi": "legal_name",
+        "Land": "country",
+        "USt-IdNr.": "tax_id",
+        "Straße": "attribute",
+        "PLZ": "attribute",
+        "Ort": "attribute",
+    }
+    assert propose(["সরবরাহকারী", "দেশ"], "suppliers").columns["সরবরাহকারী"] == "legal_name"
+    facilities = propose(["Tesis Adı", "Ülke", "os_id", "processing_type"], "facilities")
+    assert facilities.columns == {
+        "Tesis Adı": "name",
+        "Ülke": "country",
+        "os_id": "os_id",
+        # Open Supply Hub's processing types are its own words, not chainproof's activities.
+        "processing_type": "attribute",
+    }

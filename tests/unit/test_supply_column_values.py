@@ -158,3 +158,17 @@ def test_an_hts_code_shortened_by_a_spreadsheet_is_refused_with_the_reason():
         "6109.10.00.12 (dots optional) (HTS 6109.1 looks like a number a spreadsheet "
         "shortened (6109.10?): format the column as text), found '6109.1'"
     ]
+
+
+@pytest.mark.parametrize("written", ["yes", "Y", "x", "✓", "ja", "Sí", "oui", "evet", "có", "是"])
+def test_yes_as_lists_write_it(written):
+    from chainproof.domain.tabular import boolean
+
+    assert boolean(written) is True
+
+
+@pytest.mark.parametrize("written", ["no", "N", "nein", "non", "hayır", "không", "否"])
+def test_no_as_lists_write_it(written):
+    from chainproof.domain.tabular import boolean
+
+    assert boolean(written) is False

@@ -151,11 +151,20 @@ def decimal_number(low: Decimal, high: Decimal, places: int = 6) -> Parser:
     return parse
 
 
+# Yes and no as lists write them: English, a mark in a tick column ("x", "✓"), and the words
+# of the languages whose lists chainproof reads (German, Spanish, French, Turkish,
+# Vietnamese, Chinese).
+_YES = frozenset(
+    {"true", "yes", "1", "y", "x", "✓", "✔", "ja", "sí", "si", "oui", "evet", "có", "是", "有"}
+)
+_NO = frozenset({"false", "no", "0", "n", "nein", "non", "hay\u0131r", "không", "否", "无", "無"})
+
+
 def boolean(value: str) -> bool:
-    lowered = value.lower()
-    if lowered in {"true", "yes", "1", "y"}:
+    lowered = value.strip().casefold()
+    if lowered in _YES:
         return True
-    if lowered in {"false", "no", "0", "n"}:
+    if lowered in _NO:
         return False
     raise FieldError("true or false (yes or no)")
 

@@ -166,3 +166,17 @@ def test_merge_after_asking_updates_the_stored_record(acme):
         batch_import(batch, actor=acme.user)
     assert Supplier.objects.count() == 1
     assert Supplier.objects.get().country == "IN"
+
+
+def test_a_worksite_names_its_supplier_however_the_legal_form_is_written(acme):
+    _import(acme, "suppliers", "ref,legal_name,country\nS-TR-01,Ege Denim Tekstil A.Ş.,TR\n")
+    report = _import(
+        acme,
+        "facilities",
+        "name,supplier,country\n"
+        "Ege Denim Fabrikası,EGE DENİM TEKSTİL A.Ş.,TR\n"
+        "Ege Denim Boyahane,Ege Denim Tekstil Anonim Şirketi,TR\n",
+    )
+    assert report.created == 2
+    owner = Supplier.objects.get(ref="S-TR-01")
+    assert set(Facility.objects.values_list("supplier_id", flat=True)) == {owner.pk}

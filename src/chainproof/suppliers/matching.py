@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from chainproof.domain.duplicate_names import duplicate_key
 from chainproof.domain.names import normalize_name
 from chainproof.domain.records import facility_key, ref_key
 from chainproof.suppliers.models import Facility, Supplier
@@ -23,23 +24,40 @@ class NameIndex:
     def __init__(self) -> None:
         self.by_ref: dict[str, Any] = {}
         self.by_name: dict[str, list[Any]] = defaultdict(list)
+        self._names: list[tuple[str, Any]] = []
+        self._by_key: dict[str, list[Any]] | None = None  # built on the first miss
 
     def add(self, ref: str, name: str, value: Any) -> None:
         if ref:
             self.by_ref[ref_key(ref)] = value
         self.by_name[normalize_name(name)].append(value)
+        self._names.append((name, value))
+        self._by_key = None
 
     def find(self, text: str) -> tuple[Any, str]:
-        """(value, problem): value None with a problem when not found or ambiguous."""
+        """(value, problem): value None with a problem when not found or ambiguous. A name
+        is also found written another way: legal forms spelled out or abbreviated
+        ("A.Ş." / "Anonim Şirketi", "Ltd" / "Limited"), Turkish dotted and dotless i, case."""
         hit = self.by_ref.get(ref_key(text))
         if hit is not None:
             return hit, ""
         candidates = self.by_name.get(normalize_name(text), [])
+        if not candidates:
+            candidates = self._keyed().get(duplicate_key(text), [])
         if len(candidates) == 1:
             return candidates[0], ""
         if len(candidates) > 1:
             return None, "ambiguous: several records have this name; use the ref"
         return None, "not found"
+
+    def _keyed(self) -> dict[str, list[Any]]:
+        if self._by_key is None:
+            self._by_key = defaultdict(list)
+            for name, value in self._names:
+                key = duplicate_key(name)
+                if key and value not in self._by_key[key]:
+                    self._by_key[key].append(value)
+        return self._by_key
 
 
 def supplier_index(org_id: int) -> NameIndex:

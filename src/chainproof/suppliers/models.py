@@ -73,6 +73,7 @@ class Supplier(OrgOwned):
             models.Index(fields=["organization", "legal_name"], name="supplier_org_name"),
             models.Index(fields=["organization", "country"], name="supplier_org_country"),
             models.Index(fields=["organization", "tier"], name="supplier_org_tier"),
+            models.Index(fields=["organization", "updated_at"], name="supplier_org_updated"),
             models.Index(
                 fields=["organization", "normalized_name", "country"], name="supplier_org_norm"
             ),

@@ -72,14 +72,14 @@ def _url(page: str, key: str | None, ids: dict[str, list[int]]) -> str:
 
 
 def _grow(member, ids: dict[str, list[int]], start: int, count: int) -> None:
-    """``count`` more of every kind (numbered from ``start``): suppliers (named like the screened ones, so they are
-    hit too), worksites of the first supplier, links into and out of its first worksite,
+    """``count`` more of every kind (numbered from ``start``): suppliers (named like the
+    screened ones, so they are hit too), worksites of the first supplier, links into and out of its first worksite,
     products and materials, documents linked to the first supplier, audits, evidence
     requests, campaign requests, shipments, statements, jobs and email."""
     from chainproof.cases.services import exhibit_add
     from chainproof.cases.shipments import shipment_save
-    from chainproof.diligence.services import action_add, audit_create, finding_add
     from chainproof.diligence.requests import evidence_request_create
+    from chainproof.diligence.services import action_add, audit_create, finding_add
     from chainproof.evidence.documents import LinkTarget, document_create
     from chainproof.evidence.models import Document
     from chainproof.evidence.receiving import file_receive

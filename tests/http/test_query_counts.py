@@ -73,9 +73,9 @@ def _url(page: str, key: str | None, ids: dict[str, list[int]]) -> str:
 
 def _grow(member, ids: dict[str, list[int]], start: int, count: int) -> None:
     """``count`` more of every kind (numbered from ``start``): suppliers (named like the
-    screened ones, so they are hit too), worksites of the first supplier, links into and out of its first worksite,
-    products and materials, documents linked to the first supplier, audits, evidence
-    requests, campaign requests, shipments, statements, jobs and email."""
+    screened ones, so they are hit too), worksites of the first supplier, links into and out
+    of its first worksite, products and materials, documents linked to the first supplier,
+    audits, evidence requests, campaign requests, shipments, statements, jobs and email."""
     from chainproof.cases.services import exhibit_add
     from chainproof.cases.shipments import shipment_save
     from chainproof.diligence.requests import evidence_request_create

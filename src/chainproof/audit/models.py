@@ -67,6 +67,7 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="audit_org_created"),
+            models.Index(fields=["organization", "-seq"], name="audit_org_seq"),  # the log
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["action"], name="audit_action"),
         ]

@@ -82,7 +82,10 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "-created_at"], name="document_org_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -71,9 +71,10 @@ def documents_for(
         documents = documents.filter(Exists(links))
     if q:
         documents = documents.filter(_matching(organization_id, q))
+    if category or q:  # joins that can repeat a document; otherwise an index gives the order
+        documents = documents.distinct()
     return (
-        documents.distinct()
-        .select_related("created_by")
+        documents.select_related("created_by")
         .prefetch_related(
             "categories",
             Prefetch(

@@ -160,7 +160,8 @@ def versions(request: HttpRequest) -> Any:
 @paginate(Pages)
 def campaigns(request: HttpRequest) -> Any:
     membership = _member(request)
-    return [_campaign_out(c) for c in scoped(membership, Campaign).select_related("questionnaire")]
+    campaigns = scoped(membership, Campaign).select_related("questionnaire")
+    return [_campaign_out(c) for c in campaigns.prefetch_related("requests")]
 
 
 @router.post("/campaigns", response={201: CampaignOut}, summary="Create a campaign")

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 def campaigns(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
-    rows = scoped(membership, Campaign).select_related("questionnaire")
+    rows = scoped(membership, Campaign).select_related("questionnaire").prefetch_related("requests")
     page = paginate(request, rows)
     for campaign in page["rows"]:
         campaign.counts = selectors.status_counts(campaign)

@@ -70,9 +70,24 @@ class Supplier(OrgOwned):
             )
         ]
         indexes = [
-            models.Index(fields=["organization", "legal_name"], name="supplier_org_name"),
-            models.Index(fields=["organization", "country"], name="supplier_org_country"),
-            models.Index(fields=["organization", "tier"], name="supplier_org_tier"),
+            # The list's default order, with the columns a search tests, so that a search
+            # reads the index and the table only for the rows it shows.
+            models.Index(
+                fields=["organization", "legal_name", "id", "normalized_name", "ref"],
+                name="supplier_org_name_search",
+            ),
+            # Filtered or sorted by country or tier, then in name order: the index gives
+            # the page's order, no sort of every supplier in the country or tier; the
+            # status is in it so that a count filtered by status too reads no table row.
+            models.Index(
+                fields=["organization", "country", "legal_name", "id", "status"],
+                name="supplier_org_cty_name",
+            ),
+            models.Index(
+                fields=["organization", "tier", "legal_name", "id", "status"],
+                name="supplier_org_tier_name",
+            ),
+            models.Index(fields=["organization", "updated_at"], name="supplier_org_updated"),
             models.Index(
                 fields=["organization", "normalized_name", "country"], name="supplier_org_norm"
             ),

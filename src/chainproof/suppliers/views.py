@@ -54,6 +54,14 @@ def distinct_countries(model: Any, org_id: int) -> list[str]:
     )
 
 
+def _url_maker(name: str, *args: Any) -> Any:
+    """The address of a page per id, reversed once for a whole list (a ``{% url %}`` per
+    row is a large part of rendering a long list): the id is put where a marker was."""
+    marker = 2_147_480_001
+    pattern = reverse(name, args=[*args, marker])
+    return lambda pk: pattern.replace(str(marker), str(pk))
+
+
 def _reader(request: HttpRequest) -> Membership:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
@@ -91,12 +99,16 @@ def supplier_index(request: HttpRequest) -> HttpResponse:
     countries = distinct_countries(Supplier, org_id)
     page = paginate(request, suppliers)
     risks = risk_scores(org_id, [NodeKey.supplier(s.pk) for s in page["rows"]])
+    detail, why = _url_maker("suppliers:supplier"), _url_maker("risk:node", "supplier")
     return render(
         request,
         "suppliers/supplier_list.html",
         {
             **page,
-            "rows": [(s, risks.get(NodeKey.supplier(s.pk))) for s in page["rows"]],
+            "rows": [
+                (s, risks.get(NodeKey.supplier(s.pk)), detail(s.pk), why(s.pk))
+                for s in page["rows"]
+            ],
             "params": params,
             "sort": sort,
             "sorts": {key: SORT_LABELS[key] for key in SUPPLIER_SORTS},

@@ -49,7 +49,7 @@ def test_the_commands_are_listed_among_chainproofs_own():
         assert f"  {name} " in ours
 
 
-def test_import_then_export_through_the_commands(alice, tmp_path):
+def test_import_then_export_through_the_commands(alice, refdata, tmp_path):
     slug = alice.organization.slug
     source = tmp_path / "in.ftm.json"
     source.write_text("\n".join(json.dumps(e) for e in CHAIN), encoding="utf-8")

@@ -25,7 +25,7 @@ def export_of(org) -> list[dict]:
 
 
 @pytest.fixture
-def demo(alice):
+def demo(alice, refdata):
     load_demo(alice.organization)
     return alice
 
@@ -143,7 +143,7 @@ def test_round_trip_into_a_fresh_organization_gives_the_same_graph(demo):
     )
 
 
-def test_an_opensanctions_company_becomes_a_supplier_with_its_identifiers(alice):
+def test_an_opensanctions_company_becomes_a_supplier_with_its_identifiers(alice, refdata):
     lines = [
         {
             "id": "NK-abc123",

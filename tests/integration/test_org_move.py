@@ -86,6 +86,10 @@ def move(django_db_setup, django_db_blocker, tmp_path_factory):
         ),
         transaction.atomic(),
     ):
+        # A transactional test run earlier in this process may have flushed the data.
+        from chainproof.reference.services import bundled_datasets_load
+
+        bundled_datasets_load()
         with transaction.atomic():
             demo = demo_organization_ensure()
             org = demo.organization

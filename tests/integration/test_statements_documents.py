@@ -107,6 +107,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=files, STORAGE_BACKEND="local"),
         transaction.atomic(),
     ):
+        # A transactional test run earlier in this process may have flushed the data.
+        from chainproof.reference.services import bundled_datasets_load
+
+        bundled_datasets_load()
         member = make_member("Statement Makers Ltd", "stella", "admin")
         org, actor = member.organization, member.user
         load_demo(org)

@@ -81,7 +81,9 @@ def test_the_ftm_download_streams_valid_lines(csrf_client, world):
     assert site["properties"]["sourceUrl"] == [f"https://opensupplyhub.org/facilities/{OS_ID}"]
 
 
-def test_an_upload_imports_and_a_bad_one_names_the_line_and_stores_nothing(csrf_client, alice):
+def test_an_upload_imports_and_a_bad_one_names_the_line_and_stores_nothing(
+    csrf_client, alice, refdata
+):
     csrf_client.sign_in(alice)
     good = json.dumps(
         {"id": "a-1", "schema": "Company", "properties": {"name": ["Good Co"], "country": ["vn"]}}
@@ -112,7 +114,7 @@ def test_a_viewer_downloads_but_may_not_import(csrf_client, victor, world):
     assert _upload(csrf_client, good).status_code == 403
 
 
-def test_the_upload_needs_the_csrf_token(csrf_client, alice):
+def test_the_upload_needs_the_csrf_token(csrf_client, alice, refdata):
     csrf_client.sign_in(alice)
     response = csrf_client.post(UPLOAD, {"file": SimpleUploadedFile("a.json", b"{}")})
     assert csrf_refused(response)

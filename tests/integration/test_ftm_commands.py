@@ -75,7 +75,7 @@ def test_import_then_export_through_the_commands(alice, refdata, tmp_path):
     assert rows[1][OSH_HEADERS.index("parent_company")] == "Hengtai Knit Co., Ltd."
 
 
-def test_a_refused_file_is_one_message_naming_line_and_entity(alice, tmp_path):
+def test_a_refused_file_is_one_message_naming_line_and_entity(alice, refdata, tmp_path):
     make_member("Borealis Trading", "bob", "admin")  # two organizations: --organization needed
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(CHAIN[0]) + "\n" + '{"id": "x", "schema": "Nope"}\n')

@@ -199,13 +199,13 @@ GOOD = json.dumps(
 )
 
 
-def test_a_line_that_is_not_json_is_named_and_nothing_is_stored(alice):
+def test_a_line_that_is_not_json_is_named_and_nothing_is_stored(alice, refdata):
     failed = _refused(alice, GOOD + "\n{not json\n")
     assert [(p.line, p.entity_id) for p in failed.problems] == [(2, "")]
     assert "JSON" in failed.problems[0].message
 
 
-def test_an_unknown_schema_is_named_with_its_line_and_id(alice):
+def test_an_unknown_schema_is_named_with_its_line_and_id(alice, refdata):
     failed = _refused(
         alice, GOOD + "\n" + json.dumps({"id": "x-9", "schema": "Factory", "properties": {}})
     )
@@ -214,7 +214,7 @@ def test_an_unknown_schema_is_named_with_its_line_and_id(alice):
     assert failed.problems[0].message.endswith("found 'Factory'")
 
 
-def test_a_company_without_a_name_is_refused(alice):
+def test_a_company_without_a_name_is_refused(alice, refdata):
     failed = _refused(
         alice,
         GOOD
@@ -227,7 +227,9 @@ def test_a_company_without_a_name_is_refused(alice):
     )
 
 
-def test_a_bad_identifier_refuses_the_whole_file_after_earlier_entities_were_written(alice):
+def test_a_bad_identifier_refuses_the_whole_file_after_earlier_entities_were_written(
+    alice, refdata
+):
     bad = {
         "id": "c-3",
         "schema": "Company",
@@ -238,7 +240,7 @@ def test_a_bad_identifier_refuses_the_whole_file_after_earlier_entities_were_wri
     assert "DUNS" in failed.problems[0].message
 
 
-def test_a_link_to_an_entity_missing_from_the_file_is_refused(alice):
+def test_a_link_to_an_entity_missing_from_the_file_is_refused(alice, refdata):
     link = {
         "id": "l-1",
         "schema": "UnknownLink",
@@ -254,7 +256,7 @@ def test_a_link_to_an_entity_missing_from_the_file_is_refused(alice):
     assert "nowhere" in failed.problems[0].message
 
 
-def test_the_os_id_comes_in_through_the_open_supply_hub_mapping_and_matches_again(alice):
+def test_the_os_id_comes_in_through_the_open_supply_hub_mapping_and_matches_again(alice, refdata):
     from chainproof.suppliers.importing import run_import
 
     header = "os_id,name,address,country_code,lat,lng,number_of_workers\n"
@@ -284,7 +286,7 @@ def test_the_os_id_comes_in_through_the_open_supply_hub_mapping_and_matches_agai
     assert Facility.objects.get(organization=fresh.organization).os_id == "CN2019303BQ3FZP"
 
 
-def test_an_entity_that_matches_a_stored_supplier_fills_it_and_erases_nothing(alice):
+def test_an_entity_that_matches_a_stored_supplier_fills_it_and_erases_nothing(alice, refdata):
     from django.db import transaction
 
     from chainproof.suppliers.services import supplier_save

@@ -172,3 +172,25 @@ def test_no_as_lists_write_it(written):
     from chainproof.domain.tabular import boolean
 
     assert boolean(written) is False
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("www.example.com", True),
+        ("https://acme.example/about", True),
+        ("acme.com.cn", True),
+        ('=HYPERLINK("http://evil.example","click")', False),  # a formula kept as text
+        ("see contract", False),
+    ],
+)
+def test_a_website_is_a_web_address(written, read):
+    from chainproof.domain.supply_columns import COLUMN_SETS
+    from chainproof.domain.tabular import FieldError
+
+    website = next(c for c in COLUMN_SETS["suppliers"].columns if c.name == "website")
+    if read:
+        assert website.parse(written) == written
+    else:
+        with pytest.raises(FieldError, match="a web address"):
+            website.parse(written)

@@ -275,7 +275,15 @@ SUPPLIERS = ColumnSet(
         ),
         list_column("aliases", "|", required=False, help="Other names, separated by |."),
         Column("country", country_code, help=COUNTRY_HELP, example="CN"),
-        Column("website", short_text(300), required=False),
+        Column(
+            "website",
+            code(
+                r"(?i)(https?://)?[^\s/@=\"'<>()]+\.[^\s\"'<>]{2,300}",
+                "a web address such as www.example.com (a formula or text is not one)",
+            ),
+            required=False,
+            example="www.supplier.example",
+        ),
         Column(
             "contact_email",
             code(r"[^@\s]+@[^@\s]+\.[^@\s]+", "an email address"),

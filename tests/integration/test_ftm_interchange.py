@@ -12,7 +12,8 @@ from followthemoney.exc import InvalidData
 
 from chainproof.audit.models import AuditEvent
 from chainproof.interchange.ftm_export import ftm_lines
-from chainproof.interchange.ftm_import import FtmImportFailed, ftm_import
+from chainproof.interchange.ftm_import import ftm_import
+from chainproof.interchange.ftm_reading import FtmImportFailed
 from chainproof.suppliers.models import Facility, Supplier, SupplierIdentifier, SupplyLink
 from tests.conftest import make_member
 from tests.supply import load_demo

@@ -12,7 +12,8 @@ from chainproof.accounts.access import current_membership, require_role
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.interchange.ftm_export import ftm_file_name, ftm_lines
-from chainproof.interchange.ftm_import import FtmImportFailed, FtmImportReport, ftm_import
+from chainproof.interchange.ftm_import import ftm_import
+from chainproof.interchange.ftm_reading import FtmImportFailed, FtmImportReport
 
 
 class FtmUploadForm(forms.Form):

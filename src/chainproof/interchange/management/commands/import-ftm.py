@@ -7,7 +7,8 @@ from django.core.management.base import CommandParser
 
 from chainproof.accounts.commands import OrganizationCommand
 from chainproof.common.commands import fail
-from chainproof.interchange.ftm_import import FtmImportFailed, ftm_import
+from chainproof.interchange.ftm_import import ftm_import
+from chainproof.interchange.ftm_reading import FtmImportFailed
 
 
 class Command(OrganizationCommand):

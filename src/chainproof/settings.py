@@ -157,10 +157,14 @@ else:
     }
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while one writer commits; IMMEDIATE takes the write
-    # lock at BEGIN so two writers queue instead of failing half-way.
+    # lock at BEGIN so two writers queue instead of failing half-way. A page cache of up
+    # to 64 MiB per connection (SQLite's default is 2 MiB) keeps a large import's index
+    # pages in memory instead of spilling them to the WAL again and again: the 300,000
+    # link import spent a third of its time waiting on those writes.
     _db["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -159,7 +159,7 @@ def test_audit_log_filters_and_export(csrf_client, alice, victor):
     assert "membership.created" not in rows
     assert "Organization created" not in rows
     export = csrf_client.get("/audit/", {"action": "membership.", "format": "csv"})
-    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    lines = export.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("seq,time,actor,action")
     assert len(lines) == 1 + 2  # alice's and victor's memberships
     verify = csrf_client.get("/audit/verify/")

@@ -29,11 +29,11 @@ def demo(alice, refdata, settings, tmp_path):
 
 
 def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def _xlsx(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     return list(sheet.iter_rows(values_only=True))
 
 

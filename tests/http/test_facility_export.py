@@ -70,7 +70,7 @@ def test_a_worker_range_shows_in_words_on_the_facility_page(csrf_client, member)
 def test_the_facility_export_writes_a_range_and_imports_back_unchanged(csrf_client, member):
     _plants(member)
     csrf_client.sign_in(member)
-    exported = csrf_client.get("/suppliers/facilities/?format=csv").content.decode("utf-8-sig")
+    exported = csrf_client.get("/suppliers/facilities/?format=csv").getvalue().decode("utf-8-sig")
     rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(exported))}
     assert rows["P-1"]["total_workers"] == "1001-5000"
     assert rows["P-2"]["total_workers"] == "1250"
@@ -116,7 +116,7 @@ def test_the_template_notes_say_a_country_may_be_a_code_or_a_name(
 ):
     csrf_client.sign_in(member)
     response = csrf_client.get(f"/suppliers/templates/{entity}.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     header = [c.value for c in workbook[entity][1]]
     cell = workbook[entity].cell(row=1, column=header.index(column) + 1)
     assert COUNTRY_NOTE in cell.comment.text

@@ -206,7 +206,7 @@ def test_the_rows_with_problems_download_and_its_reupload(csrf_client, member):
     _confirm(csrf_client, batch)
     response = csrf_client.get(f"/suppliers/imports/{batch.pk}/problems.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows())
     assert [c.value for c in rows[0]] == ["Row", *batch.header, "Problems"]
     assert len(rows) == 2
@@ -219,7 +219,7 @@ def test_the_rows_with_problems_download_and_its_reupload(csrf_client, member):
     assert "'XX'" in line[-1].value
 
     # the fixed file goes back in as a new list: Row and Problems are left out
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(response.getvalue()))
     book.active["D2"] = "DE"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -273,7 +273,7 @@ def test_custom_attributes_show_on_the_detail_page_and_survive_an_export_round_t
     assert "Other details from imported lists" in detail
     assert "<dt>Sector</dt><dd>Textiles</dd>" in detail
 
-    exported = csrf_client.get("/suppliers/?format=csv").content.decode("utf-8-sig")
+    exported = csrf_client.get("/suppliers/?format=csv").getvalue().decode("utf-8-sig")
     header = exported.splitlines()[0].split(",")
     assert header[-1] == "attribute: Sector"
     Supplier.objects.filter(pk=shenzhen.pk).update(attributes={})

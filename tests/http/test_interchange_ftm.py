@@ -127,7 +127,7 @@ def test_another_organizations_member_gets_only_its_own_chain(csrf_client, world
     rows = list(
         csv.reader(
             io.StringIO(
-                csrf_client.get("/interchange/open-supply-hub.csv").content.decode("utf-8-sig")
+                csrf_client.get("/interchange/open-supply-hub.csv").getvalue().decode("utf-8-sig")
             )
         )
     )
@@ -137,7 +137,7 @@ def test_another_organizations_member_gets_only_its_own_chain(csrf_client, world
 def test_the_osh_list_has_osh_columns_and_a_worksites_values(csrf_client, world):
     csrf_client.sign_in(world)
     response = csrf_client.get("/interchange/open-supply-hub.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0][:3] == ["country", "name", "address"]
     row = dict(zip(rows[0], rows[1], strict=True))

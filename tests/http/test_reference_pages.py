@@ -82,11 +82,11 @@ def test_country_page_shows_tip_history(signed_in):
 
 def test_csv_and_xlsx_exports_hold_the_filtered_rows(signed_in):
     csv_response = signed_in.get("/reference/wro/", {"type": "Finding", "format": "csv"})
-    lines = csv_response.content.decode("utf-8-sig").strip().splitlines()
+    lines = csv_response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Effective,Type,Country,Entity,Aliases")
     assert len(lines) == 1 + 9
     xlsx = signed_in.get("/reference/ilo/", {"format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("#", "Indicator", "Description (paraphrased)")
     assert len(rows) == 12

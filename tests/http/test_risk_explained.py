@@ -72,7 +72,7 @@ def test_the_main_reason_is_the_largest_factor_everywhere(csrf_client, demo, six
     assert table.index("Worksite in Xinjiang") < table.index("Country&#x27;s TIP Report tier")
     # exports and the API
     export = csrf_client.get("/risk/", {"q": "Shihezi", "node_type": "facility", "format": "csv"})
-    lines = export.content.decode("utf-8-sig").splitlines()
+    lines = export.getvalue().decode("utf-8-sig").splitlines()
     header = lines[0].split(",")
     assert "main factor" in header
     assert "main reason" in header

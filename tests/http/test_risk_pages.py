@@ -31,7 +31,7 @@ def test_register_sorts_filters_and_exports(csrf_client, demo):
     cotton = csrf_client.get("/risk/", {"good": "cotton", "country": "IN"}).content.decode()
     assert "Kaveri Spinning Mill Unit 1" in cotton
     export = csrf_client.get("/risk/", {"level": "low", "format": "csv"})
-    lines = export.content.decode("utf-8-sig").strip().splitlines()
+    lines = export.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("type,id,name,country,score,level")
     assert all(",low," in line for line in lines[1:])
 

@@ -133,7 +133,7 @@ def test_supplier_list_search_filter_sort_and_export(csrf_client, demo):
     assert "Dandong Yalu" in tier1
     assert "Jiangxi Ganjiang" not in tier1
     by_tier = csrf_client.get("/suppliers/", {"sort": "-tier", "format": "csv"})
-    rows = by_tier.content.decode("utf-8-sig").strip().splitlines()
+    rows = by_tier.getvalue().decode("utf-8-sig").strip().splitlines()
     assert rows[0].startswith("ref,legal_name")
     assert len(rows) == 1 + Supplier.objects.filter(organization=demo.organization).count()
 
@@ -273,12 +273,12 @@ def test_import_form_refuses_bad_uploads(csrf_client, demo, content, name, messa
 def test_templates_have_every_column_with_notes(csrf_client, demo):
     csrf_client.sign_in(demo)
     response = csrf_client.get("/suppliers/templates/facilities.xlsx")
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     sheet = workbook["facilities"]
     assert sheet["B1"].value == "name"
     assert "Required" in sheet["B1"].comment.text
     assert workbook["instructions"]["A2"].value == "ref"
-    csv_template = csrf_client.get("/suppliers/templates/links.csv").content.decode("utf-8-sig")
+    csv_template = csrf_client.get("/suppliers/templates/links.csv").getvalue().decode("utf-8-sig")
     assert csv_template.startswith("from_facility,from_supplier,from_unknown")
     assert csrf_client.get("/suppliers/templates/nope.xlsx").status_code == 404
 
@@ -289,7 +289,7 @@ def test_authorized_production_units_for_a_product(csrf_client, demo):
     response = csrf_client.get(
         "/suppliers/production-units/", {"product": scarf.pk, "format": "csv"}
     )
-    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    lines = response.getvalue().decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("Worksite (full name),Name in native script,Address")
     names = {line.split(",")[0] for line in lines[1:]}
     assert names == {
@@ -301,7 +301,7 @@ def test_authorized_production_units_for_a_product(csrf_client, demo):
     meghna = next(
         line
         for line in csrf_client.get("/suppliers/production-units/", {"format": "csv"})
-        .content.decode("utf-8-sig")
+        .getvalue().decode("utf-8-sig")
         .splitlines()
         if "Gazipur" in line
     )

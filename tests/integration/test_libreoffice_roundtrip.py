@@ -142,7 +142,7 @@ def _suppliers_export(fmt, alice):
         "suppliers",
         exporting.headers("suppliers"),
         exporting.supplier_rows(alice.organization.pk),
-    ).content
+    ).getvalue()
 
 
 def _csv(headers, rows):
@@ -244,7 +244,7 @@ def test_a_csv_export_quotes_the_identifier_fields_only():
         ["Worksite (full name)", "Postal code", "Number of workers", "duns"],
         [["Lotus, Hanoi", POSTAL, 120, ""]],
     )
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert lines == [
         "Worksite (full name),Postal code,Number of workers,duns",
         f'"Lotus, Hanoi","{POSTAL}",120,""',
@@ -254,7 +254,7 @@ def test_a_csv_export_quotes_the_identifier_fields_only():
 
 def test_an_xlsx_export_writes_identifiers_as_text_cells():
     response = export_response("xlsx", "units", ["name", "postal_code"], [["Lotus", POSTAL]])
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(response.getvalue())).active
     assert ws.column_dimensions["B"].number_format == "@"
     assert ws.column_dimensions["A"].number_format == "General"
     assert (ws["B2"].value, ws["B2"].data_type, ws["B2"].number_format) == (POSTAL, "s", "@")

@@ -36,9 +36,10 @@ def test_csv_cells_are_neutralised_lists_after_joining():
 def test_an_xlsx_export_writes_hostile_text_as_string_cells():
     rows = [[value, [value, "x"], 5] for value in HOSTILE]
     response = export_response("xlsx", "suppliers", ["name", "aliases", "n"], rows)
-    xml = sheet_xml(response.content, "xl/worksheets/sheet1.xml")
+    body = response.getvalue()
+    xml = sheet_xml(body, "xl/worksheets/sheet1.xml")
     assert "<f>" not in xml
-    sheet = load_workbook(io.BytesIO(response.content))["suppliers"]
+    sheet = load_workbook(io.BytesIO(body))["suppliers"]
     names = [sheet.cell(row=r, column=1) for r in range(2, len(HOSTILE) + 2)]
     assert names
     assert all(c.data_type == "s" for c in names)
@@ -51,7 +52,7 @@ def test_an_xlsx_export_writes_hostile_text_as_string_cells():
 
 def test_a_csv_export_prefixes_hostile_text_and_joined_lists():
     response = export_response("csv", "suppliers", ["name", "aliases"], [["=1+1", ["=2+2", "x"]]])
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows == [["name", "aliases"], ["'=1+1", "'=2+2 | x"]]
 
 
@@ -79,3 +80,46 @@ def test_the_questionnaire_workbook_writes_user_data_as_strings():
     ]
     assert formulas
     assert {title for title, _ in formulas} == {"Checker"}
+
+
+def _counted(total):
+    """Rows 0..total-1 that count how many have been read."""
+    read = {"rows": 0}
+
+    def rows():
+        for n in range(total):
+            read["rows"] += 1
+            yield [f"Supplier {n:06d}", f"{n:010d}", n]
+
+    return read, rows()
+
+
+def test_a_csv_export_is_sent_as_its_rows_are_read():
+    read, rows = _counted(20_000)
+    response = export_response("csv", "suppliers", ["name", "duns", "n"], rows)
+    assert response.streaming
+    pieces = iter(response.streaming_content)
+    assert next(pieces) == "\ufeff".encode()
+    first = next(pieces)
+    assert read["rows"] < 20_000  # the first piece went out before the last row was read
+    assert first.startswith(b'name,duns,n\r\nSupplier 000000,"0000000000",0\r\n')
+    rest = b"".join(pieces)
+    assert read["rows"] == 20_000
+    lines = list(csv.reader(io.StringIO((first + rest).decode("utf-8"))))
+    assert len(lines) == 20_001
+    assert lines[-1] == ["Supplier 019999", "0000019999", "19999"]
+
+
+def test_an_xlsx_export_is_written_to_a_temporary_file_that_closing_removes():
+    read, rows = _counted(3_000)
+    response = export_response("xlsx", "suppliers", ["name", "duns", "n"], rows)
+    assert response.streaming
+    stream = response.file_to_stream
+    assert read["rows"] == 3_000
+    body = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(body), read_only=True)["suppliers"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 3_001
+    assert values[2] == ("Supplier 000001", "0000000001", 1)  # the identifier kept as text
+    response.close()
+    assert stream.closed

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
@@ -40,7 +40,7 @@ class AuditFilterForm(forms.Form):
         self.fields["object_type"].widget.choices = [("", "Any"), *kinds]
 
 
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: HttpRequest) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.ADMIN)
     mine = AuditEvent.objects.filter(organization_id=membership.organization_id)

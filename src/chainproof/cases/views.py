@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -164,7 +164,7 @@ def _import(request: HttpRequest, org: int) -> Any:
     )
 
 
-def shipment_template(request: HttpRequest) -> HttpResponse:
+def shipment_template(request: HttpRequest) -> HttpResponseBase:
     """The shipments file's columns with one example row, to fill in and import."""
     require_role(current_membership(request), Role.VIEWER)
     example = [column.example for column in SHIPMENT_LINES.columns]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from typing import Any
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Any
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 
 from chainproof.fileformats.cells import csv_cell, plain, xlsx_row
 
@@ -106,38 +107,98 @@ def _csv_line(values: Sequence[Any], quoted: set[int]) -> str:
     return ",".join(fields) + "\r\n"
 
 
+# A CSV download is sent in pieces of about this many characters; an XLSX file is written
+# row by row to a temporary file (openpyxl's write-only sheets keep no rows and write
+# strings inline) and sent from there. Either way an export of a million rows needs no
+# more memory than one of a thousand.
+CSV_PIECE = 64 * 1024
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def export_response(
     fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """The rows as a CSV or XLSX download; identifier columns as text (module docstring)."""
-    text_columns = set(identifier_positions(headers))
+) -> HttpResponseBase:
+    """The rows as a CSV or XLSX download, streamed (``rows`` is read once, as it is
+    sent or written); identifier columns as text (module docstring). Read the body with
+    ``response.getvalue()`` or ``response.streaming_content``."""
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=filename[:31])
-        for index in sorted(text_columns):
-            sheet.column_dimensions[get_column_letter(index + 1)].number_format = TEXT_FORMAT
-        sheet.append(xlsx_row(sheet, headers))
-        for row in rows:
-            sheet.append(_xlsx_text_row(sheet, row, text_columns))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response: HttpResponseBase = FileResponse(
+            xlsx_file(filename, headers, rows), content_type=XLSX_CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow([csv_cell(h) for h in headers])
-    for row in rows:
-        # Identifier fields quoted (even when empty), every other field as csv.writer does.
-        text.write(_csv_line([csv_cell(v) for v in row], text_columns))
-    response = HttpResponse(
-        text.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    response = StreamingHttpResponse(
+        csv_pieces(headers, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def csv_pieces(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """The CSV file in pieces of UTF-8 (with a byte-order mark, so Excel reads it as
+    UTF-8); identifier fields quoted even when empty, every other field as csv.writer
+    writes it."""
+    text_columns = set(identifier_positions(headers))
+    first = io.StringIO()
+    csv.writer(first).writerow([csv_cell(h) for h in headers])
+    piece = [first.getvalue()]
+    size = len(piece[0])
+    yield "\ufeff".encode()
+    for row in rows:
+        line = _csv_line([csv_cell(v) for v in row], text_columns)
+        piece.append(line)
+        size += len(line)
+        if size >= CSV_PIECE:
+            yield "".join(piece).encode("utf-8")
+            piece, size = [], 0
+    if piece:
+        yield "".join(piece).encode("utf-8")
+
+
+def xlsx_file(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
+    """The rows as an XLSX file in an unnamed temporary file (gone when closed), at its
+    start; identifier columns formatted as text, the whole column so."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    text_columns = set(identifier_positions(headers))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=filename[:31])
+    for index in sorted(text_columns):
+        sheet.column_dimensions[get_column_letter(index + 1)].number_format = TEXT_FORMAT
+    sheet.append(xlsx_row(sheet, headers))
+    for row in rows:
+        sheet.append(_xlsx_text_row(sheet, row, text_columns))
+    output = tempfile.TemporaryFile(prefix="chainproof-export-")  # noqa: SIM115 (the response closes it)
+    try:
+        workbook.save(output)
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return output
+
+
+def _pieces(response: HttpResponseBase) -> Iterator[bytes]:
+    try:
+        if response.streaming:
+            yield from response.streaming_content  # type: ignore[attr-defined]
+        else:
+            yield response.content  # type: ignore[attr-defined]
+    finally:
+        response.close()
+
+
+def write_export(response: HttpResponseBase, output: str) -> None:
+    """Write an export's body to the file ``output`` piece by piece (commands); an
+    ``OSError`` is left to the caller to put in words."""
+    with open(output, "wb") as destination:
+        for piece in _pieces(response):
+            destination.write(piece)
+
+
+def export_text(response: HttpResponseBase) -> Iterator[str]:
+    """A CSV export's text piece by piece, without the byte-order mark (standard output)."""
+    for piece in _pieces(response):
+        text = piece.decode("utf-8")
+        yield text.removeprefix("\ufeff")

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -67,7 +67,7 @@ def _cells(kind: Kind, record: ProgramRecord) -> list[str]:
     return cells
 
 
-def program_index(request: HttpRequest, kind: str = "policy") -> HttpResponse:
+def program_index(request: HttpRequest, kind: str = "policy") -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     spec = _kind(kind)

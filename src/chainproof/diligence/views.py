@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -110,7 +110,7 @@ AUDIT_COLUMNS = (
 REQUEST_COLUMNS = ("Document asked for", "Supplier", "Worksite", "Evidence of", "Due", "Status")
 
 
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: HttpRequest) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     org = membership.organization_id
@@ -237,7 +237,7 @@ def _act(request: HttpRequest, membership: Any, audit: Audit) -> str:
     raise ValidationError(f"Unknown action {action!r}.")
 
 
-def request_index(request: HttpRequest) -> HttpResponse:
+def request_index(request: HttpRequest) -> HttpResponseBase:
     """Evidence asked of suppliers; a POST asks for one (from a readiness gap or by hand)."""
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)

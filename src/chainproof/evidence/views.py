@@ -126,7 +126,7 @@ def _export_query(request: HttpRequest) -> str:
     return kept.urlencode() + "&" if kept else ""
 
 
-def document_index(request: HttpRequest) -> HttpResponse:
+def document_index(request: HttpRequest) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     org = membership.organization_id

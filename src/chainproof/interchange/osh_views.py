@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from chainproof.accounts.access import current_membership, require_role
 from chainproof.accounts.roles import Role
@@ -10,7 +10,7 @@ from chainproof.common.exports import export_response
 from chainproof.interchange.osh_export import OSH_HEADERS, osh_file_name, osh_rows
 
 
-def osh_download(request: HttpRequest, fmt: str) -> HttpResponse:
+def osh_download(request: HttpRequest, fmt: str) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     organization = membership.organization

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
@@ -83,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def table(request: HttpRequest, slug: str) -> HttpResponse:
+def table(request: HttpRequest, slug: str) -> HttpResponseBase:
     membership = _reader(request)
     spec: Table | None = TABLES.get(slug)
     if spec is None:

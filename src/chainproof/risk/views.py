@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from chainproof.accounts.access import current_membership, get_for_member, require_role
@@ -36,7 +36,7 @@ NODE_URLS = {
 FILTERS = ("level", "node_type", "country", "good", "presumption", "status", "q", "sort")
 
 
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: HttpRequest) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.VIEWER)
     params = {k: request.GET.get(k, "").strip() for k in FILTERS}

@@ -26,6 +26,7 @@ def _join(values: list[str]) -> str:
     return " | ".join(values)
 
 
+EXPORT_CHUNK = 2000  # records read from the database at a time
 ATTRIBUTE_PREFIX = "attribute: "  # custom attributes as columns; propose() maps them back
 ATTRIBUTE_ENTITIES = ("suppliers", "facilities")
 
@@ -33,7 +34,9 @@ ATTRIBUTE_ENTITIES = ("suppliers", "facilities")
 def attribute_keys(queryset: Any) -> list[str]:
     """The custom attribute keys present on the exported records, sorted."""
     keys: set[str] = set()
-    for attributes in queryset.values_list("attributes", flat=True).iterator(chunk_size=2000):
+    for attributes in queryset.values_list("attributes", flat=True).iterator(
+        chunk_size=EXPORT_CHUNK
+    ):
         keys.update((attributes or {}).keys())
     return sorted(keys)
 
@@ -64,15 +67,31 @@ def _attributes(record: Any, keys: list[str]) -> list[str]:
 def supplier_rows(
     org_id: int, queryset: Any = None, attribute_keys: list[str] | None = None
 ) -> Iterator[list[Any]]:
+    """Suppliers as export rows, read a chunk at a time with their identifiers (so a list
+    of any length is exported in the same memory)."""
     suppliers = (
         queryset if queryset is not None else Supplier.objects.filter(organization_id=org_id)
     ).select_related("parent", "owner")
+    chunk: list[Supplier] = []
+    for supplier in suppliers.iterator(chunk_size=EXPORT_CHUNK):
+        chunk.append(supplier)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _supplier_chunk(org_id, chunk, attribute_keys or [])
+            chunk = []
+    yield from _supplier_chunk(org_id, chunk, attribute_keys or [])
+
+
+def _supplier_chunk(
+    org_id: int, suppliers: list[Supplier], attribute_keys: list[str]
+) -> Iterator[list[Any]]:
+    if not suppliers:
+        return
     ids: dict[int, dict[str, str]] = defaultdict(dict)
     for sid, scheme, value, label in SupplierIdentifier.objects.filter(
-        organization_id=org_id
+        organization_id=org_id, supplier_id__in=[s.pk for s in suppliers]
     ).values_list("supplier_id", "scheme", "value", "label"):
         ids[sid][scheme] = f"{label}: {value}" if scheme == "other" else value
-    for s in suppliers.iterator(chunk_size=2000):
+    for s in suppliers:
         own = ids.get(s.pk, {})
         yield [
             s.ref,
@@ -92,7 +111,7 @@ def supplier_rows(
             own.get("uscc", ""),
             own.get("tax_id", ""),
             own.get("other", ""),
-            *_attributes(s, attribute_keys or []),
+            *_attributes(s, attribute_keys),
         ]
 
 
@@ -110,7 +129,7 @@ def facility_rows(
     facilities = (
         queryset if queryset is not None else Facility.objects.filter(organization_id=org_id)
     ).select_related("supplier")
-    for f in facilities.iterator(chunk_size=2000):
+    for f in facilities.iterator(chunk_size=EXPORT_CHUNK):
         yield [
             f.ref,
             f.name,
@@ -178,7 +197,7 @@ def link_rows(org_id: int, queryset: Any = None) -> Iterator[list[Any]]:
     def ref(obj: Any, name_attr: str) -> str:
         return (obj.ref or getattr(obj, name_attr)) if obj else ""
 
-    for link in links.iterator(chunk_size=2000):
+    for link in links.iterator(chunk_size=EXPORT_CHUNK):
         yield [
             ref(link.source_facility, "name"),
             ref(link.source_supplier, "legal_name"),

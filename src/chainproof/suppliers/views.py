@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +76,7 @@ def _writer(request: HttpRequest) -> Membership:
 
 def _export_or(
     request: HttpRequest, entity: str, queryset: Any, org_id: int
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header, rows = exporting.export_table(entity, org_id, queryset)
@@ -87,7 +87,7 @@ def _export_or(
 # --- lists -------------------------------------------------------------------------------
 
 
-def supplier_index(request: HttpRequest) -> HttpResponse:
+def supplier_index(request: HttpRequest) -> HttpResponseBase:
     membership = _reader(request)
     org_id = membership.organization_id
     params = {k: request.GET.get(k, "").strip() for k in ("q", "country", "tier", "status", "risk")}
@@ -118,7 +118,7 @@ def supplier_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def facility_index(request: HttpRequest) -> HttpResponse:
+def facility_index(request: HttpRequest) -> HttpResponseBase:
     membership = _reader(request)
     org_id = membership.organization_id
     params = {
@@ -140,7 +140,7 @@ def facility_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def product_index(request: HttpRequest) -> HttpResponse:
+def product_index(request: HttpRequest) -> HttpResponseBase:
     membership = _reader(request)
     org_id = membership.organization_id
     q = request.GET.get("q", "").strip()
@@ -153,7 +153,7 @@ def product_index(request: HttpRequest) -> HttpResponse:
     return render(request, "suppliers/product_list.html", {**paginate(request, products), "q": q})
 
 
-def material_index(request: HttpRequest) -> HttpResponse:
+def material_index(request: HttpRequest) -> HttpResponseBase:
     membership = _reader(request)
     org_id = membership.organization_id
     materials = Material.objects.filter(organization_id=org_id)
@@ -163,7 +163,7 @@ def material_index(request: HttpRequest) -> HttpResponse:
     return render(request, "suppliers/material_list.html", paginate(request, materials))
 
 
-def link_index(request: HttpRequest) -> HttpResponse:
+def link_index(request: HttpRequest) -> HttpResponseBase:
     membership = _reader(request)
     org_id = membership.organization_id
     links = SupplyLink.objects.filter(organization_id=org_id).select_related(
@@ -491,7 +491,7 @@ def link_delete(request: HttpRequest, link_id: int) -> HttpResponse:
 # --- import, templates, exports ----------------------------------------------------------
 
 
-def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponse:
+def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpResponseBase:
     _reader(request)
     if entity not in COLUMN_SETS or fmt not in ("csv", "xlsx"):
         raise Http404("No such template.")
@@ -505,7 +505,7 @@ def template_download(request: HttpRequest, entity: str, fmt: str) -> HttpRespon
     return export_response("csv", f"{entity}-template", exporting.headers(entity), [])
 
 
-def production_units(request: HttpRequest) -> HttpResponse:
+def production_units(request: HttpRequest) -> HttpResponseBase:
     """The DHS FAQ list of authorized production units, for one product or all."""
     membership = _reader(request)
     org_id = membership.organization_id

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
 from chainproof.accounts.commands import OrganizationCommand
 from chainproof.common.commands import fail
-from chainproof.common.exports import export_response
+from chainproof.common.exports import export_response, export_text, write_export
 from chainproof.interchange.osh_export import OSH_HEADERS, osh_file_name, osh_rows
 
 
@@ -36,9 +35,10 @@ class Command(OrganizationCommand):
         )
         if options["output"]:
             try:
-                Path(options["output"]).write_bytes(response.content)
+                write_export(response, options["output"])
             except OSError as exc:
                 fail(f"cannot write {options['output']}: {exc.strerror}")
             self.stderr.write(f"Wrote {options['output']}.")
         else:
-            self.stdout.write(response.content.decode("utf-8-sig"), ending="")
+            for text in export_text(response):
+                self.stdout.write(text, ending="")

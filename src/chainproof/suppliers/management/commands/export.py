@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
 from chainproof.accounts.commands import OrganizationCommand
 from chainproof.common.commands import fail
-from chainproof.common.exports import export_response
+from chainproof.common.exports import export_response, export_text, write_export
 from chainproof.domain.nodes import NodeKind, ids_of
 from chainproof.suppliers import exporting
 from chainproof.suppliers.importing import ENTITIES
@@ -44,6 +43,8 @@ class Command(OrganizationCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = self.organization(options)
         what, fmt = options["what"], options["format"]
+        if fmt == "xlsx" and not options["output"]:
+            fail("XLSX needs --output FILE")
         if what == "production-units":
             facilities = Facility.objects.filter(organization=org)
             if options["product"]:
@@ -61,9 +62,11 @@ class Command(OrganizationCommand):
         else:
             response = export_response(fmt, what, *exporting.export_table(what, org.pk))
         if options["output"]:
-            Path(options["output"]).write_bytes(response.content)
+            try:
+                write_export(response, options["output"])
+            except OSError as exc:
+                fail(f"cannot write {options['output']}: {exc.strerror}")
             self.stderr.write(f"Wrote {options['output']}.")
-        elif fmt == "xlsx":
-            fail("XLSX needs --output FILE")
         else:
-            sys.stdout.write(response.content.decode("utf-8-sig"))
+            for text in export_text(response):
+                sys.stdout.write(text)

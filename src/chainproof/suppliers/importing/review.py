@@ -28,6 +28,7 @@ from chainproof.domain.import_mapping import (
     ATTRIBUTES_KEY,
     MATCH_KEY,
     MappedRecord,
+    formula_problems,
 )
 from chainproof.domain.records import COLUMN_SCHEMES, ref_key
 from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS, with_date_orders
@@ -121,6 +122,13 @@ def evaluate(
     for line, problems in checked.problems.items():
         result.outcomes[line] = RowOutcome(line, "pending", problems=problems)
     rows = dict(checked.rows)
+    for record in records:  # a formula is never evaluated: its row waits for the value
+        if record.formulas:
+            outcome = result.outcomes.setdefault(record.line, RowOutcome(record.line, "pending"))
+            outcome.problems = formula_problems(record, sheet) + [
+                p for p in outcome.problems if p.column not in record.formulas
+            ]  # the formula is the problem of its cell, whatever its text would be
+            rows.pop(record.line, None)
     for line, row in rows.items():
         if line in attributes:
             row[ATTRIBUTES_KEY] = attributes[line]

@@ -232,6 +232,9 @@ def test_open_supply_hub_workers_joined_with_a_pipe_keep_the_most_specific_and_t
     [problem] = report.problems
     assert problem["row"] == 5
     assert "250 and 300: type the one that is right" in problem["expected"]
+    assert any(
+        "2 worker counts gave several values" in n and "nothing is lost" in n for n in report.notes
+    )
     plants = {f.name: f for f in Facility.objects.all()}
     assert (plants["Plant A"].total_workers, plants["Plant A"].total_workers_max) == (1500, None)
     assert plants["Plant A"].attributes["Total workers (as written)"] == "1001-5000|1500"
@@ -349,34 +352,52 @@ def test_a_sheet_named_after_the_list_is_still_preferred(acme):
     assert "sheet 'Notes' also has 1 row and was not read" in report.notes
 
 
-def test_ods_sheets_are_chosen_alike(acme, tmp_path):
-    """The same choice for an OpenDocument spreadsheet (written by LibreOffice)."""
+def _libreoffice(tmp_path, source, kind: str):
     import shutil
     import subprocess
 
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         pytest.skip("LibreOffice is not installed")
-    source = tmp_path / "sites.xlsx"
-    source.write_bytes(workbook({"Sheet1": [], "Factories": FACTORIES[:4]}))
+    out = tmp_path / kind
     subprocess.run(
         [
             office,
             "--headless",
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--convert-to",
-            "ods",
+            kind,
             "--outdir",
-            str(tmp_path),
+            str(out),
             str(source),
         ],
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=180,
     )
-    report = _import(acme, "facilities", (tmp_path / "sites.ods").read_bytes(), "sites.ods")
-    assert report.created == 3
-    assert "read the sheet 'Factories'" in report.notes
+    return (out / f"{source.stem}.{kind}").read_bytes()
+
+
+def test_files_saved_by_libreoffice_sheets_and_formulas_with_their_results(acme, tmp_path):
+    """LibreOffice stores each formula's result: the row is held back all the same, the
+    result shown beside the formula; in .xlsx and .ods alike. An empty first sheet is
+    passed over for the sheet with rows."""
+    source = tmp_path / "sites.xlsx"
+    rows = [["name", "country", "total_workers"], ["Plant A", "CN", "=200+300"]]
+    rows += [[f"Plant {n}", "CN", "500+"] for n in "BC"]
+    source.write_bytes(workbook({"Sheet1": [], "Factories": rows}))
+    for kind in ("xlsx", "ods"):
+        data = _libreoffice(tmp_path, source, kind)
+        report = _import(acme, "facilities", data, f"sites.{kind}", import_valid=True, dry_run=True)
+        assert (report.created, report.pending) == (2, 1), kind
+        assert "read the sheet 'Factories'" in report.notes
+        [problem] = report.problems
+        assert (problem["sheet"], problem["row"], problem["column"]) == (
+            "Factories",
+            2,
+            "total_workers",
+        )
+        assert problem["found"] == "=200+300 (the file's stored result: 500)", kind
 
 
 def test_a_number_typed_in_the_form_replaces_an_open_range_and_the_same_number_keeps_it(acme):

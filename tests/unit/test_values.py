@@ -5,6 +5,7 @@ import pytest
 
 from chainproof.domain.tabular import FieldError
 from chainproof.domain.values import (
+    WORKERS_OPEN,
     ambiguous_dates,
     infer_date_order,
     parse_date,
@@ -28,8 +29,8 @@ from chainproof.domain.values import (
         ("approx. 380", (380, 380)),
         ("~380", (380, 380)),
         ("about 380", (380, 380)),
-        ("380+", (380, 380)),
-        (">380", (380, 380)),
+        ("380+", (380, WORKERS_OPEN)),
+        (">380", (380, WORKERS_OPEN)),
         ("1001-5000", (1001, 5000)),
         ("1001 \u2013 5000", (1001, 5000)),
         ("1,001 to 5,000", (1001, 5000)),
@@ -221,3 +222,55 @@ def test_percent_refused(written):
     with pytest.raises(FieldError) as caught:
         parse_percent(written)
     assert caught.value.expected == "a percentage such as 12%, 12 % or 12.5"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("500+", (500, WORKERS_OPEN)),
+        ("more than 500", (500, WORKERS_OPEN)),
+        (">500", (500, WORKERS_OPEN)),
+        ("> 500", (500, WORKERS_OPEN)),
+        ("over 500", (500, WORKERS_OPEN)),
+        ("at least 500", (500, WORKERS_OPEN)),
+        ("500 or more", (500, WORKERS_OPEN)),
+        ("1,000+ workers", (1000, WORKERS_OPEN)),
+        ("500人以上", (500, WORKERS_OPEN)),
+        ("超过500人", (500, WORKERS_OPEN)),
+        ("mehr als 500", (500, WORKERS_OPEN)),
+        ("ca. 500", (500, 500)),  # approximate, not open
+        ("1001-5000|1500", (1500, 1500)),  # Open Supply Hub: the single number
+        ("1500|1001-5000", (1500, 1500)),
+        ("1001-5000|5001-10000", (1001, 5000)),  # else the narrowest range
+        ("1001-5000|", (1001, 5000)),
+        ("1500|1500", (1500, 1500)),
+    ],
+)
+def test_open_ranges_and_several_values(written, expected):
+    assert parse_workers(written) == expected
+
+
+def test_two_different_numbers_joined_with_a_pipe_are_asked_about():
+    with pytest.raises(FieldError) as caught:
+        parse_workers("250|300")
+    assert "250 and 300: type the one that is right" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "words", "text"),
+    [
+        (None, None, "", ""),
+        (1250, None, "1,250", "1250"),
+        (1250, 1250, "1,250", "1250"),
+        (1001, 5000, "1,001 to 5,000", "1001-5000"),
+        (500, WORKERS_OPEN, "500 or more", "500+"),
+    ],
+)
+def test_worker_counts_shown_and_written_back(low, high, words, text):
+    from chainproof.domain.values import workers_text, workers_words
+
+    assert workers_words(low, high) == words
+    assert workers_text(low, high) == text
+    if text:
+        back = parse_workers(text)
+        assert back == (low, high if high is not None else low)

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 from chainproof.domain.supply_columns import COLUMN_SETS
-from chainproof.domain.tabular import WIDTH_MARK
+from chainproof.domain.tabular import WIDTH_MARK, RowError
 
 ATTRIBUTE = "attribute"
 IGNORE = "ignore"
@@ -87,6 +87,9 @@ class MappedRecord:
     values: dict[str, str]
     attributes: dict[str, str] = field(default_factory=dict)
     numeric: frozenset[str] = frozenset()  # fields whose cell held a number
+    # field (or, for a column kept as an attribute, its header) -> the formula its cell
+    # held: a problem of this row until a person types the value
+    formulas: dict[str, str] = field(default_factory=dict)
 
 
 _SEPARATORS = re.compile(r"[\s_\-.:*#()\[\]{}'\"/\\|,;]+")
@@ -302,9 +305,14 @@ def mapped_records(
     *,
     numeric: Iterable[tuple[int, int]] = (),
     keep_attributes: bool = True,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> Iterator[MappedRecord]:
     """The records under the header: (file row number, cells) in, field values out.
-    ``numeric`` holds the (row, column) of cells the file stored as numbers (1-based)."""
+    ``numeric`` holds the (row, column) of cells the file stored as numbers (1-based);
+    ``formulas`` the (row, column) -> formula of cells that held a formula."""
+    in_formulas: dict[int, dict[int, str]] = {}
+    for (row, column), formula in (formulas or {}).items():
+        in_formulas.setdefault(row, {})[column] = formula
     numbers: dict[int, set[int]] = {}
     for row, column in numeric:
         numbers.setdefault(row, set()).add(column)
@@ -345,7 +353,29 @@ def mapped_records(
             if marked
             else empty
         )
-        yield MappedRecord(line, values, attributes, numeric_fields)
+        found = in_formulas.get(line)
+        formula_fields = {}
+        if found:
+            for index, target, key in read:
+                if index + 1 in found:
+                    formula_fields[(key and header[index]) or target] = found[index + 1]
+        yield MappedRecord(line, values, attributes, numeric_fields, formula_fields)
+
+
+FORMULA_EXPECTED = "a value typed in, not a formula (formulas are never evaluated): type the value"
+
+
+def formula_problems(record: MappedRecord, sheet: str = "") -> list[RowError]:
+    """One problem per cell of the row that held a formula, naming the formula and the
+    result the file stored for it, if any."""
+    problems = []
+    for column, formula in record.formulas.items():
+        shown = record.values.get(column, record.attributes.get(attribute_key(column), ""))
+        found = formula[:60]
+        if shown and shown != formula:
+            found += f" (the file's stored result: {shown[:60]})"
+        problems.append(RowError(record.line, column, FORMULA_EXPECTED, found, sheet))
+    return problems
 
 
 def unmapped_columns(mapping: ColumnMapping) -> list[str]:

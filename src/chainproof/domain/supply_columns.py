@@ -46,7 +46,13 @@ from chainproof.domain.tabular import (
     short_text,
     text,
 )
-from chainproof.domain.values import DATE_ORDERS, parse_date, parse_workers
+from chainproof.domain.values import (
+    DATE_ORDERS,
+    parse_date,
+    parse_workers,
+    several_counts,
+    workers_text,
+)
 
 
 def hts_number_note(value: str) -> str | None:
@@ -80,9 +86,22 @@ def hts(value: str) -> str:
         raise FieldError(f"{exc} ({note})" if note else str(exc)) from None
 
 
+class CountAsWritten(tuple[int, int]):
+    """(low, high) read from a cell that gave several values ('1001-5000|1500'), with the
+    cell's text: the record keeps it, so nothing the file said is lost."""
+
+    written = ""
+
+
 def workers(value: str) -> tuple[int, int]:
-    """A worker count as written: (low, high), equal for a single figure."""
-    return parse_workers(value)
+    """A worker count as written: (low, high), equal for a single figure, the high end
+    ``WORKERS_OPEN`` for an open range ("500+")."""
+    count = parse_workers(value)
+    if several_counts(value):
+        kept = CountAsWritten(count)
+        kept.written = value.strip()
+        return kept
+    return count
 
 
 def written_date(order: str | None = None) -> Parser:
@@ -202,12 +221,18 @@ def _worker_ranges(row: dict[str, Any]) -> list[tuple[str, str, str]]:
         low, high = value if isinstance(value, tuple) else (value, value)
         row[name] = low
         row[f"{name}_max"] = high if high != low else None
+        if isinstance(value, CountAsWritten):
+            row[f"{name}{WRITTEN_SUFFIX}"] = value.written
     return []
 
 
+# A worker cell that gave several values keeps its text in the row under this suffix
+# ("total_workers_written"), for the record's attributes.
+WRITTEN_SUFFIX = "_written"
+
+
 def _shown(row: dict[str, Any], name: str) -> str:
-    low, high = row.get(name), row.get(f"{name}_max")
-    return f"{low}-{high}" if high is not None else str(low)
+    return workers_text(row.get(name), row.get(f"{name}_max"))
 
 
 def _workers_consistent(row: dict[str, Any]) -> list[tuple[str, str, str]]:

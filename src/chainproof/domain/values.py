@@ -20,13 +20,15 @@ from chainproof.domain.tabular import FieldError
 # --- worker counts -----------------------------------------------------------------------
 
 MAX_WORKERS = 10_000_000
+# The high end of an open range ("500+", "more than 500": at least 500): stored in the same
+# place as the high end of a range ("1001-5000"), one above any count a cell may give.
+WORKERS_OPEN = MAX_WORKERS + 1
 WORKERS_EXPECTED = (
-    "a number of workers: a whole number (1250 or 1,250), a range (1001-5000) or an "
-    "approximate number (ca. 380)"
+    "a number of workers: a whole number (1250 or 1,250), a range (1001-5000), an open "
+    "range (500+) or an approximate number (ca. 380)"
 )
 
-# Words around a count that do not change it, casefolded. "380+" and "more than 380" are
-# stored as 380, the number the source gives.
+# Words around a count that do not change it, casefolded.
 _APPROXIMATE = (
     "approximately",
     "approx.",
@@ -49,24 +51,48 @@ _APPROXIMATE = (
     "aprox.",
     "aprox",
     "unos",
-    "more than",
-    "over",
-    "at least",
-    "mehr als",
-    "plus de",
-    "más de",
     "~",
     "≈",
-    ">=",
-    ">",
-    "≥",
     "大约",
     "大約",
     "大概",
     "约",
     "約",
+)
+# Words that make a count the low end of an open range: "more than 500", "500+" are
+# "500 or more".
+_AT_LEAST_BEFORE = (
+    "more than",
+    "over",
+    "at least",
+    "mehr als",
+    "über",
+    "plus de",
+    "au moins",
+    "más de",
+    "mas de",
+    "al menos",
+    ">=",
+    ">",
+    "≥",
     "超过",
+    "超過",
+    "至少",
+)
+_AT_LEAST_AFTER = (
+    "or more",
+    "and more",
+    "and above",
+    "or above",
+    "plus",
+    "und mehr",
+    "oder mehr",
+    "et plus",
+    "ou plus",
+    "o más",
+    "y más",
     "以上",
+    "+",
 )
 _UNITS = (
     "workers",
@@ -94,8 +120,6 @@ _UNITS = (
     "人",
     "名",
     "左右",
-    "以上",
-    "+",
 )
 # A count: digits grouped in thousands by a comma, a dot (German), a space or an
 # apostrophe (Swiss), or plain digits; a trailing ".0" is what a number cell writes.
@@ -111,18 +135,24 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", folded).strip()
 
 
-def _strip_words(text: str) -> str:
-    changed = True
+def _strip_words(text: str) -> tuple[str, bool]:
+    """The count without the words around it, and whether they make it open ("500+")."""
+    changed, open_ended = True, False
     while changed:
         changed = False
-        for word in _APPROXIMATE:
+        for word in (*_APPROXIMATE, *_AT_LEAST_BEFORE):
             rest = text[len(word) :]
             if text.startswith(word) and not (word[-1].isascii() and rest[:1].isalpha()):
                 text, changed = rest.strip(), True
-        for word in _UNITS:
-            if text.endswith(word):
-                text, changed = text[: -len(word)].strip(), True
-    return text
+                open_ended |= word in _AT_LEAST_BEFORE
+        for word in (*_UNITS, *_AT_LEAST_AFTER):
+            before = text[: -len(word)]
+            if text.endswith(word) and not (
+                word[0].isascii() and word[0].isalpha() and before[-1:].isalpha()
+            ):
+                text, changed = before.strip(), True
+                open_ended |= word in _AT_LEAST_AFTER
+    return text, open_ended
 
 
 def _count(token: str) -> int:
@@ -132,15 +162,42 @@ def _count(token: str) -> int:
 
 def parse_workers(text: str) -> tuple[int, int]:
     """(low, high) workers as written: '1,250' and '1.250' and '1 250' -> (1250, 1250),
-    'ca. 380' and '约380人' and '380+' -> (380, 380), '1001-5000', '1,001 to 5,000' and
-    '1000-5000人' -> (1001, 5000) / (1000, 5000). Decimals ('12.5') are refused."""
+    'ca. 380' and '约380人' -> (380, 380), '1001-5000', '1,001 to 5,000' and '1000-5000人'
+    -> (1001, 5000) / (1000, 5000); an open range '500+', 'more than 500', '>500', 'over
+    500', '500人以上' -> (500, WORKERS_OPEN). Several values joined with '|' (as Open Supply
+    Hub writes '1001-5000|1500') give the most specific: a single number if there is one,
+    else the narrowest range; two different single numbers ('250|300') are refused.
+    Decimals ('12.5') are refused."""
     if text.isascii() and text.isdigit() and len(text) <= 7:  # the common case, quickly
         return int(text), int(text)
-    folded = _strip_words(_fold(text))
+    if "|" in text:
+        return _most_specific([_one_count(part) for part in text.split("|") if part.strip()])
+    return _one_count(text)
+
+
+def _most_specific(counts: list[tuple[int, int]]) -> tuple[int, int]:
+    """The single number among several counts, else the narrowest range; two different
+    single numbers disagree, and a person chooses (nothing is guessed)."""
+    if not counts:
+        raise FieldError(WORKERS_EXPECTED)
+    singles = sorted({low for low, high in counts if low == high})
+    if len(singles) > 1:
+        raise FieldError(
+            "one number of workers (the values joined with '|' give "
+            + " and ".join(f"{n:,}" for n in singles)
+            + ": type the one that is right)"
+        )
+    return min(counts, key=lambda c: (c[1] - c[0], counts.index(c)))
+
+
+def _one_count(text: str) -> tuple[int, int]:
+    folded, open_ended = _strip_words(_fold(text))
     if re.fullmatch(r"\d*[.,]\d+", folded) and not re.fullmatch(_NUMBER, folded):
         raise FieldError(f"a whole number of workers ({text.strip()} is not a whole number)")
     if re.fullmatch(_NUMBER, folded):
         low = high = _count(folded)
+        if open_ended:
+            high = WORKERS_OPEN
     elif match := _RANGE.fullmatch(folded):
         low, high = _count(match.group(1)), _count(match.group(2))
         if high < low:
@@ -149,9 +206,36 @@ def parse_workers(text: str) -> tuple[int, int]:
             )
     else:
         raise FieldError(WORKERS_EXPECTED)
-    if high > MAX_WORKERS:
+    if low > MAX_WORKERS or (high > MAX_WORKERS and high != WORKERS_OPEN):
         raise FieldError(f"a number of workers from 0 to {MAX_WORKERS:,}")
     return low, high
+
+
+def workers_words(low: int | None, high: int | None = None) -> str:
+    """A worker count for a person: '1,250', '1,001 to 5,000', '500 or more'; '' unknown."""
+    if low is None:
+        return ""
+    if high == WORKERS_OPEN:
+        return f"{low:,} or more"
+    if high is not None and high != low:
+        return f"{low:,} to {high:,}"
+    return f"{low:,}"
+
+
+def workers_text(low: int | None, high: int | None = None) -> str:
+    """A worker count as an import reads it back: '1250', '1001-5000', '500+'; '' unknown."""
+    if low is None:
+        return ""
+    if high == WORKERS_OPEN:
+        return f"{low}+"
+    if high is not None and high != low:
+        return f"{low}-{high}"
+    return str(low)
+
+
+def several_counts(text: str) -> bool:
+    """Whether a worker cell holds several values ('1001-5000|1500'), of which one is kept."""
+    return "|" in text and sum(1 for part in text.split("|") if part.strip()) > 1
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ from chainproof.fileformats.tables import (
     MAX_TABLE_VALUES,
     RawTable,
     cell_text,
-    pick_sheet,
+    choose_sheet,
+    sheet_not_named,
 )
 from chainproof.fileformats.xlsx import (
     FORMULA_REFUSED,
@@ -102,6 +103,7 @@ class _SheetScan:
         self.formulas: dict[tuple[int, int], str] = {}
         self.percents: set[tuple[int, int]] = set()
         self.booleans: dict[tuple[int, int], bool] = {}
+        self.rows_with_values = 0
 
 
 class OdsScan:
@@ -157,6 +159,7 @@ class OdsScan:
             self.cell = None
         elif tag == "table-row":
             if self.row_values:
+                self.sheet.rows_with_values += self.rows_repeated
                 last = self.row + self.rows_repeated - 1
                 self._check(last, 0, self.row_values * (self.rows_repeated - 1))
                 self.sheet.last_row = max(self.sheet.last_row, last)
@@ -258,13 +261,25 @@ def scan_ods(data: bytes, source: str) -> list[_SheetScan]:
     return scan.sheets
 
 
-def read_ods(data: bytes, source: str, sheet: str | None) -> RawTable:
+def read_ods(
+    data: bytes,
+    source: str,
+    sheet: str | None,
+    *,
+    chosen: str | None = None,
+    keep_formulas: bool = False,
+) -> RawTable:
+    """A sheet chosen as ``tables.read_raw_table`` chooses it. A formula cell is refused
+    with its cell, or with ``keep_formulas`` kept with the result the file stored for it
+    (never recomputed), for the caller to refuse with its row."""
     scans = scan_ods(data, source)
     names = [s.name for s in scans]
     if not names:
         raise _refuse(source, "a worksheet", "none")
-    scan = scans[names.index(pick_sheet(names, sheet))]
-    if scan.formulas:
+    scan = scans[names.index(choose_sheet(names, sheet, chosen, source))]
+    if chosen is None and sheet_not_named(names, sheet) and not scan.rows_with_values:
+        scan = next((s for s in scans if s.rows_with_values), scan)
+    if scan.formulas and not keep_formulas:
         raise TableFileError(
             source,
             [
@@ -273,19 +288,61 @@ def read_ods(data: bytes, source: str, sheet: str | None) -> RawTable:
             ],
         )
     values = _calamine_rows(data, source, scan.name, "an OpenDocument spreadsheet (.ods)")
-    return _table(scan.name, values, scan.percents, scan.booleans, [], source)
+    table = _table(scan.name, values, scan.percents, scan.booleans, [], source)
+    for (row, column), formula in scan.formulas.items():
+        while len(table.rows) < row:
+            table.rows.append([])
+        line = table.rows[row - 1]
+        while len(line) < column:
+            line.append("")
+        line[column - 1] = line[column - 1] or "=" + formula.lstrip("=")
+        table.numeric.discard((row, column))
+        table.formulas[(row, column)] = "=" + formula.lstrip("=")
+    table.other_sheets = [
+        (s.name, s.rows_with_values) for s in scans if s is not scan and s.rows_with_values
+    ]
+    return table
 
 
 # --- .xls ------------------------------------------------------------------------------
 
 
-def read_xls(data: bytes, source: str, sheet: str | None) -> RawTable:
+def read_xls(
+    data: bytes,
+    source: str,
+    sheet: str | None,
+    *,
+    chosen: str | None = None,
+    keep_formulas: bool = False,
+) -> RawTable:
+    """A sheet chosen as ``tables.read_raw_table`` chooses it (``keep_formulas`` changes
+    nothing: calamine cannot tell a formula in an .xls file, which the notes say)."""
     if is_encrypted_office_file(data):
         raise _refuse(source, "a workbook without a password", LOCKED_FOUND)
     names = _sheet_names(data, source)
-    name = pick_sheet(names, sheet)
-    values = _calamine_rows(data, source, name, "an Excel 97-2003 workbook (.xls)")
-    return _table(name, values, set(), {}, [XLS_FORMULA_NOTE], source)
+    name = choose_sheet(names, sheet, chosen, source)
+    kind = "an Excel 97-2003 workbook (.xls)"
+    values = _calamine_rows(data, source, name, kind)
+    counts = {name: _filled(values)}
+    if chosen is None and sheet_not_named(names, sheet) and not counts[name]:
+        for other in names:
+            counts[other] = counts.get(other, _filled(_calamine_rows(data, source, other, kind)))
+            if counts[other]:
+                name, values = other, _calamine_rows(data, source, other, kind)
+                break
+    table = _table(name, values, set(), {}, [XLS_FORMULA_NOTE], source)
+    for other in names:
+        if other != name:
+            count = counts.get(other)
+            if count is None:
+                count = _filled(_calamine_rows(data, source, other, kind))
+            if count:
+                table.other_sheets.append((other, count))
+    return table
+
+
+def _filled(values: list[list[Any]]) -> int:
+    return sum(1 for line in values if any(v not in (None, "") for v in line))
 
 
 def _open(data: bytes, source: str, kind: str) -> Any:

@@ -144,3 +144,42 @@ def _zip64(handle: BinaryIO, position: int) -> tuple[int, int, int] | None:
         return None
     entries, directory_size = struct.unpack_from("<QQ", data, 32)
     return entries, directory_size, record_at
+
+
+_IMAGE_WORDS = {
+    ".png": "a PNG image",
+    ".jpg": "a JPEG image",
+    ".gif": "a GIF image",
+    ".tif": "a TIFF image",
+    ".webp": "a WebP image",
+}
+_OTHER_FORMATS = (
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"{\\rtf", "a Rich Text (RTF) document"),
+    (b"\x00\x00\x01\x00", "an icon (.ico)"),
+    (b"OggS", "an Ogg audio or video file"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+
+def not_text_table(head: bytes) -> str | None:
+    """What the bytes are, in words, when they are a known format that is neither a
+    spreadsheet nor text ("a PDF document", "a PNG image", "a Windows program"), else None.
+    Zip and OLE files (workbooks, or documents of another kind) are told apart by the
+    readers that open them."""
+    if b"%PDF-" in head[:PDF_HEADER_WINDOW]:
+        return "a PDF document"
+    kind = image_kind(head)
+    if kind is not None:
+        return _IMAGE_WORDS[kind]
+    found = program(head)
+    if found is not None and not head.startswith(b"#!"):
+        return found
+    for magic, words in _OTHER_FORMATS:
+        if head.startswith(magic):
+            return words
+    if head[4:8] == b"ftyp":
+        return "a video or HEIC picture"
+    return None

@@ -18,8 +18,11 @@ Reading then streams a sheet's XML (expat, chunk by chunk) into a bounded grid:
   never trusted. A value outside the bounds is refused with a message naming the limit
   and the cell (or, for readers that look at a known window, skipped without storing it);
 - values only, nothing is evaluated. The one policy for formulas: a formula cell is
-  refused. Its cell is reported in ``Grid.formulas`` and its cached value is never used,
-  and every reader turns those into errors naming the cell (``FORMULA_REFUSED``);
+  refused. Its cell is reported in ``Grid.formulas`` and its cached value is never used
+  as a value (``Grid.cached`` keeps it only to show a person). Every reader turns those
+  into errors naming the cell (``FORMULA_REFUSED``): the whole file for a questionnaire
+  or a table read with ``read_table``; only the cell's row for a supplier list, whose
+  other rows import (``tables.read_raw_table(keep_formulas=True)``);
 - a cell over 32,767 characters (Excel's own limit) is refused;
 - memory follows what is kept, not the file: the caller may cap the number of values
   (``max_values``); shared strings are kept only for the cells read (a table of millions
@@ -78,12 +81,15 @@ class Grid:
     """The values of one sheet: ``rows[0]`` is row 1; each row is as long as its last value.
 
     ``formulas`` maps (row, column), both 1-based, to the formula text of every formula
-    cell read; such a cell's value is None (refused, never evaluated)."""
+    cell read; such a cell's value is None (refused, never evaluated). ``cached`` holds the
+    result the program that saved the file last computed for a formula cell, where it
+    stored one: never a value to use, only something to show a person beside the formula."""
 
     sheet: str
     rows: list[list[Any]]
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     skipped: int = 0  # values passed over beyond the bounds (``beyond="skip"``)
+    cached: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     def value(self, row: int, column: int) -> Any:
         if row < 1 or row > len(self.rows):
@@ -256,7 +262,9 @@ class XlsxArchive:
         names = {m.filename for m in members}
         self._names = names
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-            raise self._reject("an Excel workbook", "a zip file that is not one")
+            raise self._reject(
+                "an Excel workbook", _zip_kind(names) or "a zip file that is not one"
+            )
         if any(m.flag_bits & 0x1 for m in members):
             raise self._reject("an unencrypted workbook", "an encrypted zip archive")
         lowered = [n.lower() for n in names]
@@ -441,6 +449,15 @@ class XlsxArchive:
                 FormulaScan(self, sheet.name, found, limit).scan(sheet.part)
         return found
 
+    def rows_with_values(self, sheet: str) -> int:
+        """How many rows of ``sheet`` hold a value or a formula (nothing kept)."""
+        from chainproof.fileformats.xlsx_sheet import RowCount
+
+        found = next((s for s in self._sheets if s.name == sheet), None)
+        if found is None or found.part not in self._names:
+            return 0
+        return RowCount(self, found.name).count(found.part)
+
     def grid(
         self,
         sheet: str,
@@ -465,6 +482,15 @@ class XlsxArchive:
             raise self._reject("an Excel workbook", f"no part for the sheet {sheet}")
         reader = SheetReader(self, found.name, max_rows, max_columns, beyond, max_values)
         return reader.read(found.part)
+
+
+def _zip_kind(names: Collection[str]) -> str | None:
+    """What a zip archive that is not a workbook is, from its parts, in words."""
+    if any(n.startswith("word/") for n in names):
+        return "a Word document (.docx), not a spreadsheet or CSV file"
+    if any(n.startswith("ppt/") for n in names):
+        return "a PowerPoint presentation (.pptx), not a spreadsheet or CSV file"
+    return None
 
 
 def _int(text: str | None) -> int:

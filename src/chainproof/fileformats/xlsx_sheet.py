@@ -58,6 +58,7 @@ class SheetReader:
         # of a dict (a sheet of half a million one-cell rows stays near 100 MB)
         self.cells: dict[int, list[Any]] = {}
         self.formulas: dict[tuple[int, int], str] = {}
+        self.cached: dict[tuple[int, int], Any] = {}
         self.row = 0
         self.column = 0
         self.kind = ""
@@ -84,7 +85,10 @@ class SheetReader:
             for index in range(0, len(pairs), 2):
                 line[pairs[index] - 1] = pairs[index + 1]
             rows.append(line)
-        return Grid(self.sheet, rows, self.formulas, self.skipped)
+        for where, value in self.cached.items():
+            if isinstance(value, _Shared):  # never written by Excel for a result; dropped
+                self.cached[where] = None
+        return Grid(self.sheet, rows, self.formulas, self.skipped, self.cached)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "c":
@@ -187,6 +191,8 @@ class SheetReader:
             )
         if self.formula is not None:
             self.formulas[(self.row, self.column)] = "=" + "".join(self.formula)
+            if value not in (None, ""):
+                self.cached[(self.row, self.column)] = value
             value = None
         if isinstance(value, str):
             self._count_chars(value, self.row, self.column)
@@ -248,6 +254,22 @@ class FormulaScan(SheetReader):
             self.found.append(f"{self.sheet}!{cell_name(max(self.row, 1), max(self.column, 1))}")
             if len(self.found) >= self.limit:
                 raise _Enough
+
+
+class RowCount(SheetReader):
+    """Streams a sheet counting the rows that hold a value or a formula; keeps no value."""
+
+    def __init__(self, archive: XlsxArchive, sheet: str) -> None:
+        super().__init__(archive, sheet, 0, 0, "skip")
+        self.rows: set[int] = set()
+
+    def count(self, part: str) -> int:
+        _xml_stream(self.archive._zip, part, self.archive.source, self.start, self.end, self.text)
+        return len(self.rows)
+
+    def _cell(self) -> None:
+        if self.formula is not None or self._resolve() not in (None, ""):
+            self.rows.add(self.row)
 
 
 class _Enough(Exception):

@@ -121,6 +121,9 @@ class FacilityOut(Schema):
     activities: list[str]
     products_made: str
     total_workers: int | None
+    workers_shown: str = Field(
+        "", description="The number of workers in words: 1,250, 1,001 to 5,000, 500 or more."
+    )
     migrant_workers: int | None
     dprk_workers: str
     dprk_worker_count: int | None

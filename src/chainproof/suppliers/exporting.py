@@ -10,6 +10,7 @@ from typing import Any
 
 from chainproof.common.exports import TEXT_FORMAT, is_identifier_column
 from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.domain.values import workers_text
 from chainproof.fileformats.cells import strings_only
 from chainproof.suppliers.models import (
     Facility,
@@ -116,10 +117,11 @@ def _supplier_chunk(
 
 
 def workers_written(facility: Facility) -> int | str | None:
-    """The number of workers as the import reads it: 1250, or "1001-5000" for a range."""
+    """The number of workers as the import reads it: 1250, "1001-5000" for a range, "500+"
+    for an open one."""
     low, high = facility.total_workers, facility.total_workers_max
     if low is not None and high is not None and high != low:
-        return f"{low}-{high}"
+        return workers_text(low, high)
     return low
 
 

@@ -298,6 +298,14 @@ class ImportForm(forms.Form):
         "mapping. You confirm the columns on the next page.",
         widget=forms.Select(),
     )
+    sheet = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Sheet (workbooks only)",
+        help_text="Leave empty to read the sheet named after what the file holds, else the "
+        "first sheet with values; the next page names the sheet read and any other sheet "
+        "with rows.",
+    )
 
     def __init__(
         self,

@@ -97,6 +97,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     data=upload.read(),
                     file_name=upload.name,
                     mapping=form.cleaned_data["mapping"],
+                    sheet=form.cleaned_data["sheet"].strip() or None,
                 )
         except ImportFailed as exc:
             failure = exc
@@ -192,6 +193,7 @@ def _mapping_page(request: HttpRequest, batch: ImportBatch, problems: list[str])
             "save_as": request.POST.get("save_as", ""),
             "problems": problems,
             "row_count": batch.rows.count(),
+            "other_sheets": [name for name, _ in batch.other_sheets],
         },
         status=200 if not problems else 400,
     )

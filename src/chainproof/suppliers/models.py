@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from chainproof.domain.values import workers_words
+
 
 class OrgOwned(models.Model):
     organization = models.ForeignKey(
@@ -218,6 +220,11 @@ class Facility(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def workers_shown(self) -> str:
+        """The number of workers in words: '1,250', '1,001 to 5,000', '500 or more'."""
+        return workers_words(self.total_workers, self.total_workers_max)
 
 
 class Material(OrgOwned):
@@ -444,6 +451,8 @@ class ImportBatch(OrgOwned):
     file_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAPPING)
+    sheet = models.CharField(max_length=200, blank=True)  # the workbook's sheet read
+    other_sheets = models.JSONField(default=list)  # [name, rows] of the sheets not read
     header = models.JSONField(default=list)
     header_row = models.PositiveIntegerField(default=1)
     mapping = models.JSONField(default=dict)
@@ -481,6 +490,8 @@ class ImportRow(models.Model):
     line = models.PositiveIntegerField()  # the row number in the file
     cells = models.JSONField(default=list)  # as read, aligned with the batch's header
     numeric = models.JSONField(default=list)  # 1-based columns whose cell held a number
+    # 1-based column (as text) -> the formula its cell held (never evaluated; a problem)
+    formulas = models.JSONField(default=dict)
     edits = models.JSONField(default=dict)  # field -> text typed in review
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     decision = models.CharField(max_length=5, choices=Decision.choices, blank=True, default="")

@@ -207,7 +207,10 @@ def facility_save(
     before = snapshot(facility) if facility else None
     operator_before = facility.supplier_id if facility else None
     facility = facility or Facility(organization_id=org_id)
+    workers_before = facility.total_workers
     _apply(facility, data, FACILITY_FIELDS)
+    if "total_workers" in data and facility.total_workers != workers_before:
+        facility.total_workers_max = None  # a number typed in replaces a range ("500+")
     facility.country = _check_country(org_id, facility.country)
     _same_org(facility.supplier, org_id, "supplier")
     unknown = [a for a in facility.activities if a not in Facility.ACTIVITIES]
@@ -216,7 +219,7 @@ def facility_save(
     if (
         facility.total_workers is not None
         and facility.migrant_workers is not None
-        and facility.migrant_workers > facility.total_workers
+        and facility.migrant_workers > (facility.total_workers_max or facility.total_workers)
     ):
         raise ValidationError({"migrant_workers": "More migrant workers than workers in total."})
     derive_facility(facility)

@@ -70,11 +70,13 @@ def run_import(
     mapping: str | None = None,
     import_valid: bool = False,
     date_order: str | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Import a list. ``mapping``: None or "auto" (the proposed mapping), the name of a
-    saved or shipped mapping, or "Header=field;..." text. Without ``import_valid`` one
-    problem refuses the whole file; with it the ready rows are imported and the rest kept
-    as a pending batch for review. A dry run evaluates exactly as the real run does."""
+    saved or shipped mapping, or "Header=field;..." text. ``sheet``: the workbook's sheet
+    a person chose (else ``read_list`` chooses). Without ``import_valid`` one problem
+    refuses the whole file; with it the ready rows are imported and the rest kept as a
+    pending batch for review. A dry run evaluates exactly as the real run does."""
     with _collector_paused():
         return _run_import(
             organization=organization,
@@ -87,6 +89,7 @@ def run_import(
             mapping=mapping,
             import_valid=import_valid,
             date_order=date_order,
+            sheet=sheet,
         )
 
 
@@ -102,6 +105,7 @@ def _run_import(
     mapping: str | None,
     import_valid: bool,
     date_order: str | None,
+    sheet: str | None,
 ) -> ImportReport:
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown import kind {entity!r}; expected one of {', '.join(ENTITIES)}")
@@ -109,7 +113,7 @@ def _run_import(
     report = ImportReport(entity, file_name, sha256_bytes(data), dry_run)
     progress(0, None, "reading the file")
     try:
-        listing = read_list(data, file_name, entity)
+        listing = read_list(data, file_name, entity, sheet=sheet)
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
     chosen = mapping_for(org_id, entity, listing, mapping, file_name, date_order=date_order)

@@ -69,6 +69,7 @@ class ImportReport:
         self.notes = list(listing.notes)
 
     def describe_rows(self, evaluation: Any) -> None:
+        self.notes += [n for n in evaluation.notes if n not in self.notes]
         self.merged = len(evaluation.merged)
         self.pending = len(evaluation.pending)
         self.duplicates = [

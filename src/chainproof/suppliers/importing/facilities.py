@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from chainproof.bulk import new_instance
-from chainproof.domain.import_mapping import APART_KEY, ATTRIBUTES_KEY, MATCH_KEY
+from chainproof.domain.import_mapping import APART_KEY, ATTRIBUTES_KEY, MATCH_KEY, field_label
 from chainproof.domain.records import FACILITY, facility_key
+from chainproof.domain.supply_columns import WORKER_COLUMNS, WRITTEN_SUFFIX
 from chainproof.suppliers.batch import RecordChange, facility_save_many
 from chainproof.suppliers.importing.base import (
     Planner,
@@ -21,6 +22,16 @@ from chainproof.suppliers.models import Facility
 from chainproof.suppliers.services import derive_facility
 
 _VALUE_FIELDS = tuple(name for name in FACILITY.fields if name != "supplier")
+
+
+def _counts_as_written(row: dict[str, Any]) -> dict[str, str]:
+    """A worker cell that gave several values ('1001-5000|1500', of which the most
+    specific is stored), kept as written among the record's attributes."""
+    return {
+        f"{field_label(name)} (as written)": row[name + WRITTEN_SUFFIX]
+        for name in WORKER_COLUMNS
+        if row.get(name + WRITTEN_SUFFIX)
+    }
 
 
 class FacilityPlanner(Planner):
@@ -122,10 +133,12 @@ class FacilityPlanner(Planner):
             values["supplier_id"] = supplier_id
             if "total_workers_max" in row:
                 values["total_workers_max"] = row["total_workers_max"]
-            if row.get(ATTRIBUTES_KEY):
+            kept_text = _counts_as_written(row)
+            if row.get(ATTRIBUTES_KEY) or kept_text:
                 values["attributes"] = {
                     **(match.attributes if match else {}),
-                    **row[ATTRIBUTES_KEY],
+                    **(row.get(ATTRIBUTES_KEY) or {}),
+                    **kept_text,
                 }
             if match is not None:
                 kept = given(row, _VALUE_FIELDS) | {"ref", "name", "country", "os_id"}
@@ -133,7 +146,7 @@ class FacilityPlanner(Planner):
                     kept.add("supplier_id")
                 if "total_workers" in kept:
                     kept.add("total_workers_max")
-                if row.get(ATTRIBUTES_KEY):
+                if row.get(ATTRIBUTES_KEY) or kept_text:
                     kept.add("attributes")
                 values = over_stored(match, values, kept)
             probe = new_instance(Facility, dict(values))

@@ -145,7 +145,15 @@ def _header_words(header: list[str]) -> str:
 
 
 def records_of(listing: Any, mapping: ColumnMapping) -> list[MappedRecord]:
-    return list(mapped_records(listing.header, listing.rows, mapping, numeric=listing.numeric))
+    return list(
+        mapped_records(
+            listing.header,
+            listing.rows,
+            mapping,
+            numeric=listing.numeric,
+            formulas=listing.formulas,
+        )
+    )
 
 
 def mapping_save(

@@ -50,8 +50,16 @@ def _rows(listing: ListFile, lines: set[int] | None = None) -> list[ImportRow]:
     numeric: dict[int, list[int]] = {}
     for row, column in listing.numeric:
         numeric.setdefault(row, []).append(column)
+    formulas: dict[int, dict[str, str]] = {}
+    for (row, column), formula in listing.formulas.items():
+        formulas.setdefault(row, {})[str(column)] = formula
     return [
-        ImportRow(line=line, cells=cells, numeric=sorted(numeric.get(line, [])))
+        ImportRow(
+            line=line,
+            cells=cells,
+            numeric=sorted(numeric.get(line, [])),
+            formulas=formulas.get(line, {}),
+        )
         for line, cells in listing.rows
         if any(str(c).strip() for c in cells) and (lines is None or line in lines)
     ]
@@ -76,6 +84,7 @@ def batch_of_pending(
         file_name=file_name[:300],
         sha256=sha256,
         status=ImportBatch.Status.REVIEW,
+        sheet=listing.sheet[:200],
         header=listing.header,
         header_row=listing.header_row,
         mapping=dict(mapping.columns),
@@ -107,13 +116,15 @@ def batch_open(
     data: bytes,
     file_name: str,
     mapping: str | None = None,
+    sheet: str | None = None,
 ) -> ImportBatch:
     """Read an upload and keep every row, with a proposed (or the named) mapping.
+    ``sheet``: the workbook's sheet a person chose (else as ``read_list`` chooses).
     Raises ImportFailed (nothing kept) when the file cannot be read."""
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown kind of list {entity!r}")
     try:
-        listing = read_list(data, file_name, entity)
+        listing = read_list(data, file_name, entity, sheet=sheet or None)
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
     chosen: ColumnMapping | None
@@ -127,6 +138,8 @@ def batch_open(
             entity=entity,
             file_name=file_name[:300],
             sha256=sha256_bytes(data),
+            sheet=listing.sheet[:200],
+            other_sheets=[list(item) for item in listing.other_sheets],
             header=listing.header,
             header_row=listing.header_row,
             mapping=dict(chosen.columns) if chosen else _proposed(listing, entity),
@@ -217,6 +230,7 @@ def batch_records(batch: ImportBatch, rows: list[ImportRow]) -> list[MappedRecor
     """The open rows as records: cells through the mapping, then the edits made."""
     mapping = batch_mapping(batch)
     numeric = {(r.line, c) for r in rows for c in r.numeric}
+    formulas = {(r.line, int(c)): f for r in rows for c, f in (r.formulas or {}).items()}
     records = list(
         mapped_records(
             batch.header,
@@ -224,6 +238,7 @@ def batch_records(batch: ImportBatch, rows: list[ImportRow]) -> list[MappedRecor
             mapping,
             numeric=numeric,
             keep_attributes=batch.keep_attributes,
+            formulas=formulas,
         )
     )
     edits = {r.line: r.edits for r in rows if r.edits}
@@ -234,6 +249,7 @@ def batch_records(batch: ImportBatch, rows: list[ImportRow]) -> list[MappedRecor
             else:
                 record.values.pop(name, None)
             record.numeric = record.numeric - {name}
+            record.formulas.pop(name, None)  # the value typed in replaces the formula
     return records
 
 
@@ -265,7 +281,7 @@ def _evaluate(
         batch.organization_id,
         batch.entity,
         records,
-        "",
+        batch.sheet,
         report,
         True,
         progress,

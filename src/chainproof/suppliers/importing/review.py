@@ -28,9 +28,16 @@ from chainproof.domain.import_mapping import (
     ATTRIBUTES_KEY,
     MATCH_KEY,
     MappedRecord,
+    formula_problems,
 )
 from chainproof.domain.records import COLUMN_SCHEMES, ref_key
-from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS, with_date_orders
+from chainproof.domain.supply_columns import (
+    COLUMN_SETS,
+    DATE_COLUMNS,
+    WORKER_COLUMNS,
+    WRITTEN_SUFFIX,
+    with_date_orders,
+)
 from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
 from chainproof.domain.values import infer_date_order
 from chainproof.reference.selectors import known_country_codes
@@ -61,6 +68,7 @@ class Evaluation:
     unchanged: int = 0
     outcomes: dict[int, RowOutcome] = field(default_factory=dict)
     planner: Planner | None = None
+    notes: list[str] = field(default_factory=list)  # what was read, in words
 
     @property
     def pending(self) -> list[RowOutcome]:
@@ -121,6 +129,22 @@ def evaluate(
     for line, problems in checked.problems.items():
         result.outcomes[line] = RowOutcome(line, "pending", problems=problems)
     rows = dict(checked.rows)
+    several = sum(
+        1 for row in rows.values() for name in WORKER_COLUMNS if row.get(name + WRITTEN_SUFFIX)
+    )
+    if several:
+        result.notes.append(
+            f"{several:,} worker count{'s' if several != 1 else ''} gave several values joined "
+            "with '|' (as Open Supply Hub writes them): the most specific is stored and the "
+            "text kept on the record as written, so nothing is lost"
+        )
+    for record in records:  # a formula is never evaluated: its row waits for the value
+        if record.formulas:
+            outcome = result.outcomes.setdefault(record.line, RowOutcome(record.line, "pending"))
+            outcome.problems = formula_problems(record, sheet) + [
+                p for p in outcome.problems if p.column not in record.formulas
+            ]  # the formula is the problem of its cell, whatever its text would be
+            rows.pop(record.line, None)
     for line, row in rows.items():
         if line in attributes:
             row[ATTRIBUTES_KEY] = attributes[line]

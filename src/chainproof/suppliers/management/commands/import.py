@@ -48,6 +48,13 @@ class Command(OrganizationCommand):
             help="How the file writes dates (DMY: 08.11.2024 is 8 November). By default the "
             "order each date column shows; a column whose dates could be either is asked for.",
         )
+        parser.add_argument(
+            "--sheet",
+            metavar="NAME",
+            help="The workbook's sheet to read. By default the sheet named after what the file "
+            "holds (e.g. 'suppliers'), else the first sheet with values; the output names the "
+            "sheet read and every other sheet with rows.",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Check and report only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -70,6 +77,7 @@ class Command(OrganizationCommand):
                     mapping=options["mapping"],
                     import_valid=options["import_valid"],
                     date_order=options["date_order"],
+                    sheet=options["sheet"],
                 )
             except ImportFailed as exc:
                 lines = [f"{exc.source}: nothing was imported ({_count(exc.total, 'problem')})."]

@@ -1,0 +1,310 @@
+"""Benchmark: the whole platform at a given multiple of the supply-chain benchmark.
+
+Scale 1 is 100,000 worksites, 50,000 suppliers, 300,000 links and 200 products; scale 10
+is 1,000,000 worksites, 500,000 suppliers, 3,000,000 links and 2,000 products (issue 19's
+goals for it on PostgreSQL, this machine: import <= 5 min, full re-score <= 3 min and
+< 4 GB, screening <= 6 min, every page p95 <= 300 ms, exports at constant memory).
+
+Steps, each timed, in one database (SQLite by default, or DATABASE_URL):
+1. import the five files through the same path as `chainproof import`;
+2. tiers of the whole graph;
+3. a full risk re-score, and again with nothing changed (each in a child process, its
+   peak memory measured alone), then an incremental re-score after one worksite changes;
+4. screening of every supplier and worksite name against the bundled lists (child process);
+5. list and detail pages with realistic filters and sorts, p50/p95 over repeated requests
+   (the supplier and worksite lists, the risk register, a supplier's and a worksite's page);
+6. the worksite list exported as CSV, streamed (child process: time, peak memory).
+Ends with one table of every figure.
+
+Run: .venv/bin/python benchmarks/scale.py [--scale 10] [--smoke] [--data-dir DIR]
+(--smoke is --scale 0.01, as CI runs it; its figures mean nothing. --data-dir keeps the
+SQLite database there and reuses what was imported, skipping step 1.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+ORG_NAME = "Scale bench"
+RESULTS: list[tuple[str, str, str]] = []  # (what, figure, goal)
+
+
+def _record(what: str, figure: str, goal: str = "") -> None:
+    RESULTS.append((what, figure, goal))
+    print(f"{what}: {figure}" + (f" (goal {goal})" if goal else ""), flush=True)
+
+
+def _setup(data_dir: str | None) -> None:
+    if "DATABASE_URL" not in os.environ:
+        data_dir = data_dir or os.environ.get("CHAINPROOF_BENCH_DIR")
+        if data_dir is None:
+            data_dir = tempfile.mkdtemp(prefix="chainproof-scale-")
+            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.environ["CHAINPROOF_DATA_DIR"] = os.environ["CHAINPROOF_BENCH_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
+    os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+
+
+def _child(step: str, org_id: int) -> None:
+    """One measured step in a fresh process; prints 'RESULT seconds peak_mib detail'."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (every module imported before the clock starts)
+    started = time.perf_counter()
+    detail = ""
+    if step == "rescore":
+        from chainproof.risk.services import risk_score_all
+
+        result = risk_score_all(organization_id=org_id)
+        detail = f"{result['nodes']} nodes, {result['changed']} written"
+    elif step == "screen":
+        from chainproof.screening.services import screen
+
+        result = screen(organization_id=org_id)
+        detail = f"{result.get('screened', result.get('records', '?'))} records screened"
+    elif step == "export":
+        from django.test import Client
+
+        from chainproof.accounts.models import Membership
+
+        client = Client()
+        client.force_login(Membership.objects.filter(organization_id=org_id).first().user)
+        response = client.get("/suppliers/facilities/?format=csv")
+        assert response.streaming
+        lines = sum(piece.count(b"\n") for piece in response.streaming_content)
+        response.close()
+        detail = f"{lines - 1} rows"
+    else:
+        raise SystemExit(f"unknown step {step}")
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT {seconds:.2f} {peak:.0f} {detail}")
+
+
+def _in_child(step: str, org_id: int) -> tuple[float, float, str]:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", step, str(org_id)],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = next((x for x in result.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if result.returncode != 0 or line is None:
+        raise SystemExit(f"step {step} failed:\n{result.stdout}\n{result.stderr}")
+    _, seconds, peak, *detail = line.split()
+    return float(seconds), float(peak), " ".join(detail)
+
+
+def _import(scale: float) -> int:
+    from django.db import transaction
+    from risk_network import materials_csv
+    from supply_chain_import import generate
+
+    from chainproof.accounts.services import membership_create, organization_create, user_create
+    from chainproof.suppliers.importing import run_import
+
+    with transaction.atomic():
+        org = organization_create(name=ORG_NAME)
+        user = user_create(
+            username=f"scale{time.time_ns()}", password="bench password 2026!", organization=org
+        )
+        membership_create(organization=org, user=user, role="admin")
+    sizes = (int(50_000 * scale), int(100_000 * scale), int(300_000 * scale))
+    files = generate(*sizes, seed=11)
+    files["materials"] = materials_csv()
+    total = 0.0
+    for entity in ("suppliers", "facilities", "materials", "products", "links"):
+        started = time.perf_counter()
+        report = run_import(
+            organization=org,
+            actor=user,
+            entity=entity,
+            data=files[entity],
+            file_name=f"{entity}.csv",
+        )
+        elapsed = time.perf_counter() - started
+        total += elapsed
+        print(f"  import {entity:<10} {report.rows:>10,} rows {elapsed:8.1f} s", flush=True)
+    _record(
+        "import (suppliers, worksites, links)",
+        f"{total:.1f} s for {sum(sizes):,} rows",
+        "<= 5 min at scale 10",
+    )
+    return org.pk
+
+
+def _pages(org_id: int, repeats: int) -> None:
+    from django.test import Client
+
+    from chainproof.accounts.models import Membership
+    from chainproof.suppliers.models import Facility, Supplier
+
+    client = Client()
+    client.force_login(Membership.objects.filter(organization_id=org_id).first().user)
+    rng = random.Random(3)
+    supplier_ids = list(
+        Supplier.objects.filter(organization_id=org_id).values_list("pk", flat=True)[:2000]
+    )
+    facility_ids = list(
+        Facility.objects.filter(organization_id=org_id).values_list("pk", flat=True)[:2000]
+    )
+    pages = {
+        "supplier list": lambda: rng.choice(
+            [
+                "/suppliers/",
+                "/suppliers/?country=CN&sort=-risk",
+                "/suppliers/?tier=2&sort=name",
+                "/suppliers/?q=golden",
+                f"/suppliers/?page={rng.randint(2, 40)}",
+            ]
+        ),
+        "worksite list": lambda: rng.choice(
+            [
+                "/suppliers/facilities/",
+                "/suppliers/facilities/?country=VN",
+                "/suppliers/facilities/?q=dyeing",
+                f"/suppliers/facilities/?page={rng.randint(2, 40)}",
+            ]
+        ),
+        "risk register": lambda: rng.choice(
+            [
+                "/risk/",
+                "/risk/?level=high",
+                "/risk/?node_type=facility&country=CN&sort=-score",
+                "/risk/?presumption=uflpa",
+                "/risk/?q=harbour&sort=name",
+            ]
+        ),
+        "supplier page": lambda: f"/suppliers/{rng.choice(supplier_ids)}/",
+        "worksite page": lambda: f"/suppliers/facilities/{rng.choice(facility_ids)}/",
+    }
+    for name, url in pages.items():
+        client.get(url())  # warm: the first request imports the views
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            response = client.get(url())
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (name, response.status_code)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        _record(
+            f"page: {name}",
+            f"p50 {statistics.median(times):.0f} ms, p95 {p95:.0f} ms",
+            "p95 <= 300 ms",
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 100,000 worksites")
+    parser.add_argument("--smoke", action="store_true", help="--scale 0.01 (CI)")
+    parser.add_argument("--data-dir", help="keep (and reuse) the SQLite database here")
+    parser.add_argument("--repeats", type=int, default=40, help="requests per page")
+    parser.add_argument("--child", nargs=2, metavar=("STEP", "ORG"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    _setup(args.data_dir)
+    if args.child:
+        _child(args.child[0], int(args.child[1]))
+        return 0
+    if args.smoke:
+        args.scale, args.repeats = 0.01, 5
+    from django.core.management import call_command
+    from django.db import connection
+
+    from chainproof.accounts.models import Organization
+    from chainproof.domain.nodes import NodeKey
+    from chainproof.reference.services import bundled_datasets_load
+    from chainproof.risk.services import risk_rescore
+    from chainproof.suppliers.graph import tiers_recompute
+    from chainproof.suppliers.models import Facility
+    from chainproof.suppliers.services import facility_save
+
+    call_command("migrate", verbosity=0)
+    bundled_datasets_load()
+    print(
+        f"database: {connection.vendor}; scale {args.scale}; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+        flush=True,
+    )
+    existing = Organization.objects.filter(name=ORG_NAME).first() if args.data_dir else None
+    org_id = existing.pk if existing else _import(args.scale)
+
+    started = time.perf_counter()
+    tiers = tiers_recompute(organization_id=org_id)
+    _record(
+        "tiers, whole graph",
+        f"{time.perf_counter() - started:.1f} s ({tiers['nodes_with_tier']:,} nodes with a tier, "
+        f"{tiers['cycle_count']:,} cycles)",
+    )
+    connection.close()
+
+    for label in ("full re-score", "full re-score, nothing changed"):
+        seconds, peak, detail = _in_child("rescore", org_id)
+        _record(
+            label,
+            f"{seconds:.1f} s, peak {peak:,.0f} MiB ({detail})",
+            "<= 3 min and < 4 GB at scale 10",
+        )
+
+    from django.db import transaction
+
+    facility = Facility.objects.filter(organization_id=org_id).order_by("pk")[5]
+    with transaction.atomic():
+        facility_save(
+            organization=org_id,
+            actor=None,
+            facility=facility,
+            data={"dprk_workers": "present", "dprk_worker_count": 3},
+        )
+    started = time.perf_counter()
+    result = risk_rescore(organization_id=org_id, changed={NodeKey.facility(facility.pk)})
+    _record(
+        "incremental re-score after one worksite changes",
+        f"{time.perf_counter() - started:.2f} s ({result['affected']:,} nodes affected)",
+        "< 1 s",
+    )
+    connection.close()
+
+    seconds, peak, detail = _in_child("screen", org_id)
+    _record(
+        "screening of every name",
+        f"{seconds:.1f} s, peak {peak:,.0f} MiB ({detail})",
+        "<= 6 min at scale 10",
+    )
+
+    _pages(org_id, args.repeats)
+    connection.close()
+
+    seconds, peak, detail = _in_child("export", org_id)
+    _record(
+        "worksite list exported as CSV, streamed",
+        f"{seconds:.1f} s, peak {peak:,.0f} MiB ({detail})",
+        "constant memory",
+    )
+
+    print(f"\n{'what':<50} {'figure':<55} goal")
+    for what, figure, goal in RESULTS:
+        print(f"{what:<50} {figure:<55} {goal}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

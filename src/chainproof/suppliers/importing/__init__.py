@@ -70,11 +70,13 @@ def run_import(
     mapping: str | None = None,
     import_valid: bool = False,
     date_order: str | None = None,
+    origin: str = "command",
 ) -> ImportReport:
     """Import a list. ``mapping``: None or "auto" (the proposed mapping), the name of a
     saved or shipped mapping, or "Header=field;..." text. Without ``import_valid`` one
     problem refuses the whole file; with it the ready rows are imported and the rest kept
-    as a pending batch for review. A dry run evaluates exactly as the real run does."""
+    as a pending batch for review (``origin``: who ran it, "command" or "job", for the list
+    of uploads). A dry run evaluates exactly as the real run does."""
     with _collector_paused():
         return _run_import(
             organization=organization,
@@ -87,6 +89,7 @@ def run_import(
             mapping=mapping,
             import_valid=import_valid,
             date_order=date_order,
+            origin=origin,
         )
 
 
@@ -102,6 +105,7 @@ def _run_import(
     mapping: str | None,
     import_valid: bool,
     date_order: str | None,
+    origin: str,
 ) -> ImportReport:
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown import kind {entity!r}; expected one of {', '.join(ENTITIES)}")
@@ -157,6 +161,8 @@ def _run_import(
                     listing=listing,
                     mapping=chosen,
                     evaluation=evaluation,
+                    report=report,
+                    origin=origin,
                 ).pk
             ),
         )

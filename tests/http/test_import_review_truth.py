@@ -308,6 +308,18 @@ def test_a_mapping_that_cannot_be_used_is_said_in_one_plain_sentence(member, map
         assert "usable column mapping" not in text
 
 
+def test_a_mapping_that_does_not_fit_the_upload_is_said_on_the_columns_page(csrf_client, member):
+    csrf_client.sign_in(member)
+    _upload(csrf_client, MESSY, mapping="open-supply-hub")  # a mapping for worksites
+    batch = ImportBatch.objects.get()
+    assert batch.mapping["Firmenname"] == "legal_name"  # proposed instead
+    page = _page(csrf_client, batch)
+    assert (
+        "The mapping &#x27;open-supply-hub&#x27; does not fit this file (expected a mapping "
+        "for suppliers, found &#x27;open-supply-hub (a mapping for facilities)&#x27;)"
+    ) in page
+
+
 # --- 8. the command line's link, and who ran it ---------------------------------------------
 
 

@@ -313,8 +313,15 @@ def _batch_action(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         )
         return redirect(back)
     if action == "import":
-        with transaction.atomic():
-            report = batch_import(batch, actor=request.user)
+        try:
+            with transaction.atomic():
+                report = batch_import(batch, actor=request.user)
+        except ImportFailed as exc:  # a record changed meanwhile: nothing was imported
+            messages.error(
+                request,
+                "Nothing was imported: " + "; ".join(str(e) for e in exc.errors[:3]) + ".",
+            )
+            return redirect(back)
         if not (report.created + report.updated + report.unchanged + report.merged):
             messages.info(request, "No row was ready to import; nothing was imported.")
             return redirect(back)
@@ -475,6 +482,8 @@ def _listed(batch: ImportBatch, rows: Any) -> dict[str, Any]:
         if row.record_id in names:
             target = {"name": names[row.record_id], "url": reverse(page, args=[row.record_id])}
         what = OUTCOME_WORDS.get(row.outcome, row.outcome)
+        if target is not None and not what.endswith((":", " into")):
+            what += ":"
         items.append({"line": row.line, "name": name, "what": what, "record": target})
     return {"count": count, "items": items, "more": max(0, count - len(first))}
 

@@ -5,9 +5,14 @@ A batch is opened from an upload (``batch_open``: every row kept as read, a mapp
 proposed), its mapping confirmed (``batch_map``), checked (``batch_check``: every row
 sorted into ready, merged or pending, as an import would), and imported
 (``batch_import``: the ready rows in one transaction; the rest stay pending). Pending
-rows are fixed one cell at a time (``row_edit``), their duplicates decided
-(``row_decide``), or discarded (``row_discard``), then imported again. A real import with
-``--import-valid`` keeps its pending rows in a batch too (``batch_of_pending``).
+rows are fixed cell by cell (``row_edit``; every problem of a row is found at once, so a
+person fixes them together), their duplicates decided (``row_decide``), their dates read
+in the order said once for the whole batch (``batch_date_order``), or discarded
+(``row_discard``), then imported again. A real import with ``--import-valid`` keeps its
+pending rows in a batch too (``batch_of_pending``), checked again against what it stored,
+so that its rows have the same actions as an uploaded list's. Each batch's summary is
+counted from its rows as they are (``_summarise``): what was imported, what is ready,
+what needs a person and why.
 """
 
 from __future__ import annotations
@@ -131,10 +136,18 @@ def batch_open(
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
     chosen: ColumnMapping | None
+    notes = list(listing.notes)
     try:
         chosen = mapping_for(organization_id, entity, listing, mapping, file_name)
-    except ImportFailed:  # the person confirms the columns on the next page
+    except ImportFailed as exc:  # the person confirms the columns on the next page
         chosen = None
+        if mapping and mapping.strip() != "auto":
+            first = exc.errors[0]
+            notes.append(
+                f"the mapping {mapping.strip()!r} does not fit this file (expected "
+                f"{first.expected}, found {first.found!r}): the columns below are proposed "
+                "instead"
+            )
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organization_id=organization_id,
@@ -145,7 +158,7 @@ def batch_open(
             header_row=listing.header_row,
             mapping=dict(chosen.columns) if chosen else _proposed(listing, entity),
             date_order=(chosen.date_order if chosen else "") or "",
-            notes=listing.notes,
+            notes=notes,
             origin=ImportBatch.Origin.WEB,
             created_by=actor,
         )

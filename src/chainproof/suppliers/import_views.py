@@ -557,7 +557,11 @@ def _row_view(
             )
     return {
         "row": row,
-        "values": [(field_label(k), v) for k, v in values.items() if not k.startswith("__")],
+        "values": [
+            (headers.get(k) or field_label(k), v)
+            for k, v in values.items()
+            if not k.startswith("__")
+        ],
         "problems": problems,
         "duplicate": duplicate,
         "fix_fields": fix_fields,

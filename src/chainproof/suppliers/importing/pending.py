@@ -112,7 +112,13 @@ def batch_of_pending(
         actor=actor,
         organization=organization_id,
         obj=batch,
-        after={"file": file_name[:300], "entity": entity, "pending": len(rows)},
+        after={
+            "file": file_name[:300],
+            "entity": entity,
+            "pending": len(rows),
+            "origin": origin,
+            "imported": batch.summary["run"],
+        },
     )
     batch_check(batch)
     return batch

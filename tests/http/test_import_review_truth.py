@@ -306,6 +306,8 @@ def test_a_mapping_that_cannot_be_used_is_said_in_one_plain_sentence(member, map
         assert text.count("expected") == 1, text
         assert text.count("found") == 1, text
         assert "usable column mapping" not in text
+        # what was found is a value of the file or of the command, never another sentence
+        assert not re.search(r"\b(expected|found|needed|no column)\b", error.found), text
 
 
 def test_a_mapping_that_does_not_fit_the_upload_is_said_on_the_columns_page(csrf_client, member):

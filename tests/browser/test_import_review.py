@@ -101,10 +101,13 @@ def test_upload_map_review_import_fix_and_import_again(
     page.wait_for_selector("#counts")
     counts = page.inner_text("#counts")
     assert "Ready to import\n4 (4 to create, 0 to update, 0 unchanged)" in counts
-    assert "Merged into a duplicate\n1" in counts
-    assert "Pending (need you)\n2" in counts
+    assert "To merge into a duplicate\n1" in counts
+    assert (
+        "Pending (needs you)\n2 rows: 1 with a problem to fix, 1 likely duplicate to merge or "
+        "keep apart" in counts
+    )
     pending = page.inner_text("#pending")
-    assert "Country: expected" in pending  # row 6, by its column's label
+    assert "Land: expected" in pending  # row 6, by the file's own column
     assert "Likely the same as row 5" in pending  # row 10: Hanoi Garment Ltd
     assert (
         pending.count("Hanoi Garment JSC") == 2

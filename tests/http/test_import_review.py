@@ -94,11 +94,11 @@ def test_the_whole_flow_upload_map_review_import_fix_import(csrf_client, member)
     review = csrf_client.get(f"/suppliers/imports/{batch.pk}/").content.decode()
     # 7 rows: 1 bad (country XX), 2 merged into an earlier row, 4 ready to create.
     assert "Ready to import</dt><dd>4 (4 to create, 0 to update, 0 unchanged)" in review
-    assert "Merged into a duplicate</dt><dd>2" in review
-    assert "Pending (need you)</dt><dd>1" in review
+    assert "To merge into a duplicate</dt><dd>2" in review
+    assert "Pending (needs you)</dt><dd>1 row: 1 with a problem to fix" in review
     assert "Import the 4 ready rows" in review
     assert 'id="row-6"' in review  # the bad row, by its row number in the file
-    assert "Country: expected" in review
+    assert "Land: expected" in review  # the problem in the file's own column
     assert "Kept as custom attributes</dt><dd>Sector" in review
     assert "Left out</dt><dd>Ort" in review
 
@@ -215,7 +215,7 @@ def test_the_rows_with_problems_download_and_its_reupload(csrf_client, member):
     assert line[1].value == "K-003"
     assert line[1].data_type == "s"
     assert line[1].number_format == "@"
-    assert "column country: expected" in line[-1].value
+    assert line[-1].value.startswith("Land: expected")  # the file's column, not the field
     assert "'XX'" in line[-1].value
 
     # the fixed file goes back in as a new list: Row and Problems are left out

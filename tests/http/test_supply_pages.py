@@ -301,7 +301,8 @@ def test_authorized_production_units_for_a_product(csrf_client, demo):
     meghna = next(
         line
         for line in csrf_client.get("/suppliers/production-units/", {"format": "csv"})
-        .getvalue().decode("utf-8-sig")
+        .getvalue()
+        .decode("utf-8-sig")
         .splitlines()
         if "Gazipur" in line
     )

@@ -210,12 +210,13 @@ def test_an_exported_open_range_imports_back_unchanged(acme):
     response = export_response(
         "xlsx", "facilities", exporting.headers("facilities"), exporting.ROWS["facilities"](org_id)
     )
-    book = load_workbook(io.BytesIO(response.content))
+    body = response.getvalue()
+    book = load_workbook(io.BytesIO(body))
     sheet = book.active
     header = [c.value for c in sheet[1]]
     values = [c.value for c in sheet[2]]
     assert values[header.index("total_workers")] == "500+"
-    report = _import(acme, "facilities", response.content, "export.xlsx")
+    report = _import(acme, "facilities", body, "export.xlsx")
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
 
 

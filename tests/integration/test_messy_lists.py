@@ -135,8 +135,8 @@ def test_a_mapping_written_by_hand_or_saved_by_name(acme):
     data = b"Partner,Staat,Workers\nAcme Ltd,Viet Nam,1250\n"
     with pytest.raises(ImportFailed) as info:
         _import(acme, "suppliers", data)
-    assert "no column is mapped to Legal name, Country" in info.value.errors[0].found
-    assert "Partner, Staat, Workers" in info.value.errors[0].found
+    assert "a column for Legal name, Country (needed)" in info.value.errors[0].expected
+    assert info.value.errors[0].found == "Partner, Staat, Workers"
     report = _import(acme, "suppliers", data, mapping="Partner=legal_name;Staat=country")
     assert report.created == 1
     assert Supplier.objects.get().country == "VN"
@@ -152,7 +152,8 @@ def test_a_mapping_written_by_hand_or_saved_by_name(acme):
     assert Supplier.objects.get().attributes == {"Workers": "1250"}
     with pytest.raises(ImportFailed) as info:
         _import(acme, "suppliers", data, mapping="nobody's mapping")
-    assert "our erp" in info.value.errors[0].found
+    assert "our erp" in info.value.errors[0].expected  # the mappings there are
+    assert info.value.errors[0].found == "nobody's mapping"
 
 
 def test_worker_counts_and_dates_as_written(acme):

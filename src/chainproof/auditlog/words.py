@@ -62,6 +62,7 @@ ACTION_WORDS = {
     "import.row_discarded": "Import row discarded",
     "import.row_edited": "Import row corrected",
     "import.rows_kept": "Import rows kept for review",
+    "import.date_order_chosen": "Import date order chosen",
     "reference.dataset_loaded": "Reference data loaded",
     "screening.completed": "Screening finished",
     "screening.hit_created": "Possible list match found",

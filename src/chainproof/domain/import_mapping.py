@@ -55,7 +55,14 @@ def attribute_key(header: str) -> str:
 
 
 class MappingError(ValueError):
-    """A mapping a person wrote cannot be used; the message says why."""
+    """A mapping a person wrote cannot be used: what was expected and, apart, what was
+    found (so that a message built on it is one sentence, never "expected ..., found
+    'expected ..., found ...'")."""
+
+    def __init__(self, expected: str, found: str | None = None) -> None:
+        self.expected = expected
+        self.found = found
+        super().__init__(expected if found is None else f"{expected}, found {found!r}")
 
 
 @dataclass(frozen=True)
@@ -231,17 +238,18 @@ def parse_mapping(text: str, header: Sequence[str], entity: str) -> ColumnMappin
         source, sep, target = part.rpartition("=")
         source, target = source.strip(), target.strip().lower()
         if not sep or not source or not target:
-            raise MappingError(f"each part written as 'Header=field', found {part.strip()!r}")
+            raise MappingError("each part written as 'Header=field'", part.strip())
         column = by_norm.get(normalise_header(source))
         if column is None:
             raise MappingError(
-                f"a column of the file, found {source!r}; the columns are: "
-                + ", ".join(h for h in header if str(h).strip())
+                "a column of the file (" + ", ".join(h for h in header if str(h).strip()) + ")",
+                source,
             )
         if target not in fields | {ATTRIBUTE, IGNORE}:
             raise MappingError(
-                f"a field of {entity} ({', '.join(sorted(fields))}), 'attribute' or 'ignore', "
-                f"found {target!r} for column {column!r}"
+                f"for column {column!r} a field of {entity} ({', '.join(sorted(fields))}), "
+                "'attribute' or 'ignore'",
+                target,
             )
         given[column] = target
     return ColumnMapping(_over(proposed, given))
@@ -272,6 +280,19 @@ def mapping_from_columns(
 
 def mapping_problems(mapping: ColumnMapping, entity: str) -> list[str]:
     """What stops the mapping from being used, in words (empty when it can be)."""
+    return [problem.words for problem in mapping_issues(mapping, entity)]
+
+
+class MappingIssue(MappingError):
+    """One thing that stops a mapping from being used: in words for the mapping page
+    (``words``), and as expected / found for a file's problems."""
+
+    def __init__(self, words: str, expected: str, found: str) -> None:
+        self.words = words
+        super().__init__(expected, found)
+
+
+def mapping_issues(mapping: ColumnMapping, entity: str) -> list[MappingIssue]:
     fields = set(entity_fields(entity))
     problems = []
     count: dict[str, list[str]] = {}
@@ -279,22 +300,44 @@ def mapping_problems(mapping: ColumnMapping, entity: str) -> list[str]:
         if target in (ATTRIBUTE, IGNORE):
             continue
         if target not in fields:
-            problems.append(f"column {column!r} is mapped to {target!r}, which is not a field")
+            problems.append(
+                MappingIssue(
+                    f"column {column!r} is mapped to {target!r}, which is not a field",
+                    f"for column {column!r} a field of {entity}, 'attribute' or 'ignore'",
+                    target,
+                )
+            )
         count.setdefault(target, []).append(column)
     for target, columns in count.items():
         if len(columns) > 1 and target not in JOINED:
             problems.append(
-                f"{field_label(target)} is filled by {len(columns)} columns ("
-                + ", ".join(repr(c) for c in columns)
-                + "); choose one"
+                MappingIssue(
+                    f"{field_label(target)} is filled by {len(columns)} columns ("
+                    + ", ".join(repr(c) for c in columns)
+                    + "); choose one",
+                    f"one column for {field_label(target)}",
+                    ", ".join(columns),
+                )
             )
     missing = [name for name in required_fields(entity) if name not in count]
     if missing:
+        labels = ", ".join(field_label(m) for m in missing)
+        shown = [h for h in mapping.columns if str(h).strip()][:12]
         problems.append(
-            "no column is mapped to " + ", ".join(field_label(m) for m in missing) + " (needed)"
+            MappingIssue(
+                f"no column is mapped to {labels} (needed)",
+                f"a column for {labels} (needed) among the columns of the header row",
+                ", ".join(shown) if shown else "an empty header row",
+            )
         )
     if mapping.date_order not in (None, "", *DATE_ORDERS):
-        problems.append(f"date order {mapping.date_order!r} is not one of DMY, MDY, YMD")
+        problems.append(
+            MappingIssue(
+                f"date order {mapping.date_order!r} is not one of DMY, MDY, YMD",
+                "a date order (DMY, MDY or YMD)",
+                str(mapping.date_order),
+            )
+        )
     return problems
 
 

@@ -336,6 +336,9 @@ class CheckedRecords:
     errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_REPORTED
     total_errors: int = 0
     count: int = 0
+    # The rows with a problem, as far as they were typed (the cells that failed left out),
+    # so that what else is wrong with them can be found before a person fixes the first.
+    partial: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, error: RowError) -> None:
         self.total_errors += 1
@@ -365,6 +368,7 @@ def check_records(
         for error in row_errors:
             out.add(error)
         if row_errors:
+            out.partial[line] = row
             continue
         key = tuple(_key_part(row[name]) for name in spec.key)
         if any(part not in (None, "") for part in key):

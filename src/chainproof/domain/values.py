@@ -243,6 +243,9 @@ def several_counts(text: str) -> bool:
 DMY, MDY, YMD = "DMY", "MDY", "YMD"
 DATE_ORDERS = (DMY, MDY, YMD)
 DATE_EXPECTED = "a date such as 2024-11-08, 08.11.2024, 8 Nov 2024 or Nov 8, 2024"
+# How the problem of a date that could be read two ways begins (the review page asks for
+# the file's date order once when it finds it).
+DATE_ORDER_UNKNOWN = "a date whose day and month order is known"
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -343,7 +346,7 @@ def parse_date(text: str, order: str | None = None) -> date:
                 )
             return _make(year, first, second, shown)
         raise FieldError(
-            f"a date whose day and month order is known: {shown} could be "
+            f"{DATE_ORDER_UNKNOWN}: {shown} could be "
             f"{first} {_month_name(second)} or {second} {_month_name(first)}; choose the date "
             "order for this file"
         )

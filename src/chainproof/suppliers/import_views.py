@@ -26,13 +26,14 @@ from chainproof.domain.import_mapping import (
     entity_fields,
     field_label,
 )
-from chainproof.domain.supply_columns import COLUMN_SETS
+from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS
 from chainproof.fileformats.cells import xlsx_row
 from chainproof.suppliers.forms import IMPORT_KINDS, ImportForm
 from chainproof.suppliers.importing.base import ImportFailed
 from chainproof.suppliers.importing.mappings import mapping_choices
 from chainproof.suppliers.importing.pending import (
     batch_check,
+    batch_date_order,
     batch_import,
     batch_map,
     batch_mapping,
@@ -42,7 +43,14 @@ from chainproof.suppliers.importing.pending import (
     row_discard,
     row_edit,
 )
-from chainproof.suppliers.models import Facility, ImportBatch, ImportRow, Supplier
+from chainproof.suppliers.models import (
+    Facility,
+    ImportBatch,
+    ImportRow,
+    Material,
+    Product,
+    Supplier,
+)
 from chainproof.suppliers.views import _reader, _writer
 
 KIND_WORDS = dict(IMPORT_KINDS)
@@ -53,7 +61,27 @@ DATE_ORDER_WORDS = {
     "YMD": "year-month-day (2024-11-08 = 8 November)",
 }
 SAMPLES = 3
-# Words of a field name written in capitals when shown (the rest: "tax_id" -> "Tax id").
+# The choice of date order the review page offers once for a whole batch.
+REVIEW_DATE_ORDERS = [
+    ("DMY", "Day first: day.month.year (08.11.2024 = 8 November)"),
+    ("MDY", "Month first: month/day/year (11/08/2024 = 8 November)"),
+]
+# What a row does or did, in words (a link to its record follows where there is one).
+OUTCOME_WORDS = {
+    "creates": "will be created",
+    "updates": "will update",
+    "unchanged": "unchanged:",
+    "created": "created:",
+    "updated": "updated:",
+    "merged into a stored record": "merged into",
+}
+LISTED = 500  # rows listed in each collapsed list of the review page
+RECORD_PAGES: dict[str, tuple[str, Any]] = {
+    "suppliers": ("suppliers:supplier", Supplier),
+    "facilities": ("suppliers:facility", Facility),
+    "products": ("suppliers:product", Product),
+    "materials": ("suppliers:material_edit", Material),
+}
 
 
 def _batch(membership: Membership, batch_id: int, *, write: bool = False) -> ImportBatch:
@@ -117,10 +145,35 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _pending_counts(batches: list[ImportBatch]) -> None:
+    """Each batch's rows imported so far (by the command line's run too) and still
+    pending, and who made it, in words."""
     for batch in batches:
         summary = batch.summary or {}
-        count = summary.get("pending", (summary.get("rows") or {}).get("pending", 0))
-        batch.pending_count = count  # type: ignore[attr-defined]
+        rows = summary.get("rows") or {}
+        batch.pending_count = rows.get("pending", 0)  # type: ignore[attr-defined]
+        batch.imported_count = _imported(summary)["rows"]  # type: ignore[attr-defined]
+        batch.by_words = _by_words(batch)  # type: ignore[attr-defined]
+
+
+def _by_words(batch: ImportBatch) -> str:
+    if batch.created_by is not None:
+        return str(batch.created_by)
+    if batch.origin == ImportBatch.Origin.WEB:
+        return "a member no longer here"
+    return batch.get_origin_display()
+
+
+def _imported(summary: dict[str, Any]) -> dict[str, int]:
+    """What was imported from a batch: its rows imported in review, and what the command
+    line's run imported before it kept the rest here."""
+    done = summary.get("imported") or {}
+    run = summary.get("run") or {}
+    totals = {
+        k: int(done.get(k, 0)) + int(run.get(k, 0))
+        for k in ("created", "updated", "unchanged", "merged")
+    }
+    totals["rows"] = totals["created"] + totals["updated"] + totals["unchanged"]
+    return totals
 
 
 def import_index(request: HttpRequest) -> HttpResponse:
@@ -244,9 +297,36 @@ def _batch_action(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
     page = request.POST.get("page", "")
     if page.isdigit():
         back += f"?page={page}"
-    if action == "import":
+    if action == "date_order":
+        chosen = request.POST.get("date_order", "")
+        try:
+            with transaction.atomic():
+                batch_date_order(batch, actor=request.user, date_order=chosen)
+        except MappingError as exc:
+            messages.error(request, f"Expected {exc}.")
+            return redirect(back)
         with transaction.atomic():
-            report = batch_import(batch, actor=request.user)
+            batch_check(batch)
+        words = dict(REVIEW_DATE_ORDERS).get(chosen, DATE_ORDER_WORDS.get(chosen, chosen))
+        messages.success(
+            request,
+            f"Every date of this list is now read {words[:1].lower()}{words[1:]}; "
+            "the rows were checked again.",
+        )
+        return redirect(back)
+    if action == "import":
+        try:
+            with transaction.atomic():
+                report = batch_import(batch, actor=request.user)
+        except ImportFailed as exc:  # a record changed meanwhile: nothing was imported
+            messages.error(
+                request,
+                "Nothing was imported: " + "; ".join(str(e) for e in exc.errors[:3]) + ".",
+            )
+            return redirect(back)
+        if not (report.created + report.updated + report.unchanged + report.merged):
+            messages.info(request, "No row was ready to import; nothing was imported.")
+            return redirect(back)
         pending = batch.rows.filter(state=ImportRow.State.PENDING).count()
         text = f"Imported: {report.created} created, {report.updated} updated"
         if report.unchanged:
@@ -260,7 +340,9 @@ def _batch_action(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
         return redirect(back)
     if action not in ("edit", "merge", "keep", "discard"):
         messages.error(
-            request, f"Expected an action (import, edit, merge, keep, discard), found {action!r}."
+            request,
+            "Expected an action (import, date order, edit, merge, keep, discard), "
+            f"found {action!r}.",
         )
         return redirect(back)
     row = _row(batch, request)
@@ -314,17 +396,21 @@ def _review_page(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
     states = summary.get("rows") or {}
     open_rows = batch.rows.filter(state=ImportRow.State.PENDING)
     pending = open_rows.exclude(problems=[])
-    ready = summary.get("ready", open_rows.filter(problems=[]).count())
     context = paginate(request, pending)
     page_rows = list(context["rows"])
     records = {r.line: r for r in batch_records(batch, page_rows)}
     lines = {r.line: r for r in batch.rows.filter(line__in=_other_lines(page_rows))}
     other_records = {r.line: r for r in batch_records(batch, list(lines.values()))}
     stored = _stored_records(batch, page_rows)
+    headers = batch_mapping(batch).headers()
     shown = [
-        _row_view(batch, row, records.get(row.line), other_records, stored) for row in page_rows
+        _row_view(batch, row, records.get(row.line), other_records, stored, headers)
+        for row in page_rows
     ]
     mapping = batch_mapping(batch)
+    ready = summary.get("ready", 0)
+    to_merge = summary.get("merged", 0)
+    can_write = current_membership(request).has_role(Role.ANALYST)
     return render(
         request,
         "suppliers/import_review.html",
@@ -332,14 +418,32 @@ def _review_page(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
             **context,
             "batch": batch,
             "kind": KIND_WORDS.get(batch.entity, batch.entity),
+            "by_words": _by_words(batch),
             "shown": shown,
             "ready": ready,
             "creates": summary.get("creates", 0),
             "updates": summary.get("updates", 0),
             "unchanged": summary.get("unchanged", 0),
-            "merged_now": summary.get("merged", 0),
-            "pending_count": summary.get("pending", pending.count()),
+            "merged_now": to_merge,
+            "importable": ready + to_merge,
+            "pending_count": summary.get("pending", 0),
+            "reasons": summary.get("reasons") or {},
+            "ambiguous_dates": summary.get("ambiguous_dates", 0),
+            "imported": _imported(summary),
+            "run": summary.get("run"),
             "states": states,
+            "ready_rows": _listed(
+                batch, open_rows.filter(problems=[]).exclude(outcome__startswith="merged")
+            ),
+            "merged_rows": _listed(
+                batch, open_rows.filter(problems=[], outcome__startswith="merged")
+            ),
+            "imported_rows": _listed(
+                batch,
+                batch.rows.filter(state__in=[ImportRow.State.IMPORTED, ImportRow.State.MERGED]),
+            ),
+            "date_columns": bool(DATE_COLUMNS.get(batch.entity)),
+            "review_date_orders": REVIEW_DATE_ORDERS,
             "mapped": [
                 (h, field_label(t))
                 for h, t in mapping.columns.items()
@@ -348,9 +452,42 @@ def _review_page(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
             "attributes": [h for h, t in mapping.columns.items() if t == ATTRIBUTE],
             "left_out": [h for h, t in mapping.columns.items() if t == IGNORE and str(h).strip()],
             "date_order_words": DATE_ORDER_WORDS.get(batch.date_order or "", ""),
-            "can_write": current_membership(request).has_role(Role.ANALYST),
+            "can_write": can_write,
         },
     )
+
+
+def _listed(batch: ImportBatch, rows: Any) -> dict[str, Any]:
+    """Rows for a collapsed list: how many, and the first of them with their name, what
+    they do and the record they created, update or were merged into (a link)."""
+    count = rows.count()
+    first = list(rows[:LISTED])
+    records = {r.line: r for r in batch_records(batch, first)}
+    page, model = RECORD_PAGES.get(batch.entity, ("", None))
+    ids = {r.record_id for r in first if r.record_id}
+    names = (
+        {
+            o.pk: str(o)
+            for o in model.objects.filter(organization_id=batch.organization_id, pk__in=ids)
+        }
+        if model is not None and ids
+        else {}
+    )
+    items = []
+    for row in first:
+        record = records.get(row.line)
+        values = record.values if record else {}
+        name = next((values[f] for f in ("legal_name", "name") if values.get(f)), "")
+        if not name and values:
+            name = next(iter(values.values()))
+        target = None
+        if row.record_id in names:
+            target = {"name": names[row.record_id], "url": reverse(page, args=[row.record_id])}
+        what = OUTCOME_WORDS.get(row.outcome, row.outcome)
+        if target is not None and not what.endswith((":", " into")):
+            what += ":"
+        items.append({"line": row.line, "name": name, "what": what, "record": target})
+    return {"count": count, "items": items, "more": max(0, count - len(first))}
 
 
 def _other_lines(rows: list[ImportRow]) -> set[int]:
@@ -377,12 +514,20 @@ def _stored_records(batch: ImportBatch, rows: list[ImportRow]) -> dict[int, Any]
     return {o.pk: o for o in found}
 
 
+def column_words(column: str, headers: dict[str, str]) -> str:
+    """A problem's column as the file names it ("Land", not "country"); a field the file
+    has no column for by its label; several ("ref, legal_name") each so."""
+    parts = [p.strip() for p in str(column).split(",") if p.strip()]
+    return ", ".join(headers.get(p) or field_label(p) for p in parts)
+
+
 def _row_view(
     batch: ImportBatch,
     row: ImportRow,
     record: Any,
     others: dict[int, Any],
     stored: dict[int, Any],
+    headers: dict[str, str],
 ) -> dict[str, Any]:
     values = dict(record.values) if record else {}
     problems, duplicate = [], None
@@ -392,7 +537,7 @@ def _row_view(
         column = problem.get("column", "")
         other = problem.get("duplicate_of")
         if not other:  # a likely duplicate is said once, below the problems, with its row
-            problems.append({**problem, "label": field_label(column) if column else ""})
+            problems.append({**problem, "label": column_words(column, headers) if column else ""})
         if other:
             duplicate = {"reason": problem.get("duplicate_reason", "")}
             if "row" in other:
@@ -403,12 +548,22 @@ def _row_view(
                 duplicate["stored"] = stored.get(int(other["stored"]))
             continue
         if column in fields and column not in {f["name"] for f in fix_fields}:
+            label = field_label(column)
+            header = headers.get(column)
             fix_fields.append(
-                {"name": column, "label": field_label(column), "value": values.get(column, "")}
+                {
+                    "name": column,
+                    "label": f"{header} ({label})" if header and header != label else label,
+                    "value": values.get(column, ""),
+                }
             )
     return {
         "row": row,
-        "values": [(field_label(k), v) for k, v in values.items() if not k.startswith("__")],
+        "values": [
+            (headers.get(k) or field_label(k), v)
+            for k, v in values.items()
+            if not k.startswith("__")
+        ],
         "problems": problems,
         "duplicate": duplicate,
         "fix_fields": fix_fields,
@@ -419,28 +574,49 @@ def _row_view(
 
 
 def import_problems_download(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """The pending rows as .xlsx: "Row", the file's own header, "Problems" (in words);
-    identifier columns formatted as text, every text a string cell."""
+    """The rows that need a person as .xlsx, in the file's own layout so that it goes back
+    in with the same (saved) mapping: "Row", the file's header with the edits made in
+    review put in the columns they came from, "Problems" (in words, each naming the
+    file's column); identifier columns formatted as text, every text a string cell."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     membership = _reader(request)
     batch = _batch(membership, batch_id)
     header = [str(h) for h in batch.header]
+    headers = batch_mapping(batch).headers()
+    rows = list(batch.rows.filter(state=ImportRow.State.PENDING).exclude(problems=[]))
+    # A field typed in review that no column of the file fills gets a column of its own.
+    extra = sorted({f for r in rows for f in r.edits if f not in headers} - set(header))
+    position = {
+        field: header.index(column) for field, column in headers.items() if column in header
+    }
+    joined = {
+        field: [i for i, h in enumerate(header) if batch.mapping.get(h) == field]
+        for field in headers
+    }
+    full = [*header, *extra]
     identifiers = {
         index + 2
-        for index, h in enumerate(header)
+        for index, h in enumerate(full)
         if is_identifier_column(h) or is_identifier_column(batch.mapping.get(h, ""))
     }
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=batch.entity[:31])
     for column in sorted(identifiers):
         sheet.column_dimensions[get_column_letter(column)].number_format = TEXT_FORMAT
-    sheet.append(xlsx_row(sheet, ["Row", *header, "Problems"]))
-    rows = batch.rows.filter(state=ImportRow.State.PENDING).exclude(problems=[])
+    sheet.append(xlsx_row(sheet, ["Row", *full, "Problems"]))
     for row in rows:
         cells = [*row.cells[: len(header)], *[""] * (len(header) - len(row.cells))]
-        line = xlsx_row(sheet, [str(row.line), *cells, _problem_words(row.problems)])
+        cells += [""] * len(extra)
+        for field, text in row.edits.items():
+            if field in position:
+                for other in joined.get(field, []):
+                    cells[other] = ""
+                cells[position[field]] = text
+            elif field in extra:
+                cells[len(header) + extra.index(field)] = text
+        line = xlsx_row(sheet, [str(row.line), *cells, _problem_words(row.problems, headers)])
         for column in identifiers:
             line[column - 1].number_format = TEXT_FORMAT
         sheet.append(line)
@@ -456,9 +632,9 @@ def import_problems_download(request: HttpRequest, batch_id: int) -> HttpRespons
     return response
 
 
-def _problem_words(problems: list[dict[str, Any]]) -> str:
+def _problem_words(problems: list[dict[str, Any]], headers: dict[str, str]) -> str:
     parts = []
     for p in problems:
-        where = f"column {p['column']}: " if p.get("column") else ""
+        where = f"{column_words(p['column'], headers)}: " if p.get("column") else ""
         parts.append(f"{where}expected {p.get('expected', '')}, found {p.get('found', '')!r}")
     return "; ".join(parts)

@@ -54,6 +54,7 @@ def import_job(job: Job, progress: Progress) -> dict[str, Any]:
             progress=progress,
             mapping=params.get("mapping") or "auto",
             import_valid=bool(params.get("import_valid")),
+            origin="job",
         )
     except ImportFailed as exc:
         return {

@@ -447,6 +447,11 @@ class ImportBatch(OrgOwned):
         REVIEW = "review", "Rows to review"
         DONE = "done", "Imported"
 
+    class Origin(models.TextChoices):
+        WEB = "web", "uploaded on the web"
+        COMMAND = "command", "the command line"
+        JOB = "job", "a background import"
+
     entity = models.CharField(max_length=20)
     file_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64)
@@ -459,7 +464,8 @@ class ImportBatch(OrgOwned):
     date_order = models.CharField(max_length=3, blank=True)
     keep_attributes = models.BooleanField(default=True)
     notes = models.JSONField(default=list)  # what reading guessed, in words
-    summary = models.JSONField(default=dict)  # the last check's counts
+    summary = models.JSONField(default=dict)  # the last check's counts, and what was imported
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.WEB)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -478,7 +484,7 @@ class ImportRow(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         IMPORTED = "imported", "Imported"
-        MERGED = "merged", "Merged into another row"
+        MERGED = "merged", "Merged into a duplicate"
         DISCARDED = "discarded", "Discarded"
 
     class Decision(models.TextChoices):
@@ -497,6 +503,8 @@ class ImportRow(models.Model):
     decision = models.CharField(max_length=5, choices=Decision.choices, blank=True, default="")
     problems = models.JSONField(default=list)  # the last check's problems (RowError dicts)
     outcome = models.CharField(max_length=300, blank=True)  # what the last check or import did
+    # The stored record the row updates, was merged into, or created (after the import).
+    record_id = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "line"]

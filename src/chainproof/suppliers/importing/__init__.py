@@ -71,12 +71,14 @@ def run_import(
     import_valid: bool = False,
     date_order: str | None = None,
     sheet: str | None = None,
+    origin: str = "command",
 ) -> ImportReport:
     """Import a list. ``mapping``: None or "auto" (the proposed mapping), the name of a
     saved or shipped mapping, or "Header=field;..." text. ``sheet``: the workbook's sheet
     a person chose (else ``read_list`` chooses). Without ``import_valid`` one problem
     refuses the whole file; with it the ready rows are imported and the rest kept as a
-    pending batch for review. A dry run evaluates exactly as the real run does."""
+    pending batch for review (``origin``: who ran it, "command" or "job", for the list of
+    uploads). A dry run evaluates exactly as the real run does."""
     with _collector_paused():
         return _run_import(
             organization=organization,
@@ -90,6 +92,7 @@ def run_import(
             import_valid=import_valid,
             date_order=date_order,
             sheet=sheet,
+            origin=origin,
         )
 
 
@@ -106,6 +109,7 @@ def _run_import(
     import_valid: bool,
     date_order: str | None,
     sheet: str | None,
+    origin: str,
 ) -> ImportReport:
     if entity not in COLUMN_SETS:
         raise ValueError(f"unknown import kind {entity!r}; expected one of {', '.join(ENTITIES)}")
@@ -161,6 +165,8 @@ def _run_import(
                     listing=listing,
                     mapping=chosen,
                     evaluation=evaluation,
+                    report=report,
+                    origin=origin,
                 ).pk
             ),
         )

@@ -78,7 +78,7 @@ class ImportReport:
                 "of": o.duplicate_of if isinstance(o.duplicate_of, int) else None,
                 "stored": o.duplicate_of[1] if isinstance(o.duplicate_of, tuple) else None,
                 "reason": o.duplicate_reason,
-                "merged": o.state == "merged",
+                "merged": o.state != "pending",
             }
             for o in sorted(evaluation.duplicates, key=lambda o: o.line)[:MAX_ERRORS_REPORTED]
         ]

@@ -19,13 +19,11 @@ from chainproof.domain.import_mapping import (
     MappedRecord,
     MappingError,
     entity_fields,
-    field_label,
     mapped_records,
     mapping_from_columns,
-    mapping_problems,
+    mapping_issues,
     parse_mapping,
     propose,
-    required_fields,
 )
 from chainproof.domain.tabular import RowError
 from chainproof.suppliers.importing.base import ImportFailed
@@ -99,11 +97,13 @@ def mapping_for(
                 names = [n for n, _ in mapping_choices(organization_id, entity)]
                 raise MappingError(
                     "'auto', 'Header=field;...' or the name of a saved mapping"
-                    + (f" ({', '.join(names)})" if names else "")
-                    + f", found {spec!r}"
+                    + (f" ({', '.join(names)})" if names else ""),
+                    spec,
                 )
             if stored.get("entity") not in (None, entity):
-                raise MappingError(f"a mapping for {entity}, found one for {stored['entity']}")
+                raise MappingError(
+                    f"a mapping for {entity}", f"{spec} (a mapping for {stored['entity']})"
+                )
             chosen = mapping_from_columns(
                 stored.get("columns") or {},
                 header,
@@ -111,37 +111,19 @@ def mapping_for(
                 date_order=stored.get("date_order") or None,
                 name=stored.get("name", spec),
             )
-    except MappingError as exc:
+    except MappingError as exc:  # one sentence: expected this, found that
         raise ImportFailed(
-            source, [RowError(where.row, "", "a usable column mapping", str(exc), where.sheet)]
+            source, [RowError(where.row, "", exc.expected, exc.found or "", where.sheet)]
         ) from None
     if date_order:
         chosen = ColumnMapping(chosen.columns, date_order=date_order, name=chosen.name)
-    problems = mapping_problems(chosen, entity)
+    problems = mapping_issues(chosen, entity)
     if problems:
         raise ImportFailed(
             source,
-            [
-                RowError(
-                    where.row,
-                    "",
-                    "columns for " + ", ".join(_required_words(entity)),
-                    problem + _header_words(header),
-                    where.sheet,
-                )
-                for problem in problems
-            ],
+            [RowError(where.row, "", p.expected, p.found or "", where.sheet) for p in problems],
         )
     return chosen
-
-
-def _required_words(entity: str) -> list[str]:
-    return [field_label(name) for name in required_fields(entity)]
-
-
-def _header_words(header: list[str]) -> str:
-    shown = [h for h in header if h][:12]
-    return f" (the header row has: {', '.join(shown)})" if shown else " (the header row is empty)"
 
 
 def records_of(listing: Any, mapping: ColumnMapping) -> list[MappedRecord]:
@@ -172,9 +154,9 @@ def mapping_save(
     fields = set(entity_fields(entity))
     for column, target in columns.items():
         if target not in fields | {ATTRIBUTE, IGNORE}:
-            raise MappingError(f"a field of {entity} for column {column!r}, found {target!r}")
+            raise MappingError(f"a field of {entity} for column {column!r}", target)
     if date_order and date_order not in DATE_ORDERS:
-        raise MappingError(f"a date order (DMY, MDY or YMD), found {date_order!r}")
+        raise MappingError("a date order (DMY, MDY or YMD)", date_order)
     with transaction.atomic():
         existing = ImportMapping.objects.filter(organization_id=organization_id, name=name).first()
         before = None

@@ -5,9 +5,14 @@ A batch is opened from an upload (``batch_open``: every row kept as read, a mapp
 proposed), its mapping confirmed (``batch_map``), checked (``batch_check``: every row
 sorted into ready, merged or pending, as an import would), and imported
 (``batch_import``: the ready rows in one transaction; the rest stay pending). Pending
-rows are fixed one cell at a time (``row_edit``), their duplicates decided
-(``row_decide``), or discarded (``row_discard``), then imported again. A real import with
-``--import-valid`` keeps its pending rows in a batch too (``batch_of_pending``).
+rows are fixed cell by cell (``row_edit``; every problem of a row is found at once, so a
+person fixes them together), their duplicates decided (``row_decide``), their dates read
+in the order said once for the whole batch (``batch_date_order``), or discarded
+(``row_discard``), then imported again. A real import with ``--import-valid`` keeps its
+pending rows in a batch too (``batch_of_pending``), checked again against what it stored,
+so that its rows have the same actions as an uploaded list's. Each batch's summary is
+counted from its rows as they are (``_summarise``): what was imported, what is ready,
+what needs a person and why.
 """
 
 from __future__ import annotations
@@ -32,10 +37,11 @@ from chainproof.domain.import_mapping import (
 )
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import TableFileError
+from chainproof.domain.values import DATE_ORDER_UNKNOWN
 from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
 from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
 from chainproof.suppliers.importing.reading import ListFile, read_list
-from chainproof.suppliers.importing.review import Evaluation
+from chainproof.suppliers.importing.review import Evaluation, RowOutcome
 from chainproof.suppliers.importing.writing import evaluate_into, write_evaluation
 from chainproof.suppliers.models import ImportBatch, ImportRow
 
@@ -75,9 +81,14 @@ def batch_of_pending(
     listing: ListFile,
     mapping: ColumnMapping,
     evaluation: Evaluation,
+    report: ImportReport,
+    origin: str = ImportBatch.Origin.COMMAND,
 ) -> ImportBatch:
-    """Keep the rows an import left pending (the caller's transaction)."""
-    pending = {o.line: o for o in evaluation.pending}
+    """Keep the rows an import left pending (the caller's transaction, after the ready
+    rows were written), checked again against what is now stored: a likely duplicate of
+    a row just imported is then a likely duplicate of its record, to merge or keep apart
+    on the review page as in any batch. What the run imported is kept in the summary."""
+    pending = {o.line for o in evaluation.pending}
     batch = ImportBatch.objects.create(
         organization_id=organization_id,
         entity=entity,
@@ -90,21 +101,35 @@ def batch_of_pending(
         mapping=dict(mapping.columns),
         date_order=mapping.date_order or "",
         notes=listing.notes,
-        created_by=actor,
+        origin=origin,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        summary={
+            "run": {
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "merged": report.merged,
+            }
+        },
     )
-    rows = _rows(listing, set(pending))
+    rows = _rows(listing, pending)
     for row in rows:
         row.batch = batch
-        row.problems = [p.as_dict() for p in pending[row.line].problems]
     ImportRow.objects.bulk_create(rows, batch_size=1000)
-    _summarise(batch)
     audit_record(
         action="import.rows_kept",
         actor=actor,
         organization=organization_id,
         obj=batch,
-        after={"file": file_name[:300], "entity": entity, "pending": len(rows)},
+        after={
+            "file": file_name[:300],
+            "entity": entity,
+            "pending": len(rows),
+            "origin": origin,
+            "imported": batch.summary["run"],
+        },
     )
+    batch_check(batch)
     return batch
 
 
@@ -128,10 +153,18 @@ def batch_open(
     except TableFileError as exc:
         raise ImportFailed(file_name, exc.errors, exc.total) from None
     chosen: ColumnMapping | None
+    notes = list(listing.notes)
     try:
         chosen = mapping_for(organization_id, entity, listing, mapping, file_name)
-    except ImportFailed:  # the person confirms the columns on the next page
+    except ImportFailed as exc:  # the person confirms the columns on the next page
         chosen = None
+        if mapping and mapping.strip() != "auto":
+            first = exc.errors[0]
+            notes.append(
+                f"the mapping {mapping.strip()!r} does not fit this file (expected "
+                f"{first.expected}, found {first.found!r}): the columns below are proposed "
+                "instead"
+            )
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organization_id=organization_id,
@@ -144,7 +177,8 @@ def batch_open(
             header_row=listing.header_row,
             mapping=dict(chosen.columns) if chosen else _proposed(listing, entity),
             date_order=(chosen.date_order if chosen else "") or "",
-            notes=listing.notes,
+            notes=notes,
+            origin=ImportBatch.Origin.WEB,
             created_by=actor,
         )
         rows = _rows(listing)
@@ -265,8 +299,28 @@ def batch_check(batch: ImportBatch, *, progress: Progress = _noop) -> ImportRepo
     with transaction.atomic():
         evaluation = _evaluate(batch, rows, report, progress)
         _store_outcomes(rows, evaluation, imported=False)
-        _summarise(batch, report)
+        _summarise(batch)
     return report
+
+
+def batch_date_order(batch: ImportBatch, *, actor: Any, date_order: str) -> None:
+    """Say once for the whole batch how its dates are written (DMY: 08.11.2024 is 8
+    November; MDY: 11/08/2024 is): every date of the batch is read in that order at the
+    next check, and none is asked about again."""
+    if date_order not in DATE_ORDERS:
+        raise MappingError("a date order (day first or month first)", date_order)
+    with transaction.atomic():
+        before = batch.date_order
+        batch.date_order = date_order
+        batch.save(update_fields=["date_order"])
+        audit_record(
+            action="import.date_order_chosen",
+            actor=actor,
+            organization=batch.organization_id,
+            obj=batch,
+            before={"date_order": before},
+            after={"date_order": date_order},
+        )
 
 
 def _evaluate(
@@ -290,43 +344,97 @@ def _evaluate(
     )
 
 
+PAST = {"creates": "created", "updates": "updated", "unchanged": "unchanged"}
+
+
+def _problems_of(outcome: RowOutcome) -> list[dict[str, Any]]:
+    """A row's problems as kept; the first says which row or record it may duplicate (the
+    review page offers merge and keep apart with it)."""
+    problems = [p.as_dict() for p in outcome.problems]
+    if outcome.duplicate_of is not None and problems:
+        other = outcome.duplicate_of
+        problems[0]["duplicate_of"] = (
+            {"row": other} if isinstance(other, int) else {"stored": other[1]}
+        )
+        problems[0]["duplicate_reason"] = outcome.duplicate_reason
+    return problems
+
+
 def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: bool) -> None:
+    records = evaluation.records()
     for row in rows:
         outcome = evaluation.outcomes.get(row.line)
         if outcome is None:
-            row.problems, row.outcome = [], "an empty row"
+            row.problems, row.outcome, row.record_id = [], "an empty row", None
             if imported:
                 row.state = ImportRow.State.DISCARDED
             continue
-        row.problems = [p.as_dict() for p in outcome.problems]
-        if outcome.duplicate_of is not None and row.problems:  # for the review page
-            other = outcome.duplicate_of
-            row.problems[0]["duplicate_of"] = (
-                {"row": other} if isinstance(other, int) else {"stored": other[1]}
-            )
-            row.problems[0]["duplicate_reason"] = outcome.duplicate_reason
+        row.problems = _problems_of(outcome)
         row.outcome = outcome.action[:300]
-        if imported and outcome.state == "ready":
+        row.record_id = records.get(row.line)
+        if outcome.state == "ready" and outcome.duplicate_of is not None:
+            row.outcome = "merged into a stored record"
+            if imported:
+                row.state = ImportRow.State.MERGED
+        elif imported and outcome.state == "ready":
             row.state = ImportRow.State.IMPORTED
+            row.outcome = PAST.get(outcome.action, outcome.action)
         elif imported and outcome.state == "merged":
             row.state = ImportRow.State.MERGED
-    ImportRow.objects.bulk_update(rows, ["problems", "outcome", "state"], batch_size=1000)
+    ImportRow.objects.bulk_update(
+        rows, ["problems", "outcome", "state", "record_id"], batch_size=1000
+    )
 
 
-def _summarise(batch: ImportBatch, report: ImportReport | None = None) -> None:
+def _reason(problems: list[dict[str, Any]]) -> str:
+    """Why a row needs a person, in one word: a likely duplicate, a date to read in the
+    file's order, or a cell to fix."""
+    if any(p.get("duplicate_of") for p in problems):
+        return "duplicates"
+    if problems and all(
+        str(p.get("expected", "")).startswith(DATE_ORDER_UNKNOWN) for p in problems
+    ):
+        return "dates"
+    return "cells"
+
+
+def _summarise(batch: ImportBatch) -> None:
+    """The batch's counts, from its rows as they are now: what was imported (and what
+    the command line's run imported before it kept these rows), what is ready and not
+    yet imported, what still needs a person and why."""
     counts = dict.fromkeys(ImportRow.State.values, 0)
-    for (state,) in batch.rows.values_list("state"):
+    ready = dict.fromkeys(("creates", "updates", "unchanged"), 0)
+    done = dict.fromkeys(("created", "updated", "unchanged"), 0)
+    reasons = dict.fromkeys(("cells", "duplicates", "dates"), 0)
+    to_merge = dated = 0
+    for state, problems, outcome in batch.rows.values_list("state", "problems", "outcome"):
         counts[state] += 1
-    summary: dict[str, Any] = {"rows": counts}
-    if report is not None:
-        summary.update(
-            ready=report.created + report.updated + report.unchanged,
-            creates=report.created,
-            updates=report.updated,
-            unchanged=report.unchanged,
-            merged=report.merged,
-            pending=report.pending,
-        )
+        if state == ImportRow.State.IMPORTED and outcome in done:
+            done[outcome] += 1
+        if state != ImportRow.State.PENDING:
+            continue
+        if problems:
+            reasons[_reason(problems)] += 1
+            dated += any(
+                str(p.get("expected", "")).startswith(DATE_ORDER_UNKNOWN) for p in problems
+            )
+        elif outcome in ready:
+            ready[outcome] += 1
+        elif outcome.startswith("merged"):
+            to_merge += 1
+    run = (batch.summary or {}).get("run")
+    summary: dict[str, Any] = {
+        "rows": counts,
+        "ready": sum(ready.values()),
+        **ready,
+        "merged": to_merge,
+        "pending": sum(reasons.values()),
+        "reasons": reasons,
+        "ambiguous_dates": dated,
+        "imported": {**done, "merged": counts[ImportRow.State.MERGED]},
+    }
+    if run:
+        summary["run"] = run
     batch.summary = summary
     if counts[ImportRow.State.PENDING] == 0 and batch.status == ImportBatch.Status.REVIEW:
         batch.status = ImportBatch.Status.DONE
@@ -349,9 +457,9 @@ def batch_import(batch: ImportBatch, *, actor: Any, progress: Progress = _noop) 
         )
         report.batch_id = locked.pk
         _store_outcomes(rows, evaluation, imported=True)
-        _summarise(locked, report)
-    if locked.status != ImportBatch.Status.DONE:
-        batch_check(locked)  # the counts of what is still open, not of what was imported
+        _summarise(locked)
+        if locked.status != ImportBatch.Status.DONE:
+            batch_check(locked)  # what is still open, checked against what is now stored
     batch.status, batch.summary = locked.status, locked.summary
     return report
 
@@ -360,7 +468,7 @@ def row_edit(row: ImportRow, *, actor: Any, field: str, value: str) -> None:
     """Correct one cell of a pending row (by field); the next check uses it."""
     batch = row.batch
     if field not in entity_fields(batch.entity):
-        raise MappingError(f"a field of {batch.entity}, found {field!r}")
+        raise MappingError(f"a field of {batch.entity}", field)
     if row.state != ImportRow.State.PENDING:
         raise MappingError("a pending row (this one was already imported, merged or discarded)")
     with transaction.atomic():
@@ -380,7 +488,7 @@ def row_edit(row: ImportRow, *, actor: Any, field: str, value: str) -> None:
 def row_decide(row: ImportRow, *, actor: Any, decision: str) -> None:
     """Merge a likely duplicate with the other record, or keep it apart."""
     if decision not in ("merge", "keep", ""):
-        raise MappingError(f"merge or keep, found {decision!r}")
+        raise MappingError("merge or keep", decision)
     with transaction.atomic():
         before = row.decision
         row.decision = decision

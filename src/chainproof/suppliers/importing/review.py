@@ -58,6 +58,7 @@ class RowOutcome:
     problems: list[RowError] = field(default_factory=list)
     duplicate_of: Any = None  # the other row's line, or ("stored", pk)
     duplicate_reason: str = ""
+    record: int | None = None  # the stored record the row updates or is merged into
 
 
 @dataclass
@@ -69,6 +70,21 @@ class Evaluation:
     outcomes: dict[int, RowOutcome] = field(default_factory=dict)
     planner: Planner | None = None
     notes: list[str] = field(default_factory=list)  # what was read, in words
+    # Rows found to be a stored record (a sure duplicate, or merged by a person): the
+    # record's id and why.
+    into_stored: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+    def records(self) -> dict[int, int]:
+        """Row -> the stored record it created, updated or was merged into (after the
+        write, created records have their ids)."""
+        found = {o.line: o.record for o in self.outcomes.values() if o.record is not None}
+        for change in self.changes:
+            if change.obj.pk is not None:
+                found[change.row] = change.obj.pk
+        for outcome in self.merged:
+            if isinstance(outcome.duplicate_of, int) and outcome.duplicate_of in found:
+                found[outcome.line] = found[outcome.duplicate_of]
+        return found
 
     @property
     def pending(self) -> list[RowOutcome]:
@@ -128,6 +144,7 @@ def evaluate(
     )
     for line, problems in checked.problems.items():
         result.outcomes[line] = RowOutcome(line, "pending", problems=problems)
+    _more_problems(organization_id, entity, checked.partial, result, planner_class, sheet)
     rows = dict(checked.rows)
     several = sum(
         1 for row in rows.values() for name in WORKER_COLUMNS if row.get(name + WRITTEN_SUFFIX)
@@ -183,10 +200,53 @@ def evaluate(
             if change.created
             else "updates"
         )
-        result.outcomes[line] = RowOutcome(line, "ready", action=action)
+        outcome = RowOutcome(
+            line, "ready", action=action, record=change.obj.pk if change is not None else None
+        )
+        if line in result.into_stored:
+            pk, reason = result.into_stored[line]
+            outcome.duplicate_of, outcome.duplicate_reason = ("stored", pk), reason
+        result.outcomes[line] = outcome
     result.changes = [c for c in changes if c.changed]
     result.unchanged = len(changes) - len(result.changes)
     return result
+
+
+def _more_problems(
+    organization_id: int,
+    entity: str,
+    partial: Mapping[int, dict[str, Any]],
+    result: Evaluation,
+    planner_class: type[Planner],
+    sheet: str,
+) -> None:
+    """Add what else is wrong with the rows whose cells failed (an unknown supplier, an
+    owner who is no member, an identifier another record has), so that a person sees
+    every problem of a row at once and fixes them together, not one after the other.
+    The failed cells are left empty for this; what the planner then says about them, or
+    about the row as a whole, is not added."""
+    if not partial:
+        return
+    spec = COLUMN_SETS[entity]
+    probe: list[tuple[int, dict[str, Any]]] = []
+    for line, typed in sorted(partial.items()):
+        row = dict(typed)
+        for column in spec.columns:
+            if row.get(column.name) is None:
+                row[column.name] = "" if column.required else [] if column.is_list else None
+        probe.append((line, row))
+    planner = planner_class(organization_id, sheet)
+    try:
+        planner.plan(probe)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a row too broken to plan
+        return
+    for error in planner.errors:
+        outcome = result.outcomes.get(error.row)
+        if outcome is None or error.column in ("", planner.key_column):
+            continue
+        failed = {p.column for p in outcome.problems}
+        if error.column not in failed:
+            outcome.problems.append(error)
 
 
 # --- duplicates ----------------------------------------------------------------------------
@@ -277,6 +337,11 @@ class _Operators:
 
     def apart(self, a: Any, b: Any) -> bool:
         if isinstance(a, int) and isinstance(b, int):
+            # The supplier as found (one row may name it by its ref, another by its name);
+            # as written when it is not stored.
+            found_a, found_b = self.row_id.get(a), self.row_id.get(b)
+            if found_a is not None and found_b is not None:
+                return bool(found_a != found_b)
             return bool(self.text[a] and self.text[b] and self.text[a] != self.text[b])
         line, stored = (a, b) if isinstance(a, int) else (b, a)
         return self.row_id.get(line) != self.stored_id.get(stored[1])
@@ -393,6 +458,7 @@ def _against_stored(
         return False
     if (pair.sure and not other_code) or decision == "merge":
         row.setdefault(MATCH_KEY, stored[1])
+        result.into_stored[line] = (stored[1], pair.reason if pair.sure else "your choice")
         return False
     reason = f"{pair.reason}; its ref is {stored_ref}" if other_code else pair.reason
     result.outcomes[line] = RowOutcome(

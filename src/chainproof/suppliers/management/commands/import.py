@@ -3,11 +3,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandParser
+from django.urls import reverse
 
 from chainproof.accounts.commands import OrganizationCommand
+from chainproof.accounts.models import Membership
+from chainproof.accounts.roles import Role
 from chainproof.common.commands import fail, progress_bar
+from chainproof.domain.values import DATE_ORDER_UNKNOWN
 from chainproof.suppliers.importing import ENTITIES, ImportFailed, run_import
+
+DATE_ORDER_HINT = (
+    "Say how the file writes dates: --date-order dmy (08.11.2024 is 8 November) or "
+    "--date-order mdy (11/08/2024 is 8 November)."
+)
 
 
 class Command(OrganizationCommand):
@@ -44,9 +54,19 @@ class Command(OrganizationCommand):
         )
         parser.add_argument(
             "--date-order",
+            type=str.upper,
             choices=("DMY", "MDY", "YMD"),
-            help="How the file writes dates (DMY: 08.11.2024 is 8 November). By default the "
-            "order each date column shows; a column whose dates could be either is asked for.",
+            metavar="dmy|mdy|ymd",
+            help="How the file writes dates (dmy: 08.11.2024 is 8 November; mdy: 11/08/2024 "
+            "is). By default the order each date column shows; a date that could be read "
+            "either way is asked for.",
+        )
+        parser.add_argument(
+            "--as",
+            dest="acting",
+            metavar="USERNAME",
+            help="The member (an analyst or above) the import is done as: named in the audit "
+            "log and on the list of uploads. By default: the command line.",
         )
         parser.add_argument(
             "--sheet",
@@ -59,6 +79,7 @@ class Command(OrganizationCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization = self.organization(options)
+        actor = _acting(organization, options.get("acting"))
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -68,7 +89,7 @@ class Command(OrganizationCommand):
             try:
                 report = run_import(
                     organization=organization,
-                    actor=None,
+                    actor=actor,
                     entity=options["entity"],
                     data=data,
                     file_name=path.name,
@@ -78,12 +99,15 @@ class Command(OrganizationCommand):
                     import_valid=options["import_valid"],
                     date_order=options["date_order"],
                     sheet=options["sheet"],
+                    origin="command",
                 )
             except ImportFailed as exc:
                 lines = [f"{exc.source}: nothing was imported ({_count(exc.total, 'problem')})."]
                 lines += [f"  {error}" for error in exc.errors]
                 if exc.total > len(exc.errors):
                     lines.append(f"  ... {exc.total - len(exc.errors)} more")
+                if any(e.expected.startswith(DATE_ORDER_UNKNOWN) for e in exc.errors):
+                    lines.append(DATE_ORDER_HINT)
                 if not options["import_valid"] and exc.rows_pending:
                     lines.append(
                         "Fix these rows, or run again with --import-valid to import the other "
@@ -134,16 +158,42 @@ class Command(OrganizationCommand):
                 else f"stored record #{duplicate['stored']}"
             )
             state = "merged into" if duplicate["merged"] else "may be the same as"
+            if dry and duplicate["merged"]:
+                state = "would be merged into"
             write(f"  row {duplicate['row']} {state} {other}: {duplicate['reason']}")
         for problem in report.problems[:20]:
             write("  pending: " + _problem_words(problem))
         if report.pending > 20:
             write(f"  ... {report.pending - 20} more pending rows")
+        if any(str(p["expected"]).startswith(DATE_ORDER_UNKNOWN) for p in report.problems):
+            write(DATE_ORDER_HINT)
         if report.batch_id:
+            link = settings.PUBLIC_BASE_URL + reverse(
+                "suppliers:import_batch", args=[report.batch_id]
+            )
             write(
-                f"Pending rows are kept for review: /suppliers/imports/{report.batch_id}/ "
+                f"Pending rows are kept for review: {link} "
                 "(fix them there, or correct the file and import it again)."
             )
+
+
+def _acting(organization: Any, username: str | None) -> Any:
+    """The user of --as: a member of the organization who may import; None without it."""
+    if not username:
+        return None
+    member = (
+        Membership.objects.filter(organization=organization, user__username=username)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        fail(f"--as: no member {username!r} in {organization.slug} (see `chainproof org list`)")
+    if not member.has_role(Role.ANALYST):
+        fail(
+            f"--as: {username} is a {member.role} in {organization.slug}; importing needs an "
+            "analyst"
+        )
+    return member.user
 
 
 def _count(n: int, word: str) -> str:

@@ -79,7 +79,8 @@ def test_the_date_order_is_chosen_once_and_every_date_of_the_batch_is_read_again
     assert rows
     assert all(r.problems == [] for r in rows)
     event = AuditEvent.objects.filter(action="import.date_order_chosen").get()
-    assert (event.before, event.after) == ({"date_order": ""}, {"date_order": "DMY"})
+    assert event.before == {"date_order": "Not set (dates written as 2024-11-08, or no dates)"}
+    assert event.after == {"date_order": "day.month.year (08.11.2024 = 8 November)"}
     page = _page(csrf_client, batch)
     assert "could be read two ways" not in page
     assert "Import the 3 ready rows" in page

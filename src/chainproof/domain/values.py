@@ -242,6 +242,12 @@ def several_counts(text: str) -> bool:
 
 DMY, MDY, YMD = "DMY", "MDY", "YMD"
 DATE_ORDERS = (DMY, MDY, YMD)
+DATE_ORDER_WORDS = {
+    "": "Not set (dates written as 2024-11-08, or no dates)",
+    DMY: "day.month.year (08.11.2024 = 8 November)",
+    MDY: "month/day/year (11/08/2024 = 8 November)",
+    YMD: "year-month-day (2024-11-08 = 8 November)",
+}
 DATE_EXPECTED = "a date such as 2024-11-08, 08.11.2024, 8 Nov 2024 or Nov 8, 2024"
 # How the problem of a date that could be read two ways begins (the review page asks for
 # the file's date order once when it finds it).

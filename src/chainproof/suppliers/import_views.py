@@ -27,6 +27,7 @@ from chainproof.domain.import_mapping import (
     field_label,
 )
 from chainproof.domain.supply_columns import COLUMN_SETS, DATE_COLUMNS
+from chainproof.domain.values import DATE_ORDER_WORDS
 from chainproof.fileformats.cells import xlsx_row
 from chainproof.suppliers.forms import IMPORT_KINDS, ImportForm
 from chainproof.suppliers.importing.base import ImportFailed
@@ -54,12 +55,6 @@ from chainproof.suppliers.models import (
 from chainproof.suppliers.views import _reader, _writer
 
 KIND_WORDS = dict(IMPORT_KINDS)
-DATE_ORDER_WORDS = {
-    "": "Not set (dates written as 2024-11-08, or no dates)",
-    "DMY": "day.month.year (08.11.2024 = 8 November)",
-    "MDY": "month/day/year (11/08/2024 = 8 November)",
-    "YMD": "year-month-day (2024-11-08 = 8 November)",
-}
 SAMPLES = 3
 # The choice of date order the review page offers once for a whole batch.
 REVIEW_DATE_ORDERS = [

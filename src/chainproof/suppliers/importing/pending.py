@@ -37,7 +37,7 @@ from chainproof.domain.import_mapping import (
 )
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import TableFileError
-from chainproof.domain.values import DATE_ORDER_UNKNOWN
+from chainproof.domain.values import DATE_ORDER_UNKNOWN, DATE_ORDER_WORDS
 from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
 from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
 from chainproof.suppliers.importing.reading import ListFile, read_list
@@ -318,8 +318,8 @@ def batch_date_order(batch: ImportBatch, *, actor: Any, date_order: str) -> None
             actor=actor,
             organization=batch.organization_id,
             obj=batch,
-            before={"date_order": before},
-            after={"date_order": date_order},
+            before={"date_order": DATE_ORDER_WORDS.get(before or "", before)},
+            after={"date_order": DATE_ORDER_WORDS[date_order]},
         )
 
 

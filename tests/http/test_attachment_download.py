@@ -9,7 +9,7 @@ from django.db import transaction
 
 from chainproof.blobs import BlobAltered, BlobStatus, blob_store
 from chainproof.questionnaires.answering import document_upload
-from tests.hostile_files import hostile_files
+from tests.hostile_files import hostile_file
 from tests.questionnaire_helpers import sent_request
 from tests.s3_server import free_port
 
@@ -30,7 +30,7 @@ def stored_attachment(request, settings, tmp_path, alice, refdata):
             (settings.MEDIA_ROOT / sha256[:2] / sha256).write_bytes(data)
 
     qr = sent_request(alice)
-    file_name, data = hostile_files("portal_document")["clean.pdf"]
+    file_name, data = hostile_file("portal_document", "clean.pdf")
     with transaction.atomic():
         attachment = document_upload(
             qr=qr, actor=None, question="policy_document", data=data, file_name=file_name

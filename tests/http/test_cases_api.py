@@ -261,6 +261,37 @@ def test_a_wro_case_has_proof_of_admissibility_due_three_months_after_importatio
     assert backwards.json()["error"]["details"][0]["field"] == "status"
 
 
+def test_the_lines_of_a_case_are_looked_up_in_one_query_and_each_must_be_the_shipments(
+    api, alice, bob
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chainproof.cases.models import ShipmentLine
+
+    shipment = api("post", "/shipments", _shipment()).json()
+    other = api("post", "/shipments", _shipment(reference="PO-2026-0143", entry_number="")).json()
+    theirs = api("post", "/shipments", _shipment(), bearer=_token(bob)).json()["lines"][0]["id"]
+    mine = [line["id"] for line in shipment["lines"]]
+
+    def open_case(line_ids):
+        body = {"shipment_id": shipment["id"], "basis": "wro", "notice_at": "2026-02-10"}
+        return api("post", "/cases", {**body, "line_ids": line_ids})
+
+    unknown = max(ShipmentLine.objects.values_list("pk", flat=True)) + 1
+    for foreign in (other["lines"][0]["id"], theirs, unknown):
+        refused = open_case([mine[0], foreign])
+        assert refused.status_code == 404, (foreign, refused.content)
+    assert not DetentionCase.objects.exists()
+
+    many = [mine[0], mine[1]] * 2_000  # repeats name the same two lines
+    with CaptureQueriesContext(connection) as queries:
+        opened = open_case(many)
+    assert opened.status_code == 201, opened.content
+    assert opened.json()["line_ids"] == sorted(mine)
+    assert 0 < len(queries.captured_queries) < 100, len(queries.captured_queries)  # not per id
+
+
 def test_a_deadline_date_set_by_hand_needs_a_reason(api, alice):
     shipment = api("post", "/shipments", _shipment()).json()
     case = api(

@@ -57,8 +57,18 @@ class WorkerDatabase:
                 source.backup(connection.connection)
 
     def start_worker(self, *args: str, **env: str) -> subprocess.Popen[str]:
+        # --skip-checks: Django's system checks load the URLconf, that is the whole web
+        # stack (PDF, FtM, S3 libraries: 3 s of CPU a process); what they check is the
+        # same for every process and no part of these tests (`chainproof check` runs them).
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.jobs_probe", "worker", *args],
+            [
+                sys.executable,
+                "-m",
+                "tests.integration.jobs_probe",
+                "worker",
+                "--skip-checks",
+                *args,
+            ],
             cwd=ROOT,
             env={**self.env, **env},
             stdout=subprocess.PIPE,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_files import PATHS, hostile_files
+from tests.hostile_files import PATHS, hostile_file, hostile_files, hostile_names
 
 ROOT = Path(__file__).resolve().parents[2]
 PEAK_MB = 300
@@ -62,7 +62,7 @@ def probed(tmp_path_factory):
 
 @pytest.mark.same_on_every_database  # the probe parses files; it opens no database
 def test_every_hostile_file_is_refused_or_read_in_bounded_memory(probed):
-    expected = sum(len(hostile_files(path)) for path in PATHS)
+    expected = sum(len(hostile_names(path)) for path in PATHS)
     assert len(probed) == expected > 100
     for row in probed:  # the figures table, shown with pytest -s
         print(  # noqa: T201
@@ -119,7 +119,7 @@ def test_the_portal_stores_no_hostile_document(portal_request, name):
     from chainproof.questionnaires.answering import document_upload
     from chainproof.questionnaires.models import Attachment
 
-    file_name, data = hostile_files("portal_document")[name]
+    file_name, data = hostile_file("portal_document", name)
     with pytest.raises(ValidationError) as refused, transaction.atomic():
         document_upload(
             qr=portal_request,
@@ -139,7 +139,7 @@ def test_the_portal_stores_a_clean_document_by_its_content_type(portal_request):
 
     from chainproof.questionnaires.answering import document_upload
 
-    file_name, data = hostile_files("portal_document")["clean.docx"]
+    file_name, data = hostile_file("portal_document", "clean.docx")
     with transaction.atomic():
         attachment = document_upload(
             qr=portal_request,
@@ -167,7 +167,7 @@ def test_the_import_and_watchlist_jobs_store_nothing_from_a_hostile_workbook(ali
     from chainproof.suppliers.models import Supplier
 
     for path in ("import", "watchlist"):
-        file_name, data = hostile_files(path)[name]
+        file_name, data = hostile_file(path, name)
         upload = io.BytesIO(data)
         upload.name = file_name
         upload.chunks = lambda upload=upload: iter([upload.getvalue()])

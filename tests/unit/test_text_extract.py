@@ -78,6 +78,40 @@ def test_a_workbook_gives_its_cells_sheet_by_sheet(tmp_path):
     ]
 
 
+def test_a_workbook_beyond_its_bounds_gives_its_first_rows_and_says_truncated(tmp_path):
+    from chainproof.fileformats.text_layers import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+    from tests.xlsx_files import add_cell_xml
+
+    last = MAX_SHEET_ROWS
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r * 7}</v></c></row>' for r in range(3, last))
+    beyond_columns = f'<c r="AP{last}" t="inlineStr"><is><t>far right</t></is></c>'
+    assert MAX_SHEET_COLUMNS < 42  # AP is column 42
+    # Below the rows: one value, then XML that is not even well-formed: reading the sheet
+    # stops at the first value below its rows, so what follows it is never parsed.
+    below = f'<row r="{last + 1}"><c r="A{last + 1}"><v>1</v></c></row><row><c></row>'
+    data = add_cell_xml(
+        files.workbook_file(),
+        rows + f'<row r="{last}"><c r="A{last}"><v>999</v></c>{beyond_columns}</row>' + below,
+    )
+    found = extract_text(on_disk(tmp_path, "w.xlsx", data), ".xlsx")
+    lines = found.text.splitlines()
+    assert lines[:3] == [
+        "Wages",
+        "Worker Agency Paid on Amount",
+        "Zhang Wei 劳务派遣 2026-03-31 3650.5",
+    ]
+    assert lines[3:5] == ["21", "28"]  # rows 3 and 4
+    assert "999" in lines  # the last row read, without the cell beyond the columns
+    assert "far right" not in found.text
+    assert "1" not in lines  # the row below
+    assert lines[-3:] == ["", "Hours", "Overtime 36"]  # the next sheet is read in full
+    assert len(lines) == 2 + MAX_SHEET_ROWS + 2
+    assert found.truncated
+    assert not extract_text(
+        on_disk(tmp_path, "clean.xlsx", files.workbook_file()), ".xlsx"
+    ).truncated
+
+
 def test_a_presentation_gives_its_slides_in_order(tmp_path):
     found = extract_text(on_disk(tmp_path, "s.pptx", files.slides_file()), ".pptx")
     assert found.text.splitlines() == [

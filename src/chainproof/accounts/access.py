@@ -1,6 +1,7 @@
 """The one way views and API endpoints reach organization-owned objects.
 
-Every lookup goes through ``get_for_member`` or ``scoped``: the object must belong to
+Every lookup goes through ``get_for_member`` (``get_all_for_member`` for a list of ids,
+in one query) or ``scoped``: the object must belong to
 the member's organization, and the member's role must allow the action. Anything else
 is a 404 (so other organizations' ids do not even confirm that they exist) or, for a
 known object the role may not touch, a 403.
@@ -8,6 +9,7 @@ known object the role may not touch, a 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -95,3 +97,36 @@ def get_for_member(
             raise Http404("No such object in your organization.")
         raise PermissionDenied(f"This needs the {Role(minimum).label} role or higher.")
     return obj
+
+
+def get_all_for_member(
+    membership: Membership,
+    model_or_queryset: type[M] | models.QuerySet[M],
+    pks: Iterable[int],
+    *,
+    minimum: str = Role.VIEWER,
+    field: str = "organization",
+    **lookup: Any,
+) -> list[M]:
+    """The objects ``pks`` name (in their order, a repeated id repeated), each as
+    ``get_for_member`` would fetch it, in one query: Http404 if one is missing or is
+    another organization's, PermissionDenied as there."""
+    wanted = list(pks)
+    queryset = (
+        model_or_queryset
+        if isinstance(model_or_queryset, models.QuerySet)
+        else model_or_queryset._default_manager.all()
+    )
+    found = {
+        obj.pk: obj
+        for obj in queryset.filter(Q(**{field: membership.organization_id})).filter(
+            pk__in=set(wanted), **lookup
+        )
+    }
+    if any(pk not in found for pk in wanted):
+        raise Http404("No such object in your organization.")
+    if wanted and not membership.has_role(minimum):
+        if not membership.is_internal:
+            raise Http404("No such object in your organization.")
+        raise PermissionDenied(f"This needs the {Role(minimum).label} role or higher.")
+    return [found[pk] for pk in wanted]

@@ -17,7 +17,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import api_member, get_for_member
+from chainproof.accounts.access import api_member, get_all_for_member, get_for_member
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.cases import deadlines, packages, prearrival, selectors, services
@@ -467,10 +467,7 @@ def cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
 def case_new(request: HttpRequest, payload: CaseIn) -> Status[DetentionCase]:
     membership = api_member(request, Role.ANALYST)
     detained = get_for_member(membership, Shipment, pk=payload.shipment_id)
-    lines = [
-        get_for_member(membership, ShipmentLine, pk=pk, shipment=detained)
-        for pk in payload.line_ids
-    ]
+    lines = get_all_for_member(membership, ShipmentLine, payload.line_ids, shipment=detained)
     with transaction.atomic():
         opened = services.case_open(
             organization=membership.organization_id,
@@ -534,10 +531,9 @@ def case_exhibits_add(
     """Add locker documents at the end of the exhibit list (one already there stays)."""
     membership = api_member(request, Role.ANALYST)
     existing = get_for_member(membership, DetentionCase, pk=case_id)
-    chosen = [
-        get_for_member(membership, Document.objects.filter(deleted_at__isnull=True), pk=pk)
-        for pk in payload.document_ids
-    ]
+    chosen = get_all_for_member(
+        membership, Document.objects.filter(deleted_at__isnull=True), payload.document_ids
+    )
     with transaction.atomic():
         services.exhibit_add(
             case=existing, actor=membership.user, documents=chosen, note=payload.note

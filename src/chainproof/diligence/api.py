@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from chainproof.accounts.access import api_member, get_for_member
+from chainproof.accounts.access import api_member, get_all_for_member, get_for_member
 from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.common.api_inputs import BodyIn, Id, Pages
@@ -150,7 +150,7 @@ def audit(request: HttpRequest, audit_id: Id) -> Audit:
 def audit_new(request: HttpRequest, payload: AuditIn) -> Status[Audit]:
     membership = api_member(request, Role.ANALYST)
     supplier = get_for_member(membership, Supplier, pk=payload.supplier_id)
-    sites = [get_for_member(membership, Facility, pk=pk) for pk in payload.facility_ids]
+    sites = get_all_for_member(membership, Facility, payload.facility_ids)
     with transaction.atomic():
         created = audit_create(
             organization=membership.organization_id,

@@ -4,8 +4,9 @@ part by part), the cells of a workbook (``XlsxArchive``, bounded), text and CSV 
 (decoded a chunk at a time).
 
 Each reader stops when the ``TextCollector`` is full, so a 200 MB file costs the time to
-read 2 million characters, not the file. A PDF with (almost) no text on most of its
-pages is a scan: it says ``needs_ocr``.
+read 2 million characters, not the file; a sheet is read no further than its first
+``MAX_SHEET_ROWS`` rows. A PDF with (almost) no text on most of its pages is a scan: it
+says ``needs_ocr``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,6 +32,7 @@ from chainproof.fileformats.office_check import PackageRejected, declared_types,
 from chainproof.fileformats.sniffing import text_encoding
 from chainproof.fileformats.text_files import NotText, decoded
 from chainproof.fileformats.xlsx import XlsxArchive, XlsxRejected, _xml_stream
+from chainproof.fileformats.xlsx_sheet import SheetReader
 
 SCANNED_PAGE_CHARS = 20  # a page with fewer letters than this has no real text layer
 MAX_PDF_PAGES = 5_000  # pages read for their text layer; the rest is left (truncated)
@@ -225,27 +227,65 @@ def workbook_text(path: Path) -> ExtractedText:
     (a formula's cached result is not used); rows and columns beyond the bounds are left
     out and the text marked truncated."""
     collector = TextCollector()
+    left_out = False
     try:
         with path.open("rb") as handle, XlsxArchive(handle, path.name) as archive:
             try:
-                for sheet in archive.sheet_names:
-                    grid = archive.grid(
-                        sheet,
-                        max_rows=MAX_SHEET_ROWS,
-                        max_columns=MAX_SHEET_COLUMNS,
-                        beyond="skip",
-                    )
-                    if grid.skipped:
-                        collector.truncated = True
-                    collector.line(sheet)
-                    for row in grid.rows:
-                        collector.line(" ".join(_cell_text(v) for v in row if v is not None))
+                for found in archive._sheets:
+                    if found.part not in archive._names:
+                        raise archive._reject(
+                            "an Excel workbook", f"no part for the sheet {found.name}"
+                        )
+                    sheet = _SheetText(archive, found.name)
+                    collector.line(found.name)
+                    for line in sheet.lines(found.part):
+                        collector.line(line)
                     collector.paragraph_break()
+                    left_out = left_out or sheet.skipped > 0
             except Full:
                 pass
     except XlsxRejected as exc:
         raise ExtractFailed(f"The workbook could not be read ({exc.reason}).") from None
+    # Marked at the end: a full collector stops at the next line it is given.
+    collector.truncated = collector.truncated or left_out
     return collector.result(TEXT_LAYER, None)
+
+
+class _PastTheRows(Exception):
+    """A value below the sheet's first ``MAX_SHEET_ROWS`` rows: the rest is not read."""
+
+
+class _SheetText(SheetReader):
+    """The values of a sheet's first ``MAX_SHEET_ROWS`` rows and ``MAX_SHEET_COLUMNS``
+    columns, as lines of text. A worksheet stores its rows in order, so reading stops at
+    the first value below them: a sheet of a million rows costs the time to read its
+    first rows, not the file. (Cells beyond the columns are passed over and counted.)"""
+
+    def __init__(self, archive: XlsxArchive, sheet: str) -> None:
+        super().__init__(archive, sheet, MAX_SHEET_ROWS, MAX_SHEET_COLUMNS, "skip")
+
+    def _cell(self) -> None:
+        skipped = self.skipped
+        super()._cell()
+        if self.skipped > skipped and self.row > self.max_rows:
+            raise _PastTheRows
+
+    def lines(self, part: str) -> Iterator[str]:
+        """One line per row from the first to the last with a value (a row without one is
+        an empty line)."""
+        with suppress(_PastTheRows):
+            _xml_stream(
+                self.archive._zip, part, self.archive.source, self.start, self.end, self.text
+            )
+        self._resolve_shared()
+        previous = 0
+        for number in sorted(self.cells):
+            if number > previous + 1:
+                yield ""
+            previous = number
+            pairs = self.cells.pop(number)
+            values = dict(zip(pairs[0::2], pairs[1::2], strict=True))  # a repeated cell: the last
+            yield " ".join(_cell_text(values[c]) for c in sorted(values) if values[c] is not None)
 
 
 def _cell_text(value: Any) -> str:

@@ -1,6 +1,7 @@
 import hashlib
 import io
 import json
+import threading
 
 import pytest
 from hypothesis import given, settings
@@ -158,3 +159,32 @@ def test_a_keyed_chain_needs_its_key_and_refuses_plain_links_after_keyed_ones():
     broken = verify_chain([plain_first, keyed_second, plain_third], key).first_break
     assert broken.seq == 3
     assert "without the audit key" in broken.reason
+
+
+def test_threads_encoding_one_value_at_once_do_not_see_each_others_markers():
+    """Each thread has its own encoder: another thread in the middle of the same list is
+    not a circular reference."""
+    barrier = threading.Barrier(2, timeout=5)
+
+    class Waiting(json.JSONEncoder):
+        def default(self, o):
+            barrier.wait()  # both threads inside the same list at once
+            return "x"
+
+    encode = reusable_encode(Waiting())
+    shared = [object()]
+    results, errors = [], []
+
+    def run():
+        try:
+            results.append(encode(shared))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert results == ['["x"]', '["x"]']

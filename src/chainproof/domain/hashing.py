@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -39,8 +40,8 @@ def canonical_json(value: Any) -> bytes:
 
 def reusable_encode(encoder: json.JSONEncoder) -> Callable[[Any], str]:
     """``encoder.encode`` without its per-call set-up: the C encoder it builds on every
-    call is built once (the text is the same). After a refused value (the encoder's
-    circular-reference markers may be left half-filled) a fresh one is built."""
+    call is built once per thread (the text is the same). After a refused value (the
+    encoder's circular-reference markers may be left half-filled) a fresh one is built."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if (
         make is None
@@ -68,15 +69,20 @@ def reusable_encode(encoder: json.JSONEncoder) -> Callable[[Any], str]:
             encoder.allow_nan,
         )
 
-    current = [build()]
+    # One per thread: its markers must not see another thread's encoding in progress.
+    local = threading.local()
 
     def encode(value: Any) -> str:
         if isinstance(value, str):
             return str(text(value))
         try:
-            return "".join(current[0](value, 0))
+            current = local.encoder
+        except AttributeError:
+            current = local.encoder = build()
+        try:
+            return "".join(current(value, 0))
         except BaseException:
-            current[0] = build()
+            local.encoder = build()
             raise
 
     return encode

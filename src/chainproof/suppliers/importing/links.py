@@ -59,6 +59,7 @@ class LinkPlanner(Planner):
             tuple(getattr(link, name) for name in _KEY): link
             for link in SupplyLink.objects.filter(organization_id=self.org_id)
         }
+        material_ids: dict[str, int | None] = {}  # the file's text: the material's id
         seen: dict[tuple[Any, ...], int] = {}
         changes = []
         references = (
@@ -100,7 +101,10 @@ class LinkPlanner(Planner):
                     self.error(line, "product_sku", "the SKU of a product", row["product_sku"])
                     ok = False
             if row.get("material"):
-                values["material_id"] = materials.get(material_key(row["material"]))
+                material = row["material"]
+                if material not in material_ids:  # a file names a few materials many times
+                    material_ids[material] = materials.get(material_key(material))
+                values["material_id"] = material_ids[material]
                 if values["material_id"] is None:
                     self.error(line, "material", "the name of a material", row["material"])
                     ok = False

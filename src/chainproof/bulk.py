@@ -15,14 +15,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any
+from weakref import WeakSet
 
 from django.db import connection, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.base import ModelState
 
 from chainproof.common.signals import SKIPPED_APPS, clean_field_value
+from chainproof.domain.hashing import reusable_encode
 
 CHUNK = 5000
 
@@ -54,7 +57,7 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
         if type(ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value:
             # The backend stores json.dumps(value, cls=encoder): the same text from one
             # encoder made once, rather than one made per value.
-            encode = (encoder or json.JSONEncoder)().encode
+            encode = reusable_encode((encoder or json.JSONEncoder)())
             return lambda v: None if v is None else encode(v)
         # None is SQL NULL, as the ORM stores it (JSON null would be a value).
         return lambda v: None if v is None else ops.adapt_json_value(v, encoder)
@@ -188,7 +191,14 @@ def _text_first(field: models.Field[Any, Any], adapt: Adapter) -> Adapter:
             return value if adapt is _identity else adapt(value)
         return adapt(clean_field_value(field, value))
 
+    if adapt is _identity:
+        _TEXT_RULE_ONLY.add(adapted)
     return adapted
+
+
+# Adapters that only apply the text rule to a text column (no other adapting): a row whose
+# texts in such columns are all printable needs none of them (see _rows).
+_TEXT_RULE_ONLY: WeakSet[Adapter] = WeakSet()
 
 
 def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -198,14 +208,24 @@ def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> l
     if not rows:
         return []
     attnames = list(rows[0])
+    return insert_lists(model, attnames, [[values[name] for name in attnames] for values in rows])
+
+
+def insert_lists(
+    model: type[models.Model], attnames: Sequence[str], rows: Sequence[list[Any]]
+) -> list[int]:
+    """Insert rows given as lists of values in ``attnames`` order (no primary key),
+    adapted and cleaned as ``insert`` does; the lists are adapted in place and given their
+    new primary key at the end. Returns the new primary keys, in the order of the rows."""
+    if not rows:
+        return []
     adapters = _adapters(model, attnames)
     ids = reserve_ids(model, len(rows))
     pk = model._meta.pk.attname
     special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
 
     def adapted() -> Iterable[list[Any]]:
-        for new_id, values in zip(ids, rows, strict=True):
-            row = [values[name] for name in attnames]
+        for new_id, row in zip(ids, rows, strict=True):
             for i, adapt in special:
                 row[i] = adapt(row[i])
             row.append(new_id)
@@ -234,10 +254,24 @@ def _rows(
     objects: Iterable[Any], attnames: Sequence[str], adapters: list[Adapter]
 ) -> Iterable[list[Any]]:
     """Each object's values in ``attnames`` order, adapted only where a column needs it."""
-    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
+    texts = [(i, a) for i, a in enumerate(adapters) if a in _TEXT_RULE_ONLY]
+    checked = {i for i, _ in texts}
+    special = [(i, a) for i, a in enumerate(adapters) if a is not _identity and i not in checked]
+    # Every value at once (a missing attribute, never set on the instance, is None).
+    every = itemgetter(*attnames) if len(attnames) > 1 else None
     for obj in objects:
         values = obj.__dict__
-        row = [values.get(name) for name in attnames]
+        try:
+            row = list(every(values)) if every is not None else [values[attnames[0]]]
+        except KeyError:
+            row = [values.get(name) for name in attnames]
+        if texts:
+            # The text rule changes nothing when every text is printable (other values of
+            # text columns, None, pass it unchanged): one check for the row.
+            seen = [row[i] for i, _ in texts]
+            if not "".join([v for v in seen if isinstance(v, str)]).isprintable():
+                for i, adapt in texts:
+                    row[i] = adapt(row[i])
         for i, adapt in special:
             row[i] = adapt(row[i])
         yield row

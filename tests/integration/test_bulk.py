@@ -191,3 +191,50 @@ def test_insert_cleans_hidden_characters_and_keeps_printable_text_as_it_is(alice
     stored = {f.pk: f for f in Facility.objects.filter(pk__in=[o.pk for o in objects])}
     assert [stored[o.pk].name for o in objects] == ["Mill One", "Mill  Two ", "MillThree"]
     assert stored[objects[0].pk].address == "1 Road\n2nd floor"
+
+
+def test_bulk_audit_hashes_and_stores_awkward_values_as_one_by_one_writes_would(alice):
+    """Values whose text is easy to get wrong when an event's hashed text is put together
+    from parts: quotes, braces, control and non-BMP characters, floats, big numbers,
+    nested lists and dicts, dates and decimals (normalised), an over-long description."""
+    org = alice.organization
+    awkward = {
+        "z": 'say "hi" {x}: [1, 2]\\',
+        "a": "tab\there\nline \x01 \u2028 😀 新疆",
+        "m": [1.5, 1e-05, 10**20, True, None, {"b": 2, "a": {"}": "{"}}],
+        "when": date(2026, 2, 1),
+        "share": Decimal("12.50"),
+    }
+    with transaction.atomic():
+        audit_record_many(
+            organization=org,
+            actor=alice.user,
+            entries=[
+                {
+                    "action": 'odd."action}',
+                    "object_type": "x{y}",
+                    "object_id": 'id "1" {}',
+                    "object_repr": "é" * 400,
+                    "before": awkward,
+                    "after": ["{", "}", {"": ""}],
+                },
+                {"action": "plain", "object_id": 2**70, "before": 3.25, "after": "just text"},
+            ],
+        )
+    first, second = AuditEvent.objects.filter(
+        organization=org, action__in=['odd."action}', "plain"]
+    ).order_by("seq")
+    assert first.object_repr == "é" * 300
+    assert first.before["when"] == "2026-02-01"
+    assert first.before["share"] == "12.50"
+    assert first.before["m"][1] == 1e-05
+    assert first.before["a"] == awkward["a"]
+    assert second.object_id == str(2**70)
+    assert (second.before, second.after) == (3.25, "just text")
+    for event in (first, second):
+        assert chain_hash(event.prev_hash, event.hash_payload(), audit_key()) == event.hash
+    if connection.vendor == "sqlite":  # the column holds the text the ORM would store
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT after FROM audit_auditevent WHERE id = %s", [first.pk])
+            assert cursor.fetchone()[0] == '["{", "}", {"": ""}]'
+    assert verify_organization_chain(org.pk).first_break is None

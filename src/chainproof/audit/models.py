@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from chainproof.domain.hashing import CanonicalTemplate
+
 
 class AppendOnlyError(RuntimeError):
     """Audit events are never changed or deleted by the application."""
@@ -113,6 +115,19 @@ def hash_payload_of(values: Mapping[str, Any], created_at: str | None = None) ->
     payload = {name: values[name] for name in HASHED_FIELDS}
     payload["created_at"] = created_at or created_at_text(payload["created_at"])
     return payload
+
+
+# What every event of one bulk write shares (audit_record_many).
+SHARED_FIELDS = ("chain", "organization_id", "actor_id", "actor_label", "request_id")
+
+
+def hash_payload_template(shared: Mapping[str, Any], created_at: str) -> CanonicalTemplate:
+    """The canonical text of ``hash_payload_of`` for many events that share
+    ``SHARED_FIELDS`` and the time (``created_at_text``): those parts encoded once, the
+    others (``template.slots``) given per event."""
+    fixed = {name: shared[name] for name in SHARED_FIELDS}
+    fixed["created_at"] = created_at
+    return CanonicalTemplate(HASHED_FIELDS, fixed)
 
 
 def created_at_text(moment: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring as json_encode_basestring
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,10 @@ from chainproof.audit.models import (
     AuditChainHead,
     AuditEvent,
     created_at_text,
-    hash_payload_of,
+    hash_payload_template,
 )
-from chainproof.bulk import CHUNK, insert_dicts
-from chainproof.domain.hashing import GENESIS_HASH, chain_hash
+from chainproof.bulk import CHUNK, insert_lists
+from chainproof.domain.hashing import GENESIS_HASH, canonical_text, chain_hash, chain_hash_text
 
 GLOBAL_CHAIN = "global"
 
@@ -147,35 +148,84 @@ def audit_record_many(
     head = _locked_head(common["chain"])
     seq, prev = head.seq, head.hash
     key = audit_key()
-    created = created_at_text(common["created_at"])
-    rows: list[dict[str, Any]] = []
+    # Each event's hashed payload is hash_payload_of its values; its canonical text is put
+    # together from the parts every event shares (encoded once) and its own.
+    template = hash_payload_template(common, created_at_text(common["created_at"]))
+    if template.slots != _EVENT_SLOTS:
+        raise RuntimeError(f"audit events hash {template.slots}, written as {_EVENT_SLOTS}")
+    shared = [common[name] for name in _SHARED_COLUMNS]
+    rows: list[list[Any]] = []
     for entry in itertools.chain([first], remaining):
         seq += 1
         before, after = entry.get("before"), entry.get("after")
         if not plain_json:
             before, after = to_json(before), to_json(after)
-        values = {
-            **common,
-            "seq": seq,
-            "action": entry["action"],
-            "object_type": entry.get("object_type", ""),
-            "object_id": str(entry.get("object_id", "")),
-            "object_repr": str(entry.get("object_repr", ""))[:300],
-            "before": before,
-            "after": after,
-            "prev_hash": prev,
-            "keyed": True,
-        }
-        values["hash"] = prev = chain_hash(prev, hash_payload_of(values, created), key)
-        rows.append(values)
+        action = entry["action"]
+        object_type = entry.get("object_type", "")
+        object_id = str(entry.get("object_id", ""))
+        object_repr = str(entry.get("object_repr", ""))[:300]
+        text = template.text(
+            (
+                _encode(action),
+                _encode(after),
+                _encode(before),
+                _encode(object_id),
+                _encode(object_repr),
+                _encode(object_type),
+                _encode(seq),
+            )
+        )
+        row = [*shared, seq, action, object_type, object_id, object_repr, before, after, prev]
+        prev = chain_hash_text(prev, text, key)
+        row += (True, prev)
+        rows.append(row)
         if len(rows) == CHUNK:
-            insert_dicts(AuditEvent, rows)
+            insert_lists(AuditEvent, _COLUMNS, rows)
             rows = []
-    insert_dicts(AuditEvent, rows)
+    insert_lists(AuditEvent, _COLUMNS, rows)
     written = seq - head.seq
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     return written
+
+
+# The columns audit_record_many writes, in order: what every event of the call shares,
+# then its own values.
+_SHARED_COLUMNS = (
+    "chain",
+    "organization_id",
+    "actor_id",
+    "actor_label",
+    "created_at",
+    "request_id",
+)
+_COLUMNS = (
+    *_SHARED_COLUMNS,
+    "seq",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "prev_hash",
+    "keyed",
+    "hash",
+)
+# An event's own hashed values, in the order of the hash's canonical text (sorted names).
+_EVENT_SLOTS = ("action", "after", "before", "object_id", "object_repr", "object_type", "seq")
+
+
+def _encode(value: Any) -> str:
+    """``canonical_text`` of one value, text and whole numbers without its set-up."""
+    kind = type(value)
+    if kind is str:
+        return str(json_encode_basestring(value))
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    return canonical_text(value)
 
 
 def audit_chain_lock(organization: Any) -> None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -35,6 +36,60 @@ _CANONICAL = json.JSONEncoder(
 def canonical_json(value: Any) -> bytes:
     """Encode JSON-compatible data the same way every time (sorted keys, no spaces)."""
     return _CANONICAL.encode(value).encode("utf-8")
+
+
+def reusable_encode(encoder: json.JSONEncoder) -> Callable[[Any], str]:
+    """``encoder.encode`` without its per-call set-up: the C encoder it builds on every
+    call is built once per thread (the text is the same). After a refused value (the
+    encoder's circular-reference markers may be left half-filled) a fresh one is built."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if (
+        make is None
+        or encoder.indent is not None
+        or type(encoder).encode is not (json.JSONEncoder.encode)
+        or type(encoder).iterencode is not json.JSONEncoder.iterencode
+    ):
+        return encoder.encode
+    text = (
+        json.encoder.encode_basestring_ascii
+        if encoder.ensure_ascii
+        else (json.encoder.encode_basestring)
+    )
+
+    def build() -> Any:
+        return make(
+            {} if encoder.check_circular else None,
+            encoder.default,
+            text,
+            encoder.indent,
+            encoder.key_separator,
+            encoder.item_separator,
+            encoder.sort_keys,
+            encoder.skipkeys,
+            encoder.allow_nan,
+        )
+
+    # One per thread: its markers must not see another thread's encoding in progress.
+    local = threading.local()
+
+    def encode(value: Any) -> str:
+        if isinstance(value, str):
+            return str(text(value))
+        try:
+            current = local.encoder
+        except AttributeError:
+            current = local.encoder = build()
+        try:
+            return "".join(current(value, 0))
+        except BaseException:
+            local.encoder = build()
+            raise
+
+    return encode
+
+
+# The canonical text of one value (canonical_json before its UTF-8 encoding).
+canonical_text = reusable_encode(_CANONICAL)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -58,6 +113,47 @@ def chain_hash(prev_hash: str, payload: Mapping[str, Any], key: bytes | None = N
     if key is not None:
         return hmac.digest(key, message, "sha256").hex()
     return hashlib.sha256(message).hexdigest()
+
+
+def chain_hash_text(prev_hash: str, payload_text: str, key: bytes | None = None) -> str:
+    """``chain_hash`` given the payload's canonical text (``canonical_text`` of the
+    payload, or the same text put together from its parts)."""
+    if len(prev_hash) != 64:
+        raise ValueError(f"previous hash must be 64 hex characters, found {len(prev_hash)}")
+    message = prev_hash.encode("ascii") + b"\n" + payload_text.encode("utf-8")
+    if key is not None:
+        return hmac.digest(key, message, "sha256").hex()
+    return hashlib.sha256(message).hexdigest()
+
+
+class CanonicalTemplate:
+    """The canonical text of dicts with the same keys, some values the same in every one
+    (``fixed``), encoded once: ``text(values)`` takes the others in ``slots`` order and
+    gives what ``canonical_text`` gives for the whole dict."""
+
+    def __init__(self, keys: Iterable[str], fixed: Mapping[str, Any]) -> None:
+        pieces: list[str] = []
+        slots: list[str] = []
+        current = "{"
+        for i, name in enumerate(sorted(keys)):
+            current += ("," if i else "") + canonical_text(name) + ":"
+            if name in fixed:
+                current += canonical_text(fixed[name])
+            else:
+                pieces.append(current)
+                slots.append(name)
+                current = ""
+        self.slots = tuple(slots)
+        # One format string: the fixed text with its braces doubled, a field per slot.
+        self._format = (
+            "{}".join(p.replace("{", "{{").replace("}", "}}") for p in [*pieces, current + "}"])
+        ).format
+
+    def text(self, encoded: Sequence[str]) -> str:
+        """The dict's text from its slot values, each already ``canonical_text``."""
+        if len(encoded) != len(self.slots):
+            raise ValueError(f"{len(self.slots)} values expected, found {len(encoded)}")
+        return str(self._format(*encoded))
 
 
 def signature(key: bytes, fields: Mapping[str, Any]) -> str:

@@ -362,8 +362,14 @@ def mapped_records(
     width = len(header)
     targets = [mapping.target(h) if str(h).strip() else IGNORE for h in header]
     # the columns read, in order: (index, field or ATTRIBUTE, attribute key)
+    # (index, field or ATTRIBUTE, attribute key, the joiner of a field several columns fill)
     read = [
-        (index, target, attribute_key(header[index]) if target == ATTRIBUTE else "")
+        (
+            index,
+            target,
+            attribute_key(header[index]) if target == ATTRIBUTE else "",
+            JOINED.get(target),
+        )
         for index, target in enumerate(targets)
         if target != IGNORE and (target != ATTRIBUTE or keep_attributes)
     ]
@@ -376,16 +382,17 @@ def mapped_records(
             continue
         values: dict[str, str] = {}
         attributes: dict[str, str] = {}
-        for index, target, key in read:
+        for index, target, key, joiner in read:
             if index >= count:
                 break
-            text = cells[index].strip() if isinstance(cells[index], str) else str(cells[index])
+            cell = cells[index]
+            text = cell.strip() if isinstance(cell, str) else str(cell)
             if not text:
                 continue
             if key:
                 attributes[key] = text
-            elif target in values and target in JOINED:
-                values[target] = values[target] + JOINED[target] + text
+            elif joiner is not None and target in values:
+                values[target] = values[target] + joiner + text
             else:
                 values[target] = text
         if not values and not attributes and not any(str(c).strip() for c in cells):

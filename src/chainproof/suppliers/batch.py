@@ -180,10 +180,16 @@ def _audit(
     created_action, updated_action = f"{spec.kind}.created", f"{spec.kind}.updated"
 
     def entries() -> Iterator[dict[str, Any]]:  # read as they are written: memory stays flat
+        plain = _PLAIN
         for change in changes:
             fields = change.fields
-            before = None if change.created else {k: show(a) for k, (a, _) in fields.items()}
-            after = {k: show(b) for k, (_, b) in fields.items()}
+            # show() of each value, called only for what is not plain JSON already
+            before = (
+                None
+                if change.created
+                else {k: a if type(a) in plain else show(a) for k, (a, _) in fields.items()}
+            )
+            after = {k: b if type(b) in plain else show(b) for k, (_, b) in fields.items()}
             if more is not None:
                 extra_before, extra_after = more(change)
                 if before is not None:

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from chainproof.domain.graph import TierResult, compute_tiers
-from chainproof.domain.nodes import IMPORTER, NodeKey, NodeKind
+from chainproof.domain.nodes import IMPORTER, NodeKey
 from chainproof.suppliers.models import Facility, Supplier, SupplyLink
 
 
@@ -64,6 +64,26 @@ def links_touching(
 
 
 def graph_tiers(organization_id: int, on: date | None = None) -> TierResult:
+    tiers, cycles = _coded_tiers(organization_id, on)
+    return TierResult(
+        tiers={_node_of(code): tier for code, tier in tiers.items()},
+        cycles=sorted(sorted(map(_node_of, cycle)) for cycle in cycles),
+    )
+
+
+# The graph is walked with each node as a number (hashing a NodeKey costs a Python call
+# per dict lookup): a facility's id times two, a supplier's times two plus one, the
+# importer -1. The tiers and cycles found are the same as over NodeKeys.
+_IMPORTER_CODE = -1
+
+
+def _node_of(code: int) -> NodeKey:
+    if code == _IMPORTER_CODE:
+        return IMPORTER
+    return NodeKey.supplier(code >> 1) if code & 1 else NodeKey.facility(code >> 1)
+
+
+def _coded_tiers(organization_id: int, on: date | None = None) -> tuple[dict[int, int], Any]:
     rows = active_links(organization_id, on).values_list(
         "source_facility_id",
         "source_supplier_id",
@@ -75,36 +95,39 @@ def graph_tiers(organization_id: int, on: date | None = None) -> TierResult:
     for src_f, src_s, to_importer, tgt_f, tgt_s in rows.iterator(chunk_size=5000):
         if src_f is None and src_s is None:
             continue  # "unknown upstream" markers have no node
-        source = NodeKey.facility(src_f) if src_f is not None else NodeKey.supplier(src_s)
-        target = (
-            IMPORTER
-            if to_importer
-            else (NodeKey.facility(tgt_f) if tgt_f is not None else NodeKey.supplier(tgt_s))
-        )
+        source = src_f * 2 if src_f is not None else src_s * 2 + 1
+        if to_importer:
+            target = _IMPORTER_CODE
+        elif tgt_f is not None:
+            target = tgt_f * 2
+        else:
+            target = (tgt_s or 0) * 2 + 1  # as node_of_target: a link always has a target
         edges.append((source, target))
     operators = {
-        NodeKey.facility(fid): NodeKey.supplier(sid)
+        fid * 2: sid * 2 + 1
         for fid, sid in Facility.objects.filter(
             organization_id=organization_id, supplier__isnull=False
         )
         .values_list("pk", "supplier_id")
         .iterator(chunk_size=5000)
     }
-    return compute_tiers(edges, operators=operators)
+    result = compute_tiers(edges, operators=operators, root=_IMPORTER_CODE)  # type: ignore[arg-type]
+    return result.tiers, result.cycles  # type: ignore[return-value]
 
 
 def tiers_recompute(*, organization_id: int) -> dict[str, Any]:
     """Recompute and store every supplier's and facility's tier. Derived data: not audited
     (the links it derives from are)."""
-    result = graph_tiers(organization_id)
+    coded, coded_cycles = _coded_tiers(organization_id)
+    cycles = sorted(sorted(map(_node_of, cycle)) for cycle in coded_cycles)
     changed = 0
-    for model, kind in ((Supplier, NodeKind.SUPPLIER), (Facility, NodeKind.FACILITY)):
+    for model, odd in ((Supplier, 1), (Facility, 0)):
         current = dict(
             model.objects.filter(organization_id=organization_id).values_list("pk", "tier")
         )
         updates: dict[int | None, list[int]] = {}
         for pk, tier in current.items():
-            new = result.tiers.get(NodeKey(kind, pk))
+            new = coded.get(pk * 2 + odd)
             if new is not None:
                 new = min(new, 32767)
             if new != tier:
@@ -114,8 +137,8 @@ def tiers_recompute(*, organization_id: int) -> dict[str, Any]:
                 model.objects.filter(pk__in=pks[start : start + 900]).update(tier=tier)
             changed += len(pks)
     return {
-        "nodes_with_tier": len(result.tiers),
+        "nodes_with_tier": len(coded),
         "changed": changed,
-        "cycles": [[str(node) for node in cycle[:20]] for cycle in result.cycles[:50]],
-        "cycle_count": len(result.cycles),
+        "cycles": [[str(node) for node in cycle[:20]] for cycle in cycles[:50]],
+        "cycle_count": len(cycles),
     }

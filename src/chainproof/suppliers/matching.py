@@ -26,6 +26,9 @@ class NameIndex:
         self.by_name: dict[str, list[Any]] = defaultdict(list)
         self._names: list[tuple[str, Any]] = []
         self._by_key: dict[str, list[Any]] | None = None  # built on the first miss
+        # What find gave for each text since the last add (a file names the same record
+        # on many rows: a link file each facility on several).
+        self._found: dict[str, tuple[Any, str]] = {}
 
     def add(self, ref: str, name: str, value: Any) -> None:
         if ref:
@@ -33,11 +36,18 @@ class NameIndex:
         self.by_name[normalize_name(name)].append(value)
         self._names.append((name, value))
         self._by_key = None
+        self._found.clear()
 
     def find(self, text: str) -> tuple[Any, str]:
         """(value, problem): value None with a problem when not found or ambiguous. A name
         is also found written another way: legal forms spelled out or abbreviated
         ("A.Ş." / "Anonim Şirketi", "Ltd" / "Limited"), Turkish dotted and dotless i, case."""
+        found = self._found.get(text)
+        if found is None:
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> tuple[Any, str]:
         hit = self.by_ref.get(ref_key(text))
         if hit is not None:
             return hit, ""

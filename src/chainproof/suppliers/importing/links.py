@@ -59,6 +59,7 @@ class LinkPlanner(Planner):
             tuple(getattr(link, name) for name in _KEY): link
             for link in SupplyLink.objects.filter(organization_id=self.org_id)
         }
+        material_ids: dict[str, int | None] = {}  # the file's text: the material's id
         seen: dict[tuple[Any, ...], int] = {}
         changes = []
         references = (
@@ -69,29 +70,29 @@ class LinkPlanner(Planner):
         )
         org_id = self.org_id
         for line, row in rows:
+            get = row.get
             values: dict[str, Any] = {
                 "source_facility_id": None,
                 "source_supplier_id": None,
-                "source_unknown": bool(row.get("from_unknown")),
+                "source_unknown": bool(get("from_unknown")),
                 "target_facility_id": None,
                 "target_supplier_id": None,
-                "target_importer": bool(row.get("to_importer")),
+                "target_importer": bool(get("to_importer")),
                 "product_id": None,
                 "material_id": None,
-                "valid_from": row.get("valid_from"),
-                "valid_to": row.get("valid_to"),
-                "evidence_refs": row.get("evidence") or "",
-                "notes": row.get("notes") or "",
+                "valid_from": get("valid_from"),
+                "valid_to": get("valid_to"),
+                "evidence_refs": get("evidence") or "",
+                "notes": get("notes") or "",
             }
             ok = True
             for column, find, target in references:
-                if row.get(column):
-                    found, problem = find(row[column])
+                text = get(column)
+                if text:
+                    found, problem = find(text)
                     if found is None:
                         kind = "facility" if "facility" in column else "supplier"
-                        self.error(
-                            line, column, f"the ref or name of a {kind} ({problem})", row[column]
-                        )
+                        self.error(line, column, f"the ref or name of a {kind} ({problem})", text)
                         ok = False
                     values[target] = found
             if row.get("product_sku"):
@@ -100,7 +101,10 @@ class LinkPlanner(Planner):
                     self.error(line, "product_sku", "the SKU of a product", row["product_sku"])
                     ok = False
             if row.get("material"):
-                values["material_id"] = materials.get(material_key(row["material"]))
+                material = row["material"]
+                if material not in material_ids:  # a file names a few materials many times
+                    material_ids[material] = materials.get(material_key(material))
+                values["material_id"] = material_ids[material]
                 if values["material_id"] is None:
                     self.error(line, "material", "the name of a material", row["material"])
                     ok = False

@@ -18,6 +18,14 @@ other work the CPU time is the steadier figure.
 Run: .venv/bin/python benchmarks/risk_network.py [--scale 0.1 | --smoke] [--data-dir DIR]
 (--smoke is --scale 0.01: every step in seconds, as CI runs it; its figures mean nothing.
 --data-dir keeps the database there and reuses a network already built in it.)
+
+With ``--workers 1,2,4`` it measures instead the full re-score split across that many
+`chainproof worker` processes (jobs.services.job_split), each figure from the job's
+queuing to its end, every assessment written each time. A full run splits by connected
+component, and the network above is one component: this mode imports ``--networks``
+separate networks of the same size in all instead (the same generator, refs kept apart),
+and first times one process scoring them unsplit. Use it on PostgreSQL (DATABASE_URL);
+the task backend is CHAINPROOF_TASKS_BACKEND's (the database by default).
 """
 
 from __future__ import annotations
@@ -109,6 +117,144 @@ def build(scale: float) -> int:
     return org.pk
 
 
+def separate_networks(scale: float, networks: int) -> dict[str, bytes]:
+    """``networks`` networks that no link joins, of ``scale`` in all, as the import's files."""
+    import csv
+    import io
+    import re
+
+    from supply_chain_import import generate, layout_csv
+
+    ref = re.compile(r"\b([SFP])(\d{3,6})\b")
+    rows: dict[str, list[dict[str, object]]] = {}
+    for n in range(networks):
+        files = generate(
+            int(50_000 * scale / networks),
+            int(100_000 * scale / networks),
+            int(300_000 * scale / networks),
+            seed=11 + n,
+        )
+        for entity in ("suppliers", "facilities", "products", "links"):
+            for row in csv.DictReader(io.StringIO(files[entity].decode("utf-8"))):
+                row = {
+                    key: ref.sub(rf"N{n}\1\2", value) if value else value
+                    for key, value in row.items()
+                }
+                if entity == "suppliers":
+                    row["legal_name"] = f"N{n} {row['legal_name']}"
+                    row["duns"] = ""
+                if entity == "products":
+                    row["name"] = f"{row['name']} (network {n})"
+                rows.setdefault(entity, []).append(row)
+    found = {entity: layout_csv(entity, listed) for entity, listed in rows.items()}
+    found["materials"] = materials_csv()
+    return found
+
+
+def build_separate(scale: float, networks: int) -> int:
+    from django.db import transaction
+
+    from chainproof.accounts.services import organization_create
+    from chainproof.reference.services import bundled_datasets_load
+    from chainproof.suppliers.importing import run_import
+
+    bundled_datasets_load()
+    with transaction.atomic():
+        org = organization_create(name=f"Risk bench {networks} networks {time.time_ns()}")
+    files = separate_networks(scale, networks)
+    started = time.perf_counter()
+    for entity in ("suppliers", "facilities", "materials", "products", "links"):
+        run_import(
+            organization=org, actor=None, entity=entity, data=files[entity], file_name=entity
+        )
+    print(f"setup: {networks} networks imported in {time.perf_counter() - started:.1f} s")
+    return org.pk
+
+
+def _forget_scores(org_id: int) -> None:
+    from chainproof.risk.models import RiskAssessment, ScoredComponent
+
+    RiskAssessment.objects.filter(organization_id=org_id).delete()
+    ScoredComponent.objects.filter(organization_id=org_id).delete()
+
+
+def split_runs(org_id: int, counts: list[int], networks: int) -> None:
+    """The full re-score by 1, 2, 4... worker processes, every assessment written."""
+    import signal
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from chainproof.jobs.kinds import JobKind
+    from chainproof.jobs.models import Job
+    from chainproof.jobs.services import PERIODIC, job_enqueue, run_pending
+    from chainproof.risk.services import risk_score_all
+
+    # What the import queued (tiers, screening, a first scoring) runs first, here.
+    print(f"setup: {run_pending()} job(s) the import queued ran")
+    _forget_scores(org_id)
+    cpu = time.process_time()
+    result = risk_score_all(organization_id=org_id)
+    print(
+        f"one process, not split: {result['seconds']:.1f} s (CPU "
+        f"{time.process_time() - cpu:.1f} s) for {result['nodes']:,} nodes in "
+        f"{result['components']:,} components, {result['changed']:,} assessments written"
+    )
+    nodes = result["nodes"]
+    part = max(1, -(-nodes // networks))
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.path.join(HERE, "..", "src"),
+        "CHAINPROOF_SPLIT_AT_RECORDS": "1",
+        "CHAINPROOF_SPLIT_PART_RECORDS": str(part),
+    }
+    for count in counts:
+        _forget_scores(org_id)
+        # The periodic jobs ran a moment ago: the workers run only the re-score.
+        Job.objects.bulk_create(Job(kind=kind, status=Job.Status.SUCCEEDED) for kind in PERIODIC)
+        connection.close()
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "chainproof", "worker", "--concurrency", "1"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            for _ in range(count)
+        ]
+        try:
+            time.sleep(3 + count)  # every worker up and waiting
+            with transaction.atomic():
+                job = job_enqueue(kind=JobKind.RISK_SCORE_ALL, organization=org_id)
+            deadline = time.monotonic() + 1800
+            while True:
+                job.refresh_from_db()
+                if job.is_done or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            assert job.status == Job.Status.SUCCEEDED, job.error
+            wall = (job.finished_at - job.created_at).total_seconds()
+            parts = list(job.parts.order_by("pk"))
+            busy = sum((p.finished_at - p.started_at).total_seconds() for p in parts)
+            by = len({p.claimed_by for p in parts})
+            print(
+                f"{count} worker process(es): {wall:.1f} s from queuing to the end, "
+                f"{len(parts)} parts ({busy:.1f} s of part work, run by {by} worker(s)), "
+                f"{job.result['changed']:,} assessments written; load average "
+                f"{os.getloadavg()[0]:.1f} (wall {timezone.now() - job.created_at})"
+            )
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.wait(timeout=600)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(
+            f"  CPU of the {count} worker process(es), start to stop: "
+            f"{after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime:.1f} s"
+        )
+
+
 def score_child(org_id: int) -> None:
     """Run in a fresh process: one full scoring, then report time and peak memory."""
     from chainproof.risk.services import risk_score_all
@@ -154,6 +300,16 @@ def main() -> int:
     )
     parser.add_argument("--child-score", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
+        "--workers",
+        help="Measure the full re-score split across this many worker processes, e.g. 1,2,4.",
+    )
+    parser.add_argument(
+        "--networks",
+        type=int,
+        default=8,
+        help="With --workers: how many separate networks make the graph (default 8).",
+    )
+    parser.add_argument(
         "--data-dir", help="Keep the database in this directory; reuse a network built there."
     )
     args = parser.parse_args()
@@ -181,6 +337,11 @@ def main() -> int:
         f"({int(100_000 * args.scale):,} facilities, {int(300_000 * args.scale):,} links); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    if args.workers:
+        counts = [int(n) for n in args.workers.split(",")]
+        org_id = build_separate(args.scale, args.networks)
+        split_runs(org_id, counts, args.networks)
+        return 0
     built = args.data_dir and Organization.objects.filter(name__startswith="Risk bench").first()
     org_id = built.pk if built else build(args.scale)
     connection.close()

@@ -221,6 +221,11 @@ UPLOAD_RETENTION_DAYS = env_int("CHAINPROOF_UPLOAD_RETENTION_DAYS", 30, minimum=
 # The address space `chainproof worker` may use (0: no limit): a job that needs more fails
 # with a message instead of exhausting the host's memory.
 WORKER_MEMORY_MB = env_int("CHAINPROOF_WORKER_MEMORY_MB", 1024, minimum=0)
+# A full re-score or re-screen of at least this many records (0: never) is split into parts
+# of at most SPLIT_PART_RECORDS that several workers run at once (jobs.services.job_split):
+# groups of whole connected supply chains for scoring, batches of names for screening.
+SPLIT_AT_RECORDS = env_int("CHAINPROOF_SPLIT_AT_RECORDS", 50_000, minimum=0)
+SPLIT_PART_RECORDS = env_int("CHAINPROOF_SPLIT_PART_RECORDS", 20_000, minimum=1)
 # Who delivers the jobs to the workers (Django's tasks interface, see jobs/tasks.py): the
 # database by default (no other service), or RQ on Redis for workers on several hosts.
 TASKS_BACKEND = env_choice("CHAINPROOF_TASKS_BACKEND", ("database", "rq"), "database")

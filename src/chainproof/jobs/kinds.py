@@ -8,7 +8,9 @@ from enum import StrEnum
 class JobKind(StrEnum):
     RISK_SCORE_ALL = "risk.score_all"
     RISK_RESCORE = "risk.rescore"
+    RISK_SCORE_PART = "risk.score_part"
     SCREENING_SCREEN = "screening.screen"
+    SCREENING_SCREEN_PART = "screening.screen_part"
     SUPPLIERS_TIERS = "suppliers.tiers"
     SUPPLIERS_IMPORT = "suppliers.import"
     QUESTIONNAIRES_REMIND = "questionnaires.remind"
@@ -32,7 +34,9 @@ class JobKind(StrEnum):
 _LABELS = {
     JobKind.RISK_SCORE_ALL: "Score every record",
     JobKind.RISK_RESCORE: "Re-score what changed",
+    JobKind.RISK_SCORE_PART: "Score one part of every record",
     JobKind.SCREENING_SCREEN: "Screen names against the lists",
+    JobKind.SCREENING_SCREEN_PART: "Screen one batch of names against the lists",
     JobKind.SUPPLIERS_TIERS: "Recompute tiers",
     JobKind.SUPPLIERS_IMPORT: "Import a file",
     JobKind.QUESTIONNAIRES_REMIND: "Send questionnaire reminders",

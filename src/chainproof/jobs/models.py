@@ -90,6 +90,11 @@ class Job(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A part of a larger job split across workers (``jobs.services.job_split``): the job
+    # people follow is the parent, which finishes when its last part ends.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
 
     class Meta:
         ordering = ["-created_at"]

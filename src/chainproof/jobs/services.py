@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
@@ -26,6 +26,12 @@ Progress = Callable[[int, int | None, str], None]
 Handler = Callable[[Job, Progress], dict[str, Any]]
 
 HANDLERS: dict[str, Handler] = {}
+# How the results of a split job's parts make the job's result (see job_split): kind of
+# the split job -> function(job, results of its parts in order).
+Combiner = Callable[[Job, list[dict[str, Any]]], dict[str, Any]]
+COMBINERS: dict[str, Combiner] = {}
+# What a handler returns once it has split its job into parts (job_split): the job waits.
+SPLIT = "split_into_parts"
 # Work that recurs (reminders): kind -> seconds between runs. The worker loops enqueue
 # each kind when its interval has passed since the last one was queued.
 PERIODIC: dict[str, int] = {}
@@ -41,6 +47,16 @@ MAX_ATTEMPTS = 3
 def handler(kind: str) -> Callable[[Handler], Handler]:
     def register(function: Handler) -> Handler:
         HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def parts_combiner(kind: str) -> Callable[[Combiner], Combiner]:
+    """Register how a job of ``kind`` split into parts makes its result from theirs."""
+
+    def register(function: Combiner) -> Combiner:
+        COMBINERS[kind] = function
         return function
 
     return register
@@ -85,6 +101,7 @@ def job_enqueue(
     actor: Any = None,
     params: dict[str, Any] | None = None,
     coalesce: bool = False,
+    parent: Job | None = None,
 ) -> Job:
     """Queue a job (call inside the transaction that decides to run it).
 
@@ -113,6 +130,7 @@ def job_enqueue(
         params=params or {},
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         dispatched_at=timezone.now(),
+        parent=parent,
     )
     audit_record(
         action="job.enqueued",
@@ -123,6 +141,124 @@ def job_enqueue(
     )
     dispatch(job)
     return job
+
+
+def job_split(
+    job: Job,
+    *,
+    kind: str,
+    parts: list[tuple[dict[str, Any], int, str]],
+    done: int,
+    total: int,
+    plan: dict[str, Any],
+) -> dict[str, Any]:
+    """Split the running ``job`` into parts that any worker may claim: one job of ``kind``
+    per (params, number of records, what the part holds in words). Returns what the
+    handler returns: ``job`` then waits, still running, and finishes when its last part
+    ends (``_part_ended``): its progress counts the records of the parts that ended
+    (from ``done`` of ``total``), its result comes from theirs (COMBINERS) and ``plan``,
+    and a part that failed fails it, saying which part.
+
+    The parts are queued through ``job_enqueue`` like any job, in one transaction with
+    the plan written on ``job``, so none can end before the job knows its plan.
+    """
+    if job.kind not in COMBINERS:
+        raise ValueError(f"no way to combine the parts of {job.kind!r}")
+    count = len(parts)
+    with transaction.atomic():
+        waiting = _mine(job).update(
+            result=plan,
+            progress=done,
+            total=total,
+            message=f"split into {count} parts",
+            heartbeat_at=timezone.now(),
+        )
+        if not waiting:
+            _log_lost(job)
+            return {SPLIT: 0}
+        for number, (params, size, words) in enumerate(parts, start=1):
+            job_enqueue(
+                kind=kind,
+                organization=job.organization_id,
+                actor=job.created_by,
+                params={**params, "part": number, "parts": count, "size": size, "words": words},
+                parent=job,
+            )
+        audit_record(
+            action="job.split",
+            actor=job.created_by,
+            organization=job.organization_id,
+            obj=job,
+            after={"parts": count, "kind": kind, "records": total - done},
+        )
+    return {SPLIT: count}
+
+
+def _part_ended(part: Job) -> None:
+    """A part's outcome was just recorded (in this transaction): bring its parent's
+    progress up to date, and finish the parent when this was its last part to end."""
+    if part.parent_id is None:
+        return
+    # Parts ending together take turns on the parent's row.
+    parent = (
+        Job.objects.select_for_update().filter(pk=part.parent_id, status=Job.Status.RUNNING).first()
+    )
+    if parent is None:
+        return
+    parts = list(Job.objects.filter(parent_id=parent.pk).order_by("pk"))
+    ended = [p for p in parts if p.is_done]
+    before = parent.total or 0
+    before -= sum(int(p.params.get("size", 0)) for p in parts)
+    # The records of the parts that succeeded count as done (a failed part's do not).
+    progress = before + sum(
+        int(p.params.get("size", 0)) for p in ended if p.status == Job.Status.SUCCEEDED
+    )
+    now = timezone.now()
+    if len(ended) < len(parts):
+        Job.objects.filter(pk=parent.pk).update(
+            progress=progress,
+            message=f"{len(ended)} of {len(parts)} parts done",
+            heartbeat_at=now,
+        )
+        return
+    failed = [p for p in parts if p.status == Job.Status.FAILED]
+    outcome: dict[str, Any]
+    if failed:
+        first = failed[0]
+        others = len(failed) - 1
+        error = (
+            f"Part {first.params.get('part')} of {len(parts)} ({first.params.get('words')}) "
+            f"failed: {first.public_error}"
+            + (f" {others} other part{'s' if others != 1 else ''} failed too." if others else "")
+            + " The parts that succeeded kept their results; run the job again for the rest."
+        )
+        Job.objects.filter(pk=parent.pk).update(
+            status=Job.Status.FAILED,
+            result=None,  # the plan the parts were to carry out
+            error=error,
+            finished_at=now,
+            progress=progress,
+            message="failed",
+        )
+        action, outcome = "job.failed", {"error": error[:500]}
+    else:
+        result = COMBINERS[parent.kind](parent, [p.result or {} for p in parts])
+        result = {**result, "parts": len(parts)}
+        Job.objects.filter(pk=parent.pk).update(
+            status=Job.Status.SUCCEEDED,
+            result=result,
+            finished_at=now,
+            progress=parent.total or progress,
+            message="done",
+        )
+        action, outcome = "job.succeeded", {"result": result}
+    audit_record(
+        action=action,
+        actor=parent.created_by,
+        organization=parent.organization_id,
+        obj=parent,
+        after=outcome,
+    )
 
 
 def worker_name() -> str:
@@ -170,8 +306,19 @@ def job_claim(worker: str | None = None) -> Job | None:
 def _stale(now: Any) -> QuerySet[Job]:
     """Running jobs whose worker has given no sign of life for STALE_AFTER."""
     cutoff = now - STALE_AFTER
-    return Job.objects.filter(_silent(cutoff), status=Job.Status.RUNNING).order_by(
-        "started_at", "pk"
+    return (
+        Job.objects.filter(_silent(cutoff), status=Job.Status.RUNNING)
+        .exclude(_waiting_for_parts())
+        .order_by("started_at", "pk")
+    )
+
+
+def _waiting_for_parts() -> Exists:
+    """A job split into parts, some of which have not ended: it is silent, but alive."""
+    return Exists(
+        Job.objects.filter(parent=OuterRef("pk")).exclude(
+            status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED)
+        )
     )
 
 
@@ -234,6 +381,7 @@ def job_sweep(now: Any = None, *, limit: int = 1000) -> int:
     lost = Q(status=Job.Status.QUEUED) | Q(_silent(cutoff), status=Job.Status.RUNNING)
     candidates = list(
         Job.objects.filter(undelivered, lost)
+        .exclude(_waiting_for_parts())
         .order_by("pk")
         .values_list("pk", "dispatched_at")[:limit]
     )
@@ -302,6 +450,8 @@ def _give_up(stale: Job, now: Any) -> bool:
             obj=stale,
             after={"error": error, "attempts": stale.attempts},
         )
+        stale.status, stale.error = Job.Status.FAILED, error
+        _part_ended(stale)
     return bool(failed)
 
 
@@ -337,6 +487,10 @@ def job_run(job: Job) -> Job:
     except Exception as exc:
         log.exception("job %s failed", job.pk)
         error = _describe(exc, job)
+    if error is None and isinstance(result, dict) and SPLIT in result:
+        # Split into parts (job_split): the job waits for them and ends with the last.
+        job.refresh_from_db()
+        return job
     # Outside the except block: a MemoryError's frames (and what filled the memory) are
     # released before the outcome is written.
     with transaction.atomic():
@@ -366,6 +520,9 @@ def job_run(job: Job) -> Job:
                 obj=job,
                 after=outcome,
             )
+            if job.parent_id is not None:
+                job.status = Job.Status.FAILED if error is not None else Job.Status.SUCCEEDED
+                _part_ended(job)
         else:
             _log_lost(job)
     job.refresh_from_db()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -184,82 +184,189 @@ def risk_score_all(
     as_of: date | None = None,
     progress: Progress = _quiet,
     batch_nodes: int = BATCH_NODES,
+    split_at: int = 0,
+    part_nodes: int = BATCH_NODES,
 ) -> dict[str, Any]:
     """Score every supplier, facility and product and store the results.
 
     The graph is scored one batch of connected components at a time (the same results
     as all at once: ``domain.risk.components``); a component whose inputs and stored
     assessments are as the last full run left them is skipped.
+
+    With ``split_at`` (a graph of at least that many nodes), the components to score are
+    not scored here but planned: grouped into parts of at most ``part_nodes`` nodes (a
+    component larger than that is a part of its own), returned under ``"parts"`` as the
+    node lists for ``risk_score_part``, each of which another worker may run.
     """
     started = time.perf_counter()
     on = as_of or timezone.localdate()
-    version = methodology_in_use(organization_id)
-    methodology = parse_methodology(version.content)
     progress(0, None, "reading the supply chain")
-    ref = reference_facts(organization_id, on)
-    snap = build_snapshot(organization_id, on)
-    found = components(snap.nodes, snap.edges)
-    inside = edges_by_component(found, snap.edges)
-    snap.edges = []  # each edge now sits with its component
-    context = (
-        canonical((version.pk, version.sha256, ref, engine.ENGINE_NAME, engine.ENGINE_VERSION))
-        + _engine_source()
-    )
+    run = _Run.read(organization_id, on)
     current = current_all(organization_id)
-    stored_fp = {node: fp for node, (_, fp) in current.items()}
     known = set(
         ScoredComponent.objects.filter(organization_id=organization_id).values_list(
             "digest", flat=True
         )
     )
-    states: dict[str, int] = {}
-    todo: list[tuple[int, str]] = []
-    skipped = 0
-    for index, members in enumerate(found):
-        inputs = inputs_digest(context, members, snap.nodes, inside[index])
-        state = state_digest(inputs, members, stored_fp)
-        if state in known:
-            states[state] = len(members)
-            skipped += len(members)
-        else:
-            todo.append((index, inputs))
-    progress(0, len(snap.nodes), "scoring")
-    inputs_of = dict(todo)
-    written = done = 0
+    states, todo, skipped = run.plan(current, known)
+    summary = {
+        "nodes": len(run.snap.nodes),
+        "skipped": skipped,
+        "components": len(run.found),
+        "methodology": run.methodology.label,
+        "as_of": on.isoformat(),
+    }
+    groups = batches([(index, len(run.found[index])) for index, _ in todo], part_nodes)
+    if split_at and len(run.snap.nodes) >= split_at and len(groups) > 1:
+        with transaction.atomic():
+            # The components to score lose their digests now; each part stores its own.
+            _components_replace(organization_id, known, states)
+        parts = [[node for index in group for node in run.found[index]] for group in groups]
+        return {**summary, "parts": parts, "part_components": [len(g) for g in groups]}
+    progress(0, len(run.snap.nodes), "scoring")
     with transaction.atomic():
-        for batch in batches([(index, len(found[index])) for index, _ in todo], batch_nodes):
-            nodes = {node: snap.nodes[node] for index in batch for node in found[index]}
-            result = score_graph(
-                nodes,
-                [edge for index in batch for edge in inside[index]],
-                ref,
-                methodology,
-                presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
-            )
-            fingerprints, count = store_changed(
-                organization_id, result, nodes, version.pk, on, current
-            )
-            written += count
-            for index in batch:
-                members = found[index]
-                states[state_digest(inputs_of[index], members, fingerprints)] = len(members)
-            done += len(nodes)
-            progress(done, len(snap.nodes), "scoring and writing")
+        written = run.score(todo, current, states, batch_nodes, progress, skipped)
         _components_replace(organization_id, known, states)
     return {
-        "nodes": len(snap.nodes),
+        **summary,
         "changed": written,
-        "unchanged": len(snap.nodes) - written,
-        "skipped": skipped,
-        "components": len(found),
-        "methodology": methodology.label,
-        "as_of": on.isoformat(),
+        "unchanged": len(run.snap.nodes) - written,
         "seconds": round(time.perf_counter() - started, 2),
     }
 
 
-def _components_replace(organization_id: int, known: set[str], states: dict[str, int]) -> None:
-    gone = sorted(known - set(states))
+def risk_score_part(
+    *,
+    organization_id: int,
+    members: set[NodeKey],
+    as_of: date,
+    progress: Progress = _quiet,
+    batch_nodes: int = BATCH_NODES,
+) -> dict[str, Any]:
+    """Score one part of a full run split by ``risk_score_all``: the connected components
+    made of ``members``, read and scored as the whole run would (the same assessments),
+    their digests stored for the next full run. Returns what it wrote."""
+    started = time.perf_counter()
+    progress(0, None, "reading this part of the supply chain")
+    run = _Run.read(organization_id, as_of, only=members)
+    current = current_of(organization_id, set(run.snap.nodes))
+    states, todo, skipped = run.plan(current, run.known_digests(organization_id))
+    progress(skipped, len(run.snap.nodes), "scoring")
+    with transaction.atomic():
+        written = run.score(todo, current, states, batch_nodes, progress, skipped)
+        known = run.known_digests(organization_id, states)
+        _components_replace(organization_id, known, states, remove=False)
+    return {
+        "nodes": len(run.snap.nodes),
+        "changed": written,
+        "skipped": skipped,
+        "components": len(run.found),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+@dataclass
+class _Run:
+    """What a full run (or one part of it) reads, by connected component."""
+
+    organization_id: int
+    on: date
+    version: MethodologyVersion
+    methodology: Methodology
+    ref: Any
+    snap: Any
+    found: list[list[NodeKey]]
+    inside: list[list[Any]]
+    context: str
+
+    @classmethod
+    def read(cls, organization_id: int, on: date, only: set[NodeKey] | None = None) -> _Run:
+        version = methodology_in_use(organization_id)
+        methodology = parse_methodology(version.content)
+        ref = reference_facts(organization_id, on)
+        snap = build_snapshot(organization_id, on, only=only)
+        found = components(snap.nodes, snap.edges)
+        inside = edges_by_component(found, snap.edges)
+        snap.edges = []  # each edge now sits with its component
+        context = (
+            canonical((version.pk, version.sha256, ref, engine.ENGINE_NAME, engine.ENGINE_VERSION))
+            + _engine_source()
+        )
+        return cls(organization_id, on, version, methodology, ref, snap, found, inside, context)
+
+    def known_digests(self, organization_id: int, among: Iterable[str] | None = None) -> set[str]:
+        stored = ScoredComponent.objects.filter(organization_id=organization_id)
+        if among is None:
+            return set(stored.values_list("digest", flat=True))
+        wanted, found = sorted(among), set()
+        for start in range(0, len(wanted), 900):
+            found |= set(
+                stored.filter(digest__in=wanted[start : start + 900]).values_list(
+                    "digest", flat=True
+                )
+            )
+        return found
+
+    def plan(
+        self, current: dict[NodeKey, tuple[int, str]], known: set[str]
+    ) -> tuple[dict[str, int], list[tuple[int, str]], int]:
+        """(digests of the components left as they are, components to score with their
+        inputs' digest, how many nodes are left as they are)."""
+        stored_fp = {node: fp for node, (_, fp) in current.items()}
+        states: dict[str, int] = {}
+        todo: list[tuple[int, str]] = []
+        skipped = 0
+        for index, members in enumerate(self.found):
+            inputs = inputs_digest(self.context, members, self.snap.nodes, self.inside[index])
+            state = state_digest(inputs, members, stored_fp)
+            if state in known:
+                states[state] = len(members)
+                skipped += len(members)
+            else:
+                todo.append((index, inputs))
+        return states, todo, skipped
+
+    def score(
+        self,
+        todo: list[tuple[int, str]],
+        current: dict[NodeKey, tuple[int, str]],
+        states: dict[str, int],
+        batch_nodes: int,
+        progress: Progress,
+        done: int,
+    ) -> int:
+        """Score and store the components ``todo``, a batch at a time; adds their new
+        digests to ``states``; returns how many assessments were written."""
+        inputs_of = dict(todo)
+        written = 0
+        total = len(self.snap.nodes)
+        for batch in batches([(index, len(self.found[index])) for index, _ in todo], batch_nodes):
+            nodes = {node: self.snap.nodes[node] for index in batch for node in self.found[index]}
+            result = score_graph(
+                nodes,
+                [edge for index in batch for edge in self.inside[index]],
+                self.ref,
+                self.methodology,
+                presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
+            )
+            fingerprints, count = store_changed(
+                self.organization_id, result, nodes, self.version.pk, self.on, current
+            )
+            written += count
+            for index in batch:
+                members = self.found[index]
+                states[state_digest(inputs_of[index], members, fingerprints)] = len(members)
+            done += len(nodes)
+            progress(done, total, "scoring and writing")
+        return written
+
+
+def _components_replace(
+    organization_id: int, known: set[str], states: dict[str, int], *, remove: bool = True
+) -> None:
+    """Store the digests of ``states`` not ``known`` yet; with ``remove``, delete the
+    ``known`` ones no longer among them."""
+    gone = sorted(known - set(states)) if remove else []
     for start in range(0, len(gone), 900):
         ScoredComponent.objects.filter(
             organization_id=organization_id, digest__in=gone[start : start + 900]

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
-from chainproof.domain.nodes import parse_all
+from chainproof.domain.nodes import format_all, parse_all
+from chainproof.domain.screening.matcher import ALGORITHM, VERSION
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
-from chainproof.jobs.services import Progress, handler
+from chainproof.jobs.services import Progress, handler, job_split, parts_combiner
 from chainproof.jobs.uploads import read_upload
-from chainproof.screening.services import screen
+from chainproof.screening.services import record_keys, screen
 from chainproof.screening.watchlists import WatchlistImportFailed, watchlist_import
 
 
@@ -19,12 +23,72 @@ def screen_job(job: Job, progress: Progress) -> dict[str, Any]:
     if job.organization_id is None:
         raise ValueError("a screening job needs an organization")
     nodes = job.params.get("nodes")
+    if not nodes and settings.SPLIT_AT_RECORDS:
+        keys = record_keys(job.organization_id)
+        size = settings.SPLIT_PART_RECORDS
+        if len(keys) >= settings.SPLIT_AT_RECORDS and len(keys) > size:
+            # Each name is screened on its own: batches of names give the same hits.
+            batches = [keys[start : start + size] for start in range(0, len(keys), size)]
+            return job_split(
+                job,
+                kind=JobKind.SCREENING_SCREEN_PART,
+                parts=[
+                    (
+                        {"members": format_all(batch)},
+                        len(batch),
+                        f"names {start + 1:,} to {start + len(batch):,} of {len(keys):,}",
+                    )
+                    for start, batch in zip(range(0, len(keys), size), batches, strict=True)
+                ],
+                done=0,
+                total=len(keys),
+                plan={"records": len(keys)},
+            )
     result = screen(
         organization_id=job.organization_id,
         nodes=parse_all(nodes) if nodes else None,
         actor=job.created_by,
         progress=progress,
     )
+    return {
+        **result,
+        "summary": run_summary(result),
+        "link": reverse("screening:queue"),
+        "link_text": "Review the hits",
+    }
+
+
+@handler(JobKind.SCREENING_SCREEN_PART)
+def screen_part_job(job: Job, progress: Progress) -> dict[str, Any]:
+    if job.organization_id is None:
+        raise ValueError("a screening job needs an organization")
+    return screen(
+        organization_id=job.organization_id,
+        nodes=parse_all(job.params["members"]),
+        actor=job.created_by,
+        progress=progress,
+    )
+
+
+@parts_combiner(JobKind.SCREENING_SCREEN)
+def screen_parts(job: Job, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """A split screening run's result, as one run would have said it."""
+    lists: list[str] = []
+    for part in results:
+        lists += [name for name in part.get("lists") or () if name not in lists]
+    result: dict[str, Any] = {
+        key: sum(int(part.get(key) or 0) for part in results)
+        for key in ("records", "new_hits", "reopened", "updated")
+    }
+    elapsed = timezone.now() - job.started_at if job.started_at else timedelta()
+    result |= {
+        "algorithm": next(
+            (part["algorithm"] for part in results if part.get("algorithm")),
+            f"{ALGORITHM} v{VERSION}",
+        ),
+        "lists": lists,
+        "seconds": round(elapsed.total_seconds(), 2),
+    }
     return {
         **result,
         "summary": run_summary(result),

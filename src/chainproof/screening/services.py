@@ -272,6 +272,15 @@ def _what_changed(hit: ScreeningHit, names_fp: str, entry_fp: str, entry: ListEn
     return "; ".join(found)
 
 
+def record_keys(organization_id: int) -> list[NodeKey]:
+    """The suppliers and facilities a full screening run screens, in order."""
+    suppliers = Supplier.objects.filter(organization_id=organization_id).order_by("pk")
+    facilities = Facility.objects.filter(organization_id=organization_id).order_by("pk")
+    return [NodeKey.supplier(pk) for pk in suppliers.values_list("pk", flat=True)] + [
+        NodeKey.facility(pk) for pk in facilities.values_list("pk", flat=True)
+    ]
+
+
 def records(
     organization_id: int, nodes: set[NodeKey] | None = None
 ) -> list[tuple[NodeKey, str, list[str], str, str]]:

@@ -43,7 +43,10 @@ class JobLine:
 
 def recent_jobs(organization_id: int, limit: int = 6) -> list[JobLine]:
     lines = []
-    jobs = Job.objects.filter(organization_id=organization_id).order_by("-created_at", "-pk")
+    # The parts of a split job are followed through it (its progress), not listed.
+    jobs = Job.objects.filter(organization_id=organization_id, parent__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
     for job in jobs[:limit]:
         words, field = _JOB_MOMENT.get(job.outcome, (job.outcome_label.lower(), "created_at"))
         when = getattr(job, field) or job.created_at

@@ -406,7 +406,7 @@ def mapped_records(
         found = in_formulas.get(line)
         formula_fields = {}
         if found:
-            for index, target, key in read:
+            for index, target, key, _joiner in read:
                 if index + 1 in found:
                     formula_fields[(key and header[index]) or target] = found[index + 1]
         yield MappedRecord(line, values, attributes, numeric_fields, formula_fields)

@@ -19,11 +19,11 @@ PEAK_MB = 300
 
 ACCEPTED = {
     # path -> the files read (everything else must be refused)
+    # a PDF is refused by its content there: it is a document, not a list
     "import": {"clean", "clean.csv", "dimension_says_A1", "dimension_says_XFD1048576",
-               "shared_strings_flood", "formula.csv", "dde.csv", "clean.pdf", "javascript.pdf"},
+               "shared_strings_flood", "formula.csv", "dde.csv"},
     "watchlist": {"clean", "clean.csv", "dimension_says_A1", "dimension_says_XFD1048576",
-                  "shared_strings_flood", "formula.csv", "dde.csv", "clean.pdf",
-                  "javascript.pdf"},
+                  "shared_strings_flood", "formula.csv", "dde.csv"},
     "portal_workbook": {"clean", "cell_at_XFD1048576", "cell_at_Z1000000", "sparse_max_cells",
                         "dimension_says_A1", "dimension_says_XFD1048576", "formula_hyperlink",
                         "dde_command"},

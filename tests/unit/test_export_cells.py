@@ -5,6 +5,7 @@ import csv
 import io
 import zipfile
 
+import pytest
 from openpyxl import load_workbook
 
 from chainproof.common.exports import export_response
@@ -110,6 +111,7 @@ def test_a_csv_export_is_sent_as_its_rows_are_read():
     assert lines[-1] == ["Supplier 019999", "0000019999", "19999"]
 
 
+@pytest.mark.django_db  # closing a response sends request_finished, which closes connections
 def test_an_xlsx_export_is_written_to_a_temporary_file_that_closing_removes():
     read, rows = _counted(3_000)
     response = export_response("xlsx", "suppliers", ["name", "duns", "n"], rows)

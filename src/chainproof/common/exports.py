@@ -180,13 +180,18 @@ def xlsx_file(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any
 
 
 def _pieces(response: HttpResponseBase) -> Iterator[bytes]:
+    """The body of an export a command writes. Its temporary file is closed here, not by
+    ``response.close()``: that sends ``request_finished``, which would close the command's
+    database connection (and a test's transaction with it)."""
+    stream = getattr(response, "file_to_stream", None)
     try:
         if response.streaming:
             yield from response.streaming_content  # type: ignore[attr-defined]
         else:
             yield response.content  # type: ignore[attr-defined]
     finally:
-        response.close()
+        if stream is not None:
+            stream.close()
 
 
 def write_export(response: HttpResponseBase, output: str) -> None:

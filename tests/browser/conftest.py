@@ -68,3 +68,12 @@ def open_page(browser, live_server, outside):
 
     page.on("console", console)
     return page
+
+
+def choose_language(page, code: str) -> None:
+    """Pick a language in the portal's picker, which submits itself from app.js. The script
+    is deferred, so a page whose elements are already there may not listen yet: wait for the
+    page to finish loading first, then wait for the page in the new language."""
+    page.wait_for_load_state("load")
+    page.select_option("#language-select", code)
+    page.wait_for_selector(f"html[lang={code}]")

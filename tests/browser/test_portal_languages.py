@@ -19,7 +19,7 @@ from chainproof.outbox.models import OutboundEmail
 from chainproof.outbox.services import email_send_due
 from chainproof.questionnaires.campaigns import invitations_send
 from chainproof.questionnaires.models import QuestionnaireRequest, Submission
-from tests.browser.conftest import open_page
+from tests.browser.conftest import choose_language, open_page
 from tests.questionnaire_helpers import invited_with_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +52,7 @@ def test_a_portal_session_in_chinese_start_to_finish(browser, live_server, invit
 
     page.goto(link)
     assert page.inner_text("#open-link button") == "Open the questionnaire"
-    page.select_option("#language-select", "zh-hans")  # submits itself (app.js)
+    choose_language(page, "zh-hans")  # submits itself (app.js)
     page.wait_for_selector("#open-link button:has-text('打开问卷')")
     assert page.get_attribute("html", "lang") == "zh-hans"
     page.click("#open-link button")
@@ -193,21 +193,18 @@ def test_the_portal_fits_a_phone_and_a_small_laptop(browser, live_server, invite
         assert whole <= width, (name, whole)  # the top bar too (the username is an email)
 
     page.goto(link)
-    page.select_option("#language-select", "bn")
-    page.wait_for_selector("html[lang=bn]")
+    choose_language(page, "bn")
     fits("invite-bn")
     page.click("#open-link button")
     page.wait_for_selector("#sections")
     fits("request-bn")
-    page.select_option("#language-select", "zh-hans")
-    page.wait_for_selector("html[lang=zh-hans]")
+    choose_language(page, "zh-hans")
     page.click("#submit")
     page.wait_for_selector("#problems")
     fits("problems-zh")
     page.goto(f"{live_server.url}/portal/requests/{qr.pk}/sections/operations/")
     fits("worksites-zh")
-    page.select_option("#language-select", "ko")
-    page.wait_for_selector("html[lang=ko]")
+    choose_language(page, "ko")
     page.goto(f"{live_server.url}/portal/requests/{qr.pk}/sections/policies/")
     fits("policies-ko")
     assert outside == []

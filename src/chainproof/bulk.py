@@ -50,6 +50,12 @@ def _memo(function: Adapter) -> Adapter:
     return adapt
 
 
+class JsonText(str):
+    """A JSON column's value given as its JSON text already (the audit trail has the
+    canonical text of what it hashes): stored as it is where the backend stores text,
+    not encoded a second time."""
+
+
 def _adapter(field: models.Field[Any, Any]) -> Adapter:
     ops = connection.ops
     if isinstance(field, models.JSONField):
@@ -58,9 +64,17 @@ def _adapter(field: models.Field[Any, Any]) -> Adapter:
             # The backend stores json.dumps(value, cls=encoder): the same text from one
             # encoder made once, rather than one made per value.
             encode = reusable_encode((encoder or json.JSONEncoder)())
-            return lambda v: None if v is None else encode(v)
+            return lambda v: None if v is None else v if type(v) is JsonText else encode(v)
+
         # None is SQL NULL, as the ORM stores it (JSON null would be a value).
-        return lambda v: None if v is None else ops.adapt_json_value(v, encoder)
+        def adapt_json(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is JsonText:
+                value = json.loads(value)
+            return ops.adapt_json_value(value, encoder)
+
+        return adapt_json
     if isinstance(field, models.DateTimeField):
         return _memo(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):

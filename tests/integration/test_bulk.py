@@ -2,6 +2,7 @@
 DATABASE_URL): ids, inserted values and updated columns read back through the ORM."""
 
 import itertools
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from chainproof.audit.models import AuditEvent
 from chainproof.audit.selectors import verify_organization_chain
 from chainproof.audit.services import audit_key, audit_record, audit_record_many
 from chainproof.bulk import insert, insert_values, new_instance, reserve_ids, update
-from chainproof.domain.hashing import chain_hash
+from chainproof.domain.hashing import canonical_text, chain_hash
 from chainproof.suppliers.models import Facility, Material
 
 pytestmark = pytest.mark.django_db
@@ -233,8 +234,14 @@ def test_bulk_audit_hashes_and_stores_awkward_values_as_one_by_one_writes_would(
     assert (second.before, second.after) == (3.25, "just text")
     for event in (first, second):
         assert chain_hash(event.prev_hash, event.hash_payload(), audit_key()) == event.hash
-    if connection.vendor == "sqlite":  # the column holds the text the ORM would store
+    if connection.vendor == "sqlite":
+        # The column holds the canonical text the event was hashed by (encoded once), which
+        # reads back as the value the ORM would have stored.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT after FROM audit_auditevent WHERE id = %s", [first.pk])
-            assert cursor.fetchone()[0] == '["{", "}", {"": ""}]'
+            cursor.execute("SELECT before, after FROM audit_auditevent WHERE id = %s", [first.pk])
+            before_text, after_text = cursor.fetchone()
+        assert after_text == '["{","}",{"":""}]'
+        assert before_text == canonical_text(json.loads(before_text))
+        assert json.loads(before_text) == json.loads(json.dumps(first.before))
+        assert "新疆" in before_text  # not escaped
     assert verify_organization_chain(org.pk).first_break is None

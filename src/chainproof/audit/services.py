@@ -20,7 +20,7 @@ from chainproof.audit.models import (
     created_at_text,
     hash_payload_template,
 )
-from chainproof.bulk import CHUNK, insert_lists
+from chainproof.bulk import CHUNK, JsonText, insert_lists
 from chainproof.domain.hashing import GENESIS_HASH, canonical_text, chain_hash, chain_hash_text
 
 GLOBAL_CHAIN = "global"
@@ -164,18 +164,31 @@ def audit_record_many(
         object_type = entry.get("object_type", "")
         object_id = str(entry.get("object_id", ""))
         object_repr = str(entry.get("object_repr", ""))[:300]
+        # before and after are stored as the text they are hashed by (no second encoding)
+        before_text = _encode(before)
+        after_text = _encode(after)
         text = template.text(
             (
                 _encode(action),
-                _encode(after),
-                _encode(before),
+                after_text,
+                before_text,
                 _encode(object_id),
                 _encode(object_repr),
                 _encode(object_type),
                 _encode(seq),
             )
         )
-        row = [*shared, seq, action, object_type, object_id, object_repr, before, after, prev]
+        row = [
+            *shared,
+            seq,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            None if before is None else JsonText(before_text),
+            None if after is None else JsonText(after_text),
+            prev,
+        ]
         prev = chain_hash_text(prev, text, key)
         row += (True, prev)
         rows.append(row)

@@ -155,6 +155,8 @@ def audit_record_many(
         raise RuntimeError(f"audit events hash {template.slots}, written as {_EVENT_SLOTS}")
     shared = [common[name] for name in _SHARED_COLUMNS]
     rows: list[list[Any]] = []
+    # A batch's events share their few actions and object types: each encoded once.
+    encoded: dict[str, str] = {}
     for entry in itertools.chain([first], remaining):
         seq += 1
         before, after = entry.get("before"), entry.get("after")
@@ -167,15 +169,19 @@ def audit_record_many(
         # before and after are stored as the text they are hashed by (no second encoding)
         before_text = _encode(before)
         after_text = _encode(after)
+        action_text = encoded.get(action) or encoded.setdefault(action, _encode(action))
+        type_text = encoded.get(object_type) or encoded.setdefault(
+            object_type, _encode(object_type)
+        )
         text = template.text(
             (
-                _encode(action),
+                action_text,
                 after_text,
                 before_text,
                 _encode(object_id),
                 _encode(object_repr),
-                _encode(object_type),
-                _encode(seq),
+                type_text,
+                str(seq),
             )
         )
         row = [

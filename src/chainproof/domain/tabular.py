@@ -397,10 +397,20 @@ def _key_part(value: Any) -> Any:
 _ColumnPlan = tuple[str, Parser, bool, bool, bool, bool]
 
 
-def _column_plan(spec: ColumnSet) -> tuple[_ColumnPlan, ...]:
-    """Each column as the row loop reads it: name, parser, required, a list, a value that
-    may have lost a leading zero, a country."""
-    return tuple(
+@dataclass(frozen=True)
+class _RowPlan:
+    """The columns as the row loop reads them. A row holds only the cells it fills (most
+    of a wide layout is empty in most rows), so the loop visits those and starts from a
+    row with every column empty."""
+
+    by_name: Mapping[str, _ColumnPlan]  # name, parser, required, a list, zeros, a country
+    empty: Mapping[str, Any]  # every column, empty ([] for a list)
+    required: tuple[str, ...]
+    order: Mapping[str, int]  # the layout's order, in which a row's problems are listed
+
+
+def _column_plan(spec: ColumnSet) -> _RowPlan:
+    columns = [
         (
             c.name,
             c.parse,
@@ -410,6 +420,12 @@ def _column_plan(spec: ColumnSet) -> tuple[_ColumnPlan, ...]:
             c.name in spec.country_columns,
         )
         for c in spec.columns
+    ]
+    return _RowPlan(
+        by_name={c[0]: c for c in columns},
+        empty={c[0]: [] if c[3] else None for c in columns},
+        required=tuple(c[0] for c in columns if c[2]),
+        order={c[0]: i for i, c in enumerate(columns)},
     )
 
 
@@ -419,22 +435,26 @@ def _validate_row(
     record: Mapping[str, str],
     known_countries: Collection[str] | None,
     sheet: str,
-    plan: tuple[_ColumnPlan, ...] | None = None,
+    plan: _RowPlan | None = None,
 ) -> tuple[dict[str, Any], list[RowError]]:
-    row: dict[str, Any] = {}
+    plan = plan or _column_plan(spec)
+    row: dict[str, Any] = dict(plan.empty)
     errors: list[RowError] = []
     marked = record.get(NUMERIC_MARK)
     numeric = set(marked.split("\t")) - {""} if marked else _NO_NUMBERS
-    get = record.get
-    for name, parse, required, is_list, zero_sensitive, country in plan or _column_plan(spec):
-        raw = get(name)
-        if raw:
-            raw = raw.strip()
-        if not raw:
-            if required:
-                errors.append(RowError(line, name, "a value", "", sheet))
-            row[name] = [] if is_list else None
+    columns = plan.by_name
+    for name in plan.required:
+        raw = record.get(name)
+        if not raw or not raw.strip():
+            errors.append(RowError(line, name, "a value", "", sheet))
+    for name, raw in record.items():
+        column = columns.get(name)
+        if column is None or not raw:
             continue
+        raw = raw.strip()
+        if not raw:
+            continue
+        _, parse, _, _, zero_sensitive, country = column
         in_numbers = name in numeric
         if in_numbers and raw.isdigit() and len(raw.lstrip("0")) > SPREADSHEET_DIGITS:
             errors.append(
@@ -471,6 +491,8 @@ def _validate_row(
                 errors.append(RowError(line, name, exc.expected, clip(raw), sheet))
                 continue
         row[name] = value
+    if len(errors) > 1:
+        errors.sort(key=lambda e: plan.order[e.column])  # one per column, in layout order
     if not errors:
         for check in spec.checks:
             for column_name, expected, found in check(row):

@@ -315,26 +315,56 @@ class SupplyLink(OrgOwned):
     """Who supplies what to whom, between which dates, and the record that proves it."""
 
     source_facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="links_out"
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links_out",
+        db_index=False,  # a partial index below: only the links that name one
     )
     source_supplier = models.ForeignKey(
-        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="links_out"
+        Supplier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links_out",
+        db_index=False,  # a partial index below: only the links that name one
     )
     source_unknown = models.BooleanField(
         default=False, help_text="The origin of this input is not known (unknown upstream)."
     )
     target_facility = models.ForeignKey(
-        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="links_in"
+        Facility,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links_in",
+        db_index=False,  # a partial index below: only the links that name one
     )
     target_supplier = models.ForeignKey(
-        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="links_in"
+        Supplier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links_in",
+        db_index=False,  # a partial index below: only the links that name one
     )
     target_importer = models.BooleanField(default=False)
     product = models.ForeignKey(
-        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+        Product,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+        db_index=False,  # a partial index below: only the links that name one
     )
     material = models.ForeignKey(
-        Material, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+        Material,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+        db_index=False,  # a partial index below: only the links that name one
     )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -392,10 +422,37 @@ class SupplyLink(OrgOwned):
                 name="link_carries_product_or_material",
             ),
         ]
+        # A link names either a facility or a supplier at each end, and either a product
+        # or a material: each of these columns is empty in many links, and its indexes
+        # hold only the links where it is not (a lookup by value, and the database's own
+        # foreign-key checks, only ever look for links that name one). A large import
+        # then keeps up about half the index entries per link.
         indexes = [
+            *(
+                models.Index(
+                    fields=[column], condition=Q(**{f"{column}__isnull": False}), name=name
+                )
+                for column, name in (
+                    ("source_facility", "link_source_facility"),
+                    ("source_supplier", "link_source_supplier"),
+                    ("target_facility", "link_target_facility"),
+                    ("target_supplier", "link_target_supplier"),
+                    ("product", "link_product"),
+                    ("material", "link_material"),
+                )
+            ),
+            # Whole (not partial): it is also the index of every link of an organization.
             models.Index(fields=["organization", "target_facility"], name="link_org_tfac"),
-            models.Index(fields=["organization", "target_supplier"], name="link_org_tsup"),
-            models.Index(fields=["organization", "product"], name="link_org_product"),
+            models.Index(
+                fields=["organization", "target_supplier"],
+                condition=Q(target_supplier__isnull=False),
+                name="link_org_tsup",
+            ),
+            models.Index(
+                fields=["organization", "product"],
+                condition=Q(product__isnull=False),
+                name="link_org_product",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,6 +22,10 @@ from chainproof.suppliers.models import Facility
 from chainproof.suppliers.services import derive_facility
 
 _VALUE_FIELDS = tuple(name for name in FACILITY.fields if name != "supplier")
+# What derive_facility reads to place a worksite (in Xinjiang or not), and the value a new
+# worksite has for each where the row gives none.
+_PLACE = ("country", "subdivision", "city", "address", "native_name")
+_PLACE_DEFAULTS = {name: Facility._meta.get_field(name).get_default() for name in _PLACE}
 
 
 def _counts_as_written(row: dict[str, Any]) -> dict[str, str]:
@@ -149,9 +153,9 @@ class FacilityPlanner(Planner):
                 if row.get(ATTRIBUTES_KEY) or kept_text:
                     kept.add("attributes")
                 values = over_stored(match, values, kept)
-            probe = new_instance(Facility, dict(values))
-            place = (probe.country, probe.subdivision, probe.city, probe.address, probe.native_name)
-            if place not in derived_cache:
+            place = tuple(values.get(name, _PLACE_DEFAULTS[name]) for name in _PLACE)
+            if place not in derived_cache:  # a file has many worksites in each place
+                probe = new_instance(Facility, dict(values))
                 derive_facility(probe)
                 derived_cache[place] = (probe.in_xinjiang, probe.xinjiang_reason)
             values["in_xinjiang"], values["xinjiang_reason"] = derived_cache[place]

@@ -143,6 +143,10 @@ def test_every_column_type_is_stored_as_the_orm_stores_it(alice, write, index):
         assert getattr(stored, name) == value, name
 
 
+def _json(value):
+    return connection.ops.adapt_json_value(value, None)
+
+
 def test_a_broken_unique_rule_inside_the_stream_is_djangos_integrity_error_with_nothing_kept(
     alice,
 ):
@@ -156,9 +160,9 @@ def test_a_broken_unique_rule_inside_the_stream_is_djangos_integrity_error_with_
         first, second = bulk.reserve_ids(Material, 2)
 
     def rows():
-        yield [first, org.pk, "Steel", "steel", "", bulk_json([]), "", now, now]
-        yield [second, org.pk, "Iron", "iron", "", bulk_json([]), "", now, now]
-        yield [taken.pk, org.pk, "Copper", "copper", "", bulk_json([]), "", now, now]
+        yield [first, org.pk, "Steel", "steel", "", _json([]), "", now, now]
+        yield [second, org.pk, "Iron", "iron", "", _json([]), "", now, now]
+        yield [taken.pk, org.pk, "Copper", "copper", "", _json([]), "", now, now]
 
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Material, columns, rows())
@@ -167,10 +171,6 @@ def test_a_broken_unique_rule_inside_the_stream_is_djangos_integrity_error_with_
         "Cotton"
     ]
     Material.objects.create(organization=org, name="Wool", normalized_name="wool")
-
-
-def bulk_json(value):
-    return connection.ops.adapt_json_value(value, None)
 
 
 def test_an_error_while_producing_rows_is_raised_as_it_is_with_nothing_kept(alice):
@@ -191,15 +191,30 @@ def test_an_error_while_producing_rows_is_raised_as_it_is_with_nothing_kept(alic
 
 
 def test_the_insert_is_one_logged_statement_on_postgresql_and_chunks_on_sqlite(alice, monkeypatch):
+    """Query logs (DEBUG, CaptureQueriesContext) and the connection's execute wrappers see
+    the insert as they see every other statement."""
     monkeypatch.setattr(bulk, "CHUNK", 2)
+    wrapped = []
+
+    def spy(execute, sql, params, many, context):
+        wrapped.append(sql)
+        return execute(sql, params, many, context)
+
     org = alice.organization
     now = datetime(2026, 1, 1, tzinfo=UTC)
     columns = ["organization_id", "name", "normalized_name", "created_at", "updated_at"]
     rows = ([org.pk, f"M{i}", f"m{i}", now, now] for i in range(5))
-    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+    with (
+        CaptureQueriesContext(connection) as captured,
+        connection.execute_wrapper(spy),
+        transaction.atomic(),
+    ):
         assert insert_values(Material, columns, rows) == 5
     written = [q["sql"] for q in captured.captured_queries if "suppliers_material" in q["sql"]]
     written = [sql for sql in written if "SELECT" not in sql]
+    assert [sql for sql in wrapped if sql.startswith(("COPY", "INSERT"))] == [
+        sql.split(" times: ", 1)[-1] for sql in written
+    ]
     if connection.vendor == "postgresql":
         assert len(written) == 1
         assert written[0].startswith('COPY "suppliers_material" (')

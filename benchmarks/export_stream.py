@@ -17,31 +17,20 @@ Run: .venv/bin/python benchmarks/export_stream.py [--scale 0.1 | --smoke] [--dat
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
+
+from support import setup_django
 
 FULL_FACILITIES = 1_000_000
 COUNTRIES = ["CN", "VN", "BD", "IN", "TR", "MX", "US", "MY", "TH", "ID"]
 
 
 def _setup(data_dir: str | None) -> None:
-    if "DATABASE_URL" not in os.environ:
-        data_dir = data_dir or os.environ.get("CHAINPROOF_BENCH_DIR")
-        if data_dir is None:
-            data_dir = tempfile.mkdtemp(prefix="chainproof-bench-")
-            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-        os.environ["CHAINPROOF_DATA_DIR"] = os.environ["CHAINPROOF_BENCH_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
-    os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    setup_django(data_dir, prefix="chainproof-bench-")
 
 
 def _fill(slug: str, facilities: int) -> None:

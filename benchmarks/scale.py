@@ -24,16 +24,15 @@ SQLite database there and reuses what was imported, skipping step 1.)
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+from support import setup_django
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -48,17 +47,7 @@ def _record(what: str, figure: str, goal: str = "") -> None:
 
 
 def _setup(data_dir: str | None) -> None:
-    if "DATABASE_URL" not in os.environ:
-        data_dir = data_dir or os.environ.get("CHAINPROOF_BENCH_DIR")
-        if data_dir is None:
-            data_dir = tempfile.mkdtemp(prefix="chainproof-scale-")
-            atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-        os.environ["CHAINPROOF_DATA_DIR"] = os.environ["CHAINPROOF_BENCH_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
-    os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
+    setup_django(data_dir, prefix="chainproof-scale-")
 
 
 def _child(step: str, org_id: int) -> None:

@@ -7,6 +7,8 @@ facilities by graph.tiers_recompute, so lists can filter and sort by tier.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -311,61 +313,32 @@ class ProductInput(models.Model):
         return str(self.material or self.component)
 
 
+def _optional_reference(to: type[models.Model], related_name: str) -> Any:
+    """A reference many links leave empty (each end is a facility or a supplier; a link
+    carries a product or a material): indexed only where given, in SupplyLink.Meta."""
+    return models.ForeignKey(
+        to,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=False,
+    )
+
+
 class SupplyLink(OrgOwned):
     """Who supplies what to whom, between which dates, and the record that proves it."""
 
-    source_facility = models.ForeignKey(
-        Facility,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links_out",
-        db_index=False,  # a partial index below: only the links that name one
-    )
-    source_supplier = models.ForeignKey(
-        Supplier,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links_out",
-        db_index=False,  # a partial index below: only the links that name one
-    )
+    source_facility = _optional_reference(Facility, "links_out")
+    source_supplier = _optional_reference(Supplier, "links_out")
     source_unknown = models.BooleanField(
         default=False, help_text="The origin of this input is not known (unknown upstream)."
     )
-    target_facility = models.ForeignKey(
-        Facility,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links_in",
-        db_index=False,  # a partial index below: only the links that name one
-    )
-    target_supplier = models.ForeignKey(
-        Supplier,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links_in",
-        db_index=False,  # a partial index below: only the links that name one
-    )
+    target_facility = _optional_reference(Facility, "links_in")
+    target_supplier = _optional_reference(Supplier, "links_in")
     target_importer = models.BooleanField(default=False)
-    product = models.ForeignKey(
-        Product,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links",
-        db_index=False,  # a partial index below: only the links that name one
-    )
-    material = models.ForeignKey(
-        Material,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="links",
-        db_index=False,  # a partial index below: only the links that name one
-    )
+    product = _optional_reference(Product, "links")
+    material = _optional_reference(Material, "links")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     evidence_refs = models.TextField(

@@ -136,12 +136,25 @@ def test_a_likely_duplicate_the_command_line_kept_pending_can_be_merged_or_kept_
     assert 'name="action" value="merge"' in page
     assert 'name="action" value="keep"' in page
     assert f"Merge with {hanoi}" in page
+    # Before merging, the person sees what the stored record keeps.
+    assert "it keeps the stored Ref K-3, the file says K-4." in page
     url = f"/suppliers/imports/{batch.pk}/"
     _post(csrf_client, url, {"action": "keep", "row": "3"})
     _post(csrf_client, url, {"action": "merge", "row": "5"})
     _post(csrf_client, url, {"action": "import"})
     assert Supplier.objects.filter(legal_name__startswith="Hanoi").count() == 2
     assert Supplier.objects.filter(legal_name__startswith="Saigon").count() == 1
+    saigon = Supplier.objects.get(legal_name__startswith="Saigon")
+    assert (saigon.ref, saigon.legal_name) == ("K-3", "Saigon Knit JSC")  # kept
+    assert saigon.aliases == ["Saigon Knit Ltd"]  # the row's name is not lost
+    merged = re.search(
+        r'<details id="imported-rows">(.*?)</details>', _page(csrf_client, batch), re.S
+    )
+    assert merged, "the merged row is listed"
+    assert (
+        f'merged into <a href="/suppliers/{saigon.pk}/">{saigon}</a> '
+        "(kept the stored Ref K-3, the file said K-4)"
+    ) in merged.group(1)
     assert ImportRow.objects.get(batch=batch, line=5).state == ImportRow.State.MERGED
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE

@@ -478,10 +478,12 @@ def _listed(batch: ImportBatch, rows: Any) -> dict[str, Any]:
         target = None
         if row.record_id in names:
             target = {"name": names[row.record_id], "url": reverse(page, args=[row.record_id])}
-        what = OUTCOME_WORDS.get(row.outcome, row.outcome)
+        # A merge into a stored record says after it what the record kept.
+        outcome, _, note = row.outcome.partition("; ")
+        what = OUTCOME_WORDS.get(outcome, row.outcome if not note else outcome)
         if target is not None and not what.endswith((":", " into")):
             what += ":"
-        items.append({"line": row.line, "name": name, "what": what, "record": target})
+        items.append({"line": row.line, "name": name, "what": what, "record": target, "note": note})
     return {"count": count, "items": items, "more": max(0, count - len(first))}
 
 
@@ -534,7 +536,10 @@ def _row_view(
         if not other:  # a likely duplicate is said once, below the problems, with its row
             problems.append({**problem, "label": column_words(column, headers) if column else ""})
         if other:
-            duplicate = {"reason": problem.get("duplicate_reason", "")}
+            duplicate = {
+                "reason": problem.get("duplicate_reason", ""),
+                "if_merged": problem.get("if_merged", ""),
+            }
             if "row" in other:
                 line = int(other["row"])
                 duplicate["row"] = line

@@ -38,7 +38,7 @@ from chainproof.domain.import_mapping import (
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import TableFileError
 from chainproof.domain.values import DATE_ORDER_UNKNOWN, DATE_ORDER_WORDS
-from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
+from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress, kept_words
 from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
 from chainproof.suppliers.importing.reading import ListFile, read_list
 from chainproof.suppliers.importing.review import Evaluation, RowOutcome
@@ -357,11 +357,14 @@ def _problems_of(outcome: RowOutcome) -> list[dict[str, Any]]:
             {"row": other} if isinstance(other, int) else {"stored": other[1]}
         )
         problems[0]["duplicate_reason"] = outcome.duplicate_reason
+        if outcome.if_merged:
+            problems[0]["if_merged"] = kept_words(outcome.if_merged, done=False)
     return problems
 
 
 def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: bool) -> None:
     records = evaluation.records()
+    kept = evaluation.planner.kept if evaluation.planner else {}
     for row in rows:
         outcome = evaluation.outcomes.get(row.line)
         if outcome is None:
@@ -374,6 +377,8 @@ def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: 
         row.record_id = records.get(row.line)
         if outcome.state == "ready" and outcome.duplicate_of is not None:
             row.outcome = "merged into a stored record"
+            if kept.get(row.line):
+                row.outcome = f"{row.outcome}; {kept_words(kept[row.line])}"[:300]
             if imported:
                 row.state = ImportRow.State.MERGED
         elif imported and outcome.state == "ready":

@@ -40,6 +40,8 @@ from chainproof.suppliers.importing.pending import (
     batch_mapping,
     batch_open,
     batch_records,
+    batch_sheet,
+    batch_upload_kept,
     row_decide,
     row_discard,
     row_edit,
@@ -189,6 +191,8 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = _batch(membership, batch_id)
     if request.method == "POST":
         require_role(membership, Role.ANALYST)
+        if batch.status == ImportBatch.Status.MAPPING and request.POST.get("action") == "sheet":
+            return _choose_sheet(request, batch)
         if batch.status == ImportBatch.Status.MAPPING:
             problems = _confirm_mapping(request, batch)
             if not problems:
@@ -199,6 +203,20 @@ def import_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
     if batch.status == ImportBatch.Status.MAPPING:
         return _mapping_page(request, batch, [])
     return _review_page(request, batch)
+
+
+def _choose_sheet(request: HttpRequest, batch: ImportBatch) -> HttpResponse:
+    """Read another sheet of the workbook from the kept upload (a new upload of that
+    sheet; this one stays as it is)."""
+    try:
+        with transaction.atomic():
+            chosen = batch_sheet(batch, actor=request.user, sheet=request.POST.get("sheet", ""))
+    except MappingError as exc:
+        return _mapping_page(request, batch, [f"expected {exc}"])
+    except ImportFailed as exc:
+        return _mapping_page(request, batch, [str(e) for e in exc.errors])
+    messages.success(request, f"The sheet {chosen.sheet!r} was read instead.")
+    return redirect("suppliers:import_batch", chosen.pk)
 
 
 def _target_choices(entity: str) -> list[tuple[str, str]]:
@@ -242,6 +260,7 @@ def _mapping_page(request: HttpRequest, batch: ImportBatch, problems: list[str])
             "problems": problems,
             "row_count": batch.rows.count(),
             "other_sheets": [name for name, _ in batch.other_sheets],
+            "file_kept": bool(batch.other_sheets) and batch_upload_kept(batch),
         },
         status=200 if not problems else 400,
     )

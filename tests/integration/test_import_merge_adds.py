@@ -147,3 +147,34 @@ def test_the_command_line_says_what_a_merge_kept(acme, tmp_path):
         f"row 2: merged into stored record #{stored.pk}; kept the stored Website "
         "https://b.example, the file said https://c.example"
     ) in out.getvalue()
+
+
+def test_a_row_the_import_key_names_still_updates_its_record(acme):
+    """The same name and country (the import's own key) without another ref is the record
+    itself, not another spelling merged in: its values are updated as before."""
+    _import(
+        acme,
+        "suppliers",
+        "ref,legal_name,country,website\nS-1,Gamma Trims Ltd,BD,https://g.example\n",
+    )
+    _import(
+        acme,
+        "facilities",
+        "ref,name,supplier,country,city\nF-1,Gamma Plant,S-1,BD,Dhaka\n",
+    )
+    suppliers = _import(
+        acme,
+        "suppliers",
+        "legal_name,country,website\nGamma Trims Ltd,BD,https://h.example\n",
+        import_valid=True,
+    )
+    sites = _import(
+        acme,
+        "facilities",
+        "name,supplier,country,city\nGamma Plant,S-1,BD,Gazipur\n",
+        import_valid=True,
+    )
+    assert (suppliers.updated, suppliers.kept, sites.updated, sites.kept) == (1, [], 1, [])
+    stored = Supplier.objects.get()
+    assert (stored.ref, stored.website, stored.aliases) == ("S-1", "https://h.example", [])
+    assert Facility.objects.get().city == "Gazipur"

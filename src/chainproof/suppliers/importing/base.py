@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainproof.domain.import_mapping import field_label
-from chainproof.domain.records import RecordSpec, SpecError
+from chainproof.domain.records import RecordSpec, SpecError, ref_key
 from chainproof.domain.tabular import MAX_ERRORS_REPORTED, RowError
 from chainproof.suppliers.batch import RecordChange, show
 
@@ -215,6 +215,18 @@ def merge_over_stored(
             ):
                 kept.append((name, old, value))
     return merged, kept
+
+
+def same_record(
+    row_ref: str, row_key: tuple[Any, ...], match: Any, stored_key: tuple[Any, ...]
+) -> bool:
+    """A row the import's own exact key names (its normalised name and country, and for a
+    worksite its operating supplier), without a ref of its own that differs: the stored
+    record itself, which the row updates, not another spelling of it merged in."""
+    own = str(row_ref or "")
+    return row_key == stored_key and (
+        not own or ref_key(own) == ref_key(match.ref) or same_but_zeros(own, match.ref)
+    )
 
 
 def kept_words(kept: list[Kept], *, done: bool = True) -> str:

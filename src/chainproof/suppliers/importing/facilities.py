@@ -18,6 +18,7 @@ from chainproof.suppliers.importing.base import (
     given,
     merge_over_stored,
     over_stored,
+    same_record,
     with_name,
 )
 from chainproof.suppliers.matching import FacilityMatcher, supplier_index
@@ -137,7 +138,14 @@ class FacilityPlanner(Planner):
             key = facility_key(row["name"], row["country"], supplier_id)
             # A sure duplicate, or merged by a person: the row adds to the stored worksite.
             merging = stored.get(row.get(MATCH_KEY) or 0)
-            match = merging or matcher.find(
+            if merging is not None and same_record(
+                row.get("ref") or "",
+                key,
+                merging,
+                (merging.normalized_name, merging.country, merging.supplier_id),
+            ):
+                merging = None  # the worksite itself: updated, not merged into
+            match = stored.get(row.get(MATCH_KEY) or 0) or matcher.find(
                 ref=row.get("ref") or "",
                 name=row["name"],
                 country=row["country"],

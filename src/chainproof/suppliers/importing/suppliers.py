@@ -18,6 +18,7 @@ from chainproof.suppliers.importing.base import (
     merge_over_stored,
     over_stored,
     same_but_zeros,
+    same_record,
     with_name,
 )
 from chainproof.suppliers.matching import NameIndex
@@ -92,7 +93,13 @@ class SupplierPlanner(Planner):
             merging = False
             if match is None and row.get(MATCH_KEY) in existing:
                 # A sure duplicate, or merged by a person: the row adds to the record.
-                match, merging = existing[row[MATCH_KEY]], True
+                match = existing[row[MATCH_KEY]]
+                merging = not same_record(
+                    row.get("ref") or "",
+                    (norm, country),
+                    match,
+                    (match.normalized_name, match.country),
+                )
             apart = set(row.get(APART_KEY) or ())
             by_identifier = False
             if match is None:

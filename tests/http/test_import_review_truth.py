@@ -262,6 +262,12 @@ def test_the_review_lists_the_ready_rows_and_the_rows_merged_into_a_stored_recor
     assert done
     shenzhen = Supplier.objects.get(legal_name="Shenzhen Bright Textiles")
     assert f'href="/suppliers/{shenzhen.pk}/"' in done.group(1)
+    stored.refresh_from_db()  # the sure duplicate added to it, renamed nothing
+    assert (stored.ref, stored.legal_name, stored.aliases) == (
+        "S-9",
+        "Dhaka Knit Ltd",
+        ["Dhaka Knitting"],
+    )
 
 
 # --- 6. the rows with problems, in the file's own headers -----------------------------------

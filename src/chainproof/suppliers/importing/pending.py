@@ -435,7 +435,7 @@ def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: 
         if outcome.state == "ready" and outcome.duplicate_of is not None:
             row.outcome = "merged into a stored record"
             if kept.get(row.line):
-                row.outcome = f"{row.outcome}; {kept_words(kept[row.line])}"[:300]
+                row.outcome = f"{row.outcome}; {kept_words(kept[row.line], done=imported)}"[:300]
             if imported:
                 row.state = ImportRow.State.MERGED
         elif imported and outcome.state == "ready":

@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from chainproof.audit.models import AuditEvent
+from chainproof.blobs.configured import blob_store
 from chainproof.suppliers.models import Facility, ImportBatch, ImportRow, Supplier
 from tests.csrf_client import csrf_token_from
 from tests.integration.test_import_reading import (
@@ -86,20 +88,55 @@ def test_the_sheet_read_is_named_and_another_sheet_can_be_chosen(csrf_client, me
     assert "Sheet 'Factories' also has 120 rows and was not read" in page
     assert '<option value="Factories">Factories</option>' in page
 
-    # the form on the mapping page: the same file again, the other sheet chosen
-    upload = io.BytesIO(data)
-    upload.name = "sites.xlsx"
-    chosen = csrf_client.submit(
-        "/suppliers/import/",
-        {"entity": "facilities", "mapping": "auto", "sheet": "Factories", "file": upload},
-        from_page=response["Location"],
-    )
+    assert 'name="action" value="sheet"' in page
+    assert 'type="file"' not in page.split('id="choose-sheet"')[1].split("</form>")[0]
+
+    # the form on the mapping page: the other sheet, read from the file already sent
+    url = response["Location"]
+    refused = csrf_client.post(url, {"action": "sheet", "sheet": "Factories"})
+    assert refused.status_code == 403  # without the CSRF token
+    chosen = _post(csrf_client, url, {"action": "sheet", "sheet": "Factories"})
     assert chosen.status_code == 302
     second = ImportBatch.objects.exclude(pk=first.pk).get()
-    assert (second.sheet, second.rows.count()) == ("Factories", 119)
+    assert chosen["Location"] == f"/suppliers/imports/{second.pk}/"
+    assert (second.sheet, second.rows.count(), second.sha256) == ("Factories", 119, first.sha256)
+    assert [name for name, _ in second.other_sheets] == ["Overview"]
+    event = AuditEvent.objects.get(action="import.sheet_chosen")
+    assert event.actor == member.user
+    assert event.before == {"upload": first.pk, "sheet": "Overview"}
+    assert event.after == {"upload": second.pk, "sheet": "Factories", "rows": 119}
+    assert (first.sheet, first.rows.count()) == ("Overview", 1)  # the first upload as it was
     assert _confirm(csrf_client, second).status_code == 302
     _post(csrf_client, f"/suppliers/imports/{second.pk}/", {"action": "import"})
     assert Facility.objects.count() == 119
+
+
+def test_a_sheet_switch_names_the_problem_when_the_sheet_or_the_file_is_not_there(
+    csrf_client, member
+):
+    csrf_client.sign_in(member)
+    data = workbook(
+        {"Overview": [["name", "country"], ["Head office", "DE"]], "Factories": FACTORIES}
+    )
+    url = _upload(csrf_client, data, "sites.xlsx", entity="facilities")["Location"]
+    batch = ImportBatch.objects.get()
+    wrong = _post(csrf_client, url, {"action": "sheet", "sheet": "Nowhere"})
+    assert wrong.status_code == 400
+    assert (
+        "Expected one of the other sheets with rows (Factories), found 'Nowhere'"
+        in html.unescape(wrong.content.decode())
+    )
+    blob_store().delete(batch.sha256)  # an upload from before files were kept
+    page = html.unescape(csrf_client.get(url).content.decode())
+    assert 'type="file" name="file" id="other-sheet-file"' in page  # chosen once more
+    gone = _post(csrf_client, url, {"action": "sheet", "sheet": "Factories"})
+    assert gone.status_code == 400
+    assert (
+        "Expected the file kept with this upload (it is not kept: upload it again"
+        in html.unescape(gone.content.decode())
+    )
+    assert ImportBatch.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="import.sheet_chosen").exists()
 
 
 def test_a_sheet_the_workbook_does_not_have_is_refused_with_the_sheets_it_has(csrf_client, member):

@@ -136,12 +136,25 @@ def test_a_likely_duplicate_the_command_line_kept_pending_can_be_merged_or_kept_
     assert 'name="action" value="merge"' in page
     assert 'name="action" value="keep"' in page
     assert f"Merge with {hanoi}" in page
+    # Before merging, the person sees what the stored record keeps.
+    assert "it keeps the stored Ref K-3, the file says K-4." in page
     url = f"/suppliers/imports/{batch.pk}/"
     _post(csrf_client, url, {"action": "keep", "row": "3"})
     _post(csrf_client, url, {"action": "merge", "row": "5"})
     _post(csrf_client, url, {"action": "import"})
     assert Supplier.objects.filter(legal_name__startswith="Hanoi").count() == 2
     assert Supplier.objects.filter(legal_name__startswith="Saigon").count() == 1
+    saigon = Supplier.objects.get(legal_name__startswith="Saigon")
+    assert (saigon.ref, saigon.legal_name) == ("K-3", "Saigon Knit JSC")  # kept
+    assert saigon.aliases == ["Saigon Knit Ltd"]  # the row's name is not lost
+    merged = re.search(
+        r'<details id="imported-rows">(.*?)</details>', _page(csrf_client, batch), re.S
+    )
+    assert merged, "the merged row is listed"
+    assert (
+        f'merged into <a href="/suppliers/{saigon.pk}/">{saigon}</a> '
+        "(kept the stored Ref K-3, the file said K-4)"
+    ) in merged.group(1)
     assert ImportRow.objects.get(batch=batch, line=5).state == ImportRow.State.MERGED
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE
@@ -249,6 +262,12 @@ def test_the_review_lists_the_ready_rows_and_the_rows_merged_into_a_stored_recor
     assert done
     shenzhen = Supplier.objects.get(legal_name="Shenzhen Bright Textiles")
     assert f'href="/suppliers/{shenzhen.pk}/"' in done.group(1)
+    stored.refresh_from_db()  # the sure duplicate added to it, renamed nothing
+    assert (stored.ref, stored.legal_name, stored.aliases) == (
+        "S-9",
+        "Dhaka Knit Ltd",
+        ["Dhaka Knitting"],
+    )
 
 
 # --- 6. the rows with problems, in the file's own headers -----------------------------------

@@ -119,3 +119,42 @@ def test_an_event_rolls_back_with_the_change_it_records():
     with pytest.raises(RuntimeError):
         failing_change()
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        (-0.0, 0.0),  # jsonb keeps no sign on zero
+        ([1.5, -0.0, {"x": -0.0}], [1.5, 0.0, {"x": 0.0}]),
+        (1e16, 10**16),  # jsonb writes a whole float of 17 digits as a whole number
+        (-2.5e20, -(25 * 10**19)),
+        (1.5e300, 15 * 10**299),
+        (1e-7, 1e-7),
+        (2**70, 2**70),  # a large whole number is kept exactly
+        (123456789.125, 123456789.125),
+    ],
+)
+def test_numbers_a_database_would_rewrite_are_hashed_as_stored(given, stored):
+    """An event is hashed over what the database gives back, on SQLite and on PostgreSQL
+    (jsonb stores -0.0 as 0 and 1e16 as 10000000000000000): verify then agrees."""
+    with transaction.atomic():
+        org = organization_create(name="Numbers Co")
+        audit_record(
+            action="test.numbers",
+            organization=org,
+            object_type="test",
+            object_id=1,
+            before={"value": given},
+            after={"value": given},
+        )
+    event = AuditEvent.objects.get(organization=org, action="test.numbers")
+    assert event.after == {"value": stored}
+    assert repr(event.after["value"]) == repr(stored)  # -0.0 == 0.0: the sign compared too
+    assert verify_organization_chain(org.pk).ok
+
+
+def test_a_number_json_cannot_write_is_refused():
+    org = organization_create(name="Infinite Co")
+    with transaction.atomic(), pytest.raises(ValueError, match="not JSON compliant"):
+        audit_record(action="test.numbers", organization=org, after={"value": 1e400})
+    assert not AuditEvent.objects.filter(organization=org, action="test.numbers").exists()

@@ -152,7 +152,7 @@ def test_keep_apart_never_updates_the_stored_record(acme):
     assert "555555555" in str(row.problems)  # the shared DUNS is the problem to fix
 
 
-def test_merge_after_asking_updates_the_stored_record(acme):
+def test_merge_after_asking_adds_to_the_stored_record_and_keeps_its_values(acme):
     _import(acme, "suppliers", "legal_name,country,duns\nAlpha3 Trims Ltd,BD,666666666\n")
     report = _import(
         acme,
@@ -165,7 +165,9 @@ def test_merge_after_asking_updates_the_stored_record(acme):
         row_decide(batch.rows.get(), actor=acme.user, decision="merge")
         batch_import(batch, actor=acme.user)
     assert Supplier.objects.count() == 1
-    assert Supplier.objects.get().country == "IN"
+    stored = Supplier.objects.get()
+    assert (stored.legal_name, stored.country) == ("Alpha3 Trims Ltd", "BD")  # kept
+    assert stored.aliases == ["Alpha3 Trims and Buttons Ltd"]
 
 
 def test_a_worksite_names_its_supplier_however_the_legal_form_is_written(acme):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from json.encoder import encode_basestring as json_encode_basestring
 from typing import Any
 
@@ -40,10 +41,26 @@ def chain_for(organization_id: int | None) -> str:
 
 
 def to_json(value: Any) -> Any:
-    """Reduce a value to plain JSON so what is hashed is exactly what is stored."""
+    """Reduce a value to plain JSON so what is hashed is exactly what is stored, and
+    what either database gives back (``_as_stored`` for the numbers jsonb rewrites)."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder), parse_float=_as_stored)
+
+
+def _as_stored(text: str) -> float | int:
+    """A float as PostgreSQL's jsonb gives it back, which SQLite keeps as written: jsonb
+    stores a number as a decimal, so -0.0 comes back 0.0 and a float written with an
+    exponent of 16 or more (1e+16, -2.5e+20: always whole) comes back a whole number.
+    Hashing the value jsonb would return keeps ``audit verify`` agreeing on both
+    databases. Other floats come back as written (1e-07 is read back as 1e-07); an
+    infinite or NaN value is refused by the canonical encoding."""
+    value = float(text)
+    if value == 0:
+        return 0.0
+    if "e" in text.casefold() and abs(value) >= 1:
+        return int(Decimal(text))
+    return value
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> Any:

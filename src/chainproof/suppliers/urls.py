@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chainproof.suppliers import import_views, views
+from chainproof.suppliers import import_review_views, import_views, views
 
 app_name = "suppliers"
 urlpatterns = [
@@ -32,7 +32,7 @@ urlpatterns = [
     path("imports/<int:batch_id>/", import_views.import_batch, name="import_batch"),
     path(
         "imports/<int:batch_id>/problems.xlsx",
-        import_views.import_problems_download,
+        import_review_views.import_problems_download,
         name="import_problems",
     ),
     path("templates/<slug:entity>.<slug:fmt>", views.template_download, name="template"),

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chainproof.domain.records import RecordSpec, SpecError
+from chainproof.domain.import_mapping import field_label
+from chainproof.domain.records import RecordSpec, SpecError, ref_key
 from chainproof.domain.tabular import MAX_ERRORS_REPORTED, RowError
-from chainproof.suppliers.batch import RecordChange
+from chainproof.suppliers.batch import RecordChange, show
 
 Progress = Callable[[int, int | None, str], None]
 Rows = list[tuple[int, dict[str, Any]]]
@@ -59,6 +60,9 @@ class ImportReport:
     pending: int = 0
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
+    # Rows merged into a stored record: what the record kept although the row said
+    # otherwise ({"row", "record", "field", "stored", "file", "words"}).
+    kept: list[dict[str, Any]] = field(default_factory=list)
     batch_id: int | None = None
 
     def describe_reading(self, listing: Any, mapping: Any) -> None:
@@ -83,6 +87,20 @@ class ImportReport:
             for o in sorted(evaluation.duplicates, key=lambda o: o.line)[:MAX_ERRORS_REPORTED]
         ]
         self.problems = [e.as_dict() for e in evaluation.errors[:MAX_ERRORS_REPORTED]]
+        planner = evaluation.planner
+        records = evaluation.records()
+        self.kept = [
+            {
+                "row": line,
+                "record": records.get(line),
+                "field": name,
+                "stored": show(stored),
+                "file": show(given_value),
+                "words": kept_words([(name, stored, given_value)]),
+            }
+            for line, kept in sorted((planner.kept if planner else {}).items())
+            for name, stored, given_value in kept
+        ][:MAX_ERRORS_REPORTED]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +122,7 @@ class ImportReport:
             "notes": self.notes,
             "duplicates": self.duplicates,
             "problems": self.problems,
+            "kept": self.kept,
             "changes": self.changes,
             "tiers": self.tiers,
         }
@@ -117,6 +136,8 @@ class Planner(ABC):
         self.org_id = organization_id
         self.sheet = sheet
         self.errors: list[RowError] = []
+        # Row -> what merging it into a stored record kept although the row said otherwise.
+        self.kept: dict[int, list[Kept]] = {}
 
     def error(self, row: int, column: str, expected: str, found: str) -> None:
         self.errors.append(RowError(row, column, expected, found, self.sheet))
@@ -164,6 +185,72 @@ def over_stored(match: Any, values: dict[str, Any], given_fields: set[str]) -> d
         name: value if name in given_fields else getattr(match, name)
         for name, value in values.items()
     }
+
+
+EMPTY: tuple[Any, ...] = (None, "", [], {})
+# What a merge kept of a stored record although the row said otherwise: the field, the
+# stored value, the row's value.
+Kept = tuple[str, Any, Any]
+
+
+def merge_over_stored(
+    match: Any, values: dict[str, Any], given_fields: set[str], kept_fields: set[str]
+) -> tuple[dict[str, Any], list[Kept]]:
+    """A row merged into a stored record (a sure duplicate, or a person's choice) adds to
+    the record, never replaces: ``kept_fields`` (its name and ref) stay as stored, a
+    field the record has empty takes the row's value, a field it has filled keeps its
+    value, and each such value the row gave otherwise is returned to be shown."""
+    merged: dict[str, Any] = {}
+    kept: list[Kept] = []
+    for name, value in values.items():
+        old = getattr(match, name)
+        if name not in given_fields or value in EMPTY:
+            merged[name] = old
+        elif old in EMPTY and name not in kept_fields:
+            merged[name] = value
+        else:
+            merged[name] = old
+            if old != value and not (
+                isinstance(old, str) and old.casefold() == str(value).casefold()
+            ):
+                kept.append((name, old, value))
+    return merged, kept
+
+
+def same_record(
+    row_ref: str, row_key: tuple[Any, ...], match: Any, stored_key: tuple[Any, ...]
+) -> bool:
+    """A row the import's own exact key names (its normalised name and country, and for a
+    worksite its operating supplier), without a ref of its own that differs: the stored
+    record itself, which the row updates, not another spelling of it merged in."""
+    own = str(row_ref or "")
+    return row_key == stored_key and (
+        not own or ref_key(own) == ref_key(match.ref) or same_but_zeros(own, match.ref)
+    )
+
+
+def kept_words(kept: list[Kept], *, done: bool = True) -> str:
+    """What a merge kept, in words: "kept the stored Website https://a.example, the file
+    said https://b.example" (``done``), or what it would keep: "keeps ..., the file says"."""
+    keeps, says = ("kept", "said") if done else ("keeps", "says")
+    return "; ".join(
+        f"{keeps} the stored {field_label(name)} {_text(stored)}, the file {says} {_text(value)}"
+        for name, stored, value in kept
+    )
+
+
+def _text(value: Any) -> str:
+    shown = show(value)
+    if isinstance(shown, list):
+        return ", ".join(str(v) for v in shown)
+    return str(shown)
+
+
+def with_name(names: list[str], name: str, *others: str) -> list[str]:
+    """``names`` with ``name`` added unless it is already there or is one of ``others``
+    (read alike whatever the case)."""
+    seen = {n.casefold() for n in [*names, *others] if n}
+    return [*names, name] if name and name.casefold() not in seen else list(names)
 
 
 def same_but_zeros(given_text: str, stored: str) -> bool:

@@ -11,16 +11,22 @@ from chainproof.domain.records import FACILITY, facility_key
 from chainproof.domain.supply_columns import WORKER_COLUMNS, WRITTEN_SUFFIX
 from chainproof.suppliers.batch import RecordChange, facility_save_many
 from chainproof.suppliers.importing.base import (
+    EMPTY,
     Planner,
     Rows,
     created_fields,
     given,
+    merge_over_stored,
     over_stored,
+    same_record,
+    with_name,
 )
 from chainproof.suppliers.matching import FacilityMatcher, supplier_index
 from chainproof.suppliers.models import Facility
 from chainproof.suppliers.services import derive_facility
 
+# The attribute a worksite keeps the other names it was merged under (it has no aliases).
+OTHER_NAMES = "Other names"
 _VALUE_FIELDS = tuple(name for name in FACILITY.fields if name != "supplier")
 # What derive_facility reads to place a worksite (in Xinjiang or not), and the value a new
 # worksite has for each where the row gives none.
@@ -77,6 +83,40 @@ class FacilityPlanner(Planner):
             return False
         return True
 
+    def _merged(
+        self, line: int, row: dict[str, Any], match: Facility, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A row merged into a stored worksite: the worksite keeps its name and ref, the
+        row's other name is kept among its attributes (``OTHER_NAMES``: a worksite has no
+        aliases), its empty fields are filled, and what it has filled is kept (and
+        shown: ``self.kept``)."""
+        given_fields = given(row, _VALUE_FIELDS) - {"name"}
+        if row.get("supplier"):
+            given_fields.add("supplier_id")
+        if "total_workers" in given_fields:
+            given_fields.add("total_workers_max")
+        given_fields.discard("attributes")
+        merged, kept = merge_over_stored(match, values, given_fields, {"ref", "name"})
+        if merged["total_workers"] != values.get("total_workers"):
+            merged["total_workers_max"] = match.total_workers_max  # the stored count kept whole
+        kept = [k for k in kept if k[0] != "total_workers_max"]
+        stored = dict(match.attributes or {})
+        attributes = {**(values.get("attributes") or {}), **stored}
+        kept += [
+            (key, stored[key], value)
+            for key, value in (values.get("attributes") or {}).items()
+            if stored.get(key) not in EMPTY and stored[key] != value and key != OTHER_NAMES
+        ]
+        others = [n for n in str(stored.get(OTHER_NAMES) or "").split("; ") if n]
+        others = with_name(others, row["name"], match.name, match.native_name)
+        if others:
+            attributes[OTHER_NAMES] = "; ".join(others)
+        if attributes or "attributes" in values:
+            merged["attributes"] = attributes
+        if kept:
+            self.kept.setdefault(line, []).extend(kept)
+        return merged
+
     def plan(self, rows: Rows) -> list[RecordChange]:
         suppliers = supplier_index(self.org_id)
         facilities = list(Facility.objects.filter(organization_id=self.org_id))
@@ -100,6 +140,15 @@ class FacilityPlanner(Planner):
                     )
                     continue
             key = facility_key(row["name"], row["country"], supplier_id)
+            # A sure duplicate, or merged by a person: the row adds to the stored worksite.
+            merging = stored.get(row.get(MATCH_KEY) or 0)
+            if merging is not None and same_record(
+                row.get("ref") or "",
+                key,
+                merging,
+                (merging.normalized_name, merging.country, merging.supplier_id),
+            ):
+                merging = None  # the worksite itself: updated, not merged into
             match = stored.get(row.get(MATCH_KEY) or 0) or matcher.find(
                 ref=row.get("ref") or "",
                 name=row["name"],
@@ -144,7 +193,9 @@ class FacilityPlanner(Planner):
                     **(row.get(ATTRIBUTES_KEY) or {}),
                     **kept_text,
                 }
-            if match is not None:
+            if merging is not None:
+                values = self._merged(line, row, merging, values)
+            elif match is not None:
                 kept = given(row, _VALUE_FIELDS) | {"ref", "name", "country", "os_id"}
                 if row.get("supplier"):
                     kept.add("supplier_id")

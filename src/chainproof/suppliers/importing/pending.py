@@ -22,6 +22,10 @@ from typing import Any
 from django.db import transaction
 
 from chainproof.audit.services import audit_record
+from chainproof.blobs.base import checked_chunks
+from chainproof.blobs.configured import blob_store
+from chainproof.blobs.errors import BlobError
+from chainproof.blobs.spool import spool
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.import_mapping import (
     ATTRIBUTE,
@@ -38,7 +42,7 @@ from chainproof.domain.import_mapping import (
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import TableFileError
 from chainproof.domain.values import DATE_ORDER_UNKNOWN, DATE_ORDER_WORDS
-from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress
+from chainproof.suppliers.importing.base import ImportFailed, ImportReport, Progress, kept_words
 from chainproof.suppliers.importing.mappings import mapping_for, mapping_save
 from chainproof.suppliers.importing.reading import ListFile, read_list
 from chainproof.suppliers.importing.review import Evaluation, RowOutcome
@@ -165,6 +169,8 @@ def batch_open(
                 f"{first.expected}, found {first.found!r}): the columns below are proposed "
                 "instead"
             )
+    if listing.other_sheets:
+        _keep_upload(data)  # another sheet can then be read without the file sent again
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             organization_id=organization_id,
@@ -193,6 +199,57 @@ def batch_open(
             after={"file": file_name[:300], "entity": entity, "rows": len(rows)},
         )
     return batch
+
+
+def _keep_upload(data: bytes) -> None:
+    """Keep a workbook's bytes in the blob store under their SHA-256 (which the batch
+    records), before the batch's transaction as every stored file is: a workbook with
+    several sheets, so that another of them can be read (``batch_sheet``)."""
+    with spool([data], max_bytes=max(len(data), 1)) as spooled:
+        blob_store().put(spooled)
+
+
+def batch_upload_kept(batch: ImportBatch) -> bool:
+    """Whether the batch's file is kept, so that another sheet can be read from it."""
+    try:
+        return blob_store().exists(batch.sha256)
+    except BlobError:
+        return False
+
+
+def batch_sheet(batch: ImportBatch, *, actor: Any, sheet: str) -> ImportBatch:
+    """Read another sheet of the batch's workbook from the kept upload: a new batch of
+    that sheet's rows (the caller's transaction), as an upload choosing it would have
+    given; this batch stays in the list of uploads as it is. Raises MappingError (nothing
+    kept) when the sheet is not one of the others the workbook has with rows or the file
+    is not kept; ImportFailed when the sheet cannot be read."""
+    others = [str(name) for name, _ in batch.other_sheets]
+    if sheet not in others:
+        raise MappingError(f"one of the other sheets with rows ({', '.join(others)})", sheet)
+    try:
+        data = b"".join(checked_chunks(blob_store(), batch.sha256))
+    except (FileNotFoundError, BlobError):
+        raise MappingError(
+            "the file kept with this upload (it is not kept: upload it again and choose the sheet)",
+            batch.file_name,
+        ) from None
+    chosen = batch_open(
+        organization_id=batch.organization_id,
+        actor=actor,
+        entity=batch.entity,
+        data=data,
+        file_name=batch.file_name,
+        sheet=sheet,
+    )
+    audit_record(
+        action="import.sheet_chosen",
+        actor=actor,
+        organization=batch.organization_id,
+        obj=chosen,
+        before={"upload": batch.pk, "sheet": batch.sheet},
+        after={"upload": chosen.pk, "sheet": chosen.sheet, "rows": chosen.rows.count()},
+    )
+    return chosen
 
 
 def _proposed(listing: ListFile, entity: str) -> dict[str, str]:
@@ -357,11 +414,14 @@ def _problems_of(outcome: RowOutcome) -> list[dict[str, Any]]:
             {"row": other} if isinstance(other, int) else {"stored": other[1]}
         )
         problems[0]["duplicate_reason"] = outcome.duplicate_reason
+        if outcome.if_merged:
+            problems[0]["if_merged"] = kept_words(outcome.if_merged, done=False)
     return problems
 
 
 def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: bool) -> None:
     records = evaluation.records()
+    kept = evaluation.planner.kept if evaluation.planner else {}
     for row in rows:
         outcome = evaluation.outcomes.get(row.line)
         if outcome is None:
@@ -374,6 +434,8 @@ def _store_outcomes(rows: list[ImportRow], evaluation: Evaluation, *, imported: 
         row.record_id = records.get(row.line)
         if outcome.state == "ready" and outcome.duplicate_of is not None:
             row.outcome = "merged into a stored record"
+            if kept.get(row.line):
+                row.outcome = f"{row.outcome}; {kept_words(kept[row.line], done=imported)}"[:300]
             if imported:
                 row.state = ImportRow.State.MERGED
         elif imported and outcome.state == "ready":

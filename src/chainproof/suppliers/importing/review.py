@@ -42,7 +42,7 @@ from chainproof.domain.tabular import NUMERIC_MARK, RowError, check_records
 from chainproof.domain.values import infer_date_order
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers.batch import RecordChange
-from chainproof.suppliers.importing.base import Planner, same_but_zeros
+from chainproof.suppliers.importing.base import Kept, Planner, same_but_zeros
 from chainproof.suppliers.matching import supplier_index
 from chainproof.suppliers.models import Facility, Supplier, SupplierIdentifier
 
@@ -59,6 +59,9 @@ class RowOutcome:
     duplicate_of: Any = None  # the other row's line, or ("stored", pk)
     duplicate_reason: str = ""
     record: int | None = None  # the stored record the row updates or is merged into
+    # A likely duplicate of a stored record: what merging would keep of the record
+    # although the row says otherwise (field, stored value, the row's value).
+    if_merged: list[Kept] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +76,8 @@ class Evaluation:
     # Rows found to be a stored record (a sure duplicate, or merged by a person): the
     # record's id and why.
     into_stored: dict[int, tuple[int, str]] = field(default_factory=dict)
+    # Rows that may be a stored record, for a person to decide: the row and the record.
+    asked: dict[int, tuple[dict[str, Any], int]] = field(default_factory=dict)
 
     def records(self) -> dict[int, int]:
         """Row -> the stored record it created, updated or was merged into (after the
@@ -209,7 +214,30 @@ def evaluate(
         result.outcomes[line] = outcome
     result.changes = [c for c in changes if c.changed]
     result.unchanged = len(changes) - len(result.changes)
+    _if_merged(organization_id, result, planner_class, sheet)
     return result
+
+
+def _if_merged(
+    organization_id: int, result: Evaluation, planner_class: type[Planner], sheet: str
+) -> None:
+    """For each row that may be a stored record, what merging it would keep of the record
+    although the row says otherwise, so that a person sees it before merging (planned as
+    the merge would be, nothing written)."""
+    probe = [
+        (line, {**row, MATCH_KEY: pk})
+        for line, (row, pk) in sorted(result.asked.items())
+        if line in result.outcomes and result.outcomes[line].state == "pending"
+    ]
+    if not probe:
+        return
+    planner = planner_class(organization_id, sheet)
+    try:
+        planner.plan(probe)
+    except (KeyError, TypeError, ValueError, AttributeError):  # a row too broken to plan
+        return
+    for line, kept in planner.kept.items():
+        result.outcomes[line].if_merged = kept
 
 
 def _more_problems(
@@ -381,7 +409,7 @@ def _duplicates(
             if _against_stored(
                 rows[line], line, stored_side, pair, result, decisions, sheet, stored_refs
             ):
-                rows.pop(line)
+                result.asked[line] = (rows.pop(line), stored_side[1])
             continue
         if not isinstance(a, int) or not isinstance(b, int):
             continue

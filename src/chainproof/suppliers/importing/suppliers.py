@@ -10,12 +10,16 @@ from chainproof.domain.import_mapping import APART_KEY, ATTRIBUTES_KEY, MATCH_KE
 from chainproof.domain.records import COLUMN_SCHEMES, SUPPLIER, ref_key, supplier_key
 from chainproof.suppliers.batch import Identifier, RecordChange, supplier_save_many
 from chainproof.suppliers.importing.base import (
+    EMPTY,
     Planner,
     Rows,
     created_fields,
     given,
+    merge_over_stored,
     over_stored,
     same_but_zeros,
+    same_record,
+    with_name,
 )
 from chainproof.suppliers.matching import NameIndex
 from chainproof.suppliers.models import Supplier, SupplierIdentifier
@@ -30,6 +34,32 @@ class SupplierPlanner(Planner):
         return supplier_save_many(
             organization_id=self.org_id, actor=actor, changes=changes, normalised=True
         )
+
+    def _merged(
+        self, line: int, row: dict[str, Any], match: Supplier, values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A row merged into a stored supplier: the supplier keeps its legal name and ref,
+        the row's name becomes one of its aliases, its empty fields are filled, and what
+        it has filled is kept (and shown: ``self.kept``)."""
+        given_fields = given(row, values) - {"legal_name", "aliases", "attributes"}
+        if row.get("owner"):
+            given_fields.add("owner_id")
+        merged, kept = merge_over_stored(match, values, given_fields, {"ref", "legal_name"})
+        aliases = list(match.aliases or [])
+        for name in [row["legal_name"], *(values.get("aliases") or [])]:
+            aliases = with_name(aliases, name, match.legal_name, match.native_name)
+        merged["aliases"] = aliases
+        if "attributes" in values:
+            stored = match.attributes or {}
+            merged["attributes"] = {**values["attributes"], **stored}
+            kept += [
+                (key, stored[key], value)
+                for key, value in (row.get(ATTRIBUTES_KEY) or {}).items()
+                if stored.get(key) not in EMPTY and stored[key] != value
+            ]
+        if kept:
+            self.kept.setdefault(line, []).extend(kept)
+        return merged
 
     def plan(self, rows: Rows) -> list[RecordChange]:
         existing = {s.pk: s for s in Supplier.objects.filter(organization_id=self.org_id)}
@@ -60,8 +90,16 @@ class SupplierPlanner(Planner):
             if match is None and row.get("ref") and row["ref"].isdigit():
                 # A spreadsheet turned the ref into a number and dropped its leading zeros.
                 match = by_digits.get(row["ref"].lstrip("0"))
+            merging = False
             if match is None and row.get(MATCH_KEY) in existing:
-                match = existing[row[MATCH_KEY]]  # chosen in review: the same as a stored one
+                # A sure duplicate, or merged by a person: the row adds to the record.
+                match = existing[row[MATCH_KEY]]
+                merging = not same_record(
+                    row.get("ref") or "",
+                    (norm, country),
+                    match,
+                    (match.normalized_name, match.country),
+                )
             apart = set(row.get(APART_KEY) or ())
             by_identifier = False
             if match is None:
@@ -159,7 +197,9 @@ class SupplierPlanner(Planner):
                     )
                     continue
                 values["owner_id"] = owner_id
-            if match is not None:
+            if merging and match is not None:
+                values = self._merged(line, row, match, values)
+            elif match is not None:
                 kept = given(row, values) | {"ref", "legal_name", "country"}
                 if row.get(ATTRIBUTES_KEY):
                     kept.add("attributes")
@@ -177,7 +217,17 @@ class SupplierPlanner(Planner):
                     fields["normalized_name"] = (match.normalized_name, norm)
                 change = RecordChange(line, match, False, fields)
             old_ids = ids_of.get(match.pk, set()) if match else set()
-            if wanted_ids and match is not None:
+            if wanted_ids and merging and match is not None:
+                # A merged row adds the identifiers of the schemes the record has none of.
+                stored_schemes = {s for s, _, _ in old_ids} - {"other"}
+                for scheme, value, _ in sorted(wanted_ids):
+                    if scheme in stored_schemes and (scheme, value) not in {
+                        (s, v) for s, v, _ in old_ids
+                    }:
+                        had = ", ".join(sorted(v for s, v, _ in old_ids if s == scheme))
+                        self.kept.setdefault(line, []).append((scheme, had, value))
+                wanted_ids = old_ids | {i for i in wanted_ids if i[0] not in stored_schemes}
+            elif wanted_ids and match is not None:
                 # The schemes the row gives replace the stored ones; the others are kept.
                 schemes = {s for s, _, _ in wanted_ids} - {"other"}
                 wanted_ids |= {i for i in old_ids if i[0] not in schemes}
@@ -185,7 +235,7 @@ class SupplierPlanner(Planner):
                 change.identifiers = sorted(wanted_ids)
                 change.identifiers_before = sorted(old_ids)
             names.add(values["ref"], values["legal_name"], change.obj)
-            if row.get("parent"):
+            if row.get("parent") and not (merging and change.obj.parent_id):
                 pending_parents.append((change, line, row["parent"]))
             changes.append(change)
         for change, line, parent_text in pending_parents:

@@ -161,6 +161,10 @@ class Command(OrganizationCommand):
             if dry and duplicate["merged"]:
                 state = "would be merged into"
             write(f"  row {duplicate['row']} {state} {other}: {duplicate['reason']}")
+        for kept in report.kept[:20]:
+            write(
+                f"  row {kept['row']}: merged into stored record #{kept['record']}; {kept['words']}"
+            )
         for problem in report.problems[:20]:
             write("  pending: " + _problem_words(problem))
         if report.pending > 20:

@@ -348,6 +348,7 @@ class _Run:
                 self.ref,
                 self.methodology,
                 presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
+                streamed=True,  # written as they are worked out, none kept
             )
             fingerprints, count = store_changed(
                 self.organization_id, result, nodes, self.version.pk, self.on, current

@@ -2,6 +2,8 @@
 scoring the whole graph at once, unchanged components skipped, and a component whose
 stored assessments were touched by anything else scored again."""
 
+import gc
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -129,3 +131,24 @@ def test_assessments_changed_or_removed_by_anything_else_are_scored_again(org):
     result = risk_score_all(organization_id=org.pk)
     assert result["changed"] == 1
     assert victim in _current(org)
+
+
+def test_a_run_scores_without_the_cycle_collector_and_turns_it_back_on(org):
+    seen = []
+    risk_score_all(organization_id=org.pk, progress=lambda *_: seen.append(gc.isenabled()))
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
+
+    def failing(*_):
+        raise RuntimeError("progress failed")
+
+    with pytest.raises(RuntimeError, match="progress failed"):
+        risk_score_all(organization_id=org.pk, progress=failing)
+    assert gc.isenabled()
+    gc.disable()  # turned off by someone else: left off
+    try:
+        risk_score_all(organization_id=org.pk)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

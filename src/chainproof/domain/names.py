@@ -72,8 +72,7 @@ _LEGAL_FORMS = frozenset(
 )
 
 
-@lru_cache(maxsize=300_000)
-def core_name(name: str) -> str:
+def core_name_uncached(name: str) -> str:
     """The distinctive part of a company name: legal forms and connecting words removed.
 
     Used for exact comparisons ("Hoshine Silicon Industry Co. Ltd. and Subsidiaries" ->
@@ -81,3 +80,8 @@ def core_name(name: str) -> str:
     """
     words = [w for w in normalize_name(name).split() if w not in _LEGAL_FORMS]
     return " ".join(words)
+
+
+# Screening compares the same names again and again; a scoring run reads every node's name
+# once and calls core_name_uncached, so this cache does not hold every name of the graph.
+core_name = lru_cache(maxsize=300_000)(core_name_uncached)

@@ -6,14 +6,15 @@ previous row stays, marked not current, so the history shows how and why a score
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -178,6 +179,30 @@ def _engine_source() -> str:
     return sha256_bytes(b"".join(path.read_bytes() for path in paths))
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _without_cycle_collection(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A run builds hundreds of thousands of small records that live until it ends and form
+    no cycles; the cycle collector would walk them all again and again (a sixth of an
+    unchanged run's time at 90,000 nodes). It is off for the run and back on after, unless
+    something else had turned it off."""
+
+    @wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_on:
+                gc.enable()
+
+    return run
+
+
+@_without_cycle_collection
 def risk_score_all(
     *,
     organization_id: int,
@@ -235,6 +260,7 @@ def risk_score_all(
     }
 
 
+@_without_cycle_collection
 def risk_score_part(
     *,
     organization_id: int,
@@ -348,6 +374,7 @@ class _Run:
                 self.ref,
                 self.methodology,
                 presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
+                streamed=True,  # written as they are worked out, none kept
             )
             fingerprints, count = store_changed(
                 self.organization_id, result, nodes, self.version.pk, self.on, current

@@ -219,13 +219,15 @@ def build_snapshot(
     supplier_without_site: set[NodeKey] = set()
     tier1: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     snap = Snapshot()
-    # One key object per node, however many links name it (time and memory).
-    keys: dict[tuple[NodeKind, int], NodeKey] = {}
+    # One key object per node, however many links name it (time and memory); by kind,
+    # so finding one builds no tuple.
+    keys: dict[NodeKind, dict[int, NodeKey]] = {kind: {} for kind in NodeKind}
 
     def key(kind: NodeKind, pk: int) -> NodeKey:
-        found = keys.get((kind, pk))
+        of_kind = keys[kind]
+        found = of_kind.get(pk)
         if found is None:
-            found = keys[(kind, pk)] = NodeKey(kind, pk)
+            found = of_kind[pk] = NodeKey(kind, pk)
         return found
 
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:

@@ -14,11 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from chainproof.bulk import insert_values
 from chainproof.domain.hashing import sha256_bytes
-from chainproof.domain.nodes import NodeKey
+from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import NodeScore, RiskResult
 from chainproof.domain.risk.facts import NodeFacts
 from chainproof.risk.models import RiskAssessment
@@ -90,15 +91,23 @@ def statuses(presumptions: list[dict[str, Any]]) -> tuple[str, str, str]:
 
 
 def current_all(organization_id: int) -> Current:
-    """Every current assessment's id and fingerprint (four columns, streamed)."""
-    return {
-        NodeKey.of_type(t, n): (pk, fp)
-        for pk, t, n, fp in RiskAssessment.objects.filter(
-            organization_id=organization_id, is_current=True
-        )
-        .values_list("pk", "node_type", "node_id", "fingerprint")
-        .iterator(chunk_size=10000)
-    }
+    """Every current assessment's id and fingerprint (four plain columns, straight from
+    the cursor: none needs the ORM's converters)."""
+    query = RiskAssessment.objects.filter(
+        organization_id=organization_id, is_current=True
+    ).values_list("pk", "node_type", "node_id", "fingerprint")
+    sql, params = query.query.sql_with_params()
+    kinds: dict[str, NodeKind] = {}
+    found: Current = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10_000):
+            for pk, node_type, node_id, fingerprint in batch:
+                kind = kinds.get(node_type)
+                if kind is None:
+                    kind = kinds[node_type] = NodeKind.from_type_name(node_type)
+                found[NodeKey(kind, node_id)] = (pk, fingerprint)
+    return found
 
 
 def current_of(organization_id: int, nodes: Iterable[NodeKey]) -> Current:

@@ -17,7 +17,7 @@ a change here can change a result: every stored assessment is then written again
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from chainproof.domain.nodes import NodeKey
@@ -31,7 +31,7 @@ from chainproof.domain.risk.presumptions import (
     own_findings,
     presumption_checks,
 )
-from chainproof.domain.risk.propagation import node_scores, propagate
+from chainproof.domain.risk.propagation import Flow, OwnPoints, node_score, node_scores, propagate
 from chainproof.domain.risk.results import (
     APPLIES,
     DOES_NOT_APPLY,
@@ -81,9 +81,11 @@ def score_graph(
     *,
     presumption_for: Iterable[NodeKey] = (),
     boundary: Mapping[NodeKey, tuple[NodeFacts, float, tuple[Reason, ...]]] | None = None,
+    streamed: bool = False,
 ) -> RiskResult:
     """Score ``nodes``. ``boundary`` holds upstream nodes whose scores are already known
-    (an incremental re-score): they feed propagation but are not scored again."""
+    (an incremental re-score): they feed propagation but are not scored again. With
+    ``streamed``, the result's scores are worked out as they are read (``StreamedScores``)."""
     own: dict[NodeKey, tuple[float, Sequence[Reason]]] = {
         node: own_points(nodes[node], ref, m) for node in sorted(nodes)
     }
@@ -92,15 +94,51 @@ def score_graph(
         for node, (_, known_score, known_reasons) in boundary.items():
             own.setdefault(node, (known_score, known_reasons))
     flow = propagate(nodes, edges, own, m)
-    scores = node_scores(nodes, own, flow, m, skip=frozenset(boundary or ()))
     wanted = sorted(set(presumption_for) & set(nodes))
     presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
-    for product, checks in presumptions.items():
-        if product in scores:
-            scores[product] = _ranked_by_presumption(scores[product], checks, m)
+    skip = frozenset(boundary or ())
+    scores: Mapping[NodeKey, NodeScore]
+    if streamed:
+        scores = StreamedScores(nodes, own, flow, m, skip, presumptions)
+    else:
+        scores = node_scores(nodes, own, flow, m, skip=skip)
+        for product, checks in presumptions.items():
+            if product in scores:
+                scores[product] = _ranked_by_presumption(scores[product], checks, m)
     return RiskResult(
         scores, presumptions, flags, m.label, dict(ref.editions), ENGINE_NAME, ENGINE_VERSION
     )
+
+
+class StreamedScores(Mapping[NodeKey, NodeScore]):
+    """The scores of a run, each worked out when it is read and kept by nobody: a run that
+    writes as it goes holds one node's reasons at a time, not the whole graph's. Iterated
+    in node order; the same scores as ``score_graph`` without ``streamed``."""
+
+    def __init__(
+        self,
+        nodes: Mapping[NodeKey, NodeFacts],
+        own: OwnPoints,
+        flow: Flow,
+        m: Methodology,
+        skip: frozenset[NodeKey],
+        presumptions: Mapping[NodeKey, Sequence[Presumption]],
+    ) -> None:
+        self._nodes, self._own, self._flow, self._m = nodes, own, flow, m
+        self._skip, self._presumptions = skip, presumptions
+
+    def __getitem__(self, node: NodeKey) -> NodeScore:
+        if node not in self._nodes or node in self._skip:
+            raise KeyError(node)
+        score = node_score(node, self._nodes, self._own, self._flow, self._m)
+        checks = self._presumptions.get(node)
+        return score if checks is None else _ranked_by_presumption(score, checks, self._m)
+
+    def __iter__(self) -> Iterator[NodeKey]:
+        return (node for node in sorted(self._nodes) if node not in self._skip)
+
+    def __len__(self) -> int:
+        return len(self._nodes) - len(self._skip & self._nodes.keys())
 
 
 _REGIME_WORDS = {"caatsa_321b": "CAATSA 321(b)", "uflpa": "UFLPA", "section_307": "Section 307"}

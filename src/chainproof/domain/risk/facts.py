@@ -17,7 +17,7 @@ from chainproof.domain.nodes import NodeKey
 from chainproof.domain.screening.entries import split_entities
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityHit:
     """A match between a node and a government list entry (from screening)."""
 
@@ -29,7 +29,7 @@ class EntityHit:
     status: str = ""  # the entry's status as the list states it ("Inactive-Pending Litigation")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportedSignal:
     """A fact a supplier or auditor reported, e.g. 'identity_documents_retained'."""
 
@@ -38,13 +38,13 @@ class ReportedSignal:
     source: str  # "questionnaire 2026-Q1", "audit 2026-03-02"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnknownInput:
     item: str
     high_risk: bool  # a good on the DOL List or in a CBP high-priority sector
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeFacts:
     node: NodeKey
     kind: str  # facility | supplier | product
@@ -65,7 +65,7 @@ class NodeFacts:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """``source`` supplies ``target`` with ``item``; ``operates`` joins a site to its company."""
 

@@ -153,12 +153,20 @@ def presumption_checks(
     work is linear in the size of the graph however many products are checked.
     """
     # held[node][regime]: that regime's findings, sorted by (rank, text), at most MAX_FINDINGS
+    # (a node's own findings are worked out when it is first reached)
     held: dict[NodeKey, dict[str, tuple[tuple[int, str], ...]]] = {}
-    for node in sorted(nodes):
-        buckets: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for regime, rank, text in own_findings(nodes[node], ref):
-            buckets[regime].append((rank, text))
-        held[node] = {r: tuple(sorted(set(items))[:MAX_FINDINGS]) for r, items in buckets.items()}
+
+    def cell(node: NodeKey) -> dict[str, tuple[tuple[int, str], ...]]:
+        found = held.get(node)
+        if found is None:
+            buckets: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            for regime, rank, text in own_findings(nodes[node], ref):
+                buckets[regime].append((rank, text))
+            found = held[node] = {
+                r: tuple(sorted(set(items))[:MAX_FINDINGS]) for r, items in buckets.items()
+            }
+        return found
+
     downstream: dict[NodeKey, set[NodeKey]] = defaultdict(set)
     waiting: dict[NodeKey, int] = defaultdict(int)  # upstream nodes not yet final
     for edge in edges:
@@ -171,15 +179,20 @@ def presumption_checks(
             waiting[edge.target] += 1
     # Acyclic part first, in topological order: each node passes its findings on once,
     # when everything upstream of it is final.
+    # A node passed on and not checked itself is read no more: its findings are dropped
+    # (a giant component then holds only its frontier's, not every node's).
+    wanted = set(targets)
     ready = sorted((node for node in nodes if waiting[node] == 0), reverse=True)
     done: set[NodeKey] = set()
     while ready:
         node = ready.pop()
         done.add(node)
-        mine = held[node]
+        mine = cell(node)
+        if node not in wanted:
+            del held[node]
         for target in sorted(downstream.get(node, ())):
             if mine:
-                _merge_into(held[target], mine)
+                _merge_into(cell(target), mine)
             waiting[target] -= 1
             if waiting[target] == 0:
                 ready.append(target)
@@ -189,11 +202,11 @@ def presumption_checks(
     while pending:
         node = pending.pop()
         queued.discard(node)
-        mine = held[node]
+        mine = cell(node)
         if not mine:
             continue
         for target in sorted(downstream.get(node, ())):
-            if _merge_into(held[target], mine) and target not in queued:
+            if _merge_into(cell(target), mine) and target not in queued:
                 queued.add(target)
                 pending.append(target)
     editions = {
@@ -204,7 +217,7 @@ def presumption_checks(
     presumptions: dict[NodeKey, tuple[Presumption, ...]] = {}
     flags: dict[NodeKey, tuple[str, ...]] = {}
     for target in targets:
-        found = held.get(target, {})
+        found = cell(target)
         checks = []
         for regime in REGIMES:
             applies = [text for rank, text in found.get(regime, ()) if rank == 0]

@@ -81,33 +81,42 @@ def node_scores(
 ) -> dict[NodeKey, NodeScore]:
     """Each node's final score and level, its own reasons and, where it matters, the upstream
     one. Nodes in ``skip`` (already scored elsewhere) are left out."""
-    scores: dict[NodeKey, NodeScore] = {}
-    for node in sorted(nodes):
-        if node in skip:
-            continue
-        own_score, reasons = own[node]
-        final = flow.best[node]
-        came_from = flow.via.get(node)
-        all_reasons = list(reasons)
-        incoming = flow.carried_in.get(node, 0.0)
-        # The riskiest input is explained when it sets the score, and also when the node's
-        # own points are higher but the input is still of concern (medium or worse).
-        if came_from is not None and (incoming >= own_score or incoming >= m.levels[1][1]):
-            all_reasons.append(
-                upstream_reason(
-                    came_from, nodes, own, flow, m, incoming, sets_score=incoming >= own_score
-                )
+    return {
+        node: node_score(node, nodes, own, flow, m) for node in sorted(nodes) if node not in skip
+    }
+
+
+def node_score(
+    node: NodeKey,
+    nodes: Mapping[NodeKey, NodeFacts],
+    own: OwnPoints,
+    flow: Flow,
+    m: Methodology,
+) -> NodeScore:
+    """One node's final score and level, its own reasons and, where it matters, the upstream
+    one (a run that writes as it goes asks for each in turn and keeps none)."""
+    own_score, reasons = own[node]
+    final = flow.best[node]
+    came_from = flow.via.get(node)
+    all_reasons = list(reasons)
+    incoming = flow.carried_in.get(node, 0.0)
+    # The riskiest input is explained when it sets the score, and also when the node's
+    # own points are higher but the input is still of concern (medium or worse).
+    if came_from is not None and (incoming >= own_score or incoming >= m.levels[1][1]):
+        all_reasons.append(
+            upstream_reason(
+                came_from, nodes, own, flow, m, incoming, sets_score=incoming >= own_score
             )
-        scores[node] = NodeScore(
-            node,
-            final,
-            m.level_of(final),
-            own_score,
-            tuple(all_reasons),
-            came_from.source if came_from and final > own_score else None,
-            flow.depth[node],
         )
-    return scores
+    return NodeScore(
+        node,
+        final,
+        m.level_of(final),
+        own_score,
+        tuple(all_reasons),
+        came_from.source if came_from and final > own_score else None,
+        flow.depth[node],
+    )
 
 
 def upstream_reason(

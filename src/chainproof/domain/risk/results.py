@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chainproof.domain.nodes import NodeKey
@@ -11,7 +12,7 @@ MAY_APPLY = "may_apply"
 DOES_NOT_APPLY = "does_not_apply"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     factor: str
     evidence: str
@@ -27,7 +28,7 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NodeScore:
     node: NodeKey
     score: float
@@ -38,7 +39,7 @@ class NodeScore:
     depth: int = 0  # tiers between this node and the risk that sets it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Presumption:
     regime: str
     status: str
@@ -54,9 +55,9 @@ class Presumption:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RiskResult:
-    scores: dict[NodeKey, NodeScore]
+    scores: Mapping[NodeKey, NodeScore]  # a dict, or StreamedScores read once as written
     presumptions: dict[NodeKey, tuple[Presumption, ...]]
     sanctions_flags: dict[NodeKey, tuple[str, ...]]
     methodology: str

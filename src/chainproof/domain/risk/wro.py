@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chainproof.domain.names import core_name
+from chainproof.domain.names import core_name_uncached
 from chainproof.domain.risk.facts import NodeFacts, ReferenceFacts, WroOrder, goods_keywords
 
 
@@ -12,7 +12,7 @@ def wro_matches(facts: NodeFacts, ref: ReferenceFacts) -> list[WroOrder]:
         return []
     found: list[WroOrder] = []
     for name in (facts.name, *facts.aliases):
-        for order in ref.wro_by_name.get(core_name(name), ()):
+        for order in ref.wro_by_name.get(core_name_uncached(name), ()):
             if order not in found:
                 found.append(order)
     candidates = ref.wro_by_country.get(facts.country, ()) + ref.wro_by_country.get("", ())

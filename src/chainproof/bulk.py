@@ -14,7 +14,7 @@ No signals are sent and no model validation runs: callers validate first.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from functools import lru_cache, partial
 from operator import itemgetter
@@ -113,6 +113,17 @@ def new_instance(model: type[models.Model], values: dict[str, Any]) -> Any:
     attributes[model._meta.pk.attname] = None
     attributes.update(values)
     return obj
+
+
+def raw_rows(queryset: models.QuerySet[Any], chunk: int = CHUNK) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query as the database driver gives them, read in
+    chunks: without the ORM's per-value converters (a boolean comes as 0/1 on SQLite, a
+    date as text), for reads of hundreds of thousands of ids and flags."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

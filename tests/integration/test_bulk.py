@@ -13,7 +13,7 @@ from django.utils import timezone
 from chainproof.audit.models import AuditEvent
 from chainproof.audit.selectors import verify_organization_chain
 from chainproof.audit.services import audit_key, audit_record, audit_record_many
-from chainproof.bulk import insert, insert_values, new_instance, reserve_ids, update
+from chainproof.bulk import insert, insert_values, new_instance, raw_rows, reserve_ids, update
 from chainproof.domain.hashing import canonical_text, chain_hash
 from chainproof.suppliers.models import Facility, Material
 
@@ -87,6 +87,20 @@ def test_update_writes_only_the_named_columns(alice):
     second.refresh_from_db()
     assert (first.dol_goods, first.description) == (["Cotton"], "")
     assert (second.dol_goods, second.description) == (["Steel", "Iron"], "")
+
+
+def test_raw_rows_reads_a_values_list_query_in_chunks_as_the_orm_does_less_its_converters(alice):
+    org = alice.organization
+    made = [_material(org, f"Fibre {i}") for i in range(7)]
+    query = (
+        Material.objects.filter(organization=org, pk__in=[m.pk for m in made[1:]])
+        .order_by("pk")
+        .values_list("pk", "name", "organization_id")
+    )
+    rows = list(raw_rows(query, chunk=2))  # several chunks, the last one short
+    assert rows == list(query)
+    assert [r[1] for r in rows] == [f"Fibre {i}" for i in range(1, 7)]
+    assert list(raw_rows(query.filter(name="no such fibre"))) == []
 
 
 def test_bulk_audit_rows_store_none_as_null_and_hash_their_own_payload(alice):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from chainproof.bulk import raw_rows
 from chainproof.domain.graph import TierResult, compute_tiers
 from chainproof.domain.nodes import IMPORTER, NodeKey
 from chainproof.suppliers.models import Facility, Supplier, SupplyLink
@@ -92,7 +93,7 @@ def _coded_tiers(organization_id: int, on: date | None = None) -> tuple[dict[int
         "target_supplier_id",
     )
     edges = []
-    for src_f, src_s, to_importer, tgt_f, tgt_s in rows.iterator(chunk_size=5000):
+    for src_f, src_s, to_importer, tgt_f, tgt_s in raw_rows(rows):
         if src_f is None and src_s is None:
             continue  # "unknown upstream" markers have no node
         source = src_f * 2 if src_f is not None else src_s * 2 + 1
@@ -105,11 +106,11 @@ def _coded_tiers(organization_id: int, on: date | None = None) -> tuple[dict[int
         edges.append((source, target))
     operators = {
         fid * 2: sid * 2 + 1
-        for fid, sid in Facility.objects.filter(
-            organization_id=organization_id, supplier__isnull=False
+        for fid, sid in raw_rows(
+            Facility.objects.filter(
+                organization_id=organization_id, supplier__isnull=False
+            ).values_list("pk", "supplier_id")
         )
-        .values_list("pk", "supplier_id")
-        .iterator(chunk_size=5000)
     }
     result = compute_tiers(edges, operators=operators, root=_IMPORTER_CODE)  # type: ignore[arg-type]
     return result.tiers, result.cycles  # type: ignore[return-value]

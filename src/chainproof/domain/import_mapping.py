@@ -386,6 +386,8 @@ def mapped_records(
             if index >= count:
                 break
             cell = cells[index]
+            if cell == "":
+                continue  # most cells of a wide file are empty
             text = cell.strip() if isinstance(cell, str) else str(cell)
             if not text:
                 continue

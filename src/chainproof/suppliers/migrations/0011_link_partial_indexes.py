@@ -5,81 +5,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_token_expiry'),
-        ('suppliers', '0010_organization_index_in_composites'),
+        ("accounts", "0004_token_expiry"),
+        ("suppliers", "0010_organization_index_in_composites"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='supplylink',
-            name='link_org_tsup',
+            model_name="supplylink",
+            name="link_org_tsup",
         ),
         migrations.RemoveIndex(
-            model_name='supplylink',
-            name='link_org_product',
+            model_name="supplylink",
+            name="link_org_product",
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='material',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='suppliers.material'),
+            model_name="supplylink",
+            name="material",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links",
+                to="suppliers.material",
+            ),
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='product',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links', to='suppliers.product'),
+            model_name="supplylink",
+            name="product",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links",
+                to="suppliers.product",
+            ),
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='source_facility',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links_out', to='suppliers.facility'),
+            model_name="supplylink",
+            name="source_facility",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_out",
+                to="suppliers.facility",
+            ),
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='source_supplier',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links_out', to='suppliers.supplier'),
+            model_name="supplylink",
+            name="source_supplier",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_out",
+                to="suppliers.supplier",
+            ),
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='target_facility',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links_in', to='suppliers.facility'),
+            model_name="supplylink",
+            name="target_facility",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_in",
+                to="suppliers.facility",
+            ),
         ),
         migrations.AlterField(
-            model_name='supplylink',
-            name='target_supplier',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='links_in', to='suppliers.supplier'),
+            model_name="supplylink",
+            name="target_supplier",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="links_in",
+                to="suppliers.supplier",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('source_facility__isnull', False)), fields=['source_facility'], name='link_source_facility'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("source_facility__isnull", False)),
+                fields=["source_facility"],
+                name="link_source_facility",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('source_supplier__isnull', False)), fields=['source_supplier'], name='link_source_supplier'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("source_supplier__isnull", False)),
+                fields=["source_supplier"],
+                name="link_source_supplier",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('target_facility__isnull', False)), fields=['target_facility'], name='link_target_facility'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("target_facility__isnull", False)),
+                fields=["target_facility"],
+                name="link_target_facility",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('target_supplier__isnull', False)), fields=['target_supplier'], name='link_target_supplier'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("target_supplier__isnull", False)),
+                fields=["target_supplier"],
+                name="link_target_supplier",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('product__isnull', False)), fields=['product'], name='link_product'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("product__isnull", False)),
+                fields=["product"],
+                name="link_product",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('material__isnull', False)), fields=['material'], name='link_material'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("material__isnull", False)),
+                fields=["material"],
+                name="link_material",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('target_supplier__isnull', False)), fields=['organization', 'target_supplier'], name='link_org_tsup'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("target_supplier__isnull", False)),
+                fields=["organization", "target_supplier"],
+                name="link_org_tsup",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supplylink',
-            index=models.Index(condition=models.Q(('product__isnull', False)), fields=['organization', 'product'], name='link_org_product'),
+            model_name="supplylink",
+            index=models.Index(
+                condition=models.Q(("product__isnull", False)),
+                fields=["organization", "product"],
+                name="link_org_product",
+            ),
         ),
     ]

@@ -31,7 +31,9 @@ _VALUE_FIELDS = tuple(name for name in FACILITY.fields if name != "supplier")
 # What derive_facility reads to place a worksite (in Xinjiang or not), and the value a new
 # worksite has for each where the row gives none.
 _PLACE = ("country", "subdivision", "city", "address", "native_name")
-_PLACE_DEFAULTS = {name: Facility._meta.get_field(name).get_default() for name in _PLACE}
+_PLACE_DEFAULTS = {
+    f.name: f.get_default() for f in Facility._meta.concrete_fields if f.name in _PLACE
+}
 
 
 def _counts_as_written(row: dict[str, Any]) -> dict[str, str]:

@@ -51,12 +51,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+from support import peak_mib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -198,18 +199,14 @@ def _forget_scores(org_id: int) -> None:
 
 def split_runs(org_id: int, counts: list[int], networks: int) -> None:
     """The full re-score by 1, 2, 4... worker processes, every assessment written."""
-    import signal
-
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from support import quiet_queued_jobs, run_split
 
     from chainproof.jobs.kinds import JobKind
-    from chainproof.jobs.models import Job
-    from chainproof.jobs.services import PERIODIC, job_enqueue, run_pending
     from chainproof.risk.services import risk_score_all
 
-    # What the import queued (tiers, screening, a first scoring) runs first, here.
-    print(f"setup: {run_pending()} job(s) the import queued ran")
+    # What the import queued (tiers, screening, a first scoring) is left out: tiers are
+    # worked out by the first scoring below.
+    print(f"setup: {quiet_queued_jobs()} job(s) the import queued left out")
     _forget_scores(org_id)
     cpu = time.process_time()
     result = risk_score_all(organization_id=org_id)
@@ -218,58 +215,16 @@ def split_runs(org_id: int, counts: list[int], networks: int) -> None:
         f"{time.process_time() - cpu:.1f} s) for {result['nodes']:,} nodes in "
         f"{result['components']:,} components, {result['changed']:,} assessments written"
     )
-    nodes = result["nodes"]
-    part = max(1, -(-nodes // networks))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.path.join(HERE, "..", "src"),
-        "CHAINPROOF_SPLIT_AT_RECORDS": "1",
-        "CHAINPROOF_SPLIT_PART_RECORDS": str(part),
-    }
+    part = max(1, -(-result["nodes"] // networks))
     for count in counts:
         _forget_scores(org_id)
-        # The periodic jobs ran a moment ago: the workers run only the re-score.
-        Job.objects.bulk_create(Job(kind=kind, status=Job.Status.SUCCEEDED) for kind in PERIODIC)
-        connection.close()
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "chainproof", "worker", "--concurrency", "1"],
-                env=env,
-                stdout=subprocess.DEVNULL,
-            )
-            for _ in range(count)
-        ]
-        try:
-            time.sleep(3 + count)  # every worker up and waiting
-            with transaction.atomic():
-                job = job_enqueue(kind=JobKind.RISK_SCORE_ALL, organization=org_id)
-            deadline = time.monotonic() + 1800
-            while True:
-                job.refresh_from_db()
-                if job.is_done or time.monotonic() > deadline:
-                    break
-                time.sleep(0.2)
-            assert job.status == Job.Status.SUCCEEDED, job.error
-            wall = (job.finished_at - job.created_at).total_seconds()
-            parts = list(job.parts.order_by("pk"))
-            busy = sum((p.finished_at - p.started_at).total_seconds() for p in parts)
-            by = len({p.claimed_by for p in parts})
-            print(
-                f"{count} worker process(es): {wall:.1f} s from queuing to the end, "
-                f"{len(parts)} parts ({busy:.1f} s of part work, run by {by} worker(s)), "
-                f"{job.result['changed']:,} assessments written; load average "
-                f"{os.getloadavg()[0]:.1f} (wall {timezone.now() - job.created_at})"
-            )
-        finally:
-            for worker in workers:
-                worker.send_signal(signal.SIGTERM)
-            for worker in workers:
-                worker.wait(timeout=600)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        figures = run_split(JobKind.RISK_SCORE_ALL, org_id, count, part, timeout=1800)
         print(
-            f"  CPU of the {count} worker process(es), start to stop: "
-            f"{after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime:.1f} s"
+            f"{count} worker process(es): {figures['wall']:.1f} s from queuing to the end, "
+            f"{figures['parts']} parts ({figures['busy']:.1f} s of part work, run by "
+            f"{figures['by']} worker(s)), {figures['result']['changed']:,} assessments "
+            f"written; CPU of the workers, start to stop, {figures['cpu']:.1f} s; load "
+            f"average {os.getloadavg()[0]:.1f}"
         )
 
 
@@ -284,21 +239,6 @@ def score_child(org_id: int) -> None:
         f"FULL {result['seconds']} {result['nodes']} {result['changed']} {peak_mib():.0f} "
         f"{cpu:.1f} {result['skipped']} {result['components']}"
     )
-
-
-def peak_mib() -> float:
-    """This process's peak resident memory. On Linux the kernel's high-water mark of the
-    process's own memory (VmHWM): ``ru_maxrss`` also counts the parent's memory at the
-    fork, so a child started by the benchmark, which has just imported the network,
-    reported the importer's peak (1,434 MiB at scale 1), not the scoring's."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def full_run(org_id: int, data_dir: str | None, scale: float, label: str) -> int:

@@ -132,7 +132,9 @@ def layout_csv(entity: str, rows: list[dict[str, object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -> dict:
+def generate(
+    n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7, n_products: int = 200
+) -> dict:
     rng = random.Random(seed)
     suppliers: list[dict[str, object]] = []
     facilities: list[dict[str, object]] = []
@@ -181,7 +183,7 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
             "hts_code": "6109.10.00.12",
             "inputs": " | ".join(rng.sample(MATERIALS, 3)),
         }
-        for k in range(200)
+        for k in range(n_products)
     ]
     # Tiers: the first 2% of facilities ship to the importer; every other facility ships
     # to a facility of a lower index, so the graph is layered, several tiers deep.
@@ -193,7 +195,7 @@ def generate(n_suppliers: int, n_facilities: int, n_links: int, seed: int = 7) -
             {
                 "from_facility": f"F{j:06d}",
                 "to_importer": "yes",
-                "product_sku": f"P{j % 200:03d}",
+                "product_sku": f"P{j % n_products:03d}",
                 "valid_from": "2025-01-01",
                 "evidence": "PO",
             }

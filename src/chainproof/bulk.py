@@ -337,26 +337,67 @@ def _rows(
 
 
 def update(objects: list[Any], attnames: Sequence[str]) -> int:
-    """UPDATE the given columns of existing instances, one executemany per call."""
+    """UPDATE the given columns of existing instances: on PostgreSQL, from about
+    UPDATE_THROUGH_COPY_AT rows, the values go by COPY into a temporary table and one
+    ``UPDATE ... FROM`` applies them; otherwise one executemany per chunk."""
     if not objects or not attnames:
         return 0
     model = type(objects[0])
     opts = model._meta
     quote = connection.ops.quote_name
     columns = [_column(model, a) for a in attnames]
+    adapters = _adapters(model, attnames)
+    rows = [
+        [*row, obj.pk] for row, obj in zip(_rows(objects, attnames, adapters), objects, strict=True)
+    ]
+    if (
+        connection.vendor == "postgresql"
+        and COPY_ON_POSTGRESQL
+        and len(rows) >= UPDATE_THROUGH_COPY_AT
+    ):
+        _update_through_copy(model, columns, rows)
+        return len(rows)
     sql = (
         f"UPDATE {quote(opts.db_table)} SET "  # noqa: S608
         + ", ".join(f"{quote(c)} = %s" for c in columns)
         + f" WHERE {quote(str(opts.pk.column))} = %s"
     )
-    adapters = _adapters(model, attnames)
-    rows = [
-        [*row, obj.pk] for row, obj in zip(_rows(objects, attnames, adapters), objects, strict=True)
-    ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
     return len(rows)
+
+
+# From how many rows update() goes through COPY on PostgreSQL (below it, the temporary
+# table costs more than the statements it saves).
+UPDATE_THROUGH_COPY_AT = 200
+
+
+def _update_through_copy(
+    model: type[models.Model], columns: Sequence[str], rows: list[list[Any]]
+) -> None:
+    """Apply ``rows`` (values in ``columns`` order, then the primary key) with one COPY
+    into a temporary table shaped like the target's columns and one UPDATE ... FROM.
+    When a primary key comes twice, its last row wins, as with one statement per row."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    key = quote(str(model._meta.pk.column))
+    names = ", ".join([key, *(quote(c) for c in columns)])
+    temp = quote("chainproof_bulk_update")
+    last = {row[-1]: row for row in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} AS SELECT {names} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+    _copy_rows(f"COPY {temp} ({names}) FROM STDIN", ([row[-1], *row[:-1]] for row in last.values()))
+    assignments = ", ".join(f"{quote(c)} = changed.{quote(c)}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {temp} AS changed "  # noqa: S608
+            f"WHERE {table}.{key} = changed.{key}"
+        )
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 def insert_values(

@@ -224,6 +224,80 @@ def test_the_insert_is_one_logged_statement_on_postgresql_and_chunks_on_sqlite(a
     assert Material.objects.filter(organization=org).count() == 5
 
 
+@pytest.mark.parametrize("through_copy", [True, False], ids=["from-copy", "statements"])
+@pytest.mark.parametrize("index", range(len(ROWS)))
+def test_an_update_stores_every_column_type_as_the_orm_stores_it(
+    alice, monkeypatch, through_copy, index
+):
+    """On PostgreSQL, from UPDATE_THROUGH_COPY_AT rows, an update goes through COPY into a
+    temporary table: what it stores is what save() stores, as with one statement per row."""
+    monkeypatch.setattr(bulk, "UPDATE_THROUGH_COPY_AT", 1 if through_copy else 10**9)
+    org = alice.organization
+    other = len(ROWS) - 1 - index
+    with transaction.atomic():
+        reference = _through_orm(org, index)
+        changed = [Facility.objects.get(pk=_through_orm(org, other)) for _ in range(3)]
+        untouched = _through_orm(org, other)
+        before = _stored(untouched)
+        for facility in changed:
+            for name, value in _values(org, index).items():
+                setattr(facility, name, value)
+        with CaptureQueriesContext(connection) as captured:
+            assert bulk.update(changed, COLUMNS) == 3
+    for facility in changed:
+        assert _stored(facility.pk) == _stored(reference)
+    assert _stored(untouched) == before
+    statements = [q["sql"] for q in captured.captured_queries]
+    copied = [sql for sql in statements if sql.startswith("COPY")]
+    if through_copy and connection.vendor == "postgresql":
+        assert len(copied) == 1
+        assert copied[0].startswith('COPY "chainproof_bulk_update" (')
+    else:
+        assert not copied
+    # The temporary table does not outlive the update.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('pg_temp.chainproof_bulk_update')")
+            assert cursor.fetchone() == (None,)
+
+
+@pytest.mark.parametrize("through_copy", [True, False], ids=["from-copy", "statements"])
+def test_an_update_naming_a_record_twice_keeps_the_last_values(alice, monkeypatch, through_copy):
+    monkeypatch.setattr(bulk, "UPDATE_THROUGH_COPY_AT", 1 if through_copy else 10**9)
+    org = alice.organization
+    material = Material.objects.create(organization=org, name="Cotton", normalized_name="cotton")
+    first = Material.objects.get(pk=material.pk)
+    first.description = "first"
+    second = Material.objects.get(pk=material.pk)
+    second.description = "second"
+    with transaction.atomic():
+        bulk.update([first, second], ["description"])
+    material.refresh_from_db()
+    assert material.description == "second"
+
+
+@pytest.mark.parametrize("through_copy", [True, False], ids=["from-copy", "statements"])
+def test_an_update_breaking_a_unique_rule_changes_nothing_and_the_next_one_works(
+    alice, monkeypatch, through_copy
+):
+    monkeypatch.setattr(bulk, "UPDATE_THROUGH_COPY_AT", 1 if through_copy else 10**9)
+    org = alice.organization
+    names = ["cotton", "steel", "wool"]
+    materials = [
+        Material.objects.create(organization=org, name=n.title(), normalized_name=n) for n in names
+    ]
+    materials[0].normalized_name = "linen"
+    materials[1].normalized_name = "wool"  # taken by the third
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.update(materials[:2], ["normalized_name"])
+    stored = Material.objects.filter(organization=org).order_by("pk")
+    assert list(stored.values_list("normalized_name", flat=True)) == names
+    materials[1].normalized_name = "iron"
+    with transaction.atomic():
+        assert bulk.update(materials[:2], ["normalized_name"]) == 2
+    assert list(stored.values_list("normalized_name", flat=True)) == ["linen", "iron", "wool"]
+
+
 SUPPLIERS = (
     "ref,legal_name,native_name,country,contact_email,tags,aliases,notes\n"
     'S-1,Ningbo Star Textiles Co Ltd,宁波星纺织有限公司,CN,a@star.example,"cotton|染色",'

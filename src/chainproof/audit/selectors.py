@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
@@ -43,6 +43,19 @@ def audit_events_for(
     if until:
         qs = qs.filter(created_at__date__lte=until)
     return qs.order_by("-seq")
+
+
+def last_event_at(organization_id: int, action: str) -> datetime | None:
+    """When the organization's last event of exactly ``action`` happened, or None. Matched
+    whole, not as a prefix: the index on the action finds the few such events among the
+    millions an organization's imports leave, where a prefix would have the newest events
+    read one by one until the first match."""
+    return (
+        AuditEvent.objects.filter(organization_id=organization_id, action=action)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def audit_history_of(

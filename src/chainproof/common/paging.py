@@ -1,17 +1,53 @@
-"""Pagination shared by every list page."""
+"""Pagination shared by every list page.
+
+A list is counted only as far as it needs to be: up to COUNT_UP_TO rows, or to the page
+after the one asked for when that is further. Beyond that the page says "more than 10,000
+rows" and keeps a Next link, so a list of a million worksites costs one short count, not
+a count of the million on every request (the export has every row)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 PER_PAGE = 50
+COUNT_UP_TO = 10_000
+
+
+class CountedUpTo(Paginator):  # type: ignore[type-arg]
+    """A Paginator whose count stops at ``limit`` + 1 rows (``capped`` is then True)."""
+
+    def __init__(self, items: Any, per_page: int, limit: int) -> None:
+        super().__init__(items, per_page)
+        self.limit = limit
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        items: Any = self.object_list
+        if isinstance(items, QuerySet):
+            counted = int(items.order_by()[: self.limit + 1].count())  # no sort to count
+        else:
+            counted = len(items)
+        self.capped = counted > self.limit
+        return min(counted, self.limit + 1)
+
+
+def _number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
 
 
 def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> dict[str, Any]:
-    paginator = Paginator(items, per_page)
+    wanted = _number(request.GET.get("page"))
+    # Counted at least to the page after the one asked for, so it has a Next link.
+    paginator = CountedUpTo(items, per_page, max(COUNT_UP_TO, (wanted + 1) * per_page))
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -93,7 +93,28 @@ class RiskAssessment(models.Model):
                 fields=["organization", "node_type", "node_id", "is_current"],
                 name="risk_node_current",
             ),
-            models.Index(fields=["organization", "is_current", "score"], name="risk_current_score"),
+            # The register's default order (highest score first, then by name) read straight
+            # from the index: ties on the score run to a hundred thousand nodes.
+            models.Index(
+                fields=["organization", "is_current", "-score", "node_name"],
+                name="risk_current_score_name",
+            ),
+            # The register filtered by level, in the same order; its counts by level read
+            # this index alone.
+            models.Index(
+                fields=["organization", "is_current", "level", "-score", "node_name"],
+                name="risk_current_level",
+            ),
+            # The register filtered by a presumption: only the few assessments where it is
+            # in question are in each of these.
+            *(
+                models.Index(
+                    fields=["organization", "is_current", "-score", "node_name"],
+                    condition=~models.Q(**{status: ""}),
+                    name=f"risk_current_{status}",
+                )
+                for status in ("caatsa_status", "uflpa_status", "section307_status")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
-
+from chainproof.bulk import raw_rows
 from chainproof.domain.editions import Placement, combine_placements, latest_placements
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.refdata import trust_words
@@ -194,7 +193,7 @@ def build_snapshot(
     )
     rows: Iterable[tuple[Any, ...]]
     if only is None:
-        rows = _raw_rows(active_links(organization_id, on).values_list(*columns))
+        rows = raw_rows(active_links(organization_id, on).values_list(*columns))
     else:
         facility_ids = ids_of(only, NodeKind.FACILITY)
         supplier_ids = ids_of(only, NodeKind.SUPPLIER)
@@ -359,16 +358,6 @@ def build_snapshot(
         )
         snap.products.append(node)
     return snap
-
-
-def _raw_rows(queryset: Any, size: int = 10_000) -> Iterator[tuple[Any, ...]]:
-    """A values_list's rows straight from the cursor: integer and flag columns need none
-    of the ORM's per-value converters (a flag may come back as 0/1)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(size):
-            yield from batch
 
 
 def _tier_one(

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from chainproof.audit.selectors import audit_events_for
+from chainproof.audit.selectors import last_event_at
 from chainproof.domain.countries import readable_name
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import EntityHit
@@ -251,9 +251,4 @@ def explanation_in_words(text: str) -> str:
 
 def last_screened_at(organization_id: int) -> datetime | None:
     """When the organization's names were last screened (a run completed), or None."""
-    return (
-        audit_events_for(organization_id, action="screening.completed")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    return last_event_at(organization_id, "screening.completed")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from chainproof.domain.graph import ChainEdge, ChainMap, upstream_map
@@ -134,6 +135,29 @@ def facility_list(
     if dprk in ("present", "unknown", "none"):
         qs = qs.filter(dprk_workers=dprk)
     return qs.order_by("name", "pk")
+
+
+def countries_in_use(model: type[Supplier] | type[Facility], organization_id: int) -> list[str]:
+    """The countries of the organization's suppliers or worksites, in code order, for a
+    list's filter. Read as a skip through the index on (organization, country): each step
+    finds the next country after the last one, so a million worksites in 60 countries cost
+    60 index lookups, not a read of the million (a plain DISTINCT, on PostgreSQL)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE found(country) AS (
+            SELECT (SELECT country FROM {table} WHERE organization_id = %s
+                    ORDER BY country LIMIT 1)
+            UNION ALL
+            SELECT (SELECT country FROM {table} WHERE organization_id = %s
+                    AND country > found.country ORDER BY country LIMIT 1)
+            FROM found WHERE found.country IS NOT NULL
+        )
+        SELECT country FROM found WHERE country IS NOT NULL
+    """  # noqa: S608 (the table name is the model's own, quoted)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [organization_id, organization_id])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def links_of_supplier(supplier: Supplier) -> tuple[QuerySet[SupplyLink], QuerySet[SupplyLink]]:

@@ -37,21 +37,12 @@ from chainproof.suppliers.models import Facility, Material, Product, Supplier, S
 from chainproof.suppliers.selectors import (
     SORT_LABELS,
     SUPPLIER_SORTS,
+    countries_in_use,
     facility_list,
     links_of_facility,
     links_of_supplier,
     supplier_list,
 )
-
-
-def distinct_countries(model: Any, org_id: int) -> list[str]:
-    """The countries in use (order_by() first: a default ordering would widen DISTINCT)."""
-    return list(
-        model.objects.filter(organization_id=org_id)
-        .order_by("country")
-        .values_list("country", flat=True)
-        .distinct()
-    )
 
 
 def _url_maker(name: str, *args: Any) -> Any:
@@ -96,7 +87,7 @@ def supplier_index(request: HttpRequest) -> HttpResponseBase:
     exported = _export_or(request, "suppliers", suppliers, org_id)
     if exported:
         return exported
-    countries = distinct_countries(Supplier, org_id)
+    countries = countries_in_use(Supplier, org_id)
     page = paginate(request, suppliers)
     risks = risk_scores(org_id, [NodeKey.supplier(s.pk) for s in page["rows"]])
     detail, why = _url_maker("suppliers:supplier"), _url_maker("risk:node", "supplier")
@@ -134,7 +125,7 @@ def facility_index(request: HttpRequest) -> HttpResponseBase:
         {
             **paginate(request, facilities),
             "params": params,
-            "countries": distinct_countries(Facility, org_id),
+            "countries": countries_in_use(Facility, org_id),
             "names": country_names(org_id),
         },
     )

@@ -93,24 +93,26 @@ class RiskAssessment(models.Model):
                 fields=["organization", "node_type", "node_id", "is_current"],
                 name="risk_node_current",
             ),
-            # The register's default order (highest score first, then by name) read straight
-            # from the index: ties on the score run to a hundred thousand nodes.
+            # The register's indexes hold current assessments only (the history stays out),
+            # so both databases match "is_current" in the query to them.
+            # Its default order (highest score first, then by name) read straight from the
+            # index: ties on the score run to a hundred thousand nodes.
             models.Index(
-                fields=["organization", "is_current", "-score", "node_name"],
+                fields=["organization", "-score", "node_name"],
+                condition=models.Q(is_current=True),
                 name="risk_current_score_name",
             ),
-            # The register filtered by level, in the same order; its counts by level read
-            # this index alone.
+            # Filtered by level, in the same order; the counts by level read this index alone.
             models.Index(
-                fields=["organization", "is_current", "level", "-score", "node_name"],
+                fields=["organization", "level", "-score", "node_name"],
+                condition=models.Q(is_current=True),
                 name="risk_current_level",
             ),
-            # The register filtered by a presumption: only the few assessments where it is
-            # in question are in each of these.
+            # Filtered by a presumption: only the few assessments where it is in question.
             *(
                 models.Index(
-                    fields=["organization", "is_current", "-score", "node_name"],
-                    condition=~models.Q(**{status: ""}),
+                    fields=["organization", "-score", "node_name"],
+                    condition=models.Q(is_current=True) & ~models.Q(**{status: ""}),
                     name=f"risk_current_{status}",
                 )
                 for status in ("caatsa_status", "uflpa_status", "section307_status")

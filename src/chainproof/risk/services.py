@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
-from chainproof.bulk import insert_values
+from chainproof.bulk import insert_values, statistics_refresh_after
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.risk import engine
@@ -252,6 +252,7 @@ def risk_score_all(
     with transaction.atomic():
         written = run.score(todo, current, states, batch_nodes, progress, skipped)
         _components_replace(organization_id, known, states)
+        statistics_refresh_after(written, RiskAssessment)
     return {
         **summary,
         "changed": written,

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from chainproof.bulk import raw_rows
+from chainproof.bulk import raw_rows, statistics_refresh_after
 from chainproof.domain.graph import TierResult, compute_tiers
 from chainproof.domain.nodes import IMPORTER, NodeKey
 from chainproof.suppliers.models import Facility, Supplier, SupplyLink
@@ -137,6 +137,7 @@ def tiers_recompute(*, organization_id: int) -> dict[str, Any]:
             for start in range(0, len(pks), 900):
                 model.objects.filter(pk__in=pks[start : start + 900]).update(tier=tier)
             changed += len(pks)
+    statistics_refresh_after(changed, Supplier, Facility)
     return {
         "nodes_with_tier": len(coded),
         "changed": changed,

@@ -24,7 +24,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
+from chainproof.audit.models import AuditEvent
+from chainproof.bulk import statistics_refresh_after
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import RowError, TableFileError
@@ -34,6 +37,14 @@ from chainproof.suppliers.importing.pending import batch_of_pending
 from chainproof.suppliers.importing.reading import read_list
 from chainproof.suppliers.importing.review import Evaluation
 from chainproof.suppliers.importing.writing import evaluate_into, write_evaluation
+from chainproof.suppliers.models import (
+    Facility,
+    Material,
+    Product,
+    Supplier,
+    SupplierIdentifier,
+    SupplyLink,
+)
 
 __all__ = ["ENTITIES", "ImportFailed", "ImportReport", "Progress", "run_import"]
 
@@ -170,4 +181,16 @@ def _run_import(
                 ).pk
             ),
         )
+        statistics_refresh_after(report.created + report.updated, *_TABLES[entity], AuditEvent)
     return report
+
+
+# The tables an import of each kind writes to (with the audit trail's), whose statistics
+# are read again after a large import.
+_TABLES: dict[str, tuple[type[Model], ...]] = {
+    "suppliers": (Supplier, SupplierIdentifier),
+    "facilities": (Facility,),
+    "materials": (Material,),
+    "products": (Product,),
+    "links": (SupplyLink,),
+}

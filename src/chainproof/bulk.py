@@ -354,6 +354,7 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
         connection.vendor == "postgresql"
         and COPY_ON_POSTGRESQL
         and len(rows) >= UPDATE_THROUGH_COPY_AT
+        and not set(attnames) & _unique_attnames(model)
     ):
         _update_through_copy(model, columns, rows)
         return len(rows)
@@ -373,6 +374,22 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
 UPDATE_THROUGH_COPY_AT = 200
 
 
+def _unique_attnames(model: type[models.Model]) -> frozenset[str]:
+    """The columns of ``model`` under a unique rule. An update of one of them keeps one
+    statement per row: PostgreSQL checks a unique rule row by row within one UPDATE, so
+    values passed along between rows (A takes B's, B a new one) could be refused in the
+    one statement where the same rows in the caller's order are not."""
+    opts = model._meta
+    attname = {f.name: f.attname for f in opts.concrete_fields}
+    names = {f.attname for f in opts.concrete_fields if f.unique and not f.primary_key}
+    for constraint in opts.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            names |= {attname[name] for name in constraint.fields}
+    for together in opts.unique_together:
+        names |= {attname[name] for name in together}
+    return frozenset(names)
+
+
 def _update_through_copy(
     model: type[models.Model], columns: Sequence[str], rows: list[list[Any]]
 ) -> None:
@@ -383,7 +400,7 @@ def _update_through_copy(
     table = quote(model._meta.db_table)
     key = quote(str(model._meta.pk.column))
     names = ", ".join([key, *(quote(c) for c in columns)])
-    temp = quote("chainproof_bulk_update")
+    temp = "pg_temp." + quote("chainproof_bulk_update")  # never a table of the schema
     last = {row[-1]: row for row in rows}
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temp}")
@@ -493,4 +510,6 @@ def statistics_refresh_after(rows: int, *models_: type[models.Model]) -> None:
     """Refresh the statistics of ``models_`` once the current transaction commits, when
     ``rows`` (how many rows it wrote to them) is at least STATISTICS_AFTER_ROWS."""
     if rows >= STATISTICS_AFTER_ROWS and models_:
-        transaction.on_commit(lambda: statistics_refresh(*models_))
+        # robust: the rows are committed whatever happens; a failed ANALYZE (a lock
+        # timeout) is logged, never raised to the import or job that wrote them.
+        transaction.on_commit(lambda: statistics_refresh(*models_), robust=True)

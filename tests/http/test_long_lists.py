@@ -5,6 +5,8 @@ the countries in use, read by skipping through the index."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chainproof.bulk import insert_values
 from chainproof.common import paging
@@ -34,21 +36,22 @@ def _names(response):
 def test_a_list_longer_than_it_is_counted_says_more_than_and_pages_on_to_its_end(
     csrf_client, alice, monkeypatch
 ):
-    monkeypatch.setattr(paging, "COUNT_UP_TO", 60)
+    monkeypatch.setattr(paging, "COUNT_UP_TO", 120)
     _suppliers(alice.organization, 130)
     csrf_client.sign_in(alice)
 
-    first = csrf_client.get("/suppliers/")
+    with CaptureQueriesContext(connection) as captured:
+        first = csrf_client.get("/suppliers/")
     text = first.content.decode()
-    # Counted to the page after this one (100 rows): more than that, so no total is claimed.
-    assert "Page 1 · more than 100 rows" in text
-    assert "of 130" not in text
+    # Counted to 121 rows, no further: more than 120, so no total is claimed.
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "LIMIT 121" in counts[0]
+    assert "Page 1 · more than 120 rows" in text
+    assert "130" not in text.split('class="pagination"', 1)[1]
     assert 'rel="next"' in text
 
-    second = csrf_client.get("/suppliers/?page=2").content.decode()
-    assert "Page 2 · more than 150 rows" not in second  # 150 >= 130: counted exactly
-    assert "Page 2 of 3 · 130 rows" in second
-
+    # Page 3 asks for a count up to page 4 (200 rows): the 130 are counted exactly.
     last = csrf_client.get("/suppliers/?page=3").content.decode()
     assert "Page 3 of 3 · 130 rows" in last
     assert 'rel="next"' not in last
@@ -58,6 +61,24 @@ def test_a_list_longer_than_it_is_counted_says_more_than_and_pages_on_to_its_end
     for number in (1, 2, 3):
         seen |= set(_names(csrf_client.get(f"/suppliers/?page={number}")))
     assert len(seen) == 130
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "x", "99999999999999999999", "184467440737095516"])
+def test_a_page_number_out_of_range_gives_a_whole_page_never_an_error(
+    csrf_client, alice, monkeypatch, page
+):
+    monkeypatch.setattr(paging, "COUNT_UP_TO", 60)
+    _suppliers(alice.organization, 130)
+    csrf_client.sign_in(alice)
+    response = csrf_client.get(f"/suppliers/?page={page}")
+    assert response.status_code == 200
+    text = response.content.decode()
+    if page in ("0", "-3", "x"):
+        assert "Page 1 ·" in text  # the first page, 50 rows
+        assert len(_names(response)) == 50
+    else:
+        assert "Page 3 of 3 · 130 rows" in text  # the last page, its 30 rows
+        assert len(_names(response)) == 30
 
 
 def test_a_list_within_the_count_says_its_total(csrf_client, alice):

@@ -37,9 +37,15 @@ class CountedUpTo(Paginator):  # type: ignore[type-arg]
         return min(counted, self.limit + 1)
 
 
+# The furthest page a request may ask for (a larger number would be sent to the database as
+# a row limit beyond its integers); further is the last page.
+LAST_PAGE_ASKED = 1_000_000
+
+
 def _number(raw: str | None) -> int:
+    """The page asked for: 1 for anything that is not a whole number of at least 1."""
     try:
-        return max(1, int(raw or 1))
+        return min(max(1, int(raw or 1)), LAST_PAGE_ASKED)
     except ValueError:
         return 1
 
@@ -48,7 +54,7 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> dict
     wanted = _number(request.GET.get("page"))
     # Counted at least to the page after the one asked for, so it has a Next link.
     paginator = CountedUpTo(items, per_page, max(COUNT_UP_TO, (wanted + 1) * per_page))
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj = paginator.get_page(wanted)
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from chainproof.bulk import statistics_refresh_after
 from chainproof.domain.nodes import format_all, parse_all
 from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import Progress, handler, job_split, parts_combiner
+from chainproof.risk.models import RiskAssessment
 from chainproof.risk.services import risk_rescore, risk_score_all, risk_score_part
 
 
@@ -77,6 +79,8 @@ def score_all_parts(job: Job, results: list[dict[str, Any]]) -> dict[str, Any]:
     plan = job.result if isinstance(job.result, dict) else {}
     nodes = int(plan.get("nodes", 0))
     written = sum(int(r.get("changed", 0)) for r in results)
+    # The parts wrote in several transactions: the statistics are read once, at the end.
+    statistics_refresh_after(written, RiskAssessment)
     elapsed = timezone.now() - job.started_at if job.started_at else timedelta()
     return {
         **plan,

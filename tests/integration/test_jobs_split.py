@@ -21,7 +21,9 @@ from chainproof.audit.models import AuditEvent
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue, run_pending
-from chainproof.risk.models import RiskAssessment, ScoredComponent
+from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment, ScoredComponent
+from chainproof.risk.selectors import level_counts
+from chainproof.risk.storing import level_counts_recount
 from chainproof.risk.services import risk_score_all
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
@@ -104,10 +106,14 @@ def _digests(org) -> Counter[str]:
 
 def _forget_results(org) -> None:
     """Back to a graph nothing has scored or screened yet (and no job waiting)."""
-    RiskAssessment.objects.filter(organization=org).delete()
-    ScoredComponent.objects.filter(organization=org).delete()
+    _forget_scores(org)
     ScreeningHit.objects.filter(organization=org).delete()
     Job.objects.filter(status=Job.Status.QUEUED).delete()
+
+
+def _forget_scores(org) -> None:
+    for model in (RiskAssessment, ScoredComponent, LevelCount, LevelMonth):
+        model.objects.filter(organization=org).delete()
 
 
 def _run_workers(workers_db, count: int = 2) -> list[str]:
@@ -136,6 +142,8 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     hits, assessments, digests = _hits(org), _assessments(org), _digests(org)
     assert len(assessments) == single_score["nodes"]
     assert len({values[2] for values in assessments.values()}) > 1  # several levels
+    counts = level_counts(org.pk)
+    assert counts == level_counts_recount(org.pk) and sum(counts.values()) == len(assessments)
 
     # Split: the full re-screen, then the full re-score, each by two worker processes.
     _forget_results(org)
@@ -158,8 +166,7 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
         single_screen["records"],
     )
 
-    RiskAssessment.objects.filter(organization=org).delete()
-    ScoredComponent.objects.filter(organization=org).delete()
+    _forget_scores(org)
     Job.objects.filter(status=Job.Status.QUEUED).delete()  # what the new hits queued
     with transaction.atomic():
         scoring = job_enqueue(kind=JobKind.RISK_SCORE_ALL, organization=org, actor=alice.user)
@@ -168,6 +175,8 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     assert scoring.status == Job.Status.SUCCEEDED, scoring.error
     assert _assessments(org) == assessments
     assert _digests(org) == digests
+    # The parts, written at once by two processes, added up their counts by level.
+    assert level_counts(org.pk) == counts
     parts = list(scoring.parts.order_by("pk"))
     assert len(parts) > 2
     assert {p.status for p in parts} == {Job.Status.SUCCEEDED}

@@ -60,7 +60,13 @@ def _queries(org_id: int) -> dict[str, Any]:
     from chainproof.evidence.selectors import documents_for
     from chainproof.risk.selectors import register
     from chainproof.screening.selectors import queue
-    from chainproof.suppliers.selectors import SUPPLIER_SORTS, facility_list, supplier_list
+    from chainproof.suppliers.models import Supplier
+    from chainproof.suppliers.selectors import (
+        SUPPLIER_SORTS,
+        facility_list,
+        supplier_list,
+        supplier_search,
+    )
 
     page = slice(0, 50)
     queries = {
@@ -69,7 +75,10 @@ def _queries(org_id: int) -> dict[str, Any]:
     }
     queries.update(
         {
-            "supplier list, search": supplier_list(org_id, q="golden")[page],
+            # A search that matches many rows, listed as it is (search_narrowed)
+            "supplier list, search": Supplier.objects.filter(
+                supplier_search(org_id, "golden"), organization_id=org_id
+            ).order_by(*SUPPLIER_SORTS["name"])[page],
             "supplier list, country": supplier_list(org_id, country="CN")[page],
             "supplier list, country sorted by country": supplier_list(
                 org_id, country="CN", sort="country"
@@ -108,6 +117,58 @@ def test_main_list_queries_use_an_index_for_the_organization_and_the_order(alice
                 f"{name}: sequential scan of {seq}, {len(sorts)} sort(s), indexes {indexed}"
             )
     assert len(queries) >= 15
+    assert not problems, "\n".join(problems)
+
+
+def _search_plan(queryset) -> list[dict[str, Any]]:
+    """The plan of a search with every way of reading a table but a bitmap scan priced
+    out: what is left is an index that can find the search's words."""
+    with connection.cursor() as cursor:
+        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        try:
+            text = queryset.explain(format="json")
+        finally:
+            for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
+                cursor.execute(f"RESET {setting}")
+    return list(_nodes(json.loads(text)[0]["Plan"]))
+
+
+def test_searches_for_part_of_a_name_are_served_by_the_trigram_indexes(alice):
+    """A search for words inside a name (LIKE '%...%') is found through the GIN trigram
+    index of its table, every part of the search's OR included (one part no index
+    serves and PostgreSQL reads the whole table)."""
+    from chainproof.risk.models import RiskAssessment
+    from chainproof.suppliers.models import Facility, Supplier
+    from chainproof.suppliers.selectors import facility_search, supplier_search
+
+    org_id = alice.organization.pk
+    with connection.cursor() as cursor:
+        for table in BIG_TABLES:
+            cursor.execute(f"ANALYZE {table}")
+    # The search's own condition, as the lists add it to the organization's: with the
+    # organization's index in the plan, a tiny table is read through that one instead.
+    searches = {
+        "suppliers, words of a name": Supplier.objects.filter(
+            supplier_search(org_id, "harbour textiles")
+        ),
+        "suppliers, the start of a ref": Supplier.objects.filter(supplier_search(org_id, "S-CN-9")),
+        "suppliers, a name in another script": Supplier.objects.filter(
+            supplier_search(org_id, "金色港湾")
+        ),
+        "worksites, words of a name or a city": Facility.objects.filter(facility_search("dyeing")),
+        "worksites, a name in another script": Facility.objects.filter(facility_search("金色港湾")),
+        "risk register, a name": RiskAssessment.objects.filter(
+            is_current=True, node_name__icontains="harbour"
+        ),
+    }
+    problems = []
+    for name, queryset in searches.items():
+        nodes = _search_plan(queryset.order_by())
+        used = {n.get("Index Name") for n in nodes if n["Node Type"] == "Bitmap Index Scan"}
+        seq = [n["Relation Name"] for n in nodes if n["Node Type"] == "Seq Scan"]
+        if seq or not used or not all(index.endswith("_trgm") for index in used):
+            problems.append(f"{name}: indexes {sorted(used)}, sequential scans {seq}")
     assert not problems, "\n".join(problems)
 
 

@@ -60,8 +60,9 @@ class RiskAssessment(models.Model):
         FACILITY = "facility", "Facility"
         PRODUCT = "product", "Product"
 
+    # No index of its own: every index below starts with it.
     organization = models.ForeignKey(
-        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     node_type = models.CharField(max_length=10, choices=NodeType.choices)
     node_id = models.PositiveBigIntegerField()
@@ -102,9 +103,17 @@ class RiskAssessment(models.Model):
                 condition=models.Q(is_current=True),
                 name="risk_current_score_name",
             ),
-            # Filtered by level, in the same order; the counts by level read this index alone.
+            # Sorted by name (a search by name looks here once it has found many rows).
+            models.Index(
+                fields=["organization", "node_name"],
+                condition=models.Q(is_current=True),
+                name="risk_current_name",
+            ),
+            # Filtered by level, in the same order; the records at a level (the overview's
+            # suppliers at critical risk) read from this index alone (PostgreSQL).
             models.Index(
                 fields=["organization", "level", "-score", "node_name"],
+                include=["node_type", "node_id"],
                 condition=models.Q(is_current=True),
                 name="risk_current_level",
             ),
@@ -159,3 +168,50 @@ class ScoredComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nodes} node(s): {self.digest[:12]}"
+
+
+class LevelCount(models.Model):
+    """How many current assessments of an organization are at a level. Kept by the one
+    module that writes assessments (``risk/storing.py``), in the transaction that writes
+    them, so that the register and the overview read a few rows instead of counting a
+    million (a third of a second at a million worksites, on every view)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.CharField(max_length=10)
+    current = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "level"], name="risk_level_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.current}"
+
+
+class LevelMonth(models.Model):
+    """The counts by level as they stood at the end of a month (as the month's last
+    write left them; this month: as they stand). The overview's trend reads these
+    instead of replaying every assessment ever written (three million rows, 16 s, at a
+    million worksites)."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(help_text="The month's first day.")
+    level = models.CharField(max_length=10)
+    current = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "month", "level"], name="risk_level_month_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%b %Y} {self.level}: {self.current}"

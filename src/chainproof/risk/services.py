@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -41,7 +41,7 @@ from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
 from chainproof.risk.models import MethodologyVersion, RiskAssessment, ScoredComponent
 from chainproof.risk.snapshot import build_snapshot, reference_facts
-from chainproof.risk.storing import current_all, current_of, store_changed
+from chainproof.risk.storing import current_all, current_of, level_counts_add, store_changed
 from chainproof.suppliers.graph import links_touching
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
@@ -160,7 +160,9 @@ def _store(
     """Store a partial run's changed assessments."""
     current = current_of(organization_id, set(result.scores))
     progress(0, len(result.scores), "writing assessments")
-    _, written = store_changed(organization_id, result, facts, version.pk, on, current)
+    levels: Counter[str] = Counter()
+    _, written = store_changed(organization_id, result, facts, version.pk, on, current, levels)
+    level_counts_add(organization_id, levels)
     return {"changed": written, "unchanged": len(result.scores) - written}
 
 
@@ -363,9 +365,11 @@ class _Run:
         done: int,
     ) -> int:
         """Score and store the components ``todo``, a batch at a time; adds their new
-        digests to ``states``; returns how many assessments were written."""
+        digests to ``states``; returns how many assessments were written. The counts by
+        level are updated last (``level_counts_add``): call it at the end of a transaction."""
         inputs_of = dict(todo)
         written = 0
+        levels: Counter[str] = Counter()
         total = len(self.snap.nodes)
         for batch in batches([(index, len(self.found[index])) for index, _ in todo], batch_nodes):
             nodes = {node: self.snap.nodes[node] for index in batch for node in self.found[index]}
@@ -378,7 +382,7 @@ class _Run:
                 streamed=True,  # written as they are worked out, none kept
             )
             fingerprints, count = store_changed(
-                self.organization_id, result, nodes, self.version.pk, self.on, current
+                self.organization_id, result, nodes, self.version.pk, self.on, current, levels
             )
             written += count
             for index in batch:
@@ -386,6 +390,7 @@ class _Run:
                 states[state_digest(inputs_of[index], members, fingerprints)] = len(members)
             done += len(nodes)
             progress(done, total, "scoring and writing")
+        level_counts_add(self.organization_id, levels)
         return written
 
 

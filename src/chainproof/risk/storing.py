@@ -4,17 +4,22 @@ An assessment row is written only when a node's result changes (score, level, re
 presumptions, methodology, editions or engine version): the previous row stays, marked
 not current, so the history shows how and why a score changed. Rows are plain values
 sent with ``executemany`` (``chainproof.bulk.insert_values``), no model instances.
+
+How many current assessments are at each level (``LevelCount``) is kept here too: each
+write says how it changed the counts, and the caller adds the changes with
+``level_counts_add`` at the end of its transaction.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from chainproof.bulk import insert_values
@@ -22,7 +27,7 @@ from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import NodeScore, RiskResult
 from chainproof.domain.risk.facts import NodeFacts
-from chainproof.risk.models import RiskAssessment
+from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment
 
 COLUMNS = (
     "organization_id",
@@ -134,10 +139,12 @@ def store_changed(
     version_id: int,
     on: date,
     current: Current,
+    levels: Counter[str],
 ) -> tuple[dict[NodeKey, str], int]:
     """Write the assessments of ``result`` whose fingerprint differs from the current one
     (retiring that one). Returns the fingerprint of every node scored and how many
-    assessments were written. Call inside a transaction."""
+    assessments were written; adds to ``levels`` how the number of current assessments
+    at each level changed (for ``level_counts_add``). Call inside a transaction."""
     now = timezone.now()
     editions_key = repr(sorted(result.editions.items()))
     editions = dict(result.editions)  # one object for every row: adapted once
@@ -156,6 +163,7 @@ def store_changed(
                 continue
             if previous is not None:
                 retire.append(previous[0])
+            levels[score.level] += 1
             node_facts = facts[node]
             yield (
                 organization_id,
@@ -182,6 +190,64 @@ def store_changed(
             )
 
     written = insert_values(RiskAssessment, COLUMNS, rows())
-    for start in range(0, len(retire), 900):
-        RiskAssessment.objects.filter(pk__in=retire[start : start + 900]).update(is_current=False)
+    _retire(retire, levels)
     return fingerprints, written
+
+
+def _retire(ids: list[int], levels: Counter[str]) -> None:
+    """Mark the assessments ``ids`` not current, taking each one's level off ``levels``
+    (read from the rows the update changed: UPDATE ... RETURNING, on both databases)."""
+    table = connection.ops.quote_name(RiskAssessment._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):
+            batch = ids[start : start + 900]
+            cursor.execute(
+                f"UPDATE {table} SET is_current = %s WHERE id IN "  # noqa: S608 (our table)
+                f"({', '.join(['%s'] * len(batch))}) AND is_current RETURNING level",
+                [False, *batch],
+            )
+            for (level,) in cursor.fetchall():
+                levels[level] -= 1
+
+
+def level_counts_add(organization_id: int, levels: Counter[str]) -> None:
+    """Add ``levels`` (changes, from ``store_changed``) to the organization's stored counts.
+    Call it last in the transaction that wrote the assessments: the rows it updates stay
+    locked until the commit, and parts of a split run written at once wait for each other
+    only here. Levels are updated in one order, so two such transactions never deadlock."""
+    changes = sorted((level, n) for level, n in levels.items() if n)
+    if not changes:
+        return
+    table = connection.ops.quote_name(LevelCount._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * len(changes))
+    params: list[Any] = []
+    for level, n in changes:
+        params += [organization_id, level, n]
+    months = connection.ops.quote_name(LevelMonth._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, level, current) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (organization_id, level) "
+            f"DO UPDATE SET current = {table}.current + EXCLUDED.current",
+            params,
+        )
+        # This month's counts for the trend: as they now stand.
+        cursor.execute(
+            f"INSERT INTO {months} (organization_id, month, level, current) "  # noqa: S608
+            f"SELECT organization_id, %s, level, current FROM {table} "
+            "WHERE organization_id = %s ORDER BY level "
+            "ON CONFLICT (organization_id, month, level) DO UPDATE SET current = EXCLUDED.current",
+            [timezone.localdate().replace(day=1), organization_id],
+        )
+
+
+def level_counts_recount(organization_id: int) -> dict[str, int]:
+    """The counts as the assessments give them (one GROUP BY over every current one):
+    what ``LevelCount`` must always equal."""
+    return dict(
+        RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("*"))
+        .values_list("level", "n")
+    )

@@ -61,7 +61,9 @@ class Supplier(OrgOwned):
     )
     tags = models.JSONField(default=list, blank=True)
     notes = models.TextField(blank=True)
-    normalized_name = models.CharField(max_length=300, db_index=True)
+    # Found by (organization, name, country): supplier_org_norm; searched for part of a
+    # name through the trigram index on PostgreSQL (migration 0012); never alone.
+    normalized_name = models.CharField(max_length=300)
     # Set when a name arrived with invisible characters (they are removed before storing).
     # Columns of an imported list that have no field here, kept as the list had them
     # (header -> text): shown on the record's page and exported again.
@@ -195,7 +197,9 @@ class Facility(OrgOwned):
     figures_date = models.DateField(null=True, blank=True)
     in_xinjiang = models.BooleanField(default=False)
     xinjiang_reason = models.CharField(max_length=300, blank=True)
-    normalized_name = models.CharField(max_length=300, db_index=True)
+    # Read with the whole organization's worksites by an import; searched for part of a
+    # name through the trigram index on PostgreSQL (migration 0012); never alone.
+    normalized_name = models.CharField(max_length=300)
     # Set when a name arrived with invisible characters (they are removed before storing).
     # Columns of an imported list that have no field here, kept as the list had them
     # (header -> text): shown on the record's page and exported again.

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from chainproof.common.paging import search_narrowed
 from chainproof.domain.graph import ChainEdge, ChainMap, upstream_map
 from chainproof.domain.map_layout import NODE_H, NODE_W, layered
 from chainproof.domain.names import normalize_name
@@ -60,7 +61,7 @@ def supplier_list(
     if risk:
         qs = qs.filter(pk__in=ids_at_risk_level(organization_id, "supplier", risk))
     if q:
-        qs = qs.filter(_supplier_search(organization_id, q))
+        qs = qs.filter(supplier_search(organization_id, q))
     if country:
         qs = qs.filter(country=country.upper())
     if tier == "none":
@@ -69,13 +70,14 @@ def supplier_list(
         qs = qs.filter(tier=int(tier)) if int(tier) < 4 else qs.filter(tier__gte=4)
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by(*SUPPLIER_SORTS.get(sort, SUPPLIER_SORTS["name"]))
+    qs = qs.order_by(*SUPPLIER_SORTS.get(sort, SUPPLIER_SORTS["name"]))
+    return search_narrowed(qs) if q else qs
 
 
-def _supplier_search(organization_id: int, q: str) -> Q:
+def supplier_search(organization_id: int, q: str) -> Q:
     """A code (ref, DUNS, LEI...) matches exactly; otherwise words match the normalised
     name, one word the start of a reference, and text in another script the native-script
-    name."""
+    name. On PostgreSQL every part is served by the trigram index supplier_search_trgm."""
     compact = q.replace(" ", "").replace("-", "").upper()
     by_code = (
         list(
@@ -117,13 +119,7 @@ def facility_list(
 ) -> QuerySet[Facility]:
     qs = Facility.objects.filter(organization_id=organization_id).select_related("supplier")
     if q:
-        norm = normalize_name(q)
-        qs = qs.filter(
-            Q(normalized_name__contains=norm)
-            | Q(native_name__icontains=q)
-            | Q(ref__istartswith=q.strip())
-            | Q(city__icontains=q)
-        )
+        qs = qs.filter(facility_search(q))
     if country:
         qs = qs.filter(country=country.upper())
     if tier == "none":
@@ -134,7 +130,20 @@ def facility_list(
         qs = qs.filter(in_xinjiang=True)
     if dprk in ("present", "unknown", "none"):
         qs = qs.filter(dprk_workers=dprk)
-    return qs.order_by("name", "pk")
+    qs = qs.order_by("name", "pk")
+    return search_narrowed(qs) if q else qs
+
+
+def facility_search(q: str) -> Q:
+    """Words of the name (normalised) or of the city, text in another script, or the start
+    of a reference. On PostgreSQL every part is served by the trigram index
+    facility_search_trgm."""
+    return (
+        Q(normalized_name__contains=normalize_name(q))
+        | Q(native_name__icontains=q)
+        | Q(ref__istartswith=q.strip())
+        | Q(city__icontains=q)
+    )
 
 
 def countries_in_use(model: type[Supplier] | type[Facility], organization_id: int) -> list[str]:

@@ -20,7 +20,6 @@ from chainproof.evidence.selectors import documents_for
 from chainproof.questionnaires import selectors as questionnaires
 from chainproof.questionnaires.models import QuestionnaireRequest, Submission
 from chainproof.risk import selectors as risk
-from chainproof.risk.models import RiskAssessment
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.selectors import queue
 from chainproof.suppliers.selectors import supplier_list
@@ -269,26 +268,10 @@ def open_hits(organization_id: int, ends: list[dt.date]) -> list[float | None]:
 def risk_levels_by_month(
     organization_id: int, ends: list[dt.date], levels: tuple[str, ...] = ("critical", "high")
 ) -> dict[str, list[float | None]]:
-    """At each month's end: how many records stood at each of ``levels``, read from the
-    assessment history (the assessment in force then is the latest computed by then)."""
-    counts: dict[str, list[float | None]] = {level: [] for level in levels}
-    in_force: dict[tuple[str, int], str] = {}
-    rows = (
-        RiskAssessment.objects.filter(organization_id=organization_id)
-        .order_by("computed_at", "pk")
-        .values_list("node_type", "node_id", "level", "computed_at")
-        .iterator(chunk_size=5000)
-    )
-    pending: Any = next(rows, None)
-    for end in ends:
-        limit = _end_of(end)
-        while pending is not None and pending[3] <= limit:
-            in_force[(pending[0], pending[1])] = pending[2]
-            pending = next(rows, None)
-        tally = Counter(in_force.values())
-        for level in levels:
-            counts[level].append(tally.get(level, 0) if in_force else None)
-    return counts
+    """At each month's end: how many records stood at each of ``levels`` (the counts kept
+    month by month as assessments are written)."""
+    counts = risk.level_counts_by_month(organization_id, ends, levels)
+    return {level: list(values) for level, values in counts.items()}
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue, run_pending
 from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment, ScoredComponent
 from chainproof.risk.selectors import level_counts
-from chainproof.risk.storing import level_counts_recount
 from chainproof.risk.services import risk_score_all
+from chainproof.risk.storing import level_counts_recount
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
 from chainproof.screening.watchlists import watchlist_add
@@ -143,7 +143,8 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     assert len(assessments) == single_score["nodes"]
     assert len({values[2] for values in assessments.values()}) > 1  # several levels
     counts = level_counts(org.pk)
-    assert counts == level_counts_recount(org.pk) and sum(counts.values()) == len(assessments)
+    assert counts == level_counts_recount(org.pk)
+    assert sum(counts.values()) == len(assessments)
 
     # Split: the full re-screen, then the full re-score, each by two worker processes.
     _forget_results(org)

@@ -121,17 +121,30 @@ def test_main_list_queries_use_an_index_for_the_organization_and_the_order(alice
 
 
 def _search_plan(queryset) -> list[dict[str, Any]]:
-    """The plan of a search with every way of reading a table but a bitmap scan priced
-    out: what is left is an index that can find the search's words."""
+    """The plan of a search with sequential scans priced out."""
     with connection.cursor() as cursor:
-        for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
-            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
         try:
             text = queryset.explain(format="json")
         finally:
-            for setting in ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan"):
-                cursor.execute(f"RESET {setting}")
+            cursor.execute("RESET enable_seqscan")
     return list(_nodes(json.loads(text)[0]["Plan"]))
+
+
+def _leave_only_trigram_indexes(tables: list[str]) -> None:
+    """Drop every other index of ``tables`` that is not unique (the test's transaction
+    puts them back): on a test's few rows the planner would rather filter what an index
+    of the organization gives; what must hold is that the search itself has an index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid "
+            "JOIN pg_am am ON am.oid = x.relam "
+            "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND am.amname <> 'gin'",
+            [tables],
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {index}")
 
 
 def test_searches_for_part_of_a_name_are_served_by_the_trigram_indexes(alice):
@@ -143,23 +156,23 @@ def test_searches_for_part_of_a_name_are_served_by_the_trigram_indexes(alice):
     from chainproof.suppliers.selectors import facility_search, supplier_search
 
     org_id = alice.organization.pk
+    _leave_only_trigram_indexes(["suppliers_supplier", "suppliers_facility", "risk_riskassessment"])
     with connection.cursor() as cursor:
         for table in BIG_TABLES:
             cursor.execute(f"ANALYZE {table}")
-    # The search's own condition, as the lists add it to the organization's: with the
-    # organization's index in the plan, a tiny table is read through that one instead.
+    suppliers = Supplier.objects.filter(organization_id=org_id)
+    facilities = Facility.objects.filter(organization_id=org_id)
     searches = {
-        "suppliers, words of a name": Supplier.objects.filter(
-            supplier_search(org_id, "harbour textiles")
-        ),
-        "suppliers, the start of a ref": Supplier.objects.filter(supplier_search(org_id, "S-CN-9")),
-        "suppliers, a name in another script": Supplier.objects.filter(
+        "suppliers, words of a name": suppliers.filter(supplier_search(org_id, "harbour textiles")),
+        "suppliers, the start of a ref": suppliers.filter(supplier_search(org_id, "S-CN-9")),
+        "suppliers, a name in another script": suppliers.filter(
             supplier_search(org_id, "金色港湾")
         ),
-        "worksites, words of a name or a city": Facility.objects.filter(facility_search("dyeing")),
-        "worksites, a name in another script": Facility.objects.filter(facility_search("金色港湾")),
+        "worksites, words of a name or a city": facilities.filter(facility_search("dyeing")),
+        "worksites, a name in another script": facilities.filter(facility_search("金色港湾")),
+        # as risk.selectors.register searches
         "risk register, a name": RiskAssessment.objects.filter(
-            is_current=True, node_name__icontains="harbour"
+            organization_id=org_id, is_current=True, node_name__icontains="harbour"
         ),
     }
     problems = []

@@ -12,8 +12,9 @@ Steps, each timed, in one database (SQLite by default, or DATABASE_URL):
    peak memory measured alone), then an incremental re-score after one worksite changes;
 4. screening of every supplier and worksite name against the bundled lists, split into
    batches of names that `--workers` worker processes (`chainproof worker`) run at once;
-5. list and detail pages with realistic filters and sorts, p50/p95 over repeated requests
-   (the supplier and worksite lists, the risk register, a supplier's and a worksite's page);
+5. list and detail pages with realistic filters, sorts and searches (a common word, one
+   record's number), p50/p95 over repeated requests (the supplier and worksite lists, the
+   risk register, the overview, a supplier's and a worksite's page);
 6. the worksite list exported as CSV, streamed (child process: time, peak memory).
 Ends with one table of every figure.
 
@@ -172,6 +173,7 @@ def _pages(org_id: int, repeats: int) -> None:
                 "/suppliers/?country=CN&sort=-risk",
                 "/suppliers/?tier=2&sort=name",
                 "/suppliers/?q=golden",
+                f"/suppliers/?q={rng.randint(0, 500_000):06d}",  # one supplier's number
                 f"/suppliers/?page={rng.randint(2, 40)}",
             ]
         ),
@@ -180,6 +182,7 @@ def _pages(org_id: int, repeats: int) -> None:
                 "/suppliers/facilities/",
                 "/suppliers/facilities/?country=VN",
                 "/suppliers/facilities/?q=dyeing",
+                f"/suppliers/facilities/?q=plant+{rng.randint(0, 999_999):06d}",
                 f"/suppliers/facilities/?page={rng.randint(2, 40)}",
             ]
         ),
@@ -190,8 +193,11 @@ def _pages(org_id: int, repeats: int) -> None:
                 "/risk/?node_type=facility&country=CN&sort=-score",
                 "/risk/?presumption=uflpa",
                 "/risk/?q=harbour&sort=name",
+                f"/risk/?q={rng.randint(0, 999_999):06d}",
+                "/risk/?sort=name",
             ]
         ),
+        "overview": lambda: "/",
         "supplier page": lambda: f"/suppliers/{rng.choice(supplier_ids)}/",
         "worksite page": lambda: f"/suppliers/facilities/{rng.choice(facility_ids)}/",
     }

@@ -77,7 +77,7 @@ def register(
     # name, the rows found are sorted as they are: the index by name would be walked
     # from A looking for them, and names that start with the word searched for sit
     # together (a search for "harbour" read 300,000 rows to reach the H's).
-    order = SORTS.get(sort, SORTS["-score"])
+    order: tuple[Any, ...] = SORTS.get(sort, SORTS["-score"])
     if sort == "name":
         order = (Concat("node_name", Value("")),)
     return search_narrowed(qs.filter(node_name__icontains=q).order_by(*order, "pk"))

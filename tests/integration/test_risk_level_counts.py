@@ -19,8 +19,9 @@ from chainproof.risk.services import risk_rescore, risk_score_all
 from chainproof.risk.storing import level_counts_recount
 from chainproof.suppliers.importing import run_import
 from chainproof.suppliers.models import Facility
+from chainproof.suppliers.selectors import supplier_list
 from chainproof.suppliers.services import facility_save
-from chainproof.web.overview import month_ends, risk_levels_by_month
+from chainproof.web.overview import headline, month_ends, risk_levels_by_month
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,15 @@ def test_the_counts_follow_every_write_and_equal_a_count_of_the_assessments(alic
     assert result["changed"] > 0
     after = level_counts(org.pk)
     assert after == level_counts_recount(org.pk)
+    for kind in ("supplier", "facility", "product"):
+        assert level_counts(org.pk, node_type=kind) == level_counts_recount(org.pk, kind)
+    # The overview's suppliers at critical and high risk: the rows behind its links.
+    figures = {f.key: f for group in headline(org.pk) for f in group.figures}
+    for level in ("critical", "high"):
+        listed = supplier_list(org.pk, risk=level).count()
+        assert figures[f"suppliers-{level}"].count == listed
+        assert figures[f"suppliers-{level}"].url.endswith(f"risk={level}")
+    assert figures["suppliers-critical"].count > 0
     assert after != counts
     assert after.get("critical", 0) > counts.get("critical", 0)
     assert sum(after.values()) == sum(counts.values())  # as many records, other levels

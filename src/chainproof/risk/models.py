@@ -171,7 +171,9 @@ class ScoredComponent(models.Model):
 
 
 class LevelCount(models.Model):
-    """How many current assessments of an organization are at a level. Kept by the one
+    """How many current assessments of an organization's records of a kind are at a level
+    (suppliers at critical risk: as many as the supplier list filtered by that level,
+    every supplier having one current assessment). Kept by the one
     module that writes assessments (``risk/storing.py``), in the transaction that writes
     them, so that the register and the overview read a few rows instead of counting a
     million (a third of a second at a million worksites, on every view)."""
@@ -179,18 +181,19 @@ class LevelCount(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    node_type = models.CharField(max_length=10, choices=RiskAssessment.NodeType.choices)
     level = models.CharField(max_length=10)
     current = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "level"], name="risk_level_count_unique"
+                fields=["organization", "node_type", "level"], name="risk_level_count_unique"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.level}: {self.current}"
+        return f"{self.node_type} {self.level}: {self.current}"
 
 
 class LevelMonth(models.Model):

@@ -99,14 +99,17 @@ def history_for(organization_id: int, node_type: str, node_id: int) -> QuerySet[
     )
 
 
-def level_counts(organization_id: int) -> dict[str, int]:
-    """How many current assessments are at each level, worst first, levels with none left
-    out: read from the counts kept as assessments are written (``LevelCount``)."""
-    counts = dict(
-        LevelCount.objects.filter(organization_id=organization_id, current__gt=0).values_list(
-            "level", "current"
-        )
-    )
+def level_counts(organization_id: int, node_type: str = "") -> dict[str, int]:
+    """How many current assessments are at each level (of one kind of record if
+    ``node_type``), worst first, levels with none left out: read from the counts kept as
+    assessments are written (``LevelCount``)."""
+    kept = LevelCount.objects.filter(organization_id=organization_id)
+    if node_type:
+        kept = kept.filter(node_type=node_type)
+    counts: dict[str, int] = defaultdict(int)
+    for level, current in kept.values_list("level", "current"):
+        counts[level] += current
+    counts = {level: n for level, n in counts.items() if n}
     # worst first, as the register reads
     order = ("critical", "high", "medium", "low")
     return {

@@ -160,7 +160,7 @@ def _store(
     """Store a partial run's changed assessments."""
     current = current_of(organization_id, set(result.scores))
     progress(0, len(result.scores), "writing assessments")
-    levels: Counter[str] = Counter()
+    levels: Counter[tuple[str, str]] = Counter()
     _, written = store_changed(organization_id, result, facts, version.pk, on, current, levels)
     level_counts_add(organization_id, levels)
     return {"changed": written, "unchanged": len(result.scores) - written}
@@ -369,7 +369,7 @@ class _Run:
         level are updated last (``level_counts_add``): call it at the end of a transaction."""
         inputs_of = dict(todo)
         written = 0
-        levels: Counter[str] = Counter()
+        levels: Counter[tuple[str, str]] = Counter()
         total = len(self.snap.nodes)
         for batch in batches([(index, len(self.found[index])) for index, _ in todo], batch_nodes):
             nodes = {node: self.snap.nodes[node] for index in batch for node in self.found[index]}

@@ -139,12 +139,13 @@ def store_changed(
     version_id: int,
     on: date,
     current: Current,
-    levels: Counter[str],
+    levels: Counter[tuple[str, str]],
 ) -> tuple[dict[NodeKey, str], int]:
     """Write the assessments of ``result`` whose fingerprint differs from the current one
     (retiring that one). Returns the fingerprint of every node scored and how many
     assessments were written; adds to ``levels`` how the number of current assessments
-    at each level changed (for ``level_counts_add``). Call inside a transaction."""
+    of each kind at each level changed (for ``level_counts_add``). Call inside a
+    transaction."""
     now = timezone.now()
     editions_key = repr(sorted(result.editions.items()))
     editions = dict(result.editions)  # one object for every row: adapted once
@@ -163,7 +164,7 @@ def store_changed(
                 continue
             if previous is not None:
                 retire.append(previous[0])
-            levels[score.level] += 1
+            levels[node.type_name, score.level] += 1
             node_facts = facts[node]
             yield (
                 organization_id,
@@ -194,60 +195,61 @@ def store_changed(
     return fingerprints, written
 
 
-def _retire(ids: list[int], levels: Counter[str]) -> None:
-    """Mark the assessments ``ids`` not current, taking each one's level off ``levels``
-    (read from the rows the update changed: UPDATE ... RETURNING, on both databases)."""
+def _retire(ids: list[int], levels: Counter[tuple[str, str]]) -> None:
+    """Mark the assessments ``ids`` not current, taking each one off ``levels`` (its kind
+    and level read from the rows the update changed: UPDATE ... RETURNING, on both
+    databases)."""
     table = connection.ops.quote_name(RiskAssessment._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 900):
             batch = ids[start : start + 900]
             cursor.execute(
                 f"UPDATE {table} SET is_current = %s WHERE id IN "  # noqa: S608 (our table)
-                f"({', '.join(['%s'] * len(batch))}) AND is_current RETURNING level",
+                f"({', '.join(['%s'] * len(batch))}) AND is_current RETURNING node_type, level",
                 [False, *batch],
             )
-            for (level,) in cursor.fetchall():
-                levels[level] -= 1
+            for node_type, level in cursor.fetchall():
+                levels[node_type, level] -= 1
 
 
-def level_counts_add(organization_id: int, levels: Counter[str]) -> None:
-    """Add ``levels`` (changes, from ``store_changed``) to the organization's stored counts.
-    Call it last in the transaction that wrote the assessments: the rows it updates stay
-    locked until the commit, and parts of a split run written at once wait for each other
-    only here. Levels are updated in one order, so two such transactions never deadlock."""
-    changes = sorted((level, n) for level, n in levels.items() if n)
+def level_counts_add(organization_id: int, levels: Counter[tuple[str, str]]) -> None:
+    """Add ``levels`` (changes by kind and level, from ``store_changed``) to the
+    organization's stored counts, and set this month's counts for the trend. Call it last
+    in the transaction that wrote the assessments: the rows it updates stay locked until
+    the commit, and parts of a split run written at once wait for each other only here.
+    Rows are updated in one order, so two such transactions never deadlock."""
+    changes = sorted((key, n) for key, n in levels.items() if n)
     if not changes:
         return
     table = connection.ops.quote_name(LevelCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * len(changes))
-    params: list[Any] = []
-    for level, n in changes:
-        params += [organization_id, level, n]
     months = connection.ops.quote_name(LevelMonth._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+    params: list[Any] = []
+    for (node_type, level), n in changes:
+        params += [organization_id, node_type, level, n]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (organization_id, level, current) VALUES {values} "  # noqa: S608
-            "ON CONFLICT (organization_id, level) "
+            f"INSERT INTO {table} (organization_id, node_type, level, current) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (organization_id, node_type, level) "
             f"DO UPDATE SET current = {table}.current + EXCLUDED.current",
             params,
         )
         # This month's counts for the trend: as they now stand.
         cursor.execute(
             f"INSERT INTO {months} (organization_id, month, level, current) "  # noqa: S608
-            f"SELECT organization_id, %s, level, current FROM {table} "
-            "WHERE organization_id = %s ORDER BY level "
+            f"SELECT organization_id, %s, level, SUM(current) FROM {table} "
+            "WHERE organization_id = %s GROUP BY organization_id, level ORDER BY level "
             "ON CONFLICT (organization_id, month, level) DO UPDATE SET current = EXCLUDED.current",
             [timezone.localdate().replace(day=1), organization_id],
         )
 
 
-def level_counts_recount(organization_id: int) -> dict[str, int]:
-    """The counts as the assessments give them (one GROUP BY over every current one):
-    what ``LevelCount`` must always equal."""
+def level_counts_recount(organization_id: int, node_type: str = "") -> dict[str, int]:
+    """The counts by level as the current assessments give them (of one kind of record if
+    ``node_type``; one GROUP BY over every one): what ``LevelCount`` must always equal."""
+    current = RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
+    if node_type:
+        current = current.filter(node_type=node_type)
     return dict(
-        RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("*"))
-        .values_list("level", "n")
+        current.order_by().values_list("level").annotate(n=Count("*")).values_list("level", "n")
     )

@@ -1,6 +1,8 @@
 """What the overview reads: "where do we stand" in figures, each counted by the very
 selector its list page uses (so the number on the overview is the number of rows behind
-its link), the risk-level distribution and the trends by month. Nothing here writes."""
+its link; suppliers at a risk level from the counts kept as assessments are written, which
+equal it, tested in tests/integration/test_risk_level_counts.py), the risk-level
+distribution and the trends by month. Nothing here writes."""
 
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ from chainproof.questionnaires.models import QuestionnaireRequest, Submission
 from chainproof.risk import selectors as risk
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.selectors import queue
-from chainproof.suppliers.selectors import supplier_list
 
 LEVELS = ("critical", "high", "medium", "low")
 EXPIRY_WINDOWS = (30, 60)
@@ -56,8 +57,10 @@ def headline(organization_id: int, *, today: dt.date | None = None) -> list[Grou
     """The headline figures, grouped by what they ask of the team."""
     today = today or timezone.localdate()
     hits = queue(organization_id, status=ScreeningHit.Status.OPEN).count()
-    critical = supplier_list(organization_id, risk="critical").count()
-    high = supplier_list(organization_id, risk="high").count()
+    # Suppliers at a level: the counts kept as assessments are written, which equal the
+    # supplier list filtered by that level (each supplier has one current assessment).
+    suppliers_at = risk.level_counts(organization_id, node_type="supplier")
+    critical, high = suppliers_at.get("critical", 0), suppliers_at.get("high", 0)
     applies, may_apply = (
         risk.register(
             organization_id, node_type="product", presumption=risk.ANY_PRESUMPTION, status=s

@@ -22,11 +22,12 @@ def count_levels(apps, schema_editor):
     rows = (
         assessment.objects.filter(is_current=True)
         .order_by()
-        .values_list("organization_id", "level")
+        .values_list("organization_id", "node_type", "level")
         .annotate(n=Count("*"))
     )
     level_count.objects.bulk_create(
-        level_count(organization_id=org, level=level, current=n) for org, level, n in rows
+        level_count(organization_id=org, node_type=kind, level=level, current=n)
+        for org, kind, level, n in rows
     )
     organizations = (
         assessment.objects.order_by().values_list("organization_id", flat=True).distinct()
@@ -82,6 +83,17 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
+                (
+                    "node_type",
+                    models.CharField(
+                        choices=[
+                            ("supplier", "Supplier"),
+                            ("facility", "Facility"),
+                            ("product", "Product"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
                 ("level", models.CharField(max_length=10)),
                 ("current", models.BigIntegerField(default=0)),
                 (
@@ -97,7 +109,8 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("organization", "level"), name="risk_level_count_unique"
+                        fields=("organization", "node_type", "level"),
+                        name="risk_level_count_unique",
                     )
                 ],
             },

@@ -66,8 +66,9 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> dict
     }
 
 
-# A search that matches no more rows than this is listed from its rows' ids.
-NARROW_UP_TO = 10_000
+# A search that matches no more rows than this is listed from its rows' ids (fetching
+# more ids than this costs more than it saves: 10,000 took 70 ms at a million worksites).
+NARROW_UP_TO = 2_000
 
 
 def search_narrowed(queryset: QuerySet[Any], limit: int | None = None) -> QuerySet[Any]:

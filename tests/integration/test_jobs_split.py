@@ -176,8 +176,19 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     assert scoring.status == Job.Status.SUCCEEDED, scoring.error
     assert _assessments(org) == assessments
     assert _digests(org) == digests
-    # The parts, written at once by two processes, added up their counts by level.
+    # The parts, written at once by two processes, added up their counts by level, and
+    # this month's counts for the trend are the same.
     assert level_counts(org.pk) == counts
+    month = LevelMonth.objects.filter(organization=org).order_by("-month").first()
+    assert month is not None
+    assert (
+        dict(
+            LevelMonth.objects.filter(organization=org, month=month.month).values_list(
+                "level", "current"
+            )
+        )
+        == counts
+    )
     parts = list(scoring.parts.order_by("pk"))
     assert len(parts) > 2
     assert {p.status for p in parts} == {Job.Status.SUCCEEDED}

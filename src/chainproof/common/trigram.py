@@ -13,7 +13,8 @@ expressions must be exactly those Django writes for the lookups (``contains`` on
 is ``"col"::text LIKE``; ``icontains`` and ``istartswith`` are ``UPPER("col"::text)
 LIKE UPPER(...)``). If the extension cannot be created (a managed server that does not
 offer it, a role without the right to create it), the migration says so and goes on: the
-searches then give the same rows, only more slowly.
+searches then give the same rows, only more slowly; once the extension is there,
+``chainproof search-indexes`` creates the indexes of every migration applied.
 
 A partial index (``condition``) also gets statistics on each expression (PostgreSQL 14
 and later): the planner reads no statistics from a partial index, and without them it
@@ -45,7 +46,7 @@ def trigram_available(schema_editor: Any) -> bool:
             log.warning(
                 "pg_trgm could not be created (%s): searches for part of a name will read "
                 "whole tables. Ask the database's administrator to run "
-                "CREATE EXTENSION pg_trgm, then run chainproof migrate again.",
+                "CREATE EXTENSION pg_trgm, then run chainproof search-indexes.",
                 str(exc).strip().splitlines()[0],
             )
             return False
@@ -92,6 +93,11 @@ class TrigramIndex(Operation):
         connection = schema_editor.connection
         if connection.vendor != "postgresql" or not trigram_available(schema_editor):
             return
+        self.create(schema_editor)
+
+    def create(self, schema_editor: Any) -> None:
+        """The index (if missing) and its statistics, pg_trgm being installed."""
+        connection = schema_editor.connection
         quote = connection.ops.quote_name
         schema_editor.execute(self.sql(quote))
         if self.condition and connection.pg_version >= 140000:
@@ -122,3 +128,17 @@ class TrigramIndex(Operation):
     @property
     def migration_name_fragment(self) -> str:
         return self.name.lower()
+
+
+def trigram_indexes_applied(connection: Any) -> list[TrigramIndex]:
+    """The search indexes of every migration applied to the database."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    return [
+        operation
+        for key, migration in sorted(loader.graph.nodes.items())
+        if key in loader.applied_migrations
+        for operation in migration.operations
+        if isinstance(operation, TrigramIndex)
+    ]

@@ -21,6 +21,7 @@ from chainproof.jobs.models import Job
 from chainproof.jobs.services import Progress, handler, job_split, parts_combiner
 from chainproof.risk.models import RiskAssessment
 from chainproof.risk.services import risk_rescore, risk_score_all, risk_score_part
+from chainproof.risk.storing import level_counts_rebuild
 
 
 @handler(JobKind.RISK_SCORE_ALL)
@@ -79,7 +80,11 @@ def score_all_parts(job: Job, results: list[dict[str, Any]]) -> dict[str, Any]:
     plan = job.result if isinstance(job.result, dict) else {}
     nodes = int(plan.get("nodes", 0))
     written = sum(int(r.get("changed", 0)) for r in results)
-    # The parts wrote in several transactions: the statistics are read once, at the end.
+    # The parts wrote in several transactions: the statistics are read once, at the end,
+    # and the counts by level counted again, as an unsplit full run ends.
+    if job.organization_id is not None:
+        with transaction.atomic():
+            level_counts_rebuild(job.organization_id)
     statistics_refresh_after(written, RiskAssessment)
     elapsed = timezone.now() - job.started_at if job.started_at else timedelta()
     return {

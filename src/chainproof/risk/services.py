@@ -41,7 +41,13 @@ from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue
 from chainproof.risk.models import MethodologyVersion, RiskAssessment, ScoredComponent
 from chainproof.risk.snapshot import build_snapshot, reference_facts
-from chainproof.risk.storing import current_all, current_of, level_counts_add, store_changed
+from chainproof.risk.storing import (
+    current_all,
+    current_of,
+    level_counts_add,
+    level_counts_rebuild,
+    store_changed,
+)
 from chainproof.suppliers.graph import links_touching
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "methodologies"
@@ -254,6 +260,7 @@ def risk_score_all(
     with transaction.atomic():
         written = run.score(todo, current, states, batch_nodes, progress, skipped)
         _components_replace(organization_id, known, states)
+        level_counts_rebuild(organization_id)  # whatever an outside change left wrong
         statistics_refresh_after(written, RiskAssessment)
     return {
         **summary,

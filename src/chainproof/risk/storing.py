@@ -221,8 +221,8 @@ def level_counts_add(organization_id: int, levels: Counter[tuple[str, str]]) -> 
     changes = sorted((key, n) for key, n in levels.items() if n)
     if not changes:
         return
+    _counts_locked(organization_id)
     table = connection.ops.quote_name(LevelCount._meta.db_table)
-    months = connection.ops.quote_name(LevelMonth._meta.db_table)
     values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
     params: list[Any] = []
     for (node_type, level), n in changes:
@@ -234,14 +234,60 @@ def level_counts_add(organization_id: int, levels: Counter[tuple[str, str]]) -> 
             f"DO UPDATE SET current = {table}.current + EXCLUDED.current",
             params,
         )
-        # This month's counts for the trend: as they now stand.
+    _month_set(organization_id)
+
+
+# The PostgreSQL advisory lock (with the organization's id) under which counts are changed.
+COUNTS_LOCK = 0x52_4C_43  # "RLC"
+
+
+def _counts_locked(organization_id: int) -> None:
+    """Take the organization's lock on its counts, to the end of the transaction: two
+    transactions that change them (parts of a split run) then change them one after the
+    other, each reading the counts the other committed (SQLite writes one at a time)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                [COUNTS_LOCK, organization_id],
+            )
+
+
+def _month_set(organization_id: int) -> None:
+    """This month's counts for the trend: as they now stand (call under the lock)."""
+    table = connection.ops.quote_name(LevelCount._meta.db_table)
+    months = connection.ops.quote_name(LevelMonth._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {months} WHERE organization_id = %s AND month = %s",  # noqa: S608
+            [organization_id, timezone.localdate().replace(day=1)],
+        )
         cursor.execute(
             f"INSERT INTO {months} (organization_id, month, level, current) "  # noqa: S608
             f"SELECT organization_id, %s, level, SUM(current) FROM {table} "
-            "WHERE organization_id = %s GROUP BY organization_id, level ORDER BY level "
-            "ON CONFLICT (organization_id, month, level) DO UPDATE SET current = EXCLUDED.current",
+            "WHERE organization_id = %s GROUP BY organization_id, level ORDER BY level",
             [timezone.localdate().replace(day=1), organization_id],
         )
+
+
+def level_counts_rebuild(organization_id: int) -> None:
+    """Count the current assessments again and store the counts (and this month's): a
+    full run ends with it, so that counts an outside change left wrong (an assessment
+    deleted by hand, a write by a version that kept no counts) last no longer than that."""
+    _counts_locked(organization_id)
+    current = (
+        RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
+        .order_by()
+        .values_list("node_type", "level")
+        .annotate(n=Count("*"))
+    )
+    counted = [
+        LevelCount(organization_id=organization_id, node_type=kind, level=level, current=n)
+        for kind, level, n in current
+    ]
+    LevelCount.objects.filter(organization_id=organization_id).delete()
+    LevelCount.objects.bulk_create(counted)
+    _month_set(organization_id)
 
 
 def level_counts_recount(organization_id: int, node_type: str = "") -> dict[str, int]:

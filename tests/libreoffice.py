@@ -33,6 +33,8 @@ TIMEOUT = 120
 SOFFICE = "soffice"
 UNO_PYTHON = "/usr/bin/python3"  # the system Python with python3-uno, not the venv
 JOB_SCRIPT = Path(__file__).resolve().parent / "lo_fill.py"
+JOB_DONE = "chainproof-lo-job-done"  # what lo_fill.py prints once its file is stored
+ATTEMPTS = 3
 
 
 def missing() -> str:
@@ -112,14 +114,15 @@ class LibreOffice:
 
     def _run(self, job: dict[str, Any]) -> None:
         """Run one job; a crash (the UNO bridge or soffice killed by a signal, seen now and
-        then under load) is retried once on a fresh LibreOffice, any other failure fails."""
-        for attempt in (1, 2):
+        then under load) is retried on a fresh LibreOffice, up to ATTEMPTS times in all;
+        any other failure fails."""
+        for attempt in range(1, ATTEMPTS + 1):
             if self.process is None:
                 raise RuntimeError("LibreOffice is not running: call start() first.")
             if self.process.poll() is not None:
                 self.stop()
                 self.start()
-            crashed = self._run_once(job, last=attempt == 2)
+            crashed = self._run_once(job, last=attempt == ATTEMPTS)
             if not crashed:
                 return
             self.stop()
@@ -140,6 +143,8 @@ class LibreOffice:
                 f"LibreOffice took more than {TIMEOUT} s for the {job['action']} job on "
                 f"{job['src']}."
             ) from None
+        if JOB_DONE in done.stdout and Path(job["out"]).exists():
+            return False  # stored and closed; whatever the process did after is no matter
         # Killed by a signal, or its bridge to soffice gone (soffice died mid-job).
         bridge_gone = "DisposedException" in done.stderr or "URP bridge" in done.stderr
         if (done.returncode < 0 or bridge_gone) and not last:

@@ -16,6 +16,7 @@ Tests call it through tests/libreoffice.py.
 """
 
 import json
+import os
 import sys
 import time
 
@@ -118,11 +119,23 @@ def resave_csv(desktop, dispatcher, job):
         close(doc)
 
 
+# Printed once the job's file is stored and its document closed; the harness takes a job
+# that printed it as done whatever happens after.
+DONE = "chainproof-lo-job-done"
+
+
 def main():
     pipe, raw = sys.argv[1], sys.argv[2]
     job = json.loads(raw)
     desktop, dispatcher = connect(pipe)
     {"fill": fill, "csv": resave_csv}[job["action"]](desktop, dispatcher, job)
+    sys.stdout.write(DONE + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # pyuno can crash (SIGSEGV) while the interpreter tears down its objects and the bridge
+    # at exit, after the work is done (seen in CI: exit -11 with nothing on stderr); the
+    # job leaves without that teardown.
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ write says how it changed the counts, and the caller adds the changes with
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -86,6 +86,26 @@ def fingerprint_of(
     return sha256_bytes(content.encode("utf-8"))
 
 
+def fingerprinter(
+    version_id: int, editions: str, engine: tuple[str, str]
+) -> Callable[[NodeScore, list[dict[str, Any]], list[str]], str]:
+    """``fingerprint_of`` for one run: the same text hashed, so the same fingerprints, with
+    what every node of the run shares (the methodology, the editions, the engine) put into
+    text once rather than once per node."""
+    shared = ", ".join(map(repr, (version_id, editions, engine)))
+
+    def fingerprint(score: NodeScore, checks: list[dict[str, Any]], sanctions: list[str]) -> str:
+        reasons = tuple((r.factor, r.evidence, r.points, r.source) for r in score.reasons)
+        checked = tuple((c["regime"], c["status"], tuple(c["reasons"])) for c in checks)
+        content = (
+            f"({score.score!r}, {score.level!r}, {score.own_score!r}, {reasons!r}, "
+            f"{checked!r}, {tuple(sanctions)!r}, {shared})"
+        )
+        return sha256_bytes(content.encode("utf-8"))
+
+    return fingerprint
+
+
 def statuses(presumptions: list[dict[str, Any]]) -> tuple[str, str, str]:
     found = {p["regime"]: p["status"] for p in presumptions}
     return (
@@ -149,7 +169,9 @@ def store_changed(
     now = timezone.now()
     editions_key = repr(sorted(result.editions.items()))
     editions = dict(result.editions)  # one object for every row: adapted once
-    engine = (result.engine, result.engine_version)
+    fingerprint_of_node = fingerprinter(
+        version_id, editions_key, (result.engine, result.engine_version)
+    )
     fingerprints: dict[NodeKey, str] = {}
     retire: list[int] = []
 
@@ -157,7 +179,7 @@ def store_changed(
         for node, score in result.scores.items():
             checks = [p.as_dict() for p in result.presumptions.get(node, ())]
             sanctions = list(result.sanctions_flags.get(node, ()))
-            fingerprint = fingerprint_of(score, checks, sanctions, version_id, editions_key, engine)
+            fingerprint = fingerprint_of_node(score, checks, sanctions)
             fingerprints[node] = fingerprint
             previous = current.get(node)
             if previous is not None and previous[1] == fingerprint:

@@ -475,9 +475,7 @@ def insert_values(
     return insert_rows(model, attnames, adapted())
 
 
-def _fast_json(
-    field: models.JSONField[Any], adapt: Adapter, plain: bool, as_text: bool
-) -> Adapter:
+def _fast_json(field: models.JSONField[Any], adapt: Adapter, plain: bool, as_text: bool) -> Adapter:
     text_only = type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
     encoder = field.encoder
     last: list[Any] = [object(), None]

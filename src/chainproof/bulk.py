@@ -431,7 +431,11 @@ def _update_through_copy(
 
 
 def insert_values(
-    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    plain_json: bool = False,
 ) -> int:
     """Insert rows of plain values (``attnames`` order, the primary key left to the table,
     other columns their model default, computed once), cleaned and adapted as
@@ -439,7 +443,9 @@ def insert_values(
 
     The text rule costs one check per row when every text is already visible, and one
     encoding per JSON value whose strings all are; a JSON value repeated from the previous
-    row (an edition list shared by a batch) is adapted once.
+    row (an edition list shared by a batch) is adapted once. ``plain_json`` promises that
+    JSON values hold only JSON's own types (str, int, float, bool, None, lists or tuples,
+    dicts with str keys): where they go by COPY, orjson encodes them (see ``_orjson_dumps``).
     """
     plain = model._meta.app_label in SKIPPED_APPS
     defaults = tuple((a, v) for a, v in _defaults(model).items() if a not in attnames)
@@ -453,7 +459,7 @@ def insert_values(
     ]
     as_text = _json_as_text()
     adapters = [
-        _fast_json(f, _adapter(f, json_as_text=as_text), plain, as_text)
+        _fast_json(f, _adapter(f, json_as_text=as_text), plain, as_text, plain_json)
         if isinstance(f, models.JSONField)
         else _adapter(f)
         for f in fields
@@ -475,11 +481,13 @@ def insert_values(
     return insert_rows(model, attnames, adapted())
 
 
-def _fast_json(field: models.JSONField[Any], adapt: Adapter, plain: bool, as_text: bool) -> Adapter:
+def _fast_json(
+    field: models.JSONField[Any], adapt: Adapter, plain: bool, as_text: bool, plain_json: bool
+) -> Adapter:
     text_only = type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
     encoder = field.encoder
     last: list[Any] = [object(), None]
-    dumps = _orjson_dumps(encoder) if as_text else None
+    dumps = _orjson_dumps(encoder) if as_text and plain_json else None
 
     def fast(value: Any) -> Any:
         if value is last[0]:
@@ -507,20 +515,28 @@ def _fast_json(field: models.JSONField[Any], adapt: Adapter, plain: bool, as_tex
 
 
 def _orjson_dumps(encoder: type[json.JSONEncoder] | None) -> Callable[[Any], str | None]:
-    """JSON text of a value by orjson (several times faster than json.dumps), for values
-    whose text the server parses (``_json_as_text``): the same JSON value as the field's
-    encoder gives. Dates, times and subclasses of the plain types go to that encoder's
-    ``default``, as with json.dumps; None when orjson refuses the value (keys other than
-    strings, integers beyond 64 bits), for json.dumps to encode as before. (A float that
-    is not a number becomes null, where json.dumps's NaN would be refused by the server.)"""
+    """JSON text of a value holding only JSON's own types, by orjson (several times faster
+    than json.dumps), for values whose text the server parses (``_json_as_text``): the
+    same JSON value as json.dumps with the field's encoder gives. None, for json.dumps to
+    encode as before, where orjson refuses the value (keys other than strings, integers
+    beyond 64 bits) and where its text holds a null: orjson writes a float that is not a
+    number as null, where json.dumps writes NaN, which the server refuses (no silent null).
+    Subclasses of the plain types, dates and dataclasses go to the encoder's ``default``,
+    as with json.dumps; a value of another type orjson knows (a UUID, an Enum member) is
+    outside the caller's promise."""
     default = (encoder or json.JSONEncoder)().default
-    options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+    options = (
+        orjson.OPT_PASSTHROUGH_DATETIME
+        | orjson.OPT_PASSTHROUGH_SUBCLASS
+        | orjson.OPT_PASSTHROUGH_DATACLASS
+    )
 
     def dumps(value: Any) -> str | None:
         try:
-            return orjson.dumps(value, default=default, option=options).decode()
+            text = orjson.dumps(value, default=default, option=options)
         except TypeError:
             return None
+        return None if b"null" in text else text.decode()
 
     return dumps
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chainproof import bulk
@@ -114,6 +114,15 @@ def _through_insert_values(org, index):
     return pk
 
 
+def _through_insert_values_plain(org, index):
+    """insert_values with the promise of plain JSON (orjson encodes where rows go by COPY)."""
+    values = _values(org, index)
+    before = set(Facility.objects.values_list("pk", flat=True))
+    assert insert_values(Facility, list(values), iter([list(values.values())]), plain_json=True)
+    (pk,) = set(Facility.objects.values_list("pk", flat=True)) - before
+    return pk
+
+
 def _through_insert_lists(org, index):
     values = _values(org, index)
     (pk,) = insert_lists(Facility, list(values), [list(values.values())])
@@ -127,7 +136,13 @@ def _through_insert_dicts(org, index):
 
 @pytest.mark.parametrize(
     "write",
-    [_through_insert, _through_insert_values, _through_insert_lists, _through_insert_dicts],
+    [
+        _through_insert,
+        _through_insert_values,
+        _through_insert_values_plain,
+        _through_insert_lists,
+        _through_insert_dicts,
+    ],
 )
 @pytest.mark.parametrize("index", range(len(ROWS)))
 def test_every_column_type_is_stored_as_the_orm_stores_it(alice, write, index):
@@ -159,7 +174,10 @@ ODD_JSON = [
 
 
 @pytest.mark.parametrize("value", ODD_JSON, ids=["int keys", "subclass and tuple", "bool key"])
-@pytest.mark.parametrize("write", [_through_insert_values, _through_insert_lists, _through_insert])
+@pytest.mark.parametrize(
+    "write",
+    [_through_insert_values, _through_insert_values_plain, _through_insert_lists, _through_insert],
+)
 def test_json_the_fast_encoder_refuses_is_stored_as_the_orm_stores_it(alice, write, value):
     org = alice.organization
     ROWS.append({**ROWS[1], "attributes": value, "activities": [value]})
@@ -173,6 +191,21 @@ def test_json_the_fast_encoder_refuses_is_stored_as_the_orm_stores_it(alice, wri
     stored = Facility.objects.get(pk=written)
     assert stored.attributes == Facility.objects.get(pk=reference).attributes
     assert stored.attributes == json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize(
+    "write", [_through_orm, _through_insert_values, _through_insert_values_plain, _through_insert]
+)
+def test_a_float_that_is_not_a_number_is_refused_as_the_orm_refuses_it(alice, write):
+    """JSON has no NaN: the database refuses it (never a silent null, whatever encodes it)."""
+    org = alice.organization
+    ROWS.append({**ROWS[1], "attributes": {"points": float("nan"), "name": "kept?"}})
+    try:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            write(org, len(ROWS) - 1)
+    finally:
+        ROWS.pop()
+    assert not Facility.objects.filter(organization=org).exists()
 
 
 def _json(value):

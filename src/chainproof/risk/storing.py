@@ -212,7 +212,7 @@ def store_changed(
                 True,
             )
 
-    written = insert_values(RiskAssessment, COLUMNS, rows())
+    written = insert_values(RiskAssessment, COLUMNS, rows(), plain_json=True)
     _retire(retire, levels)
     return fingerprints, written
 

@@ -21,12 +21,14 @@ import threading
 import time
 from collections import Counter
 
+from support import use_data_dir
+
 
 def setup() -> str | None:
     made = None
     if not os.environ.get("CHAINPROOF_DATA_DIR"):
         made = tempfile.mkdtemp(prefix="chainproof-bench-writers-")
-        os.environ["CHAINPROOF_DATA_DIR"] = made
+        use_data_dir(made)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
     import django
 

@@ -46,6 +46,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from evidence_store import PeakMemory  # the same sampler, from the benchmark beside this one
+from support import use_data_dir
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -309,7 +310,7 @@ def main() -> int:
     atexit.register(shutil.rmtree, work, ignore_errors=True)
     if "DATABASE_URL" not in os.environ:
         (work / "data").mkdir()
-        os.environ["CHAINPROOF_DATA_DIR"] = str(work / "data")
+        use_data_dir(work / "data")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
     os.environ["CHAINPROOF_STORAGE"] = "local"
 

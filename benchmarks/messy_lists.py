@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from support import use_data_dir
+
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "messy_supplier_lists"
 
 
@@ -56,7 +58,7 @@ def main() -> int:
     if "DATABASE_URL" not in os.environ:
         data_dir = tempfile.mkdtemp(prefix="chainproof-bench-")
         atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-        os.environ["CHAINPROOF_DATA_DIR"] = data_dir
+        use_data_dir(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
 
     import django

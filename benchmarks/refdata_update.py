@@ -30,6 +30,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from support import use_data_dir
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
@@ -96,7 +98,7 @@ def main() -> int:
     atexit.register(shutil.rmtree, work, ignore_errors=True)
     if "DATABASE_URL" not in os.environ:
         (work / "data").mkdir()
-        os.environ["CHAINPROOF_DATA_DIR"] = str(work / "data")
+        use_data_dir(work / "data")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
 
     import django

@@ -57,7 +57,7 @@ import sys
 import tempfile
 import time
 
-from support import peak_mib
+from support import peak_mib, use_data_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -86,7 +86,7 @@ DOL = {
 
 def setup(data_dir: str | None, scale: float) -> None:
     if data_dir:
-        os.environ["CHAINPROOF_DATA_DIR"] = data_dir
+        use_data_dir(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
     import django
 

@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 
+from support import use_data_dir
+
 COUNTRIES = (
     ["CN"] * 30
     + ["VN"] * 8
@@ -263,7 +265,7 @@ def main() -> int:
     if "DATABASE_URL" not in os.environ:
         data_dir = tempfile.mkdtemp(prefix="chainproof-bench-")
         atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-        os.environ["CHAINPROOF_DATA_DIR"] = data_dir
+        use_data_dir(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")
     os.environ.setdefault("CHAINPROOF_ALLOWED_HOSTS", "testserver")
 

@@ -29,8 +29,6 @@ import sys
 import tempfile
 import time
 
-from support import use_data_dir
-
 COUNTRIES = (
     ["CN"] * 30
     + ["VN"] * 8
@@ -263,6 +261,9 @@ def main() -> int:
     if args.smoke:
         args.scale = 0.01
     if "DATABASE_URL" not in os.environ:
+        # Imported here: tests import this module's generator as benchmarks.supply_chain_import
+        from support import use_data_dir
+
         data_dir = tempfile.mkdtemp(prefix="chainproof-bench-")
         atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
         use_data_dir(data_dir)

@@ -89,6 +89,8 @@ def _queries(org_id: int) -> dict[str, Any]:
             "facility list, country": facility_list(org_id, country="CN")[page],
             "risk register": register(org_id)[page],
             "risk register, level": register(org_id, level="high")[page],
+            "risk register, country": register(org_id, country="KP")[page],
+            "risk register sorted by country": register(org_id, sort="country")[page],
             "screening hits to review": queue(org_id)[page],
             "audit log": audit_events_for(org_id)[page],
             "document list": documents_for(org_id)[page],

@@ -109,6 +109,14 @@ class RiskAssessment(models.Model):
                 condition=models.Q(is_current=True),
                 name="risk_current_name",
             ),
+            # Filtered by country in the same order, or sorted by country: a country with
+            # few records (North Korea) is found without reading the others (a million
+            # assessments read in 0.6 s without it).
+            models.Index(
+                fields=["organization", "country", "-score", "node_name"],
+                condition=models.Q(is_current=True),
+                name="risk_current_country",
+            ),
             # Filtered by level, in the same order; the records at a level (the overview's
             # suppliers at critical risk) read from this index alone (PostgreSQL).
             models.Index(

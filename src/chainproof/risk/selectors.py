@@ -16,7 +16,7 @@ SORTS = {
     "-score": ("-score", "node_name"),
     "score": ("score", "node_name"),
     "name": ("node_name",),
-    "country": ("country", "-score"),
+    "country": ("country", "-score", "node_name"),
 }
 PRESUMPTION_FIELDS = {
     "caatsa_321b": "caatsa_status",

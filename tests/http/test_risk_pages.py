@@ -133,3 +133,37 @@ def test_the_engine_version_is_shown_with_the_methodology(csrf_client, demo, mon
     rows = csrf_client.get(f"/risk/product/{module.pk}/").content.decode()
     table = rows[rows.index('id="history"') :]
     assert table.index("chainproof-risk v4") < table.index("chainproof-risk v3")
+
+
+def _scored_suppliers(member, names):
+    from chainproof.suppliers.importing import run_import
+
+    rows = "".join(f"{name},VN\n" for name in names)
+    run_import(
+        organization=member.organization,
+        actor=member.user,
+        entity="suppliers",
+        data=f"legal_name,country\n{rows}".encode(),
+        file_name="suppliers.csv",
+    )
+    risk_score_all(organization_id=member.organization.pk)
+
+
+@pytest.mark.parametrize(
+    ("word", "walked"),
+    [("textile", True), ("zeta", False)],  # found among the first names, or only far after
+)
+def test_a_search_sorted_by_name_lists_its_matches_in_name_order(
+    alice, refdata, monkeypatch, word, walked
+):
+    from chainproof.risk import selectors
+
+    textiles = [f"Alpha Textile {n:03d}" for n in range(60)]
+    zetas = [f"Zeta Foods {n:03d}" for n in range(60, 0, -1)]
+    _scored_suppliers(alice, ["Beta Metals 1", *zetas, *textiles])
+    monkeypatch.setattr(selectors, "FIRST_NAMES_READ", 61)
+    found = selectors.register(alice.organization.pk, q=word, sort="name")
+    expected = sorted(textiles if word == "textile" else zetas)
+    assert [a.node_name for a in found[:50]] + [a.node_name for a in found[50:100]] == expected
+    # a walk of the name index, or the rows found sorted as they are
+    assert ("||" not in str(found.query)) is walked

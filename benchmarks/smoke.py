@@ -93,23 +93,26 @@ def main() -> int:
     if unknown:
         raise SystemExit(f"no such benchmark: {', '.join(sorted(unknown))}")
     started = time.perf_counter()
+    os.environ.pop(TEMPLATE_ENV, None)  # never a folder named by the caller
     template = prepared_template()
     if template:
         os.environ[TEMPLATE_ENV] = template
     waiting = list(selected)
     running: list[_Running] = []
     results = []
-    while waiting or running:
-        while waiting and len(running) < max(1, args.jobs):
-            running.append(_Running(waiting.pop(0)))
-        ended = next((r for r in running if r.process.poll() is not None), None)
-        if ended is None:
-            time.sleep(0.1)
-            continue
-        running.remove(ended)
-        results.append(ended.finish())
-    if template:
-        shutil.rmtree(template, ignore_errors=True)
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, args.jobs):
+                running.append(_Running(waiting.pop(0)))
+            ended = next((r for r in running if r.process.poll() is not None), None)
+            if ended is None:
+                time.sleep(0.1)
+                continue
+            running.remove(ended)
+            results.append(ended.finish())
+    finally:
+        if template:
+            shutil.rmtree(template, ignore_errors=True)
     print(f"\nbenchmark smoke runs ({max(1, args.jobs)} at once):")
     for name, code, seconds in sorted(results):
         print(f"  {name:<28}{'ok' if code == 0 else f'FAILED (exit {code})':<18}{seconds:6.1f} s")

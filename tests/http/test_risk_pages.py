@@ -150,19 +150,23 @@ def _scored_suppliers(member, names):
 
 
 @pytest.mark.parametrize(
-    ("word", "walked"),
-    [("textile", True), ("zeta", False)],  # found among the first names, or only far after
+    ("word", "filters", "walked"),
+    [
+        ("textile", {}, True),  # a page of it among the first names: the name index walked
+        ("zeta", {}, False),  # only far after them: the rows found are sorted
+        ("textile", {"country": "VN"}, False),  # another filter: the rows found are sorted
+    ],
 )
 def test_a_search_sorted_by_name_lists_its_matches_in_name_order(
-    alice, refdata, monkeypatch, word, walked
+    alice, refdata, monkeypatch, word, filters, walked
 ):
     from chainproof.risk import selectors
 
-    textiles = [f"Alpha Textile {n:03d}" for n in range(60)]
+    textiles = [f"Alpha Textile {n:03d}" for n in range(60, 0, -1)]
     zetas = [f"Zeta Foods {n:03d}" for n in range(60, 0, -1)]
     _scored_suppliers(alice, ["Beta Metals 1", *zetas, *textiles])
     monkeypatch.setattr(selectors, "FIRST_NAMES_READ", 61)
-    found = selectors.register(alice.organization.pk, q=word, sort="name")
+    found = selectors.register(alice.organization.pk, q=word, sort="name", **filters)
     expected = sorted(textiles if word == "textile" else zetas)
     assert [a.node_name for a in found[:50]] + [a.node_name for a in found[50:100]] == expected
     # a walk of the name index, or the rows found sorted as they are

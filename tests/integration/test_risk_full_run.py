@@ -152,3 +152,24 @@ def test_a_run_scores_without_the_cycle_collector_and_turns_it_back_on(org):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_stored_assessments_read_a_few_at_a_time_while_writing_only_what_changed(org, monkeypatch):
+    from chainproof.risk import storing
+
+    risk_score_all(organization_id=org.pk)
+    facility = Facility.objects.filter(organization=org).order_by("pk").first()
+    with transaction.atomic():
+        facility_save(
+            organization=org.pk,
+            actor=None,
+            facility=facility,
+            data={"dprk_workers": "present", "dprk_worker_count": 4},
+        )
+    ScoredComponent.objects.filter(organization=org).delete()  # every component scored
+    monkeypatch.setattr(storing, "STORED_READ_NODES", 3)  # read three nodes' at a time
+    result = risk_score_all(organization_id=org.pk)
+    assert 1 <= result["changed"] < result["nodes"]  # the others compared equal: not written
+    current = RiskAssessment.objects.filter(organization=org, is_current=True)
+    assert current.count() == result["nodes"]  # each one it replaced is no longer current
+    assert _whole_graph_fingerprints(org) == {k: a.fingerprint for k, a in _current(org).items()}

@@ -42,6 +42,7 @@ from chainproof.jobs.services import job_enqueue
 from chainproof.risk.models import MethodologyVersion, RiskAssessment, ScoredComponent
 from chainproof.risk.snapshot import build_snapshot, reference_facts
 from chainproof.risk.storing import (
+    Current,
     current_all,
     current_of,
     level_counts_add,
@@ -242,6 +243,10 @@ def risk_score_all(
         )
     )
     states, todo, skipped = run.plan(current, known)
+    # Written, the current assessments are read a batch at a time (None), or not at all
+    # when none is stored ({}): the organization's are not held while scoring.
+    stored: Current | None = None if current else {}
+    del current
     summary = {
         "nodes": len(run.snap.nodes),
         "skipped": skipped,
@@ -258,7 +263,7 @@ def risk_score_all(
         return {**summary, "parts": parts, "part_components": [len(g) for g in groups]}
     progress(0, len(run.snap.nodes), "scoring")
     with transaction.atomic():
-        written = run.score(todo, current, states, batch_nodes, progress, skipped)
+        written = run.score(todo, stored, states, batch_nodes, progress, skipped)
         _components_replace(organization_id, known, states)
         level_counts_rebuild(organization_id)  # whatever an outside change left wrong
         statistics_refresh_after(written, RiskAssessment)
@@ -287,9 +292,11 @@ def risk_score_part(
     run = _Run.read(organization_id, as_of, only=members)
     current = current_of(organization_id, set(run.snap.nodes))
     states, todo, skipped = run.plan(current, run.known_digests(organization_id))
+    stored: Current | None = None if current else {}  # as in risk_score_all
+    del current
     progress(skipped, len(run.snap.nodes), "scoring")
     with transaction.atomic():
-        written = run.score(todo, current, states, batch_nodes, progress, skipped)
+        written = run.score(todo, stored, states, batch_nodes, progress, skipped)
         known = run.known_digests(organization_id, states)
         _components_replace(organization_id, known, states, remove=False)
     return {
@@ -365,7 +372,7 @@ class _Run:
     def score(
         self,
         todo: list[tuple[int, str]],
-        current: dict[NodeKey, tuple[int, str]],
+        current: Current | None,
         states: dict[str, int],
         batch_nodes: int,
         progress: Progress,

@@ -62,6 +62,19 @@ def _whole_graph_fingerprints(org):
     }
 
 
+def _first_facility_reports_dprk_workers(org):
+    """Change one facility so that its score changes; returns it."""
+    facility = Facility.objects.filter(organization=org).order_by("pk").first()
+    with transaction.atomic():
+        facility_save(
+            organization=org.pk,
+            actor=None,
+            facility=facility,
+            data={"dprk_workers": "present", "dprk_worker_count": 4},
+        )
+    return facility
+
+
 def test_scoring_by_component_stores_what_scoring_the_whole_graph_gives(org):
     first = risk_score_all(organization_id=org.pk, batch_nodes=1)  # one component at a time
     assert first["components"] > 1
@@ -82,14 +95,7 @@ def test_an_unchanged_graph_is_skipped_and_a_change_rescoring_only_its_component
     second = risk_score_all(organization_id=org.pk)
     assert (second["changed"], second["skipped"]) == (0, second["nodes"])
 
-    facility = Facility.objects.filter(organization=org).order_by("pk").first()
-    with transaction.atomic():
-        facility_save(
-            organization=org.pk,
-            actor=None,
-            facility=facility,
-            data={"dprk_workers": "present", "dprk_worker_count": 4},
-        )
+    facility = _first_facility_reports_dprk_workers(org)
     third = risk_score_all(organization_id=org.pk)
     assert third["changed"] >= 1
     assert 0 < third["skipped"] < third["nodes"]  # the other components were left alone
@@ -158,14 +164,7 @@ def test_stored_assessments_read_a_few_at_a_time_while_writing_only_what_changed
     from chainproof.risk import storing
 
     risk_score_all(organization_id=org.pk)
-    facility = Facility.objects.filter(organization=org).order_by("pk").first()
-    with transaction.atomic():
-        facility_save(
-            organization=org.pk,
-            actor=None,
-            facility=facility,
-            data={"dprk_workers": "present", "dprk_worker_count": 4},
-        )
+    _first_facility_reports_dprk_workers(org)
     ScoredComponent.objects.filter(organization=org).delete()  # every component scored
     monkeypatch.setattr(storing, "STORED_READ_NODES", 3)  # read three nodes' at a time
     result = risk_score_all(organization_id=org.pk)

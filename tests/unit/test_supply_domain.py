@@ -17,6 +17,36 @@ def test_normalize_name_folds_case_width_and_punctuation():
     assert normalize_name("Acme Textile") != normalize_name("Acme Textiles")
 
 
+def test_plain_ascii_names_read_as_the_general_rule_reads_them():
+    """Printable ASCII names take a shortcut (a byte table): the same words as the rule
+    for every name (NFKC, case folding, punctuation and underscores as spaces)."""
+    import random
+    import re
+    import unicodedata
+
+    from chainproof.domain.names import core_name_uncached, name_words
+
+    def general(name: str) -> str:
+        folded = unicodedata.normalize("NFKC", name).casefold()
+        return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", folded).replace("_", " ")).strip()
+
+    rng = random.Random(5)
+    printable = [chr(c) for c in range(0x20, 0x7F)]
+    names = ["", " ", "_", "A_B", "Co.,Ltd.", "  x--Y  ", "".join(printable)]
+    names += ["".join(rng.choice(printable) for _ in range(rng.randrange(40))) for _ in range(5000)]
+    for name in names:
+        assert normalize_name(name) == general(name), name
+        assert name_words(name) == general(name).split(), name
+    assert core_name_uncached("HOSHINE Silicon Industry (Shanshan) Co., Ltd.") == (
+        "hoshine silicon industry shanshan"
+    )
+    # Not ASCII, or not printable: the general rule.
+    assert name_words("Ａcme\tTextiles_Ltd") == ["acme", "textiles", "ltd"]
+    assert (
+        core_name_uncached("ÇUKUROVA Tekstil A.Ş.") == "çukurova tekstil ş"
+    )  # "a" is a connecting word
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -26,11 +26,30 @@ def normalize_name(name: str) -> str:
     """The matching form of a name: what a reader sees (domain.text), NFKC, case-folded,
     punctuation as spaces."""
     if name.isascii() and name.isprintable():
-        folded = name.lower()  # what the three steps below give for printable ASCII
-    else:
-        folded = unicodedata.normalize("NFKC", visible_text(name)).casefold()
+        return " ".join(_ascii_words(name))
+    folded = unicodedata.normalize("NFKC", visible_text(name)).casefold()
     without_punct = _PUNCT.sub(" ", folded).replace("_", " ")
     return _SPACE.sub(" ", without_punct).strip()
+
+
+# Printable ASCII other than letters and digits (the space aside): what the regular
+# expressions above turn into a space (the underscore too).
+_PUNCTUATION = bytes(c for c in range(0x21, 0x7F) if not chr(c).isalnum())
+_ASCII_PUNCT_AS_SPACE = bytes.maketrans(_PUNCTUATION, b" " * len(_PUNCTUATION))
+
+
+def _ascii_words(name: str) -> list[str]:
+    """The words of a printable ASCII name's matching form, by a byte table instead of the
+    regular expressions (three times faster; a scoring run reads every name twice):
+    lower() is what NFKC and case folding give for printable ASCII."""
+    return name.lower().encode().translate(_ASCII_PUNCT_AS_SPACE).decode().split()
+
+
+def name_words(name: str) -> list[str]:
+    """The words of ``normalize_name(name)``."""
+    if name.isascii() and name.isprintable():
+        return _ascii_words(name)
+    return normalize_name(name).split()
 
 
 _LEGAL_FORMS = frozenset(
@@ -78,8 +97,7 @@ def core_name_uncached(name: str) -> str:
     Used for exact comparisons ("Hoshine Silicon Industry Co. Ltd. and Subsidiaries" ->
     "hoshine silicon industry"); fuzzy matching is screening's job.
     """
-    words = [w for w in normalize_name(name).split() if w not in _LEGAL_FORMS]
-    return " ".join(words)
+    return " ".join([w for w in name_words(name) if w not in _LEGAL_FORMS])
 
 
 # Screening compares the same names again and again; a scoring run reads every node's name

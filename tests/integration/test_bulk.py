@@ -101,6 +101,7 @@ def test_raw_rows_reads_a_values_list_query_in_chunks_as_the_orm_does_less_its_c
     assert rows == list(query)
     assert [r[1] for r in rows] == [f"Fibre {i}" for i in range(1, 7)]
     assert list(raw_rows(query.filter(name="no such fibre"))) == []
+    assert list(raw_rows(query.filter(pk__in=[]))) == []  # no query at all
 
 
 def test_bulk_audit_rows_store_none_as_null_and_hash_their_own_payload(alice):

@@ -172,3 +172,27 @@ def test_stored_assessments_read_a_few_at_a_time_while_writing_only_what_changed
     current = RiskAssessment.objects.filter(organization=org, is_current=True)
     assert current.count() == result["nodes"]  # each one it replaced is no longer current
     assert _whole_graph_fingerprints(org) == {k: a.fingerprint for k, a in _current(org).items()}
+
+
+def test_current_assessments_read_by_range_or_by_list_are_those_asked_for(org, monkeypatch):
+    """Ids close together are read as a range of the index (the others in it dropped),
+    scattered ones by list: either way, exactly the nodes asked for."""
+    from chainproof.risk.storing import current_of
+
+    risk_score_all(organization_id=org.pk)
+    stored = {
+        NodeKey.of_type(a.node_type, a.node_id): (a.pk, a.fingerprint)
+        for a in RiskAssessment.objects.filter(organization=org, is_current=True)
+    }
+    facilities = sorted(n for n in stored if n.type_name == "facility")
+    assert len(facilities) >= 6
+    every_other = facilities[::2]  # close together: one range, half of it dropped
+    scattered = [*facilities[:2], NodeKey.facility(facilities[-1].id + 1_000_000)]
+    mixed = [*every_other, *(n for n in stored if n.type_name == "supplier")]
+    for asked in (facilities, every_other, scattered, mixed, []):
+        expected = {n: stored[n] for n in asked if n in stored}
+        assert current_of(org.pk, asked) == expected
+    # An assessment no longer current is never read.
+    first = facilities[0]
+    RiskAssessment.objects.filter(pk=stored[first][0]).update(is_current=False)
+    assert first not in current_of(org.pk, facilities)

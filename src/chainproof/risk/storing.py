@@ -140,21 +140,41 @@ def current_all(organization_id: int) -> Current:
 
 
 def current_of(organization_id: int, nodes: Iterable[NodeKey]) -> Current:
+    """The current assessments of ``nodes``. Ids close together (a full run's nodes, read
+    in order) are read as a range of the index, the rows of other nodes in it dropped;
+    scattered ids, by list."""
     by_type: dict[str, list[int]] = defaultdict(list)
     for node in nodes:
         by_type[node.type_name].append(node.id)
-    found = {}
+    found: Current = {}
+    table = connection.ops.quote_name(RiskAssessment._meta.db_table)
+    select = (
+        f"SELECT id, node_id, fingerprint FROM {table} "  # noqa: S608 (our table)
+        "WHERE organization_id = %s AND node_type = %s AND is_current AND "
+    )
     # A query's ids: as many as SQLite takes as parameters at once
     per_query = 5_000 if connection.vendor == "postgresql" else 500
-    for node_type, ids in by_type.items():
-        for start in range(0, len(ids), per_query):
-            for pk, node_id, fingerprint in RiskAssessment.objects.filter(
-                organization_id=organization_id,
-                is_current=True,
-                node_type=node_type,
-                node_id__in=ids[start : start + per_query],
-            ).values_list("pk", "node_id", "fingerprint"):
-                found[NodeKey.of_type(node_type, node_id)] = (pk, fingerprint)
+    with connection.cursor() as cursor:
+        for node_type, ids in by_type.items():
+            kind = NodeKind.from_type_name(node_type)
+            ids.sort()
+            for start in range(0, len(ids), per_query):
+                block = ids[start : start + per_query]
+                if block[-1] - block[0] < 2 * len(block):
+                    wanted: set[int] | None = set(block)
+                    cursor.execute(
+                        select + "node_id BETWEEN %s AND %s",
+                        [organization_id, node_type, block[0], block[-1]],
+                    )
+                else:
+                    wanted = None
+                    cursor.execute(
+                        select + f"node_id IN ({', '.join(['%s'] * len(block))})",
+                        [organization_id, node_type, *block],
+                    )
+                for pk, node_id, fingerprint in cursor.fetchall():
+                    if wanted is None or node_id in wanted:
+                        found[NodeKey(kind, node_id)] = (pk, fingerprint)
     return found
 
 
@@ -228,7 +248,9 @@ def store_changed(
     scores = iter(result.scores.items())
     while scored := list(islice(scores, STORED_READ_NODES)):
         stored = current_of(organization_id, [n for n, _ in scored]) if current is None else current
-        written += insert_values(RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True)
+        written += insert_values(
+            RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True, overlapped=True
+        )
     _retire(retire, levels)
     return fingerprints, written
 

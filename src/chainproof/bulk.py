@@ -28,7 +28,6 @@ from django.db import connection, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.base import ModelState
 
-from chainproof.common.pg_copy import copy_overlapped, keys_checked_per_statement
 from chainproof.common.signals import SKIPPED_APPS, clean_field_value
 from chainproof.domain.hashing import reusable_encode
 
@@ -170,26 +169,15 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def insert_rows(
-    model: type[models.Model],
-    attnames: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    overlapped: bool = False,
+    model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert raw rows (values in ``attnames`` order, already adapted): with COPY on
-    PostgreSQL, with executemany in chunks elsewhere. Rows are streamed, never all held.
-
-    ``overlapped`` (rows built without the database: see ``common.pg_copy``): on
-    PostgreSQL the rows go by a second thread, a statement per few thousand, the
-    table's foreign keys checked as each ends, while the next rows are built."""
+    PostgreSQL, with executemany in chunks elsewhere. Rows are streamed, never all held."""
     opts = model._meta
     columns = [_column(model, a) for a in attnames]
     quote = connection.ops.quote_name
     table = f"{quote(opts.db_table)} ({', '.join(quote(c) for c in columns)})"
     if connection.vendor == "postgresql" and COPY_ON_POSTGRESQL:
-        if overlapped:
-            with keys_checked_per_statement(opts.db_table):
-                return _copy_rows(f"COPY {table} FROM STDIN", rows, overlapped=True)
         return _copy_rows(f"COPY {table} FROM STDIN", rows)
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} VALUES ({placeholders})"  # noqa: S608
@@ -208,7 +196,7 @@ def insert_rows(
     return count
 
 
-def _copy_rows(sql: str, rows: Iterable[Sequence[Any]], *, overlapped: bool = False) -> int:
+def _copy_rows(sql: str, rows: Iterable[Sequence[Any]]) -> int:
     """Stream rows into ``COPY ... FROM STDIN`` through psycopg, as Django's own execute
     would run a statement: the connection's execute wrappers see it, the query log (DEBUG,
     CaptureQueriesContext) records it, and a database error is raised as Django's
@@ -221,9 +209,6 @@ def _copy_rows(sql: str, rows: Iterable[Sequence[Any]], *, overlapped: bool = Fa
 
         def copy(sql: str, rows: Iterable[Sequence[Any]], *ignored: Any) -> int:
             connection.validate_no_broken_transaction()
-            if overlapped:
-                with connection.wrap_database_errors:
-                    return copy_overlapped(cursor.cursor, sql, rows)
             count = 0
             with connection.wrap_database_errors, cursor.cursor.copy(sql) as stream:
                 for row in rows:
@@ -455,7 +440,6 @@ def insert_values(
     rows: Iterable[Sequence[Any]],
     *,
     plain_json: bool = False,
-    overlapped: bool = False,
 ) -> int:
     """Insert rows of plain values (``attnames`` order, the primary key left to the table,
     other columns their model default, computed once), cleaned and adapted as
@@ -466,7 +450,6 @@ def insert_values(
     row (an edition list shared by a batch) is adapted once. ``plain_json`` promises that
     JSON values hold only JSON's own types (str, int, float, bool, None, lists or tuples,
     dicts with str keys): where they go by COPY, orjson encodes them (see ``_orjson_dumps``).
-    ``overlapped``: see ``insert_rows``.
     """
     plain = model._meta.app_label in SKIPPED_APPS
     defaults = tuple((a, v) for a, v in _defaults(model).items() if a not in attnames)
@@ -499,7 +482,7 @@ def insert_values(
                 row[i] = adapt(row[i])
             yield row
 
-    return insert_rows(model, attnames, adapted(), overlapped=overlapped)
+    return insert_rows(model, attnames, adapted())
 
 
 def _fast_json(

@@ -248,9 +248,7 @@ def store_changed(
     scores = iter(result.scores.items())
     while scored := list(islice(scores, STORED_READ_NODES)):
         stored = current_of(organization_id, [n for n, _ in scored]) if current is None else current
-        written += insert_values(
-            RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True, overlapped=True
-        )
+        written += insert_values(RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True)
     _retire(retire, levels)
     return fingerprints, written
 

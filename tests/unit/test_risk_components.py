@@ -2,6 +2,7 @@
 digests that let a full run skip a component change whenever its inputs or its stored
 results do."""
 
+import dataclasses
 import random
 
 import pytest
@@ -168,6 +169,52 @@ def test_a_component_digest_changes_with_its_facts_edges_context_and_stored_resu
     assert state_digest(base, members, dict(stored)) == state
     assert state_digest(base, members, {**stored, first: "b" * 64}) != state
     assert state_digest(base, members, {n: v for n, v in stored.items() if n != first}) != state
+
+
+def _rebuilt(value):
+    """The same value in objects of its own: strings built again (neither shared nor
+    interned), tuples and records too."""
+    if isinstance(value, str):
+        return "".join(list(value))
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(_rebuilt(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, NodeFacts):
+        return dataclasses.replace(
+            value, **{f.name: _rebuilt(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    return value
+
+
+def test_a_component_digest_reads_values_not_how_they_are_held_records_included():
+    nodes, edges = generated_graph(5, groups=2, per_group=30)
+    members = sorted(nodes)
+    base = inputs_digest("ctx", members, nodes, edges)
+    fresh = {
+        node: dataclasses.replace(
+            facts,
+            **{
+                f.name: _rebuilt(getattr(facts, f.name))
+                for f in dataclasses.fields(facts)
+                if f.name != "node"
+            },
+        )
+        for node, facts in nodes.items()
+    }
+    assert inputs_digest("ctx", members, fresh, edges) == base
+    # A change inside a record (a list match confirmed, an input found high-risk) shows.
+    with_hit = next(n for n in members if nodes[n].entity_hits)
+    hit = nodes[with_hit].entity_hits[0]
+    flipped = dataclasses.replace(hit, confirmed=not hit.confirmed)
+    changed = {**nodes, with_hit: dataclasses.replace(nodes[with_hit], entity_hits=(flipped,))}
+    assert inputs_digest("ctx", members, changed, edges) != base
+    with_input = next(n for n in members if nodes[n].unknown_inputs)
+    item = nodes[with_input].unknown_inputs[0]
+    risky = dataclasses.replace(item, high_risk=not item.high_risk)
+    changed = {
+        **nodes,
+        with_input: dataclasses.replace(nodes[with_input], unknown_inputs=(risky,)),
+    }
+    assert inputs_digest("ctx", members, changed, edges) != base
 
 
 def test_the_run_context_reads_the_same_in_every_process():

@@ -12,6 +12,7 @@ whose inputs and stored results are both as they were.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from hashlib import sha256
@@ -90,26 +91,49 @@ def inputs_digest(
     data, engine), each node's facts and the edges between them."""
     digest = sha256(context.encode("utf-8"))
     for start in range(0, len(members), 2000):
-        rows = [_plain(facts[node]) for node in members[start : start + 2000]]
-        digest.update(repr(rows).encode("utf-8"))
+        digest.update(_encoded([_plain(facts[node]) for node in members[start : start + 2000]]))
     flat = sorted(
         (_CODES[e.source.kind], e.source.id, _CODES[e.target.kind], e.target.id, e.item, e.operates)
         for e in edges
     )
     for start in range(0, len(flat), 5000):
-        digest.update(repr(flat[start : start + 5000]).encode("utf-8"))
+        digest.update(_encoded(flat[start : start + 5000]))
     return digest.hexdigest()
+
+
+def _encoded(values: list[tuple[Any, ...]]) -> bytes:
+    """Plain values as bytes that are the same in every process: marshal's format 2
+    (values and their exact types only; from format 3 on, whether an object is shared or
+    interned shows too), several times faster than ``repr``; ``repr`` for what marshal
+    does not take (a subclass of a plain type), marked apart."""
+    try:
+        return b"m" + marshal.dumps(values, 2)
+    except ValueError:
+        return b"r" + repr(values).encode("utf-8")
 
 
 _CODES = {kind: index for index, kind in enumerate(NodeKind)}
 _FACT_FIELDS = tuple(f.name for f in fields(NodeFacts) if f.name != "node")
 _FACT_VALUES = attrgetter(*_FACT_FIELDS)  # one call for every field, in that order
+# Fields holding records of their own (list matches, signals, inputs of unknown origin),
+# by their place in a plain row (after the node's kind and id)
+_NESTED = tuple(2 + _FACT_FIELDS.index(n) for n in ("entity_hits", "signals", "unknown_inputs"))
 
 
 def _plain(facts: NodeFacts) -> tuple[Any, ...]:
-    """A node's facts as plain values, whose ``repr`` is the same in every process."""
+    """A node's facts as plain values (records as tuples of their fields, in order)."""
     node = facts.node
-    return (_CODES[node.kind], node.id, *_FACT_VALUES(facts))
+    row = (_CODES[node.kind], node.id, *_FACT_VALUES(facts))
+    if any(row[at] for at in _NESTED):
+        return tuple(
+            tuple(_fields_of(record) for record in value) if at in _NESTED else value
+            for at, value in enumerate(row)
+        )
+    return row
+
+
+def _fields_of(record: Any) -> tuple[Any, ...]:
+    return (type(record).__name__, *(getattr(record, f.name) for f in fields(record)))
 
 
 def state_digest(inputs: str, members: Sequence[NodeKey], stored: Mapping[NodeKey, str]) -> str:

@@ -238,7 +238,11 @@ def _merge_into(
     changed = False
     for regime, items in source.items():
         current = target.get(regime, ())
-        if len(current) >= MAX_FINDINGS and items[0] >= current[-1]:
+        if not current:  # (most merges) sorted and capped already: taken as they are
+            target[regime] = items
+            changed = True
+            continue
+        if items is current or (len(current) >= MAX_FINDINGS and items[0] >= current[-1]):
             continue  # nothing in ``items`` would make the cut
         merged = tuple(sorted(set(current) | set(items))[:MAX_FINDINGS])
         if merged != current:

@@ -196,3 +196,14 @@ def test_current_assessments_read_by_range_or_by_list_are_those_asked_for(org, m
     first = facilities[0]
     RiskAssessment.objects.filter(pk=stored[first][0]).update(is_current=False)
     assert first not in current_of(org.pk, facilities)
+
+
+def test_a_methodology_that_scored_assessments_cannot_be_deleted(org):
+    """The assessments' keys are kept by the ORM, not the database: still refused."""
+    from django.db.models import ProtectedError
+
+    risk_score_all(organization_id=org.pk)
+    used = RiskAssessment.objects.filter(organization=org).first().methodology
+    with pytest.raises(ProtectedError), transaction.atomic():
+        used.delete()
+    assert RiskAssessment.objects.filter(organization=org, methodology=used).exists()

@@ -403,3 +403,27 @@ def test_a_product_where_a_presumption_applies_ranks_above_every_product_without
     (raised,) = [r for r in result.scores["p:2"].reasons if r.factor == "presumption"]
     assert "presumption may apply (CAATSA 321(b))" in raised.evidence
     assert result.scores["p:1"].score == 100.0 > result.scores["p:2"].score
+
+
+def test_a_reason_said_of_many_nodes_is_held_once():
+    """Two sites in one country share their country's reasons (one object, not two equal
+    ones: a run holds every node's reasons until it ends); what differs stays apart."""
+    from chainproof.domain.nodes import NodeKey
+    from chainproof.domain.risk.rules import own_points
+
+    first, second = (
+        NodeFacts(
+            node=NodeKey.facility(i),
+            kind="facility",
+            name=f"Site {i}",
+            country="CN",
+            xinjiang_reason=f"address {i} in Urumqi",
+        )
+        for i in (1, 2)
+    )
+    _, mine = own_points(first, REF, M)
+    _, theirs = own_points(second, REF, M)
+    shared = [r for r in mine if r.factor == "tip_tier"]
+    assert shared and shared[0] is next(r for r in theirs if r.factor == "tip_tier")
+    apart = [r for r in mine if r.factor == "xinjiang"]
+    assert apart and apart[0] not in theirs

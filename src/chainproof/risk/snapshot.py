@@ -232,35 +232,42 @@ def build_snapshot(
             found = of_kind[pk] = NodeKey(kind, pk)
         return found
 
+    # Millions of links: the keys met before are looked up in place (a key is never empty).
+    sites, companies = keys[NodeKind.FACILITY], keys[NodeKind.SUPPLIER]
+    materials, goods = keys[NodeKind.MATERIAL], keys[NodeKind.PRODUCT]
+    item_names: dict[NodeKey, str] = {}
+    add_edge = snap.edges.append
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
         item = (
-            key(NodeKind.MATERIAL, material_id)
+            materials.get(material_id) or key(NodeKind.MATERIAL, material_id)
             if material_id
-            else key(NodeKind.PRODUCT, product_id)
+            else goods.get(product_id) or key(NodeKind.PRODUCT, product_id)
         )
-        source = (
-            key(NodeKind.FACILITY, src_f)
-            if src_f
-            else (key(NodeKind.SUPPLIER, src_s) if src_s else None)
-        )
-        target = (
-            key(NodeKind.PRODUCT, product_id)
-            if to_importer
-            else key(NodeKind.FACILITY, tgt_f)
-            if tgt_f
-            else key(NodeKind.SUPPLIER, tgt_s)
-        )
+        if src_f:
+            source = sites.get(src_f) or key(NodeKind.FACILITY, src_f)
+        elif src_s:
+            source = companies.get(src_s) or key(NodeKind.SUPPLIER, src_s)
+            supplier_without_site.add(source)
+        else:
+            source = None
+        if to_importer:
+            target = goods.get(product_id) or key(NodeKind.PRODUCT, product_id)
+        elif tgt_f:
+            target = sites.get(tgt_f) or key(NodeKind.FACILITY, tgt_f)
+        else:
+            target = companies.get(tgt_s) or key(NodeKind.SUPPLIER, tgt_s)
         if source is None:
             unknown[target].add(item)
             continue
         shipped[source].add(item)
-        if source.kind is NodeKind.SUPPLIER:
-            supplier_without_site.add(source)
         if to_importer:
             tier1[target].add(source)
         else:
             arriving[target].add(item)
-        snap.edges.append(Edge(source, target, items.name(item)))
+        name = item_names.get(item)
+        if name is None:
+            name = item_names[item] = items.name(item)
+        add_edge(Edge(source, target, name))
 
     facilities = Facility.objects.filter(organization_id=organization_id)
     suppliers = Supplier.objects.filter(organization_id=organization_id)

@@ -207,24 +207,3 @@ def test_a_methodology_that_scored_assessments_cannot_be_deleted(org):
     with pytest.raises(ProtectedError), transaction.atomic():
         used.delete()
     assert RiskAssessment.objects.filter(organization=org, methodology=used).exists()
-
-
-def test_presumptions_checked_by_a_forked_copy_are_those_of_one_process(org, monkeypatch):
-    from chainproof.common import forked
-    from chainproof.risk import services
-
-    started, original = [], forked.alongside
-
-    def counted(work):
-        started.append(work)
-        return original(work)
-
-    monkeypatch.setattr(services, "ALONGSIDE_FROM_NODES", 1)  # every batch
-    monkeypatch.setattr(services.forked, "alongside", counted)
-    result = risk_score_all(organization_id=org.pk)
-    assert started  # the checks did go to a forked copy
-    assert result["changed"] == result["nodes"]
-    fingerprints = {k: a.fingerprint for k, a in _current(org).items()}
-    assert _whole_graph_fingerprints(org) == fingerprints
-    products = RiskAssessment.objects.filter(organization=org, node_type="product")
-    assert {p.caatsa_status for p in products} - {""}  # the checks are stored

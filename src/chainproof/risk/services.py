@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from chainproof.audit.services import audit_record
 from chainproof.bulk import insert_values, statistics_refresh_after
-from chainproof.common import forked
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.risk import engine
@@ -175,7 +174,6 @@ def _store(
 
 
 BATCH_NODES = 20_000  # components are scored together up to this many nodes
-ALONGSIDE_FROM_NODES = 50_000  # a batch this large has its presumptions checked alongside
 
 
 @lru_cache(maxsize=1)
@@ -396,9 +394,6 @@ class _Run:
                 self.methodology,
                 presumption_for=[n for n in nodes if n.kind is NodeKind.PRODUCT],
                 streamed=True,  # written as they are worked out, none kept
-                # Checked by a forked copy while the points are worked out here (a large
-                # graph: the fork costs milliseconds, the checks a seventh of the run)
-                alongside=forked.alongside if len(nodes) >= ALONGSIDE_FROM_NODES else None,
             )
             fingerprints, count = store_changed(
                 self.organization_id, result, nodes, self.version.pk, self.on, current, levels

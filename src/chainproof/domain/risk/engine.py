@@ -17,10 +17,8 @@ a change here can change a result: every stored assessment is then written again
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from functools import partial
-from typing import TypeAlias
 
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import Edge, NodeFacts, ReferenceFacts
@@ -75,16 +73,6 @@ __all__ = [
 ]
 
 
-# The presumption checks of some products and the sanctions flags of each
-Checks: TypeAlias = tuple[dict[NodeKey, tuple[Presumption, ...]], dict[NodeKey, tuple[str, ...]]]
-# Starts a computation elsewhere (another process) and returns what waits for its result
-Alongside: TypeAlias = Callable[[Callable[[], Checks]], Callable[[], Checks]]
-
-
-def _nothing_checked() -> Checks:
-    return {}, {}
-
-
 def score_graph(
     nodes: Mapping[NodeKey, NodeFacts],
     edges: Sequence[Edge],
@@ -94,22 +82,10 @@ def score_graph(
     presumption_for: Iterable[NodeKey] = (),
     boundary: Mapping[NodeKey, tuple[NodeFacts, float, tuple[Reason, ...]]] | None = None,
     streamed: bool = False,
-    alongside: Alongside | None = None,
 ) -> RiskResult:
     """Score ``nodes``. ``boundary`` holds upstream nodes whose scores are already known
     (an incremental re-score): they feed propagation but are not scored again. With
-    ``streamed``, the result's scores are worked out as they are read (``StreamedScores``).
-    ``alongside`` starts a computation elsewhere and gives the function that waits for its
-    result: the presumption checks, which read only the facts and the edges, are worked
-    out there while the points are counted and carried here."""
-    wanted = sorted(set(presumption_for) & set(nodes))
-    checked: Callable[[], Checks]
-    if not wanted:
-        checked = _nothing_checked
-    elif alongside is None or boundary:
-        checked = partial(presumption_checks, wanted, nodes, edges, ref)
-    else:
-        checked = alongside(partial(presumption_checks, wanted, nodes, edges, ref))
+    ``streamed``, the result's scores are worked out as they are read (``StreamedScores``)."""
     own: dict[NodeKey, tuple[float, Sequence[Reason]]] = {
         node: own_points(nodes[node], ref, m) for node in sorted(nodes)
     }
@@ -118,7 +94,8 @@ def score_graph(
         for node, (_, known_score, known_reasons) in boundary.items():
             own.setdefault(node, (known_score, known_reasons))
     flow = propagate(nodes, edges, own, m)
-    presumptions, flags = checked()
+    wanted = sorted(set(presumption_for) & set(nodes))
+    presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
     skip = frozenset(boundary or ())
     scores: Mapping[NodeKey, NodeScore]
     if streamed:

@@ -27,7 +27,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.base import ModelState
-from psycopg.copy import QueuedLibpqWriter
 
 from chainproof.common.signals import SKIPPED_APPS, clean_field_value
 from chainproof.domain.hashing import reusable_encode
@@ -211,14 +210,7 @@ def _copy_rows(sql: str, rows: Iterable[Sequence[Any]]) -> int:
         def copy(sql: str, rows: Iterable[Sequence[Any]], *ignored: Any) -> int:
             connection.validate_no_broken_transaction()
             count = 0
-            # The rows are formatted here while a second thread sends them (psycopg's
-            # queued writer): neither side waits for the other's turn (a full re-score at
-            # scale 10 kept the server busy 75% of the time and Python 85% without it).
-            raw = cursor.cursor
-            with (
-                connection.wrap_database_errors,
-                raw.copy(sql, writer=QueuedLibpqWriter(raw)) as stream,
-            ):
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as stream:
                 for row in rows:
                     stream.write_row(row)
                     count += 1

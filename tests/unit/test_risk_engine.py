@@ -424,6 +424,8 @@ def test_a_reason_said_of_many_nodes_is_held_once():
     _, mine = own_points(first, REF, M)
     _, theirs = own_points(second, REF, M)
     shared = [r for r in mine if r.factor == "tip_tier"]
-    assert shared and shared[0] is next(r for r in theirs if r.factor == "tip_tier")
+    assert shared
+    assert shared[0] is next(r for r in theirs if r.factor == "tip_tier")
     apart = [r for r in mine if r.factor == "xinjiang"]
-    assert apart and apart[0] not in theirs
+    assert apart
+    assert apart[0] not in theirs

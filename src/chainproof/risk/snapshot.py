@@ -233,29 +233,29 @@ def build_snapshot(
         return found
 
     # Millions of links: the keys met before are looked up in place (a key is never empty).
-    sites, companies = keys[NodeKind.FACILITY], keys[NodeKind.SUPPLIER]
-    materials, goods = keys[NodeKind.MATERIAL], keys[NodeKind.PRODUCT]
+    site_keys, company_keys = keys[NodeKind.FACILITY], keys[NodeKind.SUPPLIER]
+    material_keys, product_keys = keys[NodeKind.MATERIAL], keys[NodeKind.PRODUCT]
     item_names: dict[NodeKey, str] = {}
     add_edge = snap.edges.append
     for src_f, src_s, tgt_f, tgt_s, to_importer, product_id, material_id in rows:
         item = (
-            materials.get(material_id) or key(NodeKind.MATERIAL, material_id)
+            material_keys.get(material_id) or key(NodeKind.MATERIAL, material_id)
             if material_id
-            else goods.get(product_id) or key(NodeKind.PRODUCT, product_id)
+            else product_keys.get(product_id) or key(NodeKind.PRODUCT, product_id)
         )
         if src_f:
-            source = sites.get(src_f) or key(NodeKind.FACILITY, src_f)
+            source = site_keys.get(src_f) or key(NodeKind.FACILITY, src_f)
         elif src_s:
-            source = companies.get(src_s) or key(NodeKind.SUPPLIER, src_s)
+            source = company_keys.get(src_s) or key(NodeKind.SUPPLIER, src_s)
             supplier_without_site.add(source)
         else:
             source = None
         if to_importer:
-            target = goods.get(product_id) or key(NodeKind.PRODUCT, product_id)
+            target = product_keys.get(product_id) or key(NodeKind.PRODUCT, product_id)
         elif tgt_f:
-            target = sites.get(tgt_f) or key(NodeKind.FACILITY, tgt_f)
+            target = site_keys.get(tgt_f) or key(NodeKind.FACILITY, tgt_f)
         else:
-            target = companies.get(tgt_s) or key(NodeKind.SUPPLIER, tgt_s)
+            target = company_keys.get(tgt_s) or key(NodeKind.SUPPLIER, tgt_s)
         if source is None:
             unknown[target].add(item)
             continue

@@ -47,7 +47,7 @@ def test_country_picker_filters_picks_two_and_saves(
 
     # The 250-option list is replaced by a search box; the select stays, hidden, in the form.
     select = page.locator("select#q_operating_countries")
-    assert select.is_hidden()
+    select.wait_for(state="hidden")  # once picker.js has run (a loaded machine: later)
     picker = page.locator("select#q_operating_countries + .picker")
     search = picker.locator("input.picker-search")
     assert search.is_visible()

@@ -136,6 +136,25 @@ def _import(scale: float) -> int:
     return org.pk
 
 
+def _settings() -> str:
+    """PostgreSQL's memory and checkpoint settings, which the figures at scale 10 depend on
+    (README, "What to size"): shared_buffers and max_wal_size."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting, unit FROM pg_settings "
+            "WHERE name IN ('shared_buffers', 'max_wal_size') ORDER BY name"
+        )
+        shown = []
+        for name, setting, unit in cursor.fetchall():
+            size = int(setting) * {"8kB": 8192, "MB": 1 << 20, "kB": 1024}.get(unit or "", 1)
+            shown.append(f"{name} {size / (1 << 20):,.0f} MB")
+    return f" ({', '.join(shown)})"
+
+
 def _database_size() -> str:
     """The whole database's size on disk (PostgreSQL: pg_database_size; SQLite: the file
     and its write-ahead log)."""
@@ -254,7 +273,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     bundled_datasets_load()
     print(
-        f"database: {connection.vendor}; scale {args.scale}; load average "
+        f"database: {connection.vendor}{_settings()}; scale {args.scale}; load average "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
         flush=True,
     )

@@ -158,3 +158,26 @@ def test_a_number_json_cannot_write_is_refused():
     with transaction.atomic(), pytest.raises(ValueError, match="not JSON compliant"):
         audit_record(action="test.numbers", organization=org, after={"value": 1e400})
     assert not AuditEvent.objects.filter(organization=org, action="test.numbers").exists()
+
+
+def test_an_organization_or_user_with_events_cannot_be_deleted():
+    """The events' keys are kept by the ORM, not the database: deleting what they name is
+    still refused, and the events stay."""
+    from django.db.models import ProtectedError
+
+    from chainproof.accounts.services import user_create
+
+    org = _org_with_events(2)
+    with transaction.atomic():
+        user = user_create(
+            username="chain-actor", password="a long password 2026!", organization=org
+        )
+        audit_record(action="test.by_user", actor=user, organization=org, object_type="test")
+    count = AuditEvent.objects.filter(organization=org).count()
+    for named in (user, org):
+        with pytest.raises(ProtectedError) as refused, transaction.atomic():
+            named.delete()
+        assert {type(o) for o in refused.value.protected_objects} == {AuditEvent}
+    assert AuditEvent.objects.filter(organization=org).count() == count
+    assert AuditEvent.objects.filter(actor=user).count() == 1
+    assert verify_organization_chain(org.pk).ok

@@ -13,7 +13,16 @@ from django.utils import timezone
 from chainproof.audit.models import AuditEvent
 from chainproof.audit.selectors import verify_organization_chain
 from chainproof.audit.services import audit_key, audit_record, audit_record_many
-from chainproof.bulk import insert, insert_values, new_instance, raw_rows, reserve_ids, update
+from chainproof.bulk import (
+    UPDATE_THROUGH_COPY_AT,
+    insert,
+    insert_values,
+    new_instance,
+    raw_rows,
+    reserve_ids,
+    update,
+    update_values,
+)
 from chainproof.domain.hashing import canonical_text, chain_hash
 from chainproof.suppliers.models import Facility, Material
 
@@ -87,6 +96,41 @@ def test_update_writes_only_the_named_columns(alice):
     second.refresh_from_db()
     assert (first.dol_goods, first.description) == (["Cotton"], "")
     assert (second.dol_goods, second.description) == (["Steel", "Iron"], "")
+
+
+@pytest.mark.parametrize("count", [3, UPDATE_THROUGH_COPY_AT + 50])
+def test_update_values_sets_one_column_of_the_rows_named_and_nothing_else(alice, count):
+    """Plain (values, key) rows, as tiers are written: a few by statements, many through
+    COPY on PostgreSQL; NULL written as NULL; rows not named and other columns kept."""
+    org = alice.organization
+    now = timezone.now()
+    objects = [
+        new_instance(
+            Facility,
+            {
+                "organization_id": org.pk,
+                "name": f"Site {i}",
+                "normalized_name": f"site {i}",
+                "country": "VN",
+                "tier": 9,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        for i in range(count + 1)
+    ]
+    with transaction.atomic():
+        insert(objects)
+        *named, untouched = objects
+        rows = [(None if i % 3 == 0 else i % 5 + 1, obj.pk) for i, obj in enumerate(named)]
+        assert update_values(Facility, ["tier"], rows) == count
+        assert update_values(Facility, ["tier"], []) == 0
+    stored = dict(Facility.objects.filter(organization=org).values_list("pk", "tier"))
+    assert {pk: stored[pk] for _, pk in rows} == {pk: tier for tier, pk in rows}
+    assert stored[untouched.pk] == 9
+    assert set(Facility.objects.filter(organization=org).values_list("name", flat=True)) == {
+        f"Site {i}" for i in range(count + 1)
+    }
 
 
 def test_raw_rows_reads_a_values_list_query_in_chunks_as_the_orm_does_less_its_converters(alice):

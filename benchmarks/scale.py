@@ -14,7 +14,7 @@ Steps, each timed, in one database (SQLite by default, or DATABASE_URL):
    batches of names that `--workers` worker processes (`chainproof worker`) run at once;
 5. list and detail pages with realistic filters, sorts and searches (a common word, one
    record's number), p50/p95 over repeated requests (the supplier and worksite lists, the
-   risk register, the overview, a supplier's and a worksite's page);
+   risk register, the audit log, the overview, a supplier's and a worksite's page);
 6. the worksite list exported as CSV, streamed (child process: time, peak memory).
 Ends with one table of every figure.
 
@@ -214,6 +214,15 @@ def _pages(org_id: int, repeats: int) -> None:
                 "/risk/?q=harbour&sort=name",
                 f"/risk/?q={rng.randint(0, 999_999):06d}",
                 "/risk/?sort=name",
+            ]
+        ),
+        "audit log": lambda: rng.choice(
+            [
+                "/audit/",
+                "/audit/?action=facility.created",
+                "/audit/?object_type=suppliers.supplier",
+                f"/audit/?object_type=suppliers.facility&object_id={rng.choice(facility_ids)}",
+                f"/audit/?page={rng.randint(2, 40)}",
             ]
         ),
         "overview": lambda: "/",

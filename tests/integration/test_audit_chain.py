@@ -181,3 +181,43 @@ def test_an_organization_or_user_with_events_cannot_be_deleted():
     assert AuditEvent.objects.filter(organization=org).count() == count
     assert AuditEvent.objects.filter(actor=user).count() == 1
     assert verify_organization_chain(org.pk).ok
+
+
+def test_log_choices_are_the_organizations_own_actions_and_kinds_sorted_once_each():
+    from chainproof.audit.selectors import log_choices
+
+    org = _org_with_events(3)
+    other = _org_with_events(1)
+    with transaction.atomic():
+        for action, kind in (("b.second", "zeta"), ("a.first", "alpha"), ("b.second", "")):
+            audit_record(action=action, organization=org, object_type=kind)
+        audit_record(action="c.elsewhere", organization=other, object_type="omega")
+    actions, kinds = log_choices(org.pk)
+    stored = AuditEvent.objects.filter(organization=org)
+    assert actions == sorted(set(stored.values_list("action", flat=True)))
+    assert kinds == sorted(set(stored.values_list("object_type", flat=True)))
+    assert {"a.first", "b.second", "test.step"} <= set(actions)
+    assert "c.elsewhere" not in actions
+    assert {"", "alpha", "zeta", "test"} <= set(kinds)
+    assert "omega" not in kinds
+    assert log_choices(other.pk + 1000) == ([], [])
+
+
+def test_the_log_filtered_by_an_action_or_the_start_of_one_lists_them_newest_first():
+    from chainproof.audit.selectors import audit_events_for
+
+    org = _org_with_events(2)
+    other = _org_with_events(1)
+    with transaction.atomic():
+        for action in ("membership.created", "membership.removed", "memberships.x", "x.y"):
+            audit_record(action=action, organization=org, object_type="test")
+        audit_record(action="membership.created", organization=other, object_type="test")
+
+    def listed(text):
+        return [e.action for e in audit_events_for(org.pk, action=text)]
+
+    assert listed("membership.created") == ["membership.created"]
+    assert listed("membership.") == ["membership.removed", "membership.created"]
+    assert listed("membership") == ["memberships.x", "membership.removed", "membership.created"]
+    assert listed("test.st") == ["test.step", "test.step"]
+    assert listed("nothing.like.it") == []

@@ -56,6 +56,7 @@ def _plan(queryset) -> list[dict[str, Any]]:
 
 
 def _queries(org_id: int) -> dict[str, Any]:
+    from chainproof.audit.models import AuditEvent
     from chainproof.audit.selectors import audit_events_for
     from chainproof.evidence.selectors import documents_for
     from chainproof.risk.selectors import register
@@ -93,6 +94,13 @@ def _queries(org_id: int) -> dict[str, Any]:
             "risk register sorted by country": register(org_id, sort="country")[page],
             "screening hits to review": queue(org_id)[page],
             "audit log": audit_events_for(org_id)[page],
+            "a record's history": audit_events_for(
+                org_id, object_type="suppliers.supplier", object_id="1"
+            )[page],
+            "audit log, one action": audit_events_for(org_id, action="membership.created")[page],
+            "the last event of one action": AuditEvent.objects.filter(
+                organization_id=org_id, action="screening.completed"
+            ).order_by("-seq")[:1],
             "document list": documents_for(org_id)[page],
         }
     )
@@ -194,3 +202,43 @@ def test_the_check_sees_a_query_no_index_serves(alice):
 
     nodes = _plan(Supplier.objects.filter(organization=alice.organization).order_by("notes")[:50])
     assert any(n["Node Type"] == "Sort" for n in nodes)
+
+
+@pytest.mark.parametrize(
+    ("column", "index"), [("action", "audit_org_action"), ("object_type", "audit_org_object")]
+)
+def test_the_audit_logs_filters_skip_through_an_index_from_one_value_to_the_next(
+    alice, column, index
+):
+    """The actions and kinds of record the log offers are read one value at a time from
+    the indexes that start with the organization, never by reading its events."""
+    from chainproof.audit.selectors import log_choice_query
+
+    org_id = alice.organization.pk
+    with connection.cursor() as cursor:
+        # On a test's few rows the planner may take any index and filter: the others that
+        # are not unique are dropped (the test's transaction puts them back).
+        cursor.execute(
+            "SELECT indexrelid::regclass::text FROM pg_index "
+            "WHERE indrelid = 'audit_auditevent'::regclass AND NOT indisunique "
+            "AND indexrelid::regclass::text <> %s",
+            [index],
+        )
+        for (other,) in cursor.fetchall():
+            cursor.execute(f"DROP INDEX {other}")
+        cursor.execute("ANALYZE audit_auditevent")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            # ANALYZE: the step that finds each next value is planned as the query runs
+            # (a plain EXPLAIN leaves it out)
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + log_choice_query(column), [org_id, org_id]
+            )
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    nodes = list(_nodes((plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]))
+    scans = [n for n in nodes if n.get("Relation Name") == "audit_auditevent"]
+    assert len(scans) == 2  # the first value, then each next one
+    assert not [n for n in scans if n["Node Type"] == "Seq Scan"]
+    assert {n["Index Name"] for n in nodes if "Index Name" in n} == {index}

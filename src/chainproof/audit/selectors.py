@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from chainproof.audit.checkpoints import (
@@ -31,7 +32,12 @@ def audit_events_for(
 ) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.filter(organization_id=organization_id).select_related("actor")
     if action:
-        qs = qs.filter(action__startswith=action)
+        # The actions the text begins (a whole action, or a kind such as "membership."),
+        # named one by one: the events of one action are then read newest first from the
+        # index audit_org_action (a prefix would have every matching event sorted: a
+        # million worksites created, 0.75 s).
+        actions = [a for a in log_choices(organization_id)[0] if a.startswith(action)]
+        qs = qs.filter(action__in=actions)
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:
@@ -45,14 +51,52 @@ def audit_events_for(
     return qs.order_by("-seq")
 
 
+def log_choices(organization_id: int) -> tuple[list[str], list[str]]:
+    """The actions and the kinds of record the organization's events name, each sorted:
+    the audit log's filters. Read by skipping through the indexes that start with the
+    organization (audit_org_action, audit_org_object), one lookup per value found, not
+    by reading every event (2.4 s for the two lists at 4.5 million events)."""
+    return (
+        _distinct_values(organization_id, "action"),
+        _distinct_values(organization_id, "object_type"),
+    )
+
+
+def _distinct_values(organization_id: int, column: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(log_choice_query(column), [organization_id, organization_id])
+        return [value for (value,) in cursor.fetchall()]
+
+
+def log_choice_query(column: str) -> str:
+    """The SQL of ``log_choices`` for one column ("action" or "object_type"); its two
+    parameters are the organization's id, twice."""
+    if column not in ("action", "object_type"):
+        raise ValueError(f"not a column of the audit log's filters: {column!r}")
+    quote = connection.ops.quote_name
+    table, name = quote(AuditEvent._meta.db_table), quote(column)
+    organization = quote("organization_id")
+    # Each step finds the next value after the last one through the index: as many
+    # lookups as values, whatever the number of events.
+    return (
+        f"WITH RECURSIVE found(value) AS ("  # noqa: S608 (our table and column)
+        f" SELECT MIN({name}) FROM {table} WHERE {organization} = %s"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN({name}) FROM {table}"
+        f" WHERE {organization} = %s AND {name} > found.value)"
+        f" FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL"
+    )
+
+
 def last_event_at(organization_id: int, action: str) -> datetime | None:
-    """When the organization's last event of exactly ``action`` happened, or None. Matched
-    whole, not as a prefix: the index on the action finds the few such events among the
-    millions an organization's imports leave, where a prefix would have the newest events
-    read one by one until the first match."""
+    """When the organization's last event of exactly ``action`` happened, or None: the
+    last one its chain recorded. Matched whole, not as a prefix: the index on the
+    organization and action finds it among the millions an organization's imports leave,
+    where a prefix would have the newest events read one by one until the first match."""
     return (
         AuditEvent.objects.filter(organization_id=organization_id, action=action)
-        .order_by("-created_at")
+        .order_by("-seq")
         .values_list("created_at", flat=True)
         .first()
     )

@@ -10,7 +10,11 @@ from django.shortcuts import render
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
 from chainproof.audit.models import AuditEvent
-from chainproof.audit.selectors import audit_events_for, verify_organization_chain
+from chainproof.audit.selectors import (
+    audit_events_for,
+    log_choices,
+    verify_organization_chain,
+)
 from chainproof.auditlog.words import action_sentence, type_words
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
@@ -43,9 +47,7 @@ class AuditFilterForm(forms.Form):
 def log(request: HttpRequest) -> HttpResponseBase:
     membership = current_membership(request)
     require_role(membership, Role.ADMIN)
-    mine = AuditEvent.objects.filter(organization_id=membership.organization_id)
-    actions = list(mine.values_list("action", flat=True).distinct().order_by("action"))
-    types = list(mine.values_list("object_type", flat=True).distinct().order_by("object_type"))
+    actions, types = log_choices(membership.organization_id)
     form = AuditFilterForm(request.GET or None, actions=actions, types=types)
     filters: dict[str, str | date | None] = {}
     if form.is_valid():

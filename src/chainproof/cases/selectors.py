@@ -20,12 +20,13 @@ from chainproof.suppliers.selectors import product_chain
 
 def last_full_screening(organization_id: int) -> AuditEvent | None:
     """The last time every name of the organization was screened (its audit event says
-    when and against which editions of the lists), or None if never."""
+    when and against which editions of the lists; the last its chain recorded), or None
+    if never."""
     return (
         AuditEvent.objects.filter(
             organization_id=organization_id, action="screening.completed", after__scope="all"
         )
-        .order_by("-created_at")
+        .order_by("-seq")
         .first()
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -134,12 +134,22 @@ def _links(chain: str) -> Iterator[ChainLink]:
         )
 
 
+# How many events verify_audit_chain recomputes between two reports of its progress.
+PROGRESS_EVERY = 20_000
+
+
 def verify_audit_chain(
-    chain: str, checkpoints: list[Checkpoint] | None = None
+    chain: str,
+    checkpoints: list[Checkpoint] | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
 ) -> ChainVerification:
     """Recompute every link of one chain with the audit key; check that its tail was not
-    cut off; and, given checkpoints, that each still matches the stored chain."""
-    report = verify_chain(_links(chain), audit_key())
+    cut off; and, given checkpoints, that each still matches the stored chain.
+    ``progress(done, total, message)`` hears how far it got every PROGRESS_EVERY events."""
+    links = _links(chain)
+    if progress is not None:
+        links = _reporting(links, progress, chain_length(chain))
+    report = verify_chain(links, audit_key())
     checked = None if checkpoints is None else checkpoints_verify(chain, checkpoints)
     if report.first_break is not None:
         return ChainVerification(chain, report.checked, report.first_break, report.unkeyed, checked)
@@ -165,9 +175,26 @@ def verify_audit_chain(
     return ChainVerification(chain, report.checked, None, report.unkeyed, checked)
 
 
-def verify_organization_chain(organization_id: int) -> ChainVerification:
+def _reporting(
+    links: Iterator[ChainLink], progress: Callable[[int, int | None, str], None], total: int
+) -> Iterator[ChainLink]:
+    for done, link in enumerate(links, start=1):
+        yield link
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, "recomputing the audit trail")
+
+
+def chain_length(chain: str) -> int:
+    """How many events the chain's head says it holds (one row read)."""
+    head = AuditChainHead.objects.filter(chain=chain).first()
+    return head.seq if head else 0
+
+
+def verify_organization_chain(
+    organization_id: int, progress: Callable[[int, int | None, str], None] | None = None
+) -> ChainVerification:
     """The organization's chain, with the checkpoints kept in the data directory."""
-    return verify_audit_chain(chain_for(organization_id), checkpoints_read())
+    return verify_audit_chain(chain_for(organization_id), checkpoints_read(), progress)
 
 
 def all_chains() -> list[str]:

@@ -15,9 +15,16 @@ from chainproof.audit.selectors import (
     log_choices,
     verify_organization_chain,
 )
+from chainproof.auditlog.verification import (
+    VERIFY_INLINE_UP_TO,
+    chain_verification_start,
+    last_verification,
+    verify_inline,
+)
 from chainproof.auditlog.words import action_sentence, type_words
 from chainproof.common.exports import export_response
 from chainproof.common.paging import paginate
+from chainproof.jobs.views import start_and_follow
 
 
 class AuditFilterForm(forms.Form):
@@ -94,7 +101,21 @@ def detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
+    """A short chain verified now; a long one by a job: its last result, and a button."""
     membership = current_membership(request)
     require_role(membership, Role.ADMIN)
-    result = verify_organization_chain(membership.organization_id)
-    return render(request, "audit/verify.html", {"result": result})
+    org_id = membership.organization_id
+    if verify_inline(org_id):
+        result = verify_organization_chain(org_id)
+        return render(request, "audit/verify.html", {"result": result})
+    return render(
+        request,
+        "audit/verify.html",
+        {"last": last_verification(org_id), "inline_up_to": VERIFY_INLINE_UP_TO},
+    )
+
+
+def verify_run(request: HttpRequest) -> HttpResponse:
+    return start_and_follow(
+        request, chain_verification_start, back="audit:verify", minimum=Role.ADMIN
+    )

@@ -16,6 +16,7 @@ class JobKind(StrEnum):
     QUESTIONNAIRES_REMIND = "questionnaires.remind"
     OUTBOX_SEND = "outbox.send"
     AUDIT_CHECKPOINT = "audit.checkpoint"
+    AUDIT_VERIFY = "audit.verify"
     SCREENING_WATCHLIST_IMPORT = "screening.watchlist_import"
     UPLOADS_EXPIRE = "jobs.uploads_expire"
     EVIDENCE_EXTRACT = "evidence.extract"
@@ -42,6 +43,7 @@ _LABELS = {
     JobKind.QUESTIONNAIRES_REMIND: "Send questionnaire reminders",
     JobKind.OUTBOX_SEND: "Send queued email",
     JobKind.AUDIT_CHECKPOINT: "Sign a checkpoint of the audit trail",
+    JobKind.AUDIT_VERIFY: "Verify the whole audit trail",
     JobKind.SCREENING_WATCHLIST_IMPORT: "Import watchlist entries",
     JobKind.UPLOADS_EXPIRE: "Delete expired uploads",
     JobKind.EVIDENCE_EXTRACT: "Read the text of evidence documents",

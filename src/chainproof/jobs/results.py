@@ -158,6 +158,13 @@ RESULT_LABELS = {
     "left": "Emails still waiting",
     "added": "Entries added",
     "file_name": "File",
+    "chain": "Audit chain",
+    "holds": "The audit trail holds",
+    "events_checked": "Events recomputed",
+    "first_break": "First broken link",
+    "unkeyed_events": "Events from before the audit key",
+    "checkpoints_matched": "Signed checkpoints matched",
+    "checkpoint_problem": "Checkpoint problem",
 }
 # Keys that steer the page rather than report a figure.
 _NOT_FIGURES = frozenset({"ok", "summary", "link", "link_text", "errors", "message"})

@@ -47,12 +47,15 @@ class AuditEvent(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # No index of its own either: only deleting a user looks events up by it (PROTECT),
+    # and the log filters by the actor's name as written.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="audit_events",
+        db_index=False,
         db_constraint=False,
     )
     actor_label = models.CharField(max_length=200)
@@ -78,11 +81,12 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "-seq"], name="audit_org_seq"),  # the log
-            # A record's history, and the kinds of record an organization's log names (read
-            # by skipping from one kind to the next: audit.selectors.log_choices).
-            models.Index(
-                fields=["organization", "object_type", "object_id"], name="audit_org_object"
-            ),
+            # The kinds of record an organization's log names (read by skipping from one
+            # kind to the next: audit.selectors.log_choices), and its log filtered by a
+            # kind, newest first.
+            models.Index(fields=["organization", "object_type", "seq"], name="audit_org_type"),
+            # A record's history.
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
             # The actions an organization's log names (read the same way), its log filtered
             # by an action, newest first, and its last event of one action (the last
             # screening of every name). It took the place of (organization, -created_at),

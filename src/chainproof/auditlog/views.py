@@ -111,7 +111,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/verify.html",
-        {"last": last_verification(org_id), "inline_up_to": VERIFY_INLINE_UP_TO},
+        {"last": last_verification(org_id), "inline_up_to": f"{VERIFY_INLINE_UP_TO:,}"},
     )
 
 

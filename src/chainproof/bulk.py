@@ -360,38 +360,19 @@ def update(objects: list[Any], attnames: Sequence[str]) -> int:
     if not objects or not attnames:
         return 0
     model = type(objects[0])
-    opts = model._meta
-    quote = connection.ops.quote_name
-    columns = [_column(model, a) for a in attnames]
     adapters = _adapters(model, attnames)
     rows = [
         [*row, obj.pk] for row, obj in zip(_rows(objects, attnames, adapters), objects, strict=True)
     ]
-    if (
-        connection.vendor == "postgresql"
-        and COPY_ON_POSTGRESQL
-        and len(rows) >= UPDATE_THROUGH_COPY_AT
-        and not set(attnames) & _unique_attnames(model)
-    ):
-        _update_through_copy(model, columns, rows)
-        return len(rows)
-    sql = (
-        f"UPDATE {quote(opts.db_table)} SET "  # noqa: S608
-        + ", ".join(f"{quote(c)} = %s" for c in columns)
-        + f" WHERE {quote(str(opts.pk.column))} = %s"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[start : start + CHUNK])
-    return len(rows)
+    return update_values(model, attnames, rows)
 
 
 def update_values(
     model: type[models.Model], attnames: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> int:
     """UPDATE the given columns of existing rows, each row its values in ``attnames``
-    order and then its primary key, values as the driver takes them (numbers, text): as
-    ``update`` does, without model instances (a million tiers)."""
+    order and then its primary key, values as the driver takes them (numbers, text, or
+    adapted by ``update``), without model instances (a million tiers)."""
     if not rows or not attnames:
         return 0
     columns = [_column(model, a) for a in attnames]

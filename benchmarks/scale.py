@@ -225,6 +225,29 @@ def _pages(org_id: int, repeats: int) -> None:
                 f"/audit/?page={rng.randint(2, 40)}",
             ]
         ),
+        "forms (a menu of suppliers or worksites)": lambda: rng.choice(
+            [
+                "/suppliers/new/",
+                "/suppliers/facilities/new/",
+                f"/suppliers/facilities/{rng.choice(facility_ids)}/edit/",
+                "/suppliers/links/new/",
+                "/diligence/audits/",
+                "/diligence/requests/",
+                "/diligence/program/contract/",
+                "/diligence/program/interview/",
+                "/cases/allegation/",
+            ]
+        ),
+        "record search (the menus' lookup)": lambda: rng.choice(
+            [
+                "/suppliers/lookup/supplier/?q=golden",
+                f"/suppliers/lookup/supplier/?q={rng.randint(0, 500_000):06d}",
+                "/suppliers/lookup/facility/?q=dyeing",
+                f"/suppliers/lookup/source/?q=plant+{rng.randint(0, 999_999):06d}",
+                "/suppliers/lookup/target/?q=harbour",
+                "/suppliers/lookup/product/?q=a",
+            ]
+        ),
         "overview": lambda: "/",
         "supplier page": lambda: f"/suppliers/{rng.choice(supplier_ids)}/",
         "worksite page": lambda: f"/suppliers/facilities/{rng.choice(facility_ids)}/",

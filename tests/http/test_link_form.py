@@ -70,7 +70,7 @@ def test_a_missing_or_foreign_end_is_refused_on_its_control(csrf_client, alice, 
         "/suppliers/links/new/",
         {"source": f"f:{theirs.pk}", "target": "importer", "material": str(material.pk)},
     )
-    assert "Select a valid choice." in foreign.content.decode()
+    assert "is not among yours" in foreign.content.decode()
     assert SupplyLink.objects.count() == before
 
 

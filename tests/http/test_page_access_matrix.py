@@ -61,6 +61,7 @@ SHARED = {
     "suppliers/templates/<slug:entity>.<slug:fmt>": "blank import templates",
     "portal/invite/<str:token>/": "an invitation link carries its own token",
     "diligence/program/<slug:kind>/": "a list of the member's own records",
+    "suppliers/lookup/<slug:kind>/": "a search of the member's own records",
     "cases/calendar/<str:token>.ics": "a calendar address carries its own secret",
 }
 

@@ -172,7 +172,6 @@ def prearrival_download(request: HttpRequest, shipment_id: int) -> HttpResponse:
 def allegation(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     require_role(membership, Role.ANALYST)
-    org = membership.organization_id
     error = ""
     if request.method == "POST":
         try:
@@ -204,8 +203,6 @@ def allegation(request: HttpRequest) -> HttpResponse:
         "cases/allegation.html",
         {
             "fields": ALLEGATION_FIELDS,
-            "facilities": Facility.objects.filter(organization_id=org).order_by("name")[:2000],
-            "products": Product.objects.filter(organization_id=org).order_by("name")[:2000],
             "error": error,
             "form": request.POST if error else {},
         },

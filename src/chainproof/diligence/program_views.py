@@ -30,7 +30,6 @@ from chainproof.diligence.program import (
 from chainproof.domain.evidence import reasonable_care
 from chainproof.domain.evidence.categories import CATEGORY_BY_CODE
 from chainproof.domain.evidence.program import KIND_BY_CODE, KINDS, Kind, display
-from chainproof.suppliers.models import Facility, Supplier
 
 
 def _kind(code: str) -> Kind:
@@ -112,14 +111,6 @@ def program_index(request: HttpRequest, kind: str = "policy") -> HttpResponseBas
             "columns": _columns(spec),
             "rows": [(r, _cells(spec, r)) for r in rows[:500]],
             "categories": [CATEGORY_BY_CODE[c] for c in spec.categories],
-            "suppliers": Supplier.objects.filter(organization_id=org).order_by("legal_name")
-            if spec.needs_supplier
-            else [],
-            "facilities": Facility.objects.filter(organization_id=org)
-            .select_related("supplier")
-            .order_by("name")
-            if spec.needs_facility
-            else [],
             "values": values,
             "can_edit": membership.has_role(Role.ANALYST),
             "error": error,

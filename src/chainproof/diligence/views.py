@@ -151,7 +151,6 @@ def audit_index(request: HttpRequest) -> HttpResponseBase:
         {
             "audits": selectors.audits_for(org)[:200],
             "overdue": selectors.overdue_actions(org)[:50],
-            "suppliers": Supplier.objects.filter(organization_id=org).order_by("legal_name"),
             "kinds": Audit.Kind.choices,
             "error": error,
             "can_edit": membership.has_role(Role.ANALYST),
@@ -309,7 +308,6 @@ def request_index(request: HttpRequest) -> HttpResponseBase:
             "posted": request.POST if error else {},  # shown again after an error
             "categories": CATEGORIES,
             "record_types": RECORD_TYPES,
-            "suppliers": Supplier.objects.filter(organization_id=org).order_by("legal_name"),
             "can_edit": membership.has_role(Role.ANALYST),
         },
         status=400 if error else 200,

@@ -11,6 +11,8 @@ from django import forms
 from chainproof.accounts.models import User
 from chainproof.domain.records import COLUMN_SCHEMES
 from chainproof.suppliers.models import Facility, Material, Product, Supplier
+from chainproof.suppliers.picker_fields import LinkEndField, RecordSelect
+from chainproof.suppliers.picking import PickKind
 
 
 def _split(value: str) -> list[str]:
@@ -23,6 +25,11 @@ class OrgForm(forms.Form):
     def __init__(self, *args: Any, organization_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization_id = organization_id
+        for form_field in self.fields.values():  # pickers list and check this one's records
+            if isinstance(form_field.widget, RecordSelect):
+                form_field.widget.organization_id = organization_id
+            if isinstance(form_field, LinkEndField):
+                form_field.organization_id = organization_id
         self.limit()
 
     def limit(self) -> None:
@@ -39,7 +46,12 @@ class SupplierForm(OrgForm):
     aliases = forms.CharField(required=False, help_text="Other names, separated by |.")
     website = forms.CharField(max_length=300, required=False)
     contact_email = forms.EmailField(required=False, help_text="Questionnaire invitations go here.")
-    parent = forms.ModelChoiceField(queryset=Supplier.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        queryset=Supplier.objects.none(),
+        required=False,
+        widget=RecordSelect(PickKind.SUPPLIER, empty_label="none"),
+        help_text="The group this supplier belongs to, if it is one of your suppliers.",
+    )
     status = forms.ChoiceField(choices=Supplier.Status.choices)
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
@@ -107,7 +119,10 @@ class FacilityForm(OrgForm):
     )
     kind = forms.ChoiceField(choices=Facility.Kind.choices)
     supplier = forms.ModelChoiceField(
-        queryset=Supplier.objects.none(), required=False, label="Operated by"
+        queryset=Supplier.objects.none(),
+        required=False,
+        label="Operated by",
+        widget=RecordSelect(PickKind.SUPPLIER, empty_label="not known"),
     )
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     city = forms.CharField(max_length=120, required=False)
@@ -192,14 +207,28 @@ class LinkForm(OrgForm):
         "source": ("source_facility", "source_supplier", "source_unknown"),
         "target": ("target_facility", "target_supplier", "target_importer"),
     }
-    source = forms.ChoiceField(
-        label="From", help_text="A worksite; a supplier whose worksite is unknown; or unknown."
+    source = LinkEndField(
+        PickKind.SOURCE,
+        ("unknown", "Origin unknown"),
+        label="From",
+        help_text="A worksite; a supplier whose worksite is unknown; or unknown.",
     )
-    target = forms.ChoiceField(
-        label="To", help_text="A worksite, a supplier, or us (the importer)."
+    target = LinkEndField(
+        PickKind.TARGET,
+        ("importer", "Us (the importer)"),
+        label="To",
+        help_text="A worksite, a supplier, or us (the importer).",
     )
-    product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
-    material = forms.ModelChoiceField(queryset=Material.objects.none(), required=False)
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.none(),
+        required=False,
+        widget=RecordSelect(PickKind.PRODUCT, empty_label="none"),
+    )
+    material = forms.ModelChoiceField(
+        queryset=Material.objects.none(),
+        required=False,
+        widget=RecordSelect(PickKind.MATERIAL, empty_label="none"),
+    )
     valid_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     evidence_refs = forms.CharField(
@@ -226,28 +255,6 @@ class LinkForm(OrgForm):
 
     def limit(self) -> None:
         org = self.organization_id
-        facilities = [
-            (f"f:{f.pk}", f"{f.name} ({f.supplier.legal_name if f.supplier else ''}, {f.country})")
-            for f in Facility.objects.filter(organization_id=org)
-            .select_related("supplier")
-            .order_by("name", "pk")
-        ]
-        suppliers = [
-            (f"s:{s.pk}", f"{s.legal_name} ({s.country})")
-            for s in Supplier.objects.filter(organization_id=org).order_by("legal_name", "pk")
-        ]
-        self.fields["source"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose where the goods come from"),
-            ("Worksites", facilities),
-            ("Suppliers (worksite unknown)", suppliers),
-            ("Other", [("unknown", "Origin unknown")]),
-        ]
-        self.fields["target"].choices = [  # type: ignore[attr-defined]
-            ("", "Choose where the goods go"),
-            ("Worksites", facilities),
-            ("Suppliers", suppliers),
-            ("Other", [("importer", "Us (the importer)")]),
-        ]
         for name, model in (("product", Product), ("material", Material)):
             self.fields[name].queryset = model.objects.filter(  # type: ignore[attr-defined]
                 organization_id=org

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chainproof.suppliers import import_review_views, import_views, views
+from chainproof.suppliers import import_review_views, import_views, lookup_views, views
 
 app_name = "suppliers"
 urlpatterns = [
@@ -36,5 +36,6 @@ urlpatterns = [
         name="import_problems",
     ),
     path("templates/<slug:entity>.<slug:fmt>", views.template_download, name="template"),
+    path("lookup/<slug:kind>/", lookup_views.record_lookup, name="lookup"),
     path("production-units/", views.production_units, name="production_units"),
 ]

@@ -21,10 +21,16 @@ from chainproof.audit.models import AuditEvent
 from chainproof.jobs.kinds import JobKind
 from chainproof.jobs.models import Job
 from chainproof.jobs.services import job_enqueue, run_pending
-from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment, ScoredComponent
+from chainproof.risk.models import (
+    GoodCount,
+    LevelCount,
+    LevelMonth,
+    RiskAssessment,
+    ScoredComponent,
+)
 from chainproof.risk.selectors import level_counts
 from chainproof.risk.services import risk_score_all
-from chainproof.risk.storing import level_counts_recount
+from chainproof.risk.storing import good_counts_recount, level_counts_recount
 from chainproof.screening.models import ScreeningHit
 from chainproof.screening.services import screen
 from chainproof.screening.watchlists import watchlist_add
@@ -104,6 +110,15 @@ def _digests(org) -> Counter[str]:
     )
 
 
+def _good_counts(org) -> dict[tuple[str, str, str], int]:
+    return {
+        (good, country, level): n
+        for good, country, level, n in GoodCount.objects.filter(organization=org)
+        .exclude(current=0)
+        .values_list("good", "country", "level", "current")
+    }
+
+
 def _forget_results(org) -> None:
     """Back to a graph nothing has scored or screened yet (and no job waiting)."""
     _forget_scores(org)
@@ -112,7 +127,7 @@ def _forget_results(org) -> None:
 
 
 def _forget_scores(org) -> None:
-    for model in (RiskAssessment, ScoredComponent, LevelCount, LevelMonth):
+    for model in (RiskAssessment, ScoredComponent, LevelCount, LevelMonth, GoodCount):
         model.objects.filter(organization=org).delete()
 
 
@@ -145,6 +160,9 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     counts = level_counts(org.pk)
     assert counts == level_counts_recount(org.pk)
     assert sum(counts.values()) == len(assessments)
+    goods = _good_counts(org)
+    assert goods == dict(good_counts_recount(org.pk))
+    assert goods  # the heat map's counts
 
     # Split: the full re-screen, then the full re-score, each by two worker processes.
     _forget_results(org)
@@ -179,6 +197,7 @@ def test_two_worker_processes_split_a_full_run_and_store_what_one_process_stores
     # The parts, written at once by two processes, added up their counts by level, and
     # this month's counts for the trend are the same.
     assert level_counts(org.pk) == counts
+    assert _good_counts(org) == goods
     month = LevelMonth.objects.filter(organization=org).order_by("-month").first()
     assert month is not None
     assert (

@@ -236,3 +236,34 @@ class LevelMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%b %Y} {self.level}: {self.current}"
+
+
+class GoodCount(models.Model):
+    """How many current assessments of an organization's worksites in a country, at a
+    level, name a good (the good as the assessment names it, case folded): the heat map
+    of countries by goods reads these few rows instead of every worksite's assessment
+    (8 s at a million worksites). The good "" counts the worksites none of whose goods
+    was a good the organization's materials are marked with (the DOL List) when they were
+    scored. Kept like ``LevelCount``, in the same transactions, by ``risk/storing.py``;
+    counted again at the end of every full run."""
+
+    NOT_LISTED = ""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    good = models.CharField(max_length=300)
+    country = models.CharField(max_length=2)
+    level = models.CharField(max_length=10)
+    current = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "good", "country", "level"],
+                name="risk_good_count_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.good or '(not listed)'} in {self.country}, {self.level}: {self.current}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from chainproof.common.paging import PER_PAGE, search_narrowed
-from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment
+from chainproof.risk.models import GoodCount, LevelCount, LevelMonth, RiskAssessment
 
 SORTS = {
     "-score": ("-score", "node_name"),
@@ -157,12 +158,17 @@ def level_counts_by_month(
     return out
 
 
-def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
-    """Exposure by country and good: worksites, and the highest score among them.
+def heatmap(
+    organization_id: int, levels: Sequence[str], max_goods: int = 18
+) -> dict[str, Any]:
+    """Exposure by country and good: how many worksites, and the highest of ``levels``
+    (lowest first) among them.
 
     The columns are one kind of thing: goods as the DOL List of Goods names them (the
     goods the organization's materials are marked with), so "Cotton" from India and from
     China sit in one column. Worksites whose goods are not on the list are counted apart.
+    Read from the counts the assessments' writer keeps (``GoodCount``), not from every
+    worksite's assessment.
     """
     from chainproof.suppliers.models import Material
 
@@ -173,40 +179,29 @@ def heatmap(organization_id: int, max_goods: int = 18) -> dict[str, Any]:
         )
         for good in goods or ()
     }
-    cells: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
+    rank = {level: i for i, level in enumerate(levels)}
+    cells: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     unlisted = 0
-    for country, goods, score, level in (
-        RiskAssessment.objects.filter(
-            organization_id=organization_id, is_current=True, node_type="facility"
-        )
-        .exclude(country="")
-        .values_list("country", "goods", "score", "level")
-        .iterator(chunk_size=5000)
-    ):
-        made = {listed[g.casefold()] for g in goods if g.casefold() in listed}
-        if not made:
-            unlisted += 1
-        for good in made:
-            cells[(country, good)].append((float(score), level))
+    counted = GoodCount.objects.filter(
+        organization_id=organization_id, good__in=[*listed, GoodCount.NOT_LISTED], current__gt=0
+    ).values_list("good", "country", "level", "current")
+    for good, country, level, current in counted:
+        if good == GoodCount.NOT_LISTED:
+            unlisted += current
+        else:
+            cells[country, listed[good]][level] = current
     totals: dict[str, int] = defaultdict(int)
-    for (_, good), scores in cells.items():
-        totals[good] += len(scores)
+    for (_, good), by_level in cells.items():
+        totals[good] += sum(by_level.values())
     goods = [g for g, _ in sorted(totals.items(), key=lambda x: (-x[1], x[0]))[:max_goods]]
     countries = sorted({c for c, g in cells if g in goods})
     rows = []
     for country in countries:
         row = []
         for good in goods:
-            scores = cells.get((country, good), [])
-            top = max(scores) if scores else None
-            row.append(
-                {
-                    "good": good,
-                    "count": len(scores),
-                    "max": top[0] if top else None,
-                    "band": top[1] if top else "",
-                }
-            )
+            by_level = cells.get((country, good), {})
+            top = max(by_level, key=lambda level: rank.get(level, -1), default="")
+            row.append({"good": good, "count": sum(by_level.values()), "band": top})
         rows.append({"country": country, "cells": row})
     return {
         "goods": goods,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -42,6 +42,7 @@ from chainproof.jobs.services import job_enqueue
 from chainproof.risk.models import MethodologyVersion, RiskAssessment, ScoredComponent
 from chainproof.risk.snapshot import build_snapshot, reference_facts
 from chainproof.risk.storing import (
+    CountChanges,
     Current,
     current_all,
     current_of,
@@ -167,9 +168,9 @@ def _store(
     """Store a partial run's changed assessments."""
     current = current_of(organization_id, set(result.scores))
     progress(0, len(result.scores), "writing assessments")
-    levels: Counter[tuple[str, str]] = Counter()
-    _, written = store_changed(organization_id, result, facts, version.pk, on, current, levels)
-    level_counts_add(organization_id, levels)
+    changes = CountChanges.of(organization_id)
+    _, written = store_changed(organization_id, result, facts, version.pk, on, current, changes)
+    level_counts_add(organization_id, changes)
     return {"changed": written, "unchanged": len(result.scores) - written}
 
 
@@ -383,7 +384,7 @@ class _Run:
         level are updated last (``level_counts_add``): call it at the end of a transaction."""
         inputs_of = dict(todo)
         written = 0
-        levels: Counter[tuple[str, str]] = Counter()
+        changes = CountChanges.of(self.organization_id)
         total = len(self.snap.nodes)
         for batch in batches([(index, len(self.found[index])) for index, _ in todo], batch_nodes):
             nodes = {node: self.snap.nodes[node] for index in batch for node in self.found[index]}
@@ -396,7 +397,7 @@ class _Run:
                 streamed=True,  # written as they are worked out, none kept
             )
             fingerprints, count = store_changed(
-                self.organization_id, result, nodes, self.version.pk, self.on, current, levels
+                self.organization_id, result, nodes, self.version.pk, self.on, current, changes
             )
             written += count
             for index in batch:
@@ -404,7 +405,7 @@ class _Run:
                 states[state_digest(inputs_of[index], members, fingerprints)] = len(members)
             done += len(nodes)
             progress(done, total, "scoring and writing")
-        level_counts_add(self.organization_id, levels)
+        level_counts_add(self.organization_id, changes)
         return written
 
 

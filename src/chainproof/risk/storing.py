@@ -5,20 +5,23 @@ presumptions, methodology, editions or engine version): the previous row stays, 
 not current, so the history shows how and why a score changed. Rows are plain values
 sent with ``executemany`` (``chainproof.bulk.insert_values``), no model instances.
 
-How many current assessments are at each level (``LevelCount``) is kept here too: each
-write says how it changed the counts, and the caller adds the changes with
+How many current assessments are at each level (``LevelCount``), and how many worksites in
+each country name each good (``GoodCount``, the heat map's), are kept here too: each write
+says how it changed the counts (``CountChanges``), and the caller adds the changes with
 ``level_counts_add`` at the end of its transaction.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+import orjson
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
@@ -28,7 +31,8 @@ from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import NodeScore, RiskResult
 from chainproof.domain.risk.facts import NodeFacts
-from chainproof.risk.models import LevelCount, LevelMonth, RiskAssessment
+from chainproof.risk.models import GoodCount, LevelCount, LevelMonth, RiskAssessment
+from chainproof.suppliers.models import Material
 
 COLUMNS = (
     "organization_id",
@@ -61,6 +65,44 @@ Current = dict[NodeKey, tuple[int, str]]
 # Nodes whose results are written (and whose current assessments are read, when not given)
 # together.
 STORED_READ_NODES = 20_000
+
+
+@dataclass
+class CountChanges:
+    """How writes changed the stored counts: of current assessments by kind and level
+    (``LevelCount``), and of current worksite assessments by good, country and level
+    (``GoodCount``)."""
+
+    levels: Counter[tuple[str, str]] = field(default_factory=Counter)
+    goods: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # The goods the organization's materials are marked with (the DOL List's names, case
+    # folded): a worksite naming none of them is counted under GoodCount.NOT_LISTED.
+    listed: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, organization_id: int) -> CountChanges:
+        return cls(listed=listed_goods(organization_id))
+
+    def worksite(self, country: str, goods: Iterable[str], level: str, n: int) -> None:
+        """Count a worksite's assessment in (``n`` = 1) or out (-1)."""
+        if not country:
+            return  # the heat map's rows are countries
+        folded = {good.casefold()[:300] for good in goods}
+        for good in folded:
+            self.goods[good, country, level] += n
+        if folded.isdisjoint(self.listed):
+            self.goods[GoodCount.NOT_LISTED, country, level] += n
+
+
+def listed_goods(organization_id: int) -> frozenset[str]:
+    """The goods the organization's materials are marked with, case folded."""
+    return frozenset(
+        good.casefold()
+        for marks in Material.objects.filter(organization_id=organization_id).values_list(
+            "dol_goods", flat=True
+        )
+        for good in marks or ()
+    )
 
 
 def fingerprint_of(
@@ -185,13 +227,12 @@ def store_changed(
     version_id: int,
     on: date,
     current: Current | None,
-    levels: Counter[tuple[str, str]],
+    changes: CountChanges,
 ) -> tuple[dict[NodeKey, str], int]:
     """Write the assessments of ``result`` whose fingerprint differs from the current one
     (retiring that one). Returns the fingerprint of every node scored and how many
-    assessments were written; adds to ``levels`` how the number of current assessments
-    of each kind at each level changed (for ``level_counts_add``). Call inside a
-    transaction.
+    assessments were written; adds to ``changes`` how the counts of current assessments
+    changed (for ``level_counts_add``). Call inside a transaction.
 
     ``current``: the current assessments of the nodes scored, or None to read them as the
     nodes are written, STORED_READ_NODES at a time (a whole organization's, held, took
@@ -218,8 +259,11 @@ def store_changed(
                 continue
             if previous is not None:
                 retire.append(previous[0])
-            levels[node.type_name, score.level] += 1
+            changes.levels[node.type_name, score.level] += 1
             node_facts = facts[node]
+            goods = sorted(set(node_facts.goods))[:20]
+            if node.kind is NodeKind.FACILITY:
+                changes.worksite(node_facts.country, goods, score.level, 1)
             yield (
                 organization_id,
                 node.type_name,
@@ -232,7 +276,7 @@ def store_changed(
                 [r.as_dict() for r in score.reasons],
                 checks,
                 sanctions,
-                sorted(set(node_facts.goods))[:20],
+                goods,
                 *statuses(checks),
                 version_id,
                 editions,
@@ -249,50 +293,74 @@ def store_changed(
     while scored := list(islice(scores, STORED_READ_NODES)):
         stored = current_of(organization_id, [n for n, _ in scored]) if current is None else current
         written += insert_values(RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True)
-    _retire(retire, levels)
+    _retire(retire, changes)
     return fingerprints, written
 
 
-def _retire(ids: list[int], levels: Counter[tuple[str, str]]) -> None:
-    """Mark the assessments ``ids`` not current, taking each one off ``levels`` (its kind
-    and level read from the rows the update changed: UPDATE ... RETURNING, on both
-    databases)."""
+def _retire(ids: list[int], changes: CountChanges) -> None:
+    """Mark the assessments ``ids`` not current, taking each one off the counts (its kind,
+    level, and a worksite's country and goods, read from the rows the update changed:
+    UPDATE ... RETURNING, on both databases)."""
+    facility = NodeKind.FACILITY.type_name
     table = connection.ops.quote_name(RiskAssessment._meta.db_table)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 900):
             batch = ids[start : start + 900]
             cursor.execute(
                 f"UPDATE {table} SET is_current = %s WHERE id IN "  # noqa: S608 (our table)
-                f"({', '.join(['%s'] * len(batch))}) AND is_current RETURNING node_type, level",
+                f"({', '.join(['%s'] * len(batch))}) AND is_current "
+                "RETURNING node_type, level, country, goods",
                 [False, *batch],
             )
-            for node_type, level in cursor.fetchall():
-                levels[node_type, level] -= 1
+            for node_type, level, country, goods in cursor.fetchall():
+                changes.levels[node_type, level] -= 1
+                if node_type == facility:
+                    listed = orjson.loads(goods) if isinstance(goods, (str, bytes)) else goods
+                    changes.worksite(country, listed or (), level, -1)
 
 
-def level_counts_add(organization_id: int, levels: Counter[tuple[str, str]]) -> None:
-    """Add ``levels`` (changes by kind and level, from ``store_changed``) to the
-    organization's stored counts, and set this month's counts for the trend. Call it last
-    in the transaction that wrote the assessments: the rows it updates stay locked until
-    the commit, and parts of a split run written at once wait for each other only here.
-    Rows are updated in one order, so two such transactions never deadlock."""
-    changes = sorted((key, n) for key, n in levels.items() if n)
-    if not changes:
+def level_counts_add(organization_id: int, changes: CountChanges) -> None:
+    """Add ``changes`` (from ``store_changed``) to the organization's stored counts, and
+    set this month's counts for the trend. Call it last in the transaction that wrote the
+    assessments: the rows it updates stay locked until the commit, and parts of a split
+    run written at once wait for each other only here. Rows are updated in one order, so
+    two such transactions never deadlock."""
+    levels = sorted((key, n) for key, n in changes.levels.items() if n)
+    goods = sorted((key, n) for key, n in changes.goods.items() if n)
+    if not levels and not goods:
         return
     _counts_locked(organization_id)
-    table = connection.ops.quote_name(LevelCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
-    params: list[Any] = []
-    for (node_type, level), n in changes:
-        params += [organization_id, node_type, level, n]
+    _add(LevelCount, ("node_type", "level"), organization_id, levels)
+    _add(GoodCount, ("good", "country", "level"), organization_id, goods)
+    if levels:
+        _month_set(organization_id)
+
+
+def _add(
+    model: type[LevelCount] | type[GoodCount],
+    key: tuple[str, ...],
+    organization_id: int,
+    changes: Sequence[tuple[tuple[str, ...], int]],
+) -> None:
+    """Add each change to its row of ``model`` (made if missing), a few thousand rows a
+    statement; rows counted down to nothing are removed."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(("organization_id", *key))
+    row = "(" + ", ".join(["%s"] * (len(key) + 2)) + ")"
+    per_statement = 8_000 // (len(key) + 2)  # within SQLite's parameters per statement
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (organization_id, node_type, level, current) "  # noqa: S608
-            f"VALUES {values} ON CONFLICT (organization_id, node_type, level) "
-            f"DO UPDATE SET current = {table}.current + EXCLUDED.current",
-            params,
-        )
-    _month_set(organization_id)
+        for start in range(0, len(changes), per_statement):
+            block = changes[start : start + per_statement]
+            params: list[Any] = []
+            for values, n in block:
+                params += [organization_id, *values, n]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, current) "  # noqa: S608 (our table)
+                f"VALUES {', '.join([row] * len(block))} "
+                f"ON CONFLICT ({columns}) "
+                f"DO UPDATE SET current = {table}.current + EXCLUDED.current",
+                params,
+            )
 
 
 # The PostgreSQL advisory lock (with the organization's id) under which counts are changed.
@@ -346,6 +414,34 @@ def level_counts_rebuild(organization_id: int) -> None:
     LevelCount.objects.filter(organization_id=organization_id).delete()
     LevelCount.objects.bulk_create(counted)
     _month_set(organization_id)
+    goods = good_counts_recount(organization_id)
+    GoodCount.objects.filter(organization_id=organization_id).delete()
+    GoodCount.objects.bulk_create(
+        (
+            GoodCount(organization_id=organization_id, good=g, country=c, level=lv, current=n)
+            for (g, c, lv), n in sorted(goods.items())
+        ),
+        batch_size=2_000,
+    )
+
+
+def good_counts_recount(organization_id: int) -> Counter[tuple[str, str, str]]:
+    """The worksites' counts by good, country and level as their current assessments
+    give them (every one read, a batch at a time): what ``GoodCount`` must always equal,
+    but for the worksites counted as naming no listed good before a material's marks
+    changed (counted again here)."""
+    changes = CountChanges.of(organization_id)
+    facility = NodeKind.FACILITY.type_name
+    query = (
+        RiskAssessment.objects.filter(
+            organization_id=organization_id, is_current=True, node_type=facility
+        )
+        .exclude(country="")
+        .values_list("country", "goods", "level")
+    )
+    for country, goods, level in query.iterator(chunk_size=10_000):
+        changes.worksite(country, goods or (), level, 1)
+    return +changes.goods
 
 
 def level_counts_recount(organization_id: int, node_type: str = "") -> dict[str, int]:

@@ -137,7 +137,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
         request,
         "risk/heatmap.html",
         {
-            "map": selectors.heatmap(membership.organization_id),
+            "map": selectors.heatmap(membership.organization_id, [name for name, _ in levels]),
             "bands": bands,
             "methodology": version,
         },

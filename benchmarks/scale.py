@@ -14,8 +14,10 @@ Steps, each timed, in one database (SQLite by default, or DATABASE_URL):
    batches of names that `--workers` worker processes (`chainproof worker`) run at once;
 5. list and detail pages with realistic filters, sorts and searches (a common word, one
    record's number), p50/p95 over repeated requests (the supplier and worksite lists, the
-   risk register, the audit log, the overview, a supplier's and a worksite's page);
-6. the worksite list exported as CSV, streamed (child process: time, peak memory).
+   risk register, the audit log, the overview, a supplier's and a worksite's page, the
+   forms with a menu of records and the menus' search);
+6. every other page of the site opened once (support/crawl.py): the slowest listed;
+7. the worksite list exported as CSV, streamed (child process: time, peak memory).
 Ends with one table of every figure.
 
 Run: .venv/bin/python benchmarks/scale.py [--scale 10] [--smoke] [--data-dir DIR]
@@ -40,7 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 ORG_NAME = "Scale bench"
-STEPS = ("tiers", "rescore", "incremental", "screen", "pages", "export")
+STEPS = ("tiers", "rescore", "incremental", "screen", "pages", "crawl", "export")
 RESULTS: list[tuple[str, str, str]] = []  # (what, figure, goal)
 
 
@@ -332,6 +334,9 @@ def main() -> int:
         _maintained()
         _pages(org_id, args.repeats)
         connection.close()
+    if "crawl" in steps:
+        _crawl(org_id)
+        connection.close()
     if "export" in steps:
         seconds, peak, detail = _in_child("export", org_id)
         _record(
@@ -344,6 +349,32 @@ def main() -> int:
     for what, figure, goal in RESULTS:
         print(f"{what:<50} {figure:<55} {goal}")
     return 0
+
+
+def _crawl(org_id: int) -> None:
+    from django.test import Client
+    from support.crawl import crawl
+
+    from chainproof.accounts.models import Membership
+
+    client = Client(raise_request_exception=False)
+    client.force_login(Membership.objects.filter(organization_id=org_id).first().user)
+    client.get("/")  # warm
+    opened, left_out = crawl(client, org_id)
+    slow = [(ms, url, status) for ms, url, status in opened if ms > 300]
+    failed = [(url, status) for _, url, status in opened if status >= 500]
+    _record(
+        "every other page, opened once",
+        f"{len(opened)} pages, {len(slow)} over 300 ms, {len(failed)} failed; slowest: "
+        + ", ".join(f"{url} {ms:,.0f} ms" for ms, url, _ in opened[:5]),
+        "p95 <= 300 ms",
+    )
+    for ms, url, status in opened[:25]:
+        print(f"  {ms:9,.0f} ms  {status}  {url}", flush=True)
+    for url, status in failed:
+        print(f"  failed: {status} {url}", flush=True)
+    if left_out:
+        print(f"  not opened (the organization has no such record): {len(left_out)}", flush=True)
 
 
 def _tiers(org_id: int) -> None:

@@ -266,7 +266,9 @@ def risk_score_all(
     with transaction.atomic():
         written = run.score(todo, stored, states, batch_nodes, progress, skipped)
         _components_replace(organization_id, known, states)
-        level_counts_rebuild(organization_id)  # whatever an outside change left wrong
+        # Whatever an outside change left wrong; the heat map's counts only when a component
+        # was scored again (a change to a material's DOL marks re-scores its own).
+        level_counts_rebuild(organization_id, goods=bool(todo))
         statistics_refresh_after(written, RiskAssessment)
     return {
         **summary,

@@ -397,10 +397,12 @@ def _month_set(organization_id: int) -> None:
         )
 
 
-def level_counts_rebuild(organization_id: int) -> None:
+def level_counts_rebuild(organization_id: int, *, goods: bool = True) -> None:
     """Count the current assessments again and store the counts (and this month's): a
     full run ends with it, so that counts an outside change left wrong (an assessment
-    deleted by hand, a write by a version that kept no counts) last no longer than that."""
+    deleted by hand, a write by a version that kept no counts) last no longer than that.
+    The heat map's counts too if ``goods`` (6 s at a million worksites: a full run that
+    scored nothing again leaves them as the last run counted them)."""
     _counts_locked(organization_id)
     current = (
         RiskAssessment.objects.filter(organization_id=organization_id, is_current=True)
@@ -415,12 +417,14 @@ def level_counts_rebuild(organization_id: int) -> None:
     LevelCount.objects.filter(organization_id=organization_id).delete()
     LevelCount.objects.bulk_create(counted)
     _month_set(organization_id)
-    goods = good_counts_recount(organization_id)
+    if not goods:
+        return
+    counted_goods = good_counts_recount(organization_id)
     GoodCount.objects.filter(organization_id=organization_id).delete()
     GoodCount.objects.bulk_create(
         (
             GoodCount(organization_id=organization_id, good=g, country=c, level=lv, current=n)
-            for (g, c, lv), n in sorted(goods.items())
+            for (g, c, lv), n in sorted(counted_goods.items())
         ),
         batch_size=2_000,
     )

@@ -17,7 +17,8 @@ Steps, each timed, in one database (SQLite by default, or DATABASE_URL):
    risk register, the audit log, the overview, a supplier's and a worksite's page, the
    forms with a menu of records and the menus' search);
 6. every other page of the site opened once (support/crawl.py): the slowest listed;
-7. the worksite list exported as CSV, streamed (child process: time, peak memory).
+7. the worksite list exported as CSV and as XLSX, streamed (child process: time, first
+   bytes, size, peak memory).
 Ends with one table of every figure.
 
 Run: .venv/bin/python benchmarks/scale.py [--scale 10] [--smoke] [--data-dir DIR]
@@ -67,18 +68,26 @@ def _child(step: str, org_id: int) -> None:
 
         result = risk_score_all(organization_id=org_id)
         detail = f"{result['nodes']} nodes, {result['changed']} written"
-    elif step == "export":
+    elif step in ("export", "export-xlsx"):
         from django.test import Client
 
         from chainproof.accounts.models import Membership
 
         client = Client()
         client.force_login(Membership.objects.filter(organization_id=org_id).first().user)
-        response = client.get("/suppliers/facilities/?format=csv")
+        fmt = "xlsx" if step == "export-xlsx" else "csv"
+        response = client.get(f"/suppliers/facilities/?format={fmt}")
         assert response.streaming
-        lines = sum(piece.count(b"\n") for piece in response.streaming_content)
+        lines = size = 0
+        first = 0.0
+        for piece in response.streaming_content:
+            first = first or time.perf_counter() - started
+            lines += piece.count(b"\n")
+            size += len(piece)
         response.close()
-        detail = f"{lines - 1} rows"
+        detail = f"{size / 2**20:,.0f} MiB, first bytes after {first:.2f} s"
+        if fmt == "csv":
+            detail = f"{lines - 1:,} rows, " + detail
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - started
@@ -338,12 +347,13 @@ def main() -> int:
         _crawl(org_id)
         connection.close()
     if "export" in steps:
-        seconds, peak, detail = _in_child("export", org_id)
-        _record(
-            "worksite list exported as CSV, streamed",
-            f"{seconds:.1f} s, peak {peak:,.0f} MiB ({detail})",
-            "constant memory",
-        )
+        for step, words in (("export", "CSV"), ("export-xlsx", "XLSX")):
+            seconds, peak, detail = _in_child(step, org_id)
+            _record(
+                f"worksite list exported as {words}, streamed",
+                f"{seconds:.1f} s, peak {peak:,.0f} MiB ({detail})",
+                "constant memory",
+            )
 
     print(f"\n{'what':<50} {'figure':<55} goal")
     for what, figure, goal in RESULTS:

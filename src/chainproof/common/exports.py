@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import Any
 
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponseBase, StreamingHttpResponse
 
-from chainproof.fileformats.cells import csv_cell, plain, xlsx_row
+from chainproof.fileformats.cells import csv_cell
+from chainproof.fileformats.xlsx_stream import xlsx_pieces
 
 # The columns of the import templates and exports that hold identifiers and codes, by
 # column name (a header such as "Postal code" counts as postal_code): suppliers (ref, parent,
@@ -75,23 +75,6 @@ def safe_cell(value: Any) -> Any:
     return csv_cell(value)
 
 
-def _xlsx_text_row(sheet: Any, values: Sequence[Any], text_columns: set[int]) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-
-    row = xlsx_row(sheet, values)
-    for index in text_columns:
-        if index >= len(row):
-            continue
-        value = plain(values[index])
-        if value == "":
-            continue
-        cell = WriteOnlyCell(sheet, value=str(value))
-        cell.data_type = "s"
-        cell.number_format = TEXT_FORMAT
-        row[index] = cell
-    return row
-
-
 def _csv_field(value: Any, quote: bool) -> str:
     """One CSV field as csv.writer writes it (minimal quoting), quoted when `quote`."""
     text = "" if value is None else str(value)
@@ -108,9 +91,9 @@ def _csv_line(values: Sequence[Any], quoted: set[int]) -> str:
 
 
 # A CSV download is sent in pieces of about this many characters; an XLSX file is written
-# row by row to a temporary file (openpyxl's write-only sheets keep no rows and write
-# strings inline) and sent from there. Either way an export of a million rows needs no
-# more memory than one of a thousand.
+# as it is sent too (``fileformats.xlsx_stream``: the archive's pieces go out as they are
+# compressed). Either way an export of a million rows needs no more memory than one of a
+# thousand, and its first bytes leave before its last row is read.
 CSV_PIECE = 64 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -122,8 +105,9 @@ def export_response(
     sent or written); identifier columns as text (module docstring). Read the body with
     ``response.getvalue()`` or ``response.streaming_content``."""
     if fmt == "xlsx":
-        response: HttpResponseBase = FileResponse(
-            xlsx_file(filename, headers, rows), content_type=XLSX_CONTENT_TYPE
+        response = StreamingHttpResponse(
+            xlsx_pieces(filename, headers, rows, identifier_positions(headers)),
+            content_type=XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
@@ -153,30 +137,6 @@ def csv_pieces(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
             piece, size = [], 0
     if piece:
         yield "".join(piece).encode("utf-8")
-
-
-def xlsx_file(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
-    """The rows as an XLSX file in an unnamed temporary file (gone when closed), at its
-    start; identifier columns formatted as text, the whole column so."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    text_columns = set(identifier_positions(headers))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=filename[:31])
-    for index in sorted(text_columns):
-        sheet.column_dimensions[get_column_letter(index + 1)].number_format = TEXT_FORMAT
-    sheet.append(xlsx_row(sheet, headers))
-    for row in rows:
-        sheet.append(_xlsx_text_row(sheet, row, text_columns))
-    output = tempfile.TemporaryFile(prefix="chainproof-export-")  # noqa: SIM115 (the response closes it)
-    try:
-        workbook.save(output)
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return output
 
 
 def _pieces(response: HttpResponseBase) -> Iterator[bytes]:

@@ -169,3 +169,68 @@ def test_map_without_scores_says_so(csrf_client, alice, refdata):
     page = csrf_client.get(f"/suppliers/products/{_solar(alice).pk}/").content.decode()
     assert "No risk path: nothing on this map has been scored yet." in page
     assert 'class="edge on-path"' not in page
+
+
+def test_a_long_chain_draws_its_riskiest_records_each_with_its_way_to_the_product(
+    csrf_client, scored, monkeypatch
+):
+    """Beyond MAP_DRAWN_UP_TO records the map draws that many: from the product upstream,
+    always the riskiest record that supplies one drawn; the page says how many of how many
+    and where the rest are."""
+    from chainproof.suppliers import selectors
+
+    csrf_client.sign_in(scored)
+    solar = _solar(scored)
+    whole = ET.fromstring(csrf_client.get(f"/suppliers/products/{solar.pk}/map.svg").content)
+    everything = _records(whole)
+    assert len(everything) >= 6
+    page = csrf_client.get(f"/suppliers/products/{solar.pk}/").content.decode()
+    assert 'id="map-drawn"' not in page  # all drawn
+
+    monkeypatch.setattr(selectors, "MAP_DRAWN_UP_TO", 4)
+    page = csrf_client.get(f"/suppliers/products/{solar.pk}/").content.decode()
+    assert f"Drawn: 4 of the {len(everything)} records in this product" in page
+    root = ET.fromstring(csrf_client.get(f"/suppliers/products/{solar.pk}/map.svg").content)
+    drawn = _records(root)
+    assert len(drawn) == 4
+    assert drawn < everything
+    # Each drawn record reaches the product through drawn records only.
+    edges = _edges(root)
+    assert {a for a, _ in edges} | {b for _, b in edges} <= set(_nodes(root))
+    reached = {"importer"}
+    while more := {a for a, b in edges if b in reached} - reached:
+        reached |= more
+    assert drawn <= reached
+    # The riskiest record supplying the product directly is drawn; so is the worksite that
+    # makes the UFLPA presumption apply (the riskiest branch), and the path to it.
+    scores = {
+        f"{a.node_type[0]}:{a.node_id}": float(a.score)
+        for a in RiskAssessment.objects.filter(organization=scored.organization, is_current=True)
+    }
+    direct = {a for a, b in _edges(whole) if b == "importer" and a in everything}
+    riskiest = max(direct, key=lambda key: (scores.get(key, 0), key))
+    assert riskiest in drawn
+    # Drawn first, the riskiest record that supplies the product directly; at one record,
+    # that one alone.
+    monkeypatch.setattr(selectors, "MAP_DRAWN_UP_TO", 1)
+    one = ET.fromstring(csrf_client.get(f"/suppliers/products/{solar.pk}/map.svg").content)
+    assert _records(one) == {riskiest} or scores.get(next(iter(_records(one))), 0) == scores.get(
+        riskiest, 0
+    )
+
+
+def _records(root) -> set[str]:
+    """The suppliers and worksites a map draws (not the importer, not the unknown gaps)."""
+    return {
+        key
+        for key, g in _nodes(root).items()
+        if key != "importer" and "node-gap" not in (g.get("class") or "")
+    }
+
+
+def _edges(root) -> list[tuple[str, str]]:
+    return [
+        (p.get("data-from"), p.get("data-to"))
+        for p in root.iter(f"{SVG}path")
+        if p.get("data-from")
+    ]

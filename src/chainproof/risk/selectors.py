@@ -158,9 +158,7 @@ def level_counts_by_month(
     return out
 
 
-def heatmap(
-    organization_id: int, levels: Sequence[str], max_goods: int = 18
-) -> dict[str, Any]:
+def heatmap(organization_id: int, levels: Sequence[str], max_goods: int = 18) -> dict[str, Any]:
     """Exposure by country and good: how many worksites, and the highest of ``levels``
     (lowest first) among them.
 

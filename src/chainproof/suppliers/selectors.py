@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,8 +15,8 @@ from chainproof.domain.graph import ChainEdge, ChainMap, upstream_map
 from chainproof.domain.map_layout import NODE_H, NODE_W, layered
 from chainproof.domain.names import normalize_name
 from chainproof.domain.nodes import IMPORTER, NodeKey, NodeKind, ids_of
-from chainproof.suppliers.graph import active_links, node_of_source, node_of_target
-from chainproof.suppliers.lookups import ids_at_risk_level
+from chainproof.suppliers.graph import active_links
+from chainproof.suppliers.lookups import ids_at_risk_level, risk_scores
 from chainproof.suppliers.models import (
     Facility,
     Material,
@@ -267,20 +268,52 @@ class ProductMap:
     height: int = 0
     gaps: list[str] = field(default_factory=list)
     truncated: bool = False
-    node_count: int = 0
+    node_count: int = 0  # the records in the product's chain
+    drawn_count: int = 0  # of them, the records drawn
+
+
+# A link's columns a product's chain reads (plain values: thousands of links at size).
+_LINK_ENDS = (
+    "pk",
+    "source_facility_id",
+    "source_supplier_id",
+    "target_facility_id",
+    "target_supplier_id",
+    "target_importer",
+    "material_id",
+    "product_id",
+)
+
+
+def _source_of(facility_id: int | None, supplier_id: int | None) -> NodeKey | None:
+    if facility_id:
+        return NodeKey.facility(facility_id)
+    if supplier_id:
+        return NodeKey.supplier(supplier_id)
+    return None
+
+
+def _target_of(facility_id: int | None, supplier_id: int | None, importer: bool) -> NodeKey:
+    if importer:
+        return IMPORTER
+    if facility_id:
+        return NodeKey.facility(facility_id)
+    return NodeKey.supplier(supplier_id or 0)
 
 
 def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
     org_id = product.organization_id
-    links = active_links(org_id)
+    links = active_links(org_id).order_by()
     first = [
         ChainEdge(
-            node_of_source(link) or NodeKey.unknown(link.pk),
+            _source_of(facility_id, supplier_id) or NodeKey.unknown(pk),
             IMPORTER,
             NodeKey.product(product.pk),
-            link.pk,
+            pk,
         )
-        for link in links.filter(target_importer=True, product=product)
+        for pk, facility_id, supplier_id in links.filter(
+            target_importer=True, product=product
+        ).values_list("pk", "source_facility_id", "source_supplier_id")
     ]
     inputs = product_input_keys(product) or None
     into: dict[NodeKey, list[ChainEdge]] = defaultdict(list)
@@ -296,18 +329,66 @@ def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
         supplier_ids = ids_of(wanted, NodeKind.SUPPLIER)
         arriving = links.filter(
             Q(target_facility__in=facility_ids) | Q(target_supplier__in=supplier_ids)
-        )
+        ).values_list(*_LINK_ENDS)
         frontier = set()
-        for link in arriving:
-            target = node_of_target(link)
-            item = _item(link.material_id, link.product_id)
-            source = node_of_source(link)
+        for (
+            pk,
+            s_facility,
+            s_supplier,
+            t_facility,
+            t_supplier,
+            importer,
+            material,
+            made,
+        ) in arriving:
+            target = _target_of(t_facility, t_supplier, importer)
+            item = _item(material, made)
+            source = _source_of(s_facility, s_supplier)
             if source is None:
                 unknown.append((target, item))
                 continue
-            into[target].append(ChainEdge(source, target, item, link.pk))
+            into[target].append(ChainEdge(source, target, item, pk))
             frontier.add(source)
     return upstream_map(first, into, inputs=inputs, unknown_sources=unknown, max_depth=max_depth)
+
+
+# A map draws at most this many records of a product's chain (a thousand boxes help no
+# one and took a second to draw); beyond, the riskiest reachable ones (``_drawn``).
+MAP_DRAWN_UP_TO = 250
+
+
+def _drawn(chain: ChainMap, organization_id: int) -> set[NodeKey]:
+    """The records of ``chain`` to draw: all of them up to MAP_DRAWN_UP_TO; beyond, from
+    the importer upstream, always the riskiest record that supplies one already drawn
+    (by current score, then nearest tier), so that every drawn record has its path to
+    the product drawn and the riskiest branches come first."""
+    if len(chain.depth) <= MAP_DRAWN_UP_TO:
+        return set(chain.depth)
+    scores = risk_scores(organization_id, chain.depth)
+    sources: dict[NodeKey, list[NodeKey]] = defaultdict(list)
+    for edge in chain.edges:
+        if edge.source in chain.depth:
+            sources[edge.target].append(edge.source)
+    waiting: list[tuple[float, int, int, NodeKey]] = []
+    order = 0
+
+    def offer(target: NodeKey) -> None:
+        nonlocal order
+        for source in sources.get(target, ()):
+            risk = scores.get(source)
+            order += 1
+            heapq.heappush(
+                waiting, (-(risk.score if risk else 0.0), chain.depth[source], order, source)
+            )
+
+    drawn: set[NodeKey] = set()
+    offer(IMPORTER)
+    while waiting and len(drawn) < MAP_DRAWN_UP_TO:
+        node = heapq.heappop(waiting)[3]
+        if node not in drawn:
+            drawn.add(node)
+            offer(node)
+    return drawn
 
 
 def product_map(product: Product) -> ProductMap:
@@ -315,8 +396,9 @@ def product_map(product: Product) -> ProductMap:
     from django.urls import reverse
 
     chain = product_chain(product)
-    facility_ids = ids_of(chain.depth, NodeKind.FACILITY)
-    supplier_ids = ids_of(chain.depth, NodeKind.SUPPLIER)
+    drawn = _drawn(chain, product.organization_id)
+    facility_ids = ids_of(drawn, NodeKind.FACILITY)
+    supplier_ids = ids_of(drawn, NodeKind.SUPPLIER)
     facilities = Facility.objects.filter(pk__in=facility_ids).select_related("supplier").in_bulk()
     suppliers = Supplier.objects.filter(pk__in=supplier_ids).in_bulk()
     material_names = dict(
@@ -335,6 +417,8 @@ def product_map(product: Product) -> ProductMap:
         IMPORTER: MapNode(IMPORTER, "Importer", product.name, "US", "", [], kind="importer"),
     }
     for node in chain.depth:
+        if node not in drawn:
+            continue
         if node.kind is NodeKind.FACILITY and node.id in facilities:
             f = facilities[node.id]
             flags = []
@@ -362,9 +446,13 @@ def product_map(product: Product) -> ProductMap:
                 reverse("suppliers:supplier", args=[s.pk]),
                 ["site unknown"],
             )
-    edges = [(e.source, e.target) for e in chain.edges if e.source in nodes]
+    edges = [(e.source, e.target) for e in chain.edges if e.source in nodes and e.target in nodes]
     gap_labels = []
     for index, (into, item) in enumerate(chain.gaps):
+        if into is not None and into in depth and into not in nodes:
+            label = f"Unknown origin: {item_label(item)}"
+            gap_labels.append(f"{label} (into a record not drawn)")
+            continue  # listed below the map, not drawn
         gap = NodeKey(NodeKind.GAP, index)
         feeds = into if into is not None and into in depth else IMPORTER
         depth[gap] = depth[feeds] + 1
@@ -381,6 +469,7 @@ def product_map(product: Product) -> ProductMap:
         gaps=gap_labels,
         truncated=chain.truncated,
         node_count=len(chain.depth),
+        drawn_count=len(nodes) - 1 - sum(1 for n in nodes if n.kind is NodeKind.GAP),
     )
     for map_node in nodes.values():
         position = placed.nodes[map_node.node]

@@ -104,7 +104,7 @@ def test_a_short_list_is_a_menu_of_every_record(csrf_client, alice, refdata):
     assert "data-lookup" not in page
 
 
-def test_a_long_list_lists_a_few_and_searches_the_rest(csrf_client, alice, short_limits):
+def test_a_long_list_lists_a_few_and_searches_the_rest(csrf_client, alice, refdata, short_limits):
     _fillers(alice.organization, 12)
     zephyr = _zephyr(alice)
     csrf_client.sign_in(alice)
@@ -157,7 +157,7 @@ def test_a_long_list_lists_a_few_and_searches_the_rest(csrf_client, alice, short
 
 
 def test_the_search_finds_only_the_members_own_records(
-    csrf_client, alice, bob, victor, short_limits
+    csrf_client, alice, bob, victor, refdata, short_limits
 ):
     _fillers(alice.organization, 12)
     zephyr = _zephyr(alice)
@@ -189,7 +189,7 @@ def test_the_search_finds_only_the_members_own_records(
     assert "/accounts/login/" in signed_out["Location"]
 
 
-def test_a_supplier_contact_cannot_search_the_organizations_records(csrf_client, alice):
+def test_a_supplier_contact_cannot_search_the_organizations_records(csrf_client, alice, refdata):
     from chainproof.accounts.models import User
     from chainproof.accounts.services import membership_create
 
@@ -205,7 +205,9 @@ def test_a_supplier_contact_cannot_search_the_organizations_records(csrf_client,
     assert b"Zephyr" not in response.content
 
 
-def test_a_link_end_is_searched_among_worksites_and_suppliers(csrf_client, alice, short_limits):
+def test_a_link_end_is_searched_among_worksites_and_suppliers(
+    csrf_client, alice, refdata, short_limits
+):
     _fillers(alice.organization, 12)
     zephyr = _zephyr(alice)
     with transaction.atomic():
@@ -262,7 +264,9 @@ def test_a_link_end_is_searched_among_worksites_and_suppliers(csrf_client, alice
     assert SupplyLink.objects.count() == before
 
 
-def test_the_diligence_forms_search_too_and_record_what_was_found(csrf_client, alice, short_limits):
+def test_the_diligence_forms_search_too_and_record_what_was_found(
+    csrf_client, alice, refdata, short_limits
+):
     _fillers(alice.organization, 12)
     zephyr = _zephyr(alice)
     csrf_client.sign_in(alice)

@@ -2,6 +2,7 @@
 with a Next link, every row still reachable), and a list's country filter offers exactly
 the countries in use, read by skipping through the index."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -16,6 +17,7 @@ from chainproof.suppliers.selectors import countries_in_use
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+LINK_REST = [False, False, NOW, NOW, "", ""]  # a generated link's other columns
 
 
 def _suppliers(org, count, countries=("CN", "VN", "TR")):
@@ -106,3 +108,43 @@ def test_the_country_filter_offers_exactly_the_countries_in_use(csrf_client, ali
     for code in ("BD", "CN", "VN"):
         assert f'value="{code}"' in text
     assert 'value="MX"' not in text
+
+
+def test_the_links_are_paged_by_their_ids_then_read_with_what_they_name(csrf_client, alice):
+    """The supply links' list cuts its page from the links' ids, in order, then reads only
+    that page's links with the worksites and suppliers they name: every link once, in
+    order, across the pages, and no join of every link (one query of ids, one of rows)."""
+    from chainproof.suppliers.models import Material, SupplyLink
+
+    _suppliers(alice.organization, 3)
+    suppliers = list(Supplier.objects.filter(organization=alice.organization).order_by("pk"))
+    cotton = Material.objects.create(
+        organization=alice.organization, name="Cotton", normalized_name="cotton"
+    )
+    columns = ["organization_id", "source_supplier_id", "target_supplier_id", "material_id"]
+    columns += ["source_unknown", "target_importer", "created_at", "updated_at"]
+    columns += ["evidence_refs", "notes"]
+    sources = [suppliers[i % 3] for i in range(120)]
+    insert_values(
+        SupplyLink,
+        columns,
+        (
+            [alice.organization.pk, a.pk, suppliers[(i + 1) % 3].pk, cotton.pk, *LINK_REST]
+            for i, a in enumerate(sources)
+        ),
+    )
+    csrf_client.sign_in(alice)
+    listed: list[int] = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            page = csrf_client.get(f"/suppliers/links/?page={number}").content.decode()
+        joined = [
+            q["sql"]
+            for q in captured.captured_queries
+            if "JOIN" in q["sql"].upper() and "suppliers_supplylink" in q["sql"]
+        ]
+        assert len(joined) == 1
+        assert " IN (" in joined[0]  # the page's links, by id
+        rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("<tr>")[1:]
+        listed += [int(re.search(r'href="/suppliers/(\d+)/"', row).group(1)) for row in rows]
+    assert listed == [s.pk for s in sources]

@@ -67,6 +67,20 @@ def paginate(request: HttpRequest, items: Any, per_page: int = PER_PAGE) -> dict
     }
 
 
+def paginate_by_ids(
+    request: HttpRequest, queryset: QuerySet[Any], per_page: int = PER_PAGE
+) -> dict[str, Any]:
+    """``paginate`` for a list whose rows join other tables: the page is cut from the
+    rows' ids, read in the list's order without the joins, then only the page's rows are
+    read with them. SQLite otherwise joined every row before cutting the page (the supply
+    links: 0.5 s at 300,000 links; 25 ms this way)."""
+    context = paginate(request, queryset.values_list("pk", flat=True), per_page)
+    ids = list(context["rows"])
+    found = queryset.in_bulk(ids)
+    context["rows"] = [found[pk] for pk in ids if pk in found]
+    return context
+
+
 # A search that matches no more rows than this is listed from its rows' ids (fetching
 # more ids than this costs more than it saves: 10,000 took 70 ms at a million worksites).
 NARROW_UP_TO = 2_000

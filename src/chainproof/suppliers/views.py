@@ -16,7 +16,7 @@ from chainproof.accounts.models import Membership
 from chainproof.accounts.roles import Role
 from chainproof.audit.selectors import audit_history_of
 from chainproof.common.exports import export_response
-from chainproof.common.paging import paginate
+from chainproof.common.paging import paginate, paginate_by_ids
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.supply_columns import COLUMN_SETS, parse_bom
 from chainproof.domain.tabular import FieldError
@@ -170,7 +170,7 @@ def link_index(request: HttpRequest) -> HttpResponseBase:
     exported = _export_or(request, "links", links, org_id)
     if exported:
         return exported
-    return render(request, "suppliers/link_list.html", paginate(request, links))
+    return render(request, "suppliers/link_list.html", paginate_by_ids(request, links))
 
 
 # --- details -----------------------------------------------------------------------------

@@ -88,6 +88,8 @@ def test_search_choose_and_save_a_worksite_and_a_link(
     # typing the word, both with the keyboard.
     page.goto(f"{live_server.url}/suppliers/links/new/")
     page.locator("select#id_source").wait_for(state="hidden")
+    current = page.locator("select#id_source + .picker .picker-current")
+    assert current.inner_text() == "Nothing chosen yet."  # a required end: no "Clear" either
     source = page.locator("select#id_source + .picker input.picker-search")
     source.fill("dye house")
     source_box = page.locator("select#id_source + .picker")

@@ -276,8 +276,10 @@
           });
           current.append(" ", clear);
         }
+      } else if (required || !emptyOption) {
+        current.textContent = "Nothing chosen yet."; // the empty choice is only a prompt
       } else {
-        current.textContent = emptyOption ? `Chosen: ${emptyOption.textContent}` : "";
+        current.textContent = `Chosen: ${emptyOption.textContent}`; // "none", "not known"
       }
       if (required) {
         search.setCustomValidity(option && option.value ? "" : `Choose one of your ${noun}.`);

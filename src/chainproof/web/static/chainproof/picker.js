@@ -28,6 +28,43 @@
     return select.getAttribute("aria-label") || select.name || "Choices";
   }
 
+  // The search box (a combobox) and the list of choices it controls, as both pickers
+  // draw them.
+  function searchAndList(base, name, placeholder, hint) {
+    const search = document.createElement("input");
+    search.type = "search";
+    search.className = "picker-search";
+    search.id = `${base}-search`;
+    search.autocomplete = "off";
+    search.placeholder = placeholder;
+    search.setAttribute("role", "combobox");
+    search.setAttribute("aria-autocomplete", "list");
+    search.setAttribute("aria-controls", `${base}-list`);
+    search.setAttribute("aria-label", `${name}: ${hint}`);
+    const list = document.createElement("ul");
+    list.className = "picker-options";
+    list.id = `${base}-list`;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", name);
+    return { search, list };
+  }
+
+  // The picker drawn after its select, which it hides: the field's label now names the
+  // search box, and the hint the select had (Ctrl-click, the first ones listed) is hidden.
+  function putInPlace(select, box, search) {
+    select.hidden = true;
+    select.classList.add("picker-source");
+    if (select.id) {
+      const label = document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
+      if (label) label.htmlFor = search.id;
+    }
+    const hint = select.nextElementSibling;
+    if (hint && (hint.hasAttribute("data-picker-hint") || /Ctrl/.test(hint.textContent))) {
+      hint.hidden = true;
+    }
+    select.after(box);
+  }
+
   function enhance(select) {
     if (select.dataset.pickerReady || select.hasAttribute("data-no-picker")) return;
     select.dataset.pickerReady = "1";
@@ -43,24 +80,14 @@
     chosen.setAttribute("aria-label", `Chosen: ${name}`);
     chosen.setAttribute("aria-live", "polite");
 
-    const search = document.createElement("input");
-    search.type = "search";
-    search.className = "picker-search";
-    search.id = `${base}-search`;
-    search.autocomplete = "off";
-    search.placeholder = select.dataset.pickerPlaceholder || "Type to find, then click to choose";
-    search.setAttribute("role", "combobox");
+    const { search, list } = searchAndList(
+      base,
+      name,
+      select.dataset.pickerPlaceholder || "Type to find, then click to choose",
+      "type to filter",
+    );
     search.setAttribute("aria-expanded", "true");
-    search.setAttribute("aria-autocomplete", "list");
-    search.setAttribute("aria-controls", `${base}-list`);
-    search.setAttribute("aria-label", `${name}: type to filter`);
-
-    const list = document.createElement("ul");
-    list.className = "picker-options";
-    list.id = `${base}-list`;
-    list.setAttribute("role", "listbox");
     list.setAttribute("aria-multiselectable", "true");
-    list.setAttribute("aria-label", name);
 
     const empty = document.createElement("p");
     empty.className = "picker-empty muted";
@@ -176,19 +203,8 @@
     });
     select.addEventListener("change", render);
 
-    select.hidden = true;
-    select.classList.add("picker-source");
-    if (select.id) {
-      // The field's label now names the search box; the hint about Ctrl-click no longer applies.
-      const label = document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
-      if (label) label.htmlFor = search.id;
-    }
-    const hint = select.nextElementSibling;
-    if (hint && (hint.hasAttribute("data-picker-hint") || /Ctrl/.test(hint.textContent))) {
-      hint.hidden = true;
-    }
     box.append(chosen, search, list, empty);
-    select.after(box);
+    putInPlace(select, box, search);
     render();
   }
 
@@ -225,22 +241,13 @@
     const current = document.createElement("p");
     current.className = "picker-current";
     current.setAttribute("aria-live", "polite");
-    const search = document.createElement("input");
-    search.type = "search";
-    search.className = "picker-search";
-    search.id = `${base}-search`;
-    search.autocomplete = "off";
-    search.placeholder = `Type to search your ${noun}`;
-    search.setAttribute("role", "combobox");
+    const { search, list } = searchAndList(
+      base,
+      name,
+      `Type to search your ${noun}`,
+      "type to search",
+    );
     search.setAttribute("aria-expanded", "false");
-    search.setAttribute("aria-autocomplete", "list");
-    search.setAttribute("aria-controls", `${base}-list`);
-    search.setAttribute("aria-label", `${name}: type to search`);
-    const list = document.createElement("ul");
-    list.className = "picker-options";
-    list.id = `${base}-list`;
-    list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", name);
     list.hidden = true;
     const status = document.createElement("p");
     status.className = "picker-empty muted";
@@ -436,16 +443,8 @@
       }
     });
 
-    select.hidden = true;
-    select.classList.add("picker-source");
-    if (select.id) {
-      const label = document.querySelector(`label[for="${CSS.escape(select.id)}"]`);
-      if (label) label.htmlFor = search.id;
-    }
-    const hint = select.nextElementSibling;
-    if (hint && hint.hasAttribute("data-picker-hint")) hint.hidden = true;
     box.append(current, search, status, list);
-    select.after(box);
+    putInPlace(select, box, search);
     showChosen();
   }
 

@@ -323,3 +323,20 @@ def test_a_supplier_contact_can_set_a_password_and_sign_in_again(campaign):
     signed_in = fresh.log_in(mail.outbox[0].to[0], strong)
     assert signed_in.status_code == 302
     assert fresh.get("/", follow=True).redirect_chain[-1][0] == "/portal/"
+
+
+def test_the_new_campaign_form_says_when_more_suppliers_match_than_it_lists(
+    csrf_client, alice, refdata, monkeypatch
+):
+    from chainproof.questionnaires import views
+
+    load_demo(alice.organization)
+    active = Supplier.objects.filter(organization=alice.organization, status="active").count()
+    assert active > 3
+    csrf_client.sign_in(alice)
+    page = csrf_client.get("/questionnaires/new/").content.decode()
+    assert f"Suppliers ({active} match the filter)" in page
+    monkeypatch.setattr(views, "CANDIDATES_LISTED", 3)
+    page = csrf_client.get("/questionnaires/new/").content.decode()
+    assert "the first 3 by name of more that match the filter" in page
+    assert page.count('name="suppliers"') == 3

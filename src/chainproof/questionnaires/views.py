@@ -71,7 +71,13 @@ def request_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _supplier_choices(membership: Any, params: dict[str, str]) -> Any:
+# The new-campaign form lists at most this many suppliers (narrowed by its filters).
+CANDIDATES_LISTED = 500
+
+
+def _supplier_choices(membership: Any, params: dict[str, str]) -> tuple[list[Any], bool]:
+    """The active suppliers the filters find, at most CANDIDATES_LISTED, and whether more
+    match."""
     suppliers = scoped(membership, Supplier).filter(status=Supplier.Status.ACTIVE)
     if params.get("country"):
         suppliers = suppliers.filter(country=params["country"].upper())
@@ -79,7 +85,8 @@ def _supplier_choices(membership: Any, params: dict[str, str]) -> Any:
         suppliers = suppliers.filter(tier=params["tier"]) if params["tier"].isdigit() else suppliers
     if params.get("q"):
         suppliers = suppliers.filter(legal_name__icontains=params["q"])
-    return suppliers.order_by("legal_name")[:500]
+    found = list(suppliers.order_by("legal_name", "pk")[: CANDIDATES_LISTED + 1])
+    return found[:CANDIDATES_LISTED], len(found) > CANDIDATES_LISTED
 
 
 def campaign_new(request: HttpRequest) -> HttpResponse:
@@ -121,12 +128,14 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             return redirect("questionnaires:campaign", campaign_id=campaign.pk)
         except ValidationError as exc:
             error = "; ".join(exc.messages)
+    candidates, more = _supplier_choices(membership, params)
     return render(
         request,
         "questionnaires/campaign_new.html",
         {
             "versions": versions,
-            "suppliers": _supplier_choices(membership, params),
+            "suppliers": candidates,
+            "more_suppliers": more,
             "params": params,
             "form": form,
             "error": error,

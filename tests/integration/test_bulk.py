@@ -47,6 +47,25 @@ def test_reserve_ids_are_fresh_ascending_and_never_reuse_a_deleted_id(alice):
     assert reserve_ids(Material, 0) == []
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a sequence of PostgreSQL's")
+def test_reserve_ids_gives_the_values_taken_when_they_are_not_one_range(alice):
+    """When the values taken are not one range (another session took some in between;
+    here the sequence steps by 3), the keys given are exactly those taken, each free."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('suppliers_material', 'id')")
+            (sequence,) = cursor.fetchone()
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")
+        ids = reserve_ids(Material, 4)
+        assert len(ids) == 4
+        assert [b - a for a, b in itertools.pairwise(ids)] == [3, 3, 3]
+        assert not Material.objects.filter(pk__in=ids).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value FROM {sequence}")
+            assert cursor.fetchone()[0] == ids[-1]
+        transaction.set_rollback(True)
+
+
 def test_insert_stores_every_type_as_the_orm_would_and_the_orm_continues_after(alice):
     org = alice.organization
     now = timezone.now()
@@ -191,12 +210,13 @@ def test_insert_values_cleans_text_and_json_as_every_save_does_and_stores_the_re
     assert stored["back"].created_at == now
 
 
-def test_bulk_audit_from_a_generator_in_chunks_continues_the_chain_one_by_one_writes(
+def test_bulk_audit_from_a_generator_streamed_continues_the_chain_one_by_one_writes(
     alice, monkeypatch
 ):
-    """Events read from a generator and inserted a few at a time (CHUNK) link to the
-    events written one by one before and after them, each hashed over what is stored."""
-    monkeypatch.setattr("chainproof.audit.services.CHUNK", 3)
+    """Events read from a generator while they are inserted (in several statements where
+    the database has no COPY: CHUNK) link to the events written one by one before and
+    after them, each hashed over what is stored, their keys in the order of the chain."""
+    monkeypatch.setattr("chainproof.bulk.CHUNK", 3)
     org = alice.organization
 
     def entries():
@@ -216,6 +236,7 @@ def test_bulk_audit_from_a_generator_in_chunks_continues_the_chain_one_by_one_wr
         audit_record(action="note.written", actor=alice.user, organization=org)
     events = list(AuditEvent.objects.filter(organization=org).order_by("seq"))
     assert [e.seq for e in events] == list(range(events[0].seq, events[0].seq + len(events)))
+    assert [e.pk for e in events] == sorted(e.pk for e in events)
     bulk = [e for e in events if e.action == "facility.created"]
     assert [e.object_id for e in bulk] == [str(i) for i in range(7)]
     assert bulk[2].after == {"name": "Çalık Mill 2", "workers": 2, "tags": ["新疆", "x"]}

@@ -16,6 +16,7 @@ such as the primary key is sorted within equal values) counts as served by the i
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -56,6 +57,7 @@ def _plan(queryset) -> list[dict[str, Any]]:
 
 
 def _queries(org_id: int) -> dict[str, Any]:
+    from chainproof.accounts.services import reset_requests_since
     from chainproof.audit.models import AuditEvent
     from chainproof.audit.selectors import audit_events_for
     from chainproof.evidence.selectors import documents_for
@@ -105,6 +107,9 @@ def _queries(org_id: int) -> dict[str, Any]:
                 organization_id=org_id, action="screening.completed"
             ).order_by("-seq")[:1],
             "document list": documents_for(org_id)[page],
+            "password resets asked for one address lately": reset_requests_since(
+                "someone@example.com", datetime(2026, 1, 1, tzinfo=UTC)
+            ),
         }
     )
     return queries

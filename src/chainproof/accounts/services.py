@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -148,6 +149,13 @@ RESET_WINDOW = timedelta(hours=1)
 RESET_PURPOSE = "accounts.password_reset"
 
 
+def reset_requests_since(to: str, since: datetime) -> QuerySet[AuditEvent]:
+    """The password resets asked for ``to`` since then, in every organization."""
+    return AuditEvent.objects.filter(
+        action="user.password_reset_requested", after__to=to, created_at__gt=since
+    )
+
+
 def password_reset_request(*, user: User, to: str, subject: str, body: str) -> bool:
     """Queue a password-reset message through the outbox, audited; at most
     ``RESET_EMAILS_PER_ADDRESS`` an address per ``RESET_WINDOW`` (False: not sent). A
@@ -156,11 +164,7 @@ def password_reset_request(*, user: User, to: str, subject: str, body: str) -> b
     if membership is None:
         return False
     to = to.strip().lower()
-    recent = AuditEvent.objects.filter(
-        action="user.password_reset_requested",
-        after__to=to,
-        created_at__gt=timezone.now() - RESET_WINDOW,
-    ).count()
+    recent = reset_requests_since(to, timezone.now() - RESET_WINDOW).count()
     if recent >= RESET_EMAILS_PER_ADDRESS:
         return False
     mail_queue(

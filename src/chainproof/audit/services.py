@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from json.encoder import encode_basestring as json_encode_basestring
 from typing import Any
@@ -21,7 +21,7 @@ from chainproof.audit.models import (
     created_at_text,
     hash_payload_template,
 )
-from chainproof.bulk import CHUNK, JsonText, insert_lists
+from chainproof.bulk import JsonText, insert_streamed
 from chainproof.domain.hashing import GENESIS_HASH, canonical_text, chain_hash, chain_hash_text
 
 GLOBAL_CHAIN = "global"
@@ -136,8 +136,9 @@ def audit_record_many(
     entries: Iterable[dict[str, Any]],
     plain_json: bool = False,
 ) -> int:
-    """Append many events to one chain at once (bulk imports): one lock, bulk inserts of
-    ``CHUNK`` events (``entries`` may be a generator: they are read as they are written).
+    """Append many events to one chain at once (bulk imports): one lock, one streamed
+    insert (``entries`` may be a generator: they are read as they are written, while the
+    insert runs, so reading them must not query the database).
 
     Each entry has action, object_type, object_id, object_repr and optionally before
     and after. Each event is hashed over ``hash_payload_of`` its values (what
@@ -171,54 +172,59 @@ def audit_record_many(
     if template.slots != _EVENT_SLOTS:
         raise RuntimeError(f"audit events hash {template.slots}, written as {_EVENT_SLOTS}")
     shared = [common[name] for name in _SHARED_COLUMNS]
-    rows: list[list[Any]] = []
     # A batch's events share their few actions and object types: each encoded once.
     encoded: dict[str, str] = {}
-    for entry in itertools.chain([first], remaining):
-        seq += 1
-        before, after = entry.get("before"), entry.get("after")
-        if not plain_json:
-            before, after = to_json(before), to_json(after)
-        action = entry["action"]
-        object_type = entry.get("object_type", "")
-        object_id = str(entry.get("object_id", ""))
-        object_repr = str(entry.get("object_repr", ""))[:300]
-        # before and after are stored as the text they are hashed by (no second encoding)
-        before_text = _encode(before)
-        after_text = _encode(after)
-        action_text = encoded.get(action) or encoded.setdefault(action, _encode(action))
-        type_text = encoded.get(object_type) or encoded.setdefault(
-            object_type, _encode(object_type)
-        )
-        text = template.text(
-            (
-                action_text,
-                after_text,
-                before_text,
-                _encode(object_id),
-                _encode(object_repr),
-                type_text,
-                str(seq),
+    last = [seq, prev]  # the chain's end once every event is made
+
+    def events() -> Iterator[list[Any]]:
+        seq, prev = last
+        for entry in itertools.chain([first], remaining):
+            seq += 1
+            before, after = entry.get("before"), entry.get("after")
+            if not plain_json:
+                before, after = to_json(before), to_json(after)
+            action = entry["action"]
+            object_type = entry.get("object_type", "")
+            object_id = str(entry.get("object_id", ""))
+            object_repr = str(entry.get("object_repr", ""))[:300]
+            # before and after are stored as the text they are hashed by (no second encoding)
+            before_text = _encode(before)
+            after_text = _encode(after)
+            action_text = encoded.get(action) or encoded.setdefault(action, _encode(action))
+            type_text = encoded.get(object_type) or encoded.setdefault(
+                object_type, _encode(object_type)
             )
-        )
-        row = [
-            *shared,
-            seq,
-            action,
-            object_type,
-            object_id,
-            object_repr,
-            None if before is None else JsonText(before_text),
-            None if after is None else JsonText(after_text),
-            prev,
-        ]
-        prev = chain_hash_text(prev, text, key)
-        row += (True, prev)
-        rows.append(row)
-        if len(rows) == CHUNK:
-            insert_lists(AuditEvent, _COLUMNS, rows)
-            rows = []
-    insert_lists(AuditEvent, _COLUMNS, rows)
+            text = template.text(
+                (
+                    action_text,
+                    after_text,
+                    before_text,
+                    _encode(object_id),
+                    _encode(object_repr),
+                    type_text,
+                    str(seq),
+                )
+            )
+            row = [
+                *shared,
+                seq,
+                action,
+                object_type,
+                object_id,
+                object_repr,
+                None if before is None else JsonText(before_text),
+                None if after is None else JsonText(after_text),
+                prev,
+            ]
+            prev = chain_hash_text(prev, text, key)
+            row += (True, prev)
+            yield row
+        last[:] = seq, prev
+
+    # One statement for the whole trail: the database stores events while the next are
+    # hashed (an import of a million records writes a million events).
+    insert_streamed(AuditEvent, _COLUMNS, events())
+    seq, prev = last
     written = seq - head.seq
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])

@@ -5,20 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_token_expiry'),
-        ('audit', '0006_log_indexes_by_organization'),
+        ("accounts", "0004_token_expiry"),
+        ("audit", "0006_log_indexes_by_organization"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='auditevent',
-            name='audit_action',
+            model_name="auditevent",
+            name="audit_action",
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(condition=models.Q(('action', 'user.password_reset_requested')), fields=['created_at'], name='audit_reset_requests'),
+            model_name="auditevent",
+            index=models.Index(
+                condition=models.Q(("action", "user.password_reset_requested")),
+                fields=["created_at"],
+                name="audit_reset_requests",
+            ),
         ),
     ]

@@ -16,6 +16,7 @@ def setup_django(data_dir: str | None, prefix: str = "chainproof-bench-") -> Non
         if data_dir is None:
             data_dir = tempfile.mkdtemp(prefix=prefix)
             atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+        os.makedirs(data_dir, exist_ok=True)  # a folder named to keep the database in
         use_data_dir(data_dir)
         os.environ["CHAINPROOF_BENCH_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainproof.settings")

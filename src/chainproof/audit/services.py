@@ -174,10 +174,9 @@ def audit_record_many(
     shared = [common[name] for name in _SHARED_COLUMNS]
     # A batch's events share their few actions and object types: each encoded once.
     encoded: dict[str, str] = {}
-    last = [seq, prev]  # the chain's end once every event is made
 
     def events() -> Iterator[list[Any]]:
-        seq, prev = last
+        nonlocal seq, prev  # the chain's end once every event is made
         for entry in itertools.chain([first], remaining):
             seq += 1
             before, after = entry.get("before"), entry.get("after")
@@ -219,12 +218,10 @@ def audit_record_many(
             prev = chain_hash_text(prev, text, key)
             row += (True, prev)
             yield row
-        last[:] = seq, prev
 
     # One statement for the whole trail: the database stores events while the next are
     # hashed (an import of a million records writes a million events).
     insert_streamed(AuditEvent, _COLUMNS, events())
-    seq, prev = last
     written = seq - head.seq
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from chainproof import bulk
+from chainproof import bulk_statistics
 from chainproof.suppliers.importing import run_import
 from chainproof.suppliers.models import Supplier
 
@@ -76,7 +76,7 @@ def _import(member):
 def test_a_large_import_has_the_tables_it_wrote_analysed_after_commit(alice, refdata, monkeypatch):
     table = Supplier._meta.db_table
     _forget_statistics(table)
-    monkeypatch.setattr(bulk, "STATISTICS_AFTER_ROWS", 30)
+    monkeypatch.setattr(bulk_statistics, "STATISTICS_AFTER_ROWS", 30)
     with transaction.atomic():
         assert _import(alice).created == 30
         assert not _analysed(table)  # not before the rows are committed
@@ -86,6 +86,6 @@ def test_a_large_import_has_the_tables_it_wrote_analysed_after_commit(alice, ref
 def test_a_small_import_leaves_the_statistics_to_the_database(alice, refdata, monkeypatch):
     table = Supplier._meta.db_table
     _forget_statistics(table)
-    monkeypatch.setattr(bulk, "STATISTICS_AFTER_ROWS", 31)
+    monkeypatch.setattr(bulk_statistics, "STATISTICS_AFTER_ROWS", 31)
     assert _import(alice).created == 30
     assert not _analysed(table)

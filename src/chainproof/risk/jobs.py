@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chainproof.bulk import statistics_refresh_after
+from chainproof.bulk_statistics import statistics_refresh_after
 from chainproof.domain.nodes import format_all, parse_all
 from chainproof.jobs import recompute
 from chainproof.jobs.kinds import JobKind

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from chainproof.audit.services import audit_record
-from chainproof.bulk import insert_values, statistics_refresh_after
+from chainproof.bulk import insert_values
+from chainproof.bulk_statistics import statistics_refresh_after
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind, ids_of
 from chainproof.domain.risk import engine

@@ -11,7 +11,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from chainproof.bulk import raw_rows, statistics_refresh_after, update_values
+from chainproof.bulk import raw_rows, update_values
+from chainproof.bulk_statistics import statistics_refresh_after
 from chainproof.domain.graph import TierResult, compute_tiers
 from chainproof.domain.nodes import IMPORTER, NodeKey
 from chainproof.suppliers.models import Facility, Supplier, SupplyLink

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from chainproof.audit.models import AuditEvent
-from chainproof.bulk import statistics_refresh_after
+from chainproof.bulk_statistics import statistics_refresh_after
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.supply_columns import COLUMN_SETS
 from chainproof.domain.tabular import RowError, TableFileError

@@ -214,49 +214,23 @@ def _copy_rows(sql: str, rows: Iterable[Sequence[Any]]) -> int:
     COPY's text format: every value is sent as psycopg's text for its Python type and
     parsed by the server for the column's type, exactly as a bound parameter would be
     (Jsonb, dates, datetimes, Decimals, bools, None as NULL, "" as an empty string)."""
-
-    def feed(stream: Any) -> int:
-        count = 0
-        for row in rows:
-            stream.write_row(row)
-            count += 1
-        return count
-
-    return _copy(sql, feed)
-
-
-def _copy(sql: str, feed: Callable[[Any], int]) -> int:
-    """Run ``COPY ... FROM STDIN``, ``feed`` writing to psycopg's copy stream (see
-    ``_copy_rows``); returns what ``feed`` returns."""
     with connection.cursor() as cursor:
 
-        def copy(sql: str, feed: Callable[[Any], int], *ignored: Any) -> int:
+        def copy(sql: str, rows: Iterable[Sequence[Any]], *ignored: Any) -> int:
             connection.validate_no_broken_transaction()
+            count = 0
             with connection.wrap_database_errors, cursor.cursor.copy(sql) as stream:
-                return feed(stream)
+                for row in rows:
+                    stream.write_row(row)
+                    count += 1
+            return count
 
         executor: Callable[..., int] = copy
         for wrapper in reversed(connection.execute_wrappers):
             executor = partial(wrapper, executor)
         logged = cursor.debug_sql(sql) if connection.queries_logged else nullcontext()
         with logged:
-            return executor(sql, feed, False, {"connection": connection, "cursor": cursor})
-
-
-def copy_blocks(
-    model: type[models.Model], attnames: Sequence[str], blocks: Iterable[bytes]
-) -> None:
-    """Send ``blocks`` of rows already in COPY's text format (``bulk_copy_text``), their
-    columns ``attnames``, into the model's table with one COPY (PostgreSQL only)."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(_column(model, a)) for a in attnames)
-
-    def feed(stream: Any) -> int:
-        for block in blocks:
-            stream.write(block)
-        return 0
-
-    _copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", feed)
+            return executor(sql, rows, False, {"connection": connection, "cursor": cursor})
 
 
 def _field(model: type[models.Model], attname: str) -> models.Field[Any, Any]:
@@ -516,19 +490,6 @@ def insert_values(
     JSON values hold only JSON's own types (str, int, float, bool, None, lists or tuples,
     dicts with str keys): where they go by COPY, orjson encodes them (see ``_orjson_dumps``).
     """
-    columns, adapted = values_adapted(model, attnames, rows, plain_json=plain_json)
-    return insert_rows(model, columns, adapted)
-
-
-def values_adapted(
-    model: type[models.Model],
-    attnames: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    plain_json: bool = False,
-) -> tuple[list[str], Iterator[list[Any]]]:
-    """The columns ``insert_values`` writes (``attnames``, then those left to their
-    model default) and its rows as they are sent to the database, cleaned and adapted."""
     plain = model._meta.app_label in SKIPPED_APPS
     defaults = tuple((a, v) for a, v in _defaults(model).items() if a not in attnames)
     attnames = [*attnames, *(a for a, _ in defaults)]
@@ -548,7 +509,7 @@ def values_adapted(
     ]
     special = [(i, a) for i, a in enumerate(adapters) if a is not _identity]
 
-    def adapted() -> Iterator[list[Any]]:
+    def adapted() -> Iterable[list[Any]]:
         for values in rows:
             row = [*values, *extra]
             if texts:
@@ -560,7 +521,7 @@ def values_adapted(
                 row[i] = adapt(row[i])
             yield row
 
-    return attnames, adapted()
+    return insert_rows(model, attnames, adapted())
 
 
 def _fast_json(
@@ -574,6 +535,8 @@ def _fast_json(
     def fast(value: Any) -> Any:
         if value is last[0]:
             return last[1]
+        if as_text and type(value) is list and not value:
+            return "[]"  # (most lists of a scoring run's rows: no presumption, no flag)
         if value is None or plain:
             result = adapt(value)
         else:

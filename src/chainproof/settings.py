@@ -230,10 +230,6 @@ WORKER_MEMORY_MB = env_int("CHAINPROOF_WORKER_MEMORY_MB", 1024, minimum=0)
 # groups of whole connected supply chains for scoring, batches of names for screening.
 SPLIT_AT_RECORDS = env_int("CHAINPROOF_SPLIT_AT_RECORDS", 50_000, minimum=0)
 SPLIT_PART_RECORDS = env_int("CHAINPROOF_SPLIT_PART_RECORDS", 20_000, minimum=1)
-# How many copies of a worker's process make the assessments' rows of a large scoring run
-# at once, while the worker passes them to PostgreSQL (risk.storing, chainproof.forked);
-# 1: the worker makes them alone, as it always does on SQLite.
-SCORE_PROCESSES = env_int("CHAINPROOF_SCORE_PROCESSES", min(2, os.cpu_count() or 1), minimum=1)
 # Who delivers the jobs to the workers (Django's tasks interface, see jobs/tasks.py): the
 # database by default (no other service), or RQ on Redis for workers on several hosts.
 TASKS_BACKEND = env_choice("CHAINPROOF_TASKS_BACKEND", ("database", "rq"), "database")

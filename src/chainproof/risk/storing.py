@@ -14,23 +14,19 @@ says how it changed the counts (``CountChanges``), and the caller adds the chang
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from itertools import islice
 from typing import Any
 
 import orjson
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from chainproof import bulk, forked
-from chainproof.bulk import copy_blocks, insert_values
-from chainproof.bulk_copy_text import copy_text
+from chainproof.bulk import insert_values
 from chainproof.domain.hashing import sha256_bytes
 from chainproof.domain.nodes import NodeKey, NodeKind
 from chainproof.domain.risk.engine import NodeScore, RiskResult
@@ -82,6 +78,10 @@ class CountChanges:
     # The goods the organization's materials are marked with (the DOL List's names, case
     # folded): a worksite naming none of them is counted under GoodCount.NOT_LISTED.
     listed: frozenset[str] = frozenset()
+    # goods as a worksite names them -> the goods it is counted under
+    _counted: dict[tuple[str, ...], tuple[str, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, organization_id: int) -> CountChanges:
@@ -92,11 +92,15 @@ class CountChanges:
         with the same country, goods and level."""
         if not country:
             return  # the heat map's rows are countries
-        folded = {good.casefold()[:300] for good in goods}
-        for good in folded:
-            self.goods[good, country, level] += n
-        if folded.isdisjoint(self.listed):
-            self.goods[GoodCount.NOT_LISTED, country, level] += n
+        named = goods if type(goods) is tuple else tuple(goods)
+        counted = self._counted.get(named)
+        if counted is None:  # worked out once for each list of goods (few: they repeat)
+            folded = {good.casefold()[:300] for good in named}
+            unlisted = (GoodCount.NOT_LISTED,) if folded.isdisjoint(self.listed) else ()
+            counted = self._counted[named] = (*folded, *unlisted)
+        counts = self.goods
+        for good in counted:
+            counts[good, country, level] += n
 
 
 def listed_goods(organization_id: int) -> frozenset[str]:
@@ -241,82 +245,19 @@ def store_changed(
 
     ``current``: the current assessments of the nodes scored, or None to read them as the
     nodes are written, STORED_READ_NODES at a time (a whole organization's, held, took
-    500 MB beside the scoring at 1.5 million records).
+    500 MB beside the scoring at 1.5 million records)."""
+    now = timezone.now()
+    editions_key = repr(sorted(result.editions.items()))
+    editions = dict(result.editions)  # one object for every row: adapted once
+    fingerprint_of_node = fingerprinter(
+        version_id, editions_key, (result.engine, result.engine_version)
+    )
+    fingerprints: dict[NodeKey, str] = {}
+    retire: list[int] = []
 
-    On PostgreSQL, a result of FORK_AT_NODES nodes or more has its rows made by
-    ``settings.SCORE_PROCESSES`` copies of this process at once (``_store_forked``)."""
-    rows = _Rows(organization_id, result, facts, version_id, on)
-    forks = _forks_for(len(result.scores))
-    if forks > 1:
-        fingerprints, written, retire = _store_forked(rows, current, changes, forks)
-    else:
-        fingerprints, retire = {}, []
-        written = 0
-        scores = iter(result.scores.items())
-        while scored := list(islice(scores, STORED_READ_NODES)):
-            stored = current if current is not None else rows.current_of(scored)
-            made = rows.made(scored, stored, fingerprints, retire, changes)
-            written += insert_values(RiskAssessment, COLUMNS, made, plain_json=True)
-    _retire(retire, changes)
-    return fingerprints, written
-
-
-# Results of at least this many nodes have their rows made by several processes (on
-# PostgreSQL, where the rows go by COPY).
-FORK_AT_NODES = 100_000
-
-
-def _forks_for(nodes: int) -> int:
-    if (
-        nodes < FORK_AT_NODES
-        or settings.SCORE_PROCESSES < 2
-        or connection.vendor != "postgresql"
-        or not bulk.COPY_ON_POSTGRESQL
-        or not forked.available()
-    ):
-        return 1
-    return min(settings.SCORE_PROCESSES, nodes)
-
-
-class _Rows:
-    """The assessments' rows of one scoring result (what every row of the run shares is
-    worked out once)."""
-
-    def __init__(
-        self,
-        organization_id: int,
-        result: RiskResult,
-        facts: Mapping[NodeKey, NodeFacts],
-        version_id: int,
-        on: date,
-    ) -> None:
-        self.organization_id, self.result, self.facts = organization_id, result, facts
-        self.version_id, self.on = version_id, on
-        self.now = timezone.now()
-        self.editions = dict(result.editions)  # one object for every row: adapted once
-        self.fingerprint = fingerprinter(
-            version_id,
-            repr(sorted(result.editions.items())),
-            (result.engine, result.engine_version),
-        )
-
-    def current_of(self, scored: Sequence[tuple[NodeKey, Any]]) -> Current:
-        return current_of(self.organization_id, [node for node, _ in scored])
-
-    def made(
-        self,
-        scored: Iterable[tuple[NodeKey, NodeScore]],
-        current: Mapping[NodeKey, tuple[int, str]],
-        fingerprints: dict[NodeKey, str],
-        retire: list[int],
-        changes: CountChanges,
-    ) -> Iterator[tuple[Any, ...]]:
-        """The rows of the nodes of ``scored`` whose fingerprint is not their current
-        assessment's; puts every node's fingerprint in ``fingerprints``, the ids of the
-        current assessments replaced in ``retire``, and the rows written in ``changes``."""
-        result, facts, organization_id = self.result, self.facts, self.organization_id
-        version_id, editions, on, now = self.version_id, self.editions, self.on, self.now
-        fingerprint_of_node = self.fingerprint
+    def rows(
+        scored: list[tuple[NodeKey, NodeScore]], current: Mapping[NodeKey, tuple[int, str]]
+    ) -> Iterable[tuple[Any, ...]]:
         for node, score in scored:
             checks = [p.as_dict() for p in result.presumptions.get(node, ())]
             sanctions = list(result.sanctions_flags.get(node, ()))
@@ -356,76 +297,13 @@ class _Rows:
                 True,
             )
 
-
-def _store_forked(
-    rows: _Rows, current: Current | None, changes: CountChanges, forks: int
-) -> tuple[dict[NodeKey, str], int, list[int]]:
-    """``store_changed``'s work with the nodes shared among ``forks`` copies of this
-    process (``chainproof.forked``): each works out its share's scores, fingerprints and
-    rows, and sends the rows as COPY text; this process passes them to the database in
-    one COPY, in its transaction, and adds up what the copies report (fingerprints in
-    their share's order, assessments to retire, changes to the counts). The current
-    assessments of a share are read here, before its copy is made: the copies never
-    query the database."""
-    nodes = list(rows.result.scores)
-    shares = [nodes[i * len(nodes) // forks : (i + 1) * len(nodes) // forks] for i in range(forks)]
-    listed = changes.listed
-
-    def works() -> Iterator[forked.Work]:
-        for share in shares:
-            stored = current if current is not None else current_of(rows.organization_id, share)
-            yield partial(_share_store, rows, share, stored, listed)
-
-    with forked.Forked(works()) as copies:
-        copy_blocks(RiskAssessment, columns_sent(list(COLUMNS)), copies)
-        reports = copies.results
-    fingerprints: dict[NodeKey, str] = {}
-    retire: list[int] = []
     written = 0
-    for share, (prints, retired, levels, goods, count) in zip(shares, reports, strict=True):
-        fingerprints.update(zip(share, prints, strict=True))
-        retire += retired
-        changes.levels.update(levels)
-        changes.goods.update(goods)
-        written += count
-    return fingerprints, written, retire
-
-
-def columns_sent(attnames: list[str]) -> list[str]:
-    """The columns ``copy_text`` writes for ``attnames`` of an assessment (those given,
-    then those left to their default)."""
-    columns, _ = copy_text(RiskAssessment, attnames, ())
-    return columns
-
-
-def _share_store(
-    rows: _Rows,
-    share: list[NodeKey],
-    current: Mapping[NodeKey, tuple[int, str]],
-    listed: frozenset[str],
-    send: forked.Send,
-) -> tuple[list[str], list[int], Counter[tuple[str, str]], Counter[tuple[str, str, str]], int]:
-    """In a copy: the rows of ``share`` sent as COPY text; returns the share's
-    fingerprints (in its order), the assessments to retire, the changes to the counts and
-    how many rows were sent."""
-    fingerprints: dict[NodeKey, str] = {}
-    retire: list[int] = []
-    changes = CountChanges(listed=listed)
-    scores = rows.result.scores
-    written = 0
-
-    def made() -> Iterator[tuple[Any, ...]]:
-        nonlocal written
-        for row in rows.made(
-            ((node, scores[node]) for node in share), current, fingerprints, retire, changes
-        ):
-            written += 1
-            yield row
-
-    _, blocks = copy_text(RiskAssessment, COLUMNS, made(), plain_json=True)
-    for block in blocks:
-        send(block)
-    return [fingerprints[node] for node in share], retire, changes.levels, changes.goods, written
+    scores = iter(result.scores.items())
+    while scored := list(islice(scores, STORED_READ_NODES)):
+        stored = current_of(organization_id, [n for n, _ in scored]) if current is None else current
+        written += insert_values(RiskAssessment, COLUMNS, rows(scored, stored), plain_json=True)
+    _retire(retire, changes)
+    return fingerprints, written
 
 
 def _retire(ids: list[int], changes: CountChanges) -> None:

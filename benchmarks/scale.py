@@ -224,6 +224,7 @@ def _pages(org_id: int, repeats: int) -> None:
                 "/risk/?node_type=facility&country=CN&sort=-score",
                 "/risk/?presumption=uflpa",
                 "/risk/?q=harbour&sort=name",
+                "/risk/?q=plant&sort=name",  # every worksite, far down the list by name
                 f"/risk/?q={rng.randint(0, 999_999):06d}",
                 "/risk/?sort=name",
             ]

@@ -150,24 +150,33 @@ def _scored_suppliers(member, names):
 
 
 @pytest.mark.parametrize(
-    ("word", "filters", "walked"),
+    ("word", "filters", "names", "walked"),
     [
-        ("textile", {}, True),  # a page of it among the first names: the name index walked
-        ("zeta", {}, False),  # only far after them: the rows found are sorted
-        ("textile", {"country": "VN"}, False),  # another filter: the rows found are sorted
+        ("textile", {}, 62, True),  # a page of it among the first names: the index walked
+        ("textile", {}, 49, False),  # not a page among those read: the rows found sorted
+        ("zeta", {}, 62, False),  # only far after them: the rows found are sorted
+        ("textile", {"country": "VN"}, 62, False),  # another filter: the rows found sorted
+        ("beta", {}, 62, False),  # few rows found: sorted as they are
+        ("100%", {}, 62, False),  # a LIKE wildcard searched for as itself: nothing found
     ],
 )
 def test_a_search_sorted_by_name_lists_its_matches_in_name_order(
-    alice, refdata, monkeypatch, word, filters, walked
+    alice, refdata, monkeypatch, word, filters, names, walked
 ):
+    from chainproof.common import paging
     from chainproof.risk import selectors
 
     textiles = [f"Alpha Textile {n:03d}" for n in range(60, 0, -1)]
     zetas = [f"Zeta Foods {n:03d}" for n in range(60, 0, -1)]
-    _scored_suppliers(alice, ["Beta Metals 1", *zetas, *textiles])
-    monkeypatch.setattr(selectors, "FIRST_NAMES_READ", 61)
+    betas = ["Beta Metals 1", "Beta Metals 0"]
+    _scored_suppliers(alice, [*betas, *zetas, *textiles])
+    # Up to 10 rows found are sorted by their ids (PostgreSQL); the first ``names`` names
+    # are read to find a page of 50 (the first 62: the 60 textiles and the two betas).
+    monkeypatch.setattr(paging, "NARROW_UP_TO", 10)
+    monkeypatch.setattr(selectors, "NAMES_WALKED", names)
     found = selectors.register(alice.organization.pk, q=word, sort="name", **filters)
-    expected = sorted(textiles if word == "textile" else zetas)
+    expected = sorted({"textile": textiles, "zeta": zetas, "beta": betas}.get(word, []))
     assert [a.node_name for a in found[:50]] + [a.node_name for a in found[50:100]] == expected
-    # a walk of the name index, or the rows found sorted as they are
-    assert ("||" not in str(found.query)) is walked
+    assert len(expected) == found.count()
+    # walked: ordered by the indexed column itself, not by an expression of it
+    assert (found.query.order_by[0] == "node_name") is walked

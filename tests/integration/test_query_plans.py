@@ -94,6 +94,7 @@ def _queries(org_id: int) -> dict[str, Any]:
             "risk register, level": register(org_id, level="high")[page],
             "risk register, country": register(org_id, country="KP")[page],
             "risk register sorted by country": register(org_id, sort="country")[page],
+            "risk register sorted by name": register(org_id, sort="name")[page],
             "screening hits to review": queue(org_id)[page],
             "audit log": audit_events_for(org_id)[page],
             "a record's history": audit_events_for(

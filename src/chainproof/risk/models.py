@@ -113,9 +113,11 @@ class RiskAssessment(models.Model):
                 condition=models.Q(is_current=True),
                 name="risk_current_score_name",
             ),
-            # Sorted by name (a search by name looks here once it has found many rows).
+            # Sorted by name (a search by name looks here once it has found many rows). The
+            # id as the last column: a page's ids read from the index alone in the list's
+            # order, a search tested on each name without reading its row (PostgreSQL).
             models.Index(
-                fields=["organization", "node_name"],
+                fields=["organization", "node_name", "id"],
                 condition=models.Q(is_current=True),
                 name="risk_current_name",
             ),

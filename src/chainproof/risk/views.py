@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from chainproof.accounts.access import current_membership, get_for_member, require_role
 from chainproof.accounts.roles import Role
 from chainproof.common.exports import export_response
-from chainproof.common.paging import paginate
+from chainproof.common.paging import paginate_by_ids
 from chainproof.domain.risk.labels import factor_label, ranked
 from chainproof.domain.risk.methodology import MethodologyError, parse_methodology
 from chainproof.jobs.views import start_and_follow
@@ -89,7 +89,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
         request,
         "risk/register.html",
         {
-            **paginate(request, rows),
+            **paginate_by_ids(request, rows),
             "params": params,
             "counts": selectors.level_counts(membership.organization_id),
             "methodology": methodology_in_use(membership.organization_id),

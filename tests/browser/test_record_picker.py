@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from chainproof.suppliers.models import Facility, SupplyLink
 from tests.browser.conftest import open_page
 from tests.browser.test_accessibility import _violations, axe_source  # noqa: F401
-from tests.http.test_record_picker import _fillers, _zephyr, short_limits  # noqa: F401
+from tests.http.test_record_picker import _fillers, _mills, _zephyr, short_limits  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,4 +116,53 @@ def test_search_choose_and_save_a_worksite_and_a_link(
     page.locator("select#id_source").wait_for(state="hidden")
     assert "Chosen: Zephyr dye house" in page.locator("select#id_source + .picker").inner_text()
     assert SupplyLink.objects.count() == before
+    assert outside == []
+
+
+def test_an_audits_finding_searches_only_the_audited_suppliers_worksites(
+    browser,
+    live_server,
+    alice,
+    refdata,
+    short_limits,  # noqa: F811
+    tmp_path,
+):
+    from django.db import transaction
+
+    from chainproof.diligence.models import Finding
+    from chainproof.diligence.services import audit_create
+
+    _fillers(alice.organization, 12)  # their plants are other suppliers' (or nobody's)
+    zephyr = _zephyr(alice)
+    _mills(alice.organization, zephyr)
+    with transaction.atomic():
+        audit = audit_create(
+            organization=alice.organization,
+            actor=alice.user,
+            supplier=zephyr,
+            kind="third_party",
+            audit_date="2026-11-02",
+            auditor="Verité",
+        )
+    outside: list[str] = []
+    page = open_page(browser, live_server, outside)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/diligence/audits/{audit.pk}/")
+    page.locator("select#f-site").wait_for(state="hidden")
+    box = page.locator("select#f-site + .picker")
+    search = box.locator("input.picker-search")
+    search.fill("plant")  # other suppliers' worksites are not offered
+    box.locator(".picker-empty", has_text="No worksites match").wait_for()
+    search.fill("mill 09")  # Zephyr's worksite not among the three listed
+    box.locator("[role=option]", has_text="Zephyr Mill 09").wait_for()
+    assert box.locator("[role=option]").count() == 1
+    search.press("Enter")
+    page.fill("#f-desc", "Passports held by the dormitory manager")
+    page.select_option("#f-sev", "high")
+    page.screenshot(path=str(tmp_path / "finding.png"), full_page=True)
+    page.click("button:has-text('Record the finding')")
+    page.wait_for_load_state("load")
+    finding = Finding.objects.get(audit=audit)
+    assert finding.facility.name == "Zephyr Mill 09"
     assert outside == []

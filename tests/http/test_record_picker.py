@@ -324,3 +324,95 @@ def test_a_long_menu_costs_the_same_queries_whatever_the_number_of_records(
             counts[size, url] = len(queries)
     for url in pages:
         assert counts["few", url] == counts["many", url], url
+
+
+def _mills(org, supplier: Supplier, count: int = 10) -> None:
+    """``count`` worksites of ``supplier``: "Zephyr Mill 00" and on."""
+    fcols = ["organization_id", "supplier_id", "ref", "name", "normalized_name", "country"]
+    fcols += ["kind", "dprk_workers", "created_at", "updated_at", "city", "native_name", "address"]
+    insert_values(
+        Facility,
+        fcols,
+        (
+            [org.pk, supplier.pk, f"ZW{i:02d}", name, normalize_name(name), *FIXED]
+            for i, name in ((i, f"Zephyr Mill {i:02d}") for i in range(count))
+        ),
+    )
+
+
+def test_an_audits_finding_names_a_worksite_of_the_supplier_audited_at_any_size(
+    csrf_client, alice, bob, refdata, short_limits
+):
+    from chainproof.diligence.models import Finding
+    from chainproof.diligence.services import audit_create
+
+    _fillers(alice.organization, 12)
+    zephyr = _zephyr(alice)
+    _mills(alice.organization, zephyr)
+    filler = Supplier.objects.get(organization=alice.organization, legal_name="Aaron Filler 000")
+    other = Facility.objects.get(organization=alice.organization, name="Aaron Filler 000 plant")
+    Facility.objects.filter(pk=other.pk).update(supplier=filler)  # the filler's one worksite
+    with transaction.atomic():
+        audits = {
+            s.pk: audit_create(
+                organization=alice.organization,
+                actor=alice.user,
+                supplier=s,
+                kind="third_party",
+                announced=True,
+                audit_date="2026-11-02",
+                auditor="Verité",
+            )
+            for s in (zephyr, filler)
+        }
+    csrf_client.sign_in(alice)
+
+    # Ten worksites of Zephyr, more than a menu lists: three of them, and a search kept
+    # to Zephyr's worksites.
+    url = f"/diligence/audits/{audits[zephyr.pk].pk}/"
+    page = csrf_client.get(url).content.decode()
+    assert f'data-lookup="/suppliers/lookup/facility/?supplier={zephyr.pk}"' in page
+    options = _options(page, "f-site")
+    assert options[0] == ("", "the supplier as a whole")
+    assert len(options) == 4
+    assert all(label.startswith("Zephyr Mill") for _, label in options[1:]), options
+    found = csrf_client.get("/suppliers/lookup/facility/", {"q": "mill 09", "supplier": zephyr.pk})
+    assert [r["label"] for r in found.json()["results"]] == [
+        "Zephyr Mill 09 (VN, Zephyr Knitting Co., Ltd.)"
+    ]
+    plants = csrf_client.get("/suppliers/lookup/facility/", {"q": "plant", "supplier": zephyr.pk})
+    assert plants.json()["results"] == []  # the fillers' plants are other suppliers'
+    assert _lookup(csrf_client, "facility", "plant")["results"]  # unscoped: found
+    # Another organization's supplier, a scope on another kind, or not a number: 404.
+    stranger = Supplier.objects.filter(organization=bob.organization)
+    _fillers(bob.organization, 1, prefix="Borealis Vendor")
+    for params in (
+        {"q": "mill", "supplier": stranger.get().pk},
+        {"q": "mill", "supplier": "zephyr"},
+    ):
+        assert csrf_client.get("/suppliers/lookup/facility/", params).status_code == 404
+    assert (
+        csrf_client.get("/suppliers/lookup/supplier/", {"supplier": zephyr.pk}).status_code == 404
+    )
+
+    # The worksite found by the search (not among those listed) is recorded; another
+    # supplier's worksite is refused with the reason, and nothing is written.
+    mill = Facility.objects.get(organization=alice.organization, name="Zephyr Mill 09")
+    finding = {"action": "finding", "description": "Passports held", "severity": "high"}
+    refused = csrf_client.submit(url, {**finding, "facility": str(other.pk)})
+    assert refused.status_code == 400
+    assert "Expected a worksite of Zephyr Knitting Co., Ltd. or one the audit covered" in (
+        refused.content.decode()
+    )
+    assert not Finding.objects.filter(audit=audits[zephyr.pk]).exists()
+    recorded = csrf_client.submit(url, {**finding, "facility": str(mill.pk)})
+    assert recorded.status_code == 302, recorded.content.decode()[:2000]
+    assert Finding.objects.get(audit=audits[zephyr.pk]).facility_id == mill.pk
+
+    # A supplier with one worksite: a plain menu of it.
+    page = csrf_client.get(f"/diligence/audits/{audits[filler.pk].pk}/").content.decode()
+    assert "data-lookup" not in page
+    assert _options(page, "f-site") == [
+        ("", "the supplier as a whole"),
+        (str(other.pk), "Aaron Filler 000 plant (VN, Aaron Filler 000)"),
+    ]

@@ -158,6 +158,42 @@ def test_audit_input_is_checked_with_the_field_named(demo, bob):
         assert field in refused.value.message_dict, change
 
 
+def test_a_finding_names_a_worksite_of_the_supplier_audited_or_one_the_audit_covered(demo):
+    supplier = _supplier(demo, "S-VN-01")
+    own = Facility.objects.filter(organization=demo.organization, supplier=supplier).first()
+    others = Facility.objects.filter(organization=demo.organization).exclude(supplier=supplier)
+    covered, elsewhere = others[0], others[1]
+    assert own is not None
+    with transaction.atomic():
+        audit = audit_create(
+            organization=demo.organization,
+            actor=demo.user,
+            supplier=supplier,
+            kind="internal",
+            audit_date=timezone.localdate(),
+            auditor="Own team",
+            facilities=[covered],
+        )
+    events = AuditEvent.objects.filter(action="diligence.finding_added").count()
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        finding_add(
+            audit=audit,
+            actor=demo.user,
+            description="Fees charged",
+            severity="high",
+            facility=elsewhere,
+        )
+    assert elsewhere.name in refused.value.message_dict["facility"][0]
+    assert not audit.findings.exists()
+    for site in (own, covered):
+        with transaction.atomic():
+            finding = finding_add(
+                audit=audit, actor=demo.user, description="Fees", severity="high", facility=site
+            )
+        assert finding.facility_id == site.pk
+    assert AuditEvent.objects.filter(action="diligence.finding_added").count() == events + 2
+
+
 def test_an_evidence_request_is_answered_reviewed_returned_and_reminded(demo):
     org = demo.organization
     supplier = _supplier(demo, "S-CN-01")

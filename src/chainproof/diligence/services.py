@@ -139,6 +139,17 @@ def finding_add(
         indicators.append(int(text))
     if facility is not None and facility.organization_id != audit.organization_id:
         raise ValidationError({"facility": "No such worksite in your organization."})
+    if (
+        facility is not None
+        and facility.supplier_id != audit.supplier_id
+        and not audit.facilities.filter(pk=facility.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "facility": f"Expected a worksite of {audit.supplier} or one the audit "
+                f"covered, found {facility.name}."
+            }
+        )
     finding = Finding.objects.create(
         organization_id=audit.organization_id,
         audit=audit,

@@ -182,7 +182,6 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
             "ilo": selectors.ILO_NAMES,
             "severities": Finding.Severity.choices,
             "statuses": CorrectiveAction.Status.choices,
-            "facilities": audit.supplier.facilities.order_by("name"),
             "can_edit": membership.has_role(Role.ANALYST),
             "error": error,
         },

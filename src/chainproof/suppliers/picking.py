@@ -9,7 +9,9 @@ what the person types, through the same searches as the lists (trigram indexes o
 PostgreSQL). Without the script the menu still works, over the records it holds.
 
 One renderer draws every such menu: form widgets (``RecordSelect``) and the pages written
-as plain templates (the ``record_picker`` tag) both call ``picker_html``.
+as plain templates (the ``record_picker`` tag) both call ``picker_html``. A menu of
+worksites can be kept to one supplier's (``supplier``: an audit's finding names a worksite
+of the supplier audited), the same way at any size: listed, searched and checked.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from chainproof.domain.names import normalize_name
@@ -93,10 +96,11 @@ def _suppliers(organization_id: int, q: str) -> QuerySet[Supplier]:
     return supplier_list(organization_id, q=q).only("pk", "legal_name", "country", "contact_email")
 
 
-def _facilities(organization_id: int, q: str) -> QuerySet[Facility]:
-    return facility_list(organization_id, q=q).only(
-        "pk", "name", "country", "supplier_id", "supplier__legal_name"
-    )
+def _facilities(organization_id: int, q: str, supplier: int | None = None) -> QuerySet[Facility]:
+    rows = facility_list(organization_id, q=q)
+    if supplier is not None:
+        rows = rows.filter(supplier_id=supplier)
+    return rows.only("pk", "name", "country", "supplier_id", "supplier__legal_name")
 
 
 def _products(organization_id: int, q: str) -> QuerySet[Product]:
@@ -113,9 +117,11 @@ def _materials(organization_id: int, q: str) -> QuerySet[Material]:
     return qs.only("pk", "name").order_by("normalized_name", "pk")
 
 
-def _listing(kind: PickKind, organization_id: int, q: str, limit: int) -> list[Choice]:
+def _listing(
+    kind: PickKind, organization_id: int, q: str, limit: int, supplier: int | None = None
+) -> list[Choice]:
     """The records of one kind whose text holds ``q`` (all with an empty one), in the
-    menu's order, at most ``limit``."""
+    menu's order, at most ``limit``; worksites only ``supplier``'s when given."""
     if kind in (PickKind.SUPPLIER, PickKind.SUPPLIER_TO_ASK):
         to_ask = kind is PickKind.SUPPLIER_TO_ASK
         return [
@@ -124,7 +130,8 @@ def _listing(kind: PickKind, organization_id: int, q: str, limit: int) -> list[C
         ]
     if kind is PickKind.FACILITY:
         return [
-            Choice(str(f.pk), _facility_label(f)) for f in _facilities(organization_id, q)[:limit]
+            Choice(str(f.pk), _facility_label(f))
+            for f in _facilities(organization_id, q, supplier)[:limit]
         ]
     if kind is PickKind.PRODUCT:
         return [
@@ -152,22 +159,27 @@ def _models(kind: PickKind) -> tuple[type[Model], ...]:
     }.get(kind, (Facility, Supplier))
 
 
-def is_long(organization_id: int, kind: PickKind) -> bool:
-    """Whether the organization has more records of the kind than a menu lists: read
-    as far as one past the limit through an index, never counted."""
+def is_long(organization_id: int, kind: PickKind, supplier: int | None = None) -> bool:
+    """Whether the organization (or ``supplier``, for worksites) has more records of the
+    kind than a menu lists: read as far as one past the limit through an index, never
+    counted."""
     seen = 0
     for model in _models(kind):
         rows = model._default_manager.filter(organization_id=organization_id).order_by()
+        if supplier is not None and model is Facility:
+            rows = rows.filter(supplier_id=supplier)
         seen += len(rows.values_list("pk", flat=True)[: LIST_ALL_UP_TO + 1 - seen])
         if seen > LIST_ALL_UP_TO:
             return True
     return False
 
 
-def found(organization_id: int, kind: PickKind, q: str) -> tuple[list[Choice], bool]:
+def found(
+    organization_id: int, kind: PickKind, q: str, supplier: int | None = None
+) -> tuple[list[Choice], bool]:
     """The records a search finds, for the lookup, and whether there are more than
     those listed (the person then types more)."""
-    choices = _listing(kind, organization_id, q, FOUND_LISTED + 1)
+    choices = _listing(kind, organization_id, q, FOUND_LISTED + 1, supplier)
     groups: dict[str, list[Choice]] = {}
     for choice in choices:
         groups.setdefault(choice.group, []).append(choice)
@@ -175,9 +187,12 @@ def found(organization_id: int, kind: PickKind, q: str) -> tuple[list[Choice], b
     return [c for group in groups.values() for c in group[:FOUND_LISTED]], more
 
 
-def chosen(organization_id: int, kind: PickKind, values: Iterable[Any]) -> list[Choice]:
+def chosen(
+    organization_id: int, kind: PickKind, values: Iterable[Any], supplier: int | None = None
+) -> list[Choice]:
     """The choices for the given values that name the organization's records (a value
-    of another organization, or none at all, is left out)."""
+    of another organization, of a worksite not ``supplier``'s when given, or none at all,
+    is left out)."""
     wanted: dict[type[Model], set[int]] = {}
     for raw in values:
         text = str(raw or "")
@@ -196,6 +211,8 @@ def chosen(organization_id: int, kind: PickKind, values: Iterable[Any]) -> list[
         rows = model._default_manager.filter(organization_id=organization_id, pk__in=pks)
         if model is Facility:
             rows = rows.select_related("supplier")
+            if supplier is not None:
+                rows = rows.filter(supplier_id=supplier)
         for row in rows:
             if isinstance(row, Facility):
                 value = f"f:{row.pk}" if end else str(row.pk)
@@ -225,6 +242,7 @@ class Picker:
     empty_label: str | None = None
     extra: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()  # fixed groups (Other...)
     attrs: dict[str, Any] = field(default_factory=dict)
+    supplier: int | None = None  # worksites of this supplier only
 
     @property
     def groups(self) -> list[tuple[str, list[Choice]]]:
@@ -239,7 +257,10 @@ class Picker:
 
     @property
     def lookup_url(self) -> str:
-        return reverse("suppliers:lookup", args=[self.kind.value]) if self.long else ""
+        if not self.long:
+            return ""
+        url = reverse("suppliers:lookup", args=[self.kind.value])
+        return url if self.supplier is None else f"{url}?{urlencode({'supplier': self.supplier})}"
 
 
 def picker(
@@ -253,17 +274,21 @@ def picker(
     empty_label: str | None = None,
     extra: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
     attrs: dict[str, Any] | None = None,
+    supplier: int | None = None,
 ) -> Picker:
-    """The menu for ``kind`` in the organization, with ``selected`` chosen."""
-    long = is_long(organization_id, kind)
+    """The menu for ``kind`` in the organization, with ``selected`` chosen; a menu of
+    worksites holds only ``supplier``'s when given."""
+    if supplier is not None and kind is not PickKind.FACILITY:
+        raise ValueError("only a menu of worksites is kept to one supplier's")
+    long = is_long(organization_id, kind, supplier)
     if long and empty_label is None:
         empty_label = "choose"  # nothing chosen until the person picks from a search
     selected_values = {str(v) for v in selected if v not in (None, "")}
-    listed = _listing(kind, organization_id, "", FIRST_LISTED if long else LIST_ALL_UP_TO)
+    listed = _listing(kind, organization_id, "", FIRST_LISTED if long else LIST_ALL_UP_TO, supplier)
     have = {c.value for c in listed}
     extra_values = {v for _, pairs in extra for v, _ in pairs}
     missing = [v for v in selected_values if v not in have and v not in extra_values]
-    choices = chosen(organization_id, kind, missing) + listed if missing else listed
+    choices = chosen(organization_id, kind, missing, supplier) + listed if missing else listed
     return Picker(
         name=name,
         id=id,
@@ -275,6 +300,7 @@ def picker(
         empty_label=empty_label,
         extra=extra,
         attrs=dict(attrs or {}),
+        supplier=supplier,
     )
 
 

@@ -1,6 +1,7 @@
 """``{% record_picker "supplier" "supplier" "a-supplier" required=True %}``: a menu of
 the organization's suppliers, worksites or products for a page written as a plain
-template, drawn like the form widget (``picking.picker_html``)."""
+template, drawn like the form widget (``picking.picker_html``); ``supplier=`` keeps a menu
+of worksites to that supplier's."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def record_picker(
     selected: Any = "",
     required: bool = False,
     empty_label: str | None = None,
+    supplier: int | None = None,
 ) -> SafeString:
     membership = current_membership(context["request"])
     menu = picker(
@@ -35,5 +37,6 @@ def record_picker(
         selected=[selected],
         required=required,
         empty_label=empty_label,
+        supplier=supplier,
     )
     return picker_html(menu)

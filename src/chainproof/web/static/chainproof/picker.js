@@ -378,7 +378,9 @@
       status.textContent = "Searching…";
       status.hidden = false;
       try {
-        const response = await fetch(`${address}?q=${encodeURIComponent(q)}`, {
+        const url = new URL(address, window.location.href); // may hold ?supplier=
+        url.searchParams.set("q", q);
+        const response = await fetch(url, {
           headers: { Accept: "application/json" },
           credentials: "same-origin",
           signal: controller.signal,

@@ -117,6 +117,16 @@ def _materials(organization_id: int, q: str) -> QuerySet[Material]:
     return qs.only("pk", "name").order_by("normalized_name", "pk")
 
 
+def _ids_first(rows: QuerySet[Supplier], limit: int) -> list[Supplier]:
+    """The first ``limit`` of ``rows``: their ids read first, in order, then the rows. A
+    search walks the suppliers' name index testing each name; with the ids alone it reads
+    the index only ("harbour", 30,000 found among 500,000 suppliers, the first after
+    156,000 names: 361 ms reading each row walked, 77 ms from the index)."""
+    ids = list(rows.values_list("pk", flat=True)[:limit])
+    found = rows.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def _listing(
     kind: PickKind, organization_id: int, q: str, limit: int, supplier: int | None = None
 ) -> list[Choice]:
@@ -126,7 +136,7 @@ def _listing(
         to_ask = kind is PickKind.SUPPLIER_TO_ASK
         return [
             Choice(str(s.pk), _supplier_label(s, to_ask=to_ask))
-            for s in _suppliers(organization_id, q)[:limit]
+            for s in _ids_first(_suppliers(organization_id, q), limit)
         ]
     if kind is PickKind.FACILITY:
         return [
@@ -145,7 +155,7 @@ def _listing(
         for f in _facilities(organization_id, q)[:limit]
     ] + [
         Choice(f"s:{s.pk}", _supplier_label(s), suppliers)
-        for s in _suppliers(organization_id, q)[:limit]
+        for s in _ids_first(_suppliers(organization_id, q), limit)
     ]
 
 

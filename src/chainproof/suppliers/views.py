@@ -88,7 +88,9 @@ def supplier_index(request: HttpRequest) -> HttpResponseBase:
     if exported:
         return exported
     countries = countries_in_use(Supplier, org_id)
-    page = paginate(request, suppliers)
+    # A search's page: its ids first, read in the list's order from an index that holds
+    # the names and references searched (supplier_org_name_search) without the rows.
+    page = (paginate_by_ids if params["q"] else paginate)(request, suppliers)
     risks = risk_scores(org_id, [NodeKey.supplier(s.pk) for s in page["rows"]])
     detail, why = _url_maker("suppliers:supplier"), _url_maker("risk:node", "supplier")
     return render(

@@ -317,10 +317,13 @@ def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
     ]
     inputs = product_input_keys(product) or None
     into: dict[NodeKey, list[ChainEdge]] = defaultdict(list)
-    unknown: list[tuple[NodeKey, NodeKey]] = []
+    unknown: list[tuple[int, NodeKey, NodeKey]] = []  # (link, node, item), in links' order
     frontier = {e.source for e in first if e.source.kind is not NodeKind.UNKNOWN}
     done: set[NodeKey] = set()
-    for _ in range(max_depth):
+    for round_ in range(max_depth):
+        # Into the first tier, only what the bill of materials says goes into the product
+        # is followed (upstream_map): the rest is not walked further either.
+        only = inputs if round_ == 0 else None
         wanted = frontier - done
         if not wanted:
             break
@@ -345,11 +348,14 @@ def product_chain(product: Product, *, max_depth: int = 8) -> ChainMap:
             item = _item(material, made)
             source = _source_of(s_facility, s_supplier)
             if source is None:
-                unknown.append((target, item))
+                unknown.append((pk, target, item))
+                continue
+            if only is not None and item not in only:
                 continue
             into[target].append(ChainEdge(source, target, item, pk))
             frontier.add(source)
-    return upstream_map(first, into, inputs=inputs, unknown_sources=unknown, max_depth=max_depth)
+    gaps = [(target, item) for _, target, item in sorted(unknown)]
+    return upstream_map(first, into, inputs=inputs, unknown_sources=gaps, max_depth=max_depth)
 
 
 # A map draws at most this many records of a product's chain (a thousand boxes help no

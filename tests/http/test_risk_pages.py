@@ -180,3 +180,24 @@ def test_a_search_sorted_by_name_lists_its_matches_in_name_order(
     assert len(expected) == found.count()
     # walked: ordered by the indexed column itself, not by an expression of it
     assert (found.query.order_by[0] == "node_name") is walked
+
+
+@pytest.mark.parametrize("expected_many", [False, True])
+def test_a_search_expected_to_find_many_rows_is_not_narrowed_and_finds_the_same(
+    alice, refdata, monkeypatch, expected_many
+):
+    """On PostgreSQL a search is listed from the ids it finds while they are few; one the
+    planner expects to find very many rows skips that (here: any row expected is many)."""
+    from django.db import connection
+
+    from chainproof.common import paging
+    from chainproof.risk import selectors
+
+    names = [f"Gamma Weaving {n:02d}" for n in range(12)] + ["Delta Dyeing 1"]
+    _scored_suppliers(alice, names)
+    if expected_many:
+        monkeypatch.setattr(paging, "EXPECTED_MANY_TIMES", 0)
+    found = selectors.register(alice.organization.pk, q="weaving", sort="-score")
+    assert sorted(a.node_name for a in found) == sorted(names[:12])
+    narrowed = " IN (" in str(found.query)  # listed from the ids found
+    assert narrowed is (connection.vendor == "postgresql" and not expected_many)

@@ -7,27 +7,16 @@ from __future__ import annotations
 import pytest
 
 from chainproof.domain.nodes import IMPORTER, NodeKey
-from chainproof.suppliers.importing import run_import
 from chainproof.suppliers.models import Facility, Material, Product
 from chainproof.suppliers.selectors import product_chain
-from tests.supply import csv_bytes
+from tests.supply import import_rows
 
 pytestmark = pytest.mark.django_db
 
 
-def _load(member, entity: str, *rows: dict) -> None:
-    run_import(
-        organization=member.organization,
-        actor=member.user,
-        entity=entity,
-        data=csv_bytes(entity, *rows),
-        file_name=f"{entity}.csv",
-    )
-
-
 def test_into_the_first_tier_only_the_bill_of_materials_is_followed(alice, refdata):
-    _load(alice, "materials", {"name": "Knit fabric"}, {"name": "Foam"}, {"name": "Yarn"})
-    _load(alice, "products", {"sku": "TEE-1", "name": "T-shirt", "inputs": "Knit fabric"})
+    import_rows(alice, "materials", {"name": "Knit fabric"}, {"name": "Foam"}, {"name": "Yarn"})
+    import_rows(alice, "products", {"sku": "TEE-1", "name": "T-shirt", "inputs": "Knit fabric"})
     sites = {
         "T": "Sewing unit",
         "A": "Knitting mill",
@@ -35,7 +24,7 @@ def test_into_the_first_tier_only_the_bill_of_materials_is_followed(alice, refda
         "B": "Foam plant",
         "C": "Chemicals plant",
     }
-    _load(
+    import_rows(
         alice,
         "facilities",
         *(
@@ -44,7 +33,7 @@ def test_into_the_first_tier_only_the_bill_of_materials_is_followed(alice, refda
         ),
     )
     link = {"valid_from": "2025-01-01"}
-    _load(
+    import_rows(
         alice,
         "links",
         {**link, "from_facility": "T", "to_importer": "yes", "product_sku": "TEE-1"},

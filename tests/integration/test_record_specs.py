@@ -16,11 +16,11 @@ from chainproof.questionnaires.review import worksite_changes
 from chainproof.reference.selectors import known_country_codes
 from chainproof.suppliers import api, forms
 from chainproof.suppliers.batch import StaleRecords
-from chainproof.suppliers.importing import ImportFailed, run_import
+from chainproof.suppliers.importing import ImportFailed
 from chainproof.suppliers.importing.suppliers import SupplierPlanner
 from chainproof.suppliers.models import Facility, Supplier
 from chainproof.suppliers.services import facility_save, supplier_save
-from tests.supply import csv_bytes
+from tests.supply import csv_bytes, import_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -48,17 +48,6 @@ def test_import_columns_api_input_and_form_fields_cover_the_same_model_fields(en
     assert by_form == spec.written, entity
 
 
-def _import(member, entity, *rows, **kw):
-    return run_import(
-        organization=member.organization,
-        actor=member.user,
-        entity=entity,
-        data=csv_bytes(entity, *rows),
-        file_name=f"{entity}.csv",
-        **kw,
-    )
-
-
 def test_supplier_save_refuses_a_short_duns_naming_the_field(alice, refdata):
     with pytest.raises(ValidationError) as caught, transaction.atomic():
         supplier_save(
@@ -74,7 +63,9 @@ def test_supplier_save_refuses_a_short_duns_naming_the_field(alice, refdata):
 
 def test_the_importer_refuses_the_same_duns_in_the_same_words(alice, refdata):
     with pytest.raises(ImportFailed) as caught:
-        _import(alice, "suppliers", {"legal_name": "Acme Textiles", "country": "CN", "duns": "12"})
+        import_rows(
+            alice, "suppliers", {"legal_name": "Acme Textiles", "country": "CN", "duns": "12"}
+        )
     [error] = caught.value.errors
     assert (error.column, error.found) == ("duns", "12")
     assert "9-digit DUNS" in error.expected
@@ -90,15 +81,15 @@ def test_supplier_save_normalises_identifiers_as_the_importer_does(alice, refdat
         )
     assert (saved.country, saved.status) == ("CN", "active")
     assert [i.value for i in saved.identifiers.all()] == ["123456789"]
-    report = _import(
+    report = import_rows(
         alice, "suppliers", {"legal_name": "Other name", "country": "CN", "duns": "123456789"}
     )
     assert (report.created, report.updated) == (0, 1)  # matched by the identifier
 
 
 def test_an_identifier_only_change_is_written_and_counted_as_an_update(alice, refdata):
-    _import(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
-    report = _import(
+    import_rows(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
+    report = import_rows(
         alice,
         "suppliers",
         {"ref": "S1", "legal_name": "Acme", "country": "CN", "duns": "123456789"},
@@ -112,9 +103,9 @@ def test_an_identifier_only_change_is_written_and_counted_as_an_update(alice, re
 
 
 def test_a_bill_of_materials_change_needs_no_made_up_field(alice, refdata):
-    _import(alice, "materials", {"name": "Cotton"}, {"name": "Elastane"})
-    _import(alice, "products", {"sku": "T1", "name": "Tee", "inputs": "Cotton=100"})
-    report = _import(
+    import_rows(alice, "materials", {"name": "Cotton"}, {"name": "Elastane"})
+    import_rows(alice, "products", {"sku": "T1", "name": "Tee", "inputs": "Cotton=100"})
+    report = import_rows(
         alice, "products", {"sku": "T1", "name": "Tee", "inputs": "Cotton=95 | Elastane=5"}
     )
     assert report.updated == 1
@@ -126,15 +117,15 @@ def test_a_bill_of_materials_change_needs_no_made_up_field(alice, refdata):
 
 
 def test_dry_run_reports_exactly_what_the_real_run_does(alice, refdata):
-    _import(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
+    import_rows(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
     rows = (
         {"ref": "S1", "legal_name": "Acme Ltd", "country": "CN", "duns": "123456789"},
         {"ref": "S2", "legal_name": "Beta", "country": "VN", "parent": "S1"},
     )
     events = AuditEvent.objects.count()
-    dry = _import(alice, "suppliers", *rows, dry_run=True)
+    dry = import_rows(alice, "suppliers", *rows, dry_run=True)
     assert AuditEvent.objects.count() == events
-    real = _import(alice, "suppliers", *rows)
+    real = import_rows(alice, "suppliers", *rows)
     dry_view = {k: v for k, v in dry.as_dict().items() if k not in ("dry_run", "tiers")}
     real_view = {k: v for k, v in real.as_dict().items() if k not in ("dry_run", "tiers")}
     assert dry_view == real_view
@@ -155,7 +146,7 @@ def _plan(member, entity, *rows):
 
 
 def test_a_record_edited_between_plan_and_write_is_not_overwritten(alice, refdata):
-    _import(
+    import_rows(
         alice,
         "suppliers",
         {"ref": "S1", "legal_name": "Acme", "country": "CN", "website": "a.example"},
@@ -186,7 +177,7 @@ def test_a_record_edited_between_plan_and_write_is_not_overwritten(alice, refdat
 
 
 def test_the_audit_before_is_what_was_stored_at_the_write(alice, refdata):
-    _import(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
+    import_rows(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
     with transaction.atomic():
         supplier_save(
             organization=alice.organization,
@@ -194,7 +185,7 @@ def test_the_audit_before_is_what_was_stored_at_the_write(alice, refdata):
             supplier=Supplier.objects.get(ref="S1"),
             data={"website": "edited.example"},
         )
-    _import(
+    import_rows(
         alice,
         "suppliers",
         {"ref": "S1", "legal_name": "Acme", "country": "CN", "website": "file.example"},
@@ -207,7 +198,7 @@ def test_the_audit_before_is_what_was_stored_at_the_write(alice, refdata):
 def test_an_edit_made_while_an_import_writes_fails_the_import_not_the_edit(alice, refdata):
     """A record changed after the plan (here from the progress callback, inside the
     import's transaction) makes the import fail naming the row; nothing is half-written."""
-    _import(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
+    import_rows(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
 
     def edit(done, total, message):
         if message == "writing":
@@ -220,7 +211,7 @@ def test_an_edit_made_while_an_import_writes_fails_the_import_not_the_edit(alice
             )
 
     with pytest.raises(ImportFailed) as caught:
-        _import(
+        import_rows(
             alice,
             "suppliers",
             {"ref": "S1", "legal_name": "Acme Ltd", "country": "CN"},
@@ -233,9 +224,9 @@ def test_an_edit_made_while_an_import_writes_fails_the_import_not_the_edit(alice
 
 
 def test_acceptance_matches_worksites_as_the_importer_does(alice, refdata):
-    supplier = _import(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
+    supplier = import_rows(alice, "suppliers", {"ref": "S1", "legal_name": "Acme", "country": "CN"})
     assert supplier.created == 1
-    _import(
+    import_rows(
         alice,
         "facilities",
         {"name": "Shihezi Cotton Mill Co., Ltd.", "country": "CN", "supplier": "S1"},
@@ -255,7 +246,7 @@ def test_acceptance_matches_worksites_as_the_importer_does(alice, refdata):
     assert [c["action"] for c in changes] == ["update", "create"]
     assert changes[0]["facility"] == site
     # The importer sees the questionnaire's spelling as the same worksite too.
-    report = _import(
+    report = import_rows(
         alice,
         "facilities",
         {"name": "SHIHEZI  cotton mill co ltd", "country": "CN", "supplier": "S1"},
@@ -272,5 +263,5 @@ def test_facility_save_refuses_an_unknown_kind_like_the_importer(alice, refdata)
         )
     assert "kind" in caught.value.message_dict
     with pytest.raises(ImportFailed) as failed:
-        _import(alice, "facilities", {"name": "Mill", "country": "CN", "kind": "castle"})
+        import_rows(alice, "facilities", {"name": "Mill", "country": "CN", "kind": "castle"})
     assert failed.value.errors[0].column == "kind"

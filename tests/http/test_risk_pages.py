@@ -201,3 +201,16 @@ def test_a_search_expected_to_find_many_rows_is_not_narrowed_and_finds_the_same(
     assert sorted(a.node_name for a in found) == sorted(names[:12])
     narrowed = " IN (" in str(found.query)  # listed from the ids found
     assert narrowed is (connection.vendor == "postgresql" and not expected_many)
+
+
+def test_a_search_among_no_rows_at_all_is_narrowed_to_nothing(alice, refdata):
+    """A list Django knows is empty before asking (an empty list of ids) is searched like
+    any other: no rows, no error (PostgreSQL explains such a query as nothing)."""
+    from chainproof.common.paging import search_narrowed
+    from chainproof.suppliers.models import Supplier
+
+    _scored_suppliers(alice, ["Gamma Weaving 1"])
+    nothing = Supplier.objects.filter(pk__in=[], legal_name__icontains="weaving")
+    assert list(search_narrowed(nothing)) == []
+    some = Supplier.objects.filter(organization=alice.organization, legal_name__icontains="weav")
+    assert [s.legal_name for s in search_narrowed(some)] == ["Gamma Weaving 1"]

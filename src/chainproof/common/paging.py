@@ -96,9 +96,10 @@ EXPECTED_MANY_TIMES = 100
 
 def expected_rows(queryset: QuerySet[Any]) -> float:
     """How many rows PostgreSQL's planner expects ``queryset`` to match (EXPLAIN: the
-    query planned, not run)."""
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return float(plan[0]["Plan"]["Plan Rows"])
+    query planned, not run); none for a query Django knows matches nothing (it is not
+    sent, and explains as nothing)."""
+    text = queryset.order_by().explain(format="json")
+    return float(json.loads(text)[0]["Plan"]["Plan Rows"]) if text else 0.0
 
 
 def search_narrowed(queryset: QuerySet[Any], limit: int | None = None) -> QuerySet[Any]:

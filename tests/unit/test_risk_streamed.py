@@ -4,11 +4,12 @@ exactly what the single pass that kept everything gave: the same scores, levels,
 paths and presumption checks."""
 
 from collections import defaultdict
+from dataclasses import fields
 
 import pytest
 
 from chainproof.domain.risk.components import components
-from chainproof.domain.risk.engine import StreamedScores, score_graph
+from chainproof.domain.risk.engine import Checked, StreamedScores, score_graph
 from chainproof.domain.risk.presumptions import (
     MAX_FINDINGS,
     REGIMES,
@@ -92,7 +93,13 @@ def test_a_giant_component_streamed_gives_what_the_single_pass_gave(seed):
     single = score_graph(nodes, edges, REF, M, presumption_for=products)
     streamed = score_graph(nodes, edges, REF, M, presumption_for=products, streamed=True)
     assert isinstance(streamed.scores, StreamedScores)
-    assert list(streamed.scores) == sorted(nodes)
+    # Node order, the nodes checked last (their checks are worked out while the others
+    # are written).
+    checked = set(products)
+    assert list(streamed.scores) == [n for n in sorted(nodes) if n not in checked] + sorted(
+        checked
+    )
+    assert isinstance(streamed.presumptions, Checked)
     assert len(streamed.scores) == len(nodes)
     assert dict(streamed.scores.items()) == single.scores
     assert streamed.presumptions == single.presumptions
@@ -106,6 +113,35 @@ def test_a_giant_component_streamed_gives_what_the_single_pass_gave(seed):
     assert any(c.status == "may_apply" and c.missing for c in checks)
     with pytest.raises(KeyError):
         streamed.scores[max(nodes)._replace(id=10**9)]
+
+
+class _ChecksFail(type(REF)):  # type: ignore[misc]
+    """Reference facts whose presumption checks fail (only they name the UFLPA list)."""
+
+    def edition(self, kind: str) -> str:
+        if kind == "uflpa_entity_list":
+            raise RuntimeError("the checks failed")
+        return super().edition(kind)
+
+
+def test_a_failure_of_the_checks_worked_out_beside_is_raised_where_they_are_read():
+    nodes, edges = generated_graph(4, groups=1, per_group=200)
+    products = sorted(n for n in nodes if n.type_name == "product")
+    failing = _ChecksFail(**{f.name: getattr(REF, f.name) for f in fields(REF)})
+    result = score_graph(nodes, edges, failing, M, presumption_for=products, streamed=True)
+    order = iter(result.scores)
+    # Every node without a check is scored, and asked for its checks, as usual...
+    for _ in range(len(nodes) - len(products)):
+        node = next(order)
+        assert result.presumptions.get(node, ()) == ()
+        assert result.scores[node].node == node
+    # ... then the first checked node raises the checks' error, not a missing key.
+    first_checked = next(order)
+    assert first_checked == products[0]
+    with pytest.raises(RuntimeError, match="the checks failed"):
+        result.scores[first_checked]
+    with pytest.raises(RuntimeError, match="the checks failed"):
+        result.presumptions.get(first_checked)
 
 
 def test_checks_asked_for_some_products_only_keep_the_others_findings_out():

@@ -18,7 +18,9 @@ a change here can change a result: every stored assessment is then written again
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any, Generic, TypeVar
 
 from chainproof.domain.nodes import NodeKey
 from chainproof.domain.risk.facts import Edge, NodeFacts, ReferenceFacts
@@ -95,12 +97,23 @@ def score_graph(
             own.setdefault(node, (known_score, known_reasons))
     flow = propagate(nodes, edges, own, m)
     wanted = sorted(set(presumption_for) & set(nodes))
-    presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
+    presumptions: Mapping[NodeKey, tuple[Presumption, ...]]
+    flags: Mapping[NodeKey, tuple[str, ...]]
     skip = frozenset(boundary or ())
     scores: Mapping[NodeKey, NodeScore]
-    if streamed:
+    if streamed and wanted:
+        # Worked out in a thread while the caller writes the nodes that need no check
+        # (read last), mostly while it waits for the database.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="presumptions")
+        checked = pool.submit(presumption_checks, wanted, nodes, edges, ref)
+        pool.shutdown(wait=False)  # (the thread ends with its one task)
+        presumptions, flags = Checked(checked, wanted, 0), Checked(checked, wanted, 1)
+        scores = StreamedScores(nodes, own, flow, m, skip, presumptions)
+    elif streamed:
+        presumptions, flags = {}, {}
         scores = StreamedScores(nodes, own, flow, m, skip, presumptions)
     else:
+        presumptions, flags = presumption_checks(wanted, nodes, edges, ref) if wanted else ({}, {})
         scores = node_scores(nodes, own, flow, m, skip=skip)
         for product, checks in presumptions.items():
             if product in scores:
@@ -110,10 +123,50 @@ def score_graph(
     )
 
 
+_V = TypeVar("_V")
+
+
+class Checked(Mapping[NodeKey, _V], Generic[_V]):
+    """One of the two mappings ``presumption_checks`` returns (``part`` 0: the checks, 1:
+    the sanctions flags), worked out by another thread: a node that is not checked is
+    answered at once, a checked one once the work is done (its error raised here)."""
+
+    def __init__(
+        self,
+        checked: Future[Any],  # (presumption_checks: the checks, the flags)
+        wanted: Sequence[NodeKey],
+        part: int,
+    ) -> None:
+        self._checked, self._wanted, self._part = checked, frozenset(wanted), part
+
+    def _found(self) -> Mapping[NodeKey, _V]:
+        found: Mapping[NodeKey, _V] = self._checked.result()[self._part]
+        return found
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._wanted
+
+    def __getitem__(self, node: NodeKey) -> _V:
+        if node not in self._wanted:
+            raise KeyError(node)
+        return self._found()[node]
+
+    def get(self, node: NodeKey, default: Any = None) -> Any:
+        # (asked of every node a run writes: no KeyError raised and caught for each)
+        return self._found()[node] if node in self._wanted else default
+
+    def __iter__(self) -> Iterator[NodeKey]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._wanted)
+
+
 class StreamedScores(Mapping[NodeKey, NodeScore]):
     """The scores of a run, each worked out when it is read and kept by nobody: a run that
     writes as it goes holds one node's reasons at a time, not the whole graph's. Iterated
-    in node order; the same scores as ``score_graph`` without ``streamed``."""
+    in node order, the nodes with presumption checks last (``Checked``: worked out while
+    the others are written); the same scores as ``score_graph`` without ``streamed``."""
 
     def __init__(
         self,
@@ -135,7 +188,14 @@ class StreamedScores(Mapping[NodeKey, NodeScore]):
         return score if checks is None else _ranked_by_presumption(score, checks, self._m)
 
     def __iter__(self) -> Iterator[NodeKey]:
-        return (node for node in sorted(self._nodes) if node not in self._skip)
+        order = sorted(self._nodes)
+        checked = self._presumptions
+        for node in order:
+            if node not in self._skip and node not in checked:
+                yield node
+        for node in order:
+            if node not in self._skip and node in checked:
+                yield node
 
     def __len__(self) -> int:
         return len(self._nodes) - len(self._skip & self._nodes.keys())

@@ -58,8 +58,9 @@ class Presumption:
 @dataclass(frozen=True, slots=True)
 class RiskResult:
     scores: Mapping[NodeKey, NodeScore]  # a dict, or StreamedScores read once as written
-    presumptions: dict[NodeKey, tuple[Presumption, ...]]
-    sanctions_flags: dict[NodeKey, tuple[str, ...]]
+    # Mappings (``engine.Checked`` while a streamed run works them out beside its writing)
+    presumptions: Mapping[NodeKey, tuple[Presumption, ...]]
+    sanctions_flags: Mapping[NodeKey, tuple[str, ...]]
     methodology: str
     editions: dict[str, str]
     engine: str  # the name of the engine that computed this ("chainproof-risk")

@@ -96,9 +96,7 @@ def test_a_giant_component_streamed_gives_what_the_single_pass_gave(seed):
     # Node order, the nodes checked last (their checks are worked out while the others
     # are written).
     checked = set(products)
-    assert list(streamed.scores) == [n for n in sorted(nodes) if n not in checked] + sorted(
-        checked
-    )
+    assert list(streamed.scores) == [n for n in sorted(nodes) if n not in checked] + sorted(checked)
     assert isinstance(streamed.presumptions, Checked)
     assert len(streamed.scores) == len(nodes)
     assert dict(streamed.scores.items()) == single.scores

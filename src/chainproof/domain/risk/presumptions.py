@@ -174,14 +174,15 @@ def presumption_checks(
     for edge in edges:
         if edge.source in nodes and edge.target in nodes:
             upstream[edge.target].append(edge.source)
-    downstream: dict[NodeKey, set[NodeKey]] = defaultdict(set)
+    # (each pair of nodes met once: lists, smaller than sets)
+    downstream: dict[NodeKey, list[NodeKey]] = defaultdict(list)
     waiting: dict[NodeKey, int] = defaultdict(int)  # upstream nodes not yet final
     reaching = {target for target in targets if target in nodes}
     walk = list(reaching)
     while walk:
         node = walk.pop()
-        for source in set(upstream.get(node, ())):
-            downstream[source].add(node)
+        for source in set(upstream.pop(node, ())):
+            downstream[source].append(node)
             waiting[node] += 1
             if source not in reaching:
                 reaching.add(source)

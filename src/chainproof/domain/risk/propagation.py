@@ -32,6 +32,8 @@ class Flow:
     via: dict[NodeKey, Edge] = field(default_factory=dict)  # riskiest input, even if own is higher
     carried_in: dict[NodeKey, float] = field(default_factory=dict)  # what that input carries
     depth: dict[NodeKey, int] = field(default_factory=dict)  # tiers up to the risk that sets it
+    # where a risk starts -> its three top reasons, which explanations name
+    origins: dict[NodeKey, tuple[Reason, ...]] = field(default_factory=dict)
 
 
 def propagate(
@@ -161,12 +163,16 @@ def upstream_reason(
         current = via[current].source
     origin = nodes[current]
     tiers = sum(0 if e.operates else 1 for e in path)
-    ranked = sorted(own[current][1], key=lambda r: (-r.points, r.factor))
-    top = ranked[0] if ranked else None
+    ranked = flow.origins.get(current)
+    if ranked is None:  # the reasons of the site where the risk starts, ranked once
+        ranked = flow.origins[current] = tuple(
+            sorted(own[current][1], key=lambda r: (-r.points, r.factor))[:3]
+        )
+    summary = ": " + "; ".join(r.evidence for r in ranked) if ranked else ""
+    source = ranked[0].source if ranked else "supply chain data"
     item = path[-1].item  # what leaves the site where the risk starts
     first = nodes[edge.source]
     how = "operates" if edge.operates else f"supplies {edge.item or 'an input'}"
-    summary = ": " + "; ".join(r.evidence for r in ranked[:3]) if ranked else ""
     arithmetic = (
         f" (score {best[current]:g} x {m.decay_per_tier:g}^{tiers} = {final:g}"
         + ("" if sets_score else "; its own points are higher")
@@ -185,4 +191,4 @@ def upstream_reason(
             + summary
             + arithmetic
         )
-    return Reason("upstream", evidence, final, top.source if top else "supply chain data")
+    return Reason("upstream", evidence, final, source)

@@ -141,6 +141,16 @@ def raw_rows(queryset: models.QuerySet[Any], chunk: int = CHUNK) -> Iterator[tup
             yield from rows
 
 
+def deferred_checks_now() -> None:
+    """Run now the checks the database holds until commit: on PostgreSQL the foreign keys
+    of the rows this transaction wrote (Django's ``check_constraints``: every deferred
+    constraint made immediate, which checks what is pending, then deferred again). A row
+    that breaks one raises IntegrityError here, as it would at commit. SQLite checks its
+    own at commit, as before (its check here would read whole tables)."""
+    if connection.vendor == "postgresql":
+        connection.check_constraints()
+
+
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` fresh primary keys for the model's table, in ascending order."""
     if count == 0:

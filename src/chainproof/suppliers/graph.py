@@ -4,6 +4,8 @@ links it derives from are audited)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -86,7 +88,32 @@ def _node_of(code: int) -> NodeKey:
     return NodeKey.supplier(code >> 1) if code & 1 else NodeKey.facility(code >> 1)
 
 
-def _coded_tiers(organization_id: int, on: date | None = None) -> tuple[dict[int, int], Any]:
+def _coded_tiers(
+    organization_id: int, on: date | None = None, meanwhile: Callable[[], None] | None = None
+) -> tuple[dict[int, int], Any]:
+    """The tiers and cycles of the links in force, as coded nodes. ``meanwhile``: work for
+    the database, run while the tiers are computed in Python (in a thread: the query waits
+    for the server with the interpreter free)."""
+    edges, operators = _coded_graph(organization_id, on)
+    if meanwhile is None:
+        result = _compute_coded(edges, operators)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiers") as pool:
+            computed = pool.submit(_compute_coded, edges, operators)
+            meanwhile()
+            result = computed.result()
+    return result.tiers, result.cycles  # type: ignore[return-value]
+
+
+def _compute_coded(edges: list[tuple[int, int]], operators: dict[int, int]) -> TierResult:
+    return compute_tiers(edges, operators=operators, root=_IMPORTER_CODE)  # type: ignore[arg-type]
+
+
+def _coded_graph(
+    organization_id: int, on: date | None
+) -> tuple[list[tuple[int, int]], dict[int, int]]:
+    """The links in force as (source, target) pairs of coded nodes, and each operated
+    facility's operator."""
     rows = active_links(organization_id, on).values_list(
         "source_facility_id",
         "source_supplier_id",
@@ -114,14 +141,16 @@ def _coded_tiers(organization_id: int, on: date | None = None) -> tuple[dict[int
             ).values_list("pk", "supplier_id")
         )
     }
-    result = compute_tiers(edges, operators=operators, root=_IMPORTER_CODE)  # type: ignore[arg-type]
-    return result.tiers, result.cycles  # type: ignore[return-value]
+    return edges, operators
 
 
-def tiers_recompute(*, organization_id: int) -> dict[str, Any]:
+def tiers_recompute(
+    *, organization_id: int, meanwhile: Callable[[], None] | None = None
+) -> dict[str, Any]:
     """Recompute and store every supplier's and facility's tier. Derived data: not audited
-    (the links it derives from are)."""
-    coded, coded_cycles = _coded_tiers(organization_id)
+    (the links it derives from are). ``meanwhile``: work for the database in the same
+    transaction, run while the tiers are computed (an import checks its rows' references)."""
+    coded, coded_cycles = _coded_tiers(organization_id, meanwhile=meanwhile)
     cycles = sorted(sorted(map(_node_of, cycle)) for cycle in coded_cycles)
     changed = 0
     for model, odd in ((Supplier, 1), (Facility, 0)):

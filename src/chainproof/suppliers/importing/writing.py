@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from chainproof.audit.services import audit_record
+from chainproof.bulk import deferred_checks_now
 from chainproof.domain.import_mapping import MappedRecord
 from chainproof.domain.tabular import RowError
 from chainproof.jobs import recompute
@@ -101,7 +102,11 @@ def write_evaluation(
     )
     if written and entity in ("suppliers", "facilities", "links"):
         progress(len(evaluation.outcomes), len(evaluation.outcomes), "computing tiers")
-        report.tiers = tiers_recompute(organization_id=organization_id)
+        # The references of a million rows (checked by PostgreSQL at commit otherwise) are
+        # checked while Python computes the tiers: the two take the two cores.
+        report.tiers = tiers_recompute(
+            organization_id=organization_id, meanwhile=deferred_checks_now
+        )
     if written:
         recompute.supply_replaced(
             organization_id,
